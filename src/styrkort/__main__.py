@@ -1,0 +1,5 @@
+import sys
+
+from styrkort.cli import main
+
+sys.exit(main())

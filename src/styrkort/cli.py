@@ -1,0 +1,38 @@
+"""The ``styrkort`` command: thin argument parsing over the pipeline and readers."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from styrkort import __version__, commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="styrkort",
+        description="Styrkort: uppföljning och årsredovisning för nämnder – bedömd, kontrollerad, publicerbar.",
+    )
+    parser.add_argument("--version", action="version", version=f"styrkort {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"styrkort.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    result: int = args.handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The import direction of the layers (docs/architecture.md), checked on the source text."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "styrkort"
+
+# layer -> the styrkort layers it may import (itself always allowed)
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "sources": {"core"},
+    "metrics": {"core", "sources"},
+    "report": {"core"},
+    "render": {"core", "report"},
+    "audit": {"core", "sources", "report"},
+    "pipeline": {"core", "sources", "metrics", "report"},
+    "web": {"core", "sources", "metrics", "report", "render", "pipeline", "audit", "workspace"},
+    "commands": {"core", "sources", "metrics", "report", "render", "pipeline", "audit", "workspace", "web", "cli"},
+    "cli": {"commands"},
+}
+
+
+def _layer(path: Path) -> str:
+    rel = path.relative_to(SRC)
+    return rel.parts[0].removesuffix(".py")
+
+
+def _imported_layers(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "styrkort" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+SOURCES = sorted(p for p in SRC.rglob("*.py") if p.parent != SRC or p.name not in {"__init__.py", "__main__.py"})
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_layer_imports_only_what_it_may(path: Path) -> None:
+    layer = _layer(path)
+    allowed = ALLOWED.get(layer)
+    assert allowed is not None, f"{path}: layer {layer!r} is not in docs/architecture.md; add it there and here"
+    illegal = _imported_layers(path) - allowed - {layer, "__version__"}
+    assert not illegal, f"{path.relative_to(SRC)} ({layer}) imports {sorted(illegal)}"
+
+
+def test_core_uses_standard_library_only() -> None:
+    import sys
+
+    for path in (SRC / "core").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                mods = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                mods = [node.module.split(".")[0]]
+            else:
+                continue
+            for mod in mods:
+                assert mod in sys.stdlib_module_names or mod == "styrkort", f"{path}: imports {mod}"
