@@ -1,0 +1,113 @@
+"""Bytes → lines: chunked reading and the encoding a SIE file really has.
+
+SIE 4 says CP437 (``#FORMAT PC8``). Real files are also UTF-8 or ISO-8859-15
+while claiming PC8. ASCII reads the same in all three, so the choice is made at
+the first chunk that holds a non-ASCII byte: valid UTF-8 with multi-byte
+sequences is UTF-8; otherwise the Swedish letters decide between CP437
+(å 0x86, ä 0x84, ö 0x94, Å 0x8F, Ä 0x8E, Ö 0x99, é 0x82) and ISO-8859-15
+(å 0xE5, ä 0xE4, ö 0xF6, Å 0xC5, Ä 0xC4, Ö 0xD6, é 0xE9); a tie is CP437.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+CHUNK = 4 * 1024 * 1024
+
+_CP437_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a")
+_LATIN9_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc")
+_C1 = frozenset(range(0x80, 0xA0))
+
+
+def guess_encoding(sample: bytes) -> str:
+    """``"utf-8"``, ``"iso-8859-15"`` or ``"cp437"`` for a sample holding non-ASCII bytes."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a chunk cut inside a character only fails in its last three bytes
+        if exc.start < len(sample) - 3 or exc.reason != "unexpected end of data":
+            return _cp437_or_latin9(sample)
+    return "utf-8"
+
+
+def _cp437_or_latin9(sample: bytes) -> str:
+    cp = latin = c1 = 0
+    for b in sample:
+        if b < 0x80:
+            continue
+        if b in _CP437_LETTERS:
+            cp += 1
+        if b in _LATIN9_LETTERS:
+            latin += 1
+        if b in _C1:
+            c1 += 1
+    if latin > cp and c1 == 0:
+        return "iso-8859-15"
+    return "cp437"
+
+
+class Decoded:
+    """Text chunks of a SIE byte stream, each ending at a line end, with the encoding chosen.
+
+    ``encoding`` is None until the first non-ASCII byte is seen (then the file
+    is pure ASCII and reads the same in every encoding). ``first_non_ascii_line``
+    is the 1-based line where the choice was made. ``replaced`` counts chunks
+    that did not decode in the chosen encoding (read with U+FFFD).
+    """
+
+    def __init__(self, stream: BinaryIO, chunk_size: int = CHUNK) -> None:
+        self._stream = stream
+        self._chunk_size = chunk_size
+        self.encoding: str | None = None
+        self.first_non_ascii_line: int | None = None
+        self.replaced = 0
+        self.ends_with_newline = True
+        self.byte_count = 0
+        self._lines_before = 0
+        self._head = b""
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes, for recognising what the file is (read once, kept for chunks())."""
+        if not self._head:
+            self._head = self._stream.read(size)
+        return self._head
+
+    def chunks(self) -> Iterator[str]:
+        carry = self._head
+        self._head = b""
+        while True:
+            data = self._stream.read(self._chunk_size)
+            if not data:
+                if carry:
+                    self.byte_count += len(carry)
+                    self.ends_with_newline = carry.endswith(b"\n")
+                    yield self._decode(carry)
+                return
+            data = carry + data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            carry = data[cut + 1 :]
+            block = data[: cut + 1]
+            self.byte_count += len(block)
+            yield self._decode(block)
+
+    def _decode(self, block: bytes) -> str:
+        if self.encoding is None:
+            if block.isascii():
+                self._lines_before += block.count(b"\n")
+                return block.decode("ascii")
+            self.encoding = guess_encoding(block)
+            first = next(i for i, b in enumerate(block) if b >= 0x80)
+            self.first_non_ascii_line = self._lines_before + block.count(b"\n", 0, first) + 1
+        if block.startswith(b"\xef\xbb\xbf"):
+            block = block[3:]
+        try:
+            return block.decode(self.encoding)
+        except UnicodeDecodeError:
+            self.replaced += 1
+            return block.decode(self.encoding, errors="replace")
