@@ -1,0 +1,1196 @@
+"""Table audit: recompute every total and column relation of a table as published.
+
+A published table (made in Excel, in Word, by another board) is read into a
+:class:`PublishedTable`: a label per row and the numbers *as printed*, with the
+number of decimals shown. A :class:`Declaration` says how the table is built:
+which rows are totals of which, and how columns relate (``Avvikelse = Budget -
+Utfall``). :func:`audit_table` recomputes everything and returns one finding per
+break.
+
+The rounding rule: a printed figure computed from ``n`` printed terms, each
+rounded to a unit ``u`` (1 tkr, 0,1 mnkr), can differ from the sum of those
+printed terms by at most ``n × u/2`` because of rounding alone. A non-zero
+difference within that bound is a rounding break (a warning); a difference
+beyond it is an error.
+
+The default structure, when nothing is declared:
+
+* a row whose label starts with *Totalt*, *Total*, *Summa* or *S:a* is a
+  subtotal of the rows since the previous total; when it directly follows
+  another total it sums everything not yet summed since the last grand total
+  (the subtotals above it and any loose rows);
+* a row whose label starts with *Netto* or *(Årets) resultat* is a grand total:
+  it sums the subtotals and loose rows since the previous grand total;
+* when a default total does not add up its preferred way but adds up the other
+  way (subtotal vs grand total), the other reading is taken: a table that is
+  consistent under one of the two readings is not flagged;
+* a row whose label starts with *varav* or *därav* is part of the row above it
+  and is left out of every sum;
+* a row with no figure at all is a heading and is ignored;
+* with exactly one *Avvikelse* column, one *Budget* column and at least one
+  *Utfall*/*Prognos*/*Bokslut* column, the relation ``Avvikelse = Budget -
+  Utfall`` or ``Avvikelse = Utfall - Budget`` that most rows satisfy is checked
+  (when no relation is declared).
+
+Standard library only: no files, no printing (readers live in
+``styrkort.sources.table``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from styrkort.core.findings import Finding, Source, error, info, warning
+from styrkort.core.numbers import is_minus_only, parse_decimal
+
+__all__ = [
+    "AuditReport",
+    "Cell",
+    "CheckedSum",
+    "Declaration",
+    "PublishedTable",
+    "Relation",
+    "SumRule",
+    "TableRow",
+    "Term",
+    "audit",
+    "audit_table",
+    "format_amount",
+    "normalise_label",
+    "parse_declaration",
+    "printed_cell",
+    "value_cell",
+]
+
+ZERO = Decimal(0)
+HALF = Decimal("0.5")
+
+# ---------------------------------------------------------------------------
+# The table as printed
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One figure as printed.
+
+    ``value`` is None for a blank cell. ``decimals`` is the number of decimals
+    shown (the rounding unit is ``10**-decimals`` of the table's unit);
+    ``exact`` marks a value that is not rounded at all (a printed "–" meaning
+    nothing). ``readable`` is False when the cell holds text that is not a
+    number (then ``value`` is None).
+    """
+
+    text: str = ""
+    value: Decimal | None = None
+    decimals: int = 0
+    exact: bool = False
+    readable: bool = True
+    percent: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None and self.readable
+
+    @property
+    def half_unit(self) -> Decimal:
+        """The largest error rounding to the printed decimals can introduce."""
+        if self.exact or self.value is None:
+            return ZERO
+        return HALF * Decimal(1).scaleb(-self.decimals)
+
+
+BLANK = Cell()
+
+_UNIT_SUFFIX = re.compile(r"\s*(tkr|mnkr|mkr|mdkr|kr|st|%)\.?$", re.IGNORECASE)
+_PARENS = re.compile(r"^\((?P<inner>[^()]+)\)$")
+
+
+def printed_cell(text: str) -> Cell:
+    """Read a printed figure: ``"−1 246"``, ``"12,5"``, ``"–"``, ``"3 970 tkr"``, ``"(104)"``.
+
+    A lone dash is an exact zero (Swedish tables print "–" for nothing). A
+    figure in parentheses is negative (accounting style). Text that is not a
+    number gives an unreadable cell, never an exception.
+    """
+    raw = text.replace("\u00ad", "").strip()
+    if not raw:
+        return BLANK
+    if is_minus_only(raw):
+        return Cell(text=raw, value=ZERO, decimals=0, exact=True)
+    percent = raw.endswith("%")
+    body = _UNIT_SUFFIX.sub("", raw).strip()
+    negative = False
+    m = _PARENS.match(body)
+    if m:
+        body = m.group("inner").strip()
+        negative = True
+    value = parse_decimal(body)
+    if value is None:
+        return Cell(text=raw, readable=False, percent=percent)
+    if negative:
+        value = -value
+    frac = re.search(r"[,.](\d+)$", body)
+    decimals = len(frac.group(1)) if frac else 0
+    return Cell(text=raw, value=value, decimals=decimals, percent=percent)
+
+
+def value_cell(value: Decimal, decimals: int, text: str | None = None) -> Cell:
+    """A cell for a number that is stored as a number (XLSX, the workspace).
+
+    ``decimals`` is what the number format shows; the value is rounded to it
+    first, since the reader of the table sees the rounded figure.
+    """
+    shown = value.quantize(Decimal(1).scaleb(-decimals)) if decimals >= 0 else value
+    return Cell(
+        text=text if text is not None else format_amount(shown, decimals),
+        value=shown,
+        decimals=max(decimals, 0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A row: its label, one cell per column of figures, and where it was read."""
+
+    label: str
+    cells: tuple[Cell, ...]
+    source: Source
+
+    def cell(self, column: int) -> Cell:
+        return self.cells[column] if column < len(self.cells) else BLANK
+
+    @property
+    def has_figures(self) -> bool:
+        return any(not c.blank for c in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTable:
+    """A table as published: column headers of the figures and the rows.
+
+    ``unit`` is the money unit the figures are printed in ("tkr", "mnkr",
+    "kr", or "" when unknown); it is only used in messages.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    unit: str = ""
+    header: Source | None = None
+    percent_columns: frozenset[int] = frozenset()
+
+
+# ---------------------------------------------------------------------------
+# The declaration
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a sum or relation: +1 or -1 times a row label or column name."""
+
+    sign: int
+    name: str
+
+    def __str__(self) -> str:
+        return ("- " if self.sign < 0 else "+ ") + self.name
+
+
+@dataclass(frozen=True, slots=True)
+class SumRule:
+    """``summa: TOTAL = A + B``; ``parts`` None means "a total by the default rule"."""
+
+    total: str
+    parts: tuple[Term, ...] | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """``relation: AVVIKELSE = BUDGET - UTFALL``: holds on every row with figures."""
+
+    target: str
+    terms: tuple[Term, ...]
+    source: Source
+
+    def __str__(self) -> str:
+        right = " ".join(str(t) for t in self.terms).removeprefix("+ ")
+        return f"{self.target} = {right}"
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """How a table is built. The empty declaration means: use the defaults."""
+
+    unit: str | None = None
+    sums: tuple[SumRule, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    no_relations: bool = False
+    details: tuple[tuple[str, Source], ...] = ()
+    varav: tuple[tuple[str, Source], ...] = ()
+    unsummed: tuple[tuple[str, Source], ...] = ()
+
+    def merged(self, other: Declaration) -> Declaration:
+        """This declaration followed by ``other`` (a header block and a sidecar file)."""
+        return Declaration(
+            unit=other.unit or self.unit,
+            sums=self.sums + other.sums,
+            relations=self.relations + other.relations,
+            no_relations=self.no_relations or other.no_relations,
+            details=self.details + other.details,
+            varav=self.varav + other.varav,
+            unsummed=self.unsummed + other.unsummed,
+        )
+
+
+KEYS: dict[str, str] = {
+    "enhet": "unit",
+    "summa": "sum",
+    "relation": "relation",
+    "detalj": "detail",
+    "ingen summa": "detail",
+    "varav": "varav",
+    "osummerad": "unsummed",
+    "summeras inte": "unsummed",
+}
+UNITS = {"kr": "kr", "tkr": "tkr", "mnkr": "mnkr", "mkr": "mnkr", "mdkr": "mdkr"}
+
+
+def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration, list[Finding]]:
+    """Read declaration lines (``enhet: tkr``, ``summa: T = A + B``, ...).
+
+    A leading ``#`` is allowed. Lines without a known key are comments, except
+    that a key that looks like a misspelt known key gives a warning.
+    """
+    unit: str | None = None
+    sums: list[SumRule] = []
+    relations: list[Relation] = []
+    no_relations = False
+    details: list[tuple[str, Source]] = []
+    varav: list[tuple[str, Source]] = []
+    unsummed: list[tuple[str, Source]] = []
+    findings: list[Finding] = []
+    for source, raw in lines:
+        text = raw.strip().lstrip("#").strip()
+        if ":" not in text:
+            continue
+        key_text, _, value = text.partition(":")
+        key = " ".join(key_text.split()).casefold()
+        value = value.strip()
+        kind = KEYS.get(key)
+        if kind is None:
+            close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.75)
+            if close:
+                findings.append(
+                    warning(
+                        source,
+                        "audit.declaration.key",
+                        f"Okänd nyckel {key_text.strip()!r} i deklarationen; raden lästes som en kommentar.",
+                        f"Menade du {close[0]!r}? Kända nycklar: {', '.join(KEYS)}.",
+                    )
+                )
+            continue
+        if not value:
+            findings.append(
+                error(
+                    source,
+                    "audit.declaration.empty",
+                    f"Nyckeln {key!r} saknar värde.",
+                    "Skriv till exempel 'summa: TOTALT = A + B' eller ta bort raden.",
+                )
+            )
+            continue
+        if kind == "unit":
+            found = UNITS.get(value.casefold().rstrip("."))
+            if found is None:
+                findings.append(
+                    error(
+                        source,
+                        "audit.declaration.unit",
+                        f"Okänd enhet {value!r}.",
+                        "Ange kr, tkr eller mnkr.",
+                    )
+                )
+            else:
+                unit = found
+        elif kind == "sum":
+            target, terms, problem = _parse_equation(value)
+            if problem:
+                findings.append(_bad_equation(source, value, problem))
+            else:
+                sums.append(SumRule(target, terms, source))
+        elif kind == "relation":
+            if value.casefold() in {"ingen", "inga", "nej"}:
+                no_relations = True
+                continue
+            target, terms, problem = _parse_equation(value)
+            if problem or terms is None:
+                findings.append(_bad_equation(source, value, problem or "högerled saknas"))
+            else:
+                relations.append(Relation(target, terms, source))
+        elif kind == "detail":
+            details.extend((name, source) for name in _names(value))
+        elif kind == "varav":
+            varav.extend((name, source) for name in _names(value))
+        else:
+            unsummed.extend((name, source) for name in _names(value))
+    declaration = Declaration(
+        unit=unit,
+        sums=tuple(sums),
+        relations=tuple(relations),
+        no_relations=no_relations,
+        details=tuple(details),
+        varav=tuple(varav),
+        unsummed=tuple(unsummed),
+    )
+    return declaration, findings
+
+
+def _bad_equation(source: Source, value: str, problem: str) -> Finding:
+    return error(
+        source,
+        "audit.declaration.syntax",
+        f"Deklarationen {value!r} kan inte läsas: {problem}.",
+        "Skriv 'NAMN = A + B - C' med mellanslag runt + och -; "
+        'sätt namn som innehåller " + " eller " - " inom citattecken.',
+    )
+
+
+def _names(value: str) -> list[str]:
+    """Comma-separated names; quote a name that contains a comma."""
+    names: list[str] = []
+    for token in re.findall(r'"[^"]*"|[^,]+', value):
+        name = token.strip().strip('"').strip()
+        if name:
+            names.append(name)
+    return names
+
+
+_OPERATOR = re.compile(r'("[^"]*")|(?:^|\s)([+\-\u2212\u2013])(?=\s|$|")')
+
+
+def _parse_equation(value: str) -> tuple[str, tuple[Term, ...] | None, str]:
+    """``T = A + B - C`` -> (T, terms, ""); ``T`` alone -> (T, None, ""); or a problem."""
+    left, eq, right = _split_outside_quotes(value, "=")
+    target = left.strip().strip('"').strip()
+    if not target:
+        return "", None, "vänsterled saknas"
+    if not eq:
+        return target, None, ""
+    terms: list[Term] = []
+    sign = 1
+    pos = 0
+    buffer = ""
+    text = right.strip()
+    while pos < len(text):
+        ch = text[pos]
+        if ch == '"':
+            end = text.find('"', pos + 1)
+            if end < 0:
+                return "", None, "ett citattecken stängs inte"
+            buffer += text[pos : end + 1]
+            pos = end + 1
+            continue
+        at_boundary = pos == 0 or text[pos - 1].isspace()
+        after = text[pos + 1] if pos + 1 < len(text) else " "
+        if ch in "+-\u2212\u2013" and at_boundary and (after.isspace() or pos == 0 or after == '"'):
+            if buffer.strip():
+                terms.append(Term(sign, buffer.strip().strip('"').strip()))
+            elif terms:
+                return "", None, "två operatorer i rad"
+            buffer = ""
+            sign = 1 if ch == "+" else -1
+            pos += 1
+            continue
+        buffer += ch
+        pos += 1
+    if buffer.strip():
+        terms.append(Term(sign, buffer.strip().strip('"').strip()))
+    else:
+        return "", None, "ett led saknas efter sista operatorn"
+    return target, tuple(terms), ""
+
+
+def _split_outside_quotes(text: str, sep: str) -> tuple[str, str, str]:
+    quoted = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == sep and not quoted:
+            return text[:i], sep, text[i + 1 :]
+    return text, "", ""
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+
+def normalise_label(label: str) -> str:
+    """Labels compare without case, extra spaces, NBSP or a trailing colon."""
+    text = label.replace("\u00a0", " ").replace("\u00ad", "")
+    return " ".join(text.split()).rstrip(":").strip().casefold()
+
+
+_SUBTOTAL_WORDS = ("totalt", "total", "summa", "s:a", "s:a.")
+_GRAND_PREFIXES = ("netto", "årets resultat", "resultat")
+_VARAV_PREFIXES = ("varav", "därav", "- varav", "– varav", "− varav", "- därav", "– därav")
+_PERCENT_WORDS = ("%", "procent", "andel")
+
+
+def _first_word(norm: str) -> str:
+    return norm.split(" ", 1)[0] if norm else ""
+
+
+def default_total_kind(label: str) -> str | None:
+    """``"subtotal"``, ``"grand"`` or None, from the label alone."""
+    norm = normalise_label(label)
+    if _first_word(norm) in _SUBTOTAL_WORDS:
+        return "subtotal"
+    if norm.startswith(_GRAND_PREFIXES):
+        return "grand"
+    return None
+
+
+def is_varav_label(label: str) -> bool:
+    norm = normalise_label(label)
+    return norm.startswith(_VARAV_PREFIXES)
+
+
+class _Names:
+    """Resolve declared names against row labels or column headers."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.norm = [normalise_label(n) for n in names]
+
+    def find(self, name: str) -> list[int]:
+        wanted = normalise_label(name)
+        exact = [i for i, n in enumerate(self.norm) if n == wanted]
+        if exact:
+            return exact
+        # Tables cut labels ("ÖVRIGA AVG O. ERSÄTTNIN"); accept a unique prefix either way.
+        prefix = [
+            i
+            for i, n in enumerate(self.norm)
+            if n and (n.startswith(wanted) or wanted.startswith(n))
+        ]
+        labels = {self.norm[i] for i in prefix}
+        return prefix if len(labels) == 1 else []
+
+    def suggest(self, name: str) -> str:
+        close = difflib.get_close_matches(normalise_label(name), self.norm, n=3, cutoff=0.5)
+        if not close:
+            return ""
+        shown = [self.names[self.norm.index(c)] for c in close]
+        return " Närmast: " + ", ".join(repr(s) for s in shown) + "."
+
+
+# ---------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedSum:
+    """A total that was checked: its row and the rows it sums (indices into table.rows)."""
+
+    total: int
+    parts: tuple[tuple[int, int], ...]  # (sign, row index)
+    declared: bool
+    reading: str  # "declared", "subtotal" or "grand"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """What was checked and what was found."""
+
+    findings: tuple[Finding, ...]
+    sums: tuple[CheckedSum, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    inferred_relations: tuple[Relation, ...] = ()
+    checked_cells: int = 0
+    summed_columns: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------
+# Formatting for messages
+
+
+def format_amount(value: Decimal, decimals: int | None = None) -> str:
+    """Swedish figure: ``Decimal("-3970.5")`` -> ``"−3 970,5"`` (NBSP thousands, U+2212 minus)."""
+    if decimals is None:
+        exponent = value.normalize().as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    quantised = value.quantize(Decimal(1).scaleb(-decimals)) if decimals >= 0 else value
+    sign = "\u2212" if quantised < 0 else ""
+    digits = f"{abs(quantised):.{max(decimals, 0)}f}"
+    whole, _, frac = digits.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = "\u00a0".join(groups)
+    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
+
+
+def _fmt(value: Decimal) -> str:
+    return format_amount(value)
+
+
+def _with_unit(value: Decimal, unit: str) -> str:
+    return f"{_fmt(value)} {unit}" if unit else _fmt(value)
+
+
+# ---------------------------------------------------------------------------
+# The audit
+
+_Resolved = tuple[int, tuple[tuple[int, int], ...]]  # (target column, ((sign, column), ...))
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """One column of one check: printed vs computed."""
+
+    column: int
+    printed: Cell
+    computed: Decimal
+    bound: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        assert self.printed.value is not None
+        return self.printed.value - self.computed
+
+    @property
+    def real(self) -> bool:
+        return abs(self.difference) > self.bound
+
+    @property
+    def rounding(self) -> bool:
+        return self.difference != 0 and not self.real
+
+
+def _combine(column: int, target: Cell, terms: Sequence[tuple[int, Cell]]) -> _Outcome | None:
+    """Printed target vs the signed sum of printed terms, or None when it cannot be checked."""
+    if target.value is None:
+        return None
+    computed = ZERO
+    bound = ZERO
+    coarsest = ZERO
+    for sign, cell in terms:
+        if not cell.readable:
+            return None
+        if cell.value is None:
+            continue
+        computed += sign * cell.value
+        bound += cell.half_unit
+        coarsest = max(coarsest, cell.half_unit)
+    if target.half_unit > coarsest:
+        # A total printed coarser than its parts carries its own rounding too.
+        bound += target.half_unit
+    return _Outcome(column, target, computed, bound)
+
+
+def audit_table(table: PublishedTable, declaration: Declaration | None = None) -> list[Finding]:
+    """Every break in ``table``: sums, relations, varav rows, unreadable cells."""
+    return list(audit(table, declaration).findings)
+
+
+def audit(table: PublishedTable, declaration: Declaration | None = None) -> AuditReport:
+    """Audit ``table`` under ``declaration`` (the defaults when None); see the module doc."""
+    return _Audit(table, declaration or Declaration()).run()
+
+
+class _Audit:
+    def __init__(self, table: PublishedTable, declaration: Declaration) -> None:
+        self.table = table
+        self.decl = declaration
+        self.unit = declaration.unit or table.unit
+        self.findings: list[Finding] = []
+        self.rows = table.rows
+        self.labels = _Names([r.label for r in table.rows])
+        self.columns = _Names(list(table.columns))
+        self.checked = 0
+        self.kinds: list[str] = []
+
+    # -- entry point -------------------------------------------------------
+
+    def run(self) -> AuditReport:
+        self._unreadable_cells()
+        summed = self._summed_columns()
+        kinds = self._classify()
+        self.kinds = kinds
+        sums = self._sums(kinds, summed)
+        relations, inferred = self._relations()
+        for relation, resolved in relations + inferred:
+            self._check_relation(relation, resolved, inferred=(relation, resolved) in inferred)
+        self._varav_larger(kinds, summed)
+        if not sums and not relations and not inferred and self.rows:
+            self.findings.append(
+                info(
+                    self.table.header or Source(self.table.name),
+                    "audit.nothing",
+                    "Tabellen har ingen summarad och ingen relation mellan kolumner att kontrollera.",
+                    "Deklarera summor ('# summa: TOTALT = A + B') eller relationer "
+                    "('# relation: Avvikelse = Budget - Utfall'), se docs/audit.md.",
+                )
+            )
+        return AuditReport(
+            findings=tuple(self.findings),
+            sums=tuple(sums),
+            relations=tuple(r for r, _ in relations),
+            inferred_relations=tuple(r for r, _ in inferred),
+            checked_cells=self.checked,
+            summed_columns=tuple(self.table.columns[c] for c in summed),
+        )
+
+    # -- cells and columns -------------------------------------------------
+
+    def _unreadable_cells(self) -> None:
+        for row in self.rows:
+            for col, cell in enumerate(row.cells):
+                if not cell.readable:
+                    self.findings.append(
+                        warning(
+                            row.source,
+                            "audit.unreadable",
+                            f"Cellen {cell.text!r} på raden {row.label!r}, kolumn "
+                            f"{self._col(col)!r}, är inte ett tal; summor och relationer "
+                            "som använder den kontrolleras inte.",
+                            "Skriv talet med siffror (till exempel 1 246 eller −3 970,5), "
+                            "ett streck (–) för noll, eller lämna cellen tom.",
+                            row=row.label,
+                            column=self._col(col),
+                            printed=cell.text,
+                        )
+                    )
+
+    def _col(self, column: int) -> str:
+        if column < len(self.table.columns) and self.table.columns[column]:
+            return self.table.columns[column]
+        return f"kolumn {column + 1}"
+
+    def _summed_columns(self) -> list[int]:
+        excluded = set(self.table.percent_columns)
+        for col, name in enumerate(self.table.columns):
+            norm = normalise_label(name)
+            if any(word in norm for word in _PERCENT_WORDS):
+                excluded.add(col)
+            if any(r.cell(col).percent for r in self.rows):
+                excluded.add(col)
+        for name, source in self.decl.unsummed:
+            found = self.columns.find(name)
+            if not found:
+                self._unknown_column(name, source)
+            excluded.update(found)
+        return [c for c in range(len(self.table.columns)) if c not in excluded]
+
+    def _unknown_column(self, name: str, source: Source) -> None:
+        self.findings.append(
+            error(
+                source,
+                "audit.declaration.column",
+                f"Deklarationen nämner kolumnen {name!r}, som inte finns i tabellen.{self.columns.suggest(name)}",
+                "Skriv kolumnens rubrik som den står i tabellen: "
+                + ", ".join(repr(c) for c in self.table.columns)
+                + ".",
+            )
+        )
+
+    def _unknown_row(self, name: str, source: Source, ambiguous: bool = False) -> None:
+        what = "flera rader" if ambiguous else "ingen rad"
+        self.findings.append(
+            error(
+                source,
+                "audit.declaration.row",
+                f"Deklarationen nämner raden {name!r}, men {what} i tabellen har den etiketten.{self.labels.suggest(name)}",
+                "Skriv radens etikett som den står i tabellen (stora och små bokstäver spelar ingen roll).",
+            )
+        )
+
+    # -- row kinds ---------------------------------------------------------
+
+    def _classify(self) -> list[str]:
+        """Each row: "heading", "varav", "detail", "subtotal", "grand" or "declared"."""
+        declared_detail: set[int] = set()
+        for name, source in self.decl.details:
+            found = self.labels.find(name)
+            if not found:
+                self._unknown_row(name, source)
+            declared_detail.update(found)
+        declared_varav: set[int] = set()
+        for name, source in self.decl.varav:
+            found = self.labels.find(name)
+            if not found:
+                self._unknown_row(name, source)
+            declared_varav.update(found)
+        kinds: list[str] = []
+        for i, row in enumerate(self.rows):
+            if i in declared_varav or (i not in declared_detail and is_varav_label(row.label)):
+                kinds.append("varav")
+            elif not row.has_figures:
+                kinds.append("heading")
+            elif i in declared_detail:
+                kinds.append("detail")
+            else:
+                kinds.append(default_total_kind(row.label) or "detail")
+        return kinds
+
+    # -- sums --------------------------------------------------------------
+
+    def _declared_sums(self, kinds: list[str]) -> dict[int, SumRule]:
+        rules: dict[int, SumRule] = {}
+        for rule in self.decl.sums:
+            found = self.labels.find(rule.total)
+            if not found:
+                self._unknown_row(rule.total, rule.source)
+                continue
+            for i in found:
+                rules[i] = rule
+                if kinds[i] in {"detail", "heading"}:
+                    kinds[i] = "subtotal"
+        return rules
+
+    def _resolve_parts(self, rule: SumRule, total: int) -> tuple[tuple[int, int], ...] | None:
+        assert rule.parts is not None
+        parts: list[tuple[int, int]] = []
+        for term in rule.parts:
+            found = self.labels.find(term.name)
+            if not found:
+                self._unknown_row(term.name, rule.source)
+                return None
+            above = [i for i in found if i < total]
+            below = [i for i in found if i > total]
+            # Repeated labels ("Summa"): the nearest one above the total is meant.
+            index = above[-1] if above else (below[0] if below else None)
+            if index is None:
+                self._unknown_row(term.name, rule.source)
+                return None
+            parts.append((term.sign, index))
+        return tuple(parts)
+
+    def _sums(self, kinds: list[str], summed: list[int]) -> list[CheckedSum]:
+        rules = self._declared_sums(kinds)
+        checked: list[CheckedSum] = []
+        section: list[int] = []  # detail rows since the previous total
+        section_varav: list[int] = []
+        open_items: list[int] = []  # not yet summed since the previous grand total
+        for i, kind in enumerate(kinds):
+            if kind == "detail":
+                section.append(i)
+                open_items.append(i)
+                continue
+            if kind == "varav":
+                section_varav.append(i)
+                continue
+            if kind == "heading":
+                continue
+            rule = rules.get(i)
+            if rule is not None and rule.parts is not None:
+                parts = self._resolve_parts(rule, i)
+                if parts is not None:
+                    self._check_sum(i, parts, summed, section_varav, declared=True)
+                    checked.append(CheckedSum(i, parts, True, "declared"))
+                    used = {p for _, p in parts}
+                    open_items = [p for p in open_items if p not in used]
+                open_items.append(i)
+                section, section_varav = [], []
+                continue
+            as_subtotal = tuple((1, p) for p in section)
+            as_grand = tuple((1, p) for p in open_items)
+            readings: list[tuple[str, tuple[tuple[int, int], ...]]] = []
+            if kind == "grand":
+                readings = [("grand", as_grand), ("subtotal", as_subtotal)]
+            elif section:
+                readings = [("subtotal", as_subtotal), ("grand", as_grand)]
+            else:
+                readings = [("grand", as_grand)]
+            readings = [(name, parts) for name, parts in readings if parts]
+            unique: list[tuple[str, tuple[tuple[int, int], ...]]] = []
+            for name, parts in readings:
+                if all(parts != p for _, p in unique):
+                    unique.append((name, parts))
+            if unique:
+                chosen = next(
+                    ((n, p) for n, p in unique if not self._has_real_break(i, p, summed)),
+                    unique[0],
+                )
+                reading, parts = chosen
+                self._check_sum(i, parts, summed, section_varav, declared=False)
+                checked.append(CheckedSum(i, parts, False, reading))
+                if reading == "grand":
+                    open_items = []
+                else:
+                    used = {p for _, p in parts}
+                    open_items = [p for p in open_items if p not in used]
+            open_items.append(i)
+            section, section_varav = [], []
+        return checked
+
+    def _outcomes(
+        self, total: int, parts: Sequence[tuple[int, int]], summed: list[int]
+    ) -> list[_Outcome]:
+        row = self.rows[total]
+        outcomes: list[_Outcome] = []
+        for col in summed:
+            outcome = _combine(
+                col,
+                row.cell(col),
+                [(sign, self.rows[p].cell(col)) for sign, p in parts],
+            )
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _has_real_break(
+        self, total: int, parts: Sequence[tuple[int, int]], summed: list[int]
+    ) -> bool:
+        return any(o.real for o in self._outcomes(total, parts, summed))
+
+    def _check_sum(
+        self,
+        total: int,
+        parts: Sequence[tuple[int, int]],
+        summed: list[int],
+        section_varav: Sequence[int],
+        *,
+        declared: bool,
+    ) -> None:
+        row = self.rows[total]
+        part_rows = [p for _, p in parts]
+        varav_in = [v for v in section_varav if self._varav_parent(v) in part_rows]
+        what = self._describe_parts(parts)
+        for outcome in self._outcomes(total, parts, summed):
+            self.checked += 1
+            if outcome.difference == 0:
+                continue
+            col = self._col(outcome.column)
+            details = self._details(row, outcome)
+            details["parts"] = [self.rows[p].label for p in part_rows]
+            details["part_lines"] = [self.rows[p].source.line for p in part_rows]
+            if outcome.rounding:
+                self.findings.append(
+                    self._rounding_finding(row, col, outcome, len(parts), what, details)
+                )
+                continue
+            diagnosis = self._diagnose_sum(outcome, parts, varav_in)
+            code = "audit.varav_in_sum" if diagnosis.startswith("varav:") else "audit.sum"
+            diagnosis = diagnosis.removeprefix("varav:")
+            lines = self._line_range(part_rows)
+            hint = (
+                f"Räkna om summan av {lines} och rätta antingen summan eller den rad som är fel."
+                if code == "audit.sum"
+                else "Ta bort varav-raden ur summan: den är redan en del av raden ovanför."
+            )
+            if code == "audit.sum" and not declared:
+                hint += f" Om raden summerar andra rader, deklarera det: '# summa: {row.label} = A + B'."
+            self.findings.append(
+                error(
+                    row.source,
+                    code,
+                    f"Summan på raden {row.label!r}, kolumn {col!r}, stämmer inte: tryckt "
+                    f"{_fmt(outcome.printed.value or ZERO)}, beräknat {_fmt(outcome.computed)} "
+                    f"({what}), differens {_with_unit(outcome.difference, self.unit)}, mer än "
+                    f"avrundning kan förklara (högst {_with_unit(outcome.bound, self.unit)}).{diagnosis}",
+                    hint,
+                    **details,
+                )
+            )
+
+    def _details(self, row: TableRow, outcome: _Outcome) -> dict[str, Any]:
+        return {
+            "row": row.label,
+            "column": self._col(outcome.column),
+            "printed": outcome.printed.value,
+            "computed": outcome.computed,
+            "difference": outcome.difference,
+            "bound": outcome.bound,
+            "printed_text": outcome.printed.text,
+            "unit": self.unit,
+        }
+
+    def _rounding_finding(
+        self,
+        row: TableRow,
+        col: str,
+        outcome: _Outcome,
+        terms: int,
+        what: str,
+        details: dict[str, Any],
+    ) -> Finding:
+        return warning(
+            row.source,
+            "audit.rounding",
+            f"Avrundningsdifferens på raden {row.label!r}, kolumn {col!r}: tryckt "
+            f"{_fmt(outcome.printed.value or ZERO)}, beräknat {_fmt(outcome.computed)} ({what}), "
+            f"differens {_with_unit(outcome.difference, self.unit)}, inom vad avrundning av {terms} "
+            f"tryckta tal kan förklara (högst {_with_unit(outcome.bound, self.unit)}).",
+            "Inget räknefel i sak. Fördela avrundningen (största rest) så att tabellen går jämnt "
+            "ut, eller skriv en not om att avrundningsdifferenser förekommer.",
+            **details,
+        )
+
+    def _describe_parts(self, parts: Sequence[tuple[int, int]]) -> str:
+        labels = [("− " if s < 0 else "") + repr(self.rows[p].label) for s, p in parts]
+        if len(labels) <= 4:
+            return "summan av " + ", ".join(labels) if len(labels) > 1 else "lika med " + labels[0]
+        return f"summan av {len(labels)} rader, {labels[0]} till {labels[-1]}"
+
+    def _line_range(self, part_rows: Sequence[int]) -> str:
+        lines = sorted(line for p in part_rows if (line := self.rows[p].source.line) is not None)
+        if not lines:
+            return "raderna"
+        if len(lines) == 1:
+            return f"rad {lines[0]}"
+        contiguous = lines == list(range(lines[0], lines[-1] + 1))
+        if contiguous:
+            return f"raderna {lines[0]}–{lines[-1]}"
+        return "raderna " + ", ".join(str(x) for x in lines)
+
+    def _varav_parent(self, index: int) -> int | None:
+        for j in range(index - 1, -1, -1):
+            if self.kinds[j] not in {"varav", "heading"}:
+                return j
+        return None
+
+    def _diagnose_sum(
+        self, outcome: _Outcome, parts: Sequence[tuple[int, int]], varav_in: Sequence[int]
+    ) -> str:
+        """A likely cause, as a sentence to add to the message ("" when none is evident)."""
+        col = outcome.column
+        printed = outcome.printed.value
+        assert printed is not None
+        bound = outcome.bound
+
+        def near(value: Decimal, extra: Decimal = ZERO) -> bool:
+            return abs(printed - value) <= bound + extra
+
+        if printed != 0 and near(-outcome.computed):
+            return " Troligen omvänt tecken: den tryckta summan är det beräknade värdet med motsatt tecken."
+        if varav_in:
+            cells = [self.rows[v].cell(col) for v in varav_in]
+            if all(c.readable for c in cells):
+                extra = sum((c.value or ZERO for c in cells), ZERO)
+                half = sum((c.half_unit for c in cells), ZERO)
+                if extra != 0 and near(outcome.computed + extra, half):
+                    names = ", ".join(repr(self.rows[v].label) for v in varav_in)
+                    return (
+                        f"varav: Varav-raden {names} har räknats med i summan: med den blir "
+                        f"summan {_fmt(outcome.computed + extra)}, som trycktes."
+                    )
+        for sign, p in parts:
+            cell = self.rows[p].cell(col)
+            if cell.value is None or cell.value == 0:
+                continue
+            value = sign * cell.value
+            label = self.rows[p].label
+            line = self.rows[p].source.line
+            where = f"{label!r} (rad {line})" if line is not None else repr(label)
+            if near(outcome.computed - 2 * value):
+                return f" Summan stämmer om tecknet på raden {where} vänds: ett tecken är troligen fel."
+            if near(outcome.computed - value):
+                return (
+                    f" Summan stämmer om raden {where} utelämnas: den är troligen inte medräknad."
+                )
+            if near(outcome.computed + value):
+                return f" Summan stämmer om raden {where} räknas två gånger: den är troligen dubbelräknad."
+        if _transposed(printed, outcome.computed, outcome.printed.decimals):
+            return " Två siffror verkar ha bytt plats (differensen är delbar med 9 och siffrorna är desamma)."
+        return ""
+
+    # -- relations ---------------------------------------------------------
+
+    def _resolve_relation(
+        self, relation: Relation
+    ) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+        target = self.columns.find(relation.target)
+        if len(target) != 1:
+            self._unknown_column(relation.target, relation.source)
+            return None
+        terms: list[tuple[int, int]] = []
+        for term in relation.terms:
+            found = self.columns.find(term.name)
+            if len(found) != 1:
+                self._unknown_column(term.name, relation.source)
+                return None
+            terms.append((term.sign, found[0]))
+        return target[0], tuple(terms)
+
+    def _relations(
+        self,
+    ) -> tuple[list[tuple[Relation, _Resolved]], list[tuple[Relation, _Resolved]]]:
+        declared: list[tuple[Relation, _Resolved]] = []
+        for relation in self.decl.relations:
+            resolved = self._resolve_relation(relation)
+            if resolved is not None:
+                declared.append((relation, resolved))
+        if self.decl.relations or self.decl.no_relations:
+            return declared, []
+        inferred = self._infer_relation()
+        return declared, [inferred] if inferred else []
+
+    def _infer_relation(self) -> tuple[Relation, _Resolved] | None:
+        norm = [normalise_label(c) for c in self.table.columns]
+        usable = [c for c in range(len(norm)) if not any(w in norm[c] for w in _PERCENT_WORDS)]
+        deviation = [c for c in usable if norm[c].startswith("avv")]
+        budget = [c for c in usable if "budget" in norm[c] and c not in deviation]
+        outcome = [
+            c
+            for c in usable
+            if c not in deviation
+            and c not in budget
+            and any(w in norm[c] for w in ("utfall", "prognos", "bokslut", "redovisat"))
+        ]
+        if len(deviation) != 1 or len(budget) != 1 or not outcome:
+            return None
+        a, b = deviation[0], budget[0]
+        candidates: list[tuple[int, int]] = []
+        for x in outcome:
+            candidates += [(b, x), (x, b)]
+        best: tuple[int, int, int] | None = None  # (matches, plus, minus)
+        evaluated = 0
+        for plus, minus in candidates:
+            matches = 0
+            evaluated = 0
+            for row in self.rows:
+                outcome_ = _combine(a, row.cell(a), [(1, row.cell(plus)), (-1, row.cell(minus))])
+                if outcome_ is None:
+                    continue
+                evaluated += 1
+                matches += not outcome_.real
+            if best is None or matches > best[0]:
+                best = (matches, plus, minus)
+        if best is None or evaluated == 0:
+            return None
+        matches, plus, minus = best
+        columns = self.table.columns
+        relation = Relation(
+            columns[a],
+            (Term(1, columns[plus]), Term(-1, columns[minus])),
+            self.table.header or Source(self.table.name),
+        )
+        if 2 * matches < evaluated:
+            self.findings.append(
+                warning(
+                    relation.source,
+                    "audit.relation.unknown",
+                    f"Kolumnen {columns[a]!r} stämmer varken som {columns[b]} − utfall eller "
+                    "utfall − budget på mer än hälften av raderna; den kontrolleras inte.",
+                    f"Deklarera hur kolumnen räknas, till exempel '# relation: {columns[a]} = "
+                    f"{columns[b]} - {columns[outcome[0]]}', eller '# relation: ingen'.",
+                )
+            )
+            return None
+        return relation, (a, ((1, plus), (-1, minus)))
+
+    def _check_relation(self, relation: Relation, resolved: _Resolved, *, inferred: bool) -> None:
+        target, terms = resolved
+        for row in self.rows:
+            outcome = _combine(target, row.cell(target), [(s, row.cell(c)) for s, c in terms])
+            if outcome is None:
+                continue
+            if all(row.cell(c).blank for _, c in terms):
+                # A figure with no terms printed: nothing to recompute from.
+                continue
+            self.checked += 1
+            if outcome.difference == 0:
+                continue
+            col = self._col(target)
+            details = self._details(row, outcome)
+            details["relation"] = str(relation)
+            how = "härledd av Styrkort" if inferred else f"deklarerad på rad {relation.source.line}"
+            if outcome.rounding:
+                self.findings.append(
+                    warning(
+                        row.source,
+                        "audit.rounding",
+                        f"Avrundningsdifferens på raden {row.label!r}, kolumn {col!r}: tryckt "
+                        f"{_fmt(outcome.printed.value or ZERO)}, men {relation} ger "
+                        f"{_fmt(outcome.computed)}, differens {_with_unit(outcome.difference, self.unit)}, "
+                        f"inom vad avrundning av {len(terms)} tryckta tal kan förklara "
+                        f"(högst {_with_unit(outcome.bound, self.unit)}).",
+                        "Inget räknefel i sak. Beräkna kolumnen från de avrundade talen om "
+                        "tabellen ska gå jämnt ut, eller skriv en not om avrundningsdifferenser.",
+                        **details,
+                    )
+                )
+                continue
+            diagnosis = ""
+            printed = outcome.printed.value or ZERO
+            if printed != 0 and abs(printed + outcome.computed) <= outcome.bound:
+                diagnosis = " Troligen omvänt tecken: det tryckta värdet är det beräknade med motsatt tecken."
+            elif _transposed(printed, outcome.computed, outcome.printed.decimals):
+                diagnosis = " Två siffror verkar ha bytt plats (differensen är delbar med 9 och siffrorna är desamma)."
+            self.findings.append(
+                error(
+                    row.source,
+                    "audit.relation",
+                    f"Raden {row.label!r}, kolumn {col!r}, stämmer inte med {relation} "
+                    f"({how}): tryckt {_fmt(printed)}, beräknat {_fmt(outcome.computed)}, "
+                    f"differens {_with_unit(outcome.difference, self.unit)}, mer än avrundning kan "
+                    f"förklara (högst {_with_unit(outcome.bound, self.unit)}).{diagnosis}",
+                    f"Räkna om {col!r} på raden och rätta den eller talen den räknas från.",
+                    **details,
+                )
+            )
+
+    # -- varav rows --------------------------------------------------------
+
+    def _varav_larger(self, kinds: list[str], summed: list[int]) -> None:
+        """The varav rows under a row cannot together exceed it (same signs)."""
+        groups: dict[int, list[int]] = {}
+        for i, kind in enumerate(kinds):
+            if kind == "varav":
+                parent = self._varav_parent(i)
+                if parent is not None:
+                    groups.setdefault(parent, []).append(i)
+        for parent, children in groups.items():
+            prow = self.rows[parent]
+            for col in summed:
+                pcell = prow.cell(col)
+                cells = [self.rows[c].cell(col) for c in children]
+                if pcell.value is None or pcell.value == 0 or not all(c.readable for c in cells):
+                    continue
+                values = [c.value for c in cells if c.value is not None and c.value != 0]
+                if not values or any((v > 0) != (pcell.value > 0) for v in values):
+                    continue
+                total = sum(values, ZERO)
+                bound = sum((c.half_unit for c in cells), ZERO) + pcell.half_unit
+                if abs(total) - abs(pcell.value) > bound:
+                    first = self.rows[children[0]]
+                    self.findings.append(
+                        error(
+                            first.source,
+                            "audit.varav_exceeds",
+                            f"Varav-raderna under {prow.label!r}, kolumn {self._col(col)!r}, är "
+                            f"tillsammans {_fmt(total)}, mer än raden själv ({_fmt(pcell.value)}); "
+                            "en del kan inte vara större än helheten.",
+                            "Kontrollera varav-raderna och raden ovanför; kanske hör raden inte "
+                            "till den rad den står under.",
+                            row=first.label,
+                            column=self._col(col),
+                            printed=total,
+                            computed=pcell.value,
+                            difference=total - pcell.value,
+                            unit=self.unit,
+                        )
+                    )
+
+
+def _transposed(printed: Decimal, computed: Decimal, decimals: int) -> bool:
+    scale = Decimal(1).scaleb(decimals)
+    a, b = printed * scale, computed * scale
+    if a == b or a != a.to_integral_value() or b != b.to_integral_value():
+        return False
+    if (a - b) % 9 != 0 or (a < 0) != (b < 0):
+        return False
+    da, db = str(abs(int(a))), str(abs(int(b)))
+    return (
+        len(da) == len(db)
+        and sorted(da) == sorted(db)
+        and sum(x != y for x, y in zip(da, db, strict=True)) == 2
+    )

@@ -1,0 +1,503 @@
+"""Read a published table (CSV or XLSX) and its declaration for the table audit.
+
+The table is what was printed: a title or two, a header row, a label column and
+the figures as shown (Swedish formatting, "–" or "−" for minus, blanks). The
+declaration of how it is built comes from lines starting with ``#`` in the
+table itself (anywhere; usually a block above the header) and/or a sidecar
+YAML file next to it (``drift.csv.yaml`` or ``drift.yaml``). See docs/audit.md.
+
+Tables pasted from Word into Excel are read as they come: a title row above the
+header, empty rows, merged (empty) cells and columns, numbers stored as text
+with non-breaking spaces, a label wrapped onto two rows.
+
+Readers never raise on bad input: :func:`read_table` returns the table (or
+None), the declaration and findings with file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from styrkort.core.audit import (
+    Cell,
+    Declaration,
+    PublishedTable,
+    TableRow,
+    parse_declaration,
+    printed_cell,
+    value_cell,
+)
+from styrkort.core.findings import Finding, Source, error
+
+__all__ = [
+    "TableRead",
+    "read_table",
+    "sidecar_for",
+    "table_from_grid",
+]
+
+SIDECAR_SUFFIXES = (".yaml", ".yml")
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+
+GridCell = str | Cell
+
+
+@dataclass(frozen=True, slots=True)
+class TableRead:
+    """What reading a table gave: the table (None when unusable), its declaration, findings."""
+
+    table: PublishedTable | None
+    declaration: Declaration
+    findings: list[Finding] = field(default_factory=list)
+    declaration_files: tuple[str, ...] = ()
+
+
+def read_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    declaration_path: Path | None = None,
+    name: str | None = None,
+) -> TableRead:
+    """Read ``path`` (CSV or XLSX) and its declaration (header lines and sidecar file)."""
+    shown = name or str(path)
+    if not path.is_file():
+        return TableRead(
+            None,
+            Declaration(),
+            [
+                error(
+                    Source(shown),
+                    "audit.read",
+                    f"Filen {shown} finns inte.",
+                    "Ange sökvägen till en tabell i CSV- eller XLSX-format.",
+                )
+            ],
+        )
+    suffix = path.suffix.casefold()
+    if suffix in {".xlsx", ".xlsm"}:
+        grid, findings = _xlsx_grid(path, shown, sheet)
+    elif suffix == ".xls":
+        grid, findings = (
+            [],
+            [
+                error(
+                    Source(shown),
+                    "audit.read",
+                    "Det gamla Excel-formatet .xls kan inte läsas.",
+                    "Spara filen som .xlsx (Arkiv > Spara som > Excel-arbetsbok) eller som CSV.",
+                )
+            ],
+        )
+    else:
+        grid, findings = _csv_grid(path, shown)
+    if grid is None:
+        return TableRead(None, Declaration(), findings)
+    table, lines, grid_findings = table_from_grid(shown, grid)
+    findings += grid_findings
+    declaration, decl_findings = parse_declaration(lines)
+    findings += decl_findings
+    files: list[str] = []
+    sidecar = declaration_path or sidecar_for(path)
+    if sidecar is not None:
+        sidecar_shown = str(sidecar) if declaration_path else str(Path(shown).parent / sidecar.name)
+        side_lines, side_findings = _sidecar_lines(sidecar, sidecar_shown)
+        findings += side_findings
+        side_decl, more = parse_declaration(side_lines)
+        findings += more
+        declaration = declaration.merged(side_decl)
+        files.append(sidecar_shown)
+    return TableRead(table, declaration, findings, tuple(files))
+
+
+def sidecar_for(path: Path) -> Path | None:
+    """``drift.csv.yaml``, ``drift.csv.yml``, ``drift.yaml`` or ``drift.yml`` next to ``path``."""
+    for suffix in SIDECAR_SUFFIXES:
+        for candidate in (path.with_name(path.name + suffix), path.with_suffix(suffix)):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------
+# From a grid of cells to a table
+
+
+def table_from_grid(
+    name: str, grid: Sequence[tuple[int, Sequence[GridCell]]]
+) -> tuple[PublishedTable | None, list[tuple[Source, str]], list[Finding]]:
+    """Find the declaration lines, title, header, label column and figures in ``grid``.
+
+    ``grid`` is (line number, cells) per row; a cell is the printed text or a
+    ready :class:`Cell` (a number stored as a number in XLSX).
+    """
+    declaration: list[tuple[Source, str]] = []
+    body: list[tuple[int, list[GridCell]]] = []
+    for line, cells in grid:
+        texts = [_text(c) for c in cells]
+        nonempty = [t for t in texts if t.strip()]
+        if nonempty and nonempty[0].lstrip().startswith("#"):
+            declaration.append((Source(name, line), " ".join(t.strip() for t in nonempty)))
+            continue
+        if nonempty:
+            body.append((line, list(cells)))
+    findings: list[Finding] = []
+    header_at = next((k for k, (_, cells) in enumerate(body) if _count_nonempty(cells) >= 2), None)
+    if header_at is None:
+        findings.append(
+            error(
+                Source(name),
+                "audit.table.header",
+                "Ingen tabell hittades: ingen rad har en etikett och minst en siffra eller rubrik.",
+                "Tabellen ska ha en rubrikrad (till exempel 'Slagtext; Budget; Utfall; Avvikelse') "
+                "och en rad per post med etiketten först.",
+            )
+        )
+        return None, declaration, findings
+    titles = body[:header_at]
+    header_line, header_cells = body[header_at]
+    data = body[header_at + 1 :]
+    width = max(len(cells) for _, cells in body[header_at:])
+    used = [
+        c
+        for c in range(width)
+        if any(c < len(cells) and _text(cells[c]).strip() for _, cells in body[header_at:])
+    ]
+    label_col = used[0]
+    headers = {c: _text(header_cells[c]).strip() if c < len(header_cells) else "" for c in used}
+
+    # A second header row: no label, no figures, only text above the figure columns.
+    while (
+        data and not _text(_at(data[0][1], label_col)).strip() and _all_text(data[0][1], used[1:])
+    ):
+        for c in used[1:]:
+            extra = _text(_at(data[0][1], c)).strip()
+            if extra:
+                headers[c] = f"{headers[c]} {extra}".strip()
+        data = data[1:]
+
+    figure_cols = [c for c in used[1:] if _mostly_numbers([_at(cells, c) for _, cells in data])]
+    unit = _unit([_text(c) for _, cells in titles for c in cells] + [headers[c] for c in used])
+    rows: list[TableRow] = []
+    pending: tuple[int, str] | None = None
+    for line, cells in data:
+        label = " ".join(_text(_at(cells, label_col)).split())
+        figures = tuple(_cell(_at(cells, c)) for c in figure_cols)
+        has_figures = any(not f.blank for f in figures)
+        if not has_figures:
+            if pending is not None:
+                rows.append(TableRow(pending[1], (), Source(name, pending[0])))
+            pending = (line, label)
+            continue
+        if pending is not None:
+            if not label:
+                # A label wrapped onto two rows in Word: the figures sit on the second.
+                label = pending[1]
+            else:
+                rows.append(TableRow(pending[1], (), Source(name, pending[0])))
+            pending = None
+        rows.append(TableRow(label, figures, Source(name, line)))
+    if pending is not None:
+        rows.append(TableRow(pending[1], (), Source(name, pending[0])))
+    if not figure_cols or not any(r.has_figures for r in rows):
+        findings.append(
+            error(
+                Source(name, header_line),
+                "audit.table.figures",
+                "Tabellen har inga kolumner med siffror under rubrikraden.",
+                "Kontrollera att rubrikraden är tabellens första rad med flera ifyllda celler "
+                "och att beloppen står i egna kolumner.",
+            )
+        )
+        return None, declaration, findings
+    columns = tuple(headers[c] or f"kolumn {c + 1}" for c in figure_cols)
+    table = PublishedTable(
+        name=name,
+        columns=columns,
+        rows=tuple(rows),
+        unit=unit,
+        header=Source(name, header_line),
+    )
+    return table, declaration, findings
+
+
+def _text(cell: GridCell | None) -> str:
+    if cell is None:
+        return ""
+    return cell.text if isinstance(cell, Cell) else cell
+
+
+def _at(cells: Sequence[GridCell], column: int) -> GridCell:
+    return cells[column] if column < len(cells) else ""
+
+
+def _count_nonempty(cells: Sequence[GridCell]) -> int:
+    return sum(1 for c in cells if _text(c).strip())
+
+
+def _cell(cell: GridCell) -> Cell:
+    return cell if isinstance(cell, Cell) else printed_cell(cell)
+
+
+def _is_number(cell: GridCell) -> bool:
+    parsed = _cell(cell)
+    return parsed.value is not None
+
+
+def _all_text(cells: Sequence[GridCell], columns: Iterable[int]) -> bool:
+    texts = [_at(cells, c) for c in columns]
+    return any(_text(t).strip() for t in texts) and not any(
+        _is_number(t) for t in texts if _text(t).strip()
+    )
+
+
+def _mostly_numbers(cells: Sequence[GridCell]) -> bool:
+    """A figure column: at least half of its filled cells are numbers (a text column is left out)."""
+    filled = [c for c in cells if _text(c).strip()]
+    numbers = sum(1 for c in filled if _is_number(c))
+    return bool(filled) and 2 * numbers >= len(filled)
+
+
+_UNIT_WORDS = (
+    (re.compile(r"\b(mnkr|mkr|miljoner kronor|mn kr)\b", re.IGNORECASE), "mnkr"),
+    (re.compile(r"\b(tkr|tusen kronor|tusental kronor|tusentals kronor)\b", re.IGNORECASE), "tkr"),
+    (re.compile(r"\b(kr|kronor)\b", re.IGNORECASE), "kr"),
+)
+
+
+def _unit(texts: Iterable[str]) -> str:
+    joined = " ".join(texts)
+    for pattern, unit in _UNIT_WORDS:
+        if pattern.search(joined):
+            return unit
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# CSV
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # pragma: no cover - cp1252 decodes nearly everything
+
+
+def _csv_grid(
+    path: Path, shown: str
+) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        return None, [
+            error(
+                Source(shown),
+                "audit.read",
+                f"Filen {shown} kan inte läsas: {exc.strerror}.",
+                "Kontrollera behörigheten.",
+            )
+        ]
+    lines = text.splitlines()
+    # Declaration lines are taken whole, before CSV splitting: they may hold the delimiter.
+    declaration = {i + 1: line for i, line in enumerate(lines) if line.lstrip().startswith("#")}
+    kept = ["" if (i + 1) in declaration else line for i, line in enumerate(lines)]
+    delimiter = _sniff([line for line in kept if line.strip()][:30])
+    grid: list[tuple[int, Sequence[GridCell]]] = [(n, [line]) for n, line in declaration.items()]
+    reader = csv.reader(io.StringIO("\n".join(kept)), delimiter=delimiter)
+    previous = 0
+    try:
+        for row in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if row:
+                grid.append((start, row))
+    except csv.Error as exc:
+        return None, [
+            error(
+                Source(shown, previous + 1),
+                "audit.read",
+                f"CSV-filen kan inte läsas: {exc}.",
+                "Kontrollera citattecknen på raden.",
+            )
+        ]
+    grid.sort(key=lambda item: item[0])
+    return grid, []
+
+
+def _sniff(lines: Sequence[str]) -> str:
+    """';' (Swedish Excel), tab (pasted) or ',': the one on the most lines, in that order of preference."""
+    best, best_count = ";", -1
+    for candidate in (";", "\t", ","):
+        count = sum(1 for line in lines if candidate in _outside_quotes(line))
+        if count > best_count:
+            best, best_count = candidate, count
+    return best
+
+
+def _outside_quotes(line: str) -> str:
+    return re.sub(r'"[^"]*"', "", line)
+
+
+# ---------------------------------------------------------------------------
+# XLSX
+
+
+def _xlsx_grid(
+    path: Path, shown: str, sheet: str | None
+) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
+    import openpyxl  # heavy; only when an XLSX is read
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any unreadable workbook is a finding, not a crash
+        return None, [
+            error(
+                Source(shown),
+                "audit.read",
+                f"Excel-filen kan inte läsas ({type(exc).__name__}).",
+                "Öppna filen i Excel och spara den igen som .xlsx, eller exportera tabellen som CSV.",
+            )
+        ]
+    try:
+        if sheet is not None:
+            if sheet not in workbook.sheetnames:
+                return None, [
+                    error(
+                        Source(shown),
+                        "audit.read",
+                        f"Bladet {sheet!r} finns inte i arbetsboken.",
+                        "Välj ett av bladen: "
+                        + ", ".join(repr(s) for s in workbook.sheetnames)
+                        + ".",
+                    )
+                ]
+            worksheet = workbook[sheet]
+        else:
+            worksheet = workbook.active or workbook.worksheets[0]
+        grid: list[tuple[int, Sequence[GridCell]]] = []
+        for row in worksheet.iter_rows():
+            cells: list[GridCell] = []
+            line = None
+            for cell in row:
+                if getattr(cell, "row", None) is not None and line is None:
+                    line = cell.row
+                cells.append(_xlsx_cell(cell.value, getattr(cell, "number_format", "General")))
+            if line is not None and any(_text(c).strip() for c in cells):
+                grid.append((line, cells))
+        return grid, []
+    finally:
+        workbook.close()
+
+
+def _xlsx_cell(value: Any, number_format: str | None) -> GridCell:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, int | float):
+        return _number_cell(value, number_format or "General")
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _number_cell(value: float, number_format: str) -> Cell:
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return Cell(text=str(value), readable=False)
+    decimals, percent = _format_decimals(number_format, number)
+    if percent:
+        number *= 100
+        cell = value_cell(number, decimals)
+        return Cell(cell.text + " %", cell.value, cell.decimals, percent=True)
+    return value_cell(number, decimals)
+
+
+def _format_decimals(number_format: str, value: Decimal) -> tuple[int, bool]:
+    """Decimals shown by an Excel number format ("0.0", "#,##0", "General") and whether it is %."""
+    section = number_format.split(";")[0]
+    section = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", section)
+    percent = "%" in section
+    if section.strip().casefold() in {"general", "@", ""}:
+        # Excel shows at most about ten significant digits in General.
+        digits = value.adjusted() + 1
+        shown = value.quantize(Decimal(1).scaleb(-max(0, 10 - max(digits, 1)))).normalize()
+        exponent = shown.as_tuple().exponent
+        return (max(0, -exponent) if isinstance(exponent, int) else 0), percent
+    m = re.search(r"\.([0#?]+)", section)
+    return (len(m.group(1)) if m else 0), percent
+
+
+# ---------------------------------------------------------------------------
+# Sidecar YAML
+
+
+def _sidecar_lines(path: Path, shown: str) -> tuple[list[tuple[Source, str]], list[Finding]]:
+    import yaml
+
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        return [], [
+            error(
+                Source(shown),
+                "audit.read",
+                f"Deklarationen {shown} kan inte läsas: {exc.strerror}.",
+                "Kontrollera filen.",
+            )
+        ]
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        return [], [
+            error(
+                Source(shown, line),
+                "audit.declaration.yaml",
+                f"Deklarationsfilen är inte giltig YAML: {getattr(exc, 'problem', exc)}.",
+                "Skriv en nyckel per rad ('summa: TOTALT = A + B'), eller en lista under "
+                "nyckeln; sätt värden som innehåller ': ' inom citattecken.",
+            )
+        ]
+    if node is None:
+        return [], []
+    if not isinstance(node, yaml.MappingNode):
+        return [], [
+            error(
+                Source(shown, node.start_mark.line + 1),
+                "audit.declaration.yaml",
+                "Deklarationsfilen ska bestå av nycklar med värden (enhet, summa, relation, ...).",
+                "Se docs/audit.md för ett exempel.",
+            )
+        ]
+    lines: list[tuple[Source, str]] = []
+    findings: list[Finding] = []
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        values = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for item in values:
+            if not isinstance(item, yaml.ScalarNode):
+                findings.append(
+                    error(
+                        Source(shown, item.start_mark.line + 1),
+                        "audit.declaration.yaml",
+                        f"Värdet under {key!r} ska vara text, till exempel 'TOTALT = A + B'.",
+                        "Skriv ett värde per rad i listan.",
+                    )
+                )
+                continue
+            lines.append((Source(shown, item.start_mark.line + 1), f"{key}: {item.value}"))
+    return lines, findings
