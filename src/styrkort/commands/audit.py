@@ -1,0 +1,183 @@
+"""``styrkort audit TABELL...``: recompute the totals and relations of published tables.
+
+Exit status 1 when any table has a real error (a break beyond rounding, an
+unreadable file, a declaration that names rows that do not exist); 0 when
+there are only rounding breaks or nothing at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+HELP = "granska en publicerad tabell (CSV/XLSX): summor, avvikelser, varav-rader, avrundning"
+
+DESCRIPTION = """\
+Räknar om varje summa och varje relation mellan kolumner i en tabell som den
+publicerats (gjord i Excel, Word eller av en annan nämnd) och rapporterar varje
+brott: rad, kolumn, tryckt värde, beräknat värde och differens. En differens som
+avrundning av de tryckta talen kan förklara är en varning; större differenser är
+fel, och då blir slutstatus 1.
+
+Hur tabellen är byggd (vilka rader som är summor av vilka, hur kolumner hänger
+ihop) står i rader som börjar med # i tabellen, eller i en fil bredvid den
+(drift.csv.yaml eller drift.yaml). Utan deklaration gäller standardreglerna:
+rader som börjar med Totalt/Summa summerar raderna sedan föregående summa,
+Netto/Resultat summerar delsummorna, varav-rader räknas inte med, och
+Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Se docs/audit.md.
+
+Är argumentet en katalog granskas arbetsytans egen drift- och
+investeringsredovisning som de presenteras (avrundade till tkr).
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "audit",
+        help=HELP,
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "tables",
+        nargs="+",
+        metavar="TABELL",
+        help="tabell i CSV- eller XLSX-format, eller en arbetsytas katalog",
+    )
+    parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    parser.add_argument(
+        "--deklaration",
+        metavar="FIL",
+        type=Path,
+        help="deklarationsfil (YAML) i stället för TABELL.yaml bredvid tabellen",
+    )
+    parser.add_argument(
+        "--blad", metavar="NAMN", help="vilket blad i en XLSX-fil (annars det aktiva)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from styrkort.core.audit import audit
+    from styrkort.core.findings import has_errors, sort_findings
+    from styrkort.sources.table import read_table
+
+    results: list[dict[str, Any]] = []
+    every: list[Any] = []
+    for name in args.tables:
+        path = Path(name)
+        if path.is_dir():
+            summaries, findings = _audit_workspace(path)
+            results += summaries
+            every += findings
+            continue
+        read = read_table(path, sheet=args.blad, declaration_path=args.deklaration, name=name)
+        findings = list(read.findings)
+        summary: dict[str, Any] = {"table": name, "declaration_files": list(read.declaration_files)}
+        if read.table is not None:
+            report = audit(read.table, read.declaration)
+            findings += report.findings
+            summary.update(_summary(read.table, report))
+        findings = sort_findings(findings)
+        summary["errors"] = sum(1 for f in findings if f.severity.value == "error")
+        summary["warnings"] = sum(1 for f in findings if f.severity.value == "warning")
+        results.append(summary)
+        every += findings
+    if args.json:
+        payload = {
+            "ok": not has_errors(every),
+            "tables": results,
+            "findings": [f.as_dict() for f in every],
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+        sys.stdout.write("\n")
+    else:
+        for finding in every:
+            print(finding.format())
+        for summary in results:
+            print(_summary_line(summary))
+    return 1 if has_errors(every) else 0
+
+
+def _audit_workspace(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Audit a workspace's own statements (see styrkort.sources.table.audit_workspace)."""
+    from styrkort.core.findings import sort_findings
+    from styrkort.sources import table as table_source
+
+    audit_workspace = getattr(table_source, "audit_workspace", None)
+    if audit_workspace is None:  # pragma: no cover - until the workspace adapter exists
+        from styrkort.core.findings import Source, error
+
+        finding = error(
+            Source(str(path)),
+            "audit.workspace",
+            "Granskning av en arbetsytas egna tabeller finns inte ännu.",
+            "Exportera tabellen som CSV eller XLSX och granska filen.",
+        )
+        return [{"table": str(path), "errors": 1, "warnings": 0}], [finding]
+    summaries: list[dict[str, Any]] = []
+    findings: list[Any] = []
+    for table, report, extra in audit_workspace(path):
+        found = sort_findings(list(extra) + list(report.findings if report else []))
+        summary: dict[str, Any] = {
+            "table": table.name if table else str(path),
+            "declaration_files": [],
+        }
+        if table is not None and report is not None:
+            summary.update(_summary(table, report))
+        summary["errors"] = sum(1 for f in found if f.severity.value == "error")
+        summary["warnings"] = sum(1 for f in found if f.severity.value == "warning")
+        summaries.append(summary)
+        findings += found
+    return summaries, findings
+
+
+def _summary(table: Any, report: Any) -> dict[str, Any]:
+    return {
+        "unit": table.unit,
+        "rows": len(table.rows),
+        "columns": list(table.columns),
+        "summed_columns": list(report.summed_columns),
+        "sums": [
+            {
+                "row": table.rows[s.total].label,
+                "line": table.rows[s.total].source.line,
+                "reading": s.reading,
+                "parts": [("-" if sign < 0 else "+") + table.rows[p].label for sign, p in s.parts],
+            }
+            for s in report.sums
+        ],
+        "relations": [str(r) for r in report.relations],
+        "inferred_relations": [str(r) for r in report.inferred_relations],
+        "checked": report.checked_cells,
+    }
+
+
+def _summary_line(summary: dict[str, Any]) -> str:
+    name = summary["table"]
+    if "checked" not in summary:
+        return f"{name}: kunde inte granskas."
+    count = len(summary["sums"])
+    parts = [f"{count} {'summa' if count == 1 else 'summor'}"]
+    relations = summary["relations"] + [f"{r} (härledd)" for r in summary["inferred_relations"]]
+    if relations:
+        parts.append("relation " + "; ".join(relations))
+    verdict = (
+        "inga brott"
+        if not summary["errors"] and not summary["warnings"]
+        else f"{summary['errors']} fel, {summary['warnings']} "
+        + ("varning" if summary["warnings"] == 1 else "varningar")
+    )
+    return f"{name}: {', '.join(parts)}; {summary['checked']} tal kontrollerade: {verdict}."
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
