@@ -19,7 +19,8 @@ The default structure, when nothing is declared:
   subtotal of the rows since the previous total; when it directly follows
   another total it sums everything not yet summed since the last grand total
   (the subtotals above it and any loose rows);
-* a row whose label starts with *Netto* or *(Årets) resultat* is a grand total:
+* a row whose label starts with *Netto* or has the word *resultat* ("Årets
+  resultat", "Resultat efter finansiella poster") is a grand total:
   it sums the subtotals and loose rows since the previous grand total;
 * when a default total does not add up its preferred way but adds up the other
   way (subtotal vs grand total), the other reading is taken: a table that is
@@ -437,6 +438,7 @@ def normalise_label(label: str) -> str:
 
 _SUBTOTAL_WORDS = ("totalt", "total", "summa", "s:a", "s:a.")
 _GRAND_PREFIXES = ("netto", "årets resultat", "resultat")
+_RESULT_WORD = re.compile(r"(?<!\w)resultat(?!\w)")
 _VARAV_PREFIXES = ("varav", "därav", "- varav", "– varav", "− varav", "- därav", "– därav")
 _PERCENT_WORDS = ("%", "procent", "andel")
 
@@ -450,7 +452,7 @@ def default_total_kind(label: str) -> str | None:
     norm = normalise_label(label)
     if _first_word(norm) in _SUBTOTAL_WORDS:
         return "subtotal"
-    if norm.startswith(_GRAND_PREFIXES):
+    if norm.startswith(_GRAND_PREFIXES) or _RESULT_WORD.search(norm):
         return "grand"
     return None
 
@@ -792,14 +794,16 @@ class _Audit:
             rule = rules.get(i)
             if rule is not None and rule.parts is not None:
                 parts = self._resolve_parts(rule, i)
+                # A rule naming a missing row is reported; the total then falls back
+                # to the default reading, so that one typo does not cascade.
                 if parts is not None:
                     self._check_sum(i, parts, summed, section_varav, declared=True)
                     checked.append(CheckedSum(i, parts, True, "declared"))
                     used = {p for _, p in parts}
                     open_items = [p for p in open_items if p not in used]
-                open_items.append(i)
-                section, section_varav = [], []
-                continue
+                    open_items.append(i)
+                    section, section_varav = [], []
+                    continue
             as_subtotal = tuple((1, p) for p in section)
             as_grand = tuple((1, p) for p in open_items)
             readings: list[tuple[str, tuple[tuple[int, int], ...]]] = []
