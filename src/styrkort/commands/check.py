@@ -1,0 +1,45 @@
+"""``styrkort check WORKSPACE [--json]``: only the checks; exit 1 on any error-level finding."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from styrkort.core.findings import Finding, Severity
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("check", help="kontrollera arbetsytan; avslutar med kod 1 vid fel")
+    p.add_argument("workspace", type=Path)
+    p.add_argument("--json", action="store_true", help="skriv fynden som en JSON-lista")
+    p.set_defaults(handler=handle)
+
+
+def print_findings(findings: Iterable[Finding], root: Path, stream: object = None) -> None:
+    from styrkort.pipeline import located
+
+    out = stream or sys.stdout
+    items = list(findings)
+    for f in items:
+        print(located(f, root).format(), file=out)  # type: ignore[arg-type]
+    counts = Counter(f.severity for f in items)
+    print(
+        f"{counts[Severity.ERROR]} fel, {counts[Severity.WARNING]} varningar, {counts[Severity.INFO]} info",
+        file=out,  # type: ignore[arg-type]
+    )
+
+
+def handle(args: argparse.Namespace) -> int:
+    from styrkort.pipeline import located, run
+
+    result = run(args.workspace)
+    if args.json:
+        data = [located(f, args.workspace).as_dict() for f in result.findings]
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_findings(result.findings, args.workspace)
+    return 1 if result.has_errors else 0

@@ -1,0 +1,110 @@
+"""The whole workspace assessed: goal results, summary, statements and allocation in one value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from styrkort.core.allocation import Allocation, split_result
+from styrkort.core.assess import (
+    GoalResult,
+    IndicatorResult,
+    Summary,
+    assess_goal,
+    assess_indicator,
+    summarize,
+)
+from styrkort.core.finance import (
+    InvestmentStatement,
+    OperatingStatement,
+    investment_statement,
+    operating_statement,
+)
+from styrkort.core.goals import Indicator
+from styrkort.core.model import Workspace
+
+THOUSAND = Decimal(1000)
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedOutcome:
+    """An outcome computed by a metric (or from the statements), with its definition."""
+
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    workspace: Workspace
+    goals: tuple[GoalResult, ...]
+    summary: Summary
+    operating: OperatingStatement | None
+    investments: InvestmentStatement | None
+    allocation: Allocation | None
+    computed: Mapping[str, ComputedOutcome] = field(default_factory=dict)
+
+    def indicator_results(self) -> list[IndicatorResult]:
+        return [r for g in self.goals for r in g.indicators]
+
+
+def _tkr_text(amount_kr: Decimal) -> str:
+    value = amount_kr / THOUSAND
+    return format(value.normalize(), "f").replace(".", ",") + " tkr"
+
+
+def budget_outcome(indicator: Indicator, operating: OperatingStatement | None) -> ComputedOutcome | None:
+    """A budget indicator's outcome, taken from the operating statement's net deviation."""
+    if indicator.kind != "budget" or operating is None:
+        return None
+    return ComputedOutcome(
+        _tkr_text(operating.net.deviation),
+        "Avvikelse mot budget enligt driftredovisningen (budget − utfall, nettoresultat).",
+    )
+
+
+def assess_workspace(ws: Workspace, computed: Mapping[str, ComputedOutcome] | None = None) -> Assessed:
+    """Assess every indicator and goal, compute the statements and split the result.
+
+    ``computed`` maps indicator ids to outcomes computed by metrics; a budget
+    indicator without a written outcome takes the operating statement's
+    deviation.
+    """
+    operating = operating_statement(ws.operating) if ws.operating else None
+    investments = (
+        investment_statement(
+            ws.investments,
+            ws.frames,
+            total_label=ws.investment_total_label,
+            total_label_source=ws.investment_total_label_source,
+        )
+        if ws.investments or ws.frames
+        else None
+    )
+    outcomes: dict[str, ComputedOutcome] = dict(computed or {})
+    rule = ws.settings.rule
+    goal_results = []
+    for goal in ws.goals:
+        results = []
+        for ind in goal.indicators:
+            written = ind.forecast if ws.period.is_interim and ind.forecast.strip() else ind.outcome
+            co = outcomes.get(ind.id)
+            if co is None and not written.strip():
+                co = budget_outcome(ind, operating)
+                if co is not None:
+                    outcomes[ind.id] = co
+            if co is not None:
+                results.append(assess_indicator(ind, rule, outcome_text=co.text, metric_note=co.note))
+            else:
+                results.append(assess_indicator(ind, rule, outcome_text=written))
+        goal_results.append(assess_goal(goal, results, rule))
+    summary = summarize(goal_results, rule)
+
+    allocation = None
+    key = ws.organisation.allocation_key
+    if operating is not None and key is not None and key.weights and key.total > 0:
+        result = operating.result
+        unit = Decimal(1) if result == result.to_integral_value() else Decimal("0.01")
+        allocation = split_result(result, key, unit)
+    return Assessed(ws, tuple(goal_results), summary, operating, investments, allocation, outcomes)

@@ -1,0 +1,411 @@
+"""Checks (kontroller), SPEC §8: a registry of small, documented, pure functions.
+
+Each check takes the assessed workspace and yields findings. Add one with::
+
+    @check("area.name")
+    def my_check(a: Assessed) -> Iterator[Finding]:
+        \"\"\"What it guarantees, in one sentence.\"\"\"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from styrkort.core.assess import Reason, units_of
+from styrkort.core.assessed import THOUSAND, Assessed
+from styrkort.core.findings import Finding, error, info, warning
+from styrkort.core.goals import Status
+from styrkort.core.targets import describe, target_direction
+from styrkort.core.values import Direction, Quantity
+
+CheckFn = Callable[[Assessed], Iterator[Finding]]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(name: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        if name in CHECKS:
+            raise ValueError(f"check {name} registered twice")
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
+    """Run every registered check (or those named in ``only``) and collect their findings."""
+    out: list[Finding] = []
+    for name, fn in CHECKS.items():
+        if only is None or name in only:
+            out.extend(fn(a))
+    return out
+
+
+def _tkr(amount: Decimal) -> Decimal:
+    return (amount / THOUSAND).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def _fmt(d: Decimal) -> str:
+    sign = "−" if d < 0 else ""
+    digits = f"{abs(d):,}".replace(",", "\u00a0").replace(".", ",")
+    return sign + digits
+
+
+# --- goals and indicators -------------------------------------------------------------
+
+
+@check("goal.indicators")
+def goals_have_indicators(a: Assessed) -> Iterator[Finding]:
+    """Every board goal has at least one indicator; otherwise it cannot be assessed."""
+    for g in a.goals:
+        if not g.goal.indicators:
+            yield error(
+                g.goal.source,
+                "goal.no_indicators",
+                f"Nämndmålet '{g.goal.title}' saknar indikatorer och kan inte bedömas enligt regeln.",
+                "Lägg till minst en indikator med målvärde, eller gör en manuell bedömning med motivering.",
+            )
+
+
+@check("goal.tie")
+def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
+    """A goal where exactly half the indicators are met or partly met is left to a person."""
+    for g in a.goals:
+        if g.reason is Reason.TIE:
+            pos = sum(1 for r in g.indicators if r.status in a.workspace.settings.rule.goal_rule.positive)
+            yield warning(
+                g.goal.source,
+                "goal.tie",
+                f"Nämndmålet '{g.goal.title}': exakt hälften av indikatorerna ({pos} av {len(g.indicators)}) "
+                "är uppnådda eller delvis uppnådda; bedömningsregeln avgör inte fallet och målet är ej bedömt.",
+                "Gör en manuell bedömning av målet (assessment: status och motivering).",
+            )
+
+
+@check("indicator.target")
+def indicators_have_targets(a: Assessed) -> Iterator[Finding]:
+    """Every indicator has a readable target (målvärde)."""
+    for r in a.indicator_results():
+        ind = r.indicator
+        if r.target_problem is not None:
+            yield error(ind.where("target"), r.target_problem.code, r.target_problem.message, r.target_problem.hint)
+        elif r.target is None:
+            yield error(
+                ind.where("target"),
+                "indicator.no_target",
+                f"Indikatorn '{ind.text}' saknar målvärde och kan inte bedömas.",
+                "Ange ett målvärde (t.ex. '90 %', 'minst 80 %', 'Öka från 71,13').",
+            )
+
+
+@check("indicator.outcome")
+def indicators_have_outcomes(a: Assessed) -> Iterator[Finding]:
+    """Every indicator has a readable outcome (utfall) for the period."""
+    for r in a.indicator_results():
+        ind = r.indicator
+        if r.reason is Reason.BAD_OUTCOME and r.override is None:
+            yield error(
+                ind.where("outcome"),
+                "indicator.bad_outcome",
+                f"Utfallet '{ind.outcome}' för '{ind.text}' kan inte tolkas.",
+                "Skriv ett tal med enhet ('67 %', '21 st', '-823 tkr'), Ja/Nej, eller '—' om värde saknas.",
+            )
+        elif r.reason is Reason.NO_OUTCOME or (r.override and r.computed is Status.NO_VALUE):
+            yield error(
+                ind.where("outcome"),
+                "indicator.no_outcome",
+                f"Indikatorn '{ind.text}' saknar utfall; den räknas som 'saknar värde' i målbedömningen.",
+                f"Be indikatorns ägare{f' ({ind.owner})' if ind.owner else ''} att ange utfallet, "
+                "eller koppla indikatorn till en beräkning (metric).",
+            )
+
+
+@check("indicator.units")
+def units_agree(a: Assessed) -> Iterator[Finding]:
+    """The units of outcome, target and indicator agree (no percentage compared with an index)."""
+    for r in a.indicator_results():
+        ind_unit, out_unit, tgt_unit = units_of(r)
+        ind = r.indicator
+        declared = ind_unit
+        pairs = [("utfallet", out_unit, "outcome"), ("målvärdet", tgt_unit, "target")]
+        for what, unit, field_name in pairs:
+            if unit and declared and unit != declared:
+                yield error(
+                    ind.where(field_name),
+                    "indicator.unit_mismatch",
+                    f"'{ind.text}': {what} anges i '{unit}' men indikatorn mäts i '{declared}'"
+                    + (" (en procentsats jämförs med ett index)." if {unit, declared} == {"%", "index"} else "."),
+                    f"Ange {what} i '{declared}', eller rätta indikatorns enhet (unit).",
+                )
+        if out_unit and tgt_unit and out_unit != tgt_unit and not declared:
+            yield error(
+                ind.where("outcome"),
+                "indicator.unit_mismatch",
+                f"'{ind.text}': utfallet anges i '{out_unit}' men målvärdet i '{tgt_unit}'.",
+                "Ange utfall och målvärde i samma enhet, och ange indikatorns enhet (unit).",
+            )
+        if r.reason is Reason.INCOMPARABLE:
+            yield error(
+                ind.where("outcome"),
+                "indicator.incomparable",
+                f"'{ind.text}': utfallet kan inte jämföras med målvärdet ({describe(r.target) if r.target else '—'}).",
+                "Ange utfallet i samma form som målvärdet (tal mot tal, Ja/Nej mot Ja/Nej).",
+            )
+
+
+_INCREASE_TEXT = re.compile(r"^\s*(öka|höja|förbättra)", re.I)
+_DECREASE_TEXT = re.compile(r"^\s*(minska|sänka|reducera)", re.I)
+
+
+@check("indicator.direction")
+def direction_agrees_with_text_and_target(a: Assessed) -> Iterator[Finding]:
+    """The indicator's direction, the verb of its text and the kind of target do not contradict each other."""
+    for r in a.indicator_results():
+        ind = r.indicator
+        text_dir = (
+            Direction.INCREASE
+            if _INCREASE_TEXT.match(ind.text)
+            else Direction.DECREASE
+            if _DECREASE_TEXT.match(ind.text)
+            else None
+        )
+        tgt_dir = target_direction(r.target) if r.target is not None else None
+        if text_dir and ind.direction and text_dir is not ind.direction:
+            yield warning(
+                ind.where("direction"),
+                "indicator.direction_text",
+                f"'{ind.text}': texten säger '{text_dir.swedish}' men riktningen är angiven som "
+                f"'{ind.direction.swedish}'.",
+                "Rätta direction (increase/decrease) eller indikatorns text.",
+            )
+        reference = ind.direction or text_dir
+        if reference and tgt_dir and reference is not tgt_dir:
+            yield warning(
+                ind.where("target"),
+                "indicator.direction_target",
+                f"'{ind.text}': målvärdet '{ind.target}' ({describe(r.target) if r.target else ''}) "
+                f"går emot indikatorns riktning ({reference.swedish}).",
+                "Kontrollera målvärdet: ska det vara 'minst' eller 'högst', 'Öka' eller 'Minska'?",
+            )
+
+
+@check("assessment.override")
+def overrides_are_justified(a: Assessed) -> Iterator[Finding]:
+    """A manual assessment has a justification; each accepted override is listed for the record."""
+    items = [(r.indicator.manual, r.indicator.text, r.computed) for r in a.indicator_results()]
+    items += [(g.goal.manual, g.goal.title, g.computed) for g in a.goals]
+    for manual, name, computed in items:
+        if manual is None:
+            continue
+        if not manual.justification.strip():
+            yield error(
+                manual.source,
+                "assessment.no_justification",
+                f"Den manuella bedömningen av '{name}' saknar motivering och används inte.",
+                "Skriv en motivering (justification) till bedömningen.",
+            )
+        else:
+            yield info(
+                manual.source,
+                "assessment.override",
+                f"'{name}' är manuellt bedömd som '{manual.status.value}' (beräknat: '{computed.value}')"
+                + (f" av {manual.by}" if manual.by else "")
+                + (f" {manual.date}" if manual.date else "")
+                + f". Motivering: {manual.justification}",
+            )
+
+
+@check("summary.counts")
+def published_summary_matches(a: Assessed) -> Iterator[Finding]:
+    """Counts stated in a published summary match the goal tables."""
+    claims = a.workspace.claims
+    s = a.summary
+    stated = [(claims.summary_met, Status.MET, "uppnådda"), (claims.summary_partly, Status.PARTLY, "delvis uppnådda")]
+    for claimed, status, word in stated:
+        if claimed is not None and claimed != s.count(status):
+            yield error(
+                claims.source,
+                "summary.counts",
+                f"Sammanfattningen anger {claimed} st {word}, men måltabellerna ger {s.count(status)} st "
+                f"(av {s.indicators} indikatorer).",
+                "Använd den genererade sammanfattningen, eller rätta måltabellerna.",
+            )
+    if claims.summary_met is not None and claims.summary_partly is not None:
+        total = claims.summary_met + claims.summary_partly
+        if total > s.indicators:
+            yield error(
+                claims.source,
+                "summary.more_than_indicators",
+                f"Sammanfattningen räknar {total} indikatorer ({claims.summary_met} + {claims.summary_partly}) "
+                f"men måltabellerna har bara {s.indicators}.",
+                "Kontrollera om en indikator saknas i tabellerna eller räknats två gånger.",
+            )
+
+
+# --- finance --------------------------------------------------------------------------
+
+
+@check("operating.rounding")
+def operating_rounding_visible(a: Assessed) -> Iterator[Finding]:
+    """Rounded to tkr, the operating statement's rows still add up to its totals (or the break is stated)."""
+    op = a.operating
+    if op is None:
+        return
+    groups = [(op.revenues, op.total_revenues), (op.costs, op.total_costs)]
+    for rows, total in groups:
+        for col, get in (("budget", lambda x: x.budget), ("utfall", lambda x: x.outcome)):
+            parts = sum((_tkr(get(r)) for r in rows), Decimal(0))
+            if parts != _tkr(get(total)):
+                src = rows[0].source if rows else a.workspace.organisation.source
+                yield info(
+                    src,
+                    "operating.rounding",
+                    f"{total.label}, {col}: raderna avrundade till tkr summerar till {_fmt(parts)} men "
+                    f"summan är {_fmt(_tkr(get(total)))} tkr (avrundningsdifferens).",
+                    "Välj rounding: largest_remainder om de tryckta raderna ska summera exakt.",
+                )
+
+
+@check("allocation.sum")
+def allocation_sums_to_result(a: Assessed) -> Iterator[Finding]:
+    """The members' shares add up to the board's result, to the krona, and every member has a share."""
+    al = a.allocation
+    org = a.workspace.organisation
+    key = org.allocation_key
+    if key is None:
+        if org.members and a.operating is not None:
+            yield warning(
+                org.source,
+                "allocation.no_key",
+                "Nämnden har medlemskommuner men ingen fördelningsnyckel; resultatet kan inte fördelas.",
+                "Ange allocation_key med vikter per medlem, underlag och beslut.",
+            )
+        return
+    members = {m.id for m in org.members}
+    keyed = {m for m, _ in key.weights}
+    for missing in sorted(members - keyed):
+        yield error(
+            key.source,
+            "allocation.member_missing",
+            f"Medlemmen '{missing}' saknas i fördelningsnyckeln.",
+            "Ange en vikt för varje medlemskommun.",
+        )
+    for extra in sorted(keyed - members):
+        yield error(
+            key.source,
+            "allocation.unknown_member",
+            f"Fördelningsnyckeln har en vikt för '{extra}', som inte är medlem.",
+            "Rätta medlemmens id i nyckeln eller lägg till medlemmen.",
+        )
+    if al is not None:
+        total = sum((amt for _, amt in al.parts), Decimal(0))
+        if total != al.result:
+            yield error(
+                key.source,
+                "allocation.sum",
+                f"Fördelningen summerar till {total} kr men resultatet är {al.result} kr.",
+                "Fördela med största-restmetoden så att delarna summerar exakt.",
+            )
+
+
+@check("investment.frames")
+def frames_not_overrun(a: Assessed) -> Iterator[Finding]:
+    """Multi-year frames: an overrun is stated so that the text explains it."""
+    inv = a.investments
+    if inv is None:
+        return
+    for part in inv.frames:
+        if part.remaining < 0:
+            member = a.workspace.organisation.member(part.member)
+            yield info(
+                part.source,
+                "investment.frame_overrun",
+                f"{part.project}, {member.name if member else part.member}: ramen är överskriden med {_fmt(-_tkr(part.remaining))} tkr.",
+                "Förklara överskridandet i texten (t.ex. utökning utanför ursprungsramen).",
+            )
+
+
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+
+
+@check("period.labels")
+def period_labels_match_year(a: Assessed) -> Iterator[Finding]:
+    """Labels that name a year name the report's year."""
+    year = a.workspace.period.year
+    labels = [(a.workspace.investment_total_label, a.workspace.investment_total_label_source, "Summaraden i investeringsredovisningen")]
+    labels += [(r.category, r.source, "Raden i driftredovisningen") for r in a.workspace.operating]
+    labels += [(r.project, r.source, "Projektet i investeringsredovisningen") for r in a.workspace.investments]
+    labels += [(s.title, s.source, "Rubriken") for s in a.workspace.narrative]
+    for label, source, what in labels:
+        for m in _YEAR.finditer(label or ""):
+            if int(m.group(1)) != year:
+                yield error(
+                    source,
+                    "period.label_year",
+                    f"{what} '{label}' anger året {m.group(1)}, men rapporten avser {year}.",
+                    f"Rätta till {year}, eller ta bort årtalet så att etiketten genereras.",
+                )
+
+
+_TKR = re.compile(r"(?<![\d,])(-|−|–)?\s?(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s?tkr\b")
+
+
+@check("text.figures")
+def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
+    """Amounts in tkr written into narrative text exist in the finance tables."""
+    known: set[Decimal] = set()
+    if a.operating is not None:
+        for row in (*a.operating.rows, a.operating.total_revenues, a.operating.total_costs, a.operating.net):
+            known |= {abs(_tkr(row.budget)), abs(_tkr(row.outcome)), abs(_tkr(row.deviation))}
+    if a.investments is not None:
+        for ir in a.investments.rows:
+            known |= {abs(_tkr(ir.budget)), abs(_tkr(ir.outcome)), abs(_tkr(ir.deviation))}
+        t = a.investments.total
+        known |= {abs(_tkr(t.budget)), abs(_tkr(t.outcome)), abs(_tkr(t.deviation))}
+        for p in a.investments.frames:
+            known |= {abs(_tkr(p.frame)), abs(_tkr(p.outcome)), abs(_tkr(p.remaining)), abs(_tkr(p.accumulated))}
+        for project in a.investments.projects_with_frames():
+            known.add(abs(_tkr(sum((p.outcome for p in a.investments.frame_parts(project)), Decimal(0)))))
+    if a.allocation is not None:
+        known |= {abs(_tkr(v)) for _, v in a.allocation.parts}
+    if not known:
+        return
+    for section in a.workspace.narrative:
+        base = section.source.line or 1
+        for offset, line in enumerate(section.markdown.splitlines()):
+            if "{{" in line:
+                line = re.sub(r"\{\{.*?\}\}", "", line)
+            for m in _TKR.finditer(line):
+                value = Decimal(re.sub(r"[ \u00a0]", "", m.group(2)))
+                if value not in known:
+                    yield warning(
+                        section.source._replace(line=base + offset),
+                        "text.figure_not_in_tables",
+                        f"Texten anger {m.group(0).strip()}, ett belopp som inte finns i någon tabell.",
+                        "Kontrollera beloppet, eller bädda in det levande med {{ … }} så att det alltid stämmer.",
+                    )
+
+
+@check("indicator.budget")
+def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
+    """A written budget-indicator outcome equals the operating statement's deviation."""
+    op = a.operating
+    if op is None:
+        return
+    for r in a.indicator_results():
+        ind = r.indicator
+        if ind.kind != "budget" or ind.id in a.computed:
+            continue
+        if isinstance(r.outcome, Quantity):
+            expected = _tkr(op.net.deviation)
+            written = r.outcome.value
+            if r.outcome.unit in {"tkr", None} and written != expected:
+                yield error(
+                    ind.where("outcome"),
+                    "indicator.budget_mismatch",
+                    f"'{ind.text}': utfallet {ind.outcome} skiljer sig från driftredovisningens avvikelse "
+                    f"{_fmt(expected)} tkr.",
+                    "Lämna utfallet tomt så hämtas det från driftredovisningen.",
+                )

@@ -1,0 +1,211 @@
+"""Operating and investment statements (driftredovisning, investeringsredovisning), SPEC §5.
+
+Amounts are exact ``Decimal`` kronor in ledger signs: costs positive, revenues
+negative. Deviation (avvikelse) = budget − outcome, so a positive deviation is
+favourable in both revenue and cost rows. Presentation may flip signs
+(``SignConvention``); the stored numbers never change.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from styrkort.core.findings import NOWHERE, Source
+
+ZERO = Decimal(0)
+
+
+class RowKind(enum.Enum):
+    """Whether an operating-statement category is revenue or cost."""
+
+    REVENUE = "revenue"
+    """Intäkt: negative in ledger signs."""
+    COST = "cost"
+    """Kostnad: positive in ledger signs."""
+
+
+class SignConvention(enum.Enum):
+    """How amounts are presented; the stored numbers are always in ledger signs."""
+
+    LEDGER = "ledger"
+    """As the ledger: costs positive, revenues negative (the reference report)."""
+    REVENUE_POSITIVE = "revenue_positive"
+    """Revenues positive, costs negative, result positive for a surplus."""
+
+
+@dataclass(frozen=True, slots=True)
+class OperatingRow:
+    """One category (slag) or activity (verksamhet) of the operating statement."""
+
+    category: str
+    kind: RowKind
+    budget: Decimal
+    outcome: Decimal
+    original_budget: Decimal | None = None
+    forecast: Decimal | None = None
+    source: Source = NOWHERE
+
+    @property
+    def deviation(self) -> Decimal:
+        return self.budget - self.outcome
+
+    @property
+    def budget_change(self) -> Decimal | None:
+        """Budget changes during the year (RKR R14): revised − original budget."""
+        return None if self.original_budget is None else self.budget - self.original_budget
+
+
+@dataclass(frozen=True, slots=True)
+class Subtotal:
+    label: str
+    budget: Decimal
+    outcome: Decimal
+    forecast: Decimal | None = None
+    original_budget: Decimal | None = None
+
+    @property
+    def deviation(self) -> Decimal:
+        return self.budget - self.outcome
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    vals = list(values)
+    if any(v is None for v in vals):
+        return None
+    return sum((v for v in vals if v is not None), ZERO)
+
+
+def _subtotal(label: str, rows: Sequence[OperatingRow]) -> Subtotal:
+    return Subtotal(
+        label,
+        sum((r.budget for r in rows), ZERO),
+        sum((r.outcome for r in rows), ZERO),
+        _sum(r.forecast for r in rows) if rows else None,
+        _sum(r.original_budget for r in rows) if rows else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OperatingStatement:
+    """Revenue rows, cost rows, their subtotals and the net result (nettoresultat)."""
+
+    revenues: tuple[OperatingRow, ...]
+    costs: tuple[OperatingRow, ...]
+    total_revenues: Subtotal
+    total_costs: Subtotal
+    net: Subtotal
+
+    @property
+    def result(self) -> Decimal:
+        """The year's result: positive is a surplus (överskott), negative a deficit (underskott)."""
+        return -self.net.outcome
+
+    @property
+    def rows(self) -> tuple[OperatingRow, ...]:
+        return self.revenues + self.costs
+
+
+def operating_statement(rows: Iterable[OperatingRow]) -> OperatingStatement:
+    """Group rows into revenues and costs and compute subtotals and the net result."""
+    all_rows = tuple(rows)
+    revenues = tuple(r for r in all_rows if r.kind is RowKind.REVENUE)
+    costs = tuple(r for r in all_rows if r.kind is RowKind.COST)
+    tr = _subtotal("TOTALT INTÄKTER", revenues)
+    tc = _subtotal("TOTALT KOSTNADER", costs)
+    net = Subtotal(
+        "NETTORESULTAT",
+        tr.budget + tc.budget,
+        tr.outcome + tc.outcome,
+        None if tr.forecast is None or tc.forecast is None else tr.forecast + tc.forecast,
+        None if tr.original_budget is None or tc.original_budget is None else tr.original_budget + tc.original_budget,
+    )
+    return OperatingStatement(revenues, costs, tr, tc, net)
+
+
+def present(amount: Decimal, convention: SignConvention) -> Decimal:
+    """An amount in ledger signs as presented under ``convention``.
+
+    Deviations are budget − outcome in ledger signs, where positive is
+    favourable; under REVENUE_POSITIVE the favourable sign is kept, so
+    deviations are not flipped (see ``present_deviation``).
+    """
+    return amount if convention is SignConvention.LEDGER else -amount
+
+
+def present_deviation(deviation: Decimal, convention: SignConvention) -> Decimal:
+    """Deviation as presented: positive is favourable under both conventions."""
+    return deviation
+
+
+@dataclass(frozen=True, slots=True)
+class InvestmentRow:
+    """One investment project for the year."""
+
+    project: str
+    budget: Decimal
+    outcome: Decimal
+    member: str = ""
+    source: Source = NOWHERE
+
+    @property
+    def deviation(self) -> Decimal:
+        return self.budget - self.outcome
+
+
+@dataclass(frozen=True, slots=True)
+class FramePart:
+    """A member's part of a multi-year project's total frame (ram)."""
+
+    project: str
+    member: str
+    frame: Decimal
+    earlier_outcome: Decimal
+    outcome: Decimal
+    source: Source = NOWHERE
+
+    @property
+    def accumulated(self) -> Decimal:
+        return self.earlier_outcome + self.outcome
+
+    @property
+    def remaining(self) -> Decimal:
+        """What remains of the frame: frame − accumulated outcome (negative when overrun)."""
+        return self.frame - self.accumulated
+
+
+@dataclass(frozen=True, slots=True)
+class InvestmentStatement:
+    rows: tuple[InvestmentRow, ...]
+    total: Subtotal
+    frames: tuple[FramePart, ...]
+    total_label: str = ""
+    total_label_source: Source = NOWHERE
+
+    def projects_with_frames(self) -> list[str]:
+        seen: list[str] = []
+        for part in self.frames:
+            if part.project not in seen:
+                seen.append(part.project)
+        return seen
+
+    def frame_parts(self, project: str) -> list[FramePart]:
+        return [p for p in self.frames if p.project == project]
+
+
+def investment_statement(
+    rows: Iterable[InvestmentRow],
+    frames: Iterable[FramePart] = (),
+    *,
+    total_label: str = "",
+    total_label_source: Source = NOWHERE,
+) -> InvestmentStatement:
+    items = tuple(rows)
+    total = Subtotal(
+        "TOTALT INVESTERAT",
+        sum((r.budget for r in items), ZERO),
+        sum((r.outcome for r in items), ZERO),
+    )
+    return InvestmentStatement(items, total, tuple(frames), total_label, total_label_source)

@@ -1,0 +1,130 @@
+"""The workspace as core values: everything one board's report for one period is built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from styrkort.core.allocation import AllocationKey
+from styrkort.core.assess import AssessmentRule
+from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
+from styrkort.core.findings import NOWHERE, Source
+from styrkort.core.goals import CouncilGoal, Goal
+
+
+class PeriodKind(enum.Enum):
+    """The kind of follow-up period."""
+
+    YEAR = "year"
+    """Helår: the annual report (årsredovisning / verksamhetsberättelse)."""
+    INTERIM = "interim"
+    """Delår, tertial or månad: outcomes so far plus a full-year forecast (prognos)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    year: int
+    kind: PeriodKind = PeriodKind.YEAR
+    start: dt.date | None = None
+    end: dt.date | None = None
+    label: str = ""
+    source: Source = NOWHERE
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start or dt.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end or dt.date(self.year, 12, 31)
+
+    @property
+    def is_interim(self) -> bool:
+        return self.kind is PeriodKind.INTERIM
+
+    @property
+    def title(self) -> str:
+        if self.label:
+            return self.label
+        if self.is_interim:
+            return f"{self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d}"
+        return str(self.year)
+
+
+class RoundingPolicy(enum.Enum):
+    """How a table in tkr is made to add up (SPEC §5)."""
+
+    TOTALS_FROM_UNROUNDED = "totals_from_unrounded"
+    """Each figure, totals included, is rounded from its exact value; a visible break is flagged."""
+    LARGEST_REMAINDER = "largest_remainder"
+    """Rows are rounded so that they sum exactly to the rounded total (largest remainder)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    name: str
+    code: str = ""
+    source: Source = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    municipality: str = ""
+    kind: str = ""
+    host: str = ""
+    members: tuple[Member, ...] = ()
+    allocation_key: AllocationKey | None = None
+    source: Source = NOWHERE
+
+    def member(self, member_id: str) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    sign_convention: SignConvention = SignConvention.LEDGER
+    rounding: RoundingPolicy = RoundingPolicy.TOTALS_FROM_UNROUNDED
+    rule: AssessmentRule = AssessmentRule()
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeSection:
+    """A section written by people in Markdown; may embed live figures as ``{{ name }}``."""
+
+    id: str
+    title: str
+    markdown: str
+    placement: str = "verksamhetsberattelse"
+    source: Source = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedClaims:
+    """Figures as a published or draft text states them, to be checked against the data."""
+
+    summary_met: int | None = None
+    summary_partly: int | None = None
+    source: Source = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """One board, one period: the input of the pipeline."""
+
+    organisation: Organisation
+    period: Period
+    title: str = ""
+    settings: Settings = Settings()
+    council_goals: tuple[CouncilGoal, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    operating: tuple[OperatingRow, ...] = ()
+    investments: tuple[InvestmentRow, ...] = ()
+    frames: tuple[FramePart, ...] = ()
+    investment_total_label: str = ""
+    investment_total_label_source: Source = NOWHERE
+    narrative: tuple[NarrativeSection, ...] = ()
+    claims: PublishedClaims = PublishedClaims()
+    files: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,132 @@
+"""The pipeline: read a workspace → compute metrics → assess → check → report model.
+
+What beancount's loader is to beancount: the one place that ties the layers
+together. Pure apart from reading the workspace and the metric source files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
+from styrkort.core.checks import run_checks
+from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
+from styrkort.core.goals import MetricSpec
+from styrkort.core.model import Period, Workspace
+from styrkort.report.build import build_report
+from styrkort.report.model import Report
+from styrkort.sources.workspace import LoadResult, load_workspace
+
+
+@dataclass
+class PipelineResult:
+    root: Path
+    load: LoadResult
+    assessed: Assessed | None = None
+    report: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.load.workspace
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.findings)
+
+
+def _metric_period(spec: MetricSpec, period: Period) -> tuple[dt.date, dt.date] | None:
+    text = spec.period.strip()
+    if not text:
+        return period.first_day, period.last_day
+    if text in {"all", "alla"}:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", text)
+    if m:
+        y1, m1, y2, m2 = map(int, m.groups())
+        end = dt.date(y2 + (m2 == 12), (m2 % 12) + 1, 1) - dt.timedelta(days=1)
+        return dt.date(y1, m1, 1), end
+    if re.fullmatch(r"\d{4}", text):
+        return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+    return period.first_day, period.last_day
+
+
+def _outcome_text(value: Decimal, unit: str) -> str:
+    if unit == "%":
+        shown = (value * 100).quantize(Decimal("0.1"))
+        return f"{shown} %".replace(".", ",")
+    shown = value.quantize(Decimal("0.01")) if unit in {"h", "index"} else value
+    text = format(shown, "f").replace(".", ",")
+    return f"{text} {unit}" if unit and unit != "index" else text
+
+
+def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcome], list[Finding]]:
+    """Outcomes of the indicators that name a metric, computed from their source files."""
+    specs = [(i, i.metric) for g in ws.goals for i in g.indicators if i.metric is not None]
+    if not specs:
+        return {}, []
+    try:
+        from styrkort.metrics import compute
+    except ImportError:
+        return {}, [
+            error(spec.source, "metric.unavailable", "Beräkningsmodulen för indikatorer finns inte i denna installation.", "Installera Styrkort med beroenden (pip install -e .).")
+            for _, spec in specs
+            if spec is not None
+        ]
+    out: dict[str, ComputedOutcome] = {}
+    findings: list[Finding] = []
+    for ind, spec in specs:
+        assert spec is not None
+        path = root / spec.file
+        if not path.exists():
+            findings.append(
+                error(spec.source, "metric.missing_file", f"Datakällan '{spec.file}' för '{ind.text}' finns inte.", "Rätta sökvägen (relativ till arbetsytan) eller lägg filen på plats.")
+            )
+            continue
+        result = compute(spec.name, path, profile=spec.profile, params=dict(spec.params), period=_metric_period(spec, ws.period))
+        for f in result.findings:
+            # Findings about the data file keep its name; the rest point at the goal tree.
+            findings.append(f if f.source.file else f._replace(source=spec.source))
+        if result.value is None:
+            findings.append(
+                error(spec.source, "metric.no_value", f"Beräkningen '{spec.name}' för '{ind.text}' gav inget värde.", "Se övriga fynd för beräkningen och kontrollera parametrar och datakälla.")
+            )
+            continue
+        if ind.outcome.strip():
+            findings.append(
+                error(ind.where("outcome"), "metric.outcome_written", f"'{ind.text}' har både ett skrivet utfall och en beräkning; beräkningen används.", "Ta bort det skrivna utfallet.")
+            )
+        out[ind.id] = ComputedOutcome(_outcome_text(Decimal(result.value), result.unit), result.definition)
+    return out, findings
+
+
+def run(root: Path | str) -> PipelineResult:
+    """Read, compute, assess, check and build the report model of the workspace at ``root``."""
+    root = Path(root)
+    load = load_workspace(root)
+    result = PipelineResult(root, load, findings=list(load.findings))
+    if load.workspace is None or not load.ok:
+        result.findings = sort_findings(result.findings)
+        return result
+    ws = load.workspace
+    computed, metric_findings = compute_metrics(ws, root)
+    assessed = assess_workspace(ws, computed)
+    checked = run_checks(assessed)
+    pre = [*load.findings, *metric_findings, *checked]
+    report, report_findings = build_report(assessed, pre)
+    result.assessed = assessed
+    result.report = report
+    result.findings = sort_findings([*pre, *report_findings])
+    return result
+
+
+def located(finding: Finding, root: Path) -> Finding:
+    """The finding with its file given relative to the current folder (for printing)."""
+    file = finding.source.file
+    if not file or file.startswith(("web:", "/")) or Path(file).is_absolute():
+        return finding
+    return finding._replace(source=Source(str(root / file), finding.source.line))

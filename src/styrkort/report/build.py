@@ -1,0 +1,565 @@
+"""Build the report model from the assessed workspace: structure of the reference report (SPEC §7).
+
+Every sentence that states a figure is generated here from the data, so the
+text and the tables cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from styrkort.core.assess import GoalResult, IndicatorResult, Reason
+from styrkort.core.assessed import Assessed
+from styrkort.core.finance import OperatingStatement, Subtotal
+from styrkort.core.findings import Finding, sort_findings
+from styrkort.core.goals import Status
+from styrkort.core.model import RoundingPolicy, Workspace
+from styrkort.report import format as fmt
+from styrkort.report.model import (
+    Block,
+    BulletList,
+    Cell,
+    Chart,
+    Column,
+    FindingView,
+    Paragraph,
+    Report,
+    Row,
+    Section,
+    SubHeading,
+    Table,
+)
+from styrkort.report.narrative import Figure, substitute, to_blocks
+from styrkort.report.rounding import round_to_total, round_unit
+
+ZERO = Decimal(0)
+
+
+def slug(text: str) -> str:
+    """The name of a label inside a figure name: ``IT-INVEST. GEMENSAMT`` → ``it_invest_gemensamt``."""
+    t = text.lower().translate(str.maketrans("åäöéü", "aaoeu"))
+    return re.sub(r"[^a-z0-9]+", "_", t).strip("_")
+
+
+def _member_name(ws: Workspace, member_id: str) -> str:
+    m = ws.organisation.member(member_id)
+    return m.name if m else member_id
+
+
+def _join(items: Sequence[str]) -> str:
+    return ", ".join(items)
+
+
+class _Builder:
+    def __init__(self, a: Assessed) -> None:
+        self.a = a
+        self.ws = a.workspace
+        self.year = self.ws.period.year
+        self.figures: dict[str, Figure] = {}
+        self.sentences: dict[str, str] = {}
+        self.findings: list[Finding] = []
+        self.lr = self.ws.settings.rounding is RoundingPolicy.LARGEST_REMAINDER
+
+    # --- figures and sentences ---------------------------------------------------------
+
+    def fig_tkr(self, name: str, tkr_value: Decimal) -> None:
+        self.figures[name] = Figure(fmt.with_unit(fmt.tkr_value(tkr_value), "tkr"), tkr_value, "tkr")
+
+    def sentence(self, key: str, text: str) -> Paragraph:
+        self.sentences[key] = text
+        return Paragraph(text, generated=True, key=key)
+
+    # --- 1.1 Måluppfyllelse ------------------------------------------------------------
+
+    def goal_summary(self) -> list[Block]:
+        s = self.a.summary
+        org = self.ws.organisation.name
+        verb = "uppnådde" if not self.ws.period.is_interim else "bedöms uppnå"
+        blocks: list[Block] = [self.sentence("summary.intro", f"{org} {verb} {self.year} följande rörande nämndmålen;")]
+        words = {
+            Status.MET: "bedöms uppnådda",
+            Status.PARTLY: "bedöms delvis uppnådda",
+            Status.NOT_MET: "bedöms ej uppnådda",
+            Status.NO_VALUE: "saknar värde",
+            Status.NOT_ASSESSED: "är ej bedömda",
+        }
+        items = []
+        for status, word in words.items():
+            n = s.count(status)
+            if n:
+                items.append(f"{n} st {word}")
+                self.sentences[f"summary.{status.name.lower()}"] = f"{n} st {word}"
+        blocks.append(BulletList(tuple(items), generated=True))
+        verdict = {
+            Status.MET: "Vilket gör att nämndmålen uppnås.",
+            Status.PARTLY: "Vilket gör att nämndmålen uppnås delvis.",
+            Status.NOT_MET: "Vilket gör att nämndmålen inte uppnås.",
+            Status.NOT_ASSESSED: "Enligt bedömningsregeln kan nämndmålen som helhet inte bedömas "
+            "(lika många mål för som emot); en manuell bedömning behövs.",
+            Status.NO_VALUE: "",
+        }[s.verdict]
+        goal_counts = [
+            f"{s.count(st, goals=True)} {('mål' if s.count(st, goals=True) == 1 else 'mål')} {st.value}"
+            for st in Status
+            if s.count(st, goals=True)
+        ]
+        goal_line = f"Av nämndens {s.goals} mål är {_join(goal_counts)}." if s.goals else ""
+        blocks.append(self.sentence("summary.verdict", f"{goal_line} {verdict}".strip()))
+        basis = "helår" if not self.ws.period.is_interim else "helårsprognos"
+        blocks.append(
+            self.sentence(
+                "summary.basis",
+                f"Uppföljningen av målen baseras på indikatorerna som verksamheten har gjort på {basis}.",
+            )
+        )
+        return blocks
+
+    def rule_blocks(self) -> list[Block]:
+        rule = self.ws.settings.rule
+        return [
+            SubHeading("Bedömning av måluppfyllelse"),
+            Paragraph("Bedömningen görs enligt principen nedan.", generated=True),
+            BulletList(tuple(rule.goal_rule.describe()), generated=True),
+            Paragraph(
+                f"En indikator bedöms delvis uppnådd när målvärdet inte nås men {rule.tolerance.describe()}. "
+                "En indikator utan målvärde kan inte bedömas.",
+                generated=True,
+            ),
+        ]
+
+    def status_cell(self, status: Status, manual: bool = False) -> Cell:
+        text = status.label + (" (manuell bedömning)" if manual else "")
+        return Cell(text, "status", status=status.value, symbol=status.symbol)
+
+    def indicator_row(self, r: IndicatorResult, notes: list[str]) -> Row:
+        ind = r.indicator
+        marks = []
+        if r.metric_note:
+            notes.append(f"{ind.text}: {r.metric_note}")
+            marks.append(str(len(notes)))
+        if r.override is not None:
+            notes.append(
+                f"{ind.text}: manuellt bedömd som {r.override.status.value} (beräknat: {r.computed.value}). "
+                f"Motivering: {r.override.justification}"
+            )
+            marks.append(str(len(notes)))
+        if ind.comment:
+            notes.append(f"{ind.text}: {ind.comment}")
+            marks.append(str(len(notes)))
+        number = r.outcome.value if r.outcome is not None and hasattr(r.outcome, "unit") else None
+        outcome_text = fmt.value(r.outcome, ind.outcome)
+        return Row(
+            (
+                Cell(ind.text, "label", note=",".join(marks) or None),
+                Cell(outcome_text, "value", number=number),
+                Cell(fmt.target_text(ind.target), "target"),
+                self.status_cell(r.status, r.override is not None),
+            )
+        )
+
+    def goal_table(self, g: GoalResult, index: int) -> Table:
+        notes: list[str] = []
+        rows = [self.indicator_row(r, notes) for r in g.indicators]
+        if not g.indicators:
+            rows.append(Row((Cell("Nämndmålet saknar indikatorer.", "label"), Cell("—"), Cell("—"), Cell(""))))
+        reason = ""
+        if g.reason is Reason.TIE:
+            reason = " (lika många för som emot)"
+        elif g.reason is Reason.EMPTY:
+            reason = " (inga indikatorer)"
+        rows.append(
+            Row(
+                (
+                    Cell(f"Bedömning av nämndmålet{reason}", "label"),
+                    Cell(""),
+                    Cell(""),
+                    self.status_cell(g.status, g.override is not None),
+                ),
+                kind="goal",
+            )
+        )
+        if g.override is not None:
+            notes.append(f"Nämndmålet är manuellt bedömt: {g.override.justification}")
+        outcome_label = f"Prognos {self.year}" if self.ws.period.is_interim else f"Utfall {self.year}"
+        return Table(
+            id=f"goal-{g.goal.id}",
+            caption=f"Nämndmål: {g.goal.title}",
+            columns=(
+                Column("Indikator"),
+                Column(outcome_label, "value"),
+                Column(f"Målvärde {self.year}", "target"),
+                Column("Bedömning", "status"),
+            ),
+            rows=tuple(rows),
+            notes=tuple(f"{i}. {n}" for i, n in enumerate(notes, 1)),
+            kind="goal",
+        )
+
+    def status_chart(self) -> Chart:
+        s = self.a.summary
+        cats = tuple(st.label for st in Status)
+        values = tuple(Decimal(s.count(st)) for st in Status)
+        alt = "Stapeldiagram över indikatorernas bedömning: " + _join(
+            [f"{st.value} {s.count(st)}" for st in Status]
+        ) + "."
+        return Chart("status-distribution", "status_distribution", "Indikatorernas bedömning", alt, cats, (("Antal indikatorer", values),), "st")
+
+    def section_goals(self) -> Section:
+        blocks: list[Block] = self.goal_summary()
+        blocks += [b for n in self.ws.narrative if n.placement == "maluppfyllelse" for b in self.narrative_blocks(n)]
+        blocks += self.rule_blocks()
+        if self.a.summary.indicators:
+            blocks.append(self.status_chart())
+        tables = tuple(self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1))
+        for g in self.a.goals:
+            self.figures[f"mal.{g.goal.id}.bedomning"] = Figure(g.status.value)
+            for r in g.indicators:
+                base = f"indikator.{r.indicator.id}"
+                self.figures[f"{base}.utfall"] = Figure(fmt.value(r.outcome, r.indicator.outcome))
+                self.figures[f"{base}.malvarde"] = Figure(fmt.target_text(r.indicator.target))
+                self.figures[f"{base}.bedomning"] = Figure(r.status.value)
+        child = Section("namndmal", "1.1.1", "Nämndmål", tables)
+        return Section("maluppfyllelse", "1.1", "Måluppfyllelse", tuple(blocks), (child,))
+
+    # --- narrative ---------------------------------------------------------------------
+
+    def narrative_blocks(self, section: object) -> list[Block]:
+        from styrkort.core.model import NarrativeSection
+
+        assert isinstance(section, NarrativeSection)
+        text, findings = substitute(section.markdown, self.figures, section.source)
+        self.findings.extend(findings)
+        blocks = to_blocks(text)
+        if section.title and section.placement != "verksamhetsberattelse":
+            blocks.insert(0, SubHeading(section.title))
+        return blocks
+
+    # --- 1.3 Ekonomi -------------------------------------------------------------------
+
+    def _rounded_operating(self, op: OperatingStatement) -> dict[str, list[Decimal]]:
+        """Budget and outcome in tkr per row and subtotal, by the rounding policy."""
+        cols: dict[str, list[Decimal]] = {}
+        for col in ("budget", "outcome"):
+
+            def get(x: object, col: str = col) -> Decimal:
+                value = getattr(x, col)
+                assert isinstance(value, Decimal)
+                return value
+
+            if not self.lr:
+                values = [round_unit(get(r)) for r in op.revenues] + [round_unit(get(op.total_revenues))]
+                values += [round_unit(get(r)) for r in op.costs] + [round_unit(get(op.total_costs)), round_unit(get(op.net))]
+            else:
+                net = round_unit(get(op.net))
+                tr, tc = round_to_total([get(op.total_revenues), get(op.total_costs)], net)
+                values = round_to_total([get(r) for r in op.revenues], tr) + [tr]
+                values += round_to_total([get(r) for r in op.costs], tc) + [tc, net]
+            cols[col] = values
+        return cols
+
+    def operating_table(self, op: OperatingStatement) -> Table:
+        cols = self._rounded_operating(op)
+        items: list[tuple[str, Subtotal | object, str]] = [(r.category, r, "body") for r in op.revenues]
+        items.append((op.total_revenues.label, op.total_revenues, "subtotal"))
+        items += [(r.category, r, "body") for r in op.costs]
+        items.append((op.total_costs.label, op.total_costs, "subtotal"))
+        items.append((op.net.label, op.net, "total"))
+        rows = []
+        sign = -1 if self.ws.settings.sign_convention.value == "revenue_positive" else 1
+        for i, (label, obj, kind) in enumerate(items):
+            b, o = cols["budget"][i], cols["outcome"][i]
+            exact_dev = getattr(obj, "deviation")
+            dev = b - o if self.lr else round_unit(exact_dev)
+            self.fig_tkr(f"drift.{slug(label)}.budget", b * sign)
+            self.fig_tkr(f"drift.{slug(label)}.utfall", o * sign)
+            self.fig_tkr(f"drift.{slug(label)}.avvikelse", dev)
+            rows.append(
+                Row(
+                    (
+                        Cell(label, "label"),
+                        Cell(fmt.tkr_value(b * sign), "amount", number=b * sign),
+                        Cell(fmt.tkr_value(o * sign), "amount", number=o * sign),
+                        Cell(fmt.tkr_value(dev), "amount", number=dev),
+                    ),
+                    kind="body" if kind == "body" else ("subtotal" if kind == "subtotal" else "total"),
+                )
+            )
+        notes = [self.rounding_note()]
+        if sign == 1:
+            notes.append("Tecken som i huvudboken: kostnader positiva, intäkter negativa. Avvikelse = budget − utfall; positiv avvikelse är gynnsam.")
+        else:
+            notes.append("Intäkter positiva, kostnader negativa. Avvikelse = budget − utfall i huvudbokens tecken; positiv avvikelse är gynnsam.")
+        return Table(
+            "driftredovisning",
+            "Driftredovisning",
+            (Column("Slagtext"), Column(f"Budget {self.year}", "amount", "tkr"), Column(f"Utfall {self.year}", "amount", "tkr"), Column("Avvikelse", "amount", "tkr")),
+            tuple(rows),
+            unit="tkr",
+            notes=tuple(notes),
+            kind="operating",
+        )
+
+    def rounding_note(self) -> str:
+        if self.lr:
+            return "Beloppen avrundas till tkr med största-restmetoden så att raderna summerar exakt till de avrundade summorna."
+        return "Varje belopp avrundas till tkr från sitt exakta värde; en summa kan därför avvika med någon tkr från summan av de avrundade raderna."
+
+    def operating_chart(self, op: OperatingStatement) -> Chart:
+        cats = tuple(r.category for r in op.costs)
+        budget = tuple(round_unit(r.budget) for r in op.costs)
+        outcome = tuple(round_unit(r.outcome) for r in op.costs)
+        alt = "Stapeldiagram, budget och utfall per kostnadsslag i tkr: " + _join(
+            [f"{r.category} budget {fmt.tkr(r.budget)}, utfall {fmt.tkr(r.outcome)}" for r in op.costs]
+        ) + "."
+        return Chart("budget-vs-outcome", "budget_vs_outcome", f"Budget och utfall per kostnadsslag {self.year}", alt, cats, (("Budget", budget), ("Utfall", outcome)), "tkr")
+
+    def result_blocks(self, op: OperatingStatement) -> list[Block]:
+        org = self.ws.organisation
+        result = op.result
+        amount = fmt.with_unit(fmt.tkr(abs(result)), "tkr")
+        if round_unit(result) == 0:
+            text = f"Årets resultat för {org.name} visar ett nollresultat."
+        else:
+            word = "ett överskott" if result > 0 else "ett underskott"
+            text = f"Årets resultat för {org.name} visar {word} med {amount}."
+        self.fig_tkr("resultat", round_unit(result))
+        blocks: list[Block] = [self.sentence("result", text)]
+        al = self.a.allocation
+        if al is not None and org.members:
+            blocks.append(
+                self.sentence(
+                    "allocation.intro",
+                    "Nämnden budgeteras och redovisas som en enhet, där eventuellt över- eller underskott "
+                    "fördelas mellan medlemskommunerna.",
+                )
+            )
+            what = "underskottet" if result < 0 else "överskottet"
+            parts_tkr = round_to_total([v for _, v in al.parts], round_unit(al.result))
+            names = [_member_name(self.ws, m) for m, _ in al.parts]
+            key = al.key
+            basis = (
+                f"folkmängd {key.reference_date}" if key.basis == "population" else "överenskomna andelar"
+            )
+            blocks.append(self.sentence("allocation.basis", f"Fördelningen av {what} {self.year} görs efter {basis} och blir enligt följande:"))
+            listing = _join([f"{n} {fmt.with_unit(fmt.tkr_value(abs(t)), 'tkr')}" for n, t in zip(names, parts_tkr, strict=True)])
+            blocks.append(self.sentence("allocation", listing))
+            for (m, _), t in zip(al.parts, parts_tkr, strict=True):
+                self.fig_tkr(f"fordelning.{m}", t)
+            rows = []
+            for (m, w), (_, part), t in zip(key.weights, al.parts, parts_tkr, strict=True):
+                share = w / key.total
+                rows.append(
+                    Row(
+                        (
+                            Cell(_member_name(self.ws, m), "label"),
+                            Cell(fmt.number(w), "amount", number=w),
+                            Cell(fmt.with_unit(fmt.number(share * 100, 2), "%"), "amount", number=share),
+                            Cell(fmt.tkr_value(t), "amount", number=t),
+                        )
+                    )
+                )
+            rows.append(
+                Row(
+                    (
+                        Cell("Summa", "label"),
+                        Cell(fmt.number(key.total), "amount", number=key.total),
+                        Cell(fmt.with_unit("100,00", "%"), "amount", number=Decimal(1)),
+                        Cell(fmt.tkr_value(round_unit(al.result)), "amount", number=round_unit(al.result)),
+                    ),
+                    kind="total",
+                )
+            )
+            weight_label = "Folkmängd" if key.basis == "population" else "Andel (överenskommen)"
+            notes = [f"Fördelningsnyckel: {basis}" + (f"; beslut: {key.decision}" if key.decision else "") + "."]
+            notes.append("Delarna avrundas med största-restmetoden så att de summerar exakt till resultatet.")
+            blocks.append(
+                Table(
+                    "fordelning",
+                    f"Fördelning av årets resultat mellan medlemskommunerna {self.year}",
+                    (Column("Medlemskommun"), Column(weight_label, "amount"), Column("Andel", "amount", "%"), Column("Resultat", "amount", "tkr")),
+                    tuple(rows),
+                    unit="tkr",
+                    notes=tuple(notes),
+                    kind="allocation",
+                )
+            )
+        return blocks
+
+    def investment_blocks(self) -> list[Block]:
+        inv = self.a.investments
+        if inv is None:
+            return []
+        blocks: list[Block] = [SubHeading("Investeringsredovisning")]
+        rows = []
+        budgets = [r.budget for r in inv.rows]
+        outcomes = [r.outcome for r in inv.rows]
+        tb, to = round_unit(inv.total.budget), round_unit(inv.total.outcome)
+        if self.lr:
+            rb, ro = round_to_total(budgets, tb), round_to_total(outcomes, to)
+        else:
+            rb, ro = [round_unit(b) for b in budgets], [round_unit(o) for o in outcomes]
+        for r, b, o in zip(inv.rows, rb, ro, strict=True):
+            dev = b - o if self.lr else round_unit(r.deviation)
+            for col, val in (("budget", b), ("utfall", o), ("avvikelse", dev)):
+                self.fig_tkr(f"investering.{slug(r.project)}.{col}", val)
+            rows.append(Row((Cell(r.project, "label"), Cell(fmt.tkr_value(b), "amount", number=b), Cell(fmt.tkr_value(o), "amount", number=o), Cell(fmt.tkr_value(dev), "amount", number=dev))))
+        tdev = tb - to if self.lr else round_unit(inv.total.deviation)
+        label = inv.total_label or f"TOTALT INVESTERAT {self.year}"
+        for col, val in (("budget", tb), ("utfall", to), ("avvikelse", tdev)):
+            self.fig_tkr(f"investering.totalt.{col}", val)
+        rows.append(Row((Cell(label, "label"), Cell(fmt.tkr_value(tb), "amount", number=tb), Cell(fmt.tkr_value(to), "amount", number=to), Cell(fmt.tkr_value(tdev), "amount", number=tdev)), kind="total"))
+        blocks.append(
+            Table(
+                "investeringsredovisning",
+                "Investeringsredovisning",
+                (Column("Projekt"), Column(f"Budget {self.year}", "amount", "tkr"), Column(f"Utfall {self.year}", "amount", "tkr"), Column("Avvikelse", "amount", "tkr")),
+                tuple(rows),
+                unit="tkr",
+                notes=(self.rounding_note(),),
+                kind="investments",
+            )
+        )
+        end = self.ws.period.last_day.isoformat()
+        blocks.append(
+            self.sentence(
+                "investment.total",
+                f"Utav den totala investeringsbudgeten ({fmt.with_unit(fmt.tkr_value(tb), 'tkr')}) så är "
+                f"{fmt.with_unit(fmt.tkr_value(to), 'tkr')} förbrukat per {fmt.date_compact(end)}.",
+            )
+        )
+        blocks += [b for n in self.ws.narrative if n.placement == "investeringar" for b in self.narrative_blocks(n)]
+        blocks += self.frame_blocks()
+        return blocks
+
+    def frame_blocks(self) -> list[Block]:
+        inv = self.a.investments
+        assert inv is not None
+        blocks: list[Block] = []
+        for project in inv.projects_with_frames():
+            parts = inv.frame_parts(project)
+            total = sum((p.outcome for p in parts), ZERO)
+            key = slug(project)
+            self.fig_tkr(f"ram.{key}.utfall", round_unit(total))
+            blocks.append(
+                self.sentence(
+                    f"frames.{key}.outcome",
+                    f"Av de totala investeringarna utgör {project} {fmt.with_unit(fmt.tkr(total), 'tkr')}. "
+                    "Utfallet är fördelat enligt följande:",
+                )
+            )
+            blocks.append(
+                self.sentence(
+                    f"frames.{key}.outcome_parts",
+                    _join([f"{_member_name(self.ws, p.member)} {fmt.with_unit(fmt.tkr(p.outcome), 'tkr')}" for p in parts]),
+                )
+            )
+            blocks.append(self.sentence(f"frames.{key}.remaining_intro", f"Av den ursprungliga ramen för {project} återstår:"))
+            blocks.append(
+                self.sentence(
+                    f"frames.{key}.remaining",
+                    _join([f"{_member_name(self.ws, p.member)}: {fmt.with_unit(fmt.tkr(p.remaining), 'tkr')}" for p in parts]) + ".",
+                )
+            )
+            rows = []
+            for p in parts:
+                m = slug(p.member)
+                self.fig_tkr(f"ram.{key}.{m}.ram", round_unit(p.frame))
+                self.fig_tkr(f"ram.{key}.{m}.utfall", round_unit(p.outcome))
+                self.fig_tkr(f"ram.{key}.{m}.aterstar", round_unit(p.remaining))
+                rows.append(
+                    Row(
+                        (
+                            Cell(_member_name(self.ws, p.member), "label"),
+                            Cell(fmt.tkr(p.frame), "amount", number=round_unit(p.frame)),
+                            Cell(fmt.tkr(p.earlier_outcome), "amount", number=round_unit(p.earlier_outcome)),
+                            Cell(fmt.tkr(p.outcome), "amount", number=round_unit(p.outcome)),
+                            Cell(fmt.tkr(p.remaining), "amount", number=round_unit(p.remaining)),
+                        )
+                    )
+                )
+            sums = [sum((getattr(p, a) for p in parts), ZERO) for a in ("frame", "earlier_outcome", "outcome", "remaining")]
+            rows.append(Row((Cell("Summa", "label"), *(Cell(fmt.tkr(v), "amount", number=round_unit(v)) for v in sums)), kind="total"))
+            blocks.append(
+                Table(
+                    f"ram-{key}",
+                    f"{project}: ram och utfall per medlemskommun",
+                    (
+                        Column("Medlemskommun"),
+                        Column("Ram", "amount", "tkr"),
+                        Column("Utfall tidigare år", "amount", "tkr"),
+                        Column(f"Utfall {self.year}", "amount", "tkr"),
+                        Column("Återstår", "amount", "tkr"),
+                    ),
+                    tuple(rows),
+                    unit="tkr",
+                    notes=("Återstår = ram − ackumulerat utfall; negativt värde betyder att ramen är överskriden.",),
+                    kind="frames",
+                )
+            )
+        return blocks
+
+    def section_finance(self) -> Section | None:
+        op = self.a.operating
+        if op is None and self.a.investments is None:
+            return None
+        blocks: list[Block] = []
+        if op is not None:
+            blocks.append(SubHeading("Driftredovisning"))
+            blocks.append(self.operating_table(op))
+            blocks += self.result_blocks(op)
+            blocks += [b for n in self.ws.narrative if n.placement == "drift" for b in self.narrative_blocks(n)]
+            blocks.append(self.operating_chart(op))
+        blocks += self.investment_blocks()
+        blocks += [b for n in self.ws.narrative if n.placement == "fordelning" for b in self.narrative_blocks(n)]
+        return Section("ekonomi", "1.3", "Ekonomi", tuple(blocks))
+
+    def section_narrative(self) -> Section:
+        blocks: list[Block] = []
+        for n in self.ws.narrative:
+            if n.placement == "verksamhetsberattelse":
+                blocks += self.narrative_blocks(n)
+        return Section("verksamhetsberattelse", "1.2", "Verksamhetsberättelse", tuple(blocks))
+
+    def build(self, findings: Iterable[Finding]) -> Report:
+        self.figures["år"] = Figure(str(self.year))
+        self.figures["ar"] = Figure(str(self.year))
+        self.figures["organisation"] = Figure(self.ws.organisation.name)
+        s = self.a.summary
+        for st, word in ((Status.MET, "uppnadda"), (Status.PARTLY, "delvis"), (Status.NOT_MET, "ej_uppnadda"), (Status.NO_VALUE, "saknar_varde"), (Status.NOT_ASSESSED, "ej_bedomda")):
+            self.figures[f"antal.{word}"] = Figure(str(s.count(st)), Decimal(s.count(st)))
+        self.figures["antal.indikatorer"] = Figure(str(s.indicators), Decimal(s.indicators))
+        self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
+        # A first pass collects every figure, so that any narrative may embed any figure;
+        # the second pass builds the sections with all figures known.
+        self.section_finance()
+        self.section_goals()
+        self.findings.clear()
+        self.sentences.clear()
+        finance = self.section_finance()
+        goals = self.section_goals()
+        narrative = self.section_narrative()
+        children = [goals, narrative] + ([finance] if finance else [])
+        top = Section("verksamheter", "1", "Verksamheter", (), tuple(children))
+        all_findings = sort_findings([*findings, *self.findings])
+        views = tuple(FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint) for f in all_findings)
+        return Report(
+            title=self.ws.title,
+            organisation=self.ws.organisation.name,
+            municipality=self.ws.organisation.municipality,
+            period=self.ws.period.title,
+            year=self.year,
+            sections=(top,),
+            findings=views,
+            sentences=dict(self.sentences),
+            figures={k: v.text for k, v in sorted(self.figures.items())},
+            rounding_note=self.rounding_note(),
+        )
+
+
+def build_report(a: Assessed, findings: Iterable[Finding] = ()) -> tuple[Report, list[Finding]]:
+    """The report model and the findings the building itself produced (unknown live figures)."""
+    b = _Builder(a)
+    report = b.build(findings)
+    return report, list(b.findings)

@@ -1,0 +1,145 @@
+"""The renderer-neutral report model: what every output format (HTML, PDF, DOCX, XLSX) renders.
+
+Pure data: sections of blocks (headings come from sections; paragraphs,
+lists, tables, charts, notes). Numbers in cells are kept both as the exact
+value and as the text to print, so renderers never format and Excel can store
+the number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+CellKind = Literal["text", "amount", "value", "target", "status", "label"]
+RowKind = Literal["body", "subtotal", "total", "goal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    kind: CellKind = "text"
+    number: Decimal | None = None
+    status: str | None = None
+    """The status value (``uppnått`` …) for status cells; shown by symbol and word."""
+    symbol: str | None = None
+    note: str | None = None
+    """A footnote marker's text (definition of a computed figure, an override)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    label: str
+    kind: CellKind = "text"
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[Cell, ...]
+    kind: RowKind = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    id: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    unit: str | None = None
+    """The unit of the amounts, printed with the caption (``tkr``)."""
+    notes: tuple[str, ...] = ()
+    kind: str = ""
+    """What the table is (``operating``, ``investments``, ``frames``, ``goal``, ``allocation``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    generated: bool = False
+    """True when the sentence is generated from data (so it can never disagree with the tables)."""
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[str, ...]
+    generated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart to draw; the data is here, drawing is the renderer's job."""
+
+    id: str
+    kind: str
+    title: str
+    alt: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubHeading:
+    text: str
+
+
+Block = Paragraph | BulletList | Table | Chart | SubHeading
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    number: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    children: tuple[Section, ...] = ()
+
+    @property
+    def level(self) -> int:
+        return self.number.count(".") + 1 if self.number else 1
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    code: str
+    severity: str
+    where: str
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str
+    organisation: str
+    municipality: str
+    period: str
+    year: int
+    sections: tuple[Section, ...]
+    findings: tuple[FindingView, ...] = ()
+    sentences: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)
+    """Every live figure a narrative may embed as ``{{ name }}``, formatted."""
+    lang: str = "sv"
+    rounding_note: str = ""
+
+    def walk(self) -> list[Section]:
+        out: list[Section] = []
+
+        def visit(s: Section) -> None:
+            out.append(s)
+            for c in s.children:
+                visit(c)
+
+        for s in self.sections:
+            visit(s)
+        return out
+
+    def tables(self) -> list[Table]:
+        return [b for s in self.walk() for b in s.blocks if isinstance(b, Table)]
+
+    def table(self, kind: str) -> Table:
+        return next(t for t in self.tables() if t.kind == kind)

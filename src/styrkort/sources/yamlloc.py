@@ -1,0 +1,78 @@
+"""YAML that remembers where each value stood: mappings and lists carry their line numbers.
+
+Every scalar is read as the text written (no implicit booleans or numbers:
+``Ja``, ``0%`` and ``2020-12-31`` stay text), so the workspace reader decides
+what a value means and can say where it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class LocDict(dict[str, Any]):
+    """A mapping with ``line`` (its own first line) and ``lines`` (key → line of the value)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.lines: dict[str, int] = {}
+        self.key_lines: dict[str, int] = {}
+
+
+class LocList(list[Any]):
+    """A sequence with ``line`` and ``lines`` (index → line of the item)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.line = 0
+        self.lines: list[int] = [0] * len(self)
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _convert(node: yaml.Node, duplicates: list[tuple[str, int]]) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        d = LocDict()
+        d.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = str(_convert(key_node, duplicates))
+            if key in d:
+                duplicates.append((key, key_node.start_mark.line + 1))
+            d[key] = _convert(value_node, duplicates)
+            d.lines[key] = value_node.start_mark.line + 1
+            d.key_lines[key] = key_node.start_mark.line + 1
+        return d
+    if isinstance(node, yaml.SequenceNode):
+        lst = LocList()
+        lst.line = node.start_mark.line + 1
+        for item in node.value:
+            lst.append(_convert(item, duplicates))
+            lst.lines.append(item.start_mark.line + 1)
+        return lst
+    value = node.value
+    if node.tag == "tag:yaml.org,2002:null" or (node.style is None and value in {"", "~", "null"}):
+        return ""
+    return str(value)
+
+
+def load(text: str) -> tuple[Any, list[tuple[str, int]]]:
+    """Parse ``text``; returns the data and a list of (duplicate key, line). Raises YamlError."""
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise YamlError(f"{exc.problem or exc.context}", line) from exc
+    except yaml.YAMLError as exc:
+        raise YamlError(str(exc), None) from exc
+    duplicates: list[tuple[str, int]] = []
+    if node is None:
+        return LocDict(), duplicates
+    return _convert(node, duplicates), duplicates
