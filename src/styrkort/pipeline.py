@@ -108,20 +108,30 @@ def run(root: Path | str) -> PipelineResult:
     """Read, compute, assess, check and build the report model of the workspace at ``root``."""
     root = Path(root)
     load = load_workspace(root)
-    result = PipelineResult(root, load, findings=list(load.findings))
     if load.workspace is None or not load.ok:
-        result.findings = sort_findings(result.findings)
-        return result
-    ws = load.workspace
-    computed, metric_findings = compute_metrics(ws, root)
+        return PipelineResult(root, load, findings=sort_findings(load.findings))
+    return run_workspace(load.workspace, root, load.findings, load)
+
+
+def run_workspace(
+    ws: Workspace,
+    root: Path | None = None,
+    read_findings: list[Finding] | None = None,
+    load: LoadResult | None = None,
+) -> PipelineResult:
+    """The same pipeline for a workspace that is already a value (the web app builds it from the database).
+
+    ``root`` is where metric source files are looked up; without it, indicators
+    that name a metric get a finding instead of a value.
+    """
+    base = root or Path(".")
+    load = load or LoadResult(ws, list(read_findings or []), root)
+    computed, metric_findings = compute_metrics(ws, base) if root is not None else ({}, [])
     assessed = assess_workspace(ws, computed)
     checked = run_checks(assessed)
-    pre = [*load.findings, *metric_findings, *checked]
+    pre = [*(read_findings or []), *metric_findings, *checked]
     report, report_findings = build_report(assessed, pre)
-    result.assessed = assessed
-    result.report = report
-    result.findings = sort_findings([*pre, *report_findings])
-    return result
+    return PipelineResult(base, load, assessed, report, sort_findings([*pre, *report_findings]))
 
 
 def located(finding: Finding, root: Path) -> Finding:
