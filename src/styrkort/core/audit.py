@@ -43,7 +43,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from styrkort.core.findings import Finding, Source, error, info, warning
@@ -146,7 +146,8 @@ def value_cell(value: Decimal, decimals: int, text: str | None = None) -> Cell:
     ``decimals`` is what the number format shows; the value is rounded to it
     first, since the reader of the table sees the rounded figure.
     """
-    shown = value.quantize(Decimal(1).scaleb(-decimals)) if decimals >= 0 else value
+    # Excel and most report tools round half away from zero.
+    shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return Cell(
         text=text if text is not None else format_amount(shown, decimals),
         value=shown,
@@ -975,17 +976,24 @@ class _Audit:
 
         if printed != 0 and near(-outcome.computed):
             return " Troligen omvänt tecken: den tryckta summan är det beräknade värdet med motsatt tecken."
-        if varav_in:
-            cells = [self.rows[v].cell(col) for v in varav_in]
-            if all(c.readable for c in cells):
-                extra = sum((c.value or ZERO for c in cells), ZERO)
-                half = sum((c.half_unit for c in cells), ZERO)
-                if extra != 0 and near(outcome.computed + extra, half):
-                    names = ", ".join(repr(self.rows[v].label) for v in varav_in)
-                    return (
-                        f"varav: Varav-raden {names} har räknats med i summan: med den blir "
-                        f"summan {_fmt(outcome.computed + extra)}, som trycktes."
-                    )
+        # One varav row summed in, or all of them.
+        groups = [[v] for v in varav_in] + ([list(varav_in)] if len(varav_in) > 1 else [])
+        for group in groups:
+            cells = [self.rows[v].cell(col) for v in group]
+            if not all(c.readable for c in cells):
+                continue
+            extra = sum((c.value or ZERO for c in cells), ZERO)
+            half = sum((c.half_unit for c in cells), ZERO)
+            if extra != 0 and near(outcome.computed + extra, half):
+                names = ", ".join(
+                    f"{self.rows[v].label!r} (rad {self.rows[v].source.line})" for v in group
+                )
+                noun = "Varav-raden" if len(group) == 1 else "Varav-raderna"
+                return (
+                    f"varav: {noun} {names} har räknats med i summan: med "
+                    f"{'den' if len(group) == 1 else 'dem'} blir summan "
+                    f"{_fmt(outcome.computed + extra)}, som trycktes."
+                )
         for sign, p in parts:
             cell = self.rows[p].cell(col)
             if cell.value is None or cell.value == 0:
