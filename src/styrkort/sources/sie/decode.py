@@ -25,12 +25,19 @@ def guess_encoding(sample: bytes) -> str:
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
     try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a chunk cut inside a character only fails in its last three bytes
-        if exc.start < len(sample) - 3 or exc.reason != "unexpected end of data":
-            return _cp437_or_latin9(sample)
-    return "utf-8"
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return _cp437_or_latin9(sample)
+    # valid UTF-8; CP437 box drawing can be too (╤¡ is D1 AD), so ask for plausible letters
+    plausible = total = 0
+    for ch in text:
+        if ch >= "\x80":
+            total += 1
+            if "\xa0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u20ff" or ch == "\ufffd":
+                plausible += 1
+    if plausible * 2 >= total:
+        return "utf-8"
+    return _cp437_or_latin9(sample)
 
 
 def _cp437_or_latin9(sample: bytes) -> str:

@@ -26,10 +26,19 @@ class Split(NamedTuple):
     """``"quote"`` (a quote never closed), ``"brace"`` (``{`` never closed or odd pairs)."""
 
 
+def split_words(text: str) -> list[str]:
+    """``text`` split at spaces and tabs only (``str.split()`` would also split at U+00A0 and others)."""
+    if text.isascii():
+        return text.split()
+    return [
+        t for t in text.replace("\t", " ").replace("\r", " ").replace("\n", " ").split(" ") if t
+    ]
+
+
 def split_fields(line: str) -> Split:
     """The fields of ``line`` (label included), never raising."""
     if '"' not in line and "{" not in line:
-        return Split(list(line.split()))
+        return Split(list(split_words(line)))
     return _scan(line)
 
 

@@ -24,7 +24,7 @@ from styrkort.core.findings import Finding, Severity, Source, has_errors
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
-from styrkort.sources.sie.lexer import Field, split_fields
+from styrkort.sources.sie.lexer import Field, split_fields, split_words
 from styrkort.sources.sie.model import (
     ZERO,
     Account,
@@ -279,7 +279,7 @@ class _Parser:
         record = self._record
         for line in lines:
             lineno += 1
-            s = line.strip()
+            s = line.strip(" \t\r")
             if not s:
                 continue
             if self.crc_state is not None:
@@ -299,8 +299,13 @@ class _Parser:
                     e = s.find("}", b + 1) if b > 0 else -1
                     if e > 0:
                         head = s[6:b].split()
-                        rest = s[e + 1 :].split(None, 2)
-                        if len(head) == 1 and rest and '"' not in head[0]:
+                        rest_text = s[e + 1 :]
+                        rest = (
+                            rest_text.split(None, 2)
+                            if rest_text.isascii()
+                            else split_words(rest_text)
+                        )
+                        if len(head) == 1 and rest and head[0].isascii() and '"' not in head[0]:
                             account = head[0]
                             amount_text = rest[0]
                             if amount_text.strip(_AMOUNT_CHARS) == "":
@@ -358,9 +363,9 @@ class _Parser:
                 if i % 2:
                     tokens.append(part)
                 else:
-                    tokens.extend(part.split())
+                    tokens.extend(split_words(part))
         else:
-            tokens = inner.split()
+            tokens = split_words(inner)
         if len(tokens) % 2:
             return None
         pairs: Objects = tuple(zip(tokens[0::2], tokens[1::2], strict=True))

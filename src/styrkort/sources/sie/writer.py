@@ -118,7 +118,7 @@ def write_sie(ledger: Ledger, *, checksum: bool = False, encoding: str = "cp437"
             lines.append("#KSUMMA")
             continue
         if checksum:
-            crc = zlib.crc32(_crc_text(fields).encode(encoding), crc)
+            crc = zlib.crc32(_crc_text(fields).encode(encoding, errors="replace"), crc)
     if checksum:
         lines.append(f"#KSUMMA {crc}")
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+    return ("\r\n".join(lines) + "\r\n").encode(encoding, errors="replace")
