@@ -1,1 +1,289 @@
-"""metrics layer."""
+"""Computed indicators: named, documented computations over ticket, call, HR and survey data.
+
+The one entry point is ``compute(metric, path, profile=..., params=..., period=...)``:
+it reads ``path`` with the named profile (``styrkort.sources.logs``), runs
+the metric in DuckDB (or in Decimal, for the small HR tables) and returns a
+``MetricResult`` whose ``definition`` is the Swedish formula with every
+parameter's value, to print beside the figure. It never raises on bad input:
+an unknown metric or profile, a bad parameter or an unreadable file gives a
+result with ``value=None`` and an error finding. Definitions: docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+from collections.abc import Mapping
+
+from styrkort.core.findings import Finding, Source, error
+from styrkort.metrics import calls, hme, sickleave, tickets
+from styrkort.metrics._common import Metric, MetricResult, Param, ParamError
+from styrkort.sources.logs import PROFILES, Profile, UnreadableInput, load, profile_param_names
+
+__all__ = ["METRICS", "PROFILES", "Metric", "MetricResult", "Param", "compute", "metric_names"]
+
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric(
+            "first-response-within",
+            "tickets",
+            "%",
+            "Andel ärenden där första återkoppling skett inom en tidsgräns.",
+            tickets.FIRST_RESPONSE_PARAMS,
+            tickets.first_response_within,
+        ),
+        Metric(
+            "resolved-within",
+            "tickets",
+            "%",
+            "Andel ärenden lösta inom en tidsgräns.",
+            tickets.RESOLVED_PARAMS,
+            tickets.resolved_within,
+        ),
+        Metric(
+            "first-level-resolution",
+            "tickets",
+            "%",
+            "Andel lösta ärenden som lösts av servicedesken på första nivån utan eskalering.",
+            tickets.FLR_PARAMS,
+            tickets.first_level_resolution,
+        ),
+        Metric(
+            "handling-time",
+            "tickets",
+            "h",
+            "Genomsnittlig handläggningstid (öppnat → löst) i timmar; median bredvid.",
+            tickets.HANDLING_PARAMS,
+            tickets.handling_time,
+        ),
+        Metric(
+            "delivered-within",
+            "tickets",
+            "%",
+            "Andel ärenden i en kategori (t.ex. beställningar) levererade inom N dagar.",
+            tickets.DELIVERED_PARAMS,
+            tickets.delivered_within,
+        ),
+        Metric(
+            "service-level",
+            "calls",
+            "%",
+            "Andel samtal besvarade inom en svarstid; avbrutna samtal enligt parameter.",
+            calls.SERVICE_LEVEL_PARAMS,
+            calls.service_level,
+        ),
+        Metric(
+            "speed-of-answer",
+            "calls",
+            "s",
+            "Genomsnittlig väntetid till svar (ASA) i sekunder; median bredvid.",
+            calls.SPEED_PARAMS,
+            calls.speed_of_answer,
+        ),
+        Metric(
+            "abandon-rate",
+            "calls",
+            "%",
+            "Andel samtal som avbrutits i kön.",
+            calls.ABANDON_PARAMS,
+            calls.abandon_rate,
+        ),
+        Metric(
+            "sick-leave",
+            "sick-leave",
+            "%",
+            "Sjukfrånvaro: de sju nyckeltalen enligt LKBR/SKR.",
+            sickleave.PARAMS,
+            sickleave.sick_leave,
+        ),
+        Metric(
+            "hme", "hme", "index", "HME-index: fråge-, del- och totalindex.", hme.PARAMS, hme.hme
+        ),
+    )
+}
+
+# sick-leave/hme report a share or an index by part; the unit of a sick-leave part is always "%".
+
+
+def metric_names() -> list[str]:
+    return list(METRICS)
+
+
+def _failed(metric: str, unit: str, definition: str, findings: list[Finding]) -> MetricResult:
+    return MetricResult(
+        metric=metric,
+        value=None,
+        unit=unit,
+        numerator=None,
+        denominator=None,
+        count=0,
+        definition=definition,
+        details={},
+        findings=tuple(findings),
+    )
+
+
+def compute(
+    metric: str,
+    path: pathlib.Path,
+    *,
+    profile: str,
+    params: Mapping[str, str] | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+) -> MetricResult:
+    """Compute ``metric`` over the file ``path`` read with ``profile``.
+
+    ``params`` mixes metric parameters (see ``METRICS[metric].params``) and
+    profile parameters (``col.<logical>=<header>``, ``mapping=FILE`` and the
+    profile's own). ``period`` is an inclusive date range; records are
+    selected by their opening (tickets) or arrival (calls) date.
+    """
+    path = pathlib.Path(path)
+    given = dict(params or {})
+    source = Source(str(path))
+    spec = METRICS.get(metric)
+    if spec is None:
+        return _failed(
+            metric,
+            "",
+            f"Okänt mått {metric}.",
+            [
+                error(
+                    source,
+                    "metrics.okant_matt",
+                    f'Måttet "{metric}" finns inte.',
+                    "Kända mått: " + ", ".join(METRICS) + " (styrkort metrics list).",
+                )
+            ],
+        )
+    prof: Profile | None = PROFILES.get(profile)
+    if prof is None:
+        return _failed(
+            metric,
+            spec.unit,
+            f"{spec.description} Profilen {profile} finns inte.",
+            [
+                error(
+                    source,
+                    "metrics.okand_profil",
+                    f'Profilen "{profile}" finns inte.',
+                    "Kända profiler: " + ", ".join(PROFILES) + " (styrkort metrics list).",
+                )
+            ],
+        )
+    if prof.kind != spec.kind:
+        return _failed(
+            metric,
+            spec.unit,
+            spec.description,
+            [
+                error(
+                    source,
+                    "metrics.fel_profil",
+                    f"Måttet {metric} behöver {spec.kind}-data, men profilen {profile} läser {prof.kind}-data.",
+                    "Välj en profil av rätt slag (styrkort metrics list).",
+                )
+            ],
+        )
+    if period is not None and period[0] > period[1]:
+        return _failed(
+            metric,
+            spec.unit,
+            spec.description,
+            [
+                error(
+                    source,
+                    "metrics.period",
+                    f"Perioden {period[0]}–{period[1]} slutar före den börjar.",
+                    "Ange perioden som FRÅN..TILL.",
+                )
+            ],
+        )
+    metric_params = spec.defaults()
+    profile_params: dict[str, str] = {}
+    allowed = profile_param_names(prof)
+    unknown: list[str] = []
+    for key, value in given.items():
+        if key in metric_params:
+            metric_params[key] = str(value)
+        elif key in allowed:
+            profile_params[key] = str(value)
+        else:
+            unknown.append(key)
+    if unknown:
+        return _failed(
+            metric,
+            spec.unit,
+            spec.description,
+            [
+                error(
+                    source,
+                    "metrics.okand_parameter",
+                    f"Okänd parameter {', '.join(sorted(unknown))} för måttet {metric} med profilen {profile}.",
+                    "Parametrar: "
+                    + ", ".join([*metric_params, *sorted(allowed)])
+                    + " (styrkort metrics list).",
+                )
+            ],
+        )
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    loaded_findings: list[Finding] = []
+    try:
+        loaded = load(con, path, prof, profile_params)
+        loaded_findings = list(loaded.findings)
+        result = spec.run(con, loaded, metric_params, period)
+    except UnreadableInput as exc:
+        return _failed(
+            metric,
+            spec.unit,
+            spec.description,
+            [error(Source(str(exc.path)), "metrics.oläsbar", exc.message, exc.hint)],
+        )
+    except ParamError as exc:
+        return _failed(
+            metric,
+            spec.unit,
+            spec.description,
+            [
+                *loaded_findings,
+                error(
+                    source,
+                    "metrics.parameter",
+                    exc.message,
+                    exc.hint,
+                    parameter=exc.name,
+                    value=exc.value,
+                ),
+            ],
+        )
+    except duckdb.Error as exc:
+        return _failed(
+            metric,
+            spec.unit,
+            spec.description,
+            [
+                *loaded_findings,
+                error(
+                    source,
+                    "metrics.berakning",
+                    f"Beräkningen misslyckades ({type(exc).__name__}: {str(exc).splitlines()[0]}).",
+                    "Kontrollera kolumnmappningen och filens innehåll.",
+                ),
+            ],
+        )
+    finally:
+        con.close()
+    return MetricResult(
+        metric=result.metric,
+        value=result.value,
+        unit=result.unit,
+        numerator=result.numerator,
+        denominator=result.denominator,
+        count=result.count,
+        definition=result.definition,
+        details=result.details,
+        findings=(*loaded_findings, *result.findings),
+    )

@@ -72,7 +72,7 @@ class RowFindings:
 
         Returns how many rows matched.
         """
-        row = con.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()
+        row = con.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchall()[0]
         total = int(row[0]) if row else 0
         if not total:
             return 0
@@ -228,10 +228,12 @@ def _read_spreadsheet(path: Path) -> Table:
 def to_arrow(names: Sequence[str], columns: Sequence[list[str | None]], lines: list[int]) -> object:
     """An Arrow table of string columns plus the int ``line`` column."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     arrays = {"line": pa.array(lines, type=pa.int64())}
     for name, col in zip(names, columns, strict=True):
-        arrays[name] = pa.array(col, type=pa.string())
+        stripped = pc.utf8_trim_whitespace(pa.array(col, type=pa.string()))
+        arrays[name] = pc.if_else(pc.equal(stripped, ""), None, stripped)
     return pa.table(arrays)
 
 
@@ -265,7 +267,7 @@ def select_columns(
         index[logical] = i
     names = list(index)
     positions = [index[n] for n in names]
-    columns: list[list[str | None]] = [[] for _ in names]
+    picked: list[tuple[str, ...]] = []
     lines: list[int] = []
     width = len(table.header)
     for line, cells in table.rows:
@@ -278,7 +280,8 @@ def select_columns(
             )
             continue
         lines.append(line)
-        for col, pos in zip(columns, positions, strict=True):
-            value = cells[pos].strip()
-            col.append(value if value else None)
+        picked.append(tuple(cells[p] for p in positions))
+    columns: list[list[str | None]] = (
+        [list(col) for col in zip(*picked, strict=True)] if picked else [[] for _ in names]
+    )
     return to_arrow(names, columns, lines)

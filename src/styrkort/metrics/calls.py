@@ -1,0 +1,244 @@
+"""Call metrics: service level, average speed of answer, abandon rate.
+
+Work on the table ``calls`` (``styrkort.sources.logs.CALL_COLUMNS``). A call
+is *offered* when it reached the queue; calls that hung up in the IVR and
+phantom calls are not offered and count nowhere. A call answered without
+queueing waited 0 s. Definitions: docs/metrics.md ("Calls").
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from styrkort.metrics._common import (
+    MetricResult,
+    Param,
+    ParamError,
+    format_number,
+    parse_duration,
+    parse_list,
+    period_text,
+    ratio,
+    sql_in,
+    swedish_join,
+)
+from styrkort.sources.logs import LoadedLog
+
+QUEUES = Param("queues", "", "köer/samtalstyper som räknas, t.ex. PS,NW (tomt = alla)")
+THRESHOLD = Param("threshold_s", "20", "svarstidsgräns i sekunder")
+ABANDONED = Param(
+    "abandoned",
+    "against",
+    "hur avbrutna samtal räknas: against (i nämnaren, mot), excluded (utanför), success "
+    "(avbrutna inom gränsen räknas som lyckade), short:S (avbrutna efter kortare än S s räknas inte)",
+)
+SHORT = Param("short_s", "0", "avbrutna samtal som väntat kortare än så många sekunder räknas inte")
+
+SERVICE_LEVEL_PARAMS = (THRESHOLD, ABANDONED, QUEUES)
+SPEED_PARAMS = (QUEUES,)
+ABANDON_PARAMS = (SHORT, QUEUES)
+
+
+@dataclass
+class CallCounts:
+    all: int
+    phantom: int
+    ivr: int
+    offered: int
+    answered: int
+    answered_within: int
+    abandoned: int
+    abandoned_within: int
+    abandoned_short: int
+    wait_sum: Decimal
+    wait_median: Decimal | None
+    wait_p90: Decimal | None
+
+
+def _count(
+    con: Any,
+    params: Mapping[str, str],
+    period: tuple[datetime.date, datetime.date] | None,
+    threshold: Decimal,
+    short: Decimal,
+) -> CallCounts:
+    where = ["TRUE"]
+    if period is not None:
+        end = period[1] + datetime.timedelta(days=1)
+        where.append(f"arrived_at >= TIMESTAMP '{period[0].isoformat()} 00:00:00'")
+        where.append(f"arrived_at < TIMESTAMP '{end.isoformat()} 00:00:00'")
+    queues = parse_list(params.get("queues", ""))
+    if queues:
+        where.append(f"lower(trim(queue)) IN {sql_in(queues)}")
+    t, s = float(threshold), float(short)
+    row = con.execute(
+        f"""
+        SELECT count(*),
+               count(*) FILTER (WHERE phantom),
+               count(*) FILTER (WHERE NOT offered AND NOT phantom),
+               count(*) FILTER (WHERE offered),
+               count(*) FILTER (WHERE answered),
+               count(*) FILTER (WHERE answered AND wait_s <= {t}),
+               count(*) FILTER (WHERE abandoned),
+               count(*) FILTER (WHERE abandoned AND wait_s <= {t}),
+               count(*) FILTER (WHERE abandoned AND wait_s < {s}),
+               coalesce(sum(wait_s) FILTER (WHERE answered), 0),
+               median(wait_s) FILTER (WHERE answered),
+               quantile_cont(wait_s, 0.9) FILTER (WHERE answered)
+        FROM calls WHERE {" AND ".join(where)}
+        """
+    ).fetchall()[0]
+    assert row is not None
+
+    def dec(v: object) -> Decimal | None:
+        return None if v is None else Decimal(str(v))
+
+    return CallCounts(
+        *(int(v) for v in row[:9]),
+        wait_sum=Decimal(str(row[9])),
+        wait_median=dec(row[10]),
+        wait_p90=dec(row[11]),
+    )
+
+
+def _scope(params: Mapping[str, str], period: tuple[datetime.date, datetime.date] | None) -> str:
+    queues = parse_list(params.get("queues", ""))
+    parts = [
+        "samtal som nått kön (ej avbrutna i talsvaret, ej fantomsamtal; besvarade utan kö har väntat 0 s)"
+    ]
+    if queues:
+        parts.append(f"kö {swedish_join(queues)}")
+    parts.append(f"period {period_text(period)}" if period else "hela filen")
+    return "; ".join(parts)
+
+
+def _details(c: CallCounts) -> dict[str, Decimal | None]:
+    return {
+        "calls": Decimal(c.all),
+        "not_offered_ivr": Decimal(c.ivr),
+        "phantom": Decimal(c.phantom),
+        "offered": Decimal(c.offered),
+        "answered": Decimal(c.answered),
+        "abandoned": Decimal(c.abandoned),
+    }
+
+
+def _seconds(name: str, text: str) -> Decimal:
+    value = parse_duration(name, text, default_unit="s")
+    return value
+
+
+def service_level(
+    con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
+) -> MetricResult:
+    threshold = _seconds("threshold_s", params["threshold_s"])
+    mode = params["abandoned"].strip().lower()
+    short = Decimal(0)
+    if mode.startswith("short:"):
+        short = _seconds("abandoned", mode.partition(":")[2])
+        mode = "short"
+    elif mode not in {"against", "excluded", "success"}:
+        raise ParamError(
+            "abandoned",
+            params["abandoned"],
+            f"Parametern abandoned={params['abandoned']} är inte ett tillåtet värde.",
+            "Tillåtna värden: against, excluded, success, short:S (S i sekunder).",
+        )
+    c = _count(con, params, period, threshold, short)
+    t = format_number(threshold)
+    if mode == "against":
+        num, den = c.answered_within, c.answered + c.abandoned
+        formula = f"besvarade inom {t} s / (besvarade + avbrutna i kö)"
+    elif mode == "excluded":
+        num, den = c.answered_within, c.answered
+        formula = f"besvarade inom {t} s / besvarade (avbrutna räknas inte)"
+    elif mode == "success":
+        num, den = c.answered_within + c.abandoned_within, c.answered + c.abandoned
+        formula = (
+            f"(besvarade inom {t} s + avbrutna inom {t} s) / (besvarade + avbrutna i kö); "
+            f"avbrutna inom {t} s räknas som lyckade"
+        )
+    else:
+        num, den = c.answered_within, c.answered + c.abandoned - c.abandoned_short
+        s = format_number(short)
+        formula = (
+            f"besvarade inom {t} s / (besvarade + avbrutna efter minst {s} s); "
+            f"avbrutna efter kortare än {s} s räknas inte"
+        )
+    definition = (
+        f"Andel samtal besvarade inom {t} s = {formula} ({_scope(params, period)}) "
+        f"= {format_number(num)}/{format_number(den)}"
+    )
+    details = _details(c)
+    details.update(
+        {
+            "answered_within": Decimal(c.answered_within),
+            "abandoned_within": Decimal(c.abandoned_within),
+            "abandoned_short": Decimal(c.abandoned_short),
+        }
+    )
+    return MetricResult(
+        metric="service-level",
+        value=ratio(num, den),
+        unit="%",
+        numerator=Decimal(num),
+        denominator=Decimal(den),
+        count=c.offered,
+        definition=definition,
+        details=details,
+    )
+
+
+def speed_of_answer(
+    con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
+) -> MetricResult:
+    c = _count(con, params, period, Decimal(0), Decimal(0))
+    mean = c.wait_sum / c.answered if c.answered else None
+    definition = (
+        f"Genomsnittlig väntetid till svar (ASA) = summa väntetid för besvarade samtal / antal besvarade "
+        f"({_scope(params, period)}) = {format_number(c.wait_sum)} s/{format_number(c.answered)} = "
+        f"{format_number(mean, 1) if mean is not None else '–'} s; median "
+        f"{format_number(c.wait_median, 1) if c.wait_median is not None else '–'} s"
+    )
+    details = _details(c)
+    details.update({"mean_s": mean, "median_s": c.wait_median, "p90_s": c.wait_p90})
+    return MetricResult(
+        metric="speed-of-answer",
+        value=mean,
+        unit="s",
+        numerator=c.wait_sum,
+        denominator=Decimal(c.answered),
+        count=c.offered,
+        definition=definition,
+        details=details,
+    )
+
+
+def abandon_rate(
+    con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
+) -> MetricResult:
+    short = _seconds("short_s", params["short_s"])
+    c = _count(con, params, period, Decimal(0), short)
+    num = c.abandoned - c.abandoned_short
+    den = c.offered - c.abandoned_short
+    rule = f"; avbrutna efter kortare än {format_number(short)} s räknas inte" if short > 0 else ""
+    definition = (
+        f"Andel avbrutna samtal = avbrutna i kö / samtal som nått kön{rule} ({_scope(params, period)}) "
+        f"= {format_number(num)}/{format_number(den)}"
+    )
+    details = _details(c)
+    details["abandoned_short"] = Decimal(c.abandoned_short)
+    return MetricResult(
+        metric="abandon-rate",
+        value=ratio(num, den),
+        unit="%",
+        numerator=Decimal(num),
+        denominator=Decimal(den),
+        count=c.offered,
+        definition=definition,
+        details=details,
+    )
