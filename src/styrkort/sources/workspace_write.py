@@ -1,0 +1,259 @@
+"""Write a core ``Workspace`` back to a folder in the canonical workspace format.
+
+The inverse of ``sources.workspace.load_workspace`` (docs/workspace.md). The
+output is canonical: fixed key order, empty fields left out, amounts in plain
+kronor, the finance tables as ``operating.csv``, ``investments.csv`` and
+``frames.csv`` and each narrative section as ``narrative/<id>.md``. Comments
+in the files that were read do not survive, but writing what was read from a
+written folder gives the same bytes again (``styrkort export`` relies on it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, Status
+from styrkort.core.model import Workspace
+
+OPERATING_FILE = "operating.csv"
+INVESTMENTS_FILE = "investments.csv"
+FRAMES_FILE = "frames.csv"
+NARRATIVE_DIR = "narrative"
+
+
+def amount_text(value: Decimal) -> str:
+    """A kronor amount as plain text the reader takes back exactly: ``-34559000``, ``12.5``."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def number_text(value: Decimal) -> str:
+    """A number for the YAML files, Swedish style (decimal comma): ``0,8``, ``11313``."""
+    return amount_text(value).replace(".", ",")
+
+
+def fraction_text(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _manual(m: ManualAssessment) -> dict[str, str]:
+    out = {"status": m.status.value, "justification": m.justification}
+    if m.by:
+        out["by"] = m.by
+    if m.date:
+        out["date"] = m.date
+    return out
+
+
+def _indicator(ind: Indicator) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": ind.id, "text": ind.text}
+    optional = {
+        "kind": ind.kind,
+        "unit": ind.unit or "",
+        "direction": ind.direction.value if ind.direction else "",
+        "baseline": ind.baseline,
+        "target": ind.target,
+        "outcome": ind.outcome,
+        "forecast": ind.forecast,
+        "owner": ind.owner,
+        "comment": ind.comment,
+    }
+    out.update({k: v for k, v in optional.items() if v})
+    if ind.manual is not None:
+        out["assessment"] = _manual(ind.manual)
+    if ind.metric is not None:
+        m = ind.metric
+        metric: dict[str, Any] = {"name": m.name, "file": m.file}
+        if m.profile:
+            metric["profile"] = m.profile
+        if m.params:
+            metric["params"] = dict(m.params)
+        if m.period:
+            metric["period"] = m.period
+        out["metric"] = metric
+    return out
+
+
+def _goal(goal: Goal) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": goal.id, "title": goal.title}
+    if goal.council_goal:
+        out["council_goal"] = goal.council_goal
+    if goal.comment:
+        out["comment"] = goal.comment
+    if goal.manual is not None:
+        out["assessment"] = _manual(goal.manual)
+    out["indicators"] = [_indicator(i) for i in goal.indicators]
+    return out
+
+
+def goals_document(
+    council_goals: tuple[CouncilGoal, ...], goals: tuple[Goal, ...]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if council_goals:
+        out["council_goals"] = [{"id": c.id, "title": c.title} for c in council_goals]
+    out["goals"] = [_goal(g) for g in goals]
+    return out
+
+
+def main_document(ws: Workspace) -> dict[str, Any]:
+    """The content of ``styrkort.yaml`` for ``ws``."""
+    org = ws.organisation
+    o: dict[str, Any] = {"name": org.name}
+    for key in ("municipality", "kind", "host"):
+        if getattr(org, key):
+            o[key] = getattr(org, key)
+    if org.members:
+        o["members"] = [
+            {"id": m.id, "name": m.name, **({"code": m.code} if m.code else {})}
+            for m in org.members
+        ]
+    if org.allocation_key is not None:
+        k = org.allocation_key
+        key: dict[str, Any] = {"basis": k.basis}
+        if k.reference_date:
+            key["reference_date"] = k.reference_date
+        if k.decision:
+            key["decision"] = k.decision
+        if k.weights:
+            key["weights"] = {mid: number_text(w) for mid, w in k.weights}
+        o["allocation_key"] = key
+    p = ws.period
+    period: dict[str, Any] = {"year": str(p.year), "kind": p.kind.value}
+    if p.start:
+        period["start"] = p.start.isoformat()
+    if p.end:
+        period["end"] = p.end.isoformat()
+    if p.label:
+        period["label"] = p.label
+    s = ws.settings
+    rule = s.rule
+    settings = {
+        "sign_convention": s.sign_convention.value,
+        "rounding": s.rounding.value,
+        "tolerance": {
+            "kind": rule.tolerance.kind.value,
+            "ratio": number_text(rule.tolerance.ratio),
+        },
+        "goal_rule": {
+            "positive": [st.value for st in Status if st in rule.goal_rule.positive],
+            "majority": fraction_text(rule.goal_rule.majority),
+        },
+    }
+    doc: dict[str, Any] = {
+        "title": ws.title,
+        "organisation": o,
+        "period": period,
+        "settings": settings,
+    }
+    claims = ws.claims
+    if claims.summary_met is not None or claims.summary_partly is not None:
+        doc["published"] = {
+            k: str(v)
+            for k, v in (
+                ("summary_met", claims.summary_met),
+                ("summary_partly", claims.summary_partly),
+            )
+            if v is not None
+        }
+    finance: dict[str, str] = {}
+    if ws.operating:
+        finance["operating"] = OPERATING_FILE
+    if ws.investments:
+        finance["investments"] = INVESTMENTS_FILE
+    if ws.frames:
+        finance["frames"] = FRAMES_FILE
+    if ws.investment_total_label:
+        finance["investment_total_label"] = ws.investment_total_label
+    if finance:
+        doc["finance"] = finance
+    doc["goals"] = "goals.yaml"
+    if ws.narrative:
+        doc["narrative"] = [
+            {"file": f"{NARRATIVE_DIR}/{n.id}.md", "placement": n.placement} for n in ws.narrative
+        ]
+    return doc
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _opt(value: Decimal | None) -> str:
+    return "" if value is None else amount_text(value)
+
+
+def workspace_files(ws: Workspace) -> dict[str, str]:
+    """Relative path → text of every file of the canonical folder for ``ws``."""
+    files = {
+        "styrkort.yaml": dump_yaml(main_document(ws)),
+        "goals.yaml": dump_yaml(goals_document(ws.council_goals, ws.goals)),
+    }
+    if ws.operating:
+        header = ["category", "kind", "budget", "outcome"]
+        has_orig = any(r.original_budget is not None for r in ws.operating)
+        has_fc = any(r.forecast is not None for r in ws.operating)
+        header += ["original_budget"] * has_orig + ["forecast"] * has_fc
+        rows = []
+        for r in ws.operating:
+            row = [r.category, r.kind.value, amount_text(r.budget), amount_text(r.outcome)]
+            row += [_opt(r.original_budget)] * has_orig + [_opt(r.forecast)] * has_fc
+            rows.append(row)
+        files[OPERATING_FILE] = _csv(header, rows)
+    if ws.investments:
+        files[INVESTMENTS_FILE] = _csv(
+            ["project", "member", "budget", "outcome"],
+            [
+                [r.project, r.member, amount_text(r.budget), amount_text(r.outcome)]
+                for r in ws.investments
+            ],
+        )
+    if ws.frames:
+        files[FRAMES_FILE] = _csv(
+            ["project", "member", "frame", "earlier_outcome", "outcome"],
+            [
+                [
+                    f.project,
+                    f.member,
+                    amount_text(f.frame),
+                    amount_text(f.earlier_outcome),
+                    amount_text(f.outcome),
+                ]
+                for f in ws.frames
+            ],
+        )
+    for n in ws.narrative:
+        head = f"# {n.title}\n" if n.title else ""
+        files[f"{NARRATIVE_DIR}/{n.id}.md"] = head + n.markdown + "\n"
+    return files
+
+
+def write_workspace(ws: Workspace, out_dir: Path | str) -> list[Path]:
+    """Write ``ws`` into ``out_dir`` (created when missing); returns the files written."""
+    out = Path(out_dir)
+    written = []
+    for rel, text in workspace_files(ws).items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
