@@ -240,7 +240,7 @@ def compute(
             metric,
             spec.unit,
             spec.description,
-            [error(Source(str(exc.path)), "metrics.oläsbar", exc.message, exc.hint)],
+            [error(Source(str(exc.path)), "metrics.olasbar", exc.message, exc.hint)],
         )
     except ParamError as exc:
         return _failed(

@@ -154,7 +154,7 @@ def format_number(d: Decimal | int, places: int | None = None) -> str:
     sign = "−" if value < 0 else ""
     text = f"{abs(value):f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -216,3 +216,42 @@ def sql_str(text: str) -> str:
 def sql_in(values: list[str], lower: bool = True) -> str:
     vals = [v.lower() if lower else v for v in values]
     return "(" + ", ".join(sql_str(v) for v in vals) + ")"
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _period_start(text: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of "2020", "2020-03" or "2020-03-15"."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    m = _MONTH.match(text)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        first = datetime.date(year, month, 1)
+        nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
+        return first, nxt - datetime.timedelta(days=1)
+    day = datetime.date.fromisoformat(text)
+    return day, day
+
+
+def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
+    """An inclusive date range from "2020", "2020-03", "2020-01..2020-08" or "2020-01-15..2020-02-10".
+
+    Raises ValueError with a Swedish message.
+    """
+    try:
+        if ".." in text:
+            a, _, b = text.partition("..")
+            first, last = _period_start(a)[0], _period_start(b)[1]
+        else:
+            first, last = _period_start(text)
+    except ValueError:
+        raise ValueError(
+            f'Perioden "{text}" kan inte läsas; skriv 2020, 2020-03, 2020-01..2020-08 eller 2020-01-15..2020-02-10.'
+        ) from None
+    if first > last:
+        raise ValueError(f'Perioden "{text}" slutar före den börjar.')
+    return first, last

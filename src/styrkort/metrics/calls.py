@@ -97,8 +97,17 @@ def _count(
     def dec(v: object) -> Decimal | None:
         return None if v is None else Decimal(str(v))
 
+    n = [int(v) for v in row[:9]]
     return CallCounts(
-        *(int(v) for v in row[:9]),
+        all=n[0],
+        phantom=n[1],
+        ivr=n[2],
+        offered=n[3],
+        answered=n[4],
+        answered_within=n[5],
+        abandoned=n[6],
+        abandoned_within=n[7],
+        abandoned_short=n[8],
         wait_sum=Decimal(str(row[9])),
         wait_median=dec(row[10]),
         wait_p90=dec(row[11]),

@@ -227,10 +227,10 @@ def aggregate(
         row = con.execute(
             f"SELECT min(least({t0}, {t1})), max(greatest({t0}, {t1})) FROM tickets WHERE {' AND '.join(where)}"
         ).fetchall()[0]
-        lo, hi = (row or (None, None))[:2]
-        if lo is None:
-            lo = hi = datetime.datetime(2000, 1, 1)
-        clock.register_calendar(con, lo.date(), hi.date())
+        lo, hi = row[0], row[1]
+        first = lo.date() if lo is not None else datetime.date(2000, 1, 1)
+        last = hi.date() if hi is not None else first
+        clock.register_calendar(con, first, last)
         elapsed = f"({business_ms('t1', 'c1')} - {business_ms('t0', 'c0')})"
         joins = f"{cal_join('t1', 'c1')} {cal_join('t0', 'c0')}"
     else:
