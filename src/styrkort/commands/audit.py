@@ -103,22 +103,58 @@ def run(args: argparse.Namespace) -> int:
     return 1 if has_errors(every) else 0
 
 
-def _audit_workspace(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Audit a workspace's own statements (see styrkort.sources.table.audit_workspace)."""
-    from styrkort.core.findings import sort_findings
-    from styrkort.sources import table as table_source
+STATEMENT_KINDS = ("operating", "investments")
 
-    audit_workspace = getattr(table_source, "audit_workspace", None)
-    if audit_workspace is None:  # pragma: no cover - until the workspace adapter exists
-        from styrkort.core.findings import Source, error
 
-        finding = error(
-            Source(str(path)),
-            "audit.workspace",
-            "Granskning av en arbetsytas egna tabeller finns inte ännu.",
-            "Exportera tabellen som CSV eller XLSX och granska filen.",
+def audit_workspace(root: Path) -> list[tuple[Any, Any, list[Any]]]:
+    """Audit the operating and investment statements of the workspace at ``root`` as presented.
+
+    Runs the pipeline and audits the report model's statement tables as printed
+    (rounded to tkr), as ``styrkort.core.audit.audit_statement`` does. Returns (table, report, findings) per statement; when the
+    workspace cannot be built, one entry (None, None, findings) says why.
+    """
+    from styrkort.core.audit import audit, presented_table
+    from styrkort.core.findings import Severity, Source, error
+    from styrkort.pipeline import run as run_pipeline
+
+    result = run_pipeline(root)
+    if result.report is None:
+        problems = [f for f in result.findings if f.severity is Severity.ERROR]
+        problems.append(
+            error(
+                Source(str(root)),
+                "audit.workspace",
+                "Arbetsytans rapport kunde inte byggas, så dess tabeller kan inte granskas.",
+                f"Rätta felen ovan (styrkort check {root}) och granska igen.",
+            )
         )
-        return [{"table": str(path), "errors": 1, "warnings": 0}], [finding]
+        return [(None, None, problems)]
+    out: list[tuple[Any, Any, list[Any]]] = []
+    tables = [t for t in result.report.tables() if t.kind in STATEMENT_KINDS]
+    for table in tables:
+        published = presented_table(table, file=f"{root}[{table.id}]")
+        out.append((published, audit(published), []))
+    if not tables:
+        out.append(
+            (
+                None,
+                None,
+                [
+                    error(
+                        Source(str(root)),
+                        "audit.workspace",
+                        "Arbetsytan har ingen drift- eller investeringsredovisning att granska.",
+                        "Ange finance.operating och finance.investments i styrkort.yaml.",
+                    )
+                ],
+            )
+        )
+    return out
+
+
+def _audit_workspace(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
+    from styrkort.core.findings import sort_findings
+
     summaries: list[dict[str, Any]] = []
     findings: list[Any] = []
     for table, report, extra in audit_workspace(path):

@@ -44,7 +44,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from styrkort.core.findings import Finding, Source, error, info, warning
 from styrkort.core.numbers import is_minus_only, parse_decimal
@@ -54,16 +54,19 @@ __all__ = [
     "Cell",
     "CheckedSum",
     "Declaration",
+    "PresentedTable",
     "PublishedTable",
     "Relation",
     "SumRule",
     "TableRow",
     "Term",
     "audit",
+    "audit_statement",
     "audit_table",
     "format_amount",
     "normalise_label",
     "parse_declaration",
+    "presented_table",
     "printed_cell",
     "value_cell",
 ]
@@ -162,6 +165,9 @@ class TableRow:
     label: str
     cells: tuple[Cell, ...]
     source: Source
+    kind: str | None = None
+    """Known structure, overriding the label rules: "detail", "subtotal", "grand",
+    "varav" or "heading" (a generated table knows which rows are totals)."""
 
     def cell(self, column: int) -> Cell:
         return self.cells[column] if column < len(self.cells) else BLANK
@@ -437,6 +443,7 @@ def normalise_label(label: str) -> str:
     return " ".join(text.split()).rstrip(":").strip().casefold()
 
 
+ROW_KINDS = frozenset({"detail", "subtotal", "grand", "varav", "heading"})
 _SUBTOTAL_WORDS = ("totalt", "total", "summa", "s:a", "s:a.")
 _GRAND_PREFIXES = ("netto", "årets resultat", "resultat")
 _RESULT_WORD = re.compile(r"(?<!\w)resultat(?!\w)")
@@ -733,7 +740,9 @@ class _Audit:
             declared_varav.update(found)
         kinds: list[str] = []
         for i, row in enumerate(self.rows):
-            if i in declared_varav or (i not in declared_detail and is_varav_label(row.label)):
+            if row.kind in ROW_KINDS:
+                kinds.append(row.kind if row.kind != "heading" or not row.has_figures else "detail")
+            elif i in declared_varav or (i not in declared_detail and is_varav_label(row.label)):
                 kinds.append("varav")
             elif not row.has_figures:
                 kinds.append("heading")
@@ -814,6 +823,9 @@ class _Audit:
                 readings = [("subtotal", as_subtotal), ("grand", as_grand)]
             else:
                 readings = [("grand", as_grand)]
+            if self.rows[i].kind in ROW_KINDS:
+                # The structure is known: no second reading.
+                readings = readings[:1] if section or kind == "grand" else [("grand", as_grand)]
             readings = [(name, parts) for name, parts in readings if parts]
             unique: list[tuple[str, tuple[tuple[int, int], ...]]] = []
             for name, parts in readings:
@@ -1206,3 +1218,101 @@ def _transposed(printed: Decimal, computed: Decimal, decimals: int) -> bool:
         and sorted(da) == sorted(db)
         and sum(x != y for x, y in zip(da, db, strict=True)) == 2
     )
+
+
+# ---------------------------------------------------------------------------
+# Tables Styrkort itself presents (the report model), audited as printed
+
+
+class PresentedCell(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+class PresentedColumn(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+class PresentedRow(Protocol):
+    @property
+    def cells(self) -> Sequence[PresentedCell]: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+class PresentedTable(Protocol):
+    """The shape of ``styrkort.report.model.Table`` (core may not import report)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def caption(self) -> str: ...
+
+    @property
+    def columns(self) -> Sequence[PresentedColumn]: ...
+
+    @property
+    def rows(self) -> Sequence[PresentedRow]: ...
+
+    @property
+    def unit(self) -> str | None: ...
+
+
+# report.model row kinds -> audit row kinds
+_PRESENTED_KINDS = {"body": "detail", "subtotal": "subtotal", "total": "grand"}
+
+
+def presented_table(
+    table: PresentedTable,
+    *,
+    file: str | None = None,
+    row_sources: Sequence[Source | None] | None = None,
+) -> PublishedTable:
+    """A report-model table as printed (cell texts, rounded to tkr), with its known structure.
+
+    Rows are located as ``file:N`` where N counts the table's lines with the
+    header as line 1 (``rapport[driftredovisning]:4`` is the third row), unless
+    ``row_sources`` gives a source per row. Body rows are details, subtotal
+    rows sum the body rows above them, the total row sums the subtotals.
+    """
+    name = file or f"rapport[{table.id}]"
+    rows: list[TableRow] = []
+    for i, row in enumerate(table.rows):
+        cells = list(row.cells)
+        label = cells[0].text if cells else ""
+        source = row_sources[i] if row_sources is not None and i < len(row_sources) else None
+        rows.append(
+            TableRow(
+                label,
+                tuple(printed_cell(c.text) for c in cells[1:]),
+                source or Source(name, i + 2),
+                _PRESENTED_KINDS.get(row.kind, "detail"),
+            )
+        )
+    return PublishedTable(
+        name=name,
+        columns=tuple(c.label for c in list(table.columns)[1:]),
+        rows=tuple(rows),
+        unit=table.unit or "",
+        header=Source(name, 1),
+    )
+
+
+def audit_statement(
+    table: PresentedTable,
+    *,
+    file: str | None = None,
+    row_sources: Sequence[Source | None] | None = None,
+) -> AuditReport:
+    """Audit an operating or investment statement as Styrkort presents it (rounded to tkr).
+
+    Call it on ``report.table("operating")`` or ``report.table("investments")``:
+    the rounding of a generated table can still leave visible breaks (with
+    totals computed from unrounded values), and they are reported like those of
+    any published table. The deviation column's direction (budget − outcome or
+    outcome − budget, depending on the sign convention) is inferred.
+    """
+    return audit(presented_table(table, file=file, row_sources=row_sources))
