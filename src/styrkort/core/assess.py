@@ -98,6 +98,8 @@ class Reason(enum.Enum):
     """The outcome text could not be read."""
     INCOMPARABLE = "incomparable"
     """Outcome and target are of different kinds (yes/no against a number)."""
+    UNIT_MISMATCH = "unit_mismatch"
+    """Outcome and target (or the indicator) are in different units, e.g. a percentage against an index."""
     TIE = "tie"
     """Exactly as many for as against: the rule leaves it open."""
     EMPTY = "empty"
@@ -210,6 +212,8 @@ def assess_indicator(
         computed, reason = Status.NOT_ASSESSED, Reason.BAD_TARGET
     elif target is None:
         computed, reason = Status.NOT_ASSESSED, Reason.NO_TARGET
+    elif _unit_clash(indicator, outcome, target):
+        computed, reason = Status.NOT_ASSESSED, Reason.UNIT_MISMATCH
     else:
         met = is_met(target, outcome, indicator.direction)
         if met is None:
@@ -227,6 +231,14 @@ def assess_indicator(
     if indicator.manual is not None and indicator.manual.justification.strip():
         status, final_reason, override = indicator.manual.status, Reason.MANUAL, indicator.manual
     return IndicatorResult(indicator, outcome, target, problem, computed, status, final_reason, override, metric_note)
+
+
+def _unit_clash(indicator: Indicator, outcome: Value, target: Target) -> bool:
+    """True when outcome, target and indicator name different units (an unnamed unit agrees with any)."""
+    units = {indicator.unit, outcome.unit if isinstance(outcome, Quantity) else None, target_unit(target)}
+    units.discard(None)
+    units.discard("ja/nej")
+    return len(units) > 1
 
 
 def combine(statuses: Sequence[Status], rule: GoalRule) -> tuple[Status, Reason]:

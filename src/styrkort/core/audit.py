@@ -523,6 +523,8 @@ class AuditReport:
     inferred_relations: tuple[Relation, ...] = ()
     checked_cells: int = 0
     summed_columns: tuple[str, ...] = field(default=())
+    unit: str = ""
+    """The unit used in messages: the declaration's, else the one found in the table."""
 
 
 # ---------------------------------------------------------------------------
@@ -656,6 +658,7 @@ class _Audit:
             inferred_relations=tuple(r for r, _ in inferred),
             checked_cells=self.checked,
             summed_columns=tuple(self.table.columns[c] for c in summed),
+            unit=self.unit,
         )
 
     # -- cells and columns -------------------------------------------------

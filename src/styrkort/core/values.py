@@ -102,8 +102,10 @@ def parse_value(text: str) -> Value | None:
     number = parse_decimal(m.group("num"))
     if number is None:
         return None
-    unit = normalise_unit(m.group("unit"))
-    return Quantity(number, unit)
+    written_unit = m.group("unit")
+    if written_unit and any(ch.isdigit() for ch in written_unit):
+        return None  # "80–70 %" is no number with a unit
+    return Quantity(number, normalise_unit(written_unit))
 
 
 def format_plain(value: Value) -> str:

@@ -7,6 +7,7 @@ shown in tkr, rounded half up, only here.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
@@ -74,9 +75,7 @@ def target_text(written: str) -> str:
     text = " ".join(written.replace(NBSP, " ").split())
     if not text:
         return "—"
-    text = text.replace(" %", "%").replace("%", NBSP + "%")
-    if text.startswith(NBSP):
-        text = text[1:]
+    text = re.sub(r"(\d) ?(%|st|tkr|kr|mnkr|dagar|h|min|s)(?![\wåäö])", lambda m: m.group(1) + NBSP + m.group(2), text)
     return text.replace("-", MINUS) if text[:1] == "-" else text
 
 

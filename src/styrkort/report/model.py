@@ -143,3 +143,21 @@ class Report:
 
     def table(self, kind: str) -> Table:
         return next(t for t in self.tables() if t.kind == kind)
+
+
+def to_data(obj: object) -> object:
+    """The model as plain JSON-able data, each block tagged with its type (for golden files and APIs)."""
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(obj) and not isinstance(obj, type):
+        data: dict[str, object] = {"type": type(obj).__name__}
+        for f in fields(obj):
+            data[f.name] = to_data(getattr(obj, f.name))
+        return data
+    if isinstance(obj, tuple | list):
+        return [to_data(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_data(v) for k, v in obj.items()}
+    if isinstance(obj, Decimal):
+        return str(obj)
+    return obj

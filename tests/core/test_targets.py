@@ -1,0 +1,152 @@
+from decimal import Decimal
+
+import pytest
+
+from styrkort.core.targets import (
+    Bound,
+    Change,
+    Equals,
+    Maintain,
+    Range,
+    TargetProblem,
+    Threshold,
+    is_met,
+    parse_target,
+)
+from styrkort.core.values import Direction, Missing, Quantity, YesNo, parse_value
+
+INC, DEC = Direction.INCREASE, Direction.DECREASE
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "expected"),
+    [
+        ("90%", INC, Threshold(Bound.AT_LEAST, D(90), "%")),
+        ("90 %", INC, Threshold(Bound.AT_LEAST, D(90), "%")),
+        ("90\u00a0%", INC, Threshold(Bound.AT_LEAST, D(90), "%")),
+        ("7 %", DEC, Threshold(Bound.AT_MOST, D(7), "%")),
+        ("minst 80 %", DEC, Threshold(Bound.AT_LEAST, D(80), "%")),
+        ("≥ 80", None, Threshold(Bound.AT_LEAST, D(80), None)),
+        (">= 80", None, Threshold(Bound.AT_LEAST, D(80), None)),
+        ("högst 20 st", INC, Threshold(Bound.AT_MOST, D(20), "st")),
+        ("max 20", None, Threshold(Bound.AT_MOST, D(20), None)),
+        ("≤ 2 dagar", None, Threshold(Bound.AT_MOST, D(2), "dagar")),
+        ("Öka från 71,13", None, Change(INC, D("71.13"), None)),
+        ("öka från 71,13", DEC, Change(INC, D("71.13"), None)),
+        ("Minska från 7%", None, Change(DEC, D(7), "%")),
+        ("Minska från 7 %", None, Change(DEC, D(7), "%")),
+        ("Ja", None, Equals(True)),
+        ("nej", None, Equals(False)),
+        ("0 tkr", INC, Threshold(Bound.AT_LEAST, D(0), "tkr")),
+        ("70–80 %", None, Range(D(70), D(80), "%")),
+        ("70-80 %", None, Range(D(70), D(80), "%")),
+        ("70 % – 80 %", None, Range(D(70), D(80), "%")),
+        ("1 000 st", DEC, Threshold(Bound.AT_MOST, D(1000), "st")),
+        ("30 min", DEC, Threshold(Bound.AT_MOST, D(30), "min")),
+        ("8 h", DEC, Threshold(Bound.AT_MOST, D(8), "h")),
+        ("5 000 kr", DEC, Threshold(Bound.AT_MOST, D(5000), "kr")),
+    ],
+)
+def test_every_written_form_parses(text: str, direction: Direction | None, expected: object) -> None:
+    assert parse_target(text, direction) == expected
+
+
+@pytest.mark.parametrize("text", ["", "  ", "—", "–", "-", "saknas"])
+def test_empty_means_no_target(text: str) -> None:
+    assert parse_target(text, INC) is None
+
+
+def test_maintain_takes_the_baseline() -> None:
+    assert parse_target("Bibehålla", INC, D("71.13")) == Maintain(D("71.13"), None)
+    assert parse_target("oförändrat", DEC, D(7)) == Maintain(D(7), None)
+    assert parse_target("Bibehålla 71,13", INC) == Maintain(D("71.13"), None)
+
+
+def test_increase_without_number_uses_baseline() -> None:
+    assert parse_target("Öka", INC, D(5)) == Change(INC, D(5), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "code"),
+    [
+        ("bra", INC, "target.unreadable"),
+        ("minst många", INC, "target.unreadable"),
+        ("Öka från mycket", INC, "target.unreadable"),
+        ("Bibehålla", INC, "target.no_baseline"),
+        ("Öka", INC, "target.no_baseline"),
+        ("90 %", None, "target.no_direction"),
+        ("80–70 %", INC, "target.unreadable"),
+    ],
+)
+def test_malformed_targets_say_why_and_how(text: str, direction: Direction | None, code: str) -> None:
+    result = parse_target(text, direction)
+    assert isinstance(result, TargetProblem)
+    assert result.code == code
+    assert result.message and result.hint
+
+
+@pytest.mark.parametrize(
+    ("target", "outcome", "direction", "met"),
+    [
+        # thresholds: reaching exactly counts as met, both ways
+        ("90 %", "90 %", INC, True),
+        ("90 %", "89,9 %", INC, False),
+        ("högst 20 st", "20 st", DEC, True),
+        ("högst 20 st", "21 st", DEC, False),
+        ("7 %", "7 %", DEC, True),
+        # change from a baseline: unchanged is not met
+        ("Öka från 71,13", "71,13", INC, False),
+        ("Öka från 71,13", "71,14", INC, True),
+        ("Minska från 7%", "7 %", DEC, False),
+        ("Minska från 7%", "6,58%", DEC, True),
+        ("Ja", "Ja", None, True),
+        ("Ja", "Nej", None, False),
+        ("70–80 %", "70 %", None, True),
+        ("70–80 %", "80,1 %", None, False),
+        ("0 tkr", "-823 tkr", INC, False),
+        ("0 tkr", "0 tkr", INC, True),
+    ],
+)
+def test_is_met(target: str, outcome: str, direction: Direction | None, met: bool) -> None:
+    t = parse_target(target, direction)
+    assert t is not None and not isinstance(t, TargetProblem)
+    v = parse_value(outcome)
+    assert v is not None
+    assert is_met(t, v, direction) is met
+
+
+def test_maintain_not_worse_than_baseline() -> None:
+    t = Maintain(D(70))
+    assert is_met(t, Quantity(D(70)), INC) is True
+    assert is_met(t, Quantity(D(69)), INC) is False
+    assert is_met(t, Quantity(D(69)), DEC) is True
+
+
+def test_incomparable_outcomes() -> None:
+    assert is_met(Equals(True), Quantity(D(1)), None) is None
+    assert is_met(Threshold(Bound.AT_LEAST, D(1)), YesNo(True), INC) is None
+    assert is_met(Threshold(Bound.AT_LEAST, D(1)), Missing(), INC) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("6,58%", Quantity(D("6.58"), "%")),
+        ("21 st", Quantity(D(21), "st")),
+        ("-823 tkr", Quantity(D(-823), "tkr")),
+        ("\u2212823 tkr", Quantity(D(-823), "tkr")),
+        ("12 091", Quantity(D(12091), None)),
+        ("Ja", YesNo(True)),
+        ("—", Missing("—")),
+        ("", Missing("")),
+        ("saknas", Missing("saknas")),
+    ],
+)
+def test_outcomes_parse(text: str, value: object) -> None:
+    assert parse_value(text) == value
+
+
+def test_unreadable_outcome_is_none() -> None:
+    assert parse_value("ungefär bra") is None
+    assert parse_value("●") is None
