@@ -35,15 +35,23 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
             path.write_text(text, encoding="utf-8")
             return
         if not path.exists():
-            pytest.fail(f"golden file {path} is missing; create it with pytest --update-golden and review it")
+            pytest.fail(
+                f"golden file {path} is missing; create it with pytest --update-golden and review it"
+            )
         expected = path.read_text(encoding="utf-8")
         if expected != text:
             diff = "".join(
                 difflib.unified_diff(
-                    expected.splitlines(keepends=True), text.splitlines(keepends=True), str(path), "actual", n=2
+                    expected.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    str(path),
+                    "actual",
+                    n=2,
                 )
             )
-            pytest.fail(f"output differs from golden file {path} (rerun with --update-golden if intended):\n{diff[:6000]}")
+            pytest.fail(
+                f"output differs from golden file {path} (rerun with --update-golden if intended):\n{diff[:6000]}"
+            )
 
     return check
 
@@ -51,5 +59,7 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent (it lies beside the checkout as ../shared/data)")
+        pytest.skip(
+            f"real data folder {SHARED_DATA} is absent (it lies beside the checkout as ../shared/data)"
+        )
     return SHARED_DATA

@@ -19,7 +19,18 @@ ALLOWED: dict[str, set[str]] = {
     "audit": {"core", "sources", "report"},
     "pipeline": {"core", "sources", "metrics", "report"},
     "web": {"core", "sources", "metrics", "report", "render", "pipeline", "audit", "workspace"},
-    "commands": {"core", "sources", "metrics", "report", "render", "pipeline", "audit", "workspace", "web", "cli"},
+    "commands": {
+        "core",
+        "sources",
+        "metrics",
+        "report",
+        "render",
+        "pipeline",
+        "audit",
+        "workspace",
+        "web",
+        "cli",
+    },
     "cli": {"commands"},
 }
 
@@ -45,14 +56,18 @@ def _imported_layers(path: Path) -> set[str]:
     return found
 
 
-SOURCES = sorted(p for p in SRC.rglob("*.py") if p.parent != SRC or p.name not in {"__init__.py", "__main__.py"})
+SOURCES = sorted(
+    p for p in SRC.rglob("*.py") if p.parent != SRC or p.name not in {"__init__.py", "__main__.py"}
+)
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
 def test_layer_imports_only_what_it_may(path: Path) -> None:
     layer = _layer(path)
     allowed = ALLOWED.get(layer)
-    assert allowed is not None, f"{path}: layer {layer!r} is not in docs/architecture.md; add it there and here"
+    assert allowed is not None, (
+        f"{path}: layer {layer!r} is not in docs/architecture.md; add it there and here"
+    )
     illegal = _imported_layers(path) - allowed - {layer, "__version__"}
     assert not illegal, f"{path.relative_to(SRC)} ({layer}) imports {sorted(illegal)}"
 

@@ -73,7 +73,12 @@ def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcom
         from styrkort.metrics import compute
     except ImportError:
         return {}, [
-            error(spec.source, "metric.unavailable", "Beräkningsmodulen för indikatorer finns inte i denna installation.", "Installera Styrkort med beroenden (pip install -e .).")
+            error(
+                spec.source,
+                "metric.unavailable",
+                "Beräkningsmodulen för indikatorer finns inte i denna installation.",
+                "Installera Styrkort med beroenden (pip install -e .).",
+            )
             for _, spec in specs
             if spec is not None
         ]
@@ -84,23 +89,46 @@ def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcom
         path = root / spec.file
         if not path.exists():
             findings.append(
-                error(spec.source, "metric.missing_file", f"Datakällan '{spec.file}' för '{ind.text}' finns inte.", "Rätta sökvägen (relativ till arbetsytan) eller lägg filen på plats.")
+                error(
+                    spec.source,
+                    "metric.missing_file",
+                    f"Datakällan '{spec.file}' för '{ind.text}' finns inte.",
+                    "Rätta sökvägen (relativ till arbetsytan) eller lägg filen på plats.",
+                )
             )
             continue
-        result = compute(spec.name, path, profile=spec.profile, params=dict(spec.params), period=_metric_period(spec, ws.period))
+        result = compute(
+            spec.name,
+            path,
+            profile=spec.profile,
+            params=dict(spec.params),
+            period=_metric_period(spec, ws.period),
+        )
         for f in result.findings:
             # Findings about the data file keep its name; the rest point at the goal tree.
             findings.append(f if f.source.file else f._replace(source=spec.source))
         if result.value is None:
             findings.append(
-                error(spec.source, "metric.no_value", f"Beräkningen '{spec.name}' för '{ind.text}' gav inget värde.", "Se övriga fynd för beräkningen och kontrollera parametrar och datakälla.")
+                error(
+                    spec.source,
+                    "metric.no_value",
+                    f"Beräkningen '{spec.name}' för '{ind.text}' gav inget värde.",
+                    "Se övriga fynd för beräkningen och kontrollera parametrar och datakälla.",
+                )
             )
             continue
         if ind.outcome.strip():
             findings.append(
-                error(ind.where("outcome"), "metric.outcome_written", f"'{ind.text}' har både ett skrivet utfall och en beräkning; beräkningen används.", "Ta bort det skrivna utfallet.")
+                error(
+                    ind.where("outcome"),
+                    "metric.outcome_written",
+                    f"'{ind.text}' har både ett skrivet utfall och en beräkning; beräkningen används.",
+                    "Ta bort det skrivna utfallet.",
+                )
             )
-        out[ind.id] = ComputedOutcome(_outcome_text(Decimal(result.value), result.unit), result.definition)
+        out[ind.id] = ComputedOutcome(
+            _outcome_text(Decimal(result.value), result.unit), result.definition
+        )
     return out, findings
 
 

@@ -21,8 +21,17 @@ RULE = AssessmentRule()
 M, P, N, V, A = Status.MET, Status.PARTLY, Status.NOT_MET, Status.NO_VALUE, Status.NOT_ASSESSED
 
 
-def ind(outcome: str, target: str, direction: Direction | None = Direction.INCREASE, **kw: object) -> Indicator:
-    return Indicator(id=kw.pop("id", "i"), text=str(kw.pop("text", "Indikator")), outcome=outcome, target=target, direction=direction, **kw)  # type: ignore[arg-type]
+def ind(
+    outcome: str, target: str, direction: Direction | None = Direction.INCREASE, **kw: object
+) -> Indicator:
+    return Indicator(
+        id=kw.pop("id", "i"),
+        text=str(kw.pop("text", "Indikator")),
+        outcome=outcome,
+        target=target,
+        direction=direction,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -43,14 +52,19 @@ def ind(outcome: str, target: str, direction: Direction | None = Direction.INCRE
         ("-823 tkr", "0 tkr", Direction.INCREASE, N),
     ],
 )
-def test_indicator_status(outcome: str, target: str, direction: Direction | None, status: Status) -> None:
+def test_indicator_status(
+    outcome: str, target: str, direction: Direction | None, status: Status
+) -> None:
     assert assess_indicator(ind(outcome, target, direction), RULE).status is status
 
 
 def test_tolerance_is_the_organisations_setting() -> None:
     i = ind("75 %", "90 %")
     assert assess_indicator(i, AssessmentRule(Tolerance(ToleranceKind.NONE))).status is N
-    assert assess_indicator(i, AssessmentRule(Tolerance(ToleranceKind.RATIO, Decimal("0.9")))).status is N
+    assert (
+        assess_indicator(i, AssessmentRule(Tolerance(ToleranceKind.RATIO, Decimal("0.9")))).status
+        is N
+    )
     progress = AssessmentRule(Tolerance(ToleranceKind.PROGRESS))
     assert assess_indicator(ind("75 %", "90 %", baseline="70 %"), progress).status is P
     assert assess_indicator(ind("65 %", "90 %", baseline="70 %"), progress).status is N
@@ -101,7 +115,10 @@ def test_goal_and_summary() -> None:
     g1 = Goal("a", "A", indicators=(ind("95 %", "90 %", id="1"), ind("95 %", "90 %", id="2")))
     g2 = Goal("b", "B", indicators=(ind("95 %", "90 %", id="3"), ind("10 %", "90 %", id="4")))
     g3 = Goal("c", "C")
-    results = [assess_goal(g, [assess_indicator(i, RULE) for i in g.indicators], RULE) for g in (g1, g2, g3)]
+    results = [
+        assess_goal(g, [assess_indicator(i, RULE) for i in g.indicators], RULE)
+        for g in (g1, g2, g3)
+    ]
     assert [r.status for r in results] == [M, A, A]
     s = summarize(results, RULE)
     assert (s.count(M), s.count(N), s.indicators, s.goals) == (3, 1, 4, 3)

@@ -13,7 +13,14 @@ from styrkort.core.checks import CHECKS, run_checks
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind
 from styrkort.core.findings import Source
 from styrkort.core.goals import Goal, Indicator, ManualAssessment, Status
-from styrkort.core.model import Member, NarrativeSection, Organisation, Period, PublishedClaims, Workspace
+from styrkort.core.model import (
+    Member,
+    NarrativeSection,
+    Organisation,
+    Period,
+    PublishedClaims,
+    Workspace,
+)
 from styrkort.core.values import Direction
 
 D = Decimal
@@ -21,7 +28,15 @@ INC = Direction.INCREASE
 
 
 def good_indicator(**kw: object) -> Indicator:
-    base = {"id": "i1", "text": "Öka andelen besvarade samtal", "unit": "%", "direction": INC, "outcome": "95 %", "target": "90 %", "source": Source("goals.yaml", 10)}
+    base = {
+        "id": "i1",
+        "text": "Öka andelen besvarade samtal",
+        "unit": "%",
+        "direction": INC,
+        "outcome": "95 %",
+        "target": "90 %",
+        "source": Source("goals.yaml", 10),
+    }
     base.update(kw)
     return Indicator(**base)  # type: ignore[arg-type]
 
@@ -29,9 +44,17 @@ def good_indicator(**kw: object) -> Indicator:
 def workspace(**kw: object) -> Workspace:
     members = (Member("a", "A-stad"), Member("b", "B-by"))
     base: dict[str, object] = {
-        "organisation": Organisation("Nämnden", members=members, allocation_key=AllocationKey((("a", D(3)), ("b", D(1))), source=Source("styrkort.yaml", 5))),
+        "organisation": Organisation(
+            "Nämnden",
+            members=members,
+            allocation_key=AllocationKey(
+                (("a", D(3)), ("b", D(1))), source=Source("styrkort.yaml", 5)
+            ),
+        ),
         "period": Period(2020),
-        "goals": (Goal("g1", "Mål", indicators=(good_indicator(),), source=Source("goals.yaml", 3)),),
+        "goals": (
+            Goal("g1", "Mål", indicators=(good_indicator(),), source=Source("goals.yaml", 3)),
+        ),
         "operating": (
             OperatingRow("Bidrag", RowKind.REVENUE, D(-1000_000), D(-1000_000)),
             OperatingRow("Personal", RowKind.COST, D(1000_000), D(1100_000)),
@@ -57,19 +80,29 @@ def test_every_check_is_documented() -> None:
 
 
 def test_goal_without_indicators() -> None:
-    assert codes(workspace(goals=(Goal("g", "Tomt mål"),)), "goal.indicators") == ["goal.no_indicators"]
+    assert codes(workspace(goals=(Goal("g", "Tomt mål"),)), "goal.indicators") == [
+        "goal.no_indicators"
+    ]
     assert codes(workspace(), "goal.indicators") == []
 
 
 def test_goal_tie() -> None:
-    tie = Goal("g", "Mål", indicators=(good_indicator(id="a"), good_indicator(id="b", outcome="10 %")))
+    tie = Goal(
+        "g", "Mål", indicators=(good_indicator(id="a"), good_indicator(id="b", outcome="10 %"))
+    )
     assert codes(workspace(goals=(tie,)), "goal.tie") == ["goal.tie"]
     assert codes(workspace(), "goal.tie") == []
 
 
 def test_indicator_without_target_or_with_bad_target() -> None:
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(good_indicator(target=""),)),)), "indicator.target") == ["indicator.no_target"]
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(good_indicator(target="bra"),)),)), "indicator.target") == ["target.unreadable"]
+    assert codes(
+        workspace(goals=(Goal("g", "M", indicators=(good_indicator(target=""),)),)),
+        "indicator.target",
+    ) == ["indicator.no_target"]
+    assert codes(
+        workspace(goals=(Goal("g", "M", indicators=(good_indicator(target="bra"),)),)),
+        "indicator.target",
+    ) == ["target.unreadable"]
     assert codes(workspace(), "indicator.target") == []
 
 
@@ -83,42 +116,63 @@ def test_indicator_without_outcome() -> None:
 
 def test_unit_mismatch_percent_against_index() -> None:
     hme = good_indicator(text="HME", unit="index", outcome="55%", target="Öka från 71,13")
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(hme,)),)), "indicator.units") == ["indicator.unit_mismatch"]
+    assert codes(workspace(goals=(Goal("g", "M", indicators=(hme,)),)), "indicator.units") == [
+        "indicator.unit_mismatch"
+    ]
     ok = good_indicator(text="HME", unit="index", outcome="72", target="Öka från 71,13")
     assert codes(workspace(goals=(Goal("g", "M", indicators=(ok,)),)), "indicator.units") == []
 
 
 def test_target_contradicts_direction() -> None:
     wrong = good_indicator(text="Minska sjukfrånvaron", direction=INC)
-    assert "indicator.direction_text" in codes(workspace(goals=(Goal("g", "M", indicators=(wrong,)),)), "indicator.direction")
+    assert "indicator.direction_text" in codes(
+        workspace(goals=(Goal("g", "M", indicators=(wrong,)),)), "indicator.direction"
+    )
     wrong_target = good_indicator(target="högst 90 %")
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(wrong_target,)),)), "indicator.direction") == ["indicator.direction_target"]
+    assert codes(
+        workspace(goals=(Goal("g", "M", indicators=(wrong_target,)),)), "indicator.direction"
+    ) == ["indicator.direction_target"]
     assert codes(workspace(), "indicator.direction") == []
 
 
 def test_override_without_justification() -> None:
     bare = good_indicator(manual=ManualAssessment(Status.MET, ""))
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(bare,)),)), "assessment.override") == ["assessment.no_justification"]
+    assert codes(workspace(goals=(Goal("g", "M", indicators=(bare,)),)), "assessment.override") == [
+        "assessment.no_justification"
+    ]
     justified = good_indicator(manual=ManualAssessment(Status.MET, "Beslut i nämnden."))
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(justified,)),)), "assessment.override") == ["assessment.override"]
+    assert codes(
+        workspace(goals=(Goal("g", "M", indicators=(justified,)),)), "assessment.override"
+    ) == ["assessment.override"]
     assert codes(workspace(), "assessment.override") == []
 
 
 def test_published_summary_counts() -> None:
-    assert codes(workspace(claims=PublishedClaims(9, 4)), "summary.counts") == ["summary.counts", "summary.counts", "summary.more_than_indicators"]
+    assert codes(workspace(claims=PublishedClaims(9, 4)), "summary.counts") == [
+        "summary.counts",
+        "summary.counts",
+        "summary.more_than_indicators",
+    ]
     assert codes(workspace(claims=PublishedClaims(1, 0)), "summary.counts") == []
 
 
 def test_period_labels() -> None:
-    assert codes(workspace(investment_total_label="TOTALT INVESTERAT 2018"), "period.labels") == ["period.label_year"]
+    assert codes(workspace(investment_total_label="TOTALT INVESTERAT 2018"), "period.labels") == [
+        "period.label_year"
+    ]
     assert codes(workspace(investment_total_label="TOTALT INVESTERAT 2020"), "period.labels") == []
 
 
 def test_allocation_members_and_key() -> None:
     org = workspace().organisation
     bad_key = replace(org, allocation_key=AllocationKey((("a", D(1)), ("c", D(1)))))
-    assert sorted(codes(workspace(organisation=bad_key), "allocation.sum")) == ["allocation.member_missing", "allocation.unknown_member"]
-    assert codes(workspace(organisation=replace(org, allocation_key=None)), "allocation.sum") == ["allocation.no_key"]
+    assert sorted(codes(workspace(organisation=bad_key), "allocation.sum")) == [
+        "allocation.member_missing",
+        "allocation.unknown_member",
+    ]
+    assert codes(workspace(organisation=replace(org, allocation_key=None)), "allocation.sum") == [
+        "allocation.no_key"
+    ]
     assert codes(workspace(), "allocation.sum") == []
 
 
@@ -129,31 +183,54 @@ def test_rounding_break_is_stated() -> None:
         OperatingRow("B", RowKind.COST, D(1400), D(1400)),
         OperatingRow("C", RowKind.COST, D(1400), D(1400)),
     )
-    assert codes(workspace(operating=rows), "operating.rounding") == ["operating.rounding", "operating.rounding"]
+    assert codes(workspace(operating=rows), "operating.rounding") == [
+        "operating.rounding",
+        "operating.rounding",
+    ]
     assert codes(workspace(), "operating.rounding") == []
 
 
 def test_frame_overrun() -> None:
     frames = (FramePart("Nät", "a", D(100_000), D(0), D(122_000)),)
     assert codes(workspace(frames=frames), "investment.frames") == ["investment.frame_overrun"]
-    assert codes(workspace(frames=(FramePart("Nät", "a", D(100_000), D(0), D(50_000)),)), "investment.frames") == []
+    assert (
+        codes(
+            workspace(frames=(FramePart("Nät", "a", D(100_000), D(0), D(50_000)),)),
+            "investment.frames",
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [("Underskottet blev 100 tkr.", []), ("Lekeberg köpte datorer för 424 tkr.", ["text.figure_not_in_tables"])])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Underskottet blev 100 tkr.", []),
+        ("Lekeberg köpte datorer för 424 tkr.", ["text.figure_not_in_tables"]),
+    ],
+)
 def test_figures_quoted_in_text(text: str, expected: list[str]) -> None:
-    ws = workspace(narrative=(NarrativeSection("x", "Text", text, source=Source("narrative/x.md", 2)),))
+    ws = workspace(
+        narrative=(NarrativeSection("x", "Text", text, source=Source("narrative/x.md", 2)),)
+    )
     assert codes(ws, "text.figures") == expected
 
 
 def test_budget_indicator_against_statement() -> None:
-    budget = good_indicator(text="Håller budgetramen", kind="budget", unit="tkr", outcome="-50 tkr", target="0 tkr")
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(budget,)),)), "indicator.budget") == ["indicator.budget_mismatch"]
+    budget = good_indicator(
+        text="Håller budgetramen", kind="budget", unit="tkr", outcome="-50 tkr", target="0 tkr"
+    )
+    assert codes(workspace(goals=(Goal("g", "M", indicators=(budget,)),)), "indicator.budget") == [
+        "indicator.budget_mismatch"
+    ]
     right = replace(budget, outcome="-100 tkr")
     assert codes(workspace(goals=(Goal("g", "M", indicators=(right,)),)), "indicator.budget") == []
 
 
 def test_budget_indicator_takes_deviation_when_empty() -> None:
-    budget = good_indicator(text="Håller budgetramen", kind="budget", unit="tkr", outcome="", target="0 tkr")
+    budget = good_indicator(
+        text="Håller budgetramen", kind="budget", unit="tkr", outcome="", target="0 tkr"
+    )
     a = assess_workspace(workspace(goals=(Goal("g", "M", indicators=(budget,)),)))
     r = a.goals[0].indicators[0]
     assert r.outcome is not None and getattr(r.outcome, "value", None) == D(-100)

@@ -48,7 +48,9 @@ D = Decimal
         ("5 000 kr", DEC, Threshold(Bound.AT_MOST, D(5000), "kr")),
     ],
 )
-def test_every_written_form_parses(text: str, direction: Direction | None, expected: object) -> None:
+def test_every_written_form_parses(
+    text: str, direction: Direction | None, expected: object
+) -> None:
     assert parse_target(text, direction) == expected
 
 
@@ -79,7 +81,9 @@ def test_increase_without_number_uses_baseline() -> None:
         ("80–70 %", INC, "target.unreadable"),
     ],
 )
-def test_malformed_targets_say_why_and_how(text: str, direction: Direction | None, code: str) -> None:
+def test_malformed_targets_say_why_and_how(
+    text: str, direction: Direction | None, code: str
+) -> None:
     result = parse_target(text, direction)
     assert isinstance(result, TargetProblem)
     assert result.code == code

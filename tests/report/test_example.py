@@ -77,28 +77,62 @@ def test_investment_statement_reproduces_every_published_figure(report: Report) 
 
 def test_result_and_allocation_sentences(report: Report) -> None:
     s = report.sentences
-    assert s["result"] == f"Årets resultat för Sydnärkes IT-nämnd visar ett underskott med 823{NB}tkr."
-    assert s["allocation"] == f"Askersund 227{NB}tkr, Hallsberg 320{NB}tkr, Laxå 113{NB}tkr, Lekeberg 163{NB}tkr"
+    assert (
+        s["result"] == f"Årets resultat för Sydnärkes IT-nämnd visar ett underskott med 823{NB}tkr."
+    )
+    assert (
+        s["allocation"]
+        == f"Askersund 227{NB}tkr, Hallsberg 320{NB}tkr, Laxå 113{NB}tkr, Lekeberg 163{NB}tkr"
+    )
     alloc = rows(report.table("allocation"))
-    assert [alloc[m][-1] for m in ("Askersund", "Hallsberg", "Laxå", "Lekeberg", "Summa")] == [n("-227"), n("-320"), n("-113"), n("-163"), n("-823")]
+    assert [alloc[m][-1] for m in ("Askersund", "Hallsberg", "Laxå", "Lekeberg", "Summa")] == [
+        n("-227"),
+        n("-320"),
+        n("-113"),
+        n("-163"),
+        n("-823"),
+    ]
 
 
 def test_investment_sentences_and_sydnet_frames(report: Report) -> None:
     s = report.sentences
-    assert s["investment.total"] == f"Utav den totala investeringsbudgeten (10{NB}769{NB}tkr) så är 11{NB}227{NB}tkr förbrukat per 201231."
-    assert s["frames.sydnet_2_0.outcome"].startswith(f"Av de totala investeringarna utgör Sydnet 2.0 1{NB}523{NB}tkr.")
-    assert s["frames.sydnet_2_0.outcome_parts"] == f"Lekeberg 320{NB}tkr, Laxå 99{NB}tkr, Askersund 438{NB}tkr, Hallsberg 666{NB}tkr"
-    assert s["frames.sydnet_2_0.remaining"] == f"Lekeberg: 312{NB}tkr, Laxå: 468{NB}tkr, Askersund: 833{NB}tkr, Hallsberg: {MINUS}22{NB}tkr."
+    assert (
+        s["investment.total"]
+        == f"Utav den totala investeringsbudgeten (10{NB}769{NB}tkr) så är 11{NB}227{NB}tkr förbrukat per 201231."
+    )
+    assert s["frames.sydnet_2_0.outcome"].startswith(
+        f"Av de totala investeringarna utgör Sydnet 2.0 1{NB}523{NB}tkr."
+    )
+    assert (
+        s["frames.sydnet_2_0.outcome_parts"]
+        == f"Lekeberg 320{NB}tkr, Laxå 99{NB}tkr, Askersund 438{NB}tkr, Hallsberg 666{NB}tkr"
+    )
+    assert (
+        s["frames.sydnet_2_0.remaining"]
+        == f"Lekeberg: 312{NB}tkr, Laxå: 468{NB}tkr, Askersund: 833{NB}tkr, Hallsberg: {MINUS}22{NB}tkr."
+    )
 
 
-def test_summary_sentence_as_far_as_the_data_decides(result: PipelineResult, report: Report) -> None:
+def test_summary_sentence_as_far_as_the_data_decides(
+    result: PipelineResult, report: Report
+) -> None:
     assert result.assessed is not None
     s = result.assessed.summary
     # 11 indicator rows as published; the published "9 + 4" cannot be reproduced from them.
     assert s.indicators == 11
-    assert (s.count(Status.MET), s.count(Status.PARTLY), s.count(Status.NOT_MET), s.count(Status.NO_VALUE), s.count(Status.NOT_ASSESSED)) == (3, 2, 1, 4, 1)
+    assert (
+        s.count(Status.MET),
+        s.count(Status.PARTLY),
+        s.count(Status.NOT_MET),
+        s.count(Status.NO_VALUE),
+        s.count(Status.NOT_ASSESSED),
+    ) == (3, 2, 1, 4, 1)
     statuses = {g.goal.id: g.status for g in result.assessed.goals}
-    assert statuses == {"digitala-moten": Status.NOT_ASSESSED, "service": Status.NOT_MET, "samverkan": Status.NOT_ASSESSED}
+    assert statuses == {
+        "digitala-moten": Status.NOT_ASSESSED,
+        "service": Status.NOT_MET,
+        "samverkan": Status.NOT_ASSESSED,
+    }
     assert report.sentences["summary.met"] == "3 st bedöms uppnådda"
     assert report.sentences["summary.partly"] == "2 st bedöms delvis uppnådda"
     assert report.sentences["summary.verdict"].endswith("Vilket gör att nämndmålen inte uppnås.")
@@ -112,10 +146,18 @@ def test_goal_tables_show_outcomes_and_targets_as_published(report: Report) -> N
         "Nämndmål: Ökad samverkan över kommungränserna",
     ]
     service = rows(goal_tables[1])
-    assert service["Minska genomsnittlig ärendehanteringstid"] == [f"21{NB}st", f"högst 20{NB}st", "Delvis uppnått"]
+    assert service["Minska genomsnittlig ärendehanteringstid"] == [
+        f"21{NB}st",
+        f"högst 20{NB}st",
+        "Delvis uppnått",
+    ]
     samverkan = rows(goal_tables[2])
     assert samverkan["Sjukfrånvaro"] == [f"6,58{NB}%", f"Minska från 7{NB}%", "Uppnått"]
-    assert samverkan["Nämnderna och styrelsen håller sin budgetram"] == [f"{MINUS}823{NB}tkr", f"0{NB}tkr", "Ej uppnått"]
+    assert samverkan["Nämnderna och styrelsen håller sin budgetram"] == [
+        f"{MINUS}823{NB}tkr",
+        f"0{NB}tkr",
+        "Ej uppnått",
+    ]
     # status by symbol and word, never colour alone
     status_cells = [r.cells[-1] for t in goal_tables for r in t.rows if r.cells[-1].status]
     assert all(c.symbol and c.text for c in status_cells)
@@ -144,9 +186,16 @@ def test_report_structure_follows_the_reference(report: Report) -> None:
 
 
 def test_live_figure_in_narrative(report: Report) -> None:
-    texts = [b.text for s in report.walk() for b in s.blocks if hasattr(b, "text") and isinstance(getattr(b, "text"), str)]
+    texts = [
+        b.text
+        for s in report.walk()
+        for b in s.blocks
+        if hasattr(b, "text") and isinstance(b.text, str)
+    ]
     assert any(f"överskred budget med 297{NB}tkr." in t for t in texts)
 
 
 def test_report_model_golden(report: Report, golden) -> None:  # type: ignore[no-untyped-def]
-    golden(Path(__file__).parent / "golden" / "sydnarke-it-2020.report.expected.json", to_data(report))
+    golden(
+        Path(__file__).parent / "golden" / "sydnarke-it-2020.report.expected.json", to_data(report)
+    )

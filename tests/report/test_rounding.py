@@ -20,7 +20,7 @@ def test_largest_remainder_fixes_a_visible_break() -> None:
     assert round_to_total(rows, round_unit(sum(rows))) == [D(2), D(1), D(1)]
 
 
-@given(st.lists(st.integers(min_value=-10**8, max_value=10**8), min_size=1, max_size=15))
+@given(st.lists(st.integers(min_value=-(10**8), max_value=10**8), min_size=1, max_size=15))
 def test_rounded_rows_always_sum_to_rounded_total(amounts: list[int]) -> None:
     values = [D(a) for a in amounts]
     total = round_unit(sum(values, D(0)))

@@ -23,11 +23,17 @@ def available_formats() -> list[str]:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("build", help="bygg rapporten (HTML, PDF, Word, Excel) och skriv ut kontrollernas fynd")
+    p = sub.add_parser(
+        "build", help="bygg rapporten (HTML, PDF, Word, Excel) och skriv ut kontrollernas fynd"
+    )
     p.add_argument("workspace", type=Path, help="arbetsytan (mappen med styrkort.yaml)")
     p.add_argument("--out", type=Path, help="utmapp (standard: build/ i arbetsytan)")
-    p.add_argument("--format", default="", help="kommaseparerade format: html,pdf,docx,xlsx (standard: alla)")
-    p.add_argument("--strict", action="store_true", help="avsluta med kod 1 om kontrollerna ger fel")
+    p.add_argument(
+        "--format", default="", help="kommaseparerade format: html,pdf,docx,xlsx (standard: alla)"
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="avsluta med kod 1 om kontrollerna ger fel"
+    )
     p.set_defaults(handler=handle)
 
 
@@ -38,7 +44,10 @@ def handle(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()] or available_formats()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        print(f"styrkort: okänt format {', '.join(unknown)}; välj bland {', '.join(FORMATS)}", file=sys.stderr)
+        print(
+            f"styrkort: okänt format {', '.join(unknown)}; välj bland {', '.join(FORMATS)}",
+            file=sys.stderr,
+        )
         return 2
     result = run(args.workspace)
     print_findings(result.findings, args.workspace)

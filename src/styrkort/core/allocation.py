@@ -32,7 +32,9 @@ class AllocationKey:
         return dict(self.weights)[member] / self.total
 
 
-def largest_remainder(amount: Decimal, weights: Sequence[Decimal], unit: Decimal = Decimal(1)) -> list[Decimal]:
+def largest_remainder(
+    amount: Decimal, weights: Sequence[Decimal], unit: Decimal = Decimal(1)
+) -> list[Decimal]:
     """Split ``amount`` in proportion to ``weights`` in whole ``unit``s, summing exactly to ``amount``.
 
     Each part is first rounded toward minus infinity (in units); the units

@@ -10,6 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from styrkort.core.goals import Goal, Indicator, ManualAssessment, Status
+from styrkort.core.numbers import parse_decimal
 from styrkort.core.targets import (
     Change,
     Equals,
@@ -24,7 +25,6 @@ from styrkort.core.targets import (
     target_unit,
 )
 from styrkort.core.values import Direction, Missing, Quantity, Value, YesNo, parse_value
-from styrkort.core.numbers import parse_decimal
 
 
 class ToleranceKind(enum.Enum):
@@ -77,8 +77,8 @@ class GoalRule:
 
 @dataclass(frozen=True, slots=True)
 class AssessmentRule:
-    tolerance: Tolerance = Tolerance()
-    goal_rule: GoalRule = GoalRule()
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    goal_rule: GoalRule = field(default_factory=GoalRule)
 
 
 class Reason(enum.Enum):
@@ -159,7 +159,13 @@ def indicator_target(indicator: Indicator) -> Target | TargetProblem | None:
     return parse_target(indicator.target, indicator.direction, _baseline(indicator))
 
 
-def _partly(target: Target, outcome: Quantity, direction: Direction | None, tolerance: Tolerance, baseline: Decimal | None) -> bool:
+def _partly(
+    target: Target,
+    outcome: Quantity,
+    direction: Direction | None,
+    tolerance: Tolerance,
+    baseline: Decimal | None,
+) -> bool:
     if isinstance(target, Equals | Range):
         return False
     if tolerance.kind is ToleranceKind.NONE:
@@ -230,12 +236,18 @@ def assess_indicator(
     status, final_reason, override = computed, reason, None
     if indicator.manual is not None and indicator.manual.justification.strip():
         status, final_reason, override = indicator.manual.status, Reason.MANUAL, indicator.manual
-    return IndicatorResult(indicator, outcome, target, problem, computed, status, final_reason, override, metric_note)
+    return IndicatorResult(
+        indicator, outcome, target, problem, computed, status, final_reason, override, metric_note
+    )
 
 
 def _unit_clash(indicator: Indicator, outcome: Value, target: Target) -> bool:
     """True when outcome, target and indicator name different units (an unnamed unit agrees with any)."""
-    units = {indicator.unit, outcome.unit if isinstance(outcome, Quantity) else None, target_unit(target)}
+    units = {
+        indicator.unit,
+        outcome.unit if isinstance(outcome, Quantity) else None,
+        target_unit(target),
+    }
     units.discard(None)
     units.discard("ja/nej")
     return len(units) > 1

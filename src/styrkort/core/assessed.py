@@ -54,7 +54,9 @@ def _tkr_text(amount_kr: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",") + " tkr"
 
 
-def budget_outcome(indicator: Indicator, operating: OperatingStatement | None) -> ComputedOutcome | None:
+def budget_outcome(
+    indicator: Indicator, operating: OperatingStatement | None
+) -> ComputedOutcome | None:
     """A budget indicator's outcome, taken from the operating statement's net deviation."""
     if indicator.kind != "budget" or operating is None:
         return None
@@ -64,7 +66,9 @@ def budget_outcome(indicator: Indicator, operating: OperatingStatement | None) -
     )
 
 
-def assess_workspace(ws: Workspace, computed: Mapping[str, ComputedOutcome] | None = None) -> Assessed:
+def assess_workspace(
+    ws: Workspace, computed: Mapping[str, ComputedOutcome] | None = None
+) -> Assessed:
     """Assess every indicator and goal, compute the statements and split the result.
 
     ``computed`` maps indicator ids to outcomes computed by metrics; a budget
@@ -95,7 +99,9 @@ def assess_workspace(ws: Workspace, computed: Mapping[str, ComputedOutcome] | No
                 if co is not None:
                     outcomes[ind.id] = co
             if co is not None:
-                results.append(assess_indicator(ind, rule, outcome_text=co.text, metric_note=co.note))
+                results.append(
+                    assess_indicator(ind, rule, outcome_text=co.text, metric_note=co.note)
+                )
             else:
                 results.append(assess_indicator(ind, rule, outcome_text=written))
         goal_results.append(assess_goal(goal, results, rule))

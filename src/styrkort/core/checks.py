@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from styrkort.core.assess import Reason, units_of
 from styrkort.core.assessed import THOUSAND, Assessed
+from styrkort.core.finance import Amounts
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status
 from styrkort.core.targets import describe, target_direction
@@ -74,7 +75,9 @@ def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
     """A goal where exactly half the indicators are met or partly met is left to a person."""
     for g in a.goals:
         if g.reason is Reason.TIE:
-            pos = sum(1 for r in g.indicators if r.status in a.workspace.settings.rule.goal_rule.positive)
+            pos = sum(
+                1 for r in g.indicators if r.status in a.workspace.settings.rule.goal_rule.positive
+            )
             yield warning(
                 g.goal.source,
                 "goal.tie",
@@ -90,7 +93,12 @@ def indicators_have_targets(a: Assessed) -> Iterator[Finding]:
     for r in a.indicator_results():
         ind = r.indicator
         if r.target_problem is not None:
-            yield error(ind.where("target"), r.target_problem.code, r.target_problem.message, r.target_problem.hint)
+            yield error(
+                ind.where("target"),
+                r.target_problem.code,
+                r.target_problem.message,
+                r.target_problem.hint,
+            )
         elif r.target is None:
             yield error(
                 ind.where("target"),
@@ -136,7 +144,11 @@ def units_agree(a: Assessed) -> Iterator[Finding]:
                     ind.where(field_name),
                     "indicator.unit_mismatch",
                     f"'{ind.text}': {what} anges i '{unit}' men indikatorn mäts i '{declared}'"
-                    + (" (en procentsats jämförs med ett index)." if {unit, declared} == {"%", "index"} else "."),
+                    + (
+                        " (en procentsats jämförs med ett index)."
+                        if {unit, declared} == {"%", "index"}
+                        else "."
+                    ),
                     f"Ange {what} i '{declared}', eller rätta indikatorns enhet (unit).",
                 )
         if out_unit and tgt_unit and out_unit != tgt_unit and not declared:
@@ -222,7 +234,10 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
     """Counts stated in a published summary match the goal tables."""
     claims = a.workspace.claims
     s = a.summary
-    stated = [(claims.summary_met, Status.MET, "uppnådda"), (claims.summary_partly, Status.PARTLY, "delvis uppnådda")]
+    stated = [
+        (claims.summary_met, Status.MET, "uppnådda"),
+        (claims.summary_partly, Status.PARTLY, "delvis uppnådda"),
+    ]
     for claimed, status, word in stated:
         if claimed is not None and claimed != s.count(status):
             yield error(
@@ -255,7 +270,11 @@ def operating_rounding_visible(a: Assessed) -> Iterator[Finding]:
         return
     groups = [(op.revenues, op.total_revenues), (op.costs, op.total_costs)]
     for rows, total in groups:
-        for col, get in (("budget", lambda x: x.budget), ("utfall", lambda x: x.outcome)):
+        for col in ("budget", "utfall"):
+
+            def get(x: Amounts, col: str = col) -> Decimal:
+                return x.budget if col == "budget" else x.outcome
+
             parts = sum((_tkr(get(r)) for r in rows), Decimal(0))
             if parts != _tkr(get(total)):
                 src = rows[0].source if rows else a.workspace.organisation.source
@@ -334,9 +353,18 @@ _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 def period_labels_match_year(a: Assessed) -> Iterator[Finding]:
     """Labels that name a year name the report's year."""
     year = a.workspace.period.year
-    labels = [(a.workspace.investment_total_label, a.workspace.investment_total_label_source, "Summaraden i investeringsredovisningen")]
+    labels = [
+        (
+            a.workspace.investment_total_label,
+            a.workspace.investment_total_label_source,
+            "Summaraden i investeringsredovisningen",
+        )
+    ]
     labels += [(r.category, r.source, "Raden i driftredovisningen") for r in a.workspace.operating]
-    labels += [(r.project, r.source, "Projektet i investeringsredovisningen") for r in a.workspace.investments]
+    labels += [
+        (r.project, r.source, "Projektet i investeringsredovisningen")
+        for r in a.workspace.investments
+    ]
     labels += [(s.title, s.source, "Rubriken") for s in a.workspace.narrative]
     for label, source, what in labels:
         for m in _YEAR.finditer(label or ""):
@@ -357,7 +385,13 @@ def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
     """Amounts in tkr written into narrative text exist in the finance tables."""
     known: set[Decimal] = set()
     if a.operating is not None:
-        for row in (*a.operating.rows, a.operating.total_revenues, a.operating.total_costs, a.operating.net):
+        amounts: list[Amounts] = [
+            *a.operating.rows,
+            a.operating.total_revenues,
+            a.operating.total_costs,
+        ]
+        amounts.append(a.operating.net)
+        for row in amounts:
             known |= {abs(_tkr(row.budget)), abs(_tkr(row.outcome)), abs(_tkr(row.deviation))}
     if a.investments is not None:
         for ir in a.investments.rows:
@@ -365,9 +399,16 @@ def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
         t = a.investments.total
         known |= {abs(_tkr(t.budget)), abs(_tkr(t.outcome)), abs(_tkr(t.deviation))}
         for p in a.investments.frames:
-            known |= {abs(_tkr(p.frame)), abs(_tkr(p.outcome)), abs(_tkr(p.remaining)), abs(_tkr(p.accumulated))}
+            known |= {
+                abs(_tkr(p.frame)),
+                abs(_tkr(p.outcome)),
+                abs(_tkr(p.remaining)),
+                abs(_tkr(p.accumulated)),
+            }
         for project in a.investments.projects_with_frames():
-            known.add(abs(_tkr(sum((p.outcome for p in a.investments.frame_parts(project)), Decimal(0)))))
+            known.add(
+                abs(_tkr(sum((p.outcome for p in a.investments.frame_parts(project)), Decimal(0))))
+            )
     if a.allocation is not None:
         known |= {abs(_tkr(v)) for _, v in a.allocation.parts}
     if not known:

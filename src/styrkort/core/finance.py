@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from styrkort.core.findings import NOWHERE, Source
 
@@ -34,6 +35,17 @@ class SignConvention(enum.Enum):
     """As the ledger: costs positive, revenues negative (the reference report)."""
     REVENUE_POSITIVE = "revenue_positive"
     """Revenues positive, costs negative, result positive for a surplus."""
+
+
+class Amounts(Protocol):
+    """Anything with a budget, an outcome and their deviation: rows and subtotals alike."""
+
+    @property
+    def budget(self) -> Decimal: ...
+    @property
+    def outcome(self) -> Decimal: ...
+    @property
+    def deviation(self) -> Decimal: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +132,9 @@ def operating_statement(rows: Iterable[OperatingRow]) -> OperatingStatement:
         tr.budget + tc.budget,
         tr.outcome + tc.outcome,
         None if tr.forecast is None or tc.forecast is None else tr.forecast + tc.forecast,
-        None if tr.original_budget is None or tc.original_budget is None else tr.original_budget + tc.original_budget,
+        None
+        if tr.original_budget is None or tc.original_budget is None
+        else tr.original_budget + tc.original_budget,
     )
     return OperatingStatement(revenues, costs, tr, tc, net)
 

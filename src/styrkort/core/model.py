@@ -87,7 +87,7 @@ class Organisation:
 class Settings:
     sign_convention: SignConvention = SignConvention.LEDGER
     rounding: RoundingPolicy = RoundingPolicy.TOTALS_FROM_UNROUNDED
-    rule: AssessmentRule = AssessmentRule()
+    rule: AssessmentRule = field(default_factory=AssessmentRule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ class Workspace:
     organisation: Organisation
     period: Period
     title: str = ""
-    settings: Settings = Settings()
+    settings: Settings = field(default_factory=Settings)
     council_goals: tuple[CouncilGoal, ...] = ()
     goals: tuple[Goal, ...] = ()
     operating: tuple[OperatingRow, ...] = ()
@@ -126,5 +126,5 @@ class Workspace:
     investment_total_label: str = ""
     investment_total_label_source: Source = NOWHERE
     narrative: tuple[NarrativeSection, ...] = ()
-    claims: PublishedClaims = PublishedClaims()
+    claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)

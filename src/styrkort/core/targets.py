@@ -91,8 +91,12 @@ HOW_TO_WRITE = (
     "'Bibehålla', 'Ja', '70–80 %' eller lämna tomt om indikatorn saknar målvärde."
 )
 
-_AT_LEAST = re.compile(r"^(?:(?:minst|lägst|åtminstone|min\.?|över)(?=[\s\d])|≥|>=)\s*(?P<rest>.+)$", re.I)
-_AT_MOST = re.compile(r"^(?:(?:högst|max\.?|maximalt|maximum|under)(?=[\s\d])|≤|<=)\s*(?P<rest>.+)$", re.I)
+_AT_LEAST = re.compile(
+    r"^(?:(?:minst|lägst|åtminstone|min\.?|över)(?=[\s\d])|≥|>=)\s*(?P<rest>.+)$", re.I
+)
+_AT_MOST = re.compile(
+    r"^(?:(?:högst|max\.?|maximalt|maximum|under)(?=[\s\d])|≤|<=)\s*(?P<rest>.+)$", re.I
+)
 _CHANGE = re.compile(
     r"^(?P<verb>öka|ökas|ökning|höja|höjas|minska|minskas|minskning|sänka|sänkas)"
     r"(?:\s+(?:från|jämfört med|mot))?(?:\s+(?P<rest>.+))?$",
@@ -236,7 +240,9 @@ def is_met(target: Target, outcome: Value, direction: Direction | None) -> bool 
     if isinstance(target, Change):
         if target.baseline is None:
             return None
-        return v > target.baseline if target.direction is Direction.INCREASE else v < target.baseline
+        return (
+            v > target.baseline if target.direction is Direction.INCREASE else v < target.baseline
+        )
     if isinstance(target, Maintain):
         if target.baseline is None or direction is None:
             return None
@@ -258,7 +264,13 @@ def describe(target: Target) -> str:
         return f"{word} {num(target.value, target.unit)}"
     if isinstance(target, Change):
         word = "högre än" if target.direction is Direction.INCREASE else "lägre än"
-        return f"{word} {num(target.baseline, target.unit)}" if target.baseline is not None else word
+        return (
+            f"{word} {num(target.baseline, target.unit)}" if target.baseline is not None else word
+        )
     if isinstance(target, Maintain):
-        return f"inte sämre än {num(target.baseline, target.unit)}" if target.baseline is not None else "oförändrat"
+        return (
+            f"inte sämre än {num(target.baseline, target.unit)}"
+            if target.baseline is not None
+            else "oförändrat"
+        )
     return f"{num(target.low, None)}–{num(target.high, target.unit)}"

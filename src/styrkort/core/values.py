@@ -33,7 +33,17 @@ UNITS: dict[str, str] = {
     "ja/nej": "ja/nej",
 }
 
-MISSING_WORDS = {"", "—", "–", "-", "saknas", "saknar värde", "ej tillgängligt", "uppgift saknas", "n/a"}
+MISSING_WORDS = {
+    "",
+    "—",
+    "–",
+    "-",
+    "saknas",
+    "saknar värde",
+    "ej tillgängligt",
+    "uppgift saknas",
+    "n/a",
+}
 
 
 class Direction(enum.Enum):
@@ -73,7 +83,9 @@ class Missing:
 
 Value = Quantity | YesNo | Missing
 
-_QUANTITY = re.compile(r"^(?P<num>[-+\u2212\u2013]?\s*[\d\s\u00a0\u202f]*[,.]?\d+)\s*(?P<unit>[^\d\s].*)?$")
+_QUANTITY = re.compile(
+    r"^(?P<num>[-+\u2212\u2013]?\s*[\d\s\u00a0\u202f]*[,.]?\d+)\s*(?P<unit>[^\d\s].*)?$"
+)
 
 
 def normalise_unit(text: str | None) -> str | None:

@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from styrkort.core.assess import GoalResult, IndicatorResult, Reason
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import OperatingStatement, Subtotal
+from styrkort.core.finance import Amounts, OperatingStatement
 from styrkort.core.findings import Finding, sort_findings
 from styrkort.core.goals import Status
+from styrkort.core.values import Quantity
 from styrkort.core.model import RoundingPolicy, Workspace
 from styrkort.report import format as fmt
 from styrkort.report.model import (
@@ -65,7 +66,9 @@ class _Builder:
     # --- figures and sentences ---------------------------------------------------------
 
     def fig_tkr(self, name: str, tkr_value: Decimal) -> None:
-        self.figures[name] = Figure(fmt.with_unit(fmt.tkr_value(tkr_value), "tkr"), tkr_value, "tkr")
+        self.figures[name] = Figure(
+            fmt.with_unit(fmt.tkr_value(tkr_value), "tkr"), tkr_value, "tkr"
+        )
 
     def sentence(self, key: str, text: str) -> Paragraph:
         self.sentences[key] = text
@@ -77,7 +80,9 @@ class _Builder:
         s = self.a.summary
         org = self.ws.organisation.name
         verb = "uppnådde" if not self.ws.period.is_interim else "bedöms uppnå"
-        blocks: list[Block] = [self.sentence("summary.intro", f"{org} {verb} {self.year} följande rörande nämndmålen;")]
+        blocks: list[Block] = [
+            self.sentence("summary.intro", f"{org} {verb} {self.year} följande rörande nämndmålen;")
+        ]
         words = {
             Status.MET: "bedöms uppnådda",
             Status.PARTLY: "bedöms delvis uppnådda",
@@ -101,7 +106,7 @@ class _Builder:
             Status.NO_VALUE: "",
         }[s.verdict]
         goal_counts = [
-            f"{s.count(st, goals=True)} {('mål' if s.count(st, goals=True) == 1 else 'mål')} {st.value}"
+            f"{s.count(st, goals=True)} {st.value}"
             for st in Status
             if s.count(st, goals=True)
         ]
@@ -148,7 +153,7 @@ class _Builder:
         if ind.comment:
             notes.append(f"{ind.text}: {ind.comment}")
             marks.append(str(len(notes)))
-        number = r.outcome.value if r.outcome is not None and hasattr(r.outcome, "unit") else None
+        number = r.outcome.value if isinstance(r.outcome, Quantity) else None
         outcome_text = fmt.value(r.outcome, ind.outcome)
         return Row(
             (
@@ -163,7 +168,16 @@ class _Builder:
         notes: list[str] = []
         rows = [self.indicator_row(r, notes) for r in g.indicators]
         if not g.indicators:
-            rows.append(Row((Cell("Nämndmålet saknar indikatorer.", "label"), Cell("—"), Cell("—"), Cell(""))))
+            rows.append(
+                Row(
+                    (
+                        Cell("Nämndmålet saknar indikatorer.", "label"),
+                        Cell("—"),
+                        Cell("—"),
+                        Cell(""),
+                    )
+                )
+            )
         reason = ""
         if g.reason is Reason.TIE:
             reason = " (lika många för som emot)"
@@ -182,7 +196,9 @@ class _Builder:
         )
         if g.override is not None:
             notes.append(f"Nämndmålet är manuellt bedömt: {g.override.justification}")
-        outcome_label = f"Prognos {self.year}" if self.ws.period.is_interim else f"Utfall {self.year}"
+        outcome_label = (
+            f"Prognos {self.year}" if self.ws.period.is_interim else f"Utfall {self.year}"
+        )
         return Table(
             id=f"goal-{g.goal.id}",
             caption=f"Nämndmål: {g.goal.title}",
@@ -201,14 +217,29 @@ class _Builder:
         s = self.a.summary
         cats = tuple(st.label for st in Status)
         values = tuple(Decimal(s.count(st)) for st in Status)
-        alt = "Stapeldiagram över indikatorernas bedömning: " + _join(
-            [f"{st.value} {s.count(st)}" for st in Status]
-        ) + "."
-        return Chart("status-distribution", "status_distribution", "Indikatorernas bedömning", alt, cats, (("Antal indikatorer", values),), "st")
+        alt = (
+            "Stapeldiagram över indikatorernas bedömning: "
+            + _join([f"{st.value} {s.count(st)}" for st in Status])
+            + "."
+        )
+        return Chart(
+            "status-distribution",
+            "status_distribution",
+            "Indikatorernas bedömning",
+            alt,
+            cats,
+            (("Antal indikatorer", values),),
+            "st",
+        )
 
     def section_goals(self) -> Section:
         blocks: list[Block] = self.goal_summary()
-        blocks += [b for n in self.ws.narrative if n.placement == "maluppfyllelse" for b in self.narrative_blocks(n)]
+        blocks += [
+            b
+            for n in self.ws.narrative
+            if n.placement == "maluppfyllelse"
+            for b in self.narrative_blocks(n)
+        ]
         blocks += self.rule_blocks()
         if self.a.summary.indicators:
             blocks.append(self.status_chart())
@@ -249,19 +280,26 @@ class _Builder:
                 return value
 
             if not self.lr:
-                values = [round_unit(get(r)) for r in op.revenues] + [round_unit(get(op.total_revenues))]
-                values += [round_unit(get(r)) for r in op.costs] + [round_unit(get(op.total_costs)), round_unit(get(op.net))]
+                values = [round_unit(get(r)) for r in op.revenues] + [
+                    round_unit(get(op.total_revenues))
+                ]
+                values += [round_unit(get(r)) for r in op.costs] + [
+                    round_unit(get(op.total_costs)),
+                    round_unit(get(op.net)),
+                ]
             else:
                 net = round_unit(get(op.net))
                 tr, tc = round_to_total([get(op.total_revenues), get(op.total_costs)], net)
-                values = round_to_total([get(r) for r in op.revenues], tr) + [tr]
-                values += round_to_total([get(r) for r in op.costs], tc) + [tc, net]
+                values = [*round_to_total([get(r) for r in op.revenues], tr), tr]
+                values += [*round_to_total([get(r) for r in op.costs], tc), tc, net]
             cols[col] = values
         return cols
 
     def operating_table(self, op: OperatingStatement) -> Table:
         cols = self._rounded_operating(op)
-        items: list[tuple[str, Subtotal | object, str]] = [(r.category, r, "body") for r in op.revenues]
+        items: list[tuple[str, Amounts, str]] = [
+            (r.category, r, "body") for r in op.revenues
+        ]
         items.append((op.total_revenues.label, op.total_revenues, "subtotal"))
         items += [(r.category, r, "body") for r in op.costs]
         items.append((op.total_costs.label, op.total_costs, "subtotal"))
@@ -270,7 +308,7 @@ class _Builder:
         sign = -1 if self.ws.settings.sign_convention.value == "revenue_positive" else 1
         for i, (label, obj, kind) in enumerate(items):
             b, o = cols["budget"][i], cols["outcome"][i]
-            exact_dev = getattr(obj, "deviation")
+            exact_dev = obj.deviation
             dev = b - o if self.lr else round_unit(exact_dev)
             self.fig_tkr(f"drift.{slug(label)}.budget", b * sign)
             self.fig_tkr(f"drift.{slug(label)}.utfall", o * sign)
@@ -283,18 +321,29 @@ class _Builder:
                         Cell(fmt.tkr_value(o * sign), "amount", number=o * sign),
                         Cell(fmt.tkr_value(dev), "amount", number=dev),
                     ),
-                    kind="body" if kind == "body" else ("subtotal" if kind == "subtotal" else "total"),
+                    kind="body"
+                    if kind == "body"
+                    else ("subtotal" if kind == "subtotal" else "total"),
                 )
             )
         notes = [self.rounding_note()]
         if sign == 1:
-            notes.append("Tecken som i huvudboken: kostnader positiva, intäkter negativa. Avvikelse = budget − utfall; positiv avvikelse är gynnsam.")
+            notes.append(
+                "Tecken som i huvudboken: kostnader positiva, intäkter negativa. Avvikelse = budget − utfall; positiv avvikelse är gynnsam."
+            )
         else:
-            notes.append("Intäkter positiva, kostnader negativa. Avvikelse = budget − utfall i huvudbokens tecken; positiv avvikelse är gynnsam.")
+            notes.append(
+                "Intäkter positiva, kostnader negativa. Avvikelse = budget − utfall i huvudbokens tecken; positiv avvikelse är gynnsam."
+            )
         return Table(
             "driftredovisning",
             "Driftredovisning",
-            (Column("Slagtext"), Column(f"Budget {self.year}", "amount", "tkr"), Column(f"Utfall {self.year}", "amount", "tkr"), Column("Avvikelse", "amount", "tkr")),
+            (
+                Column("Slagtext"),
+                Column(f"Budget {self.year}", "amount", "tkr"),
+                Column(f"Utfall {self.year}", "amount", "tkr"),
+                Column("Avvikelse", "amount", "tkr"),
+            ),
             tuple(rows),
             unit="tkr",
             notes=tuple(notes),
@@ -310,10 +359,25 @@ class _Builder:
         cats = tuple(r.category for r in op.costs)
         budget = tuple(round_unit(r.budget) for r in op.costs)
         outcome = tuple(round_unit(r.outcome) for r in op.costs)
-        alt = "Stapeldiagram, budget och utfall per kostnadsslag i tkr: " + _join(
-            [f"{r.category} budget {fmt.tkr(r.budget)}, utfall {fmt.tkr(r.outcome)}" for r in op.costs]
-        ) + "."
-        return Chart("budget-vs-outcome", "budget_vs_outcome", f"Budget och utfall per kostnadsslag {self.year}", alt, cats, (("Budget", budget), ("Utfall", outcome)), "tkr")
+        alt = (
+            "Stapeldiagram, budget och utfall per kostnadsslag i tkr: "
+            + _join(
+                [
+                    f"{r.category} budget {fmt.tkr(r.budget)}, utfall {fmt.tkr(r.outcome)}"
+                    for r in op.costs
+                ]
+            )
+            + "."
+        )
+        return Chart(
+            "budget-vs-outcome",
+            "budget_vs_outcome",
+            f"Budget och utfall per kostnadsslag {self.year}",
+            alt,
+            cats,
+            (("Budget", budget), ("Utfall", outcome)),
+            "tkr",
+        )
 
     def result_blocks(self, op: OperatingStatement) -> list[Block]:
         org = self.ws.organisation
@@ -340,22 +404,38 @@ class _Builder:
             names = [_member_name(self.ws, m) for m, _ in al.parts]
             key = al.key
             basis = (
-                f"folkmängd {key.reference_date}" if key.basis == "population" else "överenskomna andelar"
+                f"folkmängd {key.reference_date}"
+                if key.basis == "population"
+                else "överenskomna andelar"
             )
-            blocks.append(self.sentence("allocation.basis", f"Fördelningen av {what} {self.year} görs efter {basis} och blir enligt följande:"))
-            listing = _join([f"{n} {fmt.with_unit(fmt.tkr_value(abs(t)), 'tkr')}" for n, t in zip(names, parts_tkr, strict=True)])
+            blocks.append(
+                self.sentence(
+                    "allocation.basis",
+                    f"Fördelningen av {what} {self.year} görs efter {basis} och blir enligt följande:",
+                )
+            )
+            listing = _join(
+                [
+                    f"{n} {fmt.with_unit(fmt.tkr_value(abs(t)), 'tkr')}"
+                    for n, t in zip(names, parts_tkr, strict=True)
+                ]
+            )
             blocks.append(self.sentence("allocation", listing))
             for (m, _), t in zip(al.parts, parts_tkr, strict=True):
                 self.fig_tkr(f"fordelning.{m}", t)
             rows = []
-            for (m, w), (_, part), t in zip(key.weights, al.parts, parts_tkr, strict=True):
+            for (m, w), (_, _part), t in zip(key.weights, al.parts, parts_tkr, strict=True):
                 share = w / key.total
                 rows.append(
                     Row(
                         (
                             Cell(_member_name(self.ws, m), "label"),
                             Cell(fmt.number(w), "amount", number=w),
-                            Cell(fmt.with_unit(fmt.number(share * 100, 2), "%"), "amount", number=share),
+                            Cell(
+                                fmt.with_unit(fmt.number(share * 100, 2), "%"),
+                                "amount",
+                                number=share,
+                            ),
                             Cell(fmt.tkr_value(t), "amount", number=t),
                         )
                     )
@@ -366,19 +446,34 @@ class _Builder:
                         Cell("Summa", "label"),
                         Cell(fmt.number(key.total), "amount", number=key.total),
                         Cell(fmt.with_unit("100,00", "%"), "amount", number=Decimal(1)),
-                        Cell(fmt.tkr_value(round_unit(al.result)), "amount", number=round_unit(al.result)),
+                        Cell(
+                            fmt.tkr_value(round_unit(al.result)),
+                            "amount",
+                            number=round_unit(al.result),
+                        ),
                     ),
                     kind="total",
                 )
             )
             weight_label = "Folkmängd" if key.basis == "population" else "Andel (överenskommen)"
-            notes = [f"Fördelningsnyckel: {basis}" + (f"; beslut: {key.decision}" if key.decision else "") + "."]
-            notes.append("Delarna avrundas med största-restmetoden så att de summerar exakt till resultatet.")
+            notes = [
+                f"Fördelningsnyckel: {basis}"
+                + (f"; beslut: {key.decision}" if key.decision else "")
+                + "."
+            ]
+            notes.append(
+                "Delarna avrundas med största-restmetoden så att de summerar exakt till resultatet."
+            )
             blocks.append(
                 Table(
                     "fordelning",
                     f"Fördelning av årets resultat mellan medlemskommunerna {self.year}",
-                    (Column("Medlemskommun"), Column(weight_label, "amount"), Column("Andel", "amount", "%"), Column("Resultat", "amount", "tkr")),
+                    (
+                        Column("Medlemskommun"),
+                        Column(weight_label, "amount"),
+                        Column("Andel", "amount", "%"),
+                        Column("Resultat", "amount", "tkr"),
+                    ),
                     tuple(rows),
                     unit="tkr",
                     notes=tuple(notes),
@@ -404,17 +499,41 @@ class _Builder:
             dev = b - o if self.lr else round_unit(r.deviation)
             for col, val in (("budget", b), ("utfall", o), ("avvikelse", dev)):
                 self.fig_tkr(f"investering.{slug(r.project)}.{col}", val)
-            rows.append(Row((Cell(r.project, "label"), Cell(fmt.tkr_value(b), "amount", number=b), Cell(fmt.tkr_value(o), "amount", number=o), Cell(fmt.tkr_value(dev), "amount", number=dev))))
+            rows.append(
+                Row(
+                    (
+                        Cell(r.project, "label"),
+                        Cell(fmt.tkr_value(b), "amount", number=b),
+                        Cell(fmt.tkr_value(o), "amount", number=o),
+                        Cell(fmt.tkr_value(dev), "amount", number=dev),
+                    )
+                )
+            )
         tdev = tb - to if self.lr else round_unit(inv.total.deviation)
         label = inv.total_label or f"TOTALT INVESTERAT {self.year}"
         for col, val in (("budget", tb), ("utfall", to), ("avvikelse", tdev)):
             self.fig_tkr(f"investering.totalt.{col}", val)
-        rows.append(Row((Cell(label, "label"), Cell(fmt.tkr_value(tb), "amount", number=tb), Cell(fmt.tkr_value(to), "amount", number=to), Cell(fmt.tkr_value(tdev), "amount", number=tdev)), kind="total"))
+        rows.append(
+            Row(
+                (
+                    Cell(label, "label"),
+                    Cell(fmt.tkr_value(tb), "amount", number=tb),
+                    Cell(fmt.tkr_value(to), "amount", number=to),
+                    Cell(fmt.tkr_value(tdev), "amount", number=tdev),
+                ),
+                kind="total",
+            )
+        )
         blocks.append(
             Table(
                 "investeringsredovisning",
                 "Investeringsredovisning",
-                (Column("Projekt"), Column(f"Budget {self.year}", "amount", "tkr"), Column(f"Utfall {self.year}", "amount", "tkr"), Column("Avvikelse", "amount", "tkr")),
+                (
+                    Column("Projekt"),
+                    Column(f"Budget {self.year}", "amount", "tkr"),
+                    Column(f"Utfall {self.year}", "amount", "tkr"),
+                    Column("Avvikelse", "amount", "tkr"),
+                ),
                 tuple(rows),
                 unit="tkr",
                 notes=(self.rounding_note(),),
@@ -429,7 +548,12 @@ class _Builder:
                 f"{fmt.with_unit(fmt.tkr_value(to), 'tkr')} förbrukat per {fmt.date_compact(end)}.",
             )
         )
-        blocks += [b for n in self.ws.narrative if n.placement == "investeringar" for b in self.narrative_blocks(n)]
+        blocks += [
+            b
+            for n in self.ws.narrative
+            if n.placement == "investeringar"
+            for b in self.narrative_blocks(n)
+        ]
         blocks += self.frame_blocks()
         return blocks
 
@@ -452,14 +576,30 @@ class _Builder:
             blocks.append(
                 self.sentence(
                     f"frames.{key}.outcome_parts",
-                    _join([f"{_member_name(self.ws, p.member)} {fmt.with_unit(fmt.tkr(p.outcome), 'tkr')}" for p in parts]),
+                    _join(
+                        [
+                            f"{_member_name(self.ws, p.member)} {fmt.with_unit(fmt.tkr(p.outcome), 'tkr')}"
+                            for p in parts
+                        ]
+                    ),
                 )
             )
-            blocks.append(self.sentence(f"frames.{key}.remaining_intro", f"Av den ursprungliga ramen för {project} återstår:"))
+            blocks.append(
+                self.sentence(
+                    f"frames.{key}.remaining_intro",
+                    f"Av den ursprungliga ramen för {project} återstår:",
+                )
+            )
             blocks.append(
                 self.sentence(
                     f"frames.{key}.remaining",
-                    _join([f"{_member_name(self.ws, p.member)}: {fmt.with_unit(fmt.tkr(p.remaining), 'tkr')}" for p in parts]) + ".",
+                    _join(
+                        [
+                            f"{_member_name(self.ws, p.member)}: {fmt.with_unit(fmt.tkr(p.remaining), 'tkr')}"
+                            for p in parts
+                        ]
+                    )
+                    + ".",
                 )
             )
             rows = []
@@ -473,14 +613,29 @@ class _Builder:
                         (
                             Cell(_member_name(self.ws, p.member), "label"),
                             Cell(fmt.tkr(p.frame), "amount", number=round_unit(p.frame)),
-                            Cell(fmt.tkr(p.earlier_outcome), "amount", number=round_unit(p.earlier_outcome)),
+                            Cell(
+                                fmt.tkr(p.earlier_outcome),
+                                "amount",
+                                number=round_unit(p.earlier_outcome),
+                            ),
                             Cell(fmt.tkr(p.outcome), "amount", number=round_unit(p.outcome)),
                             Cell(fmt.tkr(p.remaining), "amount", number=round_unit(p.remaining)),
                         )
                     )
                 )
-            sums = [sum((getattr(p, a) for p in parts), ZERO) for a in ("frame", "earlier_outcome", "outcome", "remaining")]
-            rows.append(Row((Cell("Summa", "label"), *(Cell(fmt.tkr(v), "amount", number=round_unit(v)) for v in sums)), kind="total"))
+            sums = [
+                sum((getattr(p, a) for p in parts), ZERO)
+                for a in ("frame", "earlier_outcome", "outcome", "remaining")
+            ]
+            rows.append(
+                Row(
+                    (
+                        Cell("Summa", "label"),
+                        *(Cell(fmt.tkr(v), "amount", number=round_unit(v)) for v in sums),
+                    ),
+                    kind="total",
+                )
+            )
             blocks.append(
                 Table(
                     f"ram-{key}",
@@ -494,7 +649,9 @@ class _Builder:
                     ),
                     tuple(rows),
                     unit="tkr",
-                    notes=("Återstår = ram − ackumulerat utfall; negativt värde betyder att ramen är överskriden.",),
+                    notes=(
+                        "Återstår = ram − ackumulerat utfall; negativt värde betyder att ramen är överskriden.",
+                    ),
                     kind="frames",
                 )
             )
@@ -509,10 +666,20 @@ class _Builder:
             blocks.append(SubHeading("Driftredovisning"))
             blocks.append(self.operating_table(op))
             blocks += self.result_blocks(op)
-            blocks += [b for n in self.ws.narrative if n.placement == "drift" for b in self.narrative_blocks(n)]
+            blocks += [
+                b
+                for n in self.ws.narrative
+                if n.placement == "drift"
+                for b in self.narrative_blocks(n)
+            ]
             blocks.append(self.operating_chart(op))
         blocks += self.investment_blocks()
-        blocks += [b for n in self.ws.narrative if n.placement == "fordelning" for b in self.narrative_blocks(n)]
+        blocks += [
+            b
+            for n in self.ws.narrative
+            if n.placement == "fordelning"
+            for b in self.narrative_blocks(n)
+        ]
         return Section("ekonomi", "1.3", "Ekonomi", tuple(blocks))
 
     def section_narrative(self) -> Section:
@@ -527,7 +694,13 @@ class _Builder:
         self.figures["ar"] = Figure(str(self.year))
         self.figures["organisation"] = Figure(self.ws.organisation.name)
         s = self.a.summary
-        for st, word in ((Status.MET, "uppnadda"), (Status.PARTLY, "delvis"), (Status.NOT_MET, "ej_uppnadda"), (Status.NO_VALUE, "saknar_varde"), (Status.NOT_ASSESSED, "ej_bedomda")):
+        for st, word in (
+            (Status.MET, "uppnadda"),
+            (Status.PARTLY, "delvis"),
+            (Status.NOT_MET, "ej_uppnadda"),
+            (Status.NO_VALUE, "saknar_varde"),
+            (Status.NOT_ASSESSED, "ej_bedomda"),
+        ):
             self.figures[f"antal.{word}"] = Figure(str(s.count(st)), Decimal(s.count(st)))
         self.figures["antal.indikatorer"] = Figure(str(s.indicators), Decimal(s.indicators))
         self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
@@ -543,7 +716,10 @@ class _Builder:
         children = [goals, narrative] + ([finance] if finance else [])
         top = Section("verksamheter", "1", "Verksamheter", (), tuple(children))
         all_findings = sort_findings([*findings, *self.findings])
-        views = tuple(FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint) for f in all_findings)
+        views = tuple(
+            FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint)
+            for f in all_findings
+        )
         return Report(
             title=self.ws.title,
             organisation=self.ws.organisation.name,

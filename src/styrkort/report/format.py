@@ -75,7 +75,11 @@ def target_text(written: str) -> str:
     text = " ".join(written.replace(NBSP, " ").split())
     if not text:
         return "—"
-    text = re.sub(r"(\d) ?(%|st|tkr|kr|mnkr|dagar|h|min|s)(?![\wåäö])", lambda m: m.group(1) + NBSP + m.group(2), text)
+    text = re.sub(
+        r"(\d) ?(%|st|tkr|kr|mnkr|dagar|h|min|s)(?![\wåäö])",
+        lambda m: m.group(1) + NBSP + m.group(2),
+        text,
+    )
     return text.replace("-", MINUS) if text[:1] == "-" else text
 
 

@@ -39,7 +39,9 @@ def _render_figure(fig: Figure, flt: str | None) -> str:
     return fig.text
 
 
-def substitute(text: str, figures: Mapping[str, Figure], source: Source) -> tuple[str, list[Finding]]:
+def substitute(
+    text: str, figures: Mapping[str, Figure], source: Source
+) -> tuple[str, list[Finding]]:
     """Replace placeholders line by line; unknown names and filters become findings."""
     findings: list[Finding] = []
     out_lines = []
@@ -51,7 +53,12 @@ def substitute(text: str, figures: Mapping[str, Figure], source: Source) -> tupl
             where = source._replace(line=base + offset)
             if flt is not None and flt not in FILTERS:
                 findings.append(
-                    error(where, "narrative.unknown_filter", f"Okänt filter '{flt}' i {m.group(0)}.", "Tillåtet filter: abs.")
+                    error(
+                        where,
+                        "narrative.unknown_filter",
+                        f"Okänt filter '{flt}' i {m.group(0)}.",
+                        "Tillåtet filter: abs.",
+                    )
                 )
                 return f"[okänt filter: {flt}]"
             fig = figures.get(name)
@@ -62,7 +69,9 @@ def substitute(text: str, figures: Mapping[str, Figure], source: Source) -> tupl
                         where,
                         "narrative.unknown_figure",
                         f"Texten bäddar in '{name}', som inte är någon känd uppgift.",
-                        "Rätta namnet" + (f", t.ex. {', '.join(close)}" if close else "") + " (se docs/workspace.md).",
+                        "Rätta namnet"
+                        + (f", t.ex. {', '.join(close)}" if close else "")
+                        + " (se docs/workspace.md).",
                     )
                 )
                 return f"[okänd uppgift: {name}]"

@@ -13,7 +13,9 @@ def round_unit(amount: Decimal, unit: Decimal = THOUSAND) -> Decimal:
     return (amount / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
-def round_to_total(amounts: Sequence[Decimal], total: Decimal, unit: Decimal = THOUSAND) -> list[Decimal]:
+def round_to_total(
+    amounts: Sequence[Decimal], total: Decimal, unit: Decimal = THOUSAND
+) -> list[Decimal]:
     """Round each amount to whole units so that the results sum exactly to ``total`` (already in units).
 
     Largest remainder: start from each amount rounded half up, then move the

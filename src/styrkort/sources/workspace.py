@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -83,14 +82,26 @@ class _Ctx:
         path = self.root / rel
         if not path.is_file():
             where = line_of_ref or (rel, None)
-            self.err(where[0], where[1], "missing_file", f"Filen '{rel}' finns inte.", "Skapa filen eller rätta sökvägen.")
+            self.err(
+                where[0],
+                where[1],
+                "missing_file",
+                f"Filen '{rel}' finns inte.",
+                "Skapa filen eller rätta sökvägen.",
+            )
             return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-            self.warn(rel, None, "encoding", f"'{rel}' är inte UTF-8; läst som Windows-1252.", "Spara filen som UTF-8.")
+            self.warn(
+                rel,
+                None,
+                "encoding",
+                f"'{rel}' är inte UTF-8; läst som Windows-1252.",
+                "Spara filen som UTF-8.",
+            )
         self.files[rel] = text
         return text
 
@@ -101,12 +112,30 @@ class _Ctx:
         try:
             data, dups = load(text)
         except YamlError as exc:
-            self.err(rel, exc.line, "yaml", f"YAML-filen kan inte läsas: {exc}.", "Kontrollera indrag, kolon och citattecken på raden.")
+            self.err(
+                rel,
+                exc.line,
+                "yaml",
+                f"YAML-filen kan inte läsas: {exc}.",
+                "Kontrollera indrag, kolon och citattecken på raden.",
+            )
             return None
         for key, line in dups:
-            self.err(rel, line, "duplicate_key", f"Nyckeln '{key}' förekommer två gånger.", "Ta bort eller byt namn på den ena.")
+            self.err(
+                rel,
+                line,
+                "duplicate_key",
+                f"Nyckeln '{key}' förekommer två gånger.",
+                "Ta bort eller byt namn på den ena.",
+            )
         if not isinstance(data, LocDict):
-            self.err(rel, 1, "yaml_shape", f"'{rel}' ska innehålla nycklar och värden (en mappning).", "Se docs/workspace.md.")
+            self.err(
+                rel,
+                1,
+                "yaml_shape",
+                f"'{rel}' ska innehålla nycklar och värden (en mappning).",
+                "Se docs/workspace.md.",
+            )
             return None
         return data
 
@@ -136,7 +165,13 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
     if d in ("", None):
         return None
     if not isinstance(d, LocDict):
-        ctx.err(rel, line, "assessment", "assessment ska ha status och justification.", "Skriv t.ex. assessment: {status: uppnått, justification: …}.")
+        ctx.err(
+            rel,
+            line,
+            "assessment",
+            "assessment ska ha status och justification.",
+            "Skriv t.ex. assessment: {status: uppnått, justification: …}.",
+        )
         return None
     status = Status.parse(_s(d, "status"))
     if status is None:
@@ -148,7 +183,9 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
             "Använd uppnått, delvis uppnått, ej uppnått, saknar värde eller ej bedömt.",
         )
         return None
-    return ManualAssessment(status, _s(d, "justification"), _s(d, "by"), _s(d, "date"), Source(rel, d.line))
+    return ManualAssessment(
+        status, _s(d, "justification"), _s(d, "by"), _s(d, "date"), Source(rel, d.line)
+    )
 
 
 INDICATOR_KEYS = {
@@ -159,16 +196,34 @@ INDICATOR_KEYS = {
 
 def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> Indicator | None:
     if not isinstance(d, LocDict):
-        ctx.err(rel, line, "indicator_shape", "En indikator ska vara en mappning med minst 'text'.", "Se docs/workspace.md.")
+        ctx.err(
+            rel,
+            line,
+            "indicator_shape",
+            "En indikator ska vara en mappning med minst 'text'.",
+            "Se docs/workspace.md.",
+        )
         return None
     _known_keys(ctx, rel, d, INDICATOR_KEYS, "indikatorn")
     text = _s(d, "text")
     if not text:
-        ctx.err(rel, d.line, "indicator_text", "Indikatorn saknar text.", "Ange text: med indikatorns namn.")
+        ctx.err(
+            rel,
+            d.line,
+            "indicator_text",
+            "Indikatorn saknar text.",
+            "Ange text: med indikatorns namn.",
+        )
         return None
     ind_id = _s(d, "id") or _slug(text)[:40]
     if ind_id in used_ids:
-        ctx.err(rel, _line(d, "id"), "duplicate_id", f"Id '{ind_id}' används redan.", "Ge varje mål och indikator ett unikt id.")
+        ctx.err(
+            rel,
+            _line(d, "id"),
+            "duplicate_id",
+            f"Id '{ind_id}' används redan.",
+            "Ge varje mål och indikator ett unikt id.",
+        )
     used_ids.add(ind_id)
     direction = None
     dtext = _s(d, "direction").lower()
@@ -178,7 +233,13 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
             "decrease": Direction.DECREASE, "minska": Direction.DECREASE, "lower": Direction.DECREASE,
         }.get(dtext)  # fmt: skip
         if direction is None:
-            ctx.err(rel, _line(d, "direction"), "direction", f"Okänd riktning '{dtext}'.", "Skriv increase (högre är bättre) eller decrease (lägre är bättre).")
+            ctx.err(
+                rel,
+                _line(d, "direction"),
+                "direction",
+                f"Okänd riktning '{dtext}'.",
+                "Skriv increase (högre är bättre) eller decrease (lägre är bättre).",
+            )
     metric = None
     md = d.get("metric")
     if isinstance(md, LocDict):
@@ -194,10 +255,22 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
             source=Source(rel, md.line),
         )
         if not metric.name or not metric.file:
-            ctx.err(rel, md.line, "metric", "metric ska ange name och file.", "Se docs/metrics.md för namn och parametrar.")
+            ctx.err(
+                rel,
+                md.line,
+                "metric",
+                "metric ska ange name och file.",
+                "Se docs/metrics.md för namn och parametrar.",
+            )
             metric = None
     elif md not in (None, ""):
-        ctx.err(rel, _line(d, "metric"), "metric", "metric ska vara en mappning (name, profile, file, params).", "Se docs/workspace.md.")
+        ctx.err(
+            rel,
+            _line(d, "metric"),
+            "metric",
+            "metric ska vara en mappning (name, profile, file, params).",
+            "Se docs/workspace.md.",
+        )
     sources = {k: Source(rel, _line(d, k)) for k in d}
     for k in ("target", "outcome", "direction", "unit"):
         sources.setdefault(k, Source(rel, d.line))
@@ -239,25 +312,55 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
                 cid = _s(item, "id") or _slug(_s(item, "title"))
                 council.append(CouncilGoal(cid, _s(item, "title"), Source(rel, line)))
             else:
-                ctx.err(rel, line, "council_goal", "Ett KF-mål ska ha title (och gärna id).", "Se docs/workspace.md.")
+                ctx.err(
+                    rel,
+                    line,
+                    "council_goal",
+                    "Ett KF-mål ska ha title (och gärna id).",
+                    "Se docs/workspace.md.",
+                )
     council_ids = {c.id for c in council}
     goals: list[Goal] = []
     g_data = data.get("goals", LocList())
     if not isinstance(g_data, LocList):
-        ctx.err(rel, _line(data, "goals"), "goals_shape", "goals ska vara en lista av nämndmål.", "Se docs/workspace.md.")
+        ctx.err(
+            rel,
+            _line(data, "goals"),
+            "goals_shape",
+            "goals ska vara en lista av nämndmål.",
+            "Se docs/workspace.md.",
+        )
         return tuple(council), ()
     for item, line in zip(g_data, g_data.lines, strict=True):
         if not isinstance(item, LocDict) or not _s(item, "title"):
             ctx.err(rel, line, "goal_shape", "Ett nämndmål ska ha title.", "Se docs/workspace.md.")
             continue
-        _known_keys(ctx, rel, item, {"id", "title", "council_goal", "indicators", "comment", "assessment"}, "nämndmålet")
+        _known_keys(
+            ctx,
+            rel,
+            item,
+            {"id", "title", "council_goal", "indicators", "comment", "assessment"},
+            "nämndmålet",
+        )
         gid = _s(item, "id") or _slug(_s(item, "title"))[:40]
         if gid in used:
-            ctx.err(rel, _line(item, "id"), "duplicate_id", f"Id '{gid}' används redan.", "Ge varje mål och indikator ett unikt id.")
+            ctx.err(
+                rel,
+                _line(item, "id"),
+                "duplicate_id",
+                f"Id '{gid}' används redan.",
+                "Ge varje mål och indikator ett unikt id.",
+            )
         used.add(gid)
         cg = _s(item, "council_goal")
         if cg and cg not in council_ids:
-            ctx.err(rel, _line(item, "council_goal"), "unknown_council_goal", f"KF-målet '{cg}' finns inte i council_goals.", "Rätta id:t eller lägg till KF-målet.")
+            ctx.err(
+                rel,
+                _line(item, "council_goal"),
+                "unknown_council_goal",
+                f"KF-målet '{cg}' finns inte i council_goals.",
+                "Rätta id:t eller lägg till KF-målet.",
+            )
         inds: list[Indicator] = []
         i_data = item.get("indicators", LocList())
         if isinstance(i_data, LocList):
@@ -266,7 +369,13 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
                 if ind is not None:
                     inds.append(ind)
         elif i_data != "":
-            ctx.err(rel, _line(item, "indicators"), "indicators_shape", "indicators ska vara en lista.", "Se docs/workspace.md.")
+            ctx.err(
+                rel,
+                _line(item, "indicators"),
+                "indicators_shape",
+                "indicators ska vara en lista.",
+                "Se docs/workspace.md.",
+            )
         goals.append(
             Goal(
                 id=gid,
@@ -287,9 +396,17 @@ def _csv_rows(ctx: _Ctx, rel: str, required: set[str]) -> list[tuple[int, dict[s
     if text is None:
         return []
     lines = text.splitlines()
-    content = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
+    content = [
+        (i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if not content:
-        ctx.err(rel, 1, "csv_empty", f"'{rel}' saknar rubrikrad.", f"Första raden ska ange kolumnerna: {', '.join(sorted(required))}.")
+        ctx.err(
+            rel,
+            1,
+            "csv_empty",
+            f"'{rel}' saknar rubrikrad.",
+            f"Första raden ska ange kolumnerna: {', '.join(sorted(required))}.",
+        )
         return []
     header_line, header_text = content[0]
     delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
@@ -298,44 +415,85 @@ def _csv_rows(ctx: _Ctx, rel: str, required: set[str]) -> list[tuple[int, dict[s
     header = [h.strip().lower() for h in rows[0]]
     missing = required - set(header)
     if missing:
-        ctx.err(rel, header_line, "csv_columns", f"Kolumner saknas: {', '.join(sorted(missing))}.", f"Rubrikraden ska innehålla {', '.join(sorted(required))}.")
+        ctx.err(
+            rel,
+            header_line,
+            "csv_columns",
+            f"Kolumner saknas: {', '.join(sorted(missing))}.",
+            f"Rubrikraden ska innehålla {', '.join(sorted(required))}.",
+        )
         return []
     out = []
     for (line, _), cells in zip(content[1:], rows[1:], strict=True):
         if len(cells) > len(header):
-            ctx.err(rel, line, "csv_cells", f"Raden har {len(cells)} fält men rubriken {len(header)}.", f"Kontrollera avgränsaren ('{delimiter}') och citattecken.")
+            ctx.err(
+                rel,
+                line,
+                "csv_cells",
+                f"Raden har {len(cells)} fält men rubriken {len(header)}.",
+                f"Kontrollera avgränsaren ('{delimiter}') och citattecken.",
+            )
             continue
-        out.append((line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
+        out.append(
+            (line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
+        )
     return out
 
 
-def _amount(ctx: _Ctx, rel: str, line: int, column: str, text: str, *, required: bool = True) -> Decimal | None:
+def _amount(
+    ctx: _Ctx, rel: str, line: int, column: str, text: str, *, required: bool = True
+) -> Decimal | None:
     if not text.strip():
         if required:
-            ctx.err(rel, line, "amount_missing", f"Beloppet i kolumnen '{column}' saknas.", "Ange beloppet i kronor (0 om inget).")
+            ctx.err(
+                rel,
+                line,
+                "amount_missing",
+                f"Beloppet i kolumnen '{column}' saknas.",
+                "Ange beloppet i kronor (0 om inget).",
+            )
         return None
     value = parse_decimal(text)
     if value is None:
-        ctx.err(rel, line, "amount", f"'{text}' i kolumnen '{column}' är inget belopp.", "Skriv beloppet i kronor, t.ex. -34559000 eller -34 559 000,50.")
+        ctx.err(
+            rel,
+            line,
+            "amount",
+            f"'{text}' i kolumnen '{column}' är inget belopp.",
+            "Skriv beloppet i kronor, t.ex. -34559000 eller -34 559 000,50.",
+        )
     return value
 
 
 def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
     rows = []
     for line, r in _csv_rows(ctx, rel, {"category", "kind", "budget", "outcome"}):
-        kind = {"revenue": RowKind.REVENUE, "intäkt": RowKind.REVENUE, "cost": RowKind.COST, "kostnad": RowKind.COST}.get(r["kind"].lower())
+        kind = {
+            "revenue": RowKind.REVENUE,
+            "intäkt": RowKind.REVENUE,
+            "cost": RowKind.COST,
+            "kostnad": RowKind.COST,
+        }.get(r["kind"].lower())
         if kind is None:
-            ctx.err(rel, line, "row_kind", f"Okänd radtyp '{r['kind']}'.", "Skriv revenue (intäkt) eller cost (kostnad).")
+            ctx.err(
+                rel,
+                line,
+                "row_kind",
+                f"Okänd radtyp '{r['kind']}'.",
+                "Skriv revenue (intäkt) eller cost (kostnad).",
+            )
             continue
         budget = _amount(ctx, rel, line, "budget", r["budget"])
         outcome = _amount(ctx, rel, line, "outcome", r["outcome"])
-        original = _amount(ctx, rel, line, "original_budget", r.get("original_budget", ""), required=False)
+        original = _amount(
+            ctx, rel, line, "original_budget", r.get("original_budget", ""), required=False
+        )
         forecast = _amount(ctx, rel, line, "forecast", r.get("forecast", ""), required=False)
         if budget is None or outcome is None or not r["category"]:
             if not r["category"]:
                 ctx.err(rel, line, "category", "Kategorin saknar namn.", "Ange category.")
             continue
-        if kind is RowKind.REVENUE and outcome > 0 or kind is RowKind.COST and outcome < 0:
+        if (kind is RowKind.REVENUE and outcome > 0) or (kind is RowKind.COST and outcome < 0):
             ctx.findings.append(
                 warning(
                     Source(rel, line),
@@ -345,7 +503,11 @@ def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
                     "Kontrollera tecknet; belopp anges alltid med huvudbokens tecken.",
                 )
             )
-        rows.append(OperatingRow(r["category"], kind, budget, outcome, original, forecast, Source(rel, line)))
+        rows.append(
+            OperatingRow(
+                r["category"], kind, budget, outcome, original, forecast, Source(rel, line)
+            )
+        )
     return tuple(rows)
 
 
@@ -356,7 +518,9 @@ def _read_investments(ctx: _Ctx, rel: str) -> tuple[InvestmentRow, ...]:
         outcome = _amount(ctx, rel, line, "outcome", r["outcome"])
         if budget is None or outcome is None:
             continue
-        rows.append(InvestmentRow(r["project"], budget, outcome, r.get("member", ""), Source(rel, line)))
+        rows.append(
+            InvestmentRow(r["project"], budget, outcome, r.get("member", ""), Source(rel, line))
+        )
     return tuple(rows)
 
 
@@ -364,21 +528,39 @@ def _read_frames(ctx: _Ctx, rel: str, members: set[str]) -> tuple[FramePart, ...
     parts = []
     for line, r in _csv_rows(ctx, rel, {"project", "member", "frame", "outcome"}):
         frame = _amount(ctx, rel, line, "frame", r["frame"])
-        earlier = _amount(ctx, rel, line, "earlier_outcome", r.get("earlier_outcome", ""), required=False)
+        earlier = _amount(
+            ctx, rel, line, "earlier_outcome", r.get("earlier_outcome", ""), required=False
+        )
         outcome = _amount(ctx, rel, line, "outcome", r["outcome"])
         if frame is None or outcome is None:
             continue
         if members and r["member"] not in members:
-            ctx.err(rel, line, "unknown_member", f"Medlemmen '{r['member']}' finns inte i organisationen.", f"Använd ett av: {', '.join(sorted(members))}.")
+            ctx.err(
+                rel,
+                line,
+                "unknown_member",
+                f"Medlemmen '{r['member']}' finns inte i organisationen.",
+                f"Använd ett av: {', '.join(sorted(members))}.",
+            )
             continue
-        parts.append(FramePart(r["project"], r["member"], frame, earlier or Decimal(0), outcome, Source(rel, line)))
+        parts.append(
+            FramePart(
+                r["project"], r["member"], frame, earlier or Decimal(0), outcome, Source(rel, line)
+            )
+        )
     return tuple(parts)
 
 
 def _read_narrative(ctx: _Ctx, main: LocDict) -> tuple[NarrativeSection, ...]:
     items = main.get("narrative", LocList())
     if not isinstance(items, LocList):
-        ctx.err(MAIN_FILE, _line(main, "narrative"), "narrative", "narrative ska vara en lista av filer.", "Se docs/workspace.md.")
+        ctx.err(
+            MAIN_FILE,
+            _line(main, "narrative"),
+            "narrative",
+            "narrative ska vara en lista av filer.",
+            "Se docs/workspace.md.",
+        )
         return ()
     out = []
     for item, line in zip(items, items.lines, strict=True):
@@ -386,7 +568,13 @@ def _read_narrative(ctx: _Ctx, main: LocDict) -> tuple[NarrativeSection, ...]:
         rel = _s(entry, "file")
         placement = _s(entry, "placement") or "verksamhetsberattelse"
         if placement not in PLACEMENTS:
-            ctx.err(MAIN_FILE, line, "placement", f"Okänd placering '{placement}'.", f"Använd en av: {', '.join(PLACEMENTS)}.")
+            ctx.err(
+                MAIN_FILE,
+                line,
+                "placement",
+                f"Okänd placering '{placement}'.",
+                f"Använd en av: {', '.join(PLACEMENTS)}.",
+            )
             continue
         text = ctx.read_text(rel, (MAIN_FILE, line))
         if text is None:
@@ -398,26 +586,61 @@ def _read_narrative(ctx: _Ctx, main: LocDict) -> tuple[NarrativeSection, ...]:
             title = body_lines[0][2:].strip()
             body_lines = body_lines[1:]
             first = 2
-        out.append(NarrativeSection(_slug(Path(rel).stem), title, "\n".join(body_lines), placement, Source(rel, first)))
+        out.append(
+            NarrativeSection(
+                _slug(Path(rel).stem), title, "\n".join(body_lines), placement, Source(rel, first)
+            )
+        )
     return tuple(out)
 
 
 def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
     if not isinstance(d, LocDict) or not _s(d, "name"):
-        ctx.err(MAIN_FILE, line, "organisation", "organisation ska ha minst name.", "Se docs/workspace.md.")
+        ctx.err(
+            MAIN_FILE,
+            line,
+            "organisation",
+            "organisation ska ha minst name.",
+            "Se docs/workspace.md.",
+        )
         return None
-    _known_keys(ctx, MAIN_FILE, d, {"name", "municipality", "kind", "host", "members", "allocation_key"}, "organisation")
+    _known_keys(
+        ctx,
+        MAIN_FILE,
+        d,
+        {"name", "municipality", "kind", "host", "members", "allocation_key"},
+        "organisation",
+    )
     members = []
     m_data = d.get("members", LocList())
     if isinstance(m_data, LocList):
         for item, mline in zip(m_data, m_data.lines, strict=True):
             if isinstance(item, LocDict) and _s(item, "id"):
-                members.append(Member(_s(item, "id"), _s(item, "name") or _s(item, "id"), _s(item, "code"), Source(MAIN_FILE, mline)))
+                members.append(
+                    Member(
+                        _s(item, "id"),
+                        _s(item, "name") or _s(item, "id"),
+                        _s(item, "code"),
+                        Source(MAIN_FILE, mline),
+                    )
+                )
                 code = _s(item, "code")
                 if code and not re.fullmatch(r"\d{4}", code):
-                    ctx.err(MAIN_FILE, mline, "member_code", f"Kommunkoden '{code}' ska vara fyra siffror (SCB/Kolada).", "Ange t.ex. 1814 för Lekeberg.")
+                    ctx.err(
+                        MAIN_FILE,
+                        mline,
+                        "member_code",
+                        f"Kommunkoden '{code}' ska vara fyra siffror (SCB/Kolada).",
+                        "Ange t.ex. 1814 för Lekeberg.",
+                    )
             else:
-                ctx.err(MAIN_FILE, mline, "member", "En medlem ska ha id och name.", "Se docs/workspace.md.")
+                ctx.err(
+                    MAIN_FILE,
+                    mline,
+                    "member",
+                    "En medlem ska ha id och name.",
+                    "Se docs/workspace.md.",
+                )
     key = None
     k_data = d.get("allocation_key")
     if isinstance(k_data, LocDict):
@@ -427,11 +650,23 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
             for mid, wtext in w_data.items():
                 w = parse_decimal(str(wtext))
                 if w is None or w < 0:
-                    ctx.err(MAIN_FILE, w_data.lines[mid], "weight", f"Vikten '{wtext}' för '{mid}' är inget icke-negativt tal.", "Ange folkmängd eller andel som tal.")
+                    ctx.err(
+                        MAIN_FILE,
+                        w_data.lines[mid],
+                        "weight",
+                        f"Vikten '{wtext}' för '{mid}' är inget icke-negativt tal.",
+                        "Ange folkmängd eller andel som tal.",
+                    )
                     continue
                 weights.append((mid, w))
         if weights and sum(w for _, w in weights) == 0:
-            ctx.err(MAIN_FILE, k_data.line, "weights_zero", "Fördelningsnyckelns vikter summerar till noll.", "Ange vikter större än noll.")
+            ctx.err(
+                MAIN_FILE,
+                k_data.line,
+                "weights_zero",
+                "Fördelningsnyckelns vikter summerar till noll.",
+                "Ange vikter större än noll.",
+            )
             weights = []
         key = AllocationKey(
             tuple(weights),
@@ -442,8 +677,22 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
         )
     host = _s(d, "host")
     if host and members and host not in {m.id for m in members}:
-        ctx.err(MAIN_FILE, _line(d, "host"), "host", f"Värdkommunen '{host}' är inte en av medlemmarna.", "Ange värdkommunens medlems-id.")
-    return Organisation(_s(d, "name"), _s(d, "municipality"), _s(d, "kind"), host, tuple(members), key, Source(MAIN_FILE, d.line))
+        ctx.err(
+            MAIN_FILE,
+            _line(d, "host"),
+            "host",
+            f"Värdkommunen '{host}' är inte en av medlemmarna.",
+            "Ange värdkommunens medlems-id.",
+        )
+    return Organisation(
+        _s(d, "name"),
+        _s(d, "municipality"),
+        _s(d, "kind"),
+        host,
+        tuple(members),
+        key,
+        Source(MAIN_FILE, d.line),
+    )
 
 
 def _date(ctx: _Ctx, d: LocDict, key: str) -> dt.date | None:
@@ -453,52 +702,103 @@ def _date(ctx: _Ctx, d: LocDict, key: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        ctx.err(MAIN_FILE, _line(d, key), "date", f"'{text}' är inget datum.", "Skriv datum som ÅÅÅÅ-MM-DD.")
+        ctx.err(
+            MAIN_FILE,
+            _line(d, key),
+            "date",
+            f"'{text}' är inget datum.",
+            "Skriv datum som ÅÅÅÅ-MM-DD.",
+        )
         return None
 
 
 def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
     if not isinstance(d, LocDict) or not re.fullmatch(r"\d{4}", _s(d, "year")):
-        ctx.err(MAIN_FILE, line, "period", "period ska ha year (fyrsiffrigt år).", "Skriv t.ex. period: {year: 2020, kind: year}.")
+        ctx.err(
+            MAIN_FILE,
+            line,
+            "period",
+            "period ska ha year (fyrsiffrigt år).",
+            "Skriv t.ex. period: {year: 2020, kind: year}.",
+        )
         return None
     kind_text = _s(d, "kind") or "year"
-    kind = {"year": PeriodKind.YEAR, "helår": PeriodKind.YEAR, "interim": PeriodKind.INTERIM, "delår": PeriodKind.INTERIM}.get(kind_text)
+    kind = {
+        "year": PeriodKind.YEAR,
+        "helår": PeriodKind.YEAR,
+        "interim": PeriodKind.INTERIM,
+        "delår": PeriodKind.INTERIM,
+    }.get(kind_text)
     if kind is None:
-        ctx.err(MAIN_FILE, _line(d, "kind"), "period_kind", f"Okänd periodtyp '{kind_text}'.", "Skriv year (helår) eller interim (delår).")
+        ctx.err(
+            MAIN_FILE,
+            _line(d, "kind"),
+            "period_kind",
+            f"Okänd periodtyp '{kind_text}'.",
+            "Skriv year (helår) eller interim (delår).",
+        )
         kind = PeriodKind.YEAR
     start, end = _date(ctx, d, "start"), _date(ctx, d, "end")
     year = int(_s(d, "year"))
     if kind is PeriodKind.INTERIM and end is None:
-        ctx.err(MAIN_FILE, d.line, "period_end", "En delårsperiod måste ange end (periodens sista dag).", "Skriv t.ex. end: 2020-08-31.")
+        ctx.err(
+            MAIN_FILE,
+            d.line,
+            "period_end",
+            "En delårsperiod måste ange end (periodens sista dag).",
+            "Skriv t.ex. end: 2020-08-31.",
+        )
     for which, date in (("start", start), ("end", end)):
         if date is not None and date.year != year:
-            ctx.err(MAIN_FILE, _line(d, which), "period_year", f"{which} {date} ligger inte i år {year}.", "Rätta datumet eller året.")
+            ctx.err(
+                MAIN_FILE,
+                _line(d, which),
+                "period_year",
+                f"{which} {date} ligger inte i år {year}.",
+                "Rätta datumet eller året.",
+            )
     return Period(year, kind, start, end, _s(d, "label"), Source(MAIN_FILE, d.line))
 
 
 def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     if not isinstance(d, LocDict):
         return Settings()
-    _known_keys(ctx, MAIN_FILE, d, {"sign_convention", "rounding", "tolerance", "goal_rule"}, "settings")
+    _known_keys(
+        ctx, MAIN_FILE, d, {"sign_convention", "rounding", "tolerance", "goal_rule"}, "settings"
+    )
 
     def choose(key: str, options: dict[str, Any], default: Any) -> Any:
         text = _s(d, key)
         if not text:
             return default
         if text not in options:
-            ctx.err(MAIN_FILE, _line(d, key), "setting", f"Okänt värde '{text}' för {key}.", f"Använd en av: {', '.join(options)}.")
+            ctx.err(
+                MAIN_FILE,
+                _line(d, key),
+                "setting",
+                f"Okänt värde '{text}' för {key}.",
+                f"Använd en av: {', '.join(options)}.",
+            )
             return default
         return options[text]
 
     sign = choose("sign_convention", {s.value: s for s in SignConvention}, SignConvention.LEDGER)
-    rounding = choose("rounding", {r.value: r for r in RoundingPolicy}, RoundingPolicy.TOTALS_FROM_UNROUNDED)
+    rounding = choose(
+        "rounding", {r.value: r for r in RoundingPolicy}, RoundingPolicy.TOTALS_FROM_UNROUNDED
+    )
     tolerance = Tolerance()
     t = d.get("tolerance")
     if isinstance(t, LocDict):
         kind = {k.value: k for k in ToleranceKind}.get(_s(t, "kind") or "ratio")
         ratio = parse_decimal(_s(t, "ratio") or "0,8")
         if kind is None or ratio is None or not (0 < ratio <= 1):
-            ctx.err(MAIN_FILE, t.line, "tolerance", "tolerance ska ha kind (ratio, progress, none) och ratio mellan 0 och 1.", "Skriv t.ex. tolerance: {kind: ratio, ratio: 0,8}.")
+            ctx.err(
+                MAIN_FILE,
+                t.line,
+                "tolerance",
+                "tolerance ska ha kind (ratio, progress, none) och ratio mellan 0 och 1.",
+                "Skriv t.ex. tolerance: {kind: ratio, ratio: 0,8}.",
+            )
         else:
             tolerance = Tolerance(kind, ratio)
     goal_rule = GoalRule()
@@ -509,7 +809,13 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
         if isinstance(positive, LocList):
             parsed = [Status.parse(str(p)) for p in positive]
             if any(p is None for p in parsed):
-                ctx.err(MAIN_FILE, positive.line, "goal_rule", "goal_rule.positive innehåller en okänd bedömning.", "Använd uppnått, delvis uppnått, …")
+                ctx.err(
+                    MAIN_FILE,
+                    positive.line,
+                    "goal_rule",
+                    "goal_rule.positive innehåller en okänd bedömning.",
+                    "Använd uppnått, delvis uppnått, …",
+                )
             else:
                 pos_set = frozenset(p for p in parsed if p is not None)
         majority = goal_rule.majority
@@ -518,7 +824,13 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
             try:
                 majority = Fraction(mtext.replace(",", "."))
             except (ValueError, ZeroDivisionError):
-                ctx.err(MAIN_FILE, _line(g, "majority"), "goal_rule", f"'{mtext}' är ingen andel.", "Skriv t.ex. 1/2.")
+                ctx.err(
+                    MAIN_FILE,
+                    _line(g, "majority"),
+                    "goal_rule",
+                    f"'{mtext}' är ingen andel.",
+                    "Skriv t.ex. 1/2.",
+                )
         goal_rule = GoalRule(pos_set, majority)
     return Settings(sign, rounding, AssessmentRule(tolerance, goal_rule))
 
@@ -532,13 +844,17 @@ def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
         if not text:
             return None
         if not text.isdigit():
-            ctx.err(MAIN_FILE, _line(d, key), "published", f"'{text}' är inget antal.", "Ange ett heltal.")
+            ctx.err(
+                MAIN_FILE,
+                _line(d, key),
+                "published",
+                f"'{text}' är inget antal.",
+                "Ange ett heltal.",
+            )
             return None
         return int(text)
 
     return PublishedClaims(num("summary_met"), num("summary_partly"), Source(MAIN_FILE, d.line))
-
-
 
 
 def load_workspace(root: Path | str) -> LoadResult:
@@ -546,12 +862,33 @@ def load_workspace(root: Path | str) -> LoadResult:
     root = Path(root)
     ctx = _Ctx(root)
     if not root.is_dir():
-        ctx.err(str(root), None, "not_a_folder", f"'{root}' är ingen mapp.", "Ange sökvägen till en arbetsyta (mappen med styrkort.yaml).")
+        ctx.err(
+            str(root),
+            None,
+            "not_a_folder",
+            f"'{root}' är ingen mapp.",
+            "Ange sökvägen till en arbetsyta (mappen med styrkort.yaml).",
+        )
         return LoadResult(None, ctx.findings, root)
     main = ctx.yaml(MAIN_FILE)
     if main is None:
         return LoadResult(None, ctx.findings, root)
-    _known_keys(ctx, MAIN_FILE, main, {"title", "organisation", "period", "settings", "published", "finance", "goals", "narrative"}, MAIN_FILE)
+    _known_keys(
+        ctx,
+        MAIN_FILE,
+        main,
+        {
+            "title",
+            "organisation",
+            "period",
+            "settings",
+            "published",
+            "finance",
+            "goals",
+            "narrative",
+        },
+        MAIN_FILE,
+    )
     org = _read_org(ctx, main.get("organisation"), _line(main, "organisation"))
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
     settings = _read_settings(ctx, main.get("settings"))
@@ -562,7 +899,9 @@ def load_workspace(root: Path | str) -> LoadResult:
         finance = LocDict()
     members = {m.id for m in org.members} if org else set()
     operating = _read_operating(ctx, _s(finance, "operating")) if _s(finance, "operating") else ()
-    investments = _read_investments(ctx, _s(finance, "investments")) if _s(finance, "investments") else ()
+    investments = (
+        _read_investments(ctx, _s(finance, "investments")) if _s(finance, "investments") else ()
+    )
     frames = _read_frames(ctx, _s(finance, "frames"), members) if _s(finance, "frames") else ()
     narrative = _read_narrative(ctx, main)
     if org is None or period is None:

@@ -57,7 +57,8 @@ def _convert(node: yaml.Node, duplicates: list[tuple[str, int]]) -> Any:
             lst.lines.append(item.start_mark.line + 1)
         return lst
     value = node.value
-    if node.tag == "tag:yaml.org,2002:null" or (node.style is None and value in {"", "~", "null"}):
+    style = getattr(node, "style", None)
+    if node.tag == "tag:yaml.org,2002:null" or (style is None and value in {"", "~", "null"}):
         return ""
     return str(value)
 
