@@ -133,7 +133,10 @@ class Exprs:
             return "NULL::DOUBLE"
         col = _quote(name)
         if self.is_text(name):
-            return f"TRY_CAST(replace(regexp_replace({col}, '[\\s\\u00a0]', '', 'g'), ',', '.') AS DOUBLE)"
+            spaces = "[\\s\u00a0\u202f\u2009]"
+            return (
+                f"TRY_CAST(replace(regexp_replace({col}, '{spaces}', '', 'g'), ',', '.') AS DOUBLE)"
+            )
         return f"CAST({col} AS DOUBLE)"
 
     def check_ts(self, con: Any, found: RowFindings, name: str, label: str) -> None:
