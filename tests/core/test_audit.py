@@ -494,3 +494,15 @@ def test_every_finding_says_where_what_and_what_to_do() -> None:
         assert finding.hint
         data = finding.as_dict()
         assert {"row", "column", "printed", "computed", "difference"} <= set(data)
+
+
+def test_a_deviation_column_that_fits_no_orientation_is_not_guessed() -> None:
+    text = """
+Post;Budget;Utfall;Avvikelse
+A;100;90;3
+B;50;70;7
+Summa;150;160;10
+"""
+    findings = audit_table(table(text))
+    assert codes(findings) == [("audit.relation.unknown", "warning", 1)]
+    assert "relation:" in findings[0].hint

@@ -230,6 +230,33 @@ def test_xlsx_sheet_choice(tmp_path: Path) -> None:
     assert audit_file(path, sheet="Drift") == []
 
 
+def test_xlsx_declaration_rows_and_an_explicit_declaration_file(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["# enhet: mnkr"])
+    ws.append(["# osummerad: Årsarbetare"])
+    ws.append(["Verksamhet", "Kostnad", "Årsarbetare"])
+    ws.append(["Kultur", "12,3", 14])
+    ws.append(["Fritid", "8,3", 9])
+    ws.append(["Summa", "20,6", 30])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    read = read_table(path)
+    assert read.declaration.unit == "mnkr"
+    assert [name for name, _ in read.declaration.unsummed] == ["Årsarbetare"]
+    assert audit_file(path) == []
+    other = tmp_path / "annan.yaml"
+    other.write_text("varav: Fritid\n", encoding="utf-8")
+    read = read_table(path, declaration_path=other)
+    assert read.declaration_files == (str(other),)
+    assert read.table is not None
+    # with Fritid declared a varav row of Kultur, Summa has summed it in
+    assert codes(audit(read.table, read.declaration).findings) == [
+        ("audit.varav_in_sum", "error", 6)
+    ]
+
+
 def word_paste(path: Path, rows: list[list[object]]) -> Path:
     """A sheet as Excel leaves it after pasting a Word table: a merged title, empty rows, text numbers."""
     wb = openpyxl.Workbook()

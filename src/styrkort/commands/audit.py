@@ -174,7 +174,7 @@ def _audit_workspace(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
 
 def _summary(table: Any, report: Any) -> dict[str, Any]:
     return {
-        "unit": table.unit,
+        "unit": report.unit,
         "rows": len(table.rows),
         "columns": list(table.columns),
         "summed_columns": list(report.summed_columns),
