@@ -716,7 +716,7 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
     if not isinstance(d, LocDict) or not re.fullmatch(r"\d{4}", _s(d, "year")):
         ctx.err(
             MAIN_FILE,
-            line,
+            _line(d, "year") if isinstance(d, LocDict) else line,
             "period",
             "period ska ha year (fyrsiffrigt år).",
             "Skriv t.ex. period: {year: 2020, kind: year}.",
