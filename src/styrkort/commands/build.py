@@ -32,6 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--format", default="", help="kommaseparerade format: html,pdf,docx,xlsx (standard: alla)"
     )
     p.add_argument(
+        "--word-template",
+        type=Path,
+        help="kommunens egen Word-mall (.docx med platshållare); standard: publication.word_template i styrkort.yaml",
+    )
+    p.add_argument(
         "--strict", action="store_true", help="avsluta med kod 1 om kontrollerna ger fel"
     )
     p.set_defaults(handler=handle)
@@ -55,12 +60,42 @@ def handle(args: argparse.Namespace) -> int:
         print("styrkort: arbetsytan kunde inte läsas; ingen rapport byggdes.", file=sys.stderr)
         return 1
     out_dir: Path = args.out or (args.workspace / "build")
+    failed = False
     for name in formats:
         try:
             module = importlib.import_module(f"styrkort.render.{FORMATS[name]}")
         except ImportError as exc:
             print(f"styrkort: formatet {name} är inte tillgängligt ({exc})", file=sys.stderr)
             return 1
-        path = module.write(result.report, out_dir)
+        if name == "docx":
+            template = args.word_template or word_template(args.workspace)
+            try:
+                path = module.write(result.report, out_dir, template=template)
+            except module.TemplateError as exc:
+                print_findings(exc.findings, Path("."))
+                print(
+                    "styrkort: Word-mallen kunde inte användas; ingen .docx skrevs.",
+                    file=sys.stderr,
+                )
+                failed = True
+                continue
+        else:
+            path = module.write(result.report, out_dir)
         print(f"skrev {path}")
-    return 1 if args.strict and result.has_errors else 0
+    return 1 if failed or (args.strict and result.has_errors) else 0
+
+
+def word_template(workspace: Path) -> Path | None:
+    """``publication: {word_template: …}`` from styrkort.yaml, relative to the workspace.
+
+    Read here until the workspace reader carries the key (render only sees the report model).
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load((workspace / "styrkort.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    publication = data.get("publication") if isinstance(data, dict) else None
+    name = publication.get("word_template") if isinstance(publication, dict) else None
+    return workspace / str(name) if name else None
