@@ -506,3 +506,27 @@ Summa;150;160;10
     findings = audit_table(table(text))
     assert codes(findings) == [("audit.relation.unknown", "warning", 1)]
     assert "relation:" in findings[0].hint
+
+
+def test_two_tables_stacked_in_one_sheet() -> None:
+    text = SYDNARKE_DRIFT + "\n".join(SYDNARKE_INVEST.strip().splitlines()) + "\n"
+    report = audit(table(text))
+    assert report.findings == ()
+    assert len(report.sums) == 4
+
+
+def test_a_column_total_is_inferred_when_the_rows_agree() -> None:
+    text = """
+Kommun;Askersund;Hallsberg;Laxå;Lekeberg;Totalt
+Ram;1 271;644;567;632;3 114
+Sydnet 2.0;438;666;99;320;1 523
+Återstår av ramen;833;-22;468;312;1 591
+"""
+    report = audit(table(text))
+    assert report.findings == ()
+    assert [str(r) for r in report.inferred_relations] == [
+        "Totalt = Askersund + Hallsberg + Laxå + Lekeberg"
+    ]
+    broken = text.replace("1 591", "1 613")  # the overrun (-22) taken as positive
+    findings = audit_table(table(broken))
+    assert codes(findings) == [("audit.relation", "error", 4)]

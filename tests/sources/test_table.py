@@ -257,6 +257,21 @@ def test_xlsx_declaration_rows_and_an_explicit_declaration_file(tmp_path: Path) 
     ]
 
 
+def test_xlsx_formulas_without_saved_values_are_not_taken_for_blanks(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Projekt", "Budget"])
+    ws.append(["A", 1478])
+    ws.append(["B", 1336])
+    ws.append(["Totalt", "=SUM(B2:B3)"])  # openpyxl saves no value for it
+    path = tmp_path / "formler.xlsx"
+    wb.save(path)
+    findings = audit_file(path)
+    assert codes(findings) == [("audit.unreadable", "warning", 4)]
+    assert "spara" in findings[0].hint
+
+
 def word_paste(path: Path, rows: list[list[object]]) -> Path:
     """A sheet as Excel leaves it after pasting a Word table: a merged title, empty rows, text numbers."""
     wb = openpyxl.Workbook()

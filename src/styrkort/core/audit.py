@@ -174,7 +174,13 @@ class TableRow:
 
     @property
     def has_figures(self) -> bool:
-        return any(not c.blank for c in self.cells)
+        return any(not c.blank for c in self.cells) and not self.is_text_row
+
+    @property
+    def is_text_row(self) -> bool:
+        """Text in two or more figure columns and no number: a repeated header, a second table's header."""
+        filled = [c for c in self.cells if not c.blank]
+        return len(filled) >= 2 and all(not c.readable for c in filled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -665,6 +671,8 @@ class _Audit:
 
     def _unreadable_cells(self) -> None:
         for row in self.rows:
+            if row.is_text_row:
+                continue
             for col, cell in enumerate(row.cells):
                 if not cell.readable:
                     self.findings.append(
@@ -674,7 +682,9 @@ class _Audit:
                             f"Cellen {cell.text!r} på raden {row.label!r}, kolumn "
                             f"{self._col(col)!r}, är inte ett tal; summor och relationer "
                             "som använder den kontrolleras inte.",
-                            "Skriv talet med siffror (till exempel 1 246 eller −3 970,5), "
+                            "Formeln har inget sparat värde: öppna filen i Excel och spara den."
+                            if cell.text.startswith("=")
+                            else "Skriv talet med siffror (till exempel 1 246 eller −3 970,5), "
                             "ett streck (–) för noll, eller lämna cellen tom.",
                             row=row.label,
                             column=self._col(col),
@@ -1057,12 +1067,52 @@ class _Audit:
                 declared.append((relation, resolved))
         if self.decl.relations or self.decl.no_relations:
             return declared, []
-        inferred = self._infer_relation()
-        return declared, [inferred] if inferred else []
+        return declared, self._infer_relations()
 
-    def _infer_relation(self) -> tuple[Relation, _Resolved] | None:
+    def _fit(self, target: int, terms: tuple[tuple[int, int], ...]) -> tuple[int, int]:
+        """(rows where ``target`` = signed sum of ``terms`` within rounding, rows evaluated)."""
+        matches = evaluated = 0
+        for row in self.rows:
+            if all(row.cell(c).blank for _, c in terms):
+                continue
+            outcome = _combine(target, row.cell(target), [(sign, row.cell(c)) for sign, c in terms])
+            if outcome is None:
+                continue
+            evaluated += 1
+            matches += not outcome.real
+        return matches, evaluated
+
+    def _relation(
+        self, target: int, terms: tuple[tuple[int, int], ...]
+    ) -> tuple[Relation, _Resolved]:
+        columns = self.table.columns
+        relation = Relation(
+            columns[target],
+            tuple(Term(sign, columns[c]) for sign, c in terms),
+            self.table.header or Source(self.table.name),
+        )
+        return relation, (target, terms)
+
+    def _infer_relations(self) -> list[tuple[Relation, _Resolved]]:
+        """The deviation column and a column total, when the table has them and most rows agree."""
         norm = [normalise_label(c) for c in self.table.columns]
         usable = [c for c in range(len(norm)) if not any(w in norm[c] for w in _PERCENT_WORDS)]
+        inferred: list[tuple[Relation, _Resolved]] = []
+        deviation = self._infer_deviation(norm, usable)
+        if deviation is not None:
+            inferred.append(deviation)
+        totals = [c for c in usable if _first_word(norm[c]) in _SUBTOTAL_WORDS]
+        if len(totals) == 1 and totals[0] == usable[-1] and len(usable) >= 3 and deviation is None:
+            # "Q1; Q2; Q3; Q4; Totalt": the last column sums the others (only when most rows say so).
+            terms = tuple((1, c) for c in usable[:-1])
+            matches, evaluated = self._fit(totals[0], terms)
+            if evaluated and 2 * matches > evaluated:
+                inferred.append(self._relation(totals[0], terms))
+        return inferred
+
+    def _infer_deviation(
+        self, norm: list[str], usable: list[int]
+    ) -> tuple[Relation, _Resolved] | None:
         deviation = [c for c in usable if norm[c].startswith("avv")]
         budget = [c for c in usable if "budget" in norm[c] and c not in deviation]
         outcome = [
@@ -1075,44 +1125,30 @@ class _Audit:
         if len(deviation) != 1 or len(budget) != 1 or not outcome:
             return None
         a, b = deviation[0], budget[0]
-        candidates: list[tuple[int, int]] = []
+        best: tuple[int, int, tuple[tuple[int, int], ...]] | None = None
         for x in outcome:
-            candidates += [(b, x), (x, b)]
-        best: tuple[int, int, int] | None = None  # (matches, plus, minus)
-        evaluated = 0
-        for plus, minus in candidates:
-            matches = 0
-            evaluated = 0
-            for row in self.rows:
-                outcome_ = _combine(a, row.cell(a), [(1, row.cell(plus)), (-1, row.cell(minus))])
-                if outcome_ is None:
-                    continue
-                evaluated += 1
-                matches += not outcome_.real
-            if best is None or matches > best[0]:
-                best = (matches, plus, minus)
-        if best is None or evaluated == 0:
+            pairs: tuple[tuple[tuple[int, int], ...], ...] = (((1, b), (-1, x)), ((1, x), (-1, b)))
+            for terms in pairs:
+                matches, evaluated = self._fit(a, terms)
+                if best is None or matches > best[0]:
+                    best = (matches, evaluated, terms)
+        if best is None or best[1] == 0:
             return None
-        matches, plus, minus = best
-        columns = self.table.columns
-        relation = Relation(
-            columns[a],
-            (Term(1, columns[plus]), Term(-1, columns[minus])),
-            self.table.header or Source(self.table.name),
-        )
-        if 2 * matches < evaluated:
+        matches, evaluated, chosen = best
+        if 2 * matches <= evaluated:
+            columns = self.table.columns
             self.findings.append(
                 warning(
-                    relation.source,
+                    self.table.header or Source(self.table.name),
                     "audit.relation.unknown",
-                    f"Kolumnen {columns[a]!r} stämmer varken som {columns[b]} − utfall eller "
-                    "utfall − budget på mer än hälften av raderna; den kontrolleras inte.",
+                    f"Kolumnen {columns[a]!r} stämmer varken som budget − utfall eller utfall − "
+                    "budget på mer än hälften av raderna; den kontrolleras inte.",
                     f"Deklarera hur kolumnen räknas, till exempel '# relation: {columns[a]} = "
                     f"{columns[b]} - {columns[outcome[0]]}', eller '# relation: ingen'.",
                 )
             )
             return None
-        return relation, (a, ((1, plus), (-1, minus)))
+        return self._relation(a, chosen)
 
     def _check_relation(self, relation: Relation, resolved: _Resolved, *, inferred: bool) -> None:
         target, terms = resolved

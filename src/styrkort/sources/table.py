@@ -385,17 +385,54 @@ def _xlsx_grid(
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.active or workbook.worksheets[0]
-        grid: list[tuple[int, Sequence[GridCell]]] = []
+        grid: list[tuple[int, list[GridCell]]] = []
+        empty: set[tuple[int, int]] = set()  # cells present in the file but without a value
         for row in worksheet.iter_rows():
             cells: list[GridCell] = []
             line = None
             for cell in row:
-                if getattr(cell, "row", None) is not None and line is None:
-                    line = cell.row
+                if getattr(cell, "row", None) is not None:
+                    line = line or cell.row
+                    if cell.value is None:
+                        empty.add((cell.row, len(cells)))
                 cells.append(_xlsx_cell(cell.value, getattr(cell, "number_format", "General")))
-            if line is not None and any(_text(c).strip() for c in cells):
+            if line is not None:
                 grid.append((line, cells))
-        return grid, []
+        title = worksheet.title
+    finally:
+        workbook.close()
+    if empty:
+        _formulas_without_values(path, sheet or title, grid, empty)
+    return [(line, cells) for line, cells in grid if any(_text(c).strip() for c in cells)], []
+
+
+def _formulas_without_values(
+    path: Path, sheet: str, grid: list[tuple[int, list[GridCell]]], empty: set[tuple[int, int]]
+) -> None:
+    """Put the formula text in cells whose formula has no saved value (a file never opened in Excel).
+
+    The audit then reports them as unreadable, with a hint to save the file in
+    Excel, instead of taking them for blanks.
+    """
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # it was readable a moment ago; without formulas the blanks stay blank
+        return
+    try:
+        lines = dict(grid)
+        for row in workbook[sheet].iter_rows():
+            for index, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                line = getattr(cell, "row", None)
+                if (
+                    isinstance(line, int)
+                    and isinstance(value, str)
+                    and value.startswith("=")
+                    and (line, index) in empty
+                ):
+                    lines[line][index] = value
     finally:
         workbook.close()
 
