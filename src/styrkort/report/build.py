@@ -7,16 +7,16 @@ text and the tables cannot disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from styrkort.core.assess import GoalResult, IndicatorResult, Reason
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import Amounts, OperatingStatement
+from styrkort.core.finance import Amounts, OperatingStatement, SignConvention
 from styrkort.core.findings import Finding, sort_findings
 from styrkort.core.goals import Status
-from styrkort.core.values import Quantity
 from styrkort.core.model import RoundingPolicy, Workspace
+from styrkort.core.values import Quantity
 from styrkort.report import format as fmt
 from styrkort.report.model import (
     Block,
@@ -106,9 +106,7 @@ class _Builder:
             Status.NO_VALUE: "",
         }[s.verdict]
         goal_counts = [
-            f"{s.count(st, goals=True)} {st.value}"
-            for st in Status
-            if s.count(st, goals=True)
+            f"{s.count(st, goals=True)} {st.value}" for st in Status if s.count(st, goals=True)
         ]
         goal_line = f"Av nämndens {s.goals} mål är {_join(goal_counts)}." if s.goals else ""
         blocks.append(self.sentence("summary.verdict", f"{goal_line} {verdict}".strip()))
@@ -269,58 +267,95 @@ class _Builder:
 
     # --- 1.3 Ekonomi -------------------------------------------------------------------
 
-    def _rounded_operating(self, op: OperatingStatement) -> dict[str, list[Decimal]]:
-        """Budget and outcome in tkr per row and subtotal, by the rounding policy."""
-        cols: dict[str, list[Decimal]] = {}
-        for col in ("budget", "outcome"):
-
-            def get(x: object, col: str = col) -> Decimal:
-                value = getattr(x, col)
-                assert isinstance(value, Decimal)
-                return value
-
-            if not self.lr:
-                values = [round_unit(get(r)) for r in op.revenues] + [
-                    round_unit(get(op.total_revenues))
-                ]
-                values += [round_unit(get(r)) for r in op.costs] + [
-                    round_unit(get(op.total_costs)),
-                    round_unit(get(op.net)),
-                ]
-            else:
-                net = round_unit(get(op.net))
-                tr, tc = round_to_total([get(op.total_revenues), get(op.total_costs)], net)
-                values = [*round_to_total([get(r) for r in op.revenues], tr), tr]
-                values += [*round_to_total([get(r) for r in op.costs], tc), tc, net]
-            cols[col] = values
-        return cols
+    def _rounded_column(
+        self, op: OperatingStatement, get: Callable[[Amounts], Decimal]
+    ) -> list[Decimal]:
+        """One amount column in tkr for revenues, their total, costs, their total and the net, by the rounding policy."""
+        if not self.lr:
+            values = [round_unit(get(r)) for r in op.revenues] + [
+                round_unit(get(op.total_revenues))
+            ]
+            return (
+                values
+                + [round_unit(get(r)) for r in op.costs]
+                + [round_unit(get(op.total_costs)), round_unit(get(op.net))]
+            )
+        net = round_unit(get(op.net))
+        tr, tc = round_to_total([get(op.total_revenues), get(op.total_costs)], net)
+        values = [*round_to_total([get(r) for r in op.revenues], tr), tr]
+        return values + [*round_to_total([get(r) for r in op.costs], tc), tc, net]
 
     def operating_table(self, op: OperatingStatement) -> Table:
-        cols = self._rounded_operating(op)
-        items: list[tuple[str, Amounts, str]] = [
-            (r.category, r, "body") for r in op.revenues
-        ]
+        """The operating statement; RKR R14 columns (original budget, changes) and the forecast when the data has them."""
+        items: list[tuple[str, Amounts, str]] = [(r.category, r, "body") for r in op.revenues]
         items.append((op.total_revenues.label, op.total_revenues, "subtotal"))
         items += [(r.category, r, "body") for r in op.costs]
         items.append((op.total_costs.label, op.total_costs, "subtotal"))
         items.append((op.net.label, op.net, "total"))
+        sign = -1 if self.ws.settings.sign_convention is SignConvention.REVENUE_POSITIVE else 1
+        has_original = all(r.original_budget is not None for r in op.rows) and bool(op.rows)
+        has_forecast = (
+            self.ws.period.is_interim
+            and all(r.forecast is not None for r in op.rows)
+            and bool(op.rows)
+        )
+
+        def opt(attr: str) -> Callable[[Amounts], Decimal]:
+            return lambda x: getattr(x, attr) or ZERO
+
+        budget = self._rounded_column(op, lambda x: x.budget)
+        outcome = self._rounded_column(op, lambda x: x.outcome)
+        original = self._rounded_column(op, opt("original_budget")) if has_original else []
+        forecast = self._rounded_column(op, opt("forecast")) if has_forecast else []
+        # The deviation compares the budget with the forecast in an interim period, else with the outcome.
+        compared = forecast if has_forecast else outcome
+        columns = [Column("Slagtext")]
+        if has_original:
+            columns += [
+                Column(f"Ursprunglig budget {self.year}", "amount", "tkr"),
+                Column("Budgetändring", "amount", "tkr"),
+            ]
+        columns.append(Column(f"Budget {self.year}", "amount", "tkr"))
+        columns.append(
+            Column(
+                f"Utfall {self.ws.period.title}"
+                if self.ws.period.is_interim
+                else f"Utfall {self.year}",
+                "amount",
+                "tkr",
+            )
+        )
+        if has_forecast:
+            columns.append(Column(f"Prognos {self.year}", "amount", "tkr"))
+        columns.append(
+            Column("Avvikelse mot prognos" if has_forecast else "Avvikelse", "amount", "tkr")
+        )
+
+        def amount(v: Decimal) -> Cell:
+            return Cell(fmt.tkr_value(v), "amount", number=v)
+
         rows = []
-        sign = -1 if self.ws.settings.sign_convention.value == "revenue_positive" else 1
         for i, (label, obj, kind) in enumerate(items):
-            b, o = cols["budget"][i], cols["outcome"][i]
-            exact_dev = obj.deviation
-            dev = b - o if self.lr else round_unit(exact_dev)
-            self.fig_tkr(f"drift.{slug(label)}.budget", b * sign)
-            self.fig_tkr(f"drift.{slug(label)}.utfall", o * sign)
-            self.fig_tkr(f"drift.{slug(label)}.avvikelse", dev)
+            b, o, c = budget[i], outcome[i], compared[i]
+            if self.lr or has_forecast:
+                dev = b - c
+            else:
+                dev = round_unit(obj.deviation)
+            key = f"drift.{slug(label)}"
+            self.fig_tkr(f"{key}.budget", b * sign)
+            self.fig_tkr(f"{key}.utfall", o * sign)
+            self.fig_tkr(f"{key}.avvikelse", dev)
+            cells = [Cell(label, "label")]
+            if has_original:
+                cells += [amount(original[i] * sign), amount((b - original[i]) * sign)]
+            cells += [amount(b * sign), amount(o * sign)]
+            if has_forecast:
+                self.fig_tkr(f"{key}.prognos", forecast[i] * sign)
+                cells.append(amount(forecast[i] * sign))
+            cells.append(amount(dev))
             rows.append(
                 Row(
-                    (
-                        Cell(label, "label"),
-                        Cell(fmt.tkr_value(b * sign), "amount", number=b * sign),
-                        Cell(fmt.tkr_value(o * sign), "amount", number=o * sign),
-                        Cell(fmt.tkr_value(dev), "amount", number=dev),
-                    ),
+                    tuple(cells),
                     kind="body"
                     if kind == "body"
                     else ("subtotal" if kind == "subtotal" else "total"),
@@ -338,12 +373,7 @@ class _Builder:
         return Table(
             "driftredovisning",
             "Driftredovisning",
-            (
-                Column("Slagtext"),
-                Column(f"Budget {self.year}", "amount", "tkr"),
-                Column(f"Utfall {self.year}", "amount", "tkr"),
-                Column("Avvikelse", "amount", "tkr"),
-            ),
+            tuple(columns),
             tuple(rows),
             unit="tkr",
             notes=tuple(notes),
