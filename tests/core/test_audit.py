@@ -530,3 +530,27 @@ Sydnet 2.0;438;666;99;320;1 523
     broken = text.replace("1 591", "1 613")  # the overrun (-22) taken as positive
     findings = audit_table(table(broken))
     assert codes(findings) == [("audit.relation", "error", 4)]
+
+
+def test_relations_limited_to_rows() -> None:
+    # Revenues and costs both printed positive: the favourable deviation is
+    # outcome - budget for revenues and budget - outcome for costs.
+    text = """
+Post;Budget;Utfall;Avvikelse
+Avgifter;500;560;60
+Bidrag;300;290;-10
+Personal;1 200;1 150;50
+Lokaler;400;430;-30
+"""
+    declaration = declare(
+        "relation: Avvikelse = Utfall - Budget (rader: Avgifter, Bidrag)",
+        "relation: Avvikelse = Budget - Utfall",
+    )
+    assert audit_table(table(text), declaration) == []
+    broken = text.replace("290;-10", "290;10").replace("430;-30", "430;30")
+    findings = audit_table(table(broken), declaration)
+    assert codes(findings) == [("audit.relation", "error", 3), ("audit.relation", "error", 5)]
+    assert all("omvänt tecken" in f.message for f in findings)
+    assert codes(
+        audit_table(table(text), declare("relation: Avvikelse = Utfall - Budget (rader: Taxor)"))
+    ) == [("audit.declaration.row", "error", 1)]

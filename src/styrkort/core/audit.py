@@ -225,11 +225,17 @@ class SumRule:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """``relation: AVVIKELSE = BUDGET - UTFALL``: holds on every row with figures."""
+    """``relation: AVVIKELSE = BUDGET - UTFALL``: holds on every row with figures.
+
+    ``rows`` limits it to the rows named (``(rader: Intäkter, Avgifter)``); an
+    unlimited relation then holds on the rows no limited relation of the same
+    column names.
+    """
 
     target: str
     terms: tuple[Term, ...]
     source: Source
+    rows: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         right = " ".join(str(t) for t in self.terms).removeprefix("+ ")
@@ -341,11 +347,14 @@ def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration,
             if value.casefold() in {"ingen", "inga", "nej"}:
                 no_relations = True
                 continue
-            target, terms, problem = _parse_equation(value)
+            scope = _ROW_SCOPE.search(value)
+            rows = tuple(_names(scope.group(1))) if scope else ()
+            equation = value[: scope.start()] if scope else value
+            target, terms, problem = _parse_equation(equation)
             if problem or terms is None:
                 findings.append(_bad_equation(source, value, problem or "högerled saknas"))
             else:
-                relations.append(Relation(target, terms, source))
+                relations.append(Relation(target, terms, source, rows))
         elif kind == "detail":
             details.extend((name, source) for name in _names(value))
         elif kind == "varav":
@@ -362,6 +371,9 @@ def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration,
         unsummed=tuple(unsummed),
     )
     return declaration, findings
+
+
+_ROW_SCOPE = re.compile(r"\s*\((?:rader|rad)\s*:\s*([^)]*)\)\s*$", re.IGNORECASE)
 
 
 def _bad_equation(source: Source, value: str, problem: str) -> Finding:
@@ -644,8 +656,12 @@ class _Audit:
         self.kinds = kinds
         sums = self._sums(kinds, summed)
         relations, inferred = self._relations()
-        for relation, resolved in relations + inferred:
-            self._check_relation(relation, resolved, inferred=(relation, resolved) in inferred)
+        declared = [r for r, _ in relations]
+        for relation, resolved in relations:
+            rows = self._relation_rows(relation, resolved[0], declared)
+            self._check_relation(relation, resolved, inferred=False, rows=rows)
+        for relation, resolved in inferred:
+            self._check_relation(relation, resolved, inferred=True)
         self._varav_larger(kinds, summed)
         if not sums and not relations and not inferred and self.rows:
             self.findings.append(
@@ -1150,9 +1166,37 @@ class _Audit:
             return None
         return self._relation(a, chosen)
 
-    def _check_relation(self, relation: Relation, resolved: _Resolved, *, inferred: bool) -> None:
+    def _relation_rows(
+        self, relation: Relation, target: int, declared: Sequence[Relation]
+    ) -> set[int]:
+        """Indices of the rows ``relation`` holds on."""
+        if relation.rows:
+            found: set[int] = set()
+            for name in relation.rows:
+                rows = self.labels.find(name)
+                if not rows:
+                    self._unknown_row(name, relation.source)
+                found.update(rows)
+            return found
+        scoped: set[int] = set()
+        for other in declared:
+            if other.rows and self.columns.find(other.target) == [target]:
+                for name in other.rows:
+                    scoped.update(self.labels.find(name))
+        return set(range(len(self.rows))) - scoped
+
+    def _check_relation(
+        self,
+        relation: Relation,
+        resolved: _Resolved,
+        *,
+        inferred: bool,
+        rows: set[int] | None = None,
+    ) -> None:
         target, terms = resolved
-        for row in self.rows:
+        for index, row in enumerate(self.rows):
+            if rows is not None and index not in rows:
+                continue
             outcome = _combine(target, row.cell(target), [(s, row.cell(c)) for s, c in terms])
             if outcome is None:
                 continue
