@@ -119,14 +119,14 @@ def main_document(ws: Workspace) -> dict[str, Any]:
         ]
     if org.allocation_key is not None:
         k = org.allocation_key
-        key: dict[str, Any] = {"basis": k.basis}
+        alloc: dict[str, Any] = {"basis": k.basis}
         if k.reference_date:
-            key["reference_date"] = k.reference_date
+            alloc["reference_date"] = k.reference_date
         if k.decision:
-            key["decision"] = k.decision
+            alloc["decision"] = k.decision
         if k.weights:
-            key["weights"] = {mid: number_text(w) for mid, w in k.weights}
-        o["allocation_key"] = key
+            alloc["weights"] = {mid: number_text(w) for mid, w in k.weights}
+        o["allocation_key"] = alloc
     p = ws.period
     period: dict[str, Any] = {"year": str(p.year), "kind": p.kind.value}
     if p.start:

@@ -1,0 +1,94 @@
+"""``styrkort import WORKSPACE`` and ``styrkort export DIR``: the workspace folder ⇄ the database.
+
+The database is the one of the web app (``STYRKORT_DATABASE_URL``, default the
+SQLite file in the data folder). ``export`` writes the canonical folder format;
+export → import → export gives identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="läs in en arbetsyta (mapp) i webbappens databas")
+    p.add_argument("workspace", type=Path, help="arbetsytan (mappen med styrkort.yaml)")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="ersätt en befintlig period med samma organisation, år och benämning",
+    )
+    p.set_defaults(handler=handle_import)
+    e = sub.add_parser("export", help="skriv en period ur databasen till en arbetsyta (mapp)")
+    e.add_argument("dir", type=Path, help="utmapp (skapas; ska vara tom eller saknas)")
+    e.add_argument(
+        "--period", type=int, help="periodens id (se listan som skrivs ut när flera finns)"
+    )
+    e.set_defaults(handler=handle_export)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    from styrkort.commands.check import print_findings
+    from styrkort.core.findings import Severity
+    from styrkort.sources.workspace import load_workspace
+
+    load = load_workspace(args.workspace)
+    errors = [f for f in load.findings if f.severity is Severity.ERROR]
+    if load.workspace is None or not load.ok or errors:
+        print_findings(load.findings, args.workspace, sys.stderr)
+        print(
+            "styrkort: arbetsytan har fel; inget lästes in. Rätta felen och försök igen.",
+            file=sys.stderr,
+        )
+        return 1
+    from styrkort.web import boot
+
+    boot.setup()
+    from django.db import transaction
+
+    from styrkort.web.commands import import_or_replace
+
+    ws = load.workspace
+    with transaction.atomic():
+        period, replaced = import_or_replace(ws, replace=args.replace)
+    if period is None:
+        print(
+            f"styrkort: {ws.organisation.name} har redan perioden {ws.period.title}; använd --replace för att ersätta den.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"{'ersatte' if replaced else 'läste in'} {ws.organisation.name} {period.title} (period {period.pk})"
+    )
+    return 0
+
+
+def handle_export(args: argparse.Namespace) -> int:
+    from styrkort.web import boot
+
+    boot.setup()
+    from styrkort.web.commands import export_period
+    from styrkort.web.models import Period
+
+    periods = list(Period.objects.select_related("organisation").order_by("pk"))
+    if args.period is not None:
+        periods = [p for p in periods if p.pk == args.period]
+    if len(periods) != 1:
+        print(
+            "styrkort: ange --period med ett av:"
+            if periods
+            else "styrkort: ingen sådan period i databasen.",
+            file=sys.stderr,
+        )
+        for p in periods:
+            print(f"  {p.pk}: {p.organisation.name}, {p.title}", file=sys.stderr)
+        return 2
+    out: Path = args.dir
+    if out.exists() and any(out.iterdir()):
+        print(f"styrkort: {out} är inte tom; ange en ny eller tom mapp.", file=sys.stderr)
+        return 2
+    for path in export_period(periods[0], out):
+        print(f"skrev {path}")
+    return 0

@@ -1,0 +1,411 @@
+"""The one place where database rows and core values meet.
+
+``workspace_of(period)`` builds the core ``Workspace`` that the pipeline
+assesses and checks; ``store_workspace(ws, …)`` stores a core ``Workspace``
+(read from a folder by ``sources.workspace``) as rows. Every value built here
+carries a ``Source("web:<screen>/<key>/<field>")`` so a finding names the
+screen and field to fix (see ``screen_of``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from styrkort.core.allocation import AllocationKey
+from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
+from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
+from styrkort.core.findings import Source
+from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.model import (
+    Member,
+    NarrativeSection,
+    Organisation,
+    Period,
+    PeriodKind,
+    PublishedClaims,
+    RoundingPolicy,
+    Settings,
+    Workspace,
+)
+from styrkort.core.values import Direction
+from styrkort.web import models as m
+
+# Indicator field → the Swedish field name used in sources and on the screen (anchors "fält-<name>").
+INDICATOR_FIELDS = {
+    "text": "indikator",
+    "unit": "enhet",
+    "direction": "riktning",
+    "baseline": "utgångsvärde",
+    "target": "målvärde",
+    "outcome": "utfall",
+    "forecast": "prognos",
+    "owner": "ägare",
+    "comment": "kommentar",
+    "assessment": "bedömning",
+    "metric": "beräkning",
+}
+
+
+def web_source(screen: str, key: str = "", field: str = "", line: int | None = None) -> Source:
+    path = "/".join(p for p in (screen, key, field) if p)
+    return Source(f"web:{path}", line)
+
+
+def screen_of(source: Source) -> tuple[str, str, str] | None:
+    """(screen, key, field) of a ``web:`` source, or None for a file source."""
+    if not source.file.startswith("web:"):
+        return None
+    parts = source.file[4:].split("/", 2)
+    parts += [""] * (3 - len(parts))
+    return parts[0], parts[1], parts[2]
+
+
+def _manual(
+    status: str, justification: str, by: str, date: str, source: Source
+) -> ManualAssessment | None:
+    parsed = Status.parse(status) if status else None
+    if parsed is None:
+        return None
+    return ManualAssessment(parsed, justification, by, date, source)
+
+
+def _metric(data: Any, source: Source) -> MetricSpec | None:
+    if not isinstance(data, dict) or not data.get("name"):
+        return None
+    return MetricSpec(
+        name=str(data.get("name", "")),
+        file=str(data.get("file", "")),
+        profile=str(data.get("profile", "")),
+        params=tuple((str(k), str(v)) for k, v in data.get("params", [])),
+        period=str(data.get("period", "")),
+        source=source,
+    )
+
+
+def indicator_value(row: m.Indicator) -> Indicator:
+    src = web_source("indikator", row.key)
+    return Indicator(
+        id=row.key,
+        text=row.text,
+        unit=row.unit or None,
+        direction=Direction(row.direction) if row.direction else None,
+        baseline=row.baseline,
+        target=row.target,
+        outcome=row.outcome,
+        forecast=row.forecast,
+        owner=row.owner,
+        comment=row.comment,
+        kind=row.kind,
+        manual=_manual(
+            row.manual_status,
+            row.manual_justification,
+            row.manual_by,
+            row.manual_date,
+            web_source("indikator", row.key, "bedömning"),
+        ),
+        metric=_metric(row.metric, web_source("indikator", row.key, "beräkning")),
+        source=src,
+        sources={f: web_source("indikator", row.key, name) for f, name in INDICATOR_FIELDS.items()},
+    )
+
+
+def _settings(p: m.Period) -> Settings:
+    positive = frozenset(
+        s for s in (Status.parse(x) for x in p.goal_rule_positive.split(",")) if s is not None
+    )
+    return Settings(
+        sign_convention=SignConvention(p.sign_convention),
+        rounding=RoundingPolicy(p.rounding),
+        rule=AssessmentRule(
+            Tolerance(ToleranceKind(p.tolerance_kind), Decimal(p.tolerance_ratio).normalize()),
+            GoalRule(positive, Fraction(p.goal_rule_majority)),
+        ),
+    )
+
+
+def workspace_of(period: m.Period) -> Workspace:
+    """The core workspace for ``period``, as the pipeline and the workspace writer take it."""
+    org = period.organisation
+    members = list(org.members.all())
+    key = None
+    if org.has_allocation_key:
+        key = AllocationKey(
+            tuple(
+                (mb.key, Decimal(mb.weight).normalize()) for mb in members if mb.weight is not None
+            ),
+            org.allocation_basis,
+            org.allocation_reference_date,
+            org.allocation_decision,
+            web_source("organisation", "", "fördelningsnyckel"),
+        )
+    organisation = Organisation(
+        org.name,
+        org.municipality,
+        org.kind,
+        org.host,
+        tuple(
+            Member(mb.key, mb.name, mb.code, web_source("organisation", mb.key)) for mb in members
+        ),
+        key,
+        web_source("organisation"),
+    )
+    core_period = Period(
+        period.year,
+        PeriodKind(period.kind),
+        period.start,
+        period.end,
+        period.label,
+        web_source("period"),
+    )
+    indicators: dict[int, list[Indicator]] = {}
+    for ind in period.indicators.all().order_by("position", "pk"):
+        indicators.setdefault(ind.goal_id, []).append(indicator_value(ind))
+    goals = tuple(
+        Goal(
+            id=g.key,
+            title=g.title,
+            council_goal=g.council_goal,
+            indicators=tuple(indicators.get(g.pk, [])),
+            comment=g.comment,
+            manual=_manual(
+                g.manual_status,
+                g.manual_justification,
+                g.manual_by,
+                g.manual_date,
+                web_source("mål", g.key, "bedömning"),
+            ),
+            source=web_source("mål", g.key),
+        )
+        for g in period.goals.all()
+    )
+    return Workspace(
+        organisation=organisation,
+        period=core_period,
+        title=period.title,
+        settings=_settings(period),
+        council_goals=tuple(
+            CouncilGoal(c.key, c.title, web_source("kf-mål", c.key))
+            for c in period.council_goals.all()
+        ),
+        goals=goals,
+        operating=tuple(
+            OperatingRow(
+                r.category,
+                RowKind(r.kind),
+                _d(r.budget),
+                _d(r.outcome),
+                _od(r.original_budget),
+                _od(r.forecast),
+                web_source("ekonomi", "drift", str(i + 1)),
+            )
+            for i, r in enumerate(period.operating_rows.all())
+        ),
+        investments=tuple(
+            InvestmentRow(
+                r.project,
+                _d(r.budget),
+                _d(r.outcome),
+                r.member,
+                web_source("ekonomi", "investeringar", str(i + 1)),
+            )
+            for i, r in enumerate(period.investment_rows.all())
+        ),
+        frames=tuple(
+            FramePart(
+                r.project,
+                r.member,
+                _d(r.frame),
+                _d(r.earlier_outcome),
+                _d(r.outcome),
+                web_source("ekonomi", "ramar", str(i + 1)),
+            )
+            for i, r in enumerate(period.frame_parts.all())
+        ),
+        investment_total_label=period.investment_total_label,
+        investment_total_label_source=web_source("ekonomi", "investeringar", "summarad"),
+        narrative=tuple(
+            NarrativeSection(
+                n.key, n.title, n.markdown, n.placement, web_source("berättelse", n.key, line=1)
+            )
+            for n in period.narrative.all()
+        ),
+        claims=PublishedClaims(
+            period.summary_met, period.summary_partly, web_source("period", "", "publicerat")
+        ),
+    )
+
+
+def _d(value: Any) -> Decimal:
+    d = Decimal(value)
+    return d.to_integral_value() if d == d.to_integral_value() else d.normalize()
+
+
+def _od(value: Any) -> Decimal | None:
+    return None if value is None else _d(value)
+
+
+def _manual_fields(man: ManualAssessment | None) -> dict[str, str]:
+    if man is None:
+        return {"manual_status": "", "manual_justification": "", "manual_by": "", "manual_date": ""}
+    return {
+        "manual_status": man.status.value,
+        "manual_justification": man.justification,
+        "manual_by": man.by,
+        "manual_date": man.date,
+    }
+
+
+def _metric_data(spec: MetricSpec | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    return {
+        "name": spec.name,
+        "file": spec.file,
+        "profile": spec.profile,
+        "params": [list(p) for p in spec.params],
+        "period": spec.period,
+    }
+
+
+def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -> m.Period:
+    """Store ``ws`` as a new period (and organisation, unless one is given). Call inside a transaction."""
+    o = ws.organisation
+    weights = dict(o.allocation_key.weights) if o.allocation_key else {}
+    key = o.allocation_key
+    org_fields = {
+        "name": o.name,
+        "municipality": o.municipality,
+        "kind": o.kind,
+        "host": o.host,
+        "has_allocation_key": key is not None,
+        "allocation_basis": key.basis if key else "population",
+        "allocation_reference_date": key.reference_date if key else "",
+        "allocation_decision": key.decision if key else "",
+    }
+    if organisation is None:
+        organisation = m.Organisation.objects.create(**org_fields)
+    else:
+        # The organisation (members, allocation key) is shared by its periods: the newest import wins.
+        for k, v in org_fields.items():
+            setattr(organisation, k, v)
+        organisation.save()
+        organisation.members.all().delete()
+    for i, mb in enumerate(o.members):
+        m.Member.objects.create(
+            organisation=organisation,
+            key=mb.id,
+            name=mb.name,
+            code=mb.code,
+            weight=weights.get(mb.id),
+            position=i,
+        )
+    p = ws.period
+    s = ws.settings
+    period = m.Period.objects.create(
+        organisation=organisation,
+        title=ws.title,
+        year=p.year,
+        kind=p.kind.value,
+        start=p.start,
+        end=p.end,
+        label=p.label,
+        sign_convention=s.sign_convention.value,
+        rounding=s.rounding.value,
+        tolerance_kind=s.rule.tolerance.kind.value,
+        tolerance_ratio=s.rule.tolerance.ratio,
+        goal_rule_positive=",".join(st.value for st in Status if st in s.rule.goal_rule.positive),
+        goal_rule_majority=f"{s.rule.goal_rule.majority.numerator}/{s.rule.goal_rule.majority.denominator}",
+        summary_met=ws.claims.summary_met,
+        summary_partly=ws.claims.summary_partly,
+        investment_total_label=ws.investment_total_label,
+    )
+    m.CouncilGoal.objects.bulk_create(
+        m.CouncilGoal(period=period, key=c.id, title=c.title, position=i)
+        for i, c in enumerate(ws.council_goals)
+    )
+    for gi, g in enumerate(ws.goals):
+        goal = m.Goal.objects.create(
+            period=period,
+            key=g.id,
+            title=g.title,
+            council_goal=g.council_goal,
+            comment=g.comment,
+            position=gi,
+            **_manual_fields(g.manual),
+        )
+        m.Indicator.objects.bulk_create(
+            m.Indicator(
+                goal=goal,
+                period=period,
+                key=ind.id,
+                text=ind.text,
+                unit=ind.unit or "",
+                direction=ind.direction.value if ind.direction else "",
+                baseline=ind.baseline,
+                target=ind.target,
+                outcome=ind.outcome,
+                forecast=ind.forecast,
+                owner=ind.owner,
+                comment=ind.comment,
+                kind=ind.kind,
+                metric=_metric_data(ind.metric),
+                position=ii,
+                **_manual_fields(ind.manual),
+            )
+            for ii, ind in enumerate(g.indicators)
+        )
+    m.OperatingRow.objects.bulk_create(
+        m.OperatingRow(
+            period=period,
+            position=i,
+            category=r.category,
+            kind=r.kind.value,
+            budget=r.budget,
+            outcome=r.outcome,
+            original_budget=r.original_budget,
+            forecast=r.forecast,
+        )
+        for i, r in enumerate(ws.operating)
+    )
+    m.InvestmentRow.objects.bulk_create(
+        m.InvestmentRow(
+            period=period,
+            position=i,
+            project=r.project,
+            member=r.member,
+            budget=r.budget,
+            outcome=r.outcome,
+        )
+        for i, r in enumerate(ws.investments)
+    )
+    m.FramePart.objects.bulk_create(
+        m.FramePart(
+            period=period,
+            position=i,
+            project=f.project,
+            member=f.member,
+            frame=f.frame,
+            earlier_outcome=f.earlier_outcome,
+            outcome=f.outcome,
+        )
+        for i, f in enumerate(ws.frames)
+    )
+    m.NarrativeSection.objects.bulk_create(
+        m.NarrativeSection(
+            period=period,
+            key=n.id,
+            title=n.title,
+            markdown=n.markdown,
+            placement=n.placement,
+            position=i,
+        )
+        for i, n in enumerate(ws.narrative)
+    )
+    return period
+
+
+def today_text() -> str:
+    return dt.date.today().isoformat()

@@ -1,0 +1,377 @@
+# ruff: noqa: RUF012  (Django's Meta and Migration classes take lists by design)
+"""Database tables. They store the workspace (styrkort.core.model.Workspace) per organisation and
+period, plus what only a shared system has: roles, submissions, the period's state, the audit log
+and API tokens. ``web/mapping.py`` is the one place that turns these rows into core values.
+
+Texts are kept as written (outcomes, targets), like the workspace folder; assessment is never
+stored: the core computes it from these rows on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+AMOUNT = {"max_digits": 20, "decimal_places": 4}
+
+
+class Organisation(models.Model):
+    """A board (nämnd), possibly a joint board with a host and members."""
+
+    name = models.CharField("namn", max_length=200)
+    municipality = models.CharField("kommun", max_length=200, blank=True)
+    kind = models.CharField("typ", max_length=100, blank=True)
+    host = models.CharField("värdkommun (medlems-id)", max_length=100, blank=True)
+    has_allocation_key = models.BooleanField("har fördelningsnyckel", default=False)
+    allocation_basis = models.CharField(
+        "grund för fördelning", max_length=50, blank=True, default="population"
+    )
+    allocation_reference_date = models.CharField("referensdatum", max_length=20, blank=True)
+    allocation_decision = models.CharField("beslut", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisationer"
+        ordering = (
+            "name",
+            "pk",
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A member municipality of a joint board, with its weight in the allocation key."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    key = models.CharField("id", max_length=100)
+    name = models.CharField("namn", max_length=200)
+    code = models.CharField("kommunkod", max_length=4, blank=True)
+    weight = models.DecimalField("vikt", null=True, blank=True, **AMOUNT)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="member_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administratör"
+    CONTROLLER = "controller", "Controller"
+    OWNER = "owner", "Indikatorägare"
+    READER = "reader", "Läsare"
+
+
+class Membership(models.Model):
+    """A user's role in an organisation.
+
+    An indicator owner edits the indicators whose ``owner`` text is one of ``owner_labels``
+    (comma-separated, e.g. "Servicedeskchef"); a reader with ``is_auditor`` (revisor) also
+    reads the audit log.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("roll", max_length=20, choices=Role.choices)
+    is_auditor = models.BooleanField("revisor", default=False)
+    owner_labels = models.CharField(
+        "ägar-etiketter",
+        max_length=500,
+        blank=True,
+        help_text="Kommaseparerade, t.ex. Servicedeskchef, HR",
+    )
+
+    class Meta:
+        verbose_name = "roll"
+        verbose_name_plural = "roller"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.organisation})"
+
+    def labels(self) -> set[str]:
+        return {x.strip().casefold() for x in self.owner_labels.split(",") if x.strip()}
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", "Öppen"
+    APPROVED = "approved", "Godkänd"
+    LOCKED = "locked", "Låst"
+
+
+class Period(models.Model):
+    """One organisation's follow-up for one period: the workspace and its settings."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="periods")
+    title = models.CharField("rapportens titel", max_length=300)
+    year = models.PositiveIntegerField("år")
+    kind = models.CharField("periodtyp", max_length=20, default="year")
+    start = models.DateField("första dag", null=True, blank=True)
+    end = models.DateField("sista dag", null=True, blank=True)
+    label = models.CharField("benämning", max_length=100, blank=True)
+    state = models.CharField(
+        "läge", max_length=20, choices=PeriodState.choices, default=PeriodState.OPEN
+    )
+    # settings
+    sign_convention = models.CharField(max_length=30, default="ledger")
+    rounding = models.CharField(max_length=30, default="totals_from_unrounded")
+    tolerance_kind = models.CharField(max_length=20, default="ratio")
+    tolerance_ratio = models.DecimalField(max_digits=6, decimal_places=4, default="0.8")
+    goal_rule_positive = models.CharField(max_length=200, default="uppnått,delvis uppnått")
+    goal_rule_majority = models.CharField(max_length=20, default="1/2")
+    # published claims and finance labels
+    summary_met = models.PositiveIntegerField(null=True, blank=True)
+    summary_partly = models.PositiveIntegerField(null=True, blank=True)
+    investment_total_label = models.CharField(max_length=200, blank=True)
+    finance_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "period"
+        verbose_name_plural = "perioder"
+        ordering = (
+            "organisation",
+            "-year",
+            "pk",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}: {self.title}"
+
+
+class Submission(models.Model):
+    """An indicator owner has handed in (lämnat in) their part of a period."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="submissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["period", "user"], name="submission_unique"),
+        )
+
+
+class CouncilGoal(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="council_goals")
+    key = models.CharField("id", max_length=100)
+    title = models.CharField("rubrik", max_length=500)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+
+
+class Assessable(models.Model):
+    """Fields shared by goals and indicators: comment and a manual assessment."""
+
+    comment = models.TextField("kommentar", blank=True)
+    manual_status = models.CharField("manuell bedömning", max_length=30, blank=True)
+    manual_justification = models.TextField("motivering", blank=True)
+    manual_by = models.CharField(max_length=150, blank=True)
+    manual_date = models.CharField(max_length=30, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Goal(Assessable):
+    """A board goal (nämndmål)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="goals")
+    key = models.CharField("id", max_length=100)
+    title = models.CharField("rubrik", max_length=500)
+    council_goal = models.CharField("KF-mål (id)", max_length=100, blank=True)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+        constraints = (models.UniqueConstraint(fields=["period", "key"], name="goal_key_unique"),)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(Assessable):
+    """An indicator (indikator); texts as written."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="indicators")
+    key = models.CharField("id", max_length=100)
+    text = models.TextField("indikator")
+    unit = models.CharField("enhet", max_length=30, blank=True)
+    direction = models.CharField("riktning", max_length=20, blank=True)
+    baseline = models.CharField("utgångsvärde", max_length=100, blank=True)
+    target = models.CharField("målvärde", max_length=200, blank=True)
+    outcome = models.CharField("utfall", max_length=200, blank=True)
+    forecast = models.CharField("prognos", max_length=200, blank=True)
+    owner = models.CharField("ägare", max_length=200, blank=True)
+    kind = models.CharField("typ", max_length=50, blank=True)
+    metric = models.JSONField("beräkning", null=True, blank=True)
+
+    class Meta:
+        ordering = (
+            "goal__position",
+            "position",
+            "pk",
+        )
+        constraints = [
+            models.UniqueConstraint(fields=["period", "key"], name="indicator_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class OperatingRow(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="operating_rows")
+    position = models.PositiveIntegerField(default=0)
+    category = models.CharField("kategori", max_length=200)
+    kind = models.CharField("radtyp", max_length=20)
+    budget = models.DecimalField("budget", **AMOUNT)
+    outcome = models.DecimalField("utfall", **AMOUNT)
+    original_budget = models.DecimalField("ursprunglig budget", null=True, blank=True, **AMOUNT)
+    forecast = models.DecimalField("prognos", null=True, blank=True, **AMOUNT)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+
+
+class InvestmentRow(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="investment_rows")
+    position = models.PositiveIntegerField(default=0)
+    project = models.CharField("projekt", max_length=200)
+    member = models.CharField("medlem", max_length=100, blank=True)
+    budget = models.DecimalField("budget", **AMOUNT)
+    outcome = models.DecimalField("utfall", **AMOUNT)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+
+
+class FramePart(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="frame_parts")
+    position = models.PositiveIntegerField(default=0)
+    project = models.CharField("projekt", max_length=200)
+    member = models.CharField("medlem", max_length=100)
+    frame = models.DecimalField("ram", **AMOUNT)
+    earlier_outcome = models.DecimalField("tidigare utfall", **AMOUNT)
+    outcome = models.DecimalField("utfall", **AMOUNT)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+
+
+class NarrativeSection(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="narrative")
+    key = models.CharField("id", max_length=100)
+    title = models.CharField("rubrik", max_length=300, blank=True)
+    markdown = models.TextField("text", blank=True)
+    placement = models.CharField("placering", max_length=40, default="verksamhetsberattelse")
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = (
+            "position",
+            "pk",
+        )
+        constraints = [
+            models.UniqueConstraint(fields=["period", "key"], name="narrative_key_unique")
+        ]
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, what, from, to (and why, when a justification is required)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    username = models.CharField("användare", max_length=150)
+    at = models.DateTimeField("tidpunkt", auto_now_add=True, db_index=True)
+    action = models.CharField("händelse", max_length=50)
+    target = models.CharField("vad", max_length=300)
+    field = models.CharField("fält", max_length=100, blank=True)
+    old = models.TextField("från", blank=True)
+    new = models.TextField("till", blank=True)
+    note = models.TextField("motivering", blank=True)
+
+    class Meta:
+        ordering = (
+            "-at",
+            "-pk",
+        )
+        verbose_name = "loggpost"
+        verbose_name_plural = "ändringslogg"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its SHA-256 hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("namn", max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API-nyckel"
+        verbose_name_plural = "API-nycklar"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
+        """Create a token for ``user``; returns the row and the token text (shown once)."""
+        token = "sk_" + secrets.token_urlsafe(32)
+        row = cls.objects.create(user=user, name=name, prefix=token[:10], key_hash=cls.hash(token))
+        return row, token

@@ -1,0 +1,190 @@
+"""Django settings for the Styrkort web app (docs/web.md, docs/deploy.md).
+
+Everything comes from environment variables, so that the same settings serve
+``styrkort serve`` on a laptop and several gunicorn workers behind a load
+balancer:
+
+- ``STYRKORT_DATABASE_URL``: the database (``postgresql://…``; default an SQLite
+  file ``styrkort.sqlite3`` in the data folder);
+- ``STYRKORT_DATA_DIR``: the data folder (default ``~/.local/share/styrkort``);
+- ``STYRKORT_SECRET_KEY``: the secret key (default: one generated once and kept
+  in the data folder);
+- ``STYRKORT_DEBUG=1``: Django's debug mode (never in production);
+- ``STYRKORT_PRODUCTION=1``: HTTPS only, secure cookies, HSTS. The hardening is
+  also on whenever DEBUG is off, except when ``STYRKORT_LOCAL_HTTP=1`` (set by
+  ``styrkort serve`` for plain HTTP on the local machine);
+- ``STYRKORT_ALLOWED_HOSTS``: comma-separated host names;
+- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def data_dir() -> Path:
+    """The folder for the default SQLite database and the generated secret key."""
+    env = os.environ.get("STYRKORT_DATA_DIR", "").strip()
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".local" / "share") / "styrkort"
+
+
+def database_url() -> str:
+    return (
+        os.environ.get("STYRKORT_DATABASE_URL", "").strip()
+        or f"sqlite:///{data_dir() / 'styrkort.sqlite3'}"
+    )
+
+
+def _secret_key() -> str:
+    env = os.environ.get("STYRKORT_SECRET_KEY", "").strip()
+    if env:
+        return env
+    path = data_dir() / "secret_key"
+    try:
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key, encoding="utf-8")
+        path.chmod(0o600)
+        return key
+    except OSError:
+        # A read-only home: a per-process key still works, sessions just do not survive a restart.
+        return secrets.token_urlsafe(50)
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DEBUG = _flag("STYRKORT_DEBUG")
+PRODUCTION = _flag("STYRKORT_PRODUCTION") or (not DEBUG and not _flag("STYRKORT_LOCAL_HTTP"))
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("STYRKORT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("STYRKORT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "styrkort.web.apps.WebConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "styrkort.web.errors.LoginRequiredMiddleware",
+    "styrkort.web.errors.RefusalMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "styrkort.web.urls"
+WSGI_APPLICATION = "styrkort.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "sv"
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("STYRKORT_STATIC_ROOT", "").strip() or str(data_dir() / "static")
+
+LOGIN_URL = "styrkort:login"
+LOGIN_REDIRECT_URL = "styrkort:home"
+LOGOUT_REDIRECT_URL = "styrkort:login"
+
+# Sessions live in the database: no state in process memory, any worker serves any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = not _flag("STYRKORT_NO_SSL_REDIRECT")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Failed log-ins (django-axes): 5 failures for one user name from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("STYRKORT_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "styrkort/lockout.html"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("STYRKORT_LOG_LEVEL", "WARNING")},
+}
