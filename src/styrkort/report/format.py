@@ -28,7 +28,7 @@ def to_tkr(amount_kr: Decimal) -> Decimal:
 def number(value: Decimal, decimals: int = 0, *, keep: bool = False) -> str:
     """``value`` with ``decimals`` decimals (or as many as it has, when ``keep``), Swedish style."""
     if keep:
-        exp = value.normalize().as_tuple().exponent
+        exp = value.as_tuple().exponent
         decimals = max(0, -exp) if isinstance(exp, int) else 0
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     q = Decimal(1).scaleb(-decimals)

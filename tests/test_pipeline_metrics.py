@@ -1,0 +1,92 @@
+"""An indicator whose outcome is computed by a metric: the value is assessed and the definition printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from styrkort.pipeline import run
+
+HEADER = "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver"
+
+
+def call(i: int, wait: int, outcome: str) -> str:
+    q_exit = f"10:00:{wait:02d}" if wait < 60 else f"10:01:{wait - 60:02d}"
+    ser = (
+        ("10:01:30", "10:02:00", "30", "ANNA")
+        if outcome == "AGENT"
+        else ("0:00:00", "0:00:00", "0", "NO_SERVER")
+    )
+    return "\t".join(
+        [
+            "AA0101",
+            str(i),
+            "1",
+            "2",
+            "PS",
+            "200115",
+            "9:59:50",
+            "10:00:00",
+            "10",
+            "10:00:00",
+            q_exit,
+            str(wait),
+            outcome,
+            *ser,
+        ]
+    )
+
+
+def workspace(tmp_path: Path, target: str = "minst 60 %") -> Path:
+    rows = [call(1, 5, "AGENT"), call(2, 15, "AGENT"), call(3, 40, "AGENT"), call(4, 10, "HANG")]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "calls.txt").write_text(
+        "\n".join([HEADER, *rows]) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "styrkort.yaml").write_text(
+        "organisation: {name: IT-nämnden}\nperiod: {year: 2020}\n", encoding="utf-8"
+    )
+    (tmp_path / "goals.yaml").write_text(
+        f"""goals:
+  - title: God tillgänglighet
+    indicators:
+      - id: sl20
+        text: Andel besvarade samtal inom 20 sekunder
+        unit: "%"
+        direction: increase
+        target: {target}
+        metric:
+          name: service-level
+          profile: technion
+          file: data/calls.txt
+          params: {{threshold_s: "20", abandoned: against}}
+""",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_metric_outcome_is_assessed_and_its_definition_printed(tmp_path: Path) -> None:
+    result = run(workspace(tmp_path))
+    assert result.report is not None and result.assessed is not None
+    r = result.assessed.goals[0].indicators[0]
+    # 2 of 4 offered calls answered within 20 s, the abandoned call counted against: 50 %
+    assert result.assessed.computed["sl20"].text == "50,0 %"
+    assert r.status.value == "delvis uppnått"  # 50 ≥ 0,8 × 60
+    table = result.report.table("goal")
+    assert table.rows[0].cells[1].text == "50,0\u00a0%"
+    assert table.rows[0].cells[0].note == "1"
+    assert "20" in table.notes[0] and table.notes[0].startswith(
+        "1. Andel besvarade samtal inom 20 sekunder: "
+    )
+    assert not [f for f in result.findings if f.code.startswith("metric.")]
+
+
+def test_missing_source_file_is_a_finding(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    (ws / "data" / "calls.txt").unlink()
+    result = run(ws)
+    assert [f.code for f in result.findings if f.code.startswith("metric.")] == [
+        "metric.missing_file"
+    ]
+    assert result.assessed is not None
+    assert result.assessed.goals[0].indicators[0].status.value == "saknar värde"
