@@ -63,17 +63,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from styrkort.core.audit import audit
-    from styrkort.core.findings import has_errors, sort_findings
+    from styrkort.core.findings import has_errors
     from styrkort.sources.table import read_table
 
-    results: list[dict[str, Any]] = []
-    every: list[Any] = []
+    results: list[tuple[dict[str, Any], list[Any]]] = []
     for name in args.tables:
         path = Path(name)
         if path.is_dir():
-            summaries, findings = _audit_workspace(path)
-            results += summaries
-            every += findings
+            results += _audit_workspace(path)
             continue
         read = read_table(path, sheet=args.blad, declaration_path=args.deklaration, name=name)
         findings = list(read.findings)
@@ -82,25 +79,42 @@ def run(args: argparse.Namespace) -> int:
             report = audit(read.table, read.declaration)
             findings += report.findings
             summary.update(_summary(read.table, report))
-        findings = sort_findings(findings)
-        summary["errors"] = sum(1 for f in findings if f.severity.value == "error")
-        summary["warnings"] = sum(1 for f in findings if f.severity.value == "warning")
-        results.append(summary)
-        every += findings
+        results.append(_counted(summary, findings))
+    every = [f for _, findings in results for f in findings]
     if args.json:
         payload = {
             "ok": not has_errors(every),
-            "tables": results,
+            "tables": [summary for summary, _ in results],
             "findings": [f.as_dict() for f in every],
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
         sys.stdout.write("\n")
     else:
-        for finding in every:
-            print(finding.format())
-        for summary in results:
+        for summary, findings in results:
+            for finding in findings:
+                print(finding.format())
             print(_summary_line(summary))
     return 1 if has_errors(every) else 0
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _counted(summary: dict[str, Any], findings: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+    """The table's findings top to bottom (as an auditor reads it), and their counts in the summary."""
+    ordered = sorted(
+        findings,
+        key=lambda f: (
+            f.source.file != summary["table"],
+            f.source.file,
+            f.source.line or 0,
+            _SEVERITY_ORDER[f.severity.value],
+            f.code,
+        ),
+    )
+    summary["errors"] = sum(1 for f in ordered if f.severity.value == "error")
+    summary["warnings"] = sum(1 for f in ordered if f.severity.value == "warning")
+    return summary, ordered
 
 
 STATEMENT_KINDS = ("operating", "investments")
@@ -152,24 +166,18 @@ def audit_workspace(root: Path) -> list[tuple[Any, Any, list[Any]]]:
     return out
 
 
-def _audit_workspace(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
-    from styrkort.core.findings import sort_findings
-
-    summaries: list[dict[str, Any]] = []
-    findings: list[Any] = []
+def _audit_workspace(path: Path) -> list[tuple[dict[str, Any], list[Any]]]:
+    results: list[tuple[dict[str, Any], list[Any]]] = []
     for table, report, extra in audit_workspace(path):
-        found = sort_findings(list(extra) + list(report.findings if report else []))
+        found = list(extra) + list(report.findings if report else [])
         summary: dict[str, Any] = {
             "table": table.name if table else str(path),
             "declaration_files": [],
         }
         if table is not None and report is not None:
             summary.update(_summary(table, report))
-        summary["errors"] = sum(1 for f in found if f.severity.value == "error")
-        summary["warnings"] = sum(1 for f in found if f.severity.value == "warning")
-        summaries.append(summary)
-        findings += found
-    return summaries, findings
+        results.append(_counted(summary, found))
+    return results
 
 
 def _summary(table: Any, report: Any) -> dict[str, Any]:
