@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
+from styrkort.core.audit import audit_statement
 from styrkort.core.checks import run_checks
+from styrkort.core.finance import RowKind
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import MetricSpec
 from styrkort.core.model import Period, Workspace
-from styrkort.report.build import build_report
+from styrkort.report.build import build_report, finding_views
 from styrkort.report.model import Report
 from styrkort.sources.workspace import LoadResult, load_workspace
 
@@ -159,7 +161,33 @@ def run_workspace(
     checked = run_checks(assessed)
     pre = [*(read_findings or []), *metric_findings, *checked]
     report, report_findings = build_report(assessed, pre)
-    return PipelineResult(base, load, assessed, report, sort_findings([*pre, *report_findings]))
+    audited = audit_presented_tables(report, ws)
+    findings = sort_findings([*pre, *report_findings, *audited])
+    if audited:
+        report = replace(report, findings=tuple(finding_views(findings)))
+    return PipelineResult(base, load, assessed, report, findings)
+
+
+def audit_presented_tables(report: Report, ws: Workspace) -> list[Finding]:
+    """Audit the operating and investment statements as printed (in tkr), like any published table.
+
+    Totals computed from exact amounts can still show a visible rounding break
+    in the printed table; the table audit reports it with the rows involved.
+    """
+    findings: list[Finding] = []
+    for table in report.tables():
+        if table.kind == "operating":
+            revenues = [r.source for r in ws.operating if r.kind is RowKind.REVENUE]
+            costs = [r.source for r in ws.operating if r.kind is RowKind.COST]
+            sources: list[Source | None] = [*revenues, None, *costs, None, None]
+        elif table.kind == "investments":
+            sources = [*(r.source for r in ws.investments), ws.investment_total_label_source]
+        else:
+            continue
+        findings.extend(
+            audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
+        )
+    return findings
 
 
 def located(finding: Finding, root: Path) -> Finding:

@@ -176,20 +176,6 @@ def test_allocation_members_and_key() -> None:
     assert codes(workspace(), "allocation.sum") == []
 
 
-def test_rounding_break_is_stated() -> None:
-    rows = (
-        OperatingRow("Bidrag", RowKind.REVENUE, D(-4200), D(-4200)),
-        OperatingRow("A", RowKind.COST, D(1400), D(1400)),
-        OperatingRow("B", RowKind.COST, D(1400), D(1400)),
-        OperatingRow("C", RowKind.COST, D(1400), D(1400)),
-    )
-    assert codes(workspace(operating=rows), "operating.rounding") == [
-        "operating.rounding",
-        "operating.rounding",
-    ]
-    assert codes(workspace(), "operating.rounding") == []
-
-
 def test_frame_overrun() -> None:
     frames = (FramePart("Nät", "a", D(100_000), D(0), D(122_000)),)
     assert codes(workspace(frames=frames), "investment.frames") == ["investment.frame_overrun"]

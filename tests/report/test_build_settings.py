@@ -121,3 +121,25 @@ def test_unknown_live_figure_is_a_finding_with_line() -> None:
     assert any(
         "Resultatet blev 0\u00a0tkr och [okänd uppgift: nonsens.belopp]." in str(t) for t in texts
     )
+
+
+def test_visible_rounding_break_is_flagged_by_the_table_audit() -> None:
+    from styrkort.pipeline import run_workspace
+
+    ws = Workspace(Organisation("N"), Period(2021), operating=ROWS)
+    found = run_workspace(ws).findings
+    breaks = [f for f in found if f.code == "audit.rounding"]
+    # original budget, budget and outcome columns each print 1 + 1 + 1 against a total of 4
+    assert [(f.details or {}).get("column") for f in breaks] == [
+        "Ursprunglig budget 2021",
+        "Budget 2021",
+        "Utfall 2021",
+    ]
+    assert all(f.severity.value == "warning" for f in breaks)
+    lr = Workspace(
+        Organisation("N"),
+        Period(2021),
+        operating=ROWS,
+        settings=Settings(rounding=RoundingPolicy.LARGEST_REMAINDER),
+    )
+    assert [f.code for f in run_workspace(lr).findings if f.code.startswith("audit.")] == []

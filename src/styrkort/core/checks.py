@@ -262,31 +262,6 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
 # --- finance --------------------------------------------------------------------------
 
 
-@check("operating.rounding")
-def operating_rounding_visible(a: Assessed) -> Iterator[Finding]:
-    """Rounded to tkr, the operating statement's rows still add up to its totals (or the break is stated)."""
-    op = a.operating
-    if op is None:
-        return
-    groups = [(op.revenues, op.total_revenues), (op.costs, op.total_costs)]
-    for rows, total in groups:
-        for col in ("budget", "utfall"):
-
-            def get(x: Amounts, col: str = col) -> Decimal:
-                return x.budget if col == "budget" else x.outcome
-
-            parts = sum((_tkr(get(r)) for r in rows), Decimal(0))
-            if parts != _tkr(get(total)):
-                src = rows[0].source if rows else a.workspace.organisation.source
-                yield info(
-                    src,
-                    "operating.rounding",
-                    f"{total.label}, {col}: raderna avrundade till tkr summerar till {_fmt(parts)} men "
-                    f"summan är {_fmt(_tkr(get(total)))} tkr (avrundningsdifferens).",
-                    "Välj rounding: largest_remainder om de tryckta raderna ska summera exakt.",
-                )
-
-
 @check("allocation.sum")
 def allocation_sums_to_result(a: Assessed) -> Iterator[Finding]:
     """The members' shares add up to the board's result, to the krona, and every member has a share."""

@@ -745,11 +745,7 @@ class _Builder:
         narrative = self.section_narrative()
         children = [goals, narrative] + ([finance] if finance else [])
         top = Section("verksamheter", "1", "Verksamheter", (), tuple(children))
-        all_findings = sort_findings([*findings, *self.findings])
-        views = tuple(
-            FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint)
-            for f in all_findings
-        )
+        views = tuple(finding_views(sort_findings([*findings, *self.findings])))
         return Report(
             title=self.ws.title,
             organisation=self.ws.organisation.name,
@@ -762,6 +758,13 @@ class _Builder:
             figures={k: v.text for k, v in sorted(self.figures.items())},
             rounding_note=self.rounding_note(),
         )
+
+
+def finding_views(findings: Iterable[Finding]) -> list[FindingView]:
+    """Findings as the report shows them (an appendix for the people preparing it)."""
+    return [
+        FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint) for f in findings
+    ]
 
 
 def build_report(a: Assessed, findings: Iterable[Finding] = ()) -> tuple[Report, list[Finding]]:
