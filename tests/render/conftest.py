@@ -59,7 +59,12 @@ def need_tool(name: str) -> str:
 def pdf_layout_pages(pdf_path: Path) -> list[str]:
     """The text of each page as poppler's pdftotext lays it out (what a reader sees, line by line)."""
     tool = need_tool("pdftotext")
-    text = subprocess.run([tool, "-layout", "-enc", "UTF-8", str(pdf_path), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [tool, "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
@@ -68,5 +73,8 @@ def pdf_images(pdf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> list
     """The first three pages rendered to PNG with pdftoppm (as a reader sees them)."""
     tool = need_tool("pdftoppm")
     out = tmp_path_factory.mktemp("pages")
-    subprocess.run([tool, "-r", "60", "-png", "-f", "1", "-l", "3", str(pdf_path), str(out / "page")], check=True)
+    subprocess.run(
+        [tool, "-r", "60", "-png", "-f", "1", "-l", "3", str(pdf_path), str(out / "page")],
+        check=True,
+    )
     return sorted(out.glob("page-*.png"))

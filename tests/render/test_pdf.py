@@ -56,7 +56,12 @@ def test_table_of_contents_has_page_numbers(pdf_layout_pages: list[str]) -> None
     toc = pdf_layout_pages[1]
     assert "Innehållsförteckning" in toc
     entries = dict(re.findall(r"(\d(?:\.\d)*\s\S[^.\n]*?)\s*\.{3,}\s*(\d+)", toc))
-    assert set(entries) >= {"1 Verksamheter", "1.1 Måluppfyllelse", "1.2 Verksamhetsberättelse", "1.3 Ekonomi"}
+    assert set(entries) >= {
+        "1 Verksamheter",
+        "1.1 Måluppfyllelse",
+        "1.2 Verksamhetsberättelse",
+        "1.3 Ekonomi",
+    }
     # Each entry's page number is the page the heading is really on.
     for title, page in entries.items():
         body = pdf_layout_pages[int(page) - 1]
@@ -65,7 +70,15 @@ def test_table_of_contents_has_page_numbers(pdf_layout_pages: list[str]) -> None
 
 def test_headings_tables_and_numbers_as_a_reader_sees_them(pdf_pages_text: list[str]) -> None:
     text = "\n".join(pdf_pages_text)
-    for heading in ("1 Verksamheter", "1.1 Måluppfyllelse", "1.1.1 Nämndmål", "1.2 Verksamhetsberättelse", "1.3 Ekonomi", "Driftredovisning", "Investeringsredovisning"):
+    for heading in (
+        "1 Verksamheter",
+        "1.1 Måluppfyllelse",
+        "1.1.1 Nämndmål",
+        "1.2 Verksamhetsberättelse",
+        "1.3 Ekonomi",
+        "Driftredovisning",
+        "Investeringsredovisning",
+    ):
         assert heading in text
     assert f"{MINUS}34{NBSP}559" in text
     assert f"823{NBSP}tkr" in text
@@ -87,7 +100,9 @@ def _row_line(page: str, texts: list[str]) -> bool:
     return any(re.search(pattern, line) for line in page.splitlines())
 
 
-def test_table_header_repeats_and_rows_stay_on_one_page(pdf_pages_text: list[str], report: Report) -> None:
+def test_table_header_repeats_and_rows_stay_on_one_page(
+    pdf_pages_text: list[str], report: Report
+) -> None:
     spanning = 0
     for table in report.tables():
         if table.kind == "goal":
@@ -101,7 +116,9 @@ def test_table_header_repeats_and_rows_stay_on_one_page(pdf_pages_text: list[str
             pages.update(home)
         spanning += len(pages) > 1
         for i in pages:
-            assert _row_line(pdf_pages_text[i], header), f"{table.caption}: header row missing on page {i + 1}"
+            assert _row_line(pdf_pages_text[i], header), (
+                f"{table.caption}: header row missing on page {i + 1}"
+            )
     assert spanning, "no table crosses a page break; the test cannot see header rows repeat"
 
 
@@ -147,7 +164,7 @@ def test_bookmarks_follow_the_headings(pdf_path: Path) -> None:
     marks = titles(reader.outline)
     names = [t for _, t in marks]
     assert "1 Verksamheter" in names and "1.3 Ekonomi" in names
-    depth = dict((t, d) for d, t in marks)
+    depth = {t: d for d, t in marks}
     assert depth["1.1 Måluppfyllelse"] == depth["1 Verksamheter"] + 1
     assert depth["1.1.1 Nämndmål"] == depth["1.1 Måluppfyllelse"] + 1
 

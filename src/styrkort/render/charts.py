@@ -65,7 +65,7 @@ def swedish(value: float, decimals: int = 0) -> str:
     return fmt.number(Decimal(repr(float(value))), decimals)
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> Any:
     return {
         "font.family": "sans-serif",
         "font.sans-serif": FONT,
@@ -271,11 +271,9 @@ def _save(chart: Chart, kind: str) -> bytes:
     with matplotlib.rc_context(_rc()):
         fig = DRAWERS.get(chart.kind, _generic)(chart)
         buf = io.BytesIO()
-        meta = (
-            {"Title": chart.title, "Description": chart.alt}
-            if kind == "svg"
-            else {"Title": chart.title, "Description": chart.alt, "Software": "Styrkort"}
-        )
+        # No date in the file: the same chart gives the same bytes.
+        meta: dict[str, Any] = {"Title": chart.title, "Description": chart.alt}
+        meta.update({"Date": None} if kind == "svg" else {"Software": "Styrkort"})
         fig.savefig(buf, format=kind, metadata=meta)
     return buf.getvalue()
 

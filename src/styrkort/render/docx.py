@@ -17,6 +17,7 @@ never as a crash.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -105,10 +106,8 @@ def _ensure_style(doc: Any, name: str, base: str | None = None, outline: int | N
         pass
     style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if base:
-        try:
+        with contextlib.suppress(KeyError):
             style.base_style = styles[base]
-        except KeyError:
-            pass
     if outline is not None:
         ppr = style.element.get_or_add_pPr()
         ppr.append(_el("w:outlineLvl", **{"w:val": str(outline)}))

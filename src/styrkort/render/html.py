@@ -39,7 +39,14 @@ def chart_images(report: Report) -> dict[str, str]:
     return out
 
 
-def render_html(report: Report, *, standalone: bool = True, show_findings: bool = True, for_print: bool = False, extra: dict[str, Any] | None = None) -> str:
+def render_html(
+    report: Report,
+    *,
+    standalone: bool = True,
+    show_findings: bool = True,
+    for_print: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> str:
     """The report as one HTML document (or a fragment when not ``standalone``)."""
     template = _env().get_template("report.html.j2")
     toc: list[Section] = report.walk()

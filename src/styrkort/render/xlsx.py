@@ -35,7 +35,11 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-KIND_NAMES = {"operating": "Driftredovisning", "investments": "Investeringsredovisning", "allocation": "Fördelning"}
+KIND_NAMES = {
+    "operating": "Driftredovisning",
+    "investments": "Investeringsredovisning",
+    "allocation": "Fördelning",
+}
 
 
 def _short_name(t: Table) -> str:
@@ -95,12 +99,16 @@ def _header_label(column: Column) -> str:
     return f"{column.label} ({column.unit})" if column.unit else column.label
 
 
-def _write_cell(ws: Any, r: int, c: int, cell: Cell, column: Column, fmts: _Formats, bold: bool) -> None:
+def _write_cell(
+    ws: Any, r: int, c: int, cell: Cell, column: Column, fmts: _Formats, bold: bool
+) -> None:
     if cell.number is not None and cell.kind in ("amount", "value"):
         value, num_format = _number_format(cell, column)
         ws.write_number(r, c, float(value), fmts.get(num_format, bold))
     elif cell.kind == "status" and cell.status:
-        ws.write_string(r, c, f"{cell.symbol} {cell.text}" if cell.symbol else cell.text, fmts.get("", bold))
+        ws.write_string(
+            r, c, f"{cell.symbol} {cell.text}" if cell.symbol else cell.text, fmts.get("", bold)
+        )
     else:
         ws.write_string(r, c, cell.text, fmts.get("", bold, text_wrap=True))
 
@@ -111,7 +119,12 @@ def _write_table(wb: Any, t: Table, name: str, fmts: _Formats) -> None:
     ws.write_string(0, 0, title, fmts.get("", True, font_size=12))
     header = 2
     for c, col in enumerate(t.columns):
-        ws.write_string(header, c, _header_label(col), fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True))
+        ws.write_string(
+            header,
+            c,
+            _header_label(col),
+            fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True),
+        )
     for i, row in enumerate(t.rows, header + 1):
         bold = row.kind in ("subtotal", "total", "goal")
         for c, (cell, col) in enumerate(zip(row.cells, t.columns, strict=False)):
@@ -127,7 +140,9 @@ def _write_table(wb: Any, t: Table, name: str, fmts: _Formats) -> None:
 
 def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
     ws = wb.add_worksheet("Måluppfyllelse")
-    ws.write_string(0, 0, "Nämndmål och indikatorer med bedömning", fmts.get("", True, font_size=12))
+    ws.write_string(
+        0, 0, "Nämndmål och indikatorer med bedömning", fmts.get("", True, font_size=12)
+    )
     header = 2
     columns = tables[0].columns
     labels = ["Nämndmål", *(c.label for c in columns[:-1]), "Symbol", "Bedömning", "Not"]
@@ -145,10 +160,18 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
             for c, (cell, col) in enumerate(zip(cells[:-1], columns[:-1], strict=False), 1):
                 _write_cell(ws, r, c, cell, col, fmts, bold)
             status = cells[-1]
-            ws.write_string(r, len(columns), status.symbol or "", fmts.get("", bold, align="center"))
+            ws.write_string(
+                r, len(columns), status.symbol or "", fmts.get("", bold, align="center")
+            )
             ws.write_string(r, len(columns) + 1, status.text, fmts.get("", bold))
-            notes = [n for n in t.notes if cells[0].note and n.split(".", 1)[0] in cells[0].note.split(",")]
-            ws.write_string(r, len(columns) + 2, " ".join(notes), fmts.get("", False, text_wrap=True))
+            notes = [
+                n
+                for n in t.notes
+                if cells[0].note and n.split(".", 1)[0] in cells[0].note.split(",")
+            ]
+            ws.write_string(
+                r, len(columns) + 2, " ".join(notes), fmts.get("", False, text_wrap=True)
+            )
     ws.set_column(0, 1, 40)
     ws.set_column(2, 3, 14)
     ws.set_column(4, 4, 7)
@@ -160,13 +183,20 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
 
 def _write_findings(wb: Any, report: Report, fmts: _Formats) -> None:
     ws = wb.add_worksheet("Kontrollresultat")
-    ws.write_string(0, 0, f"Fynd från kontrollerna ({len(report.findings)} st); visas inte i den publicerade rapporten", fmts.get("", True, font_size=12))
+    ws.write_string(
+        0,
+        0,
+        f"Fynd från kontrollerna ({len(report.findings)} st); visas inte i den publicerade rapporten",
+        fmts.get("", True, font_size=12),
+    )
     labels = ("Allvar", "Kod", "Var", "Vad", "Åtgärd")
     for c, label in enumerate(labels):
         ws.write_string(2, c, label, fmts.get("", True, bottom=2, bg_color="#EEF2F6"))
     wrap = fmts.get("", False, text_wrap=True)
     for r, f in enumerate(report.findings, 3):
-        for c, value in enumerate((SEVERITY.get(f.severity, f.severity), f.code, f.where, f.message, f.hint)):
+        for c, value in enumerate(
+            (SEVERITY.get(f.severity, f.severity), f.code, f.where, f.message, f.hint)
+        ):
             ws.write_string(r, c, value, wrap)
     ws.set_column(0, 0, 9)
     ws.set_column(1, 1, 26)
@@ -184,9 +214,14 @@ def _write_about(wb: Any, report: Report, fmts: _Formats, sheets: list[tuple[str
         ("Kommun", report.municipality),
         ("Period", report.period),
         ("Avrundning", report.rounding_note),
-        ("Belopp", "Belopp i tkr lagras som tal (avrundade enligt rapportens avrundning); andelar som procent."),
+        (
+            "Belopp",
+            "Belopp i tkr lagras som tal (avrundade enligt rapportens avrundning); andelar som procent.",
+        ),
     ]
-    ws.write_string(0, 0, f"{report.title} – {report.organisation}", fmts.get("", True, font_size=14))
+    ws.write_string(
+        0, 0, f"{report.title} – {report.organisation}", fmts.get("", True, font_size=14)
+    )
     for r, (k, v) in enumerate(rows, 2):
         ws.write_string(r, 0, k, fmts.get("", True))
         ws.write_string(r, 1, v, fmts.get("", False, text_wrap=True))
@@ -204,7 +239,14 @@ def render_xlsx(report: Report, path: Path) -> Path:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": False})
-    wb.set_properties({"title": f"{report.title} – {report.organisation}", "author": report.organisation, "subject": report.period, "comments": "Byggd med Styrkort"})
+    wb.set_properties(
+        {
+            "title": f"{report.title} – {report.organisation}",
+            "author": report.organisation,
+            "subject": report.period,
+            "comments": "Byggd med Styrkort",
+        }
+    )
     fmts = _Formats(wb)
     taken = {"om", "måluppfyllelse", "kontrollresultat"}
     tables = report.tables()
