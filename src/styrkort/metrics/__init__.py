@@ -13,14 +13,25 @@ from __future__ import annotations
 
 import datetime
 import pathlib
+import threading
 from collections.abc import Mapping
+from typing import Any
 
 from styrkort.core.findings import Finding, Source, error
 from styrkort.metrics import calls, hme, sickleave, tickets
 from styrkort.metrics._common import Metric, MetricResult, Param, ParamError
 from styrkort.sources.logs import PROFILES, Profile, UnreadableInput, load, profile_param_names
 
-__all__ = ["METRICS", "PROFILES", "Metric", "MetricResult", "Param", "compute", "metric_names"]
+__all__ = [
+    "METRICS",
+    "PROFILES",
+    "Metric",
+    "MetricResult",
+    "Param",
+    "clear_cache",
+    "compute",
+    "metric_names",
+]
 
 METRICS: dict[str, Metric] = {
     m.name: m
@@ -104,6 +115,79 @@ METRICS: dict[str, Metric] = {
 }
 
 # sick-leave/hme report a share or an index by part; the unit of a sick-leave part is always "%".
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+CACHE_SIZE = 1
+"""How many read files (DuckDB connections holding their tables) are kept between calls."""
+
+
+def clear_cache() -> None:
+    """Forget the files read by earlier ``compute`` calls and free their memory."""
+    with _LOCK:
+        for con, _ in _CACHE.values():
+            con.close()
+        _CACHE.clear()
+
+
+def _cache_key(
+    path: pathlib.Path, profile: Profile, params: Mapping[str, str]
+) -> tuple[Any, ...] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (
+        str(path.resolve()),
+        stat.st_mtime_ns,
+        stat.st_size,
+        profile.name,
+        tuple(sorted(params.items())),
+    )
+
+
+def _materialize(con: Any, kind: str) -> None:
+    """Turn the profile's ``tickets``/``calls`` view into an in-memory table and drop the raw rows.
+
+    Reading a Parquet file once and keeping the few columns the metrics use
+    makes every further metric over the same file a scan of memory.
+    """
+    name = {"tickets": "tickets", "calls": "calls"}.get(kind)
+    if name is None:
+        return
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
+    if (name,) in views:
+        con.execute(f"CREATE TEMP TABLE {name}_table AS SELECT * FROM {name}")
+        con.execute(f"DROP VIEW {name}")
+        con.execute(f"ALTER TABLE {name}_table RENAME TO {name}")
+    for leftover in ("raw", "ev"):
+        if (leftover,) in views:
+            con.execute(f"DROP VIEW {leftover}")
+        else:
+            con.execute(f"DROP TABLE IF EXISTS {leftover}")
+
+
+def _open(path: pathlib.Path, prof: Profile, params: Mapping[str, str]) -> tuple[Any, Any]:
+    """A connection holding ``path`` read with ``prof`` (cached), and the LoadedLog. Call under _LOCK."""
+    import duckdb
+
+    key = _cache_key(path, prof, params)
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    con = duckdb.connect(":memory:")
+    try:
+        loaded = load(con, path, prof, params)
+        _materialize(con, loaded.kind)
+    except BaseException:
+        con.close()
+        raise
+    if key is not None:
+        while len(_CACHE) >= CACHE_SIZE and _CACHE:
+            old = next(iter(_CACHE))
+            _CACHE.pop(old)[0].close()
+        _CACHE[key] = (con, loaded)
+    return con, loaded
 
 
 def metric_names() -> list[str]:
@@ -229,53 +313,51 @@ def compute(
         )
     import duckdb
 
-    con = duckdb.connect(":memory:")
     loaded_findings: list[Finding] = []
-    try:
-        loaded = load(con, path, prof, profile_params)
-        loaded_findings = list(loaded.findings)
-        result = spec.run(con, loaded, metric_params, period)
-    except UnreadableInput as exc:
-        return _failed(
-            metric,
-            spec.unit,
-            spec.description,
-            [error(Source(str(exc.path)), "metrics.olasbar", exc.message, exc.hint)],
-        )
-    except ParamError as exc:
-        return _failed(
-            metric,
-            spec.unit,
-            spec.description,
-            [
-                *loaded_findings,
-                error(
-                    source,
-                    "metrics.parameter",
-                    exc.message,
-                    exc.hint,
-                    parameter=exc.name,
-                    value=exc.value,
-                ),
-            ],
-        )
-    except duckdb.Error as exc:
-        return _failed(
-            metric,
-            spec.unit,
-            spec.description,
-            [
-                *loaded_findings,
-                error(
-                    source,
-                    "metrics.berakning",
-                    f"Beräkningen misslyckades ({type(exc).__name__}: {str(exc).splitlines()[0]}).",
-                    "Kontrollera kolumnmappningen och filens innehåll.",
-                ),
-            ],
-        )
-    finally:
-        con.close()
+    with _LOCK:
+        try:
+            con, loaded = _open(path, prof, profile_params)
+            loaded_findings = list(loaded.findings)
+            result = spec.run(con, loaded, metric_params, period)
+        except UnreadableInput as exc:
+            return _failed(
+                metric,
+                spec.unit,
+                spec.description,
+                [error(Source(str(exc.path)), "metrics.olasbar", exc.message, exc.hint)],
+            )
+        except ParamError as exc:
+            return _failed(
+                metric,
+                spec.unit,
+                spec.description,
+                [
+                    *loaded_findings,
+                    error(
+                        source,
+                        "metrics.parameter",
+                        exc.message,
+                        exc.hint,
+                        parameter=exc.name,
+                        value=exc.value,
+                    ),
+                ],
+            )
+        except duckdb.Error as exc:
+            return _failed(
+                metric,
+                spec.unit,
+                spec.description,
+                [
+                    *loaded_findings,
+                    error(
+                        source,
+                        "metrics.berakning",
+                        f"Beräkningen misslyckades ({type(exc).__name__}: {str(exc).splitlines()[0]}).",
+                        "Kontrollera kolumnmappningen och filens innehåll.",
+                    ),
+                ],
+            )
     return MetricResult(
         metric=result.metric,
         value=result.value,

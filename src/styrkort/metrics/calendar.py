@@ -6,7 +6,7 @@ the number of open milliseconds from the start of a calendar table up to
 its opening (``open_ms``, from midnight) and its open span (``span_ms``, 0 on
 closed days), and ``cum_ms``, the open time of all earlier days. ``B(t)`` is
 then plain arithmetic after a hash join on the date, so it is vectorised:
-``cum_ms + least(greatest(epoch_ms(t) - day_ms - open_ms, 0), span_ms)``.
+``cum_ms + least(greatest(ms(t) - day_ms - open_ms, 0), span_ms)``.
 
 Closed days: Swedish public holidays from the ``holidays`` package (Sundays
 are not counted as holidays here; weekends are closed through ``days``) plus
@@ -179,7 +179,7 @@ class Clock:
 def business_ms(t: str, alias: str) -> str:
     """``B(t)`` in SQL; the query must ``LEFT JOIN cal {alias} ON {alias}.d = CAST(t AS DATE)``."""
     return (
-        f"({alias}.cum_ms + least(greatest(epoch_ms({t}) - {alias}.day_ms - {alias}.open_ms, 0), "
+        f"({alias}.cum_ms + least(greatest(CAST(epoch({t}) * 1000 AS BIGINT) - {alias}.day_ms - {alias}.open_ms, 0), "
         f"{alias}.span_ms))"
     )
 

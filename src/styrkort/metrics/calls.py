@@ -23,10 +23,10 @@ from styrkort.metrics._common import (
     parse_list,
     period_text,
     ratio,
-    sql_in,
     swedish_join,
 )
 from styrkort.sources.logs import LoadedLog
+from styrkort.sources.logs._sql import value_condition
 
 QUEUES = Param("queues", "", "köer/samtalstyper som räknas, t.ex. PS,NW (tomt = alla)")
 THRESHOLD = Param("threshold_s", "20", "svarstidsgräns i sekunder")
@@ -73,7 +73,7 @@ def _count(
         where.append(f"arrived_at < TIMESTAMP '{end.isoformat()} 00:00:00'")
     queues = parse_list(params.get("queues", ""))
     if queues:
-        where.append(f"lower(trim(queue)) IN {sql_in(queues)}")
+        where.append(value_condition(con, "calls", "queue", queues))
     t, s = float(threshold), float(short)
     row = con.execute(
         f"""

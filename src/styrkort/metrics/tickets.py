@@ -3,7 +3,7 @@
 All work on the table ``tickets`` made by a ticket profile (one row per
 ticket, see ``styrkort.sources.logs.TICKET_COLUMNS``) and, for pausing, on
 ``ticket_states``. Each metric runs one aggregate query; elapsed time is in
-integer milliseconds, calendar (``epoch_ms(t1) - epoch_ms(t0)``) or business
+integer milliseconds, calendar (``date_diff('millisecond', t0, t1)``) or business
 (``styrkort.metrics.calendar``). Definitions: docs/metrics.md.
 """
 
@@ -33,6 +33,7 @@ from styrkort.metrics._common import (
 )
 from styrkort.metrics.calendar import CLOCK_PARAMS, Clock, business_ms, cal_join, parse_clock
 from styrkort.sources.logs import LoadedLog
+from styrkort.sources.logs._sql import value_condition
 
 TIMES = {
     "opened": "opened_at",
@@ -196,6 +197,7 @@ def aggregate(
     spec: TicketSpec,
     limit_ms: int | None = None,
     rule_sql: str = "FALSE",
+    quantiles: bool = False,
 ) -> Aggregates:
     """One pass over ``tickets``: counts of every exclusion, the within-limit count, sums."""
     findings: list[Finding] = []
@@ -205,9 +207,9 @@ def aggregate(
         where.append(f"opened_at < {spec.period_end()}")
     prio_col = "priority_final" if spec.final_priority else "priority_open"
     if spec.priorities:
-        where.append(f"lower(trim({prio_col})) IN {sql_in(spec.priorities)}")
+        where.append(value_condition(con, "tickets", prio_col, spec.priorities))
     if spec.categories:
-        where.append(f"lower(trim(category)) IN {sql_in(spec.categories)}")
+        where.append(value_condition(con, "tickets", "category", spec.categories))
     t0, t1 = TIMES[spec.start], TIMES[spec.stop]
     end = spec.period_end()
     still_open = "t1 IS NULL" + (f" OR t1 >= {end}" if end else "")
@@ -234,7 +236,7 @@ def aggregate(
         elapsed = f"({business_ms('t1', 'c1')} - {business_ms('t0', 'c0')})"
         joins = f"{cal_join('t1', 'c1')} {cal_join('t0', 'c0')}"
     else:
-        elapsed = "(epoch_ms(t1) - epoch_ms(t0))"
+        elapsed = "date_diff('millisecond', t0, t1)"
         joins = ""
 
     pause_cte = ""
@@ -245,7 +247,7 @@ def aggregate(
             measure = f"({business_ms(z, 'pz')} - {business_ms(a, 'pa')})"
             pjoins = f"{cal_join(z, 'pz')} {cal_join(a, 'pa')}"
         else:
-            measure = f"(epoch_ms({z}) - epoch_ms({a}))"
+            measure = f"date_diff('millisecond', {a}, {z})"
             pjoins = ""
         pause_cte = f""",
         paused AS (
@@ -294,8 +296,8 @@ def aggregate(
                count(*) FILTER (WHERE ok AND el_ms <= {limit_sql}),
                count(*) FILTER (WHERE ok AND rule),
                coalesce(sum(el_ms) FILTER (WHERE ok), 0),
-               median(el_ms) FILTER (WHERE ok),
-               quantile_cont(el_ms, 0.9) FILTER (WHERE ok)
+               {"median(el_ms) FILTER (WHERE ok)" if quantiles else "NULL"},
+               {"quantile_cont(el_ms, 0.9) FILTER (WHERE ok)" if quantiles else "NULL"}
         FROM k
     """
     row = con.execute(sql).fetchall()[0]
@@ -505,7 +507,7 @@ def first_level_resolution(
                 "Regeln group kräver groups=… (servicedeskens grupper).",
                 "Ange t.ex. groups=Servicedesk.",
             )
-        rule_sql = f"lower(trim(base.resolving_group)) IN {sql_in(groups)}"
+        rule_sql = value_condition(con, "tickets", "resolving_group", groups)
         rule_text = (
             f"som lösts av {'gruppen' if len(groups) == 1 else 'grupperna'} {swedish_join(groups)}"
         )
@@ -518,7 +520,7 @@ def first_level_resolution(
                 "Regeln level kräver levels=… (värden för första linjen).",
                 "Ange t.ex. levels=L1.",
             )
-        rule_sql = f"lower(trim(base.resolving_level)) IN {sql_in(levels)}"
+        rule_sql = value_condition(con, "tickets", "resolving_level", levels)
         rule_text = f"som lösts på nivå {swedish_join(levels)}"
     agg = aggregate(con, loaded, spec, None, rule_sql)
     definition = (
@@ -548,7 +550,7 @@ def handling_time(
 ) -> MetricResult:
     spec = parse_spec(params, period)
     spec = dataclasses.replace(spec, exclude=spec.exclude | {"open"})
-    agg = aggregate(con, loaded, spec)
+    agg = aggregate(con, loaded, spec, quantiles=True)
     total_h = Decimal(agg.sum_ms) / MS_PER_HOUR
     mean = total_h / agg.eligible if agg.eligible else None
     median = Decimal(str(agg.median_ms)) / MS_PER_HOUR if agg.median_ms is not None else None

@@ -27,6 +27,7 @@ from styrkort.sources.logs._files import (
     read_table,
     select_columns,
 )
+from styrkort.sources.logs._sql import value_condition
 
 TRUTHY = "('true', 't', '1', 'ja', 'j', 'yes', 'y', 'x', 'sant')"
 
@@ -117,6 +118,18 @@ class Exprs:
             return "NULL::VARCHAR"
         return f"CAST({_quote(name)} AS VARCHAR)"
 
+    def native(self, name: str) -> str:
+        """The column as stored (filters compare through ``value_condition``)."""
+        if not self.has(name):
+            return "NULL::VARCHAR"
+        return _quote(name)
+
+    def one_of(self, con: Any, name: str, values: str) -> str:
+        """``name`` is one of the comma-separated ``values`` (trimmed, any case)."""
+        if not self.has(name):
+            return "FALSE"
+        return value_condition(con, "raw", _quote(name), values.split(","))
+
     def flag(self, name: str) -> str:
         if not self.has(name):
             return "NULL::BOOLEAN"
@@ -193,16 +206,17 @@ def load_tickets(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "Ärendenummer eller öppningstid saknas; ärendet har lästs bort.",
         "Varje ärende ska ha ett nummer och en öppningstid.",
     )
-    cancelled = _sql_list(params.get("status.cancelled", "Avbruten,Makulerad,Cancelled,Canceled"))
-    duplicate = _sql_list(params.get("status.duplicate", "Dubblett,Duplicate"))
-    status = f"lower(trim({x.text('status')}))"
-    prio = x.text("priority")
-    prio_final = x.text("priority_final") if x.has("priority_final") else prio
+    cancelled = x.one_of(
+        con, "status", params.get("status.cancelled", "Avbruten,Makulerad,Cancelled,Canceled")
+    )
+    duplicate = x.one_of(con, "status", params.get("status.duplicate", "Dubblett,Duplicate"))
+    prio = x.native("priority")
+    prio_final = x.native("priority_final") if x.has("priority_final") else prio
     escalated = x.flag("escalated")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW tickets AS
-        SELECT {x.text("id")} AS ticket_id, line,
+        SELECT {x.native("id")} AS ticket_id, line,
                {x.ts("opened_at")} AS opened_at,
                {x.ts("responded_at")} AS responded_at,
                coalesce({x.ts("resolved_first_at")}, {x.ts("resolved_at")}) AS resolved_first_at,
@@ -210,12 +224,12 @@ def load_tickets(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
                {x.ts("closed_at")} AS closed_at,
                {prio} AS priority_open,
                {prio_final} AS priority_final,
-               {x.text("category")} AS category,
-               coalesce({status} IN {cancelled}, FALSE) AS cancelled,
-               coalesce({status} IN {duplicate}, FALSE) AS duplicate,
+               {x.native("category")} AS category,
+               coalesce({cancelled}, FALSE) AS cancelled,
+               coalesce({duplicate}, FALSE) AS duplicate,
                coalesce({escalated}, FALSE) AS escalated,
-               {x.text("group")} AS resolving_group,
-               {x.text("level")} AS resolving_level,
+               {x.native("group")} AS resolving_group,
+               {x.native("level")} AS resolving_level,
                coalesce({x.flag("reopened")}, FALSE) AS reopened
         FROM raw
         WHERE {_quote("id")} IS NOT NULL AND {x.ts("opened_at")} IS NOT NULL
@@ -327,12 +341,15 @@ def load_calls(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
     types = load_raw(con, path, CALLS, params, ["arrived_at", "wait_s", "outcome"], found)
     x = Exprs(types, params)
     x.check_ts(con, found, "arrived_at", "arrived_at")
-    outcome = f"lower(trim({x.text('outcome')}))"
-    answered = _sql_list(params.get("outcome.answered", "answered,besvarat,besvarad,AGENT"))
-    abandoned = _sql_list(params.get("outcome.abandoned", "abandoned,avbrutet,tappat,lagt på,HANG"))
-    ivr = _sql_list(params.get("outcome.ivr", "ivr,talsvar"))
-    phantom = _sql_list(params.get("outcome.phantom", "phantom,fantom"))
-    known = f"({outcome} IN {answered} OR {outcome} IN {abandoned} OR {outcome} IN {ivr} OR {outcome} IN {phantom})"
+    answered = x.one_of(
+        con, "outcome", params.get("outcome.answered", "answered,besvarat,besvarad,AGENT")
+    )
+    abandoned = x.one_of(
+        con, "outcome", params.get("outcome.abandoned", "abandoned,avbrutet,tappat,lagt på,HANG")
+    )
+    ivr = x.one_of(con, "outcome", params.get("outcome.ivr", "ivr,talsvar"))
+    phantom = x.one_of(con, "outcome", params.get("outcome.phantom", "phantom,fantom"))
+    known = f"({answered} OR {abandoned} OR {ivr} OR {phantom})"
     found.sql(
         con,
         "raw",
@@ -346,8 +363,7 @@ def load_calls(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
     found.sql(
         con,
         "raw",
-        f"coalesce({known}, FALSE) AND ({outcome} IN {answered} OR {outcome} IN {abandoned}) "
-        f"AND ({wait} IS NULL OR {wait} < 0)",
+        f"coalesce({known}, FALSE) AND ({answered} OR {abandoned}) AND ({wait} IS NULL OR {wait} < 0)",
         x.text("wait_s"),
         "logg.vantetid",
         'Ogiltig väntetid "{value}"; samtalet har lästs bort.',
@@ -356,16 +372,16 @@ def load_calls(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW calls AS
-        SELECT {x.text("id")} AS call_id, line, {x.ts("arrived_at")} AS arrived_at,
-               {x.text("queue")} AS queue,
-               ({outcome} IN {answered} OR {outcome} IN {abandoned}) AS offered,
-               {outcome} IN {answered} AS answered,
-               {outcome} IN {abandoned} AS abandoned,
+        SELECT {x.native("id")} AS call_id, line, {x.ts("arrived_at")} AS arrived_at,
+               {x.native("queue")} AS queue,
+               ({answered} OR {abandoned}) AS offered,
+               {answered} AS answered,
+               {abandoned} AS abandoned,
                coalesce({wait}, 0.0) AS wait_s,
-               {outcome} IN {phantom} AS phantom
+               {phantom} AS phantom
         FROM raw
         WHERE coalesce({known}, FALSE) AND {x.ts("arrived_at")} IS NOT NULL
-          AND NOT (({outcome} IN {answered} OR {outcome} IN {abandoned}) AND coalesce({wait} < 0, TRUE))
+          AND NOT (({answered} OR {abandoned}) AND coalesce({wait} < 0, TRUE))
         """
     )
     return LoadedLog("calls", path.name, found.finish())

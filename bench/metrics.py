@@ -1,0 +1,276 @@
+"""Benchmark of the computed indicators: DuckDB (styrkort.metrics) against plain pandas.
+
+    .venv/bin/python bench/metrics.py [--tickets 10000000] [--calls 5000000] [--regenerate]
+
+Generates (once; reused while the row counts match) 10 M tickets and 5 M calls
+as Parquet in bench/out/ with DuckDB's range() and random(), then, each in its
+own process so that peak memory can be told apart:
+
+1. styrkort.metrics.compute() for every ticket metric (calendar hours), every
+   ticket metric with business hours, and every call metric;
+2. a straightforward pandas version of the same ticket and call metrics
+   (calendar hours), reading the same Parquet files.
+
+Prints the times, the ratio pandas/DuckDB, peak memory (max RSS) of each
+process, and checks that both give the same numerators and denominators.
+Targets: all ticket metrics ≤ 2 s together, ≥ 5× the pandas version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent / "out"
+TICKETS = OUT / "tickets.parquet"
+CALLS = OUT / "calls.parquet"
+
+TICKET_METRICS: list[tuple[str, dict[str, str]]] = [
+    ("first-response-within", {"priorities": "1", "limit": "30min"}),
+    ("resolved-within", {"limit": "8h"}),
+    ("first-level-resolution", {}),
+    ("handling-time", {}),
+    ("delivered-within", {"categories": "Beställning", "limit": "2d"}),
+]
+CALL_METRICS: list[tuple[str, dict[str, str]]] = [
+    ("service-level", {"threshold_s": "20", "abandoned": "against"}),
+    ("service-level", {"threshold_s": "60", "abandoned": "short:5"}),
+    ("speed-of-answer", {}),
+    ("abandon-rate", {}),
+]
+
+
+def _rows(path: Path) -> int:
+    import duckdb
+
+    if not path.exists():
+        return -1
+    row = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0]
+    return int(row[0])
+
+
+def generate(n_tickets: int, n_calls: int, force: bool) -> float:
+    """Write the Parquet files unless they already hold the right number of rows; returns seconds."""
+    import duckdb
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute("SELECT setseed(0.42)")
+    if force or _rows(TICKETS) != n_tickets:
+        con.execute(
+            f"""
+            COPY (
+              WITH r AS (
+                SELECT i, random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5
+                FROM range({n_tickets}) t(i)
+              ), t AS (
+                SELECT i AS id,
+                       TIMESTAMP '2020-01-01' + to_seconds(CAST(floor(u1 * 365 * 86400) AS BIGINT)) AS opened_at,
+                       CAST(-ln(1 - u2) * 3600 AS BIGINT) AS resp_s,
+                       CAST(-ln(1 - u3) * 8 * 3600 AS BIGINT) AS res_s,
+                       u2, u3, u4, u5
+                FROM r
+              )
+              SELECT id, opened_at,
+                     CASE WHEN u4 < 0.02 THEN NULL ELSE opened_at + to_seconds(resp_s) END AS responded_at,
+                     CASE WHEN u4 < 0.05 THEN NULL ELSE opened_at + to_seconds(resp_s + res_s) END AS resolved_at,
+                     CASE WHEN u4 < 0.05 THEN NULL ELSE opened_at + to_seconds(resp_s + res_s + 432000) END AS closed_at,
+                     CAST(1 + floor(u5 * 4) AS INTEGER) AS priority,
+                     CAST(CASE WHEN u4 BETWEEN 0.5 AND 0.52 THEN 1 ELSE 1 + floor(u5 * 4) END AS INTEGER) AS priority_final,
+                     CASE WHEN u2 < 0.15 THEN 'Beställning' WHEN u2 < 0.9 THEN 'Incident' ELSE 'Fråga' END AS category,
+                     CASE WHEN u3 < 0.01 THEN 'Avbruten' WHEN u3 < 0.015 THEN 'Dubblett' ELSE 'Closed' END AS status,
+                     u5 * 7 % 1 < 0.3 AS escalated,
+                     CASE WHEN u5 * 7 % 1 < 0.3 THEN 'Nätverk' ELSE 'Servicedesk' END AS "group",
+                     CASE WHEN u5 * 7 % 1 < 0.3 THEN 'L2' ELSE 'L1' END AS level
+              FROM t
+            ) TO '{TICKETS}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)
+            """
+        )
+    if force or _rows(CALLS) != n_calls:
+        con.execute(
+            f"""
+            COPY (
+              SELECT i AS id,
+                     TIMESTAMP '2020-01-01' + to_seconds(CAST(floor(random() * 365 * 86400) AS BIGINT)) AS arrived_at,
+                     round(-ln(1 - random()) * 30) AS wait_s,
+                     CASE WHEN u < 0.85 THEN 'answered' WHEN u < 0.94 THEN 'abandoned'
+                          WHEN u < 0.99 THEN 'ivr' ELSE 'phantom' END AS outcome,
+                     CASE WHEN random() < 0.7 THEN 'PS' ELSE 'NW' END AS queue
+              FROM (SELECT i, random() AS u FROM range({n_calls}) t(i))
+            ) TO '{CALLS}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)
+            """
+        )
+    con.close()
+    return time.perf_counter() - start
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_duckdb() -> dict[str, Any]:
+    from styrkort.metrics import compute
+
+    out: dict[str, Any] = {"tickets": [], "tickets_business": [], "calls": []}
+    for key, path, metrics, extra in (
+        ("tickets", TICKETS, TICKET_METRICS, {}),
+        ("tickets_business", TICKETS, TICKET_METRICS, {"hours": "business"}),
+        ("calls", CALLS, CALL_METRICS, {}),
+    ):
+        profile = "calls" if key == "calls" else "tickets"
+        for name, params in metrics:
+            start = time.perf_counter()
+            r = compute(name, path, profile=profile, params={**params, **extra})
+            seconds = time.perf_counter() - start
+            bad = [f.format() for f in r.findings if f.severity.value == "error"]
+            out[key].append(
+                {
+                    "metric": name,
+                    "params": params,
+                    "seconds": seconds,
+                    "numerator": str(r.numerator),
+                    "denominator": str(r.denominator),
+                    "value": str(r.value),
+                    "errors": bad,
+                }
+            )
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def run_pandas() -> dict[str, Any]:
+    """The same ticket and call metrics, written the way one would in pandas."""
+    import pandas as pd
+
+    out: dict[str, Any] = {"tickets": [], "calls": []}
+    start = time.perf_counter()
+    df = pd.read_parquet(
+        TICKETS,
+        columns=["opened_at", "responded_at", "resolved_at", "priority", "category", "status", "escalated"],
+    )
+    read_s = time.perf_counter() - start
+    status = df["status"].str.strip().str.lower()
+    kept = ~status.isin(["avbruten", "makulerad", "cancelled", "canceled", "dubblett", "duplicate"])
+
+    def share(stop: str, limit: pd.Timedelta, mask: pd.Series) -> tuple[int, int]:
+        elapsed = df[stop] - df["opened_at"]
+        ok = mask & kept & df[stop].notna() & (elapsed >= pd.Timedelta(0))
+        return int((ok & (elapsed <= limit)).sum()), int(ok.sum())
+
+    timings: list[tuple[str, float, Any]] = []
+    t = time.perf_counter()
+    prio1 = df["priority"].astype(str).str.strip().str.lower() == "1"
+    timings.append(("first-response-within", time.perf_counter() - t, share("responded_at", pd.Timedelta(minutes=30), prio1)))
+    t = time.perf_counter()
+    timings.append(("resolved-within", time.perf_counter() - t, share("resolved_at", pd.Timedelta(hours=8), pd.Series(True, index=df.index))))
+    t = time.perf_counter()
+    resolved = kept & df["resolved_at"].notna() & (df["resolved_at"] >= df["opened_at"])
+    timings.append(("first-level-resolution", time.perf_counter() - t, (int((resolved & ~df["escalated"]).sum()), int(resolved.sum()))))
+    t = time.perf_counter()
+    hours = (df.loc[resolved, "resolved_at"] - df.loc[resolved, "opened_at"]).dt.total_seconds() / 3600
+    timings.append(("handling-time", time.perf_counter() - t, (hours.mean(), hours.median())))
+    t = time.perf_counter()
+    orders = df["category"].str.strip().str.lower() == "beställning"
+    timings.append(("delivered-within", time.perf_counter() - t, share("resolved_at", pd.Timedelta(days=2), orders)))
+    for name, seconds, result in timings:
+        out["tickets"].append({"metric": name, "seconds": seconds, "result": [str(v) for v in result]})
+    out["tickets_read_s"] = read_s
+    del df
+    start = time.perf_counter()
+    calls = pd.read_parquet(CALLS, columns=["wait_s", "outcome"])
+    out["calls_read_s"] = time.perf_counter() - start
+    t = time.perf_counter()
+    outcome = calls["outcome"].str.strip().str.lower()
+    answered = outcome.isin(["answered", "besvarat", "besvarad", "agent"])
+    abandoned = outcome.isin(["abandoned", "avbrutet", "tappat", "lagt på", "hang"])
+    wait = calls["wait_s"]
+    sl20 = (int((answered & (wait <= 20)).sum()), int(answered.sum() + abandoned.sum()))
+    sl60 = (int((answered & (wait <= 60)).sum()), int(answered.sum() + (abandoned & (wait >= 5)).sum()))
+    asa = wait[answered].mean()
+    rate = (int(abandoned.sum()), int(answered.sum() + abandoned.sum()))
+    out["calls"] = {"seconds": time.perf_counter() - t, "results": [str(sl20), str(sl60), str(asa), str(rate)]}
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def _child(part: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--part", part],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=10_000_000)
+    parser.add_argument("--calls", type=int, default=5_000_000)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--part", choices=["duckdb", "pandas"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.part == "duckdb":
+        print(json.dumps(run_duckdb()))
+        return 0
+    if args.part == "pandas":
+        print(json.dumps(run_pandas()))
+        return 0
+
+    gen_s = generate(args.tickets, args.calls, args.regenerate)
+    print(f"Data: {args.tickets:,} tickets, {args.calls:,} calls in {OUT} (generated/checked in {gen_s:.1f} s)")
+    print(f"Cores: {os.cpu_count()} (shared with other work)\n")
+    duck = _child("duckdb")
+    pand = _child("pandas")
+
+    def table(rows: list[dict[str, Any]], title: str) -> float:
+        total = sum(r["seconds"] for r in rows)
+        print(title)
+        for r in rows:
+            flag = "  FEL: " + "; ".join(r["errors"]) if r["errors"] else ""
+            print(f"  {r['metric']:<24} {r['seconds']:6.2f} s   {r['numerator']}/{r['denominator']}{flag}")
+        print(f"  {'total':<24} {total:6.2f} s\n")
+        return total
+
+    t_cal = table(duck["tickets"], "DuckDB, ticket metrics, calendar hours (from Parquet, each call reads the file):")
+    t_bus = table(duck["tickets_business"], "DuckDB, ticket metrics, business hours:")
+    t_calls = table(duck["calls"], "DuckDB, call metrics:")
+    p_tickets = pand["tickets_read_s"] + sum(r["seconds"] for r in pand["tickets"])
+    p_calls = pand["calls_read_s"] + pand["calls"]["seconds"]
+    print(f"pandas, ticket metrics (calendar), read {pand['tickets_read_s']:.2f} s + compute "
+          f"{p_tickets - pand['tickets_read_s']:.2f} s = {p_tickets:.2f} s")
+    for r in pand["tickets"]:
+        print(f"  {r['metric']:<24} {r['seconds']:6.2f} s   {' / '.join(r['result'])}")
+    print(f"pandas, call metrics: read {pand['calls_read_s']:.2f} s + compute {pand['calls']['seconds']:.2f} s = {p_calls:.2f} s")
+    print(f"  {pand['calls']['results']}\n")
+
+    # same figures?
+    same = True
+    for d, p in zip(duck["tickets"], pand["tickets"], strict=True):
+        if d["metric"] == "handling-time":
+            same &= abs(float(d["value"]) - float(p["result"][0])) < 1e-6
+        else:
+            same &= [d["numerator"], d["denominator"]] == p["result"]
+    print(f"Ticket figures identical in DuckDB and pandas: {'yes' if same else 'NO'}")
+    print(f"Ticket metrics, calendar: DuckDB {t_cal:.2f} s, pandas {p_tickets:.2f} s, ratio {p_tickets / t_cal:.1f}×"
+          f" (target ≤ 2 s and ≥ 5×: {'met' if t_cal <= 2 and p_tickets / t_cal >= 5 else 'NOT met'})")
+    print(f"Ticket metrics, business hours: DuckDB {t_bus:.2f} s")
+    print(f"Call metrics: DuckDB {t_calls:.2f} s, pandas {p_calls:.2f} s, ratio {p_calls / t_calls:.1f}×")
+    print(f"Peak memory (max RSS): DuckDB process {duck['peak_mb']:.0f} MB, pandas process {pand['peak_mb']:.0f} MB")
+    (OUT / "metrics.json").write_text(json.dumps({"duckdb": duck, "pandas": pand}, indent=2), encoding="utf-8")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
