@@ -40,6 +40,7 @@ Standard library only: no files, no printing (readers live in
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ __all__ = [
 
 ZERO = Decimal(0)
 HALF = Decimal("0.5")
+_HALF_UNITS = tuple(HALF * Decimal(1).scaleb(-d) for d in range(12))
 
 # ---------------------------------------------------------------------------
 # The table as printed
@@ -105,6 +107,8 @@ class Cell:
         """The largest error rounding to the printed decimals can introduce."""
         if self.exact or self.value is None:
             return ZERO
+        if self.decimals < len(_HALF_UNITS):
+            return _HALF_UNITS[self.decimals]
         return HALF * Decimal(1).scaleb(-self.decimals)
 
 
@@ -112,8 +116,10 @@ BLANK = Cell()
 
 _UNIT_SUFFIX = re.compile(r"\s*(tkr|mnkr|mkr|mdkr|kr|st|%)\.?$", re.IGNORECASE)
 _PARENS = re.compile(r"^\((?P<inner>[^()]+)\)$")
+_FRACTION = re.compile(r"[,.](\d+)$")
 
 
+@functools.lru_cache(maxsize=65536)
 def printed_cell(text: str) -> Cell:
     """Read a printed figure: ``"−1 246"``, ``"12,5"``, ``"–"``, ``"3 970 tkr"``, ``"(104)"``.
 
@@ -138,7 +144,7 @@ def printed_cell(text: str) -> Cell:
         return Cell(text=raw, readable=False, percent=percent)
     if negative:
         value = -value
-    frac = re.search(r"[,.](\d+)$", body)
+    frac = _FRACTION.search(body)
     decimals = len(frac.group(1)) if frac else 0
     return Cell(text=raw, value=value, decimals=decimals, percent=percent)
 
@@ -642,10 +648,14 @@ class _Audit:
         self.unit = declaration.unit or table.unit
         self.findings: list[Finding] = []
         self.rows = table.rows
-        self.labels = _Names([r.label for r in table.rows])
         self.columns = _Names(list(table.columns))
         self.checked = 0
         self.kinds: list[str] = []
+
+    @functools.cached_property
+    def labels(self) -> _Names:
+        """Row labels for resolving declarations (built only when something is declared)."""
+        return _Names([r.label for r in self.table.rows])
 
     # -- entry point -------------------------------------------------------
 
@@ -819,11 +829,11 @@ class _Audit:
         checked: list[CheckedSum] = []
         section: list[int] = []  # detail rows since the previous total
         section_varav: list[int] = []
-        open_items: list[int] = []  # not yet summed since the previous grand total
+        open_items: dict[int, None] = {}  # not yet summed since the previous grand total (ordered)
         for i, kind in enumerate(kinds):
             if kind == "detail":
                 section.append(i)
-                open_items.append(i)
+                open_items[i] = None
                 continue
             if kind == "varav":
                 section_varav.append(i)
@@ -838,42 +848,39 @@ class _Audit:
                 if parts is not None:
                     self._check_sum(i, parts, summed, section_varav, declared=True)
                     checked.append(CheckedSum(i, parts, True, "declared"))
-                    used = {p for _, p in parts}
-                    open_items = [p for p in open_items if p not in used]
-                    open_items.append(i)
+                    for _, p in parts:
+                        open_items.pop(p, None)
+                    open_items[i] = None
                     section, section_varav = [], []
                     continue
             as_subtotal = tuple((1, p) for p in section)
-            as_grand = tuple((1, p) for p in open_items)
-            readings: list[tuple[str, tuple[tuple[int, int], ...]]] = []
-            if kind == "grand":
-                readings = [("grand", as_grand), ("subtotal", as_subtotal)]
-            elif section:
-                readings = [("subtotal", as_subtotal), ("grand", as_grand)]
-            else:
-                readings = [("grand", as_grand)]
-            if self.rows[i].kind in ROW_KINDS:
-                # The structure is known: no second reading.
-                readings = readings[:1] if section or kind == "grand" else [("grand", as_grand)]
-            readings = [(name, parts) for name, parts in readings if parts]
-            unique: list[tuple[str, tuple[tuple[int, int], ...]]] = []
-            for name, parts in readings:
-                if all(parts != p for _, p in unique):
-                    unique.append((name, parts))
-            if unique:
-                chosen = next(
-                    ((n, p) for n, p in unique if not self._has_real_break(i, p, summed)),
-                    unique[0],
-                )
+            # The other reading is built only when needed: open items can be many.
+            order = ["grand", "subtotal"] if kind == "grand" else ["subtotal", "grand"]
+            if not section:
+                order = ["grand"]
+            elif self.rows[i].kind in ROW_KINDS:
+                order = order[:1]  # the structure is known: no second reading
+            chosen: tuple[str, tuple[tuple[int, int], ...]] | None = None
+            first: tuple[str, tuple[tuple[int, int], ...]] | None = None
+            for name in order:
+                parts = as_subtotal if name == "subtotal" else tuple((1, p) for p in open_items)
+                if not parts or (first is not None and parts == first[1]):
+                    continue
+                first = first or (name, parts)
+                if not self._has_real_break(i, parts, summed):
+                    chosen = (name, parts)
+                    break
+            chosen = chosen or first
+            if chosen is not None:
                 reading, parts = chosen
                 self._check_sum(i, parts, summed, section_varav, declared=False)
                 checked.append(CheckedSum(i, parts, False, reading))
                 if reading == "grand":
-                    open_items = []
+                    open_items = {}
                 else:
-                    used = {p for _, p in parts}
-                    open_items = [p for p in open_items if p not in used]
-            open_items.append(i)
+                    for _, p in parts:
+                        open_items.pop(p, None)
+            open_items[i] = None
             section, section_varav = [], []
         return checked
 

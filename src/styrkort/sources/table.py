@@ -184,6 +184,12 @@ def table_from_grid(
                 headers[c] = f"{headers[c]} {extra}".strip()
         data = data[1:]
 
+    # Parse every figure once (tables pasted from Word repeat the same texts; printed_cell caches).
+    figure_candidates = set(used[1:])
+    data = [
+        (line, [_cell(c) if i in figure_candidates else c for i, c in enumerate(cells)])
+        for line, cells in data
+    ]
     figure_cols = [c for c in used[1:] if _mostly_numbers([_at(cells, c) for _, cells in data])]
     unit = _unit([_text(c) for _, cells in titles for c in cells] + [headers[c] for c in used])
     rows: list[TableRow] = []
