@@ -134,6 +134,17 @@ def main() -> int:
                 f"baseline {base_s:.2f} s, styrkort audit {audit_s:.2f} s, "
                 f"ratio {audit_s / base_s:.1f}x, {rows / audit_s:,.0f} rows/s"
             )
+        sydnarke = ROOT / "tests" / "audit_cases" / "sydnarke-2020-drift.csv"
+        if sydnarke.exists():
+            repeat = 200
+            read_s, _ = timed(lambda: [read_table(sydnarke) for _ in range(repeat)])
+            read = read_table(sydnarke)
+            assert read.table is not None
+            audit_s, _ = timed(lambda: [audit(read.table, read.declaration) for _ in range(repeat)])  # type: ignore[arg-type]
+            print(
+                f"Sydnärke 2020 operating statement (11 rows): read {1000 * read_s / repeat:.2f} ms, "
+                f"audit {1000 * audit_s / repeat:.2f} ms per table"
+            )
     return 0
 
 
