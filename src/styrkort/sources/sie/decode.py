@@ -41,16 +41,9 @@ def guess_encoding(sample: bytes) -> str:
 
 
 def _cp437_or_latin9(sample: bytes) -> str:
-    cp = latin = c1 = 0
-    for b in sample:
-        if b < 0x80:
-            continue
-        if b in _CP437_LETTERS:
-            cp += 1
-        if b in _LATIN9_LETTERS:
-            latin += 1
-        if b in _C1:
-            c1 += 1
+    cp = sum(sample.count(bytes([b])) for b in _CP437_LETTERS)
+    latin = sum(sample.count(bytes([b])) for b in _LATIN9_LETTERS)
+    c1 = sum(sample.count(bytes([b])) for b in _C1)
     if latin > cp and c1 == 0:
         return "iso-8859-15"
     return "cp437"

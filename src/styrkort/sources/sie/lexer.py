@@ -38,8 +38,61 @@ def split_words(text: str) -> list[str]:
 def split_fields(line: str) -> Split:
     """The fields of ``line`` (label included), never raising."""
     if '"' not in line and "{" not in line:
-        return Split(list(split_words(line)))
+        return Split(list[Field](split_words(line)))
+    fields = _segments(line)
+    if fields is not None:
+        return Split(fields)
     return _scan(line)
+
+
+def quoted_words(seg: str) -> list[str] | None:
+    """Fields of a stretch without braces, or None when its quoting needs the full scanner."""
+    if '"' not in seg:
+        return split_words(seg)
+    parts = seg.split('"')
+    last = len(parts) - 1
+    if last % 2 != 0:
+        return None
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(part)
+        elif part:
+            # a quote must stand between separators: x"y" or "x"y goes to the scanner
+            if (i > 0 and part[0] not in " \t") or (i < last and part[-1] not in " \t"):
+                return None
+            out.extend(split_words(part))
+    return out
+
+
+def _segments(line: str) -> list[Field] | None:
+    """The common quoted line, split with str methods; None sends it to the character scanner."""
+    if "\\" in line:
+        return None
+    b = line.find("{")
+    if b < 0:
+        return quoted_words(line)  # type: ignore[return-value]
+    e = line.find("}", b)
+    n = len(line)
+    if (
+        e < 0
+        or b == 0
+        or line[b - 1] not in " \t"
+        or (e + 1 < n and line[e + 1] not in " \t")
+        or line.find("{", b + 1) >= 0
+        or line.find("}", e + 1) >= 0
+    ):
+        return None
+    pre = quoted_words(line[:b])
+    inner = quoted_words(line[b + 1 : e])
+    post = quoted_words(line[e + 1 :])
+    if pre is None or inner is None or post is None or len(inner) % 2:
+        return None
+    pairs: Objects = tuple(zip(inner[0::2], inner[1::2], strict=True))
+    fields: list[Field] = list(pre)
+    fields.append(pairs)
+    fields.extend(post)
+    return fields
 
 
 def _objects(tokens: list[str]) -> tuple[Objects, bool]:

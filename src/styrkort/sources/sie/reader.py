@@ -24,7 +24,7 @@ from styrkort.core.findings import Finding, Severity, Source, has_errors
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
-from styrkort.sources.sie.lexer import Field, split_fields, split_words
+from styrkort.sources.sie.lexer import Field, quoted_words, split_fields, split_words
 from styrkort.sources.sie.model import (
     ZERO,
     Account,
@@ -48,6 +48,7 @@ MAX_PER_CODE = 50
 """Findings listed per code; the rest are counted in one ``sie.more`` finding."""
 
 _CACHE_LIMIT = 200_000
+_MISSING = object()
 _AMOUNT_CHARS = "0123456789.-"
 
 
@@ -111,11 +112,12 @@ class _Voucher:
         registered: dt.date | None,
         sign: str,
         line: int,
+        period: str = "",
     ) -> None:
         self.series = series
         self.number = number
         self.date = date
-        self.period = f"{date.year:04d}{date.month:02d}"
+        self.period = period or f"{date.year:04d}{date.month:02d}"
         self.text = text
         self.registered = registered
         self.sign = sign
@@ -128,39 +130,45 @@ class _Voucher:
 
 
 class _Numbers:
-    """The voucher numbers seen in one series, in memory that stays small for sequential numbering."""
+    """The voucher numbers seen in one series, in memory that stays small for sequential numbering.
 
-    __slots__ = ("hi", "lo", "others")
+    ``next`` is the number that would extend the run ``lo..hi`` (the fast path).
+    """
+
+    __slots__ = ("hi", "lo", "next", "others")
 
     def __init__(self) -> None:
         self.lo = 0
         self.hi = -1
+        self.next = ""
         self.others: set[object] = set()
 
     def add(self, number: str) -> bool:
         """Record ``number``; False when it was seen before."""
-        key: object = int(number) if number.isascii() and number.isdigit() else number
-        if isinstance(key, int):
-            if self.lo <= key <= self.hi or key in self.others:
+        integral = number.isascii() and number.isdigit() and (number[0] != "0" or number == "0")
+        if not integral:
+            if number in self.others:
                 return False
-            if self.hi < self.lo:
-                self.lo = self.hi = key
-            elif key == self.hi + 1:
-                self.hi = key
-                while self.hi + 1 in self.others:
-                    self.hi += 1
-                    self.others.discard(self.hi)
-            elif key == self.lo - 1:
-                self.lo = key
-                while self.lo - 1 in self.others:
-                    self.lo -= 1
-                    self.others.discard(self.lo)
-            else:
-                self.others.add(key)
+            self.others.add(number)
             return True
-        if key in self.others:
+        key = int(number)
+        if self.lo <= key <= self.hi or key in self.others:
             return False
-        self.others.add(key)
+        if self.hi < self.lo:
+            self.lo = self.hi = key
+        elif key == self.hi + 1:
+            self.hi = key
+            while self.hi + 1 in self.others:
+                self.hi += 1
+                self.others.discard(self.hi)
+        elif key == self.lo - 1:
+            self.lo = key
+            while self.lo - 1 in self.others:
+                self.lo -= 1
+                self.others.discard(self.lo)
+        else:
+            self.others.add(key)
+        self.next = str(self.hi + 1)
         return True
 
 
@@ -204,8 +212,9 @@ class _Parser:
         self.used_accounts: dict[str, int] = {}
         self.used_objects: dict[tuple[str, str], int] = {}
         self.unknown_years: set[int] = set()
-        self.date_cache: dict[str, str | None] = {}
-        self.objects_cache: dict[str, tuple[Objects, tuple[str | None, ...]] | None] = {}
+        self.date_cache: dict[str, tuple[dt.date, str] | object | None] = {}
+        self.dates: dict[str, dt.date | object | None] = {}
+        self.heads: dict[str, tuple[str, Objects, tuple[str | None, ...]]] = {}
         self.none_key: tuple[str | None, ...] = (None,) * len(dimensions)
         self.crc_state: int | None = None  # running CRC between the #KSUMMA records
         self.crc_started_line: int | None = None
@@ -264,79 +273,132 @@ class _Parser:
     # ---------------------------------------------------------------- the loop
 
     def feed(self, text: str, lineno: int) -> int:
-        """Read the complete lines in ``text``; ``lineno`` is the number of lines before it."""
+        """Read the complete lines in ``text``; ``lineno`` is the number of lines before it.
+
+        The common well-formed ``#VER`` and ``#TRANS`` lines take inline fast
+        paths; anything unusual goes to :meth:`_record`, which reads every
+        record the same way and gives the findings.
+        """
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        fast = not self.keep_tree
+        keep_tree = self.keep_tree
         sums = self.sums
         sums_get = sums.get
-        used_accounts = self.used_accounts
         date_cache = self.date_cache
-        objects_cache = self.objects_cache
+        date_period = self._date_period
         by_period = self.by_period
+        fast_ver = self._fast_ver
+        heads_get = self.heads.get
+        series_get = self.series.get
+        years_get = self.years.get
+        nvouchers = 0
         ntrans = 0
         record = self._record
+        crc_on = self.crc_state is not None
         for line in lines:
             lineno += 1
             s = line.strip(" \t\r")
             if not s:
                 continue
-            if self.crc_state is not None:
+            if crc_on:
                 self._crc(s)
             c = s[0]
             if c == "#":
                 voucher = self.voucher
-                if (
-                    fast
-                    and voucher is not None
-                    and voucher.pending is None
-                    and s.startswith("#TRANS")
-                    and s[6:7] in (" ", "\t")
-                ):
-                    # fast path: the common well-formed row; anything unusual goes to record()
-                    b = s.find("{")
-                    e = s.find("}", b + 1) if b > 0 else -1
-                    if e > 0:
-                        head = s[6:b].split()
-                        rest_text = s[e + 1 :]
-                        rest = (
-                            rest_text.split(None, 2)
-                            if rest_text.isascii()
-                            else split_words(rest_text)
-                        )
-                        if len(head) == 1 and rest and head[0].isascii() and '"' not in head[0]:
-                            account = head[0]
+                if voucher is None:
+                    if s.startswith("#VER ") and fast_ver(s, lineno):
+                        continue
+                elif voucher.pending is None and s.startswith("#TRANS "):
+                    e = s.find("}")
+                    head = heads_get(s[:e]) if e > 0 else None
+                    if head is None and e > 0:
+                        head = self._head(s[:e], lineno)
+                    if head is not None:
+                        tail = s[e + 1 :]
+                        rest: list[str] | None
+                        if keep_tree:
+                            if '"' in tail or not tail.isascii():
+                                rest = quoted_words(tail) if "\\" not in tail else None
+                            else:
+                                rest = tail.split()
+                        else:
+                            # the sums need the amount and the date only: what follows is not read
+                            rest = tail.split(None, 2)
+                            if len(rest) == 3:
+                                third = rest.pop()
+                                if not tail[: len(tail) - len(third)].isascii():
+                                    rest = None
+                            elif not tail.isascii():
+                                rest = None
+                            if rest and ('"' in rest[0] or (len(rest) > 1 and '"' in rest[1])):
+                                rest = None if len(rest) < 2 or rest[1] != '""' else [rest[0], ""]
+                        if rest:
                             amount_text = rest[0]
-                            if amount_text.strip(_AMOUNT_CHARS) == "":
+                            amount: Decimal | None = None
+                            if not amount_text.strip(_AMOUNT_CHARS):
                                 try:
                                     amount = Decimal(amount_text)
                                 except InvalidOperation:
                                     amount = None
-                                inner = s[b + 1 : e]
-                                cached = objects_cache.get(inner)
-                                if cached is None:
-                                    cached = self._objects_key(inner, lineno)
-                                if amount is not None and cached is not None:
-                                    period: str | None = voucher.period
-                                    if len(rest) > 1:
-                                        d = rest[1]
-                                        if d != '""':
-                                            period = date_cache.get(d, "")
-                                            if period == "":
-                                                period = self._period_of(d)
-                                    if period is not None:
-                                        if account not in used_accounts:
-                                            used_accounts[account] = lineno
-                                        voucher.total += amount
-                                        ntrans += 1
-                                        key = (account, cached[1], period if by_period else None)
+                            n = len(rest)
+                            if amount is not None and (n <= 3 or not keep_tree):
+                                day: dt.date | None = None
+                                period: str | None = voucher.period
+                                if n > 1 and rest[1]:
+                                    dp = date_cache.get(rest[1], _MISSING)
+                                    if dp is _MISSING:
+                                        dp = date_period(rest[1])
+                                    if dp is None:
+                                        period = None  # a bad date: record() says so
+                                    else:
+                                        day, period = dp  # type: ignore[misc]
+                                if period is not None:
+                                    voucher.total += amount
+                                    ntrans += 1
+                                    if keep_tree:
+                                        voucher.rows.append(
+                                            Transaction(
+                                                head[0],
+                                                head[1],
+                                                amount,
+                                                day,
+                                                rest[2] if n > 2 else "",
+                                                None,
+                                                "",
+                                                lineno,
+                                            )
+                                        )
+                                    else:
+                                        key = (head[0], head[2], period if by_period else None)
                                         sums[key] = sums_get(key, ZERO) + amount
-                                        continue
+                                    continue
                 record(s, lineno)
+                crc_on = self.crc_state is not None
             elif c == "{":
                 self._open(lineno)
             elif c == "}":
+                # fast path: a balanced voucher, next in its series, inside the year
+                v = self.voucher
+                if (
+                    v is not None
+                    and not keep_tree
+                    and v.pending is None
+                    and v.total == 0
+                    and s == "}"
+                ):
+                    numbers = series_get(v.series)
+                    year0 = years_get(0)
+                    if (
+                        numbers is not None
+                        and v.number == numbers.next
+                        and (year0 is None or year0.start <= v.date <= year0.end)
+                    ):
+                        numbers.hi += 1
+                        numbers.next = str(numbers.hi + 1)
+                        nvouchers += 1
+                        self.voucher = None
+                        continue
                 self._close(lineno)
             else:
                 self.add(
@@ -346,13 +408,19 @@ class _Parser:
                     "Varje rad i en SIE-fil börjar med #, { eller }. Ta bort raden eller exportera filen på nytt.",
                 )
         self.transaction_count += ntrans
+        self.voucher_count += nvouchers
         return lineno
 
-    def _objects_key(
-        self, inner: str, lineno: int
-    ) -> tuple[Objects, tuple[str | None, ...]] | None:
-        """Parse an object list's inside for the fast path, remember it; None sends the row to record()."""
-        if "\\" in inner or "{" in inner:
+    def _head(self, head: str, lineno: int) -> tuple[str, Objects, tuple[str | None, ...]] | None:
+        """``#TRANS account {objects`` parsed once and remembered; None sends the row to record()."""
+        b = head.find("{")
+        if b < 0 or head[b - 1] not in " \t" or "\\" in head:
+            return None
+        account = head[7:b].strip()
+        if not (account.isdigit() and account.isascii()):
+            return None
+        inner = head[b + 1 :]
+        if "{" in inner:
             return None
         if '"' in inner:
             parts = inner.split('"')
@@ -373,32 +441,86 @@ class _Parser:
         for pair in pairs:
             if pair not in used:
                 used[pair] = lineno
+        if account not in self.used_accounts:
+            self.used_accounts[account] = lineno
         if self.dims:
             lookup = dict(pairs)
             key = tuple(lookup.get(d) for d in self.dims)
         else:
             key = self.none_key
-        if len(self.objects_cache) > _CACHE_LIMIT:
-            self.objects_cache.clear()
-        value = (pairs, key)
-        self.objects_cache[inner] = value
+        if len(self.heads) > _CACHE_LIMIT:
+            self.heads.clear()
+        value = (account, pairs, key)
+        self.heads[head] = value
         return value
 
-    def _period_of(self, text: str) -> str | None:
+    def _date_period(self, text: str) -> tuple[dt.date, str] | None:
+        """A date and its month ``YYYYMM``, cached (a file has few distinct dates)."""
         date = _parse_date(text)
-        period = f"{date.year:04d}{date.month:02d}" if date else None
+        value = (date, f"{date.year:04d}{date.month:02d}") if date else None
         if len(self.date_cache) > _CACHE_LIMIT:
             self.date_cache.clear()
-        self.date_cache[text] = period
-        return period
+        self.date_cache[text] = value
+        return value
+
+    def _fast_ver(self, s: str, lineno: int) -> bool:
+        """The common well-formed ``#VER``; False sends the line to record()."""
+        if self.expect_brace is not None or "\\" in s or "{" in s:
+            return False
+        f: list[str] | None = None
+        if s.count('"') == 2:
+            # #VER A 17 20200310 "text" 20200311 : one quoted text, the common case
+            a = s.find('"')
+            z = s.find('"', a + 1)
+            if s[a - 1] in " \t" and (z + 1 == len(s) or s[z + 1] in " \t"):
+                f = s[:a].split()
+                if len(f) == 4 and s[:a].isascii() and s[z + 1 :].isascii():
+                    f.append(s[a + 1 : z])
+                    f.extend(s[z + 1 :].split())
+                else:
+                    f = None
+        if f is None:
+            f = quoted_words(s)
+        if f is None or len(f) < 4:
+            return False
+        dp = self.date_cache.get(f[3], _MISSING)
+        if dp is _MISSING:
+            dp = self._date_period(f[3])
+        if dp is None:
+            return False
+        n = len(f)
+        registered = None
+        if n > 5 and f[5]:
+            reg = self.date_cache.get(f[5], _MISSING)
+            if reg is _MISSING:
+                reg = self._date_period(f[5])
+            registered = reg[0] if reg else None  # type: ignore[index]
+        assert isinstance(dp, tuple)
+        date: dt.date = dp[0]
+        period: str = dp[1]
+        self.has_money = True
+        self.expect_brace = _Voucher(
+            f[1],
+            f[2],
+            date,
+            f[4] if n > 4 else "",
+            registered,
+            f[6] if n > 6 else "",
+            lineno,
+            period,
+        )
+        return True
 
     def _record(self, s: str, lineno: int) -> None:
         split = split_fields(s)
         fields = split.fields
         if not fields or not isinstance(fields[0], str):
             return
-        label = fields[0].upper()
+        label = fields[0]
         handler = self.handlers.get(label)
+        if handler is None:
+            label = label.upper()
+            handler = self.handlers.get(label)
         if handler is None:
             return  # unknown labels are ignored, as the specification demands
         if self.voucher is not None and label not in ("#TRANS", "#RTRANS", "#BTRANS"):
@@ -500,13 +622,19 @@ class _Parser:
         return year
 
     def _date(self, text: str, what: str) -> dt.date:
-        date = _parse_date(text)
+        date = self.dates.get(text, _MISSING)
+        if date is _MISSING:
+            date = _parse_date(text)
+            if len(self.dates) > _CACHE_LIMIT:
+                self.dates.clear()
+            self.dates[text] = date
         if date is None:
             raise _Bad(
                 "sie.bad_date",
                 f"{self._label}: {what} {text!r} är inget giltigt datum.",
                 "Datum skrivs ÅÅÅÅMMDD och måste finnas i kalendern, t.ex. 20200131.",
             )
+        assert isinstance(date, dt.date)
         return date
 
     def _objects_field(self, fields: list[Field], i: int, lineno: int) -> tuple[Objects, int]:
@@ -715,7 +843,7 @@ class _Parser:
         date = self._date(self._str(f, 2, "verifikationsdatum"), "verifikationsdatumet")
         text = self._str(f, 3, "text", required=False)
         reg_text = self._str(f, 4, "registreringsdatum", required=False)
-        registered = _parse_date(reg_text) if reg_text else None
+        registered = _parse_date(reg_text) if reg_text else None  # a bad one is only lost
         sign = self._str(f, 5, "signatur", required=False)
         self.has_money = True
         self.expect_brace = _Voucher(series, number, date, text, registered, sign, lineno)

@@ -1,0 +1,117 @@
+"""Benchmark of the SIE reader: ``.venv/bin/python bench/sie.py``.
+
+Generates a synthetic Kommun-Bas-like SIE 4E file (CP437, about 50 MB, 200 000
+vouchers, 800 000 #TRANS rows, three dimensions) in a temporary folder and
+measures, each in a fresh process (so peak memory is that mode's own):
+
+- floor: read the bytes, decode CP437, ``str.split()`` every line;
+- sums: ``sum_sie(path, dimensions=("1",))``, sums per account × ansvar × month;
+- tree: ``read_sie(path)``, every voucher kept;
+- sums on a file a quarter the size, to show that memory does not grow with the file.
+
+Prints MB/s (on CPU time, which is steadier than wall time on a shared
+machine; wall time beside it), the ratio to the floor, and peak RSS.
+Options: ``--vouchers N`` (default 200000), ``--keep DIR`` to keep the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def measure(mode: str, path: str) -> dict[str, float]:
+    size = os.path.getsize(path)
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    if mode == "floor":
+        text = Path(path).read_bytes().decode("cp437")
+        for line in text.split("\n"):
+            line.split()
+        del text
+    elif mode == "sums":
+        from styrkort.sources.sie import sum_sie
+
+        result = sum_sie(path, dimensions=("1",))
+        assert result.sums is not None, [f.format() for f in result.findings]
+    elif mode == "tree":
+        from styrkort.sources.sie import read_sie
+
+        tree = read_sie(path)
+        assert tree.ledger is not None, [f.format() for f in tree.findings]
+    else:  # pragma: no cover
+        raise SystemExit(f"unknown mode {mode}")
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"bytes": size, "cpu": cpu, "wall": wall, "rss_mb": rss_kb / 1024}
+
+
+def run(mode: str, path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", mode, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def generate(path: Path, vouchers: int) -> None:
+    from styrkort.sources.sie.synthetic import write_kommunbas_sie
+
+    with path.open("wb") as stream:
+        write_kommunbas_sie(stream, vouchers=vouchers)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vouchers", type=int, default=200_000)
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep the files")
+    parser.add_argument("--measure", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(*args.measure)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="styrkort-bench-sie-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        big, small = folder / "kommun.se", folder / "kommun-liten.se"
+        t = time.perf_counter()
+        generate(big, args.vouchers)
+        generate(small, args.vouchers // 4)
+        mb = big.stat().st_size / 1e6
+        print(
+            f"Generated {mb:.1f} MB ({args.vouchers} vouchers, {args.vouchers * 4} #TRANS, CP437) "
+            f"in {time.perf_counter() - t:.1f} s; machine: {os.cpu_count()} cores, shared"
+        )
+        floor = run("floor", big)
+        rows = [("floor: decode + str.split() per line", floor)]
+        rows.append(("(a) sums per account × ansvar × month", run("sums", big)))
+        rows.append(("(b) full voucher tree", run("tree", big)))
+        small_sums = run("sums", small)
+        print(f"{'mode':42} {'MB/s cpu':>9} {'MB/s wall':>9} {'× floor':>8} {'peak RSS':>9}")
+        for label, r in rows:
+            mbs = r["bytes"] / 1e6 / r["cpu"]
+            wall = r["bytes"] / 1e6 / r["wall"]
+            ratio = r["cpu"] / floor["cpu"]
+            print(f"{label:42} {mbs:9.1f} {wall:9.1f} {ratio:8.2f} {r['rss_mb']:8.0f}M")
+        print(
+            f"memory does not grow with the file: sums peak RSS {small_sums['rss_mb']:.0f} MB on "
+            f"{small_sums['bytes'] / 1e6:.0f} MB, {rows[1][1]['rss_mb']:.0f} MB on {mb:.0f} MB"
+        )
+        print("targets: sums ≥ 40 MB/s and ≤ 2.0 × floor; tree ≥ 15 MB/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
