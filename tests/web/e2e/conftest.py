@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
+import os
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_support import USERS, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -140,20 +143,40 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-@dataclass
-class AppServer:
-    """The real app running in a subprocess on 127.0.0.1."""
+# Run with ``styrkort manage shell -c``: the users and their roles, then the ids the tests need.
+SETUP_SCRIPT = """
+import json
+from django.contrib.auth import get_user_model
+from styrkort.web import models as m
+users = json.loads({users!r})
+org = m.Organisation.objects.get()
+period = m.Period.objects.get()
+for name, (password, role, labels, auditor) in users.items():
+    user = get_user_model().objects.create_user(name, "", password)
+    m.Membership.objects.create(
+        user=user, organisation=org, role=role, owner_labels=labels, is_auditor=auditor
+    )
+ids = {{
+    "organisation": org.pk,
+    "period": period.pk,
+    "period_title": period.title,
+    "indicators": {{i.key: i.pk for i in period.indicators.all()}},
+}}
+print("E2E-IDS=" + json.dumps(ids))
+"""
 
-    url: str
-    env: dict[str, str]
-    log: Path
-    users: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    def manage(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run a Django management command against the same database."""
-        return run_checked(
-            [sys.executable, "-m", "django", *args], self.env, f"django {' '.join(args)}"
-        )
+def app_env(data_dir: Path) -> dict[str, str]:
+    """The environment of the app: its own SQLite database in ``data_dir``, plain local HTTP."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STYRKORT_", "DJANGO_"))}
+    env.update(
+        STYRKORT_DATA_DIR=str(data_dir),
+        STYRKORT_DATABASE_URL=f"sqlite:///{data_dir / 'styrkort.sqlite3'}",
+        STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
+        STYRKORT_LOCAL_HTTP="1",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
 
 
 def run_checked(cmd: list[str], env: dict[str, str], what: str) -> subprocess.CompletedProcess[str]:
@@ -168,3 +191,91 @@ def run_checked(cmd: list[str], env: dict[str, str], what: str) -> subprocess.Co
 def styrkort_exe() -> str:
     exe = Path(sys.executable).with_name("styrkort")
     return str(exe) if exe.exists() else shutil.which("styrkort") or "styrkort"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A migrated SQLite database with the example imported and the users created."""
+
+    database: Path
+    ids: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def prepared_database(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """Built once per session (``styrkort import`` + users); each server gets a copy."""
+    data = tmp_path_factory.mktemp("app-template")
+    env = app_env(data)
+    run_checked([styrkort_exe(), "import", str(EXAMPLE)], env, "styrkort import")
+    script = SETUP_SCRIPT.format(users=json.dumps(USERS))
+    out = run_checked([styrkort_exe(), "manage", "shell", "-c", script], env, "creating users")
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("E2E-IDS=")]
+    assert lines, f"the setup script printed no ids:\n{out.stdout}\n{out.stderr}"
+    return Prepared(data / "styrkort.sqlite3", json.loads(lines[-1].removeprefix("E2E-IDS=")))
+
+
+@dataclass
+class AppServer:
+    """The real app in a subprocess on 127.0.0.1, on its own copy of the prepared database."""
+
+    url: str
+    ids: dict[str, Any]
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def path(self, name: str, **kw: Any) -> str:
+        """URL of a screen (paths as in src/styrkort/web/urls.py)."""
+        period, org = self.ids["period"], self.ids["organisation"]
+        paths = {
+            "login": "/logga-in/",
+            "overview": f"/period/{period}/",
+            "indicator": f"/period/{period}/indikator/{self.ids['indicators'].get(kw.get('key'))}/",
+            "findings": f"/period/{period}/fynd/",
+            "report": f"/period/{period}/rapport/",
+            "audit": f"/organisation/{org}/logg/",
+        }
+        return self.url + paths[name]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app(
+    prepared_database: Prepared, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """A fresh server per test module, so that one module's changes (a locked period) do not
+    leak into another's. Django's runserver without autoreload; ``--insecure`` serves the CSS
+    and JavaScript as in a deployment with a static file server."""
+    data = tmp_path_factory.mktemp("app")
+    shutil.copy2(prepared_database.database, data / "styrkort.sqlite3")
+    env = app_env(data)
+    port = free_port()
+    log = data / "server.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [
+                styrkort_exe(),
+                "manage",
+                "runserver",
+                f"127.0.0.1:{port}",
+                "--noreload",
+                "--insecure",
+            ],
+            env=env,
+            cwd=REPO,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
+    server = AppServer(f"http://127.0.0.1:{port}", prepared_database.ids, proc, log)
+    try:
+        wait_for_http(server.url + "/logga-in/", proc, log, seconds=60)
+        yield server
+    finally:
+        server.stop()

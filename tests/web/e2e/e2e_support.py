@@ -16,6 +16,14 @@ REPO = Path(__file__).resolve().parents[3]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# Users created in the test database: name → (password, role, owner labels, auditor).
+USERS = {
+    "kontroller": ("Kontroll-Lösen-2026", "controller", "", False),
+    "servicedesk": ("Service-Lösen-2026", "owner", "Servicedeskchef", False),
+    "hr": ("Personal-Lösen-2026", "owner", "HR", False),
+    "itchef": ("Chef-Lösen-2026", "owner", "IT-chef", False),
+}
+
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Inject axe-core into the page and return its WCAG 2.1 A/AA violations."""
@@ -81,3 +89,14 @@ def wait_for_http(
         f"server at {url} did not answer in {seconds:.0f} s:\n"
         f"{log.read_text(errors='replace')[-4000:]}"
     )
+
+
+def login(page: Any, app: Any, username: str, password: str | None = None) -> None:
+    """Log in through the log-in form and wait until the app has let the user in."""
+    from playwright.sync_api import expect
+
+    page.goto(app.path("login"))
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password if password is not None else USERS[username][0])
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text(f"Inloggad som {username}")).to_be_visible()
