@@ -114,6 +114,29 @@ def test_tab_separated_cp1252(tmp_path: Path) -> None:
     assert audit(read.table, read.declaration).findings == ()
 
 
+def test_a_title_over_two_cells_is_not_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "Driftredovisning 2020;;;Belopp i tkr\nSlag;Budget;Utfall;Avvikelse\n"
+        "A;10;12;-2\nB;5;4;1\nTotalt;15;16;-1\n",
+        encoding="utf-8",
+    )
+    read = read_table(path)
+    assert read.table is not None
+    assert read.table.columns == ("Budget", "Utfall", "Avvikelse")
+    assert read.table.unit == "tkr"
+    assert audit(read.table, read.declaration).findings == ()
+
+
+def test_years_as_column_headers(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("Nettokostnad, tkr;2019;2020\nA;10;12\nB;5;4\nSumma;15;16\n", encoding="utf-8")
+    read = read_table(path)
+    assert read.table is not None
+    assert read.table.columns == ("2019", "2020")
+    assert audit(read.table, read.declaration).findings == ()
+
+
 def test_declaration_lines_may_contain_the_delimiter(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text(

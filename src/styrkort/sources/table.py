@@ -150,7 +150,7 @@ def table_from_grid(
         if nonempty:
             body.append((line, list(cells)))
     findings: list[Finding] = []
-    header_at = next((k for k, (_, cells) in enumerate(body) if _count_nonempty(cells) >= 2), None)
+    header_at = _header_row(body)
     if header_at is None:
         findings.append(
             error(
@@ -233,6 +233,19 @@ def table_from_grid(
         header=Source(name, header_line),
     )
     return table, declaration, findings
+
+
+def _header_row(body: Sequence[tuple[int, Sequence[GridCell]]]) -> int | None:
+    """The header: the first row with two or more filled cells that has figures below it.
+
+    A title spread over two cells ("Driftredovisning" ... "Belopp i tkr") is
+    followed by the header, which has no figures, so it is passed over.
+    """
+    candidates = [k for k, (_, cells) in enumerate(body) if _count_nonempty(cells) >= 2]
+    for k in candidates:
+        if k + 1 < len(body) and any(_is_number(c) for c in body[k + 1][1][1:] if _text(c).strip()):
+            return k
+    return candidates[0] if candidates else None
 
 
 def _text(cell: GridCell | None) -> str:
