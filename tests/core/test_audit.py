@@ -554,3 +554,27 @@ Lokaler;400;430;-30
     assert codes(
         audit_table(table(text), declare("relation: Avvikelse = Utfall - Budget (rader: Taxor)"))
     ) == [("audit.declaration.row", "error", 1)]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "varav löner",
+        "Varav löner",
+        "- varav löner",
+        "– därav sjuklön",
+        "(varav lokaler)",
+        "•varav x",
+    ],
+)
+def test_varav_labels(label: str) -> None:
+    from styrkort.core.audit import is_varav_label
+
+    assert is_varav_label(label)
+
+
+@pytest.mark.parametrize("label", ["Varavgifter", "Löner", "Summa varav", "Övriga kostnader"])
+def test_not_varav_labels(label: str) -> None:
+    from styrkort.core.audit import is_varav_label
+
+    assert not is_varav_label(label)

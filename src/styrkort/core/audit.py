@@ -471,7 +471,7 @@ ROW_KINDS = frozenset({"detail", "subtotal", "grand", "varav", "heading"})
 _SUBTOTAL_WORDS = ("totalt", "total", "summa", "s:a", "s:a.")
 _GRAND_PREFIXES = ("netto", "årets resultat", "resultat")
 _RESULT_WORD = re.compile(r"(?<!\w)resultat(?!\w)")
-_VARAV_PREFIXES = ("varav", "därav", "- varav", "– varav", "− varav", "- därav", "– därav")
+_VARAV = re.compile(r"^(varav|därav)(?!\w)")
 _PERCENT_WORDS = ("%", "procent", "andel")
 
 
@@ -490,8 +490,9 @@ def default_total_kind(label: str) -> str | None:
 
 
 def is_varav_label(label: str) -> bool:
-    norm = normalise_label(label)
-    return norm.startswith(_VARAV_PREFIXES)
+    # "varav löner", "- varav löner", "(därav sjuklön)", "• varav …"
+    norm = normalise_label(label).lstrip("-\u2013\u2212\u2022*( ")
+    return _VARAV.match(norm) is not None
 
 
 class _Names:
