@@ -401,3 +401,36 @@ def test_cli_rounding_only_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["audit", str(tmp_path / "saknas.csv")]) == 1
     assert "finns inte" in capsys.readouterr().out
+
+
+SEED = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "seed"
+    / "arsredovisning-2020-sydnarkes-it-namnd.txt"
+)
+
+
+@pytest.mark.parametrize(
+    ("heading", "last"),
+    [("DRIFTREDOVISNING", "NETTORESULTAT"), ("INVESTERINGSREDOVISNING", "TOTALT")],
+)
+def test_the_tables_of_the_reference_text_as_extracted(
+    tmp_path: Path, heading: str, last: str
+) -> None:
+    """The tab-separated tables of the seed text (extracted from the PDF) audit clean."""
+    if not SEED.is_file():
+        pytest.skip("../shared/seed is not available in this checkout")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    start = lines.index(heading)
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith(last))
+    path = tmp_path / "tabell.txt"
+    path.write_text("\n".join(lines[start : end + 1]) + "\n", encoding="utf-8")
+    read = read_table(path)
+    assert read.table is not None
+    assert read.findings == []
+    report = audit(read.table, read.declaration)
+    assert report.findings == ()
+    assert report.sums
+    assert report.inferred_relations
