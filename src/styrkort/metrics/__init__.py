@@ -21,6 +21,7 @@ from styrkort.core.findings import Finding, Source, error
 from styrkort.metrics import calls, hme, sickleave, tickets
 from styrkort.metrics._common import Metric, MetricResult, Param, ParamError
 from styrkort.sources.logs import PROFILES, Profile, UnreadableInput, load, profile_param_names
+from styrkort.sources.logs._sql import forget
 
 __all__ = [
     "METRICS",
@@ -123,11 +124,16 @@ CACHE_SIZE = 1
 """How many read files (DuckDB connections holding their tables) are kept between calls."""
 
 
+def _close(con: Any) -> None:
+    forget(con)
+    con.close()
+
+
 def clear_cache() -> None:
     """Forget the files read by earlier ``compute`` calls and free their memory."""
     with _LOCK:
         for con, _ in _CACHE.values():
-            con.close()
+            _close(con)
         _CACHE.clear()
 
 
@@ -148,24 +154,24 @@ def _cache_key(
 
 
 def _materialize(con: Any, kind: str) -> None:
-    """Turn the profile's ``tickets``/``calls`` view into an in-memory table and drop the raw rows.
+    """Turn a ``tickets``/``calls`` view over in-memory rows (CSV, XLSX) into a table.
 
-    Reading a Parquet file once and keeping the few columns the metrics use
-    makes every further metric over the same file a scan of memory.
+    Views over Parquet stay views: DuckDB reads only the columns a metric
+    needs, which is as fast as scanning a materialised copy and needs no
+    memory for one (docs/performance.md).
     """
     name = {"tickets": "tickets", "calls": "calls"}.get(kind)
     if name is None:
         return
-    views = con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
-    if (name,) in views:
+    views = {
+        v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
+    }
+    if name in views and "raw" not in views:
         con.execute(f"CREATE TEMP TABLE {name}_table AS SELECT * FROM {name}")
         con.execute(f"DROP VIEW {name}")
         con.execute(f"ALTER TABLE {name}_table RENAME TO {name}")
-    for leftover in ("raw", "ev"):
-        if (leftover,) in views:
-            con.execute(f"DROP VIEW {leftover}")
-        else:
-            con.execute(f"DROP TABLE IF EXISTS {leftover}")
+        con.execute("DROP TABLE IF EXISTS raw")
+    con.execute("DROP TABLE IF EXISTS ev")
 
 
 def _open(path: pathlib.Path, prof: Profile, params: Mapping[str, str]) -> tuple[Any, Any]:
@@ -180,12 +186,12 @@ def _open(path: pathlib.Path, prof: Profile, params: Mapping[str, str]) -> tuple
         loaded = load(con, path, prof, params)
         _materialize(con, loaded.kind)
     except BaseException:
-        con.close()
+        _close(con)
         raise
     if key is not None:
         while len(_CACHE) >= CACHE_SIZE and _CACHE:
             old = next(iter(_CACHE))
-            _CACHE.pop(old)[0].close()
+            _close(_CACHE.pop(old)[0])
         _CACHE[key] = (con, loaded)
     return con, loaded
 

@@ -65,6 +65,7 @@ def _count(
     period: tuple[datetime.date, datetime.date] | None,
     threshold: Decimal,
     short: Decimal,
+    quantiles: bool = False,
 ) -> CallCounts:
     where = ["TRUE"]
     if period is not None:
@@ -87,8 +88,8 @@ def _count(
                count(*) FILTER (WHERE abandoned AND wait_s <= {t}),
                count(*) FILTER (WHERE abandoned AND wait_s < {s}),
                coalesce(sum(wait_s) FILTER (WHERE answered), 0),
-               median(wait_s) FILTER (WHERE answered),
-               quantile_cont(wait_s, 0.9) FILTER (WHERE answered)
+               {"median(wait_s) FILTER (WHERE answered)" if quantiles else "NULL"},
+               {"quantile_cont(wait_s, 0.9) FILTER (WHERE answered)" if quantiles else "NULL"}
         FROM calls WHERE {" AND ".join(where)}
         """
     ).fetchall()[0]
@@ -205,7 +206,7 @@ def service_level(
 def speed_of_answer(
     con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
 ) -> MetricResult:
-    c = _count(con, params, period, Decimal(0), Decimal(0))
+    c = _count(con, params, period, Decimal(0), Decimal(0), quantiles=True)
     mean = c.wait_sum / c.answered if c.answered else None
     definition = (
         f"Genomsnittlig väntetid till svar (ASA) = summa väntetid för besvarade samtal / antal besvarade "

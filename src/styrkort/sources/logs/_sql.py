@@ -17,6 +17,27 @@ def literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+_DISTINCT: dict[tuple[int, str, str], list[tuple[Any, ...]]] = {}
+
+
+def distinct_values(con: Any, table: str, column: str) -> list[tuple[Any, ...]]:
+    """The distinct non-null values of ``column`` (at most MAX_DISTINCT + 1), cached per connection."""
+    key = (id(con), table, column)
+    if key not in _DISTINCT:
+        if len(_DISTINCT) > 256:
+            _DISTINCT.clear()
+        _DISTINCT[key] = con.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL LIMIT {MAX_DISTINCT + 1}"
+        ).fetchall()
+    return _DISTINCT[key]
+
+
+def forget(con: Any) -> None:
+    """Drop the cached distinct values of a connection (call before closing it)."""
+    for key in [k for k in _DISTINCT if k[0] == id(con)]:
+        del _DISTINCT[key]
+
+
 def value_condition(con: Any, table: str, column: str, wanted: Iterable[str]) -> str:
     """SQL condition: ``column`` holds one of ``wanted``, compared trimmed and case-insensitively.
 
@@ -28,9 +49,7 @@ def value_condition(con: Any, table: str, column: str, wanted: Iterable[str]) ->
     keys = {w.strip().lower() for w in wanted if w.strip()}
     if not keys:
         return "FALSE"
-    rows = con.execute(
-        f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL LIMIT {MAX_DISTINCT + 1}"
-    ).fetchall()
+    rows = distinct_values(con, table, column)
     if len(rows) > MAX_DISTINCT:
         listed = ", ".join(literal(k) for k in sorted(keys))
         return f"(lower(trim(CAST({column} AS VARCHAR))) IN ({listed}))"
