@@ -1,0 +1,91 @@
+"""Accessibility of the main screens: axe-core (WCAG 2.1 A and AA), Swedish page language, and
+the log-in and outcome entry done with the keyboard alone (Tab, typing, Enter)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from e2e_support import USERS, assert_accessible, login
+
+pytestmark = pytest.mark.browser
+
+# The main screens, as (name for the test id, screen in AppServer.path, user or None).
+PAGES = [
+    ("inloggning", "login", None),
+    ("oversikt", "overview", "kontroller"),
+    ("indikator-controller", "indicator", "kontroller"),
+    ("indikator-agare", "indicator", "servicedesk"),
+    ("fynd", "findings", "kontroller"),
+    ("rapport", "report", "kontroller"),
+    ("andringslogg", "audit", "kontroller"),
+]
+
+
+@pytest.mark.parametrize(("screen", "user"), [p[1:] for p in PAGES], ids=[p[0] for p in PAGES])
+def test_page_has_no_wcag_violations(app: Any, page: Any, screen: str, user: str | None) -> None:
+    from playwright.sync_api import expect
+
+    if user is not None:
+        login(page, app, user)
+    response = page.goto(app.path(screen, key="normal-8h"))
+    assert response is not None
+    assert response.status == 200, f"{page.url} answered {response.status}"
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    # One h1 is good practice, not a WCAG rule: the report preview embeds the report's own h1.
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
+    # The style sheet is loaded, so that colour contrast is checked on the real colours.
+    assert page.evaluate("document.styleSheets.length") >= 1
+    assert_accessible(page)
+
+
+def focused(locator: Any) -> bool:
+    return bool(locator.evaluate("el => el === document.activeElement"))
+
+
+def tab_to(page: Any, locator: Any, max_tabs: int = 40) -> None:
+    """Press Tab until ``locator`` has the focus; fail if the keyboard never gets there."""
+    for _ in range(max_tabs):
+        if focused(locator):
+            return
+        page.keyboard.press("Tab")
+    assert focused(locator), f"{locator} cannot be reached with Tab in {max_tabs} presses"
+
+
+def test_login_with_the_keyboard_only(app: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(app.path("login"))
+    tab_to(page, page.get_by_label("Användarnamn"))
+    page.keyboard.type("servicedesk")
+    page.keyboard.press("Tab")
+    assert focused(page.get_by_label("Lösenord"))
+    page.keyboard.type(USERS["servicedesk"][0])
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Inloggad som servicedesk")).to_be_visible()
+    expect(page).to_have_url(app.path("overview"))
+
+
+def test_outcome_entry_with_the_keyboard_only(app: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    login(page, app, "servicedesk")
+    page.goto(app.path("overview"))
+    # From the top of the overview, Tab to the indicator's link and follow it with Enter.
+    link = page.get_by_role("rowheader").get_by_role(
+        "link", name="Öka andelen ärenden som åtgärdas av Servicebureau (1st line)"
+    )
+    tab_to(page, link, max_tabs=80)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(app.path("indicator", key="first-line"))
+
+    outcome = page.get_by_role("textbox", name=re.compile(r"^Utfall\b"))
+    tab_to(page, outcome)
+    page.keyboard.type("58 %")
+    save = page.get_by_role("button", name="Spara indikatorn")
+    tab_to(page, save)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Indikatorn har sparats.")).to_be_visible()
+    expect(page.locator("#bedomning-nu")).to_contain_text("Uppnått")
+    expect(outcome).to_have_value("58 %")
