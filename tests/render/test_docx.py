@@ -235,3 +235,29 @@ def test_build_command_reports_a_bad_template(
     assert "word_template.no_body" in out.out
     assert "ingen .docx skrevs" in out.err
     assert not (tmp_path / "out" / "rapport.docx").exists()
+
+
+def test_broken_placeholder_is_a_finding(tmp_path: Path) -> None:
+    from styrkort.render import docx
+
+    path = _template(tmp_path, "{{ titel }", "{{p rapport }}")
+    [finding] = docx.check_template(path)
+    assert finding.code == "word_template.syntax"
+    assert "{{ namn }}" in finding.hint
+
+
+def test_sections_can_be_placed_one_by_one(report: Report, tmp_path: Path) -> None:
+    from styrkort.render import docx
+
+    path = _template(
+        tmp_path,
+        "Först ekonomin:",
+        "{{p avsnitt.ekonomi }}",
+        "Sedan målen:",
+        "{{p avsnitt.maluppfyllelse }}",
+    )
+    out = docx.write(report, tmp_path / "out", template=path)
+    paragraphs = _paragraphs_by_style(_xml(out, "word/document.xml"))
+    texts = [t for _, t in paragraphs]
+    assert texts.index("1.3 Ekonomi") < texts.index("1.1 Måluppfyllelse")
+    assert "1.2 Verksamhetsberättelse" not in texts
