@@ -240,7 +240,7 @@ def test_build_command_reports_a_bad_template(
 def test_broken_placeholder_is_a_finding(tmp_path: Path) -> None:
     from styrkort.render import docx
 
-    path = _template(tmp_path, "{{ titel }", "{{p rapport }}")
+    path = _template(tmp_path, "{% if titel %}", "{{p rapport }}")
     [finding] = docx.check_template(path)
     assert finding.code == "word_template.syntax"
     assert "{{ namn }}" in finding.hint
