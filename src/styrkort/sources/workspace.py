@@ -903,6 +903,14 @@ def load_workspace(root: Path | str) -> LoadResult:
         _read_investments(ctx, _s(finance, "investments")) if _s(finance, "investments") else ()
     )
     frames = _read_frames(ctx, _s(finance, "frames"), members) if _s(finance, "frames") else ()
+    if "ledger" in finance and period is not None:
+        # finance: ledger: a SIE ledger gives the rows instead of the CSV totals (docs/sie.md)
+        from styrkort.sources.ledger import workspace_finance
+
+        got = workspace_finance(root, finance["ledger"], period.first_day, period.last_day)
+        ctx.findings.extend(got.findings)
+        operating = got.operating if got.operating is not None else operating
+        investments = got.investments if got.investments is not None else investments
     narrative = _read_narrative(ctx, main)
     if org is None or period is None:
         return LoadResult(None, ctx.findings, root)

@@ -208,6 +208,8 @@ class LedgerSums:
     balances: tuple[Balance, ...] = ()
     object_balances: tuple[ObjectBalance, ...] = ()
     period_balances: tuple[PeriodBalance, ...] = ()
+    account_lines: Mapping[str, int] = field(default_factory=dict)
+    """Account → the line where the file first uses it (for findings)."""
 
     def account_totals(self) -> dict[str, Decimal]:
         out: dict[str, Decimal] = {}

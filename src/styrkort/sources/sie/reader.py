@@ -1353,6 +1353,7 @@ def sum_sie(
             balances=tuple(parser.balances),
             object_balances=tuple(parser.object_balances),
             period_balances=tuple(parser.period_balances),
+            account_lines=dict(parser.used_accounts),
         )
         return sums, findings
 

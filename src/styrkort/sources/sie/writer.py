@@ -108,11 +108,19 @@ def _crc_text(fields: Sequence[Field]) -> str:
     return "".join(out)
 
 
-def write_sie(ledger: Ledger, *, checksum: bool = False, encoding: str = "cp437") -> bytes:
-    """The ledger as a SIE 4E file (CRLF line ends), with ``#KSUMMA`` when ``checksum``."""
+def write_sie(
+    ledger: Ledger, *, checksum: bool = False, encoding: str = "cp437", prosa: str = ""
+) -> bytes:
+    """The ledger as a SIE 4E file (CRLF line ends), with ``#KSUMMA`` when ``checksum``.
+
+    ``prosa`` becomes a ``#PROSA`` record (free text) after the header.
+    """
     lines: list[str] = []
     crc = 0
-    for i, fields in enumerate(_records(ledger)):
+    records = list(_records(ledger))
+    if prosa:
+        records.insert(3, ("#PROSA", prosa))
+    for i, fields in enumerate(records):
         lines.append(_line(fields))
         if i == 0 and checksum:
             lines.append("#KSUMMA")
