@@ -339,10 +339,10 @@ Finansiella intäkter;10
 Finansiella kostnader;-20
 Resultat efter finansiella poster;40
 """
-    declaration = declare("summa: Verksamhetens nettokostnader")
-    report = audit(table(text), declaration)
+    report = audit(table(text))
     assert report.findings == ()
-    assert [s.reading for s in report.sums] == ["subtotal", "grand", "grand"]
+    assert [s.reading for s in report.sums] == ["grand", "grand", "grand"]
+    assert [len(s.parts) for s in report.sums] == [3, 3, 3]
 
 
 def test_a_grand_total_after_subtotals_and_headings() -> None:
@@ -437,12 +437,25 @@ def test_a_row_that_only_looks_like_a_total_can_be_declared_a_detail() -> None:
     text = """
 Post;Belopp
 A;10
-Nettokostnad per invånare;12
+Netto från försäljning;12
 B;8
 Summa;30
 """
     assert codes(audit_table(table(text))) == [("audit.sum", "error", 3), ("audit.sum", "error", 5)]
-    assert audit_table(table(text), declare("detalj: Nettokostnad per invånare")) == []
+    assert audit_table(table(text), declare("detalj: Netto från försäljning")) == []
+
+
+def test_ratio_rows_are_neither_totals_nor_parts() -> None:
+    text = """
+Post;2019;2020
+Personal;100;110
+Kostnad per anställd;0,5;0,6
+Lokaler;50;40
+Andel lokaler %;33;27
+Summa;150;150
+Nettokostnad per invånare;3 660;3 630
+"""
+    assert audit_table(table(text)) == []
 
 
 def test_no_relation_when_declared_none() -> None:

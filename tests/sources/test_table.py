@@ -75,6 +75,7 @@ BROKEN = {
     "brott-avrundning-mnkr.csv": [("audit.rounding", "warning", 8)],
     "brott-resultat.csv": [("audit.relation", "error", 6), ("audit.sum", "error", 8)],
     "brott-positiva-intakter.csv": [("audit.relation", "error", 9)],
+    "brott-resultatrakning.csv": [("audit.sum", "error", 9)],
     "brott-tecken.csv": [("audit.relation", "error", 7), ("audit.sum", "error", 8)],
 }
 
@@ -82,6 +83,27 @@ BROKEN = {
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_fixtures_give_exactly_their_planted_findings(name: str) -> None:
     assert sorted(codes(audit_file(CASES / name))) == sorted(BROKEN[name])
+
+
+def test_a_table_of_key_figures_has_no_totals() -> None:
+    # "Årets resultat, mnkr" below "Nettokostnad per invånare, kr" is not a total of them.
+    findings = audit_file(CASES / "nyckeltal-utan-summor.csv")
+    assert codes(findings) == [("audit.nothing", "info", 2)]
+
+
+def test_the_income_statement_reads_its_grand_totals() -> None:
+    read = read_table(CASES / "ren-resultatrakning.csv")
+    assert read.table is not None
+    assert read.table.unit == "mnkr"
+    report = audit(read.table, read.declaration)
+    assert report.summed_columns == ("Budget 2020", "Utfall 2020", "Utfall 2019")  # not "Not"
+    labels = [read.table.rows[s.total].label for s in report.sums]
+    assert labels == [
+        "Verksamhetens nettokostnader",
+        "Verksamhetens resultat",
+        "Resultat efter finansiella poster",
+        "Årets resultat",
+    ]
 
 
 def test_every_broken_fixture_has_a_clean_twin() -> None:

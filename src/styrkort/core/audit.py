@@ -19,15 +19,18 @@ The default structure, when nothing is declared:
   subtotal of the rows since the previous total; when it directly follows
   another total it sums everything not yet summed since the last grand total
   (the subtotals above it and any loose rows);
-* a row whose label starts with *Netto* or has the word *resultat* ("Årets
-  resultat", "Resultat efter finansiella poster") is a grand total:
+* a row whose label starts with *Netto*, has the word *resultat* ("Årets
+  resultat", "Resultat efter finansiella poster") or is *Verksamhetens
+  nettokostnader* is a grand total (ratio rows, "... per invånare", "Andel
+  ...", never are):
   it sums the subtotals and loose rows since the previous grand total;
 * when a default total does not add up its preferred way but adds up the other
   way (subtotal vs grand total), the other reading is taken: a table that is
   consistent under one of the two readings is not flagged;
 * a row whose label starts with *varav* or *därav* is part of the row above it
   and is left out of every sum;
-* a row with no figure at all is a heading and is ignored;
+* a row with no figure at all is a heading and is ignored; so is, for sums, a
+  ratio row ("... per invånare", "Andel ...", "... %");
 * with exactly one *Avvikelse* column, one *Budget* column and at least one
   *Utfall*/*Prognos*/*Bokslut* column, the relation ``Avvikelse = Budget -
   Utfall`` or ``Avvikelse = Utfall - Budget`` that most rows satisfy is checked
@@ -470,7 +473,13 @@ def normalise_label(label: str) -> str:
 ROW_KINDS = frozenset({"detail", "subtotal", "grand", "varav", "heading"})
 _SUBTOTAL_WORDS = ("totalt", "total", "summa", "s:a", "s:a.")
 _GRAND_PREFIXES = ("netto", "årets resultat", "resultat")
-_RESULT_WORD = re.compile(r"(?<!\w)resultat(?!\w)")
+_GRAND_WORDS = re.compile(r"(?<!\w)(resultat|verksamhetens nettokostnad(er)?)(?!\w)")
+# Ratio rows ("Nettokostnad per invånare", "Andel ...") are neither totals nor parts of one.
+_RATIO = re.compile(r"(?<!\w)(per|andel|procent|genomsnitt|snitt|median)(?!\w)|%")
+# A label that carries its own unit ("Årets resultat, mnkr") belongs to a table of key figures.
+_LABEL_UNIT = re.compile(r"(,|\()\s*(kr|tkr|mnkr|mkr|mdkr|st|dagar|timmar)\.?\)?$")
+# Columns that identify rather than count: never summed.
+_ID_COLUMNS = {"not", "noter", "nr", "nummer", "kod", "konto", "id", "ansvar", "objekt"}
 _VARAV = re.compile(r"^(varav|därav)(?!\w)")
 _PERCENT_WORDS = ("%", "procent", "andel")
 
@@ -482,11 +491,18 @@ def _first_word(norm: str) -> str:
 def default_total_kind(label: str) -> str | None:
     """``"subtotal"``, ``"grand"`` or None, from the label alone."""
     norm = normalise_label(label)
+    if _RATIO.search(norm) or _LABEL_UNIT.search(norm):
+        return None
     if _first_word(norm) in _SUBTOTAL_WORDS:
         return "subtotal"
-    if norm.startswith(_GRAND_PREFIXES) or _RESULT_WORD.search(norm):
+    if norm.startswith(_GRAND_PREFIXES) or _GRAND_WORDS.search(norm):
         return "grand"
     return None
+
+
+def is_ratio_label(label: str) -> bool:
+    """A ratio or share ("Kostnad per invånare", "Andel ...", "... %"): never summed by default."""
+    return _RATIO.search(normalise_label(label)) is not None
 
 
 def is_varav_label(label: str) -> bool:
@@ -728,7 +744,7 @@ class _Audit:
         excluded = set(self.table.percent_columns)
         for col, name in enumerate(self.table.columns):
             norm = normalise_label(name)
-            if any(word in norm for word in _PERCENT_WORDS):
+            if any(word in norm for word in _PERCENT_WORDS) or norm.rstrip(".") in _ID_COLUMNS:
                 excluded.add(col)
             if any(r.cell(col).percent for r in self.rows):
                 excluded.add(col)
@@ -788,6 +804,8 @@ class _Audit:
                 kinds.append("heading")
             elif i in declared_detail:
                 kinds.append("detail")
+            elif is_ratio_label(row.label):
+                kinds.append("ratio")
             else:
                 kinds.append(default_total_kind(row.label) or "detail")
         return kinds
@@ -803,7 +821,7 @@ class _Audit:
                 continue
             for i in found:
                 rules[i] = rule
-                if kinds[i] in {"detail", "heading"}:
+                if kinds[i] in {"detail", "heading", "ratio"}:
                     kinds[i] = "subtotal"
         return rules
 
@@ -839,7 +857,7 @@ class _Audit:
             if kind == "varav":
                 section_varav.append(i)
                 continue
-            if kind == "heading":
+            if kind in {"heading", "ratio"}:
                 continue
             rule = rules.get(i)
             if rule is not None and rule.parts is not None:
@@ -1007,7 +1025,7 @@ class _Audit:
 
     def _varav_parent(self, index: int) -> int | None:
         for j in range(index - 1, -1, -1):
-            if self.kinds[j] not in {"varav", "heading"}:
+            if self.kinds[j] not in {"varav", "heading", "ratio"}:
                 return j
         return None
 
@@ -1120,7 +1138,12 @@ class _Audit:
     def _infer_relations(self) -> list[tuple[Relation, _Resolved]]:
         """The deviation column and a column total, when the table has them and most rows agree."""
         norm = [normalise_label(c) for c in self.table.columns]
-        usable = [c for c in range(len(norm)) if not any(w in norm[c] for w in _PERCENT_WORDS)]
+        usable = [
+            c
+            for c in range(len(norm))
+            if not any(w in norm[c] for w in _PERCENT_WORDS)
+            and norm[c].rstrip(".") not in _ID_COLUMNS
+        ]
         inferred: list[tuple[Relation, _Resolved]] = []
         deviation = self._infer_deviation(norm, usable)
         if deviation is not None:
