@@ -767,13 +767,12 @@ class _Audit:
             )
         )
 
-    def _unknown_row(self, name: str, source: Source, ambiguous: bool = False) -> None:
-        what = "flera rader" if ambiguous else "ingen rad"
+    def _unknown_row(self, name: str, source: Source) -> None:
         self.findings.append(
             error(
                 source,
                 "audit.declaration.row",
-                f"Deklarationen nämner raden {name!r}, men {what} i tabellen har den etiketten.{self.labels.suggest(name)}",
+                f"Deklarationen nämner raden {name!r}, men ingen rad i tabellen har den etiketten.{self.labels.suggest(name)}",
                 "Skriv radens etikett som den står i tabellen (stora och små bokstäver spelar ingen roll).",
             )
         )
