@@ -200,11 +200,13 @@ def test_missing_and_unreadable_files_are_findings(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
     assert codes(read_table(bad).findings) == [("audit.read", "error", None)]
-    old = tmp_path / "old.xls"
-    old.write_bytes(b"\xd0\xcf")
-    read = read_table(old)
-    assert read.table is None
-    assert "xlsx" in read.findings[0].hint
+    for suffix in (".xls", ".docx", ".pdf"):
+        old = tmp_path / f"old{suffix}"
+        old.write_bytes(b"\xd0\xcf")
+        read = read_table(old)
+        assert read.table is None
+        assert codes(read.findings) == [("audit.read", "error", None)]
+        assert "xlsx" in read.findings[0].hint
     empty = tmp_path / "empty.csv"
     empty.write_text("bara en rad\n", encoding="utf-8")
     assert codes(read_table(empty).findings) == [("audit.table.header", "error", None)]

@@ -90,10 +90,13 @@ def run(args: argparse.Namespace) -> int:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
         sys.stdout.write("\n")
     else:
-        for summary, findings in results:
-            for finding in findings:
-                print(finding.format())
-            print(_summary_line(summary))
+        try:
+            for summary, findings in results:
+                for finding in findings:
+                    print(finding.format())
+                print(_summary_line(summary))
+        except BrokenPipeError:  # `styrkort audit t.csv | head`
+            sys.stderr.close()
     return 1 if has_errors(every) else 0
 
 

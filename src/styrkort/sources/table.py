@@ -49,6 +49,14 @@ TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 GridCell = str | Cell
 
+UNSUPPORTED = {
+    ".xls": "det gamla Excel-formatet",
+    ".ods": "OpenDocument-kalkylblad",
+    ".doc": "Word-dokument",
+    ".docx": "Word-dokument",
+    ".pdf": "PDF",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class TableRead:
@@ -85,15 +93,17 @@ def read_table(
     suffix = path.suffix.casefold()
     if suffix in {".xlsx", ".xlsm"}:
         grid, findings = _xlsx_grid(path, shown, sheet)
-    elif suffix == ".xls":
-        grid, findings = (
-            [],
+    elif suffix in UNSUPPORTED:
+        return TableRead(
+            None,
+            Declaration(),
             [
                 error(
                     Source(shown),
                     "audit.read",
-                    "Det gamla Excel-formatet .xls kan inte läsas.",
-                    "Spara filen som .xlsx (Arkiv > Spara som > Excel-arbetsbok) eller som CSV.",
+                    f"Formatet {suffix} kan inte läsas ({UNSUPPORTED[suffix]}).",
+                    "Spara tabellen som .xlsx (Arkiv > Spara som > Excel-arbetsbok) eller som "
+                    "CSV; en tabell i Word eller PDF kopieras in i Excel först.",
                 )
             ],
         )
