@@ -31,7 +31,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "sie.internal": (E, "The reader itself failed; please report the file."),
     "sie.encoding": (W, "The file's real encoding differs from what it claims (PC8 = CP437)."),
     "sie.format": (W, "`#FORMAT` is something other than PC8."),
-    "sie.sietyp": (W, "`#SIETYP` missing or not 1–4."),
+    "sie.sietyp": (W, "`#SIETYP` is not 1–4 (the file is then read as type 4)."),
     "sie.quoting": (W, "A quote that is never closed, or a quote inside an unquoted word."),
     "sie.amount_format": (W, "An amount written with a decimal comma; read, but not per the spec."),
     "sie.undeclared_account": (W, "A row for an account that has no `#KONTO`."),

@@ -56,12 +56,19 @@ def _money(ore: int) -> str:
 
 
 def write_kommunbas_sie(
-    stream: BinaryIO, *, vouchers: int = 200_000, rows: int = 3, year: int = 2020, seed: int = 2020
+    stream: BinaryIO,
+    *,
+    vouchers: int = 200_000,
+    rows: int = 3,
+    year: int = 2020,
+    seed: int = 2020,
+    combinations: int = 3000,
 ) -> None:
     """Write a synthetic municipal SIE 4E file (CP437, CRLF) to ``stream``.
 
     Each voucher has ``rows`` rows on cost or revenue accounts with three
-    dimensions (ansvar 1, verksamhet 5, projekt 6) and one balancing row.
+    dimensions (ansvar 1, verksamhet 5, projekt 6) and one balancing row;
+    ``combinations`` is how many different object lists the rows draw from.
     """
     rng = random.Random(seed)
     head = [
@@ -92,7 +99,7 @@ def write_kommunbas_sie(
     days = [f"{year}{m:02d}{d:02d}" for m in range(1, 13) for d in range(1, 29)]
     objects = [
         f'{{1 "{rng.choice(ANSVAR)}" 5 "{rng.choice(VERKSAMHET)}" 6 "{rng.choice(PROJEKT)}"}}'
-        for _ in range(3000)
+        for _ in range(combinations)
     ]
     out: list[str] = []
     for n in range(1, vouchers + 1):
