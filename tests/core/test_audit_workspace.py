@@ -60,6 +60,7 @@ def _unrounded(ws: Path) -> None:
     path = ws / "operating.csv"
     text = path.read_text(encoding="utf-8")
     for old in ("12337000", "2580000", "6000000"):
+        assert old in text, f"the example's operating.csv no longer has {old}"
         text = text.replace(old, str(int(old) + 400))
     path.write_text(text, encoding="utf-8")
 
