@@ -166,7 +166,7 @@ def test_goal_tables_show_outcomes_and_targets_as_published(report: Report) -> N
 def test_checks_list_the_reference_reports_own_mistakes(result: PipelineResult) -> None:
     found = {(f.code, f.source.file, f.source.line) for f in result.findings}
     codes = {c for c, _, _ in found}
-    assert ("period.label_year", "styrkort.yaml", 46) in found  # TOTALT INVESTERAT 2018
+    assert ("period.label_year", "styrkort.yaml", 48) in found  # TOTALT INVESTERAT 2018
     assert ("goal.no_indicators", "goals.yaml", 5) in found  # Underlätta för digitala möten …
     assert ("indicator.no_target", "goals.yaml", 17) in found  # acute: no target
     assert ("indicator.no_outcome", "goals.yaml", 16) in found  # acute: no outcome
