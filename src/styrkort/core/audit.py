@@ -1270,7 +1270,8 @@ class _Audit:
                     f"({how}): tryckt {_fmt(printed)}, beräknat {_fmt(outcome.computed)}, "
                     f"differens {_with_unit(outcome.difference, self.unit)}, mer än avrundning kan "
                     f"förklara (högst {_with_unit(outcome.bound, self.unit)}).{diagnosis}",
-                    f"Räkna om {col!r} på raden och rätta den eller talen den räknas från.",
+                    f"Enligt {relation} ska det stå {_fmt(outcome.computed)}: rätta cellen, eller de "
+                    "tal den räknas från om det är de som är fel.",
                     **details,
                 )
             )
