@@ -87,6 +87,9 @@ TOTALT INVESTERAT 2018;10 769;11 227;-458
         ("3 970 tkr", Decimal(3970), 0),
         ("(104)", Decimal(-104), 0),
         (" 823 ", Decimal(823), 0),
+        ("1 246*", Decimal(1246), 0),
+        ("823\u00b9", Decimal(823), 0),
+        ("12,5 \u2020", Decimal("12.5"), 1),
     ],
 )
 def test_printed_figures_are_read_with_their_decimals(

@@ -119,6 +119,7 @@ BLANK = Cell()
 
 _UNIT_SUFFIX = re.compile(r"\s*(tkr|mnkr|mkr|mdkr|kr|st|%)\.?$", re.IGNORECASE)
 _PARENS = re.compile(r"^\((?P<inner>[^()]+)\)$")
+_FOOTNOTE = re.compile(r"\s*[*\u2020\u2021\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 _FRACTION = re.compile(r"[,.](\d+)$")
 
 
@@ -128,15 +129,17 @@ def printed_cell(text: str) -> Cell:
 
     A lone dash is an exact zero (Swedish tables print "–" for nothing). A
     figure in parentheses is negative (accounting style). Text that is not a
-    number gives an unreadable cell, never an exception.
+    number gives an unreadable cell, never an exception. A trailing note
+    marker (``*``, ``¹``, ``†``) is not part of the figure.
     """
     raw = text.replace("\u00ad", "").strip()
     if not raw:
         return BLANK
     if is_minus_only(raw):
         return Cell(text=raw, value=ZERO, decimals=0, exact=True)
-    percent = raw.endswith("%")
-    body = _UNIT_SUFFIX.sub("", raw).strip()
+    figure = _FOOTNOTE.sub("", raw)  # "1 246*", "823¹": a note marker is not part of the figure
+    percent = figure.endswith("%")
+    body = _UNIT_SUFFIX.sub("", figure).strip()
     negative = False
     m = _PARENS.match(body)
     if m:
