@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from styrkort.cli import main
-from styrkort.core.audit import audit_statement, presented_table
+from styrkort.core.audit import audit_statement, audit_statements, presented_table
 from styrkort.pipeline import run
 from styrkort.report.model import Cell, Column, Row, Table
 
@@ -154,3 +154,16 @@ def test_cli_on_a_broken_workspace(tmp_path: Path, capsys: pytest.CaptureFixture
     (tmp_path / "styrkort.yaml").write_text("title: [\n", encoding="utf-8")
     assert main(["audit", str(tmp_path)]) == 1
     assert "audit.workspace" in capsys.readouterr().out
+
+
+def test_audit_statements_picks_the_statements_of_a_report(workspace: Path) -> None:
+    report = run(workspace).report
+    assert report is not None
+    assert audit_statements(report.tables()) == []
+    _unrounded(workspace)
+    report = run(workspace).report
+    assert report is not None
+    findings = audit_statements(report.tables(), file_prefix="ws")
+    assert [(f.code, f.source.file) for f in findings] == [
+        ("audit.rounding", "ws[driftredovisning]")
+    ] * 2

@@ -66,6 +66,7 @@ __all__ = [
     "Term",
     "audit",
     "audit_statement",
+    "audit_statements",
     "audit_table",
     "format_amount",
     "normalise_label",
@@ -1377,6 +1378,9 @@ class PresentedTable(Protocol):
     @property
     def unit(self) -> str | None: ...
 
+    @property
+    def kind(self) -> str: ...
+
 
 # report.model row kinds -> audit row kinds
 _PRESENTED_KINDS = {"body": "detail", "subtotal": "subtotal", "total": "grand"}
@@ -1433,3 +1437,20 @@ def audit_statement(
     outcome − budget, depending on the sign convention) is inferred.
     """
     return audit(presented_table(table, file=file, row_sources=row_sources))
+
+
+STATEMENT_KINDS = ("operating", "investments")
+
+
+def audit_statements(tables: Iterable[PresentedTable], *, file_prefix: str = "") -> list[Finding]:
+    """Findings of every operating and investment statement among ``tables`` (``report.tables()``).
+
+    The one call a pipeline needs to add the audit of its own statements to its
+    checks: ``findings += audit_statements(report.tables())``.
+    """
+    findings: list[Finding] = []
+    for table in tables:
+        if table.kind in STATEMENT_KINDS:
+            name = f"{file_prefix}[{table.id}]" if file_prefix else None
+            findings += audit_statement(table, file=name).findings
+    return findings
