@@ -125,6 +125,7 @@ class Workspace:
     frames: tuple[FramePart, ...] = ()
     investment_total_label: str = ""
     investment_total_label_source: Source = NOWHERE
+    frames_note: str = ""
     narrative: tuple[NarrativeSection, ...] = ()
     claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)

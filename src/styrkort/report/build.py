@@ -681,6 +681,7 @@ class _Builder:
                     unit="tkr",
                     notes=(
                         "Återstår = ram − ackumulerat utfall; negativt värde betyder att ramen är överskriden.",
+                        *([self.ws.frames_note] if self.ws.frames_note else []),
                     ),
                     kind="frames",
                 )

@@ -926,6 +926,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         frames=frames,
         investment_total_label=_s(finance, "investment_total_label"),
         investment_total_label_source=Source(MAIN_FILE, _line(finance, "investment_total_label")),
+        frames_note=_s(finance, "frames_note"),
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),
         files=dict(ctx.files),

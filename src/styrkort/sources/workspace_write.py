@@ -174,6 +174,8 @@ def main_document(ws: Workspace) -> dict[str, Any]:
         finance["frames"] = FRAMES_FILE
     if ws.investment_total_label:
         finance["investment_total_label"] = ws.investment_total_label
+    if ws.frames_note:
+        finance["frames_note"] = ws.frames_note
     if finance:
         doc["finance"] = finance
     doc["goals"] = "goals.yaml"
