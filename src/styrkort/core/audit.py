@@ -21,9 +21,9 @@ The default structure, when nothing is declared:
   (the subtotals above it and any loose rows);
 * a row whose label starts with *Netto*, has the word *resultat* ("Årets
   resultat", "Resultat efter finansiella poster") or is *Verksamhetens
-  nettokostnader* is a grand total (ratio rows, "... per invånare", "Andel
-  ...", never are):
-  it sums the subtotals and loose rows since the previous grand total;
+  nettokostnader* is a grand total: it sums the subtotals and loose rows since
+  the previous grand total (a ratio row, "... per invånare", "Andel ...", or a
+  label with its own unit, "Årets resultat, mnkr", is never a default total);
 * when a default total does not add up its preferred way but adds up the other
   way (subtotal vs grand total), the other reading is taken: a table that is
   consistent under one of the two readings is not flagged;
@@ -34,8 +34,11 @@ The default structure, when nothing is declared:
 * with exactly one *Avvikelse* column, one *Budget* column and at least one
   *Utfall*/*Prognos*/*Bokslut* column, the relation ``Avvikelse = Budget -
   Utfall`` or ``Avvikelse = Utfall - Budget`` that most rows satisfy is checked
-  (when no relation is declared).
+  (when no relation is declared); without a deviation column, a last column
+  headed *Totalt*/*Summa* is checked as the sum of the others when most rows
+  say so.
 
+docs/audit.md documents the format, the declaration and every finding.
 Standard library only: no files, no printing (readers live in
 ``styrkort.sources.table``).
 """
