@@ -128,15 +128,17 @@ def run_duckdb() -> dict[str, Any]:
     ):
         profile = "calls" if key == "calls" else "tickets"
         for name, params in metrics:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             r = compute(name, path, profile=profile, params={**params, **extra})
             seconds = time.perf_counter() - start
+            cpu = time.process_time() - cpu
             bad = [f.format() for f in r.findings if f.severity.value == "error"]
             out[key].append(
                 {
                     "metric": name,
                     "params": params,
                     "seconds": seconds,
+                    "cpu": cpu,
                     "numerator": str(r.numerator),
                     "denominator": str(r.denominator),
                     "value": str(r.value),
@@ -152,10 +154,19 @@ def run_pandas() -> dict[str, Any]:
     import pandas as pd
 
     out: dict[str, Any] = {"tickets": [], "calls": []}
+    cpu0 = time.process_time()
     start = time.perf_counter()
     df = pd.read_parquet(
         TICKETS,
-        columns=["opened_at", "responded_at", "resolved_at", "priority", "category", "status", "escalated"],
+        columns=[
+            "opened_at",
+            "responded_at",
+            "resolved_at",
+            "priority",
+            "category",
+            "status",
+            "escalated",
+        ],
     )
     read_s = time.perf_counter() - start
     status = df["status"].str.strip().str.lower()
@@ -169,22 +180,51 @@ def run_pandas() -> dict[str, Any]:
     timings: list[tuple[str, float, Any]] = []
     t = time.perf_counter()
     prio1 = df["priority"].astype(str).str.strip().str.lower() == "1"
-    timings.append(("first-response-within", time.perf_counter() - t, share("responded_at", pd.Timedelta(minutes=30), prio1)))
+    timings.append(
+        (
+            "first-response-within",
+            time.perf_counter() - t,
+            share("responded_at", pd.Timedelta(minutes=30), prio1),
+        )
+    )
     t = time.perf_counter()
-    timings.append(("resolved-within", time.perf_counter() - t, share("resolved_at", pd.Timedelta(hours=8), pd.Series(True, index=df.index))))
+    timings.append(
+        (
+            "resolved-within",
+            time.perf_counter() - t,
+            share("resolved_at", pd.Timedelta(hours=8), pd.Series(True, index=df.index)),
+        )
+    )
     t = time.perf_counter()
     resolved = kept & df["resolved_at"].notna() & (df["resolved_at"] >= df["opened_at"])
-    timings.append(("first-level-resolution", time.perf_counter() - t, (int((resolved & ~df["escalated"]).sum()), int(resolved.sum()))))
+    timings.append(
+        (
+            "first-level-resolution",
+            time.perf_counter() - t,
+            (int((resolved & ~df["escalated"]).sum()), int(resolved.sum())),
+        )
+    )
     t = time.perf_counter()
-    hours = (df.loc[resolved, "resolved_at"] - df.loc[resolved, "opened_at"]).dt.total_seconds() / 3600
+    hours = (
+        df.loc[resolved, "resolved_at"] - df.loc[resolved, "opened_at"]
+    ).dt.total_seconds() / 3600
     timings.append(("handling-time", time.perf_counter() - t, (hours.mean(), hours.median())))
     t = time.perf_counter()
     orders = df["category"].str.strip().str.lower() == "beställning"
-    timings.append(("delivered-within", time.perf_counter() - t, share("resolved_at", pd.Timedelta(days=2), orders)))
+    timings.append(
+        (
+            "delivered-within",
+            time.perf_counter() - t,
+            share("resolved_at", pd.Timedelta(days=2), orders),
+        )
+    )
     for name, seconds, result in timings:
-        out["tickets"].append({"metric": name, "seconds": seconds, "result": [str(v) for v in result]})
+        out["tickets"].append(
+            {"metric": name, "seconds": seconds, "result": [str(v) for v in result]}
+        )
     out["tickets_read_s"] = read_s
-    del df
+    out["tickets_cpu"] = time.process_time() - cpu0
+    cpu0 = time.process_time()
     start = time.perf_counter()
     calls = pd.read_parquet(CALLS, columns=["wait_s", "outcome"])
     out["calls_read_s"] = time.perf_counter() - start
@@ -194,10 +234,17 @@ def run_pandas() -> dict[str, Any]:
     abandoned = outcome.isin(["abandoned", "avbrutet", "tappat", "lagt på", "hang"])
     wait = calls["wait_s"]
     sl20 = (int((answered & (wait <= 20)).sum()), int(answered.sum() + abandoned.sum()))
-    sl60 = (int((answered & (wait <= 60)).sum()), int(answered.sum() + (abandoned & (wait >= 5)).sum()))
+    sl60 = (
+        int((answered & (wait <= 60)).sum()),
+        int(answered.sum() + (abandoned & (wait >= 5)).sum()),
+    )
     asa = wait[answered].mean()
     rate = (int(abandoned.sum()), int(answered.sum() + abandoned.sum()))
-    out["calls"] = {"seconds": time.perf_counter() - t, "results": [str(sl20), str(sl60), str(asa), str(rate)]}
+    out["calls"] = {
+        "seconds": time.perf_counter() - t,
+        "results": [str(sl20), str(sl60), str(asa), str(rate)],
+    }
+    out["calls_cpu"] = time.process_time() - cpu0
     out["peak_mb"] = _peak_mb()
     return out
 
@@ -215,7 +262,9 @@ def _child(part: str) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tickets", type=int, default=10_000_000)
     parser.add_argument("--calls", type=int, default=5_000_000)
     parser.add_argument("--regenerate", action="store_true")
@@ -229,30 +278,43 @@ def main() -> int:
         return 0
 
     gen_s = generate(args.tickets, args.calls, args.regenerate)
-    print(f"Data: {args.tickets:,} tickets, {args.calls:,} calls in {OUT} (generated/checked in {gen_s:.1f} s)")
+    load_before = os.getloadavg()
+    print(
+        f"Data: {args.tickets:,} tickets, {args.calls:,} calls in {OUT} (generated/checked in {gen_s:.1f} s)"
+    )
     print(f"Cores: {os.cpu_count()} (shared with other work)\n")
     duck = _child("duckdb")
     pand = _child("pandas")
 
     def table(rows: list[dict[str, Any]], title: str) -> float:
         total = sum(r["seconds"] for r in rows)
+        cpu = sum(r["cpu"] for r in rows)
         print(title)
         for r in rows:
             flag = "  FEL: " + "; ".join(r["errors"]) if r["errors"] else ""
-            print(f"  {r['metric']:<24} {r['seconds']:6.2f} s   {r['numerator']}/{r['denominator']}{flag}")
-        print(f"  {'total':<24} {total:6.2f} s\n")
+            print(
+                f"  {r['metric']:<24} {r['seconds']:6.2f} s (cpu {r['cpu']:5.2f} s)   {r['numerator']}/{r['denominator']}{flag}"
+            )
+        print(f"  {'total':<24} {total:6.2f} s (cpu {cpu:5.2f} s)\n")
         return total
 
-    t_cal = table(duck["tickets"], "DuckDB, ticket metrics, calendar hours (from Parquet, each call reads the file):")
+    t_cal = table(
+        duck["tickets"],
+        "DuckDB, ticket metrics, calendar hours (from Parquet, each call reads the file):",
+    )
     t_bus = table(duck["tickets_business"], "DuckDB, ticket metrics, business hours:")
     t_calls = table(duck["calls"], "DuckDB, call metrics:")
     p_tickets = pand["tickets_read_s"] + sum(r["seconds"] for r in pand["tickets"])
     p_calls = pand["calls_read_s"] + pand["calls"]["seconds"]
-    print(f"pandas, ticket metrics (calendar), read {pand['tickets_read_s']:.2f} s + compute "
-          f"{p_tickets - pand['tickets_read_s']:.2f} s = {p_tickets:.2f} s")
+    print(
+        f"pandas, ticket metrics (calendar), read {pand['tickets_read_s']:.2f} s + compute "
+        f"{p_tickets - pand['tickets_read_s']:.2f} s = {p_tickets:.2f} s"
+    )
     for r in pand["tickets"]:
         print(f"  {r['metric']:<24} {r['seconds']:6.2f} s   {' / '.join(r['result'])}")
-    print(f"pandas, call metrics: read {pand['calls_read_s']:.2f} s + compute {pand['calls']['seconds']:.2f} s = {p_calls:.2f} s")
+    print(
+        f"pandas, call metrics: read {pand['calls_read_s']:.2f} s + compute {pand['calls']['seconds']:.2f} s = {p_calls:.2f} s"
+    )
     print(f"  {pand['calls']['results']}\n")
 
     # same figures?
@@ -263,12 +325,28 @@ def main() -> int:
         else:
             same &= [d["numerator"], d["denominator"]] == p["result"]
     print(f"Ticket figures identical in DuckDB and pandas: {'yes' if same else 'NO'}")
-    print(f"Ticket metrics, calendar: DuckDB {t_cal:.2f} s, pandas {p_tickets:.2f} s, ratio {p_tickets / t_cal:.1f}×"
-          f" (target ≤ 2 s and ≥ 5×: {'met' if t_cal <= 2 and p_tickets / t_cal >= 5 else 'NOT met'})")
+    print(
+        f"Ticket metrics, calendar: DuckDB {t_cal:.2f} s, pandas {p_tickets:.2f} s, ratio {p_tickets / t_cal:.1f}×"
+        f" (target ≤ 2 s and ≥ 5×: {'met' if t_cal <= 2 and p_tickets / t_cal >= 5 else 'NOT met'})"
+    )
     print(f"Ticket metrics, business hours: DuckDB {t_bus:.2f} s")
-    print(f"Call metrics: DuckDB {t_calls:.2f} s, pandas {p_calls:.2f} s, ratio {p_calls / t_calls:.1f}×")
-    print(f"Peak memory (max RSS): DuckDB process {duck['peak_mb']:.0f} MB, pandas process {pand['peak_mb']:.0f} MB")
-    (OUT / "metrics.json").write_text(json.dumps({"duckdb": duck, "pandas": pand}, indent=2), encoding="utf-8")
+    print(
+        f"Call metrics: DuckDB {t_calls:.2f} s, pandas {p_calls:.2f} s, ratio {p_calls / t_calls:.1f}×"
+    )
+    print(
+        f"Peak memory (max RSS): DuckDB process {duck['peak_mb']:.0f} MB, pandas process {pand['peak_mb']:.0f} MB"
+    )
+    print(
+        f"CPU seconds: DuckDB ticket metrics {sum(r['cpu'] for r in duck['tickets']):.2f}, "
+        f"pandas ticket metrics {pand['tickets_cpu']:.2f}"
+    )
+    print(
+        f"Load average before/after: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(above 2 means other work competed for the cores)"
+    )
+    (OUT / "metrics.json").write_text(
+        json.dumps({"duckdb": duck, "pandas": pand}, indent=2), encoding="utf-8"
+    )
     return 0 if same else 1
 
 

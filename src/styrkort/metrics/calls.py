@@ -88,8 +88,7 @@ def _count(
                count(*) FILTER (WHERE abandoned AND wait_s <= {t}),
                count(*) FILTER (WHERE abandoned AND wait_s < {s}),
                coalesce(sum(wait_s) FILTER (WHERE answered), 0),
-               {"median(wait_s) FILTER (WHERE answered)" if quantiles else "NULL"},
-               {"quantile_cont(wait_s, 0.9) FILTER (WHERE answered)" if quantiles else "NULL"}
+               {"quantile_cont(wait_s, [0.5, 0.9]) FILTER (WHERE answered)" if quantiles else "NULL"}
         FROM calls WHERE {" AND ".join(where)}
         """
     ).fetchall()[0]
@@ -110,8 +109,8 @@ def _count(
         abandoned_within=n[7],
         abandoned_short=n[8],
         wait_sum=Decimal(str(row[9])),
-        wait_median=dec(row[10]),
-        wait_p90=dec(row[11]),
+        wait_median=dec(row[10][0]) if row[10] is not None else None,
+        wait_p90=dec(row[10][1]) if row[10] is not None else None,
     )
 
 

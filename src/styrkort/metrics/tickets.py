@@ -213,8 +213,6 @@ def aggregate(
     t0, t1 = TIMES[spec.start], TIMES[spec.stop]
     end = spec.period_end()
     still_open = "t1 IS NULL" + (f" OR t1 >= {end}" if end else "")
-    exc_c = "TRUE" if "cancelled" in spec.exclude else "FALSE"
-    exc_d = "TRUE" if "duplicates" in spec.exclude else "FALSE"
 
     if spec.pause and not loaded.has_states:
         raise ParamError(
@@ -264,57 +262,53 @@ def aggregate(
 
     limit_sql = str(limit_ms) if limit_ms is not None else "NULL"
     ticket_id = "ticket_id, " if spec.pause else ""
+    # One small class code per ticket, then a GROUP BY over it: far cheaper on
+    # ten million rows than a dozen FILTER clauses each testing the conditions.
+    whens = []
+    if "cancelled" in spec.exclude:
+        whens.append("WHEN cancelled THEN 0")
+    if "duplicates" in spec.exclude:
+        whens.append("WHEN duplicate THEN 1")
+    whens.append("WHEN t0 IS NULL THEN 2")
+    whens.append(f"WHEN {still_open} THEN 3")
+    whens.append("WHEN t1 < t0 THEN 4")
+    code = "CASE " + " ".join(whens) + " ELSE 5 END"
     sql = f"""
         WITH base AS (
-            SELECT {ticket_id}line, {t0} AS t0, {t1} AS t1, cancelled, duplicate, escalated,
+            SELECT {ticket_id}{t0} AS t0, {t1} AS t1, cancelled, duplicate, escalated,
                    resolving_group, resolving_level
             FROM tickets WHERE {" AND ".join(where)}
         ){pause_cte},
-        cls AS (
-            SELECT base.line, base.t0, base.t1,
-                   (base.cancelled AND {exc_c}) AS x_c,
-                   (base.duplicate AND NOT (base.cancelled AND {exc_c}) AND {exc_d}) AS x_d,
-                   base.t0 IS NULL AS x_s,
-                   ({still_open}) AS x_o,
-                   base.t1 < base.t0 AS x_n,
-                   {elapsed} AS el_ms,
-                   ({rule_sql}) AS rule
-            FROM base {joins} {pause_join}
-        ),
         k AS (
-            SELECT *, NOT x_c AND NOT x_d AS kept,
-                   NOT x_c AND NOT x_d AND NOT x_s AND NOT coalesce(x_o, TRUE) AND NOT coalesce(x_n, FALSE) AS ok
-            FROM cls
+            SELECT {code} AS code, {elapsed} AS el_ms, ({rule_sql}) AS rule
+            FROM base {joins} {pause_join}
         )
-        SELECT count(*),
-               count(*) FILTER (WHERE x_c),
-               count(*) FILTER (WHERE x_d),
-               count(*) FILTER (WHERE kept AND NOT x_s AND coalesce(x_o, TRUE)),
-               count(*) FILTER (WHERE kept AND x_s),
-               count(*) FILTER (WHERE kept AND NOT x_s AND NOT coalesce(x_o, TRUE) AND x_n),
-               count(*) FILTER (WHERE ok),
-               count(*) FILTER (WHERE ok AND el_ms <= {limit_sql}),
-               count(*) FILTER (WHERE ok AND rule),
-               coalesce(sum(el_ms) FILTER (WHERE ok), 0),
-               {"median(el_ms) FILTER (WHERE ok)" if quantiles else "NULL"},
-               {"quantile_cont(el_ms, 0.9) FILTER (WHERE ok)" if quantiles else "NULL"}
-        FROM k
+        SELECT code, count(*),
+               count(*) FILTER (WHERE el_ms <= {limit_sql}),
+               count(*) FILTER (WHERE rule),
+               coalesce(sum(el_ms), 0),
+               {"quantile_cont(el_ms, [0.5, 0.9])" if quantiles else "NULL"}
+        FROM k GROUP BY code
     """
-    row = con.execute(sql).fetchall()[0]
-    assert row is not None
+    by_code = {int(r[0]): r for r in con.execute(sql).fetchall()}
+
+    def count(c: int, i: int = 1) -> int:
+        return int(by_code[c][i]) if c in by_code else 0
+
+    ok = by_code.get(5)
     agg = Aggregates(
-        n=int(row[0]),
-        cancelled=int(row[1]),
-        duplicates=int(row[2]),
-        still_open=int(row[3]),
-        no_start=int(row[4]),
-        negative=int(row[5]),
-        eligible=int(row[6]),
-        within=int(row[7]),
-        rule=int(row[8]),
-        sum_ms=int(row[9]),
-        median_ms=float(row[10]) if row[10] is not None else None,
-        p90_ms=float(row[11]) if row[11] is not None else None,
+        n=sum(int(r[1]) for r in by_code.values()),
+        cancelled=count(0),
+        duplicates=count(1),
+        still_open=count(3),
+        no_start=count(2),
+        negative=count(4),
+        eligible=count(5),
+        within=count(5, 2),
+        rule=count(5, 3),
+        sum_ms=count(5, 4),
+        median_ms=float(ok[5][0]) if ok is not None and ok[5] is not None else None,
+        p90_ms=float(ok[5][1]) if ok is not None and ok[5] is not None else None,
         findings=findings,
     )
     if agg.negative:
