@@ -76,41 +76,44 @@ def _count(
     if queues:
         where.append(value_condition(con, "calls", "queue", queues))
     t, s = float(threshold), float(short)
-    row = con.execute(
+    # one class code per call and a GROUP BY: cheaper than a dozen FILTER clauses
+    rows = con.execute(
         f"""
-        SELECT count(*),
-               count(*) FILTER (WHERE phantom),
-               count(*) FILTER (WHERE NOT offered AND NOT phantom),
-               count(*) FILTER (WHERE offered),
-               count(*) FILTER (WHERE answered),
-               count(*) FILTER (WHERE answered AND wait_s <= {t}),
-               count(*) FILTER (WHERE abandoned),
-               count(*) FILTER (WHERE abandoned AND wait_s <= {t}),
-               count(*) FILTER (WHERE abandoned AND wait_s < {s}),
-               coalesce(sum(wait_s) FILTER (WHERE answered), 0),
-               {"quantile_cont(wait_s, [0.5, 0.9]) FILTER (WHERE answered)" if quantiles else "NULL"}
+        SELECT CASE WHEN phantom THEN 0 WHEN NOT offered THEN 1 WHEN answered THEN 2
+                    WHEN abandoned THEN 3 ELSE 4 END AS code,
+               count(*),
+               count(*) FILTER (WHERE wait_s <= {t}),
+               count(*) FILTER (WHERE wait_s < {s}),
+               coalesce(sum(wait_s), 0),
+               {"quantile_cont(wait_s, [0.5, 0.9])" if quantiles else "NULL"}
         FROM calls WHERE {" AND ".join(where)}
+        GROUP BY code
         """
-    ).fetchall()[0]
-    assert row is not None
+    ).fetchall()
+    by_code = {int(r[0]): r for r in rows}
+
+    def n(code: int, i: int = 1) -> int:
+        return int(by_code[code][i]) if code in by_code else 0
+
+    answered = by_code.get(2)
+    quant = answered[5] if answered else None
 
     def dec(v: object) -> Decimal | None:
         return None if v is None else Decimal(str(v))
 
-    n = [int(v) for v in row[:9]]
     return CallCounts(
-        all=n[0],
-        phantom=n[1],
-        ivr=n[2],
-        offered=n[3],
-        answered=n[4],
-        answered_within=n[5],
-        abandoned=n[6],
-        abandoned_within=n[7],
-        abandoned_short=n[8],
-        wait_sum=Decimal(str(row[9])),
-        wait_median=dec(row[10][0]) if row[10] is not None else None,
-        wait_p90=dec(row[10][1]) if row[10] is not None else None,
+        all=sum(int(r[1]) for r in rows),
+        phantom=n(0),
+        ivr=n(1),
+        offered=n(2) + n(3) + n(4),
+        answered=n(2),
+        answered_within=n(2, 2),
+        abandoned=n(3),
+        abandoned_within=n(3, 2),
+        abandoned_short=n(3, 3),
+        wait_sum=Decimal(str(answered[4])) if answered else Decimal(0),
+        wait_median=dec(quant[0]) if quant is not None else None,
+        wait_p90=dec(quant[1]) if quant is not None else None,
     )
 
 
