@@ -107,8 +107,16 @@ def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcom
             period=_metric_period(spec, ws.period),
         )
         for f in result.findings:
-            # Findings about the data file keep its name; the rest point at the goal tree.
-            findings.append(f if f.source.file else f._replace(source=spec.source))
+            # Findings about the data file keep its name (relative to the workspace);
+            # the rest point at the indicator's metric in the goal tree.
+            if not f.source.file:
+                f = f._replace(source=spec.source)
+            elif f.source.file == path.name:
+                f = f._replace(source=f.source._replace(file=spec.file))
+            elif Path(f.source.file).resolve().is_relative_to(root.resolve()):
+                rel = Path(f.source.file).resolve().relative_to(root.resolve())
+                f = f._replace(source=f.source._replace(file=str(rel)))
+            findings.append(f)
         if result.value is None:
             findings.append(
                 error(

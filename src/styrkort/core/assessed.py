@@ -55,11 +55,17 @@ def _tkr_text(amount_kr: Decimal) -> str:
 
 
 def budget_outcome(
-    indicator: Indicator, operating: OperatingStatement | None
+    indicator: Indicator, operating: OperatingStatement | None, *, interim: bool = False
 ) -> ComputedOutcome | None:
-    """A budget indicator's outcome, taken from the operating statement's net deviation."""
+    """A budget indicator's outcome: the operating statement's net deviation (against the forecast in an interim period)."""
     if indicator.kind != "budget" or operating is None:
         return None
+    forecast = operating.net.forecast
+    if interim and forecast is not None:
+        return ComputedOutcome(
+            _tkr_text(operating.net.budget - forecast),
+            "Avvikelse mot budget enligt helårsprognosen i driftredovisningen (budget − prognos, nettoresultat).",
+        )
     return ComputedOutcome(
         _tkr_text(operating.net.deviation),
         "Avvikelse mot budget enligt driftredovisningen (budget − utfall, nettoresultat).",
@@ -95,7 +101,7 @@ def assess_workspace(
             written = ind.forecast if ws.period.is_interim and ind.forecast.strip() else ind.outcome
             co = outcomes.get(ind.id)
             if co is None and not written.strip():
-                co = budget_outcome(ind, operating)
+                co = budget_outcome(ind, operating, interim=ws.period.is_interim)
                 if co is not None:
                     outcomes[ind.id] = co
             if co is not None:
@@ -110,7 +116,9 @@ def assess_workspace(
     allocation = None
     key = ws.organisation.allocation_key
     if operating is not None and key is not None and key.weights and key.total > 0:
-        result = operating.result
+        # In an interim period the forecast result is what will be split at year end.
+        forecast = operating.forecast_result if ws.period.is_interim else None
+        result = forecast if forecast is not None else operating.result
         unit = Decimal(1) if result == result.to_integral_value() else Decimal("0.01")
         allocation = split_result(result, key, unit)
     return Assessed(ws, tuple(goal_results), summary, operating, investments, allocation, outcomes)

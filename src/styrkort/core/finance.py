@@ -116,6 +116,11 @@ class OperatingStatement:
         return -self.net.outcome
 
     @property
+    def forecast_result(self) -> Decimal | None:
+        """The full-year forecast result (interim periods), positive for a surplus."""
+        return None if self.net.forecast is None else -self.net.forecast
+
+    @property
     def rows(self) -> tuple[OperatingRow, ...]:
         return self.revenues + self.costs
 

@@ -412,14 +412,29 @@ class _Builder:
     def result_blocks(self, op: OperatingStatement) -> list[Block]:
         org = self.ws.organisation
         result = op.result
-        amount = fmt.with_unit(fmt.tkr(abs(result)), "tkr")
-        if round_unit(result) == 0:
-            text = f"Årets resultat för {org.name} visar ett nollresultat."
-        else:
-            word = "ett överskott" if result > 0 else "ett underskott"
-            text = f"Årets resultat för {org.name} visar {word} med {amount}."
+
+        def outcome_words(amount_kr: Decimal) -> str:
+            if round_unit(amount_kr) == 0:
+                return "ett nollresultat"
+            word = "ett överskott" if amount_kr > 0 else "ett underskott"
+            return f"{word} med {fmt.with_unit(fmt.tkr(abs(amount_kr)), 'tkr')}"
+
+        interim = self.ws.period.is_interim
+        whose = f"Periodens resultat ({self.ws.period.title})" if interim else "Årets resultat"
         self.fig_tkr("resultat", round_unit(result))
-        blocks: list[Block] = [self.sentence("result", text)]
+        blocks: list[Block] = [
+            self.sentence("result", f"{whose} för {org.name} visar {outcome_words(result)}.")
+        ]
+        forecast = op.forecast_result if interim else None
+        if forecast is not None:
+            self.fig_tkr("prognos.resultat", round_unit(forecast))
+            blocks.append(
+                self.sentence(
+                    "result.forecast",
+                    f"Prognosen för helåret {self.year} är {outcome_words(forecast)}.",
+                )
+            )
+            result = forecast
         al = self.a.allocation
         if al is not None and org.members:
             blocks.append(
@@ -430,6 +445,8 @@ class _Builder:
                 )
             )
             what = "underskottet" if result < 0 else "överskottet"
+            if forecast is not None:
+                what = "det prognostiserade " + what
             parts_tkr = round_to_total([v for _, v in al.parts], round_unit(al.result))
             names = [_member_name(self.ws, m) for m, _ in al.parts]
             key = al.key

@@ -62,6 +62,8 @@ def value(v: Value | None, written: str = "") -> str:
     if isinstance(v, YesNo):
         return "Ja" if v.value else "Nej"
     assert isinstance(v, Quantity)
+    if v.unit == "tkr":  # amounts are shown in whole tkr, like the tables
+        return with_unit(number(v.value), v.unit)
     return with_unit(number(v.value, keep=True), v.unit)
 
 
