@@ -514,7 +514,12 @@ class _Builder:
             blocks.append(
                 Table(
                     "fordelning",
-                    f"Fördelning av årets resultat mellan medlemskommunerna {self.year}",
+                    (
+                        "Fördelning av prognostiserat resultat"
+                        if forecast is not None
+                        else "Fördelning av årets resultat"
+                    )
+                    + f" mellan medlemskommunerna {self.year}",
                     (
                         Column("Medlemskommun"),
                         Column(weight_label, "amount"),
