@@ -61,7 +61,15 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     out_dir: Path = args.out or (args.workspace / "build")
     failed = False
+    pending = {}
+    if "pdf" in formats and len(formats) > 1:
+        # The PDF is laid out in the background while the other formats are written.
+        pending["pdf"] = importlib.import_module("styrkort.render.pdf").start(
+            result.report, out_dir
+        )
     for name in formats:
+        if name in pending:
+            continue
         try:
             module = importlib.import_module(f"styrkort.render.{FORMATS[name]}")
         except ImportError as exc:
@@ -82,6 +90,8 @@ def handle(args: argparse.Namespace) -> int:
         else:
             path = module.write(result.report, out_dir)
         print(f"skrev {path}")
+    for wait in pending.values():
+        print(f"skrev {wait()}")
     return 1 if failed or (args.strict and result.has_errors) else 0
 
 

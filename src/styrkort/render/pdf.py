@@ -13,6 +13,10 @@ report and is never part of the published PDF.
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from styrkort.render.html import render_html
@@ -47,3 +51,52 @@ def write(report: Report, out_dir: Path) -> Path:
     path = out_dir / FILENAME
     path.write_bytes(render_pdf(report))
     return path
+
+
+def _lay_out_in_child(html_in: Connection, done: Connection, path: str) -> None:
+    try:
+        import weasyprint  # noqa: F401  (imported while the parent draws the charts)
+
+        html = html_in.recv()
+        Path(path).write_bytes(html_to_pdf(html))
+        done.send((True, ""))
+    except BaseException as exc:  # reported to the parent, which raises it
+        done.send((False, f"{type(exc).__name__}: {exc}"))
+
+
+def start(report: Report, out_dir: Path) -> Callable[[], Path]:
+    """Begin writing the PDF beside other work; call the returned function to wait for the path.
+
+    Most of a build's time is WeasyPrint (import and layout) and matplotlib
+    (import and charts). On Linux a forked process imports WeasyPrint while
+    this one draws the charts and builds the HTML, then lays the PDF out while
+    this one writes the other formats: on two cores the build takes about the
+    time of the PDF alone. Elsewhere (no fork) the PDF is written right here.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / FILENAME
+    if not sys.platform.startswith("linux"):
+        write(report, out_dir)
+        return lambda: path
+    ctx = multiprocessing.get_context("fork")
+    html_out, html_in = ctx.Pipe()
+    done_out, done_in = ctx.Pipe()
+    child = ctx.Process(target=_lay_out_in_child, args=(html_out, done_in, str(path)), daemon=True)
+    child.start()
+    try:
+        html_in.send(print_html(report))
+    except BaseException:
+        child.kill()
+        raise
+
+    def wait() -> Path:
+        try:
+            ok, message = done_out.recv()
+        except EOFError:
+            ok, message = False, f"PDF-processen avslutades med kod {child.exitcode}"
+        child.join()
+        if not ok:
+            raise RuntimeError(f"PDF:en kunde inte skrivas: {message}")
+        return path
+
+    return wait
