@@ -33,7 +33,7 @@ from styrkort.core.model import (
 from styrkort.core.values import Direction
 from styrkort.web import models as m
 
-# Indicator field → the Swedish field name used in sources and on the screen (anchors "fält-<name>").
+# Indicator field → the Swedish field name used in sources and on the screen (anchors "falt-<name>").
 INDICATOR_FIELDS = {
     "text": "indikator",
     "unit": "enhet",

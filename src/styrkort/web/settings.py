@@ -188,3 +188,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("STYRKORT_LOG_LEVEL", "WARNING")},
 }
+CSRF_FAILURE_VIEW = "styrkort.web.views_errors.csrf_failure"

@@ -1,0 +1,63 @@
+"""Django admin: users, organisations and roles, API tokens (the token text is shown once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from styrkort.web import models as m
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = m.Membership
+    extra = 1
+
+
+class MemberInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = m.Member
+    extra = 0
+
+
+@admin.register(m.Organisation)
+class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "municipality", "kind")
+    inlines = (MemberInline, MembershipInline)
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "organisation", "role", "is_auditor", "owner_labels")
+    list_filter = ("organisation", "role", "is_auditor")
+
+
+@admin.register(m.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: the audit log is never edited."""
+
+    list_display = ("at", "username", "action", "target", "field", "old", "new")
+    list_filter = ("organisation", "action")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(m.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "user", "prefix", "created", "last_used")
+    fields = ("user", "name")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        row, token = m.ApiToken.issue(obj.user, obj.name)
+        obj.pk = row.pk
+        messages.warning(request, f"API-nyckeln (visas bara nu, spara den): {token}")
