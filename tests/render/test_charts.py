@@ -79,8 +79,8 @@ def test_budget_chart_labels_values_and_deviation() -> None:
 
 def test_indicator_chart_shows_outcome_and_target_in_words() -> None:
     texts = _texts(charts.draw(INDICATORS))
-    assert "utfall 6,6, mål 7,0" in texts
-    assert "mål 70,0" in texts and " saknar utfall" in texts
+    assert "utfall 6,6, målvärde 7,0" in texts
+    assert "målvärde 70,0" in texts and " saknar utfall" in texts
 
 
 def test_palette_is_okabe_ito() -> None:
@@ -112,3 +112,34 @@ def test_report_charts_have_alternative_texts_with_the_data(report: Report) -> N
     for chart in found:
         assert chart.alt and chart.alt != chart.title
         assert re.search(r"\d", chart.alt)
+
+
+def test_computed_indicators_get_an_outcome_against_target_chart() -> None:
+    from styrkort.pipeline import run
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "exempel-delar-2021"
+    report = run(example).report
+    assert report is not None
+    found = [
+        b
+        for s in report.walk()
+        for b in s.blocks
+        if isinstance(b, Chart) and b.kind == "indicator_vs_target"
+    ]
+    assert found, "the interim example computes indicators from data files"
+    chart = found[0]
+    names = [name for name, _ in chart.series]
+    assert names == ["Prognos", "Målvärde"]
+    assert len(chart.categories) == len(chart.series[0][1]) == len(chart.series[1][1])
+    assert chart.categories[0] in chart.alt and "målvärde" in chart.alt
+    texts = _texts(charts.draw(chart))
+    assert any(t.startswith("prognos ") and "målvärde" in t for t in texts)
+
+
+def test_the_2020_example_has_no_computed_indicators_so_no_such_chart(report: Report) -> None:
+    assert not [
+        b
+        for s in report.walk()
+        for b in s.blocks
+        if isinstance(b, Chart) and b.kind == "indicator_vs_target"
+    ]

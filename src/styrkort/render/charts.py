@@ -186,18 +186,27 @@ def _budget_vs_outcome(chart: Chart) -> Figure:
 
 
 def _indicator_vs_target(chart: Chart) -> Figure:
-    """Outcome as a bar, target as a black diamond, per indicator; labels give both values."""
+    """Outcome as a hatched bar, target as a black diamond, per indicator; both also written out."""
     n = len(chart.categories)
     fig, ax = _new_figure(0.55 * n + 1.1)
     ys = list(range(n))[::-1]
-    outcome = chart.series[0][1] if chart.series else ()
-    target = chart.series[1][1] if len(chart.series) > 1 else ()
-    decimals = 1
+    outcome_name, outcome = chart.series[0] if chart.series else ("Utfall", ())
+    target_name, target = chart.series[1] if len(chart.series) > 1 else ("Målvärde", ())
     values = [float(v) for v in (*outcome, *target) if v is not None]
+    decimals = 1 if any(v != int(v) for v in values) else 0
     top = max([*values, 1.0])
+    first = True
     for y, o in zip(ys, outcome, strict=False):
         if o is None:
-            ax.text(0, y, " saknar utfall", va="center", ha="left", fontsize=7, fontstyle="italic")
+            ax.text(
+                0,
+                y,
+                f" saknar {outcome_name.lower()}",
+                va="center",
+                ha="left",
+                fontsize=7,
+                fontstyle="italic",
+            )
             continue
         ax.barh(
             y,
@@ -207,8 +216,10 @@ def _indicator_vs_target(chart: Chart) -> Figure:
             hatch="///",
             edgecolor="#000000",
             linewidth=0.5,
-            label="Utfall" if y == ys[0] else None,
+            label=outcome_name if first else None,
         )
+        first = False
+    first = True
     for y, t in zip(ys, target, strict=False):
         if t is not None:
             ax.plot(
@@ -218,14 +229,15 @@ def _indicator_vs_target(chart: Chart) -> Figure:
                 color="#000000",
                 markersize=6,
                 linestyle="none",
-                label="Målvärde" if y == ys[0] else None,
+                label=target_name if first else None,
             )
+            first = False
     for y, o, t in zip(ys, outcome, target, strict=False):
         parts = []
         if o is not None:
-            parts.append(f"utfall {swedish(float(o), decimals)}")
+            parts.append(f"{outcome_name.lower()} {swedish(float(o), decimals)}")
         if t is not None:
-            parts.append(f"mål {swedish(float(t), decimals)}")
+            parts.append(f"{target_name.lower()} {swedish(float(t), decimals)}")
         ax.text(
             1.0,
             y,

@@ -16,6 +16,7 @@ from styrkort.core.finance import Amounts, OperatingStatement, SignConvention
 from styrkort.core.findings import Finding, sort_findings
 from styrkort.core.goals import Status
 from styrkort.core.model import RoundingPolicy, Workspace
+from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
 from styrkort.report import format as fmt
 from styrkort.report.model import (
@@ -230,6 +231,50 @@ class _Builder:
             "st",
         )
 
+    def indicator_charts(self) -> list[Chart]:
+        """Each computed indicator's outcome against its target, one chart per unit."""
+        by_unit: dict[str, list[tuple[str, Decimal, Decimal | None]]] = {}
+        for g in self.a.goals:
+            for r in g.indicators:
+                if r.indicator.metric is None or not isinstance(r.outcome, Quantity):
+                    continue
+                unit = r.outcome.unit or ""
+                by_unit.setdefault(unit, []).append(
+                    (r.indicator.text, r.outcome.value, _target_point(r.target, unit))
+                )
+        outcome = "Prognos" if self.ws.period.is_interim else "Utfall"
+        charts = []
+        for unit, items in by_unit.items():
+            shown = f" ({unit})" if unit else ""
+            alt = (
+                f"Stapeldiagram, {outcome.lower()} mot målvärde för de beräknade indikatorerna{shown}: "
+                + "; ".join(
+                    f"{text}: {outcome.lower()} {fmt.number(v, keep=True)}"
+                    + (
+                        f", målvärde {fmt.number(t, keep=True)}"
+                        if t is not None
+                        else ", inget målvärde"
+                    )
+                    for text, v, t in items
+                )
+                + "."
+            )
+            charts.append(
+                Chart(
+                    f"indicator-vs-target-{slug(unit) or 'tal'}",
+                    "indicator_vs_target",
+                    f"Beräknade indikatorer: {outcome.lower()} mot målvärde{shown}",
+                    alt,
+                    tuple(text for text, _, _ in items),
+                    (
+                        (outcome, tuple(v for _, v, _ in items)),
+                        ("Målvärde", tuple(t for _, _, t in items)),
+                    ),
+                    unit,
+                )
+            )
+        return charts
+
     def section_goals(self) -> Section:
         blocks: list[Block] = self.goal_summary()
         blocks += [
@@ -241,6 +286,7 @@ class _Builder:
         blocks += self.rule_blocks()
         if self.a.summary.indicators:
             blocks.append(self.status_chart())
+        blocks += self.indicator_charts()
         tables = tuple(self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1))
         for g in self.a.goals:
             self.figures[f"mal.{g.goal.id}.bedomning"] = Figure(g.status.value)
@@ -788,6 +834,17 @@ def finding_views(findings: Iterable[Finding]) -> list[FindingView]:
     return [
         FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint) for f in findings
     ]
+
+
+def _target_point(target: Target | None, unit: str) -> Decimal | None:
+    """The number a target is drawn at: a threshold, or the baseline of a change; None for others."""
+    if isinstance(target, Threshold):
+        value, t_unit = target.value, target.unit
+    elif isinstance(target, (Change, Maintain)) and target.baseline is not None:
+        value, t_unit = target.baseline, target.unit
+    else:
+        return None
+    return value if not t_unit or t_unit == unit else None
 
 
 def build_report(a: Assessed, findings: Iterable[Finding] = ()) -> tuple[Report, list[Finding]]:
