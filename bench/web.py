@@ -29,6 +29,7 @@ import html
 import http.cookiejar
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -50,6 +51,8 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "sydnarke-it-2020"
 HOST = "127.0.0.1"
 TARGET_P95_MS = 100.0
+# Measured during the load phase; the log-in rows come from before it.
+LOAD_ENDPOINTS = ("baseline", "overview", "indicator", "outcome_post", "outcome_conflict")
 PASSWORD = "bench-Lösenord-2026"
 
 
@@ -162,8 +165,10 @@ class Client:
         path: str,
         data: dict[str, str] | None = None,
         expected: tuple[int, ...] = (200,),
+        labels: dict[int, str] | None = None,
     ) -> tuple[int, str, str]:
-        """Do one request, record its time; returns (status, body, Location)."""
+        """Do one request, record its time (under ``labels[status]`` if given, else
+        ``endpoint``); returns (status, body, Location)."""
         url = path if path.startswith("http") else self.base + path
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(url, data=body)
@@ -189,7 +194,7 @@ class Client:
             self.stats.error(f"{endpoint}: {type(e).__name__}: {e}")
             return 0, "", ""
         ms = (time.perf_counter() - t0) * 1000
-        self.stats.add(endpoint, ms, status)
+        self.stats.add((labels or {}).get(status, endpoint), ms, status)
         if status not in expected:
             self.stats.error(f"{endpoint}: HTTP {status} for {path}")
         return status, text, location
@@ -199,9 +204,10 @@ INPUT_RE = re.compile(r"<input\b[^>]*>", re.IGNORECASE | re.DOTALL)
 ATTR_RE = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
 
 
-def form_fields(page: str) -> dict[str, str]:
-    """The named inputs of the first form on a page with their values (hidden ones included)."""
-    start = page.find("<form")
+def form_fields(page: str, marker: str) -> dict[str, str]:
+    """The named inputs of the form whose tag contains ``marker``, with their values."""
+    at = page.find(marker)
+    start = page.rfind("<form", 0, at) if at >= 0 else -1
     end = page.find("</form>", start)
     fields: dict[str, str] = {}
     for tag in INPUT_RE.findall(page[start:end] if start >= 0 else page):
@@ -211,19 +217,139 @@ def form_fields(page: str) -> dict[str, str]:
     return fields
 
 
-# --- app-specific: URLs and form fields ---------------------------------------------------
-# Filled in from src/styrkort/web (urls.py, forms, templates).
+# --- the app: setup, URLs and forms (src/styrkort/web: urls.py, forms.py, templates) -------
 
-LOGIN_PATH = "/login/"
+LOGIN_PATH = "/logga-in/"
+# Percent indicators of the example with a target, editable by their owners; the simulated
+# users share them (optimistic-locking conflicts are then expected, and counted).
+PERCENT_INDICATORS = (
+    "normal-8h",
+    "first-line",
+    "bestallningar-2d",
+    "samtal-20-60s",
+    "sjukfranvaro",
+)
+OWNER_LABELS = "Servicedeskchef, HR"
+
+SETUP_SCRIPT = """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from styrkort.web import models as m
+names, password, labels = json.loads({args!r})
+org = m.Organisation.objects.get()
+period = m.Period.objects.get()
+hashed = make_password(password)  # hashed once: 50 users in a second, same log-in cost
+users = get_user_model().objects.bulk_create(
+    [get_user_model()(username=n, password=hashed) for n in names]
+)
+m.Membership.objects.bulk_create(
+    [m.Membership(user=u, organisation=org, role="owner", owner_labels=labels) for u in users]
+)
+ids = {{i.key: i.pk for i in period.indicators.all()}}
+print("BENCH-IDS=" + json.dumps({{"period": period.pk, "indicators": ids}}))
+"""
 
 
-def prepare(tmp: Path, n_owners: int) -> tuple[dict[str, str], list[str]]:
-    """Database, example and users; returns the server's environment and the owners' names."""
-    raise NotImplementedError("the web app's setup is not known yet")
+def app_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STYRKORT_", "DJANGO_"))}
+    env.update(
+        STYRKORT_DATA_DIR=str(tmp),
+        STYRKORT_DATABASE_URL=f"sqlite:///{tmp / 'styrkort.sqlite3'}",
+        STYRKORT_SECRET_KEY="bench-only-not-a-secret",
+        STYRKORT_LOCAL_HTTP="1",
+        DJANGO_SETTINGS_MODULE="styrkort.web.settings",
+    )
+    return env
 
 
-def user_loop(client: Client, username: str, deadline: float, think: float) -> None:
-    raise NotImplementedError
+@dataclass(frozen=True)
+class Setup:
+    env: dict[str, str]
+    users: list[str]
+    period: int
+    indicators: list[int]
+
+
+def prepare(tmp: Path, n_users: int) -> Setup:
+    """A fresh SQLite database with the example imported and one owner per simulated user."""
+    env = app_env(tmp)
+    run([venv_bin("styrkort"), "import", str(EXAMPLE)], env, "styrkort import")
+    names = [f"anvandare{i:02d}" for i in range(1, n_users + 1)]
+    script = SETUP_SCRIPT.format(args=json.dumps([names, PASSWORD, OWNER_LABELS]))
+    out = run([venv_bin("styrkort"), "manage", "shell", "-c", script], env, "creating users")
+    line = next(ln for ln in out.splitlines() if ln.startswith("BENCH-IDS="))
+    ids = json.loads(line.removeprefix("BENCH-IDS="))
+    return Setup(env, names, ids["period"], [ids["indicators"][k] for k in PERCENT_INDICATORS])
+
+
+def log_in(client: Client, username: str) -> None:
+    _, page, _ = client.request("login_page", LOGIN_PATH)
+    fields = form_fields(page, 'action="/logga-in/"')
+    fields.update(username=username, password=PASSWORD)
+    status, _, location = client.request("login", LOGIN_PATH, fields, expected=(302,))
+    if status != 302 or LOGIN_PATH in location:
+        raise RuntimeError(f"log-in as {username} failed (HTTP {status})")
+
+
+def user_loop(
+    client: Client, anon: Client, rng: random.Random, period: int, indicator: int, run_: Run
+) -> None:
+    """Until the deadline: baseline, overview, indicator page, outcome entry; think in between."""
+    overview = f"/period/{period}/"
+    page_path = f"/period/{period}/indikator/{indicator}/"
+    while run_.go():
+        anon.request("baseline", LOGIN_PATH)
+        run_.think(rng)
+        if not run_.go():
+            break
+        client.request("overview", overview)
+        run_.think(rng)
+        if not run_.go():
+            break
+        _, page, _ = client.request("indicator", page_path)
+        # Typing the value takes a moment; a fresh version is then posted with the CSRF token.
+        run_.think(rng, 0.3)
+        fields = form_fields(page, 'id="indikator-formular"')
+        if "version" not in fields:
+            client.stats.error(f"indicator: no outcome form on {page_path}")
+            continue
+        data = {
+            "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
+            "version": fields["version"],
+            "outcome": f"{rng.randint(50, 99)} %",
+        }
+        status, _, _ = client.request(
+            "outcome_post",
+            page_path,
+            data,
+            expected=(302, 409),
+            labels={409: "outcome_conflict"},
+        )
+        if status == 409:
+            client.stats.conflict()
+        run_.think(rng)
+
+
+@dataclass
+class Run:
+    """The load phase: starts when every user has logged in, ends at the deadline."""
+
+    seconds: float
+    think_s: float
+    started: threading.Event = field(default_factory=threading.Event)
+    deadline: float = 0.0
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+        self.started.set()
+
+    def go(self) -> bool:
+        return time.monotonic() < self.deadline
+
+    def think(self, rng: random.Random, scale: float = 1.0) -> None:
+        pause = rng.uniform(0.5, 1.5) * self.think_s * scale
+        time.sleep(max(0.0, min(pause, self.deadline - time.monotonic())))
 
 
 # --- running and reporting ----------------------------------------------------------------
@@ -242,6 +368,7 @@ def summarise(stats: Stats, seconds: float) -> dict[str, dict[str, float]]:
     for s in stats.samples:
         by[s.endpoint].append(s.ms)
     out: dict[str, dict[str, float]] = {}
+    by.pop("warmup", None)
     for endpoint, values in sorted(by.items()):
         values.sort()
         out[endpoint] = {
@@ -262,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument(
+        "--threads", type=int, default=2, help="threads per gunicorn worker (default 2)"
+    )
+    parser.add_argument(
         "--think", type=float, default=1.0, help="mean think time between requests, s (default 1)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -271,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="styrkort-bench-") as tmpdir:
         tmp = Path(tmpdir)
         t0 = time.monotonic()
-        env, owners = prepare(tmp, n_owners=min(args.users, 10))
+        setup = prepare(tmp, args.users)
         setup_s = time.monotonic() - t0
         port = free_port()
         log = tmp / "gunicorn.log"
@@ -287,51 +417,82 @@ def main(argv: list[str] | None = None) -> int:
                     "--worker-class",
                     "gthread",
                     "--threads",
-                    "4",
+                    str(args.threads),
                     "--log-level",
                     "warning",
                 ],
-                env=env,
+                env=setup.env,
                 cwd=REPO,
                 stdout=log_fh,
                 stderr=subprocess.STDOUT,
             )
         server = Server(f"http://{HOST}:{port}", proc, log)
+        stats = Stats()
+        run_ = Run(args.seconds, args.think)
+        logged_in = threading.Semaphore(0)
         try:
             wait_until_up(server.url + LOGIN_PATH, server)
-            stats = Stats()
-            start = time.monotonic()
-            deadline = start + args.seconds
-            threads = []
-            for i in range(args.users):
-                client = Client(server.url, stats)
-                username = owners[i % len(owners)]
-                t = threading.Thread(
-                    target=guarded_loop,
-                    args=(client, username, deadline, args.think, stats),
+            threads = [
+                threading.Thread(
+                    target=simulated_user,
+                    args=(server.url, setup, i, stats, run_, logged_in),
                     daemon=True,
                 )
-                threads.append(t)
-                t.start()
+                for i in range(args.users)
+            ]
             for t in threads:
-                t.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
-            elapsed = time.monotonic() - start
+                t.start()
+            # The load phase starts once everyone is in (log-ins hash passwords: CPU-heavy).
+            login_deadline = time.monotonic() + 300
+            for _ in threads:
+                logged_in.acquire(timeout=max(0.0, login_deadline - time.monotonic()))
+            run_.start()
+            for t in threads:
+                t.join(timeout=max(0.0, run_.deadline - time.monotonic()) + 60)
+            elapsed = args.seconds
         finally:
+            run_.deadline = 0.0  # any thread still running stops at its next check
             server.stop()
+        server_errors = [
+            ln
+            for ln in log.read_text(errors="replace").splitlines()
+            if "Traceback" in ln or "ERROR" in ln
+        ]
 
-    return report(args, stats, elapsed, setup_s)
+    return report(args, stats, elapsed, setup_s, server_errors)
 
 
-def guarded_loop(
-    client: Client, username: str, deadline: float, think: float, stats: Stats
+def simulated_user(
+    base: str, setup: Setup, i: int, stats: Stats, run_: Run, logged_in: threading.Semaphore
 ) -> None:
+    """Log in, wait for the start, then loop; any failure is an error in the results."""
+    username = setup.users[i]
     try:
-        user_loop(client, username, deadline, think)
+        client, anon = Client(base, stats), Client(base, stats)
+        try:
+            log_in(client, username)
+            # Warm-up, not measured in the results: each worker imports and caches lazily.
+            period, indicator = setup.period, setup.indicators[i % len(setup.indicators)]
+            client.request("warmup", f"/period/{period}/")
+            client.request("warmup", f"/period/{period}/indikator/{indicator}/")
+        finally:
+            logged_in.release()
+        run_.started.wait(timeout=600)
+        rng = random.Random(i)
+        user_loop(
+            client, anon, rng, setup.period, setup.indicators[i % len(setup.indicators)], run_
+        )
     except Exception as e:  # a broken page must show up as an error, not kill the run
         stats.error(f"{username}: {type(e).__name__}: {e}")
 
 
-def report(args: argparse.Namespace, stats: Stats, elapsed: float, setup_s: float) -> int:
+def report(
+    args: argparse.Namespace,
+    stats: Stats,
+    elapsed: float,
+    setup_s: float,
+    server_errors: list[str],
+) -> int:
     figures = summarise(stats, elapsed)
     base = figures.get("baseline", {}).get("p95", float("nan"))
     print(
@@ -340,20 +501,28 @@ def report(args: argparse.Namespace, stats: Stats, elapsed: float, setup_s: floa
         f"{os.cpu_count()} CPUs (shared)"
     )
     print(
-        f"{'endpoint':<16}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'endpoint':<18}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'max ms':>9}{'p95/base':>10}"
     )
-    for name, f in figures.items():
+    load = [e for e in LOAD_ENDPOINTS if e in figures]
+    before = [e for e in figures if e not in LOAD_ENDPOINTS]
+    for name in load + before:
+        f = figures[name]
+        rate = f"{f['per_s']:>8.1f}" if name in LOAD_ENDPOINTS else f"{'(setup)':>8}"
         print(
-            f"{name:<16}{f['n']:>7.0f}{f['per_s']:>8.1f}{f['p50']:>9.1f}{f['p95']:>9.1f}"
+            f"{name:<18}{f['n']:>7.0f}{rate}{f['p50']:>9.1f}{f['p95']:>9.1f}"
             f"{f['p99']:>9.1f}{f['max']:>9.1f}{f['p95'] / base:>10.1f}"
         )
     print(
-        f"errors: {len(stats.errors)}; optimistic-locking conflicts (expected): {stats.conflicts}"
+        f"errors: {len(stats.errors)}; optimistic-locking conflicts (expected, HTTP 409): "
+        f"{stats.conflicts}; log-ins (before the load phase) are not in the targets"
     )
     for message in sorted(set(stats.errors))[:10]:
         print(f"  {message}")
-    ok = not stats.errors
+    if server_errors:
+        print(f"server log: {len(server_errors)} error line(s), e.g. {server_errors[0][:200]}")
+    errors = len(stats.errors) + len(server_errors)
+    ok = not errors
     for name in ("overview", "outcome_post"):
         p95 = figures.get(name, {}).get("p95", float("inf"))
         met = p95 <= TARGET_P95_MS
@@ -361,7 +530,7 @@ def report(args: argparse.Namespace, stats: Stats, elapsed: float, setup_s: floa
         print(
             f"target {name} p95 ≤ {TARGET_P95_MS:.0f} ms: {'met' if met else 'MISSED'} ({p95:.1f} ms)"
         )
-    print(f"target 0 errors: {'met' if not stats.errors else 'MISSED'}")
+    print(f"target 0 errors: {'met' if not errors else 'MISSED'} ({errors})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {
@@ -369,7 +538,7 @@ def report(args: argparse.Namespace, stats: Stats, elapsed: float, setup_s: floa
             "workers": args.workers,
             "seconds": elapsed,
             "think": args.think,
-            "errors": len(stats.errors),
+            "errors": errors,
             "conflicts": stats.conflicts,
             "endpoints": figures,
         }
