@@ -143,3 +143,13 @@ def test_the_2020_example_has_no_computed_indicators_so_no_such_chart(report: Re
         for b in s.blocks
         if isinstance(b, Chart) and b.kind == "indicator_vs_target"
     ]
+
+
+def test_chart_ids_are_unique_in_a_report() -> None:
+    from styrkort.pipeline import run
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "exempel-delar-2021"
+    report = run(example).report
+    assert report is not None
+    ids = [b.id for s in report.walk() for b in s.blocks if isinstance(b, Chart)]
+    assert len(ids) == len(set(ids)) >= 4

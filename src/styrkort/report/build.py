@@ -261,7 +261,7 @@ class _Builder:
             )
             charts.append(
                 Chart(
-                    f"indicator-vs-target-{slug(unit) or 'tal'}",
+                    f"indicator-vs-target-{slug(unit.replace('%', 'procent')) or 'tal'}",
                     "indicator_vs_target",
                     f"Beräknade indikatorer: {outcome.lower()} mot målvärde{shown}",
                     alt,
