@@ -10,30 +10,30 @@ from django.http import HttpRequest
 from styrkort.web import models as m
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = m.Membership
     extra = 1
 
 
-class MemberInline(admin.TabularInline):  # type: ignore[type-arg]
+class MemberInline(admin.TabularInline):
     model = m.Member
     extra = 0
 
 
 @admin.register(m.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "municipality", "kind")
     inlines = (MemberInline, MembershipInline)
 
 
 @admin.register(m.Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "is_auditor", "owner_labels")
     list_filter = ("organisation", "role", "is_auditor")
 
 
 @admin.register(m.AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is never edited."""
 
     list_display = ("at", "username", "action", "target", "field", "old", "new")
@@ -50,7 +50,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(m.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created", "last_used")
     fields = ("user", "name")
 

@@ -74,7 +74,7 @@ def api_view(*methods: str, write: tuple[str, ...] = ()) -> Callable[[View], Vie
                         "Ändringar via API kräver en API-nyckel (Authorization: Bearer <nyckel>)."
                     )
                 user = request.user
-            request.api_user = user  # type: ignore[attr-defined]
+            request.api_user = user
             return fn(request, *args, **kwargs)
 
         return wrapper
@@ -86,7 +86,7 @@ def _period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
     period = m.Period.objects.select_related("organisation").filter(pk=period_id).first()
     if period is None:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
-    access = Access(request.api_user, period.organisation)  # type: ignore[attr-defined]
+    access = Access(request.api_user, period.organisation)
     access.require_read()
     return period, access
 
@@ -140,7 +140,7 @@ def _indicator_json(ind: m.Indicator, r: IndicatorResult | None) -> dict[str, An
 
 @api_view("GET")
 def periods(request: HttpRequest) -> HttpResponse:
-    orgs = organisations_for(request.api_user)  # type: ignore[attr-defined]
+    orgs = organisations_for(request.api_user)
     rows = m.Period.objects.filter(organisation__in=orgs).select_related("organisation")
     return JsonResponse({"periods": [_period_json(p) for p in rows]})
 

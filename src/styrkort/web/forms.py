@@ -116,7 +116,7 @@ class IndicatorForm(forms.Form):
             **{f: getattr(self.indicator, f) for f in ("unit", "direction", "baseline", "target")}
         )
         for f in ("unit", "direction", "baseline", "target"):
-            if f in data:
+            if f in data and f in self.data:
                 setattr(ind, f, data[f] or "")
         ind.unit = normalise_unit(ind.unit) or ""
         return ind
