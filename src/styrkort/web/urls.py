@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path, re_path
 
 from styrkort.web import api, views
 
@@ -67,6 +68,9 @@ screens = [
 urlpatterns = [
     path("", include((screens, "styrkort"))),
     path("admin/", admin.site.urls),
+    # The app serves its few static files itself (also with DEBUG off), so `styrkort serve` and a
+    # bare gunicorn work; in production a web server in front may serve /static/ (docs/deploy.md).
+    re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
 ]
 
 handler404 = "styrkort.web.views_errors.not_found"
