@@ -118,33 +118,50 @@ def _peak_mb() -> float:
 
 
 def run_duckdb() -> dict[str, Any]:
-    from styrkort.metrics import compute
+    from styrkort.metrics import MetricRequest, clear_cache, compute, compute_many
 
-    out: dict[str, Any] = {"tickets": [], "tickets_business": [], "calls": []}
+    out: dict[str, Any] = {}
     for key, path, metrics, extra in (
         ("tickets", TICKETS, TICKET_METRICS, {}),
         ("tickets_business", TICKETS, TICKET_METRICS, {"hours": "business"}),
         ("calls", CALLS, CALL_METRICS, {}),
     ):
         profile = "calls" if key == "calls" else "tickets"
-        for name, params in metrics:
+        clear_cache()
+        requests = [
+            MetricRequest(name, path, profile, {**params, **extra}) for name, params in metrics
+        ]
+        start, cpu = time.perf_counter(), time.process_time()
+        results = compute_many(requests)
+        batch_s, batch_cpu = time.perf_counter() - start, time.process_time() - cpu
+        single = []
+        clear_cache()
+        for req in requests:
             start, cpu = time.perf_counter(), time.process_time()
-            r = compute(name, path, profile=profile, params={**params, **extra})
-            seconds = time.perf_counter() - start
-            cpu = time.process_time() - cpu
-            bad = [f.format() for f in r.findings if f.severity.value == "error"]
-            out[key].append(
+            r = compute(req.metric, req.path, profile=req.profile, params=req.params)
+            single.append(
                 {
-                    "metric": name,
-                    "params": params,
-                    "seconds": seconds,
-                    "cpu": cpu,
+                    "seconds": time.perf_counter() - start,
+                    "cpu": time.process_time() - cpu,
+                    "same": r == results[len(single)],
+                }
+            )
+        out[key] = {
+            "seconds": batch_s,
+            "cpu": batch_cpu,
+            "rows": [
+                {
+                    "metric": req.metric,
+                    "params": dict(req.params or {}),
                     "numerator": str(r.numerator),
                     "denominator": str(r.denominator),
                     "value": str(r.value),
-                    "errors": bad,
+                    "errors": [f.format() for f in r.findings if f.severity.value == "error"],
+                    **{f"single_{k}": v for k, v in one.items()},
                 }
-            )
+                for req, r, one in zip(requests, results, single, strict=True)
+            ],
+        }
     out["peak_mb"] = _peak_mb()
     return out
 
@@ -286,21 +303,25 @@ def main() -> int:
     duck = _child("duckdb")
     pand = _child("pandas")
 
-    def table(rows: list[dict[str, Any]], title: str) -> float:
-        total = sum(r["seconds"] for r in rows)
-        cpu = sum(r["cpu"] for r in rows)
+    def table(part: dict[str, Any], title: str) -> float:
         print(title)
-        for r in rows:
+        for r in part["rows"]:
             flag = "  FEL: " + "; ".join(r["errors"]) if r["errors"] else ""
+            same = "" if r["single_same"] else "  (ALONE GIVES ANOTHER RESULT)"
             print(
-                f"  {r['metric']:<24} {r['seconds']:6.2f} s (cpu {r['cpu']:5.2f} s)   {r['numerator']}/{r['denominator']}{flag}"
+                f"  {r['metric']:<24} alone {r['single_seconds']:6.2f} s (cpu {r['single_cpu']:5.2f} s)   "
+                f"{r['numerator']}/{r['denominator']}{flag}{same}"
             )
-        print(f"  {'total':<24} {total:6.2f} s (cpu {cpu:5.2f} s)\n")
-        return total
+        alone = sum(r["single_seconds"] for r in part["rows"])
+        alone_cpu = sum(r["single_cpu"] for r in part["rows"])
+        print(f"  {'one by one (compute)':<24} {alone:6.2f} s (cpu {alone_cpu:5.2f} s)")
+        print(
+            f"  {'together (compute_many)':<24} {part['seconds']:6.2f} s (cpu {part['cpu']:5.2f} s)\n"
+        )
+        return float(part["seconds"])
 
     t_cal = table(
-        duck["tickets"],
-        "DuckDB, ticket metrics, calendar hours (from Parquet, each call reads the file):",
+        duck["tickets"], "DuckDB, ticket metrics, calendar hours, from Parquet (read included):"
     )
     t_bus = table(duck["tickets_business"], "DuckDB, ticket metrics, business hours:")
     t_calls = table(duck["calls"], "DuckDB, call metrics:")
@@ -308,37 +329,44 @@ def main() -> int:
     p_calls = pand["calls_read_s"] + pand["calls"]["seconds"]
     print(
         f"pandas, ticket metrics (calendar), read {pand['tickets_read_s']:.2f} s + compute "
-        f"{p_tickets - pand['tickets_read_s']:.2f} s = {p_tickets:.2f} s"
+        f"{p_tickets - pand['tickets_read_s']:.2f} s = {p_tickets:.2f} s (cpu {pand['tickets_cpu']:.2f} s)"
     )
     for r in pand["tickets"]:
         print(f"  {r['metric']:<24} {r['seconds']:6.2f} s   {' / '.join(r['result'])}")
     print(
-        f"pandas, call metrics: read {pand['calls_read_s']:.2f} s + compute {pand['calls']['seconds']:.2f} s = {p_calls:.2f} s"
+        f"pandas, call metrics: read {pand['calls_read_s']:.2f} s + compute {pand['calls']['seconds']:.2f} s "
+        f"= {p_calls:.2f} s (cpu {pand['calls_cpu']:.2f} s)"
     )
     print(f"  {pand['calls']['results']}\n")
 
-    # same figures?
     same = True
-    for d, p in zip(duck["tickets"], pand["tickets"], strict=True):
+    for d, p in zip(duck["tickets"]["rows"], pand["tickets"], strict=True):
         if d["metric"] == "handling-time":
             same &= abs(float(d["value"]) - float(p["result"][0])) < 1e-6
         else:
             same &= [d["numerator"], d["denominator"]] == p["result"]
-    print(f"Ticket figures identical in DuckDB and pandas: {'yes' if same else 'NO'}")
-    print(
-        f"Ticket metrics, calendar: DuckDB {t_cal:.2f} s, pandas {p_tickets:.2f} s, ratio {p_tickets / t_cal:.1f}×"
-        f" (target ≤ 2 s and ≥ 5×: {'met' if t_cal <= 2 and p_tickets / t_cal >= 5 else 'NOT met'})"
+    same &= all(
+        r["single_same"]
+        for part in ("tickets", "tickets_business", "calls")
+        for r in duck[part]["rows"]
     )
-    print(f"Ticket metrics, business hours: DuckDB {t_bus:.2f} s")
     print(
-        f"Call metrics: DuckDB {t_calls:.2f} s, pandas {p_calls:.2f} s, ratio {p_calls / t_calls:.1f}×"
+        f"Ticket figures identical in DuckDB and pandas, and together = one by one: {'yes' if same else 'NO'}"
+    )
+    ratio = p_tickets / t_cal
+    print(
+        f"Ticket metrics, calendar, together: DuckDB {t_cal:.2f} s (cpu {duck['tickets']['cpu']:.2f} s), "
+        f"pandas {p_tickets:.2f} s (cpu {pand['tickets_cpu']:.2f} s), ratio {ratio:.1f}× "
+        f"(target ≤ 2 s and ≥ 5×: {'met' if t_cal <= 2 and ratio >= 5 else 'NOT met'})"
+    )
+    print(
+        f"Ticket metrics, business hours, together: DuckDB {t_bus:.2f} s (cpu {duck['tickets_business']['cpu']:.2f} s)"
+    )
+    print(
+        f"Call metrics, together: DuckDB {t_calls:.2f} s, pandas {p_calls:.2f} s, ratio {p_calls / t_calls:.1f}×"
     )
     print(
         f"Peak memory (max RSS): DuckDB process {duck['peak_mb']:.0f} MB, pandas process {pand['peak_mb']:.0f} MB"
-    )
-    print(
-        f"CPU seconds: DuckDB ticket metrics {sum(r['cpu'] for r in duck['tickets']):.2f}, "
-        f"pandas ticket metrics {pand['tickets_cpu']:.2f}"
     )
     print(
         f"Load average before/after: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "

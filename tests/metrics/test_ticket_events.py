@@ -140,3 +140,26 @@ def test_event_rows_with_bad_times_are_findings(tmp_path: Path) -> None:
     r = compute("handling-time", path, profile="ticket-events")
     assert r.value == Decimal(1)
     assert [(f.code, f.source.line) for f in r.findings] == [("logg.tidpunkt", 3)]
+
+
+def test_compute_many_gives_the_same_figures_as_one_by_one(tmp_path: Path) -> None:
+    from styrkort.metrics import MetricRequest, clear_cache, compute_many
+
+    path = log(tmp_path)
+    asks = [
+        ("first-response-within", {"limit": "20min"}),
+        ("resolved-within", {"limit": "8h", "hours": "business"}),
+        ("first-level-resolution", {"rule": "level", "levels": "L2"}),
+        ("handling-time", {"priorities": "2", "pause": "Awaiting User Info"}),
+        ("handling-time", {"priorities": "1", "priority": "final"}),
+        ("delivered-within", {"categories": "Incident", "limit": "1d", "hours": "business"}),
+        ("resolved-within", {"limit": "soon"}),
+        ("no-such-metric", {}),
+    ]
+    batch = compute_many([MetricRequest(m, path, "ticket-events", p) for m, p in asks])
+    clear_cache()
+    single = [compute(m, path, profile="ticket-events", params=p) for m, p in asks]
+    assert batch == single
+    assert [r.value is None for r in batch] == [False] * 6 + [True, True]
+    assert batch[6].findings[-1].code == "metrics.parameter"
+    assert batch[7].findings[-1].code == "metrics.okant_matt"

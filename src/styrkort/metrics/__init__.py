@@ -11,10 +11,12 @@ result with ``value=None`` and an error finding. Definitions: docs/metrics.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import pathlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from styrkort.core.findings import Finding, Source, error
@@ -27,10 +29,12 @@ __all__ = [
     "METRICS",
     "PROFILES",
     "Metric",
+    "MetricRequest",
     "MetricResult",
     "Param",
     "clear_cache",
     "compute",
+    "compute_many",
     "metric_names",
 ]
 
@@ -44,6 +48,7 @@ METRICS: dict[str, Metric] = {
             "Andel ärenden där första återkoppling skett inom en tidsgräns.",
             tickets.FIRST_RESPONSE_PARAMS,
             tickets.first_response_within,
+            tickets.prepare_first_response_within,
         ),
         Metric(
             "resolved-within",
@@ -52,6 +57,7 @@ METRICS: dict[str, Metric] = {
             "Andel ärenden lösta inom en tidsgräns.",
             tickets.RESOLVED_PARAMS,
             tickets.resolved_within,
+            tickets.prepare_resolved_within,
         ),
         Metric(
             "first-level-resolution",
@@ -60,6 +66,7 @@ METRICS: dict[str, Metric] = {
             "Andel lösta ärenden som lösts av servicedesken på första nivån utan eskalering.",
             tickets.FLR_PARAMS,
             tickets.first_level_resolution,
+            tickets.prepare_first_level_resolution,
         ),
         Metric(
             "handling-time",
@@ -68,6 +75,7 @@ METRICS: dict[str, Metric] = {
             "Genomsnittlig handläggningstid (öppnat → löst) i timmar; median bredvid.",
             tickets.HANDLING_PARAMS,
             tickets.handling_time,
+            tickets.prepare_handling_time,
         ),
         Metric(
             "delivered-within",
@@ -76,6 +84,7 @@ METRICS: dict[str, Metric] = {
             "Andel ärenden i en kategori (t.ex. beställningar) levererade inom N dagar.",
             tickets.DELIVERED_PARAMS,
             tickets.delivered_within,
+            tickets.prepare_delivered_within,
         ),
         Metric(
             "service-level",
@@ -214,24 +223,29 @@ def _failed(metric: str, unit: str, definition: str, findings: list[Finding]) ->
     )
 
 
-def compute(
-    metric: str,
-    path: pathlib.Path,
-    *,
-    profile: str,
-    params: Mapping[str, str] | None = None,
-    period: tuple[datetime.date, datetime.date] | None = None,
-) -> MetricResult:
-    """Compute ``metric`` over the file ``path`` read with ``profile``.
+@dataclass(frozen=True, slots=True)
+class MetricRequest:
+    """One indicator to compute: the arguments of ``compute`` as a value."""
 
-    ``params`` mixes metric parameters (see ``METRICS[metric].params``) and
-    profile parameters (``col.<logical>=<header>``, ``mapping=FILE`` and the
-    profile's own). ``period`` is an inclusive date range; records are
-    selected by their opening (tickets) or arrival (calls) date.
-    """
-    path = pathlib.Path(path)
-    given = dict(params or {})
-    source = Source(str(path))
+    metric: str
+    path: pathlib.Path
+    profile: str
+    params: Mapping[str, str] | None = None
+    period: tuple[datetime.date, datetime.date] | None = None
+
+
+@dataclass
+class _Checked:
+    spec: Metric
+    prof: Profile
+    metric_params: dict[str, str]
+    profile_params: dict[str, str]
+
+
+def _check(req: MetricRequest) -> _Checked | MetricResult:
+    """The metric, profile and split parameters of a request, or a failed result."""
+    metric, profile, period = req.metric, req.profile, req.period
+    source = Source(str(req.path))
     spec = METRICS.get(metric)
     if spec is None:
         return _failed(
@@ -294,7 +308,7 @@ def compute(
     profile_params: dict[str, str] = {}
     allowed = profile_param_names(prof)
     unknown: list[str] = []
-    for key, value in given.items():
+    for key, value in dict(req.params or {}).items():
         if key in metric_params:
             metric_params[key] = str(value)
         elif key in allowed:
@@ -317,61 +331,143 @@ def compute(
                 )
             ],
         )
+    return _Checked(spec, prof, metric_params, profile_params)
+
+
+def _with_load_findings(result: MetricResult, loaded_findings: list[Finding]) -> MetricResult:
+    return dataclasses.replace(result, findings=(*loaded_findings, *result.findings))
+
+
+def _param_failure(
+    spec: Metric, req: MetricRequest, exc: ParamError, loaded: list[Finding]
+) -> MetricResult:
+    return _failed(
+        req.metric,
+        spec.unit,
+        spec.description,
+        [
+            *loaded,
+            error(
+                Source(str(req.path)),
+                "metrics.parameter",
+                exc.message,
+                exc.hint,
+                parameter=exc.name,
+                value=exc.value,
+            ),
+        ],
+    )
+
+
+def _query_failure(
+    spec: Metric, req: MetricRequest, exc: Exception, loaded: list[Finding]
+) -> MetricResult:
+    return _failed(
+        req.metric,
+        spec.unit,
+        spec.description,
+        [
+            *loaded,
+            error(
+                Source(str(req.path)),
+                "metrics.berakning",
+                f"Beräkningen misslyckades ({type(exc).__name__}: {str(exc).splitlines()[0]}).",
+                "Kontrollera kolumnmappningen och filens innehåll.",
+            ),
+        ],
+    )
+
+
+def compute_many(requests: Sequence[MetricRequest]) -> list[MetricResult]:
+    """Compute several indicators; results in the order of ``requests``.
+
+    Requests over the same file and profile read it once, and ticket metrics
+    over the same file and clock are answered by one scan of the tickets
+    (the figures are those ``compute`` gives one by one). Never raises on bad
+    input, as ``compute``.
+    """
     import duckdb
 
-    loaded_findings: list[Finding] = []
+    results: list[MetricResult | None] = [None] * len(requests)
+    groups: dict[tuple[Any, ...], list[tuple[int, _Checked]]] = {}
+    for i, req in enumerate(requests):
+        checked = _check(req)
+        if isinstance(checked, MetricResult):
+            results[i] = checked
+            continue
+        key = (
+            str(pathlib.Path(req.path)),
+            checked.prof.name,
+            tuple(sorted(checked.profile_params.items())),
+        )
+        groups.setdefault(key, []).append((i, checked))
     with _LOCK:
-        try:
-            con, loaded = _open(path, prof, profile_params)
-            loaded_findings = list(loaded.findings)
-            result = spec.run(con, loaded, metric_params, period)
-        except UnreadableInput as exc:
-            return _failed(
-                metric,
-                spec.unit,
-                spec.description,
-                [error(Source(str(exc.path)), "metrics.olasbar", exc.message, exc.hint)],
-            )
-        except ParamError as exc:
-            return _failed(
-                metric,
-                spec.unit,
-                spec.description,
-                [
-                    *loaded_findings,
-                    error(
-                        source,
-                        "metrics.parameter",
-                        exc.message,
-                        exc.hint,
-                        parameter=exc.name,
-                        value=exc.value,
-                    ),
-                ],
-            )
-        except duckdb.Error as exc:
-            return _failed(
-                metric,
-                spec.unit,
-                spec.description,
-                [
-                    *loaded_findings,
-                    error(
-                        source,
-                        "metrics.berakning",
-                        f"Beräkningen misslyckades ({type(exc).__name__}: {str(exc).splitlines()[0]}).",
-                        "Kontrollera kolumnmappningen och filens innehåll.",
-                    ),
-                ],
-            )
-    return MetricResult(
-        metric=result.metric,
-        value=result.value,
-        unit=result.unit,
-        numerator=result.numerator,
-        denominator=result.denominator,
-        count=result.count,
-        definition=result.definition,
-        details=result.details,
-        findings=(*loaded_findings, *result.findings),
-    )
+        for members in groups.values():
+            first_req = requests[members[0][0]]
+            path = pathlib.Path(first_req.path)
+            try:
+                con, loaded = _open(path, members[0][1].prof, members[0][1].profile_params)
+            except UnreadableInput as exc:
+                for i, checked in members:
+                    results[i] = _failed(
+                        requests[i].metric,
+                        checked.spec.unit,
+                        checked.spec.description,
+                        [error(Source(str(exc.path)), "metrics.olasbar", exc.message, exc.hint)],
+                    )
+                continue
+            except duckdb.Error as exc:
+                for i, checked in members:
+                    results[i] = _query_failure(checked.spec, requests[i], exc, [])
+                continue
+            load_findings = list(loaded.findings)
+            plans: list[tickets.TicketPlan] = []
+            plan_of: list[int] = []
+            for i, checked in members:
+                req = requests[i]
+                try:
+                    if checked.spec.prepare is not None:
+                        plans.append(
+                            checked.spec.prepare(con, loaded, checked.metric_params, req.period)
+                        )
+                        plan_of.append(i)
+                    else:
+                        result = checked.spec.run(con, loaded, checked.metric_params, req.period)
+                        results[i] = _with_load_findings(result, load_findings)
+                except ParamError as exc:
+                    results[i] = _param_failure(checked.spec, req, exc, load_findings)
+                except duckdb.Error as exc:
+                    results[i] = _query_failure(checked.spec, req, exc, load_findings)
+            for batch in tickets.batches(plans):
+                chosen = [plans[j] for j in batch]
+                try:
+                    aggs = tickets.run_plans(con, loaded, chosen)
+                except duckdb.Error as exc:
+                    for j in batch:
+                        i = plan_of[j]
+                        spec = METRICS[requests[i].metric]
+                        results[i] = _query_failure(spec, requests[i], exc, load_findings)
+                    continue
+                for j, agg in zip(batch, aggs, strict=True):
+                    finish = plans[j].finish
+                    assert finish is not None
+                    results[plan_of[j]] = _with_load_findings(finish(agg), load_findings)
+    return [r for r in results if r is not None]
+
+
+def compute(
+    metric: str,
+    path: pathlib.Path,
+    *,
+    profile: str,
+    params: Mapping[str, str] | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+) -> MetricResult:
+    """Compute ``metric`` over the file ``path`` read with ``profile``.
+
+    ``params`` mixes metric parameters (see ``METRICS[metric].params``) and
+    profile parameters (``col.<logical>=<header>``, ``mapping=FILE`` and the
+    profile's own). ``period`` is an inclusive date range; records are
+    selected by their opening (tickets) or arrival (calls) date.
+    """
+    return compute_many([MetricRequest(metric, pathlib.Path(path), profile, params, period)])[0]

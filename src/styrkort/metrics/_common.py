@@ -84,6 +84,8 @@ class Metric:
     description: str
     params: tuple[Param, ...]
     run: Callable[..., MetricResult]
+    prepare: Callable[..., Any] | None = None
+    """Ticket metrics: make a plan that ``compute_many`` can batch with others over the same file."""
 
     def defaults(self) -> dict[str, str]:
         return {p.name: p.default for p in self.params}

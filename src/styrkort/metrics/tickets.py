@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -191,17 +191,41 @@ class Aggregates:
     findings: list[Finding]
 
 
-def aggregate(
+@dataclass
+class TicketPlan:
+    """One ticket metric's share of a query: its selection, events, limit or rule.
+
+    Plans over the same file and clock are answered by one scan
+    (``run_plans``): each plan contributes one small class code per ticket
+    and the query groups by all codes together.
+    """
+
+    spec: TicketSpec
+    where: list[str]
+    t0: str
+    t1: str
+    limit_ms: int | None = None
+    rule_sql: str | None = None
+    quantiles: bool = False
+    finish: Callable[[Aggregates], MetricResult] | None = None
+
+    def clock_key(self) -> tuple[Any, ...]:
+        c = self.spec.clock
+        if not c.business:
+            return (False,)
+        return (True, c.open_min, c.close_min, c.weekdays, c.closed_names, c.closed_dates)
+
+
+def plan(
     con: Any,
     loaded: LoadedLog,
     spec: TicketSpec,
     limit_ms: int | None = None,
-    rule_sql: str = "FALSE",
+    rule_sql: str | None = None,
     quantiles: bool = False,
-) -> Aggregates:
-    """One pass over ``tickets``: counts of every exclusion, the within-limit count, sums."""
-    findings: list[Finding] = []
-    where = ["TRUE"]
+) -> TicketPlan:
+    """The plan of one ticket metric (raises ParamError for an impossible combination)."""
+    where: list[str] = []
     if spec.period is not None:
         where.append(f"opened_at >= TIMESTAMP '{spec.period[0].isoformat()} 00:00:00'")
         where.append(f"opened_at < {spec.period_end()}")
@@ -210,10 +234,6 @@ def aggregate(
         where.append(value_condition(con, "tickets", prio_col, spec.priorities))
     if spec.categories:
         where.append(value_condition(con, "tickets", "category", spec.categories))
-    t0, t1 = TIMES[spec.start], TIMES[spec.stop]
-    end = spec.period_end()
-    still_open = "t1 IS NULL" + (f" OR t1 >= {end}" if end else "")
-
     if spec.pause and not loaded.has_states:
         raise ParamError(
             "pause",
@@ -221,100 +241,306 @@ def aggregate(
             "Pausade statusar kräver en händelselogg, men profilen har en rad per ärende utan statushistorik.",
             "Använd profilen ticket-events (eller en inbyggd händelselogg) eller ta bort pause.",
         )
+    return TicketPlan(
+        spec, where, TIMES[spec.start], TIMES[spec.stop], limit_ms, rule_sql, quantiles
+    )
 
-    clock = spec.clock
-    if clock.business:
-        row = con.execute(
-            f"SELECT min(least({t0}, {t1})), max(greatest({t0}, {t1})) FROM tickets WHERE {' AND '.join(where)}"
-        ).fetchall()[0]
-        lo, hi = row[0], row[1]
-        first = lo.date() if lo is not None else datetime.date(2000, 1, 1)
-        last = hi.date() if hi is not None else first
-        clock.register_calendar(con, first, last)
-        elapsed = f"({business_ms('t1', 'c1')} - {business_ms('t0', 'c0')})"
-        joins = f"{cal_join('t1', 'c1')} {cal_join('t0', 'c0')}"
+
+def _code(p: TicketPlan, elapsed: str) -> str:
+    """Class of a ticket for plan ``p``: NULL not selected, 0 cancelled, 1 duplicate, 2 no start,
+    3 still open, 4 stop before start, 5 counted and within/meeting the rule, 6 counted otherwise."""
+    t0, t1 = p.t0, p.t1
+    whens = []
+    if p.where:
+        whens.append(f"WHEN NOT coalesce({' AND '.join(p.where)}, FALSE) THEN NULL")
+    if "cancelled" in p.spec.exclude:
+        whens.append("WHEN cancelled THEN 0")
+    if "duplicates" in p.spec.exclude:
+        whens.append("WHEN duplicate THEN 1")
+    whens.append(f"WHEN {t0} IS NULL THEN 2")
+    end = p.spec.period_end()
+    whens.append(f"WHEN {t1} IS NULL{f' OR {t1} >= {end}' if end else ''} THEN 3")
+    whens.append(f"WHEN {t1} < {t0} THEN 4")
+    if p.limit_ms is not None:
+        whens.append(f"WHEN {elapsed} <= {p.limit_ms} THEN 5")
+    elif p.rule_sql is not None:
+        whens.append(f"WHEN {p.rule_sql} THEN 5")
     else:
-        elapsed = "date_diff('millisecond', t0, t1)"
-        joins = ""
+        whens.append("WHEN TRUE THEN 5")
+    return "CASE " + " ".join(whens) + " ELSE 6 END"
 
-    pause_cte = ""
-    if spec.pause:
-        a = "greatest(s.t_from, b.t0)"
-        z = "least(coalesce(s.t_to, b.t1), b.t1)"
-        if clock.business:
-            measure = f"({business_ms(z, 'pz')} - {business_ms(a, 'pa')})"
-            pjoins = f"{cal_join(z, 'pz')} {cal_join(a, 'pa')}"
-        else:
-            measure = f"date_diff('millisecond', {a}, {z})"
-            pjoins = ""
-        pause_cte = f""",
+
+def _pause_sql(p: TicketPlan, measure: Callable[[str, str], tuple[str, str]]) -> tuple[str, str]:
+    """The CTE with each ticket's paused time and the join adding it."""
+    a = "greatest(s.t_from, b.t0)"
+    z = "least(coalesce(s.t_to, b.t1), b.t1)"
+    diff, joins = measure(a, z)
+    where = " AND ".join(p.where) if p.where else "TRUE"
+    cte = f"""WITH b AS (SELECT ticket_id, {p.t0} AS t0, {p.t1} AS t1 FROM tickets WHERE {where}),
         paused AS (
-            SELECT s.ticket_id, sum(greatest({measure}, 0)) AS paused_ms
-            FROM ticket_states s JOIN base b ON s.ticket_id = b.ticket_id {pjoins}
-            WHERE lower(s.state) IN {sql_in(spec.pause)} AND b.t0 IS NOT NULL AND b.t1 IS NOT NULL
+            SELECT s.ticket_id, sum(greatest({diff}, 0)) AS paused_ms
+            FROM ticket_states s JOIN b ON s.ticket_id = b.ticket_id {joins}
+            WHERE lower(s.state) IN {sql_in(p.spec.pause)} AND b.t0 IS NOT NULL AND b.t1 IS NOT NULL
               AND s.t_from < b.t1 AND coalesce(s.t_to, b.t1) > b.t0
             GROUP BY s.ticket_id
         )"""
-        pause_join = "LEFT JOIN paused p ON p.ticket_id = base.ticket_id"
-        elapsed = f"({elapsed} - coalesce(p.paused_ms, 0))"
-    else:
-        pause_join = ""
+    return cte, "LEFT JOIN paused p ON p.ticket_id = tickets.ticket_id"
 
-    limit_sql = str(limit_ms) if limit_ms is not None else "NULL"
-    ticket_id = "ticket_id, " if spec.pause else ""
-    # One small class code per ticket, then a GROUP BY over it: far cheaper on
-    # ten million rows than a dozen FILTER clauses each testing the conditions.
-    whens = []
-    if "cancelled" in spec.exclude:
-        whens.append("WHEN cancelled THEN 0")
-    if "duplicates" in spec.exclude:
-        whens.append("WHEN duplicate THEN 1")
-    whens.append("WHEN t0 IS NULL THEN 2")
-    whens.append(f"WHEN {still_open} THEN 3")
-    whens.append("WHEN t1 < t0 THEN 4")
-    code = "CASE " + " ".join(whens) + " ELSE 5 END"
-    sql = f"""
-        WITH base AS (
-            SELECT {ticket_id}{t0} AS t0, {t1} AS t1, cancelled, duplicate, escalated,
-                   resolving_group, resolving_level
-            FROM tickets WHERE {" AND ".join(where)}
-        ){pause_cte},
-        k AS (
-            SELECT {code} AS code, {elapsed} AS el_ms, ({rule_sql}) AS rule
-            FROM base {joins} {pause_join}
+
+def run_plans(con: Any, loaded: LoadedLog, plans: list[TicketPlan]) -> list[Aggregates]:
+    """Answer ``plans`` (same clock; a pausing plan alone) with one scan of ``tickets``."""
+    if any(p.spec.pause for p in plans):
+        return run_plans_by_codes(con, loaded, plans)
+    return run_plans_by_features(con, loaded, plans)
+
+
+def _clock_sql(
+    con: Any, plans: list[TicketPlan]
+) -> tuple[str, Callable[[str, str], str], Callable[[str, str], tuple[str, str]]]:
+    """Joins, the elapsed-time expression and the interval measure for the plans' clock."""
+    clock = plans[0].spec.clock
+    columns = sorted({c for p in plans for c in (p.t0, p.t1)})
+    if not clock.business:
+
+        def calendar_elapsed(t0: str, t1: str) -> str:
+            return f"date_diff('millisecond', {t0}, {t1})"
+
+        def calendar_measure(a: str, z: str) -> tuple[str, str]:
+            return f"date_diff('millisecond', {a}, {z})", ""
+
+        return "", calendar_elapsed, calendar_measure
+    bounds = ", ".join(columns)
+    row = con.execute(
+        f"SELECT min(least({bounds})), max(greatest({bounds})) FROM tickets"
+    ).fetchall()[0]
+    lo, hi = row[0], row[1]
+    first = lo.date() if lo is not None else datetime.date(2000, 1, 1)
+    last = hi.date() if hi is not None else first
+    clock.register_calendar(con, first, last)
+
+    def business_elapsed(t0: str, t1: str) -> str:
+        return f"({business_ms(t1, f'c_{t1}')} - {business_ms(t0, f'c_{t0}')})"
+
+    def business_measure(a: str, z: str) -> tuple[str, str]:
+        return (
+            f"({business_ms(z, 'pz')} - {business_ms(a, 'pa')})",
+            f"{cal_join(z, 'pz')} {cal_join(a, 'pa')}",
         )
-        SELECT code, count(*),
-               count(*) FILTER (WHERE el_ms <= {limit_sql}),
-               count(*) FILTER (WHERE rule),
-               coalesce(sum(el_ms), 0),
-               {"quantile_cont(el_ms, [0.5, 0.9])" if quantiles else "NULL"}
-        FROM k GROUP BY code
+
+    return " ".join(cal_join(c, f"c_{c}") for c in columns), business_elapsed, business_measure
+
+
+@dataclass
+class _Layout:
+    """Which feature bits decide a plan's class of a ticket."""
+
+    where: list[int]
+    cancelled: int | None
+    duplicate: int | None
+    no_start: int | None
+    open: list[int]
+    negative: int
+    success: int | None
+    sum: str | None
+
+
+def run_plans_by_features(con: Any, loaded: LoadedLog, plans: list[TicketPlan]) -> list[Aggregates]:
+    """One scan for many plans: group the tickets by a bit mask of yes/no features.
+
+    Every condition any plan needs (selection, cancelled, no stop event,
+    within a limit, …) is one bit, computed once per ticket however many
+    plans use it; the tickets are grouped by the mask (a few dozen groups),
+    and each plan's class counts are summed from the groups in Python. This
+    is what makes five metrics cost little more than one.
     """
-    by_code = {int(r[0]): r for r in con.execute(sql).fetchall()}
+    joins, elapsed_of, _ = _clock_sql(con, plans)
+    features: dict[str, int] = {}
 
-    def count(c: int, i: int = 1) -> int:
-        return int(by_code[c][i]) if c in by_code else 0
+    def bit(expr: str) -> int:
+        if expr not in features:
+            features[expr] = len(features)
+        return features[expr]
 
-    ok = by_code.get(5)
-    agg = Aggregates(
-        n=sum(int(r[1]) for r in by_code.values()),
-        cancelled=count(0),
-        duplicates=count(1),
-        still_open=count(3),
-        no_start=count(2),
-        negative=count(4),
-        eligible=count(5),
-        within=count(5, 2),
-        rule=count(5, 3),
-        sum_ms=count(5, 4),
-        median_ms=float(ok[5][0]) if ok is not None and ok[5] is not None else None,
-        p90_ms=float(ok[5][1]) if ok is not None and ok[5] is not None else None,
-        findings=findings,
+    pairs = sorted({(p.t0, p.t1) for p in plans})
+    el_name = {pair: f"e{j}" for j, pair in enumerate(pairs)}
+    summed = sorted({el_name[(p.t0, p.t1)] for p in plans if p.quantiles})
+    layout: list[_Layout] = []
+    for p in plans:
+        el = el_name[(p.t0, p.t1)]
+        end = p.spec.period_end()
+        success: int | None = None
+        if p.limit_ms is not None:
+            success = bit(f"{el} <= {p.limit_ms}")
+        elif p.rule_sql is not None:
+            success = bit(p.rule_sql)
+        layout.append(
+            _Layout(
+                where=[bit(w) for w in p.where],
+                cancelled=bit("cancelled") if "cancelled" in p.spec.exclude else None,
+                duplicate=bit("duplicate") if "duplicates" in p.spec.exclude else None,
+                no_start=bit(f"{p.t0} IS NULL") if p.t0 != "opened_at" else None,
+                open=[bit(f"{p.t1} IS NULL"), *([bit(f"{p.t1} >= {end}")] if end else [])],
+                negative=bit(f"{p.t1} < {p.t0}"),
+                success=success,
+                sum=el if p.quantiles else None,
+            )
+        )
+    names = [f"f{j}" for j in range(len(features))]
+    inner = ", ".join(f"{elapsed_of(a, b)} AS {el_name[(a, b)]}" for a, b in pairs)
+    flags = ", ".join(f"{expr} AS f{j}" for expr, j in features.items())
+    sums = "".join(f", sum({e})" for e in summed)
+    sql = f"""
+        SELECT {", ".join(names)}, count(*){sums}
+        FROM (SELECT {flags}{"".join(f", {e}" for e in summed)}
+              FROM (SELECT *, {inner} FROM tickets {joins}))
+        GROUP BY ALL
+    """
+    groups = con.execute(sql).fetchall()
+    results: list[Aggregates] = []
+    for p, lay in zip(plans, layout, strict=True):
+        counts = dict.fromkeys(range(7), 0)
+        total_ms = 0
+        nf = len(names)
+        for g in groups:
+
+            def on(b: int | None, g: tuple[Any, ...] = g) -> bool:
+                return b is not None and g[b] is True
+
+            if not all(on(b) for b in lay.where):
+                continue
+            if on(lay.cancelled):
+                k = 0
+            elif on(lay.duplicate):
+                k = 1
+            elif on(lay.no_start):
+                k = 2
+            elif any(on(b) for b in lay.open):
+                k = 3
+            elif on(lay.negative):
+                k = 4
+            elif lay.success is None or on(lay.success):
+                k = 5
+            else:
+                k = 6
+            counts[k] += int(g[nf])
+            if k in (5, 6) and lay.sum is not None:
+                value = g[nf + 1 + summed.index(lay.sum)]
+                total_ms += int(value) if value is not None else 0
+        median = p90 = None
+        if p.quantiles:
+            el = elapsed_of(p.t0, p.t1)
+            # in whole seconds as INTEGER: half the bytes to sort, and exact for logs kept to the second
+            q = con.execute(
+                f"SELECT quantile_cont(CAST({el} // 1000 AS INTEGER), [0.5, 0.9]) "
+                f"FROM tickets {joins} WHERE {_counted(p)}"
+            ).fetchall()[0][0]
+            if q is not None:
+                median, p90 = float(q[0]) * 1000, float(q[1]) * 1000
+        results.append(_aggregates(con, loaded, p, counts, total_ms, median, p90))
+    return results
+
+
+def _counted(p: TicketPlan) -> str:
+    """A plain conjunction selecting the tickets a plan counts (classes 5 and 6)."""
+    terms = [f"coalesce({w}, FALSE)" for w in p.where]
+    if "cancelled" in p.spec.exclude:
+        terms.append("NOT coalesce(cancelled, FALSE)")
+    if "duplicates" in p.spec.exclude:
+        terms.append("NOT coalesce(duplicate, FALSE)")
+    terms += [f"{p.t0} IS NOT NULL", f"{p.t1} IS NOT NULL", f"{p.t1} >= {p.t0}"]
+    end = p.spec.period_end()
+    if end:
+        terms.append(f"{p.t1} < {end}")
+    return " AND ".join(terms)
+
+
+def _aggregates(
+    con: Any,
+    loaded: LoadedLog,
+    p: TicketPlan,
+    counts: Mapping[int, int],
+    total_ms: int,
+    median: float | None,
+    p90: float | None,
+) -> Aggregates:
+    return Aggregates(
+        n=sum(counts.values()),
+        cancelled=counts[0],
+        duplicates=counts[1],
+        still_open=counts[3],
+        no_start=counts[2],
+        negative=counts[4],
+        eligible=counts[5] + counts[6],
+        within=counts[5] if p.limit_ms is not None else 0,
+        rule=counts[5] if p.rule_sql is not None else 0,
+        sum_ms=total_ms if p.quantiles else 0,  # only handling time needs the sum
+        median_ms=median,
+        p90_ms=p90,
+        findings=_plan_findings(con, loaded, p, counts),
     )
-    if agg.negative:
+
+
+def run_plans_by_codes(con: Any, loaded: LoadedLog, plans: list[TicketPlan]) -> list[Aggregates]:
+    """One class code per plan and ticket (a CASE), grouped; used for pausing plans.
+
+    Also the reference ``run_plans_by_features`` is tested against.
+    """
+    joins, elapsed_of, measure = _clock_sql(con, plans)
+    cte = ""
+    selects: list[str] = []
+    for i, p in enumerate(plans):
+        el = elapsed_of(p.t0, p.t1)
+        if p.spec.pause:
+            cte, pause_join = _pause_sql(p, measure)
+            joins += " " + pause_join
+            el = f"({el} - coalesce(p.paused_ms, 0))"
+        selects.append(f"{el} AS el{i}")
+        selects.append(f"{_code(p, el)} AS k{i}")
+    keys = ", ".join(f"k{i}" for i in range(len(plans)))
+    sums = ", ".join(f"sum(el{i})" for i in range(len(plans)))
+    sql = f"""
+        {cte}
+        SELECT {keys}, count(*), {sums}
+        FROM (SELECT {", ".join(selects)} FROM tickets {joins})
+        GROUP BY {keys}
+    """
+    groups = con.execute(sql).fetchall()
+    n = len(plans)
+    results: list[Aggregates] = []
+    for i, p in enumerate(plans):
+        counts = dict.fromkeys(range(7), 0)
+        total_ms = 0
+        for g in groups:
+            k = g[i]
+            if k is None:
+                continue
+            counts[int(k)] += int(g[n])
+            if k in (5, 6) and g[n + 1 + i] is not None:
+                total_ms += int(g[n + 1 + i])
+        median = p90 = None
+        if p.quantiles:
+            q = con.execute(
+                f"""{cte} SELECT quantile_cont(el, [0.5, 0.9]) FROM (
+                        SELECT {selects[2 * i].replace(f" AS el{i}", " AS el")},
+                               {selects[2 * i + 1].replace(f" AS k{i}", " AS k")}
+                        FROM tickets {joins}) WHERE k IN (5, 6)"""
+            ).fetchall()[0][0]
+            if q is not None:
+                median, p90 = float(q[0]), float(q[1])
+        results.append(_aggregates(con, loaded, p, counts, total_ms, median, p90))
+    return results
+
+
+def _plan_findings(
+    con: Any, loaded: LoadedLog, p: TicketPlan, counts: Mapping[int, int]
+) -> list[Finding]:
+    findings: list[Finding] = []
+    spec = p.spec
+    negative = counts[4]
+    if negative:
+        where = " AND ".join([*p.where, f"{p.t1} < {p.t0}"])
         lines = con.execute(
-            f"""SELECT line, ticket_id FROM tickets WHERE {" AND ".join(where)} AND {t1} < {t0}
-                ORDER BY line LIMIT 20"""
+            f"SELECT line, ticket_id FROM tickets WHERE {where} ORDER BY line LIMIT 20"
         ).fetchall()
         for line, tid in lines:
             findings.append(
@@ -325,27 +551,51 @@ def aggregate(
                     "Kontrollera tidpunkterna i källsystemet.",
                 )
             )
-        if agg.negative > len(lines):
+        if negative > len(lines):
             findings.append(
                 warning(
                     Source(loaded.file),
                     "metrics.negativ_tid",
-                    f"Totalt {agg.negative} ärenden har stopphändelse före starthändelse och räknas inte.",
+                    f"Totalt {negative} ärenden har stopphändelse före starthändelse och räknas inte.",
                     "Kontrollera tidpunkterna i källsystemet.",
-                    count=agg.negative,
+                    count=negative,
                 )
             )
-    if agg.no_start:
+    if counts[2]:
         findings.append(
             info(
                 Source(loaded.file),
                 "metrics.saknar_start",
-                f"{agg.no_start} ärenden saknar starthändelsen ({TIME_TEXT[spec.start]}) och räknas inte.",
+                f"{counts[2]} ärenden saknar starthändelsen ({TIME_TEXT[spec.start]}) och räknas inte.",
                 "",
-                count=agg.no_start,
+                count=counts[2],
             )
         )
-    return agg
+    return findings
+
+
+def batches(plans: list[TicketPlan]) -> list[list[int]]:
+    """Indices of ``plans`` that can share one scan: same clock, and pausing plans alone."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    out: list[list[int]] = []
+    for i, p in enumerate(plans):
+        if p.spec.pause:
+            out.append([i])
+        else:
+            groups.setdefault(p.clock_key(), []).append(i)
+    return [*groups.values(), *out]
+
+
+def aggregate(
+    con: Any,
+    loaded: LoadedLog,
+    spec: TicketSpec,
+    limit_ms: int | None = None,
+    rule_sql: str | None = None,
+    quantiles: bool = False,
+) -> Aggregates:
+    """One metric's aggregates (a batch of one)."""
+    return run_plans(con, loaded, [plan(con, loaded, spec, limit_ms, rule_sql, quantiles)])[0]
 
 
 def _selection(spec: TicketSpec) -> str:
@@ -407,70 +657,70 @@ def _share_within(
     params: Mapping[str, str],
     period: tuple[datetime.date, datetime.date] | None,
     phrase: str,
-) -> MetricResult:
+) -> TicketPlan:
     spec = parse_spec(params, period)
     limit = parse_duration("limit", params["limit"], default_unit="min")
-    agg = aggregate(con, loaded, spec, _limit_ms(spec, limit))
-    open_text = STOP_MISSING[spec.stop] + (" vid periodens slut" if spec.period else "")
-    if "open" in spec.exclude:
-        numerator, denominator = agg.within, agg.eligible
-    else:
-        numerator, denominator = agg.within, agg.eligible + agg.still_open
-    limit_text = format_duration(limit)
-    if spec.clock.business and limit % 86400 == 0:
-        limit_text = (
-            f"{format_number(limit / 86400)} öppna dagar" if limit != 86400 else "1 öppen dag"
+    p = plan(con, loaded, spec, _limit_ms(spec, limit))
+
+    def finish(agg: Aggregates) -> MetricResult:
+        open_text = STOP_MISSING[spec.stop] + (" vid periodens slut" if spec.period else "")
+        if "open" in spec.exclude:
+            numerator, denominator = agg.within, agg.eligible
+        else:
+            numerator, denominator = agg.within, agg.eligible + agg.still_open
+        limit_text = format_duration(limit)
+        if spec.clock.business and limit % 86400 == 0:
+            limit_text = (
+                f"{format_number(limit / 86400)} öppna dagar" if limit != 86400 else "1 öppen dag"
+            )
+        definition = (
+            f"Andel {_selection(spec)} där {phrase.format(done=STOP_DONE[spec.stop])} inom {limit_text} "
+            f"({_conditions(spec, open_text)}) = {format_number(numerator)}/{format_number(denominator)}"
         )
-    definition = (
-        f"Andel {_selection(spec)} där {phrase.format(done=STOP_DONE[spec.stop])} inom {limit_text} "
-        f"({_conditions(spec, open_text)}) = {format_number(numerator)}/{format_number(denominator)}"
-    )
-    details = _details(agg)
-    details["limit_h"] = limit / 3600
-    return MetricResult(
-        metric=metric,
-        value=ratio(numerator, denominator),
-        unit="%",
-        numerator=Decimal(numerator),
-        denominator=Decimal(denominator),
-        count=agg.n,
-        definition=definition,
-        details=details,
-        findings=tuple(agg.findings),
-    )
+        details = _details(agg)
+        details["limit_h"] = limit / 3600
+        findings = list(agg.findings)
+        if metric == "delivered-within" and not spec.categories:
+            findings.append(
+                info(
+                    Source(loaded.file),
+                    "metrics.kategori",
+                    "Ingen kategori är vald, så alla ärenden räknas som leveranser.",
+                    "Ange categories=… (t.ex. beställningar av datorer och kringutrustning).",
+                )
+            )
+        return MetricResult(
+            metric=metric,
+            value=ratio(numerator, denominator),
+            unit="%",
+            numerator=Decimal(numerator),
+            denominator=Decimal(denominator),
+            count=agg.n,
+            definition=definition,
+            details=details,
+            findings=tuple(findings),
+        )
+
+    p.finish = finish
+    return p
 
 
-def first_response_within(
+def prepare_first_response_within(
     con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
-) -> MetricResult:
+) -> TicketPlan:
     return _share_within("first-response-within", con, loaded, params, period, "{done}")
 
 
-def resolved_within(
+def prepare_resolved_within(
     con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
-) -> MetricResult:
+) -> TicketPlan:
     return _share_within("resolved-within", con, loaded, params, period, "{done}")
 
 
-def delivered_within(
+def prepare_delivered_within(
     con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
-) -> MetricResult:
-    result = _share_within(
-        "delivered-within", con, loaded, params, period, "leverans skett ({done})"
-    )
-    if not parse_list(params["categories"]):
-        note = info(
-            Source(loaded.file),
-            "metrics.kategori",
-            "Ingen kategori är vald, så alla ärenden räknas som leveranser.",
-            "Ange categories=… (t.ex. beställningar av datorer och kringutrustning).",
-        )
-        return MetricResult(**{**_fields(result), "findings": (*result.findings, note)})
-    return result
-
-
-def _fields(result: MetricResult) -> dict[str, Any]:
-    return {name: getattr(result, name) for name in result.__dataclass_fields__}
+) -> TicketPlan:
+    return _share_within("delivered-within", con, loaded, params, period, "leverans skett ({done})")
 
 
 RULES = {
@@ -484,13 +734,14 @@ RULES = {
 }
 
 
-def first_level_resolution(
+def prepare_first_level_resolution(
     con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
-) -> MetricResult:
+) -> TicketPlan:
     spec = parse_spec(params, period)
+    spec = dataclasses.replace(spec, exclude=spec.exclude | {"open"})
     rule = parse_choice("rule", params["rule"], RULES)
     if rule == "never-escalated":
-        rule_sql = "NOT base.escalated"
+        rule_sql = "NOT escalated"
         rule_text = "som aldrig eskalerats från första linjen"
     elif rule == "group":
         groups = parse_list(params["groups"])
@@ -516,59 +767,87 @@ def first_level_resolution(
             )
         rule_sql = value_condition(con, "tickets", "resolving_level", levels)
         rule_text = f"som lösts på nivå {swedish_join(levels)}"
-    agg = aggregate(con, loaded, spec, None, rule_sql)
-    definition = (
-        f"Andel lösta {_selection(spec)} {rule_text} (first level resolution: löst av servicedesken "
-        f"utan eskalering, ej first contact resolution; {_conditions(spec, None, with_start=False)}; "
-        f"ej lösta ärenden räknas inte) = {format_number(agg.rule)}/{format_number(agg.eligible)}"
-    )
-    details = _details(agg)
-    return MetricResult(
-        metric="first-level-resolution",
-        value=ratio(agg.rule, agg.eligible),
-        unit="%",
-        numerator=Decimal(agg.rule),
-        denominator=Decimal(agg.eligible),
-        count=agg.n,
-        definition=definition,
-        details=details,
-        findings=tuple(agg.findings),
-    )
+    p = plan(con, loaded, spec, None, rule_sql)
+
+    def finish(agg: Aggregates) -> MetricResult:
+        definition = (
+            f"Andel lösta {_selection(spec)} {rule_text} (first level resolution: löst av servicedesken "
+            f"utan eskalering, ej first contact resolution; {_conditions(spec, None, with_start=False)}; "
+            f"ej lösta ärenden räknas inte) = {format_number(agg.rule)}/{format_number(agg.eligible)}"
+        )
+        return MetricResult(
+            metric="first-level-resolution",
+            value=ratio(agg.rule, agg.eligible),
+            unit="%",
+            numerator=Decimal(agg.rule),
+            denominator=Decimal(agg.eligible),
+            count=agg.n,
+            definition=definition,
+            details=_details(agg),
+            findings=tuple(agg.findings),
+        )
+
+    p.finish = finish
+    return p
 
 
 MS_PER_HOUR = Decimal(3_600_000)
 
 
-def handling_time(
+def prepare_handling_time(
     con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any
-) -> MetricResult:
+) -> TicketPlan:
     spec = parse_spec(params, period)
     spec = dataclasses.replace(spec, exclude=spec.exclude | {"open"})
-    agg = aggregate(con, loaded, spec, quantiles=True)
-    total_h = Decimal(agg.sum_ms) / MS_PER_HOUR
-    mean = total_h / agg.eligible if agg.eligible else None
-    median = Decimal(str(agg.median_ms)) / MS_PER_HOUR if agg.median_ms is not None else None
-    p90 = Decimal(str(agg.p90_ms)) / MS_PER_HOUR if agg.p90_ms is not None else None
-    mean_text = format_number(mean, 1) if mean is not None else "–"
-    median_text = format_number(median, 1) if median is not None else "–"
-    definition = (
-        f"Genomsnittlig handläggningstid för {_selection(spec)}, från {TIME_TEXT[spec.start]} till "
-        f"{TIME_TEXT[spec.stop]}, i timmar ({_conditions(spec, 'ej avslutade ärenden', with_start=False)}) = "
-        f"{format_number(total_h, 1)} h/{format_number(agg.eligible)} ärenden = {mean_text} h; median {median_text} h"
-    )
-    details = _details(agg)
-    details.update({"mean_h": mean, "median_h": median, "p90_h": p90})
-    return MetricResult(
-        metric="handling-time",
-        value=mean,
-        unit="h",
-        numerator=total_h,
-        denominator=Decimal(agg.eligible),
-        count=agg.n,
-        definition=definition,
-        details=details,
-        findings=tuple(agg.findings),
-    )
+    p = plan(con, loaded, spec, quantiles=True)
+
+    def finish(agg: Aggregates) -> MetricResult:
+        total_h = Decimal(agg.sum_ms) / MS_PER_HOUR
+        mean = total_h / agg.eligible if agg.eligible else None
+        median = Decimal(str(agg.median_ms)) / MS_PER_HOUR if agg.median_ms is not None else None
+        p90 = Decimal(str(agg.p90_ms)) / MS_PER_HOUR if agg.p90_ms is not None else None
+        mean_text = format_number(mean, 1) if mean is not None else "–"
+        median_text = format_number(median, 1) if median is not None else "–"
+        definition = (
+            f"Genomsnittlig handläggningstid för {_selection(spec)}, från {TIME_TEXT[spec.start]} till "
+            f"{TIME_TEXT[spec.stop]}, i timmar ({_conditions(spec, 'ej avslutade ärenden', with_start=False)}) = "
+            f"{format_number(total_h, 1)} h/{format_number(agg.eligible)} ärenden = {mean_text} h; "
+            f"median {median_text} h"
+        )
+        details = _details(agg)
+        details.update({"mean_h": mean, "median_h": median, "p90_h": p90})
+        return MetricResult(
+            metric="handling-time",
+            value=mean,
+            unit="h",
+            numerator=total_h,
+            denominator=Decimal(agg.eligible),
+            count=agg.n,
+            definition=definition,
+            details=details,
+            findings=tuple(agg.findings),
+        )
+
+    p.finish = finish
+    return p
+
+
+def run_one(prepare: Callable[..., TicketPlan]) -> Callable[..., MetricResult]:
+    """The metric as a single computation: prepare its plan and run it alone."""
+
+    def run(con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any) -> MetricResult:
+        p = prepare(con, loaded, params, period)
+        assert p.finish is not None
+        return p.finish(run_plans(con, loaded, [p])[0])
+
+    return run
+
+
+first_response_within = run_one(prepare_first_response_within)
+resolved_within = run_one(prepare_resolved_within)
+delivered_within = run_one(prepare_delivered_within)
+first_level_resolution = run_one(prepare_first_level_resolution)
+handling_time = run_one(prepare_handling_time)
 
 
 FIRST_RESPONSE_PARAMS = _params("responded", "8h")
