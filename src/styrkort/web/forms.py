@@ -116,7 +116,7 @@ class IndicatorForm(forms.Form):
             **{f: getattr(self.indicator, f) for f in ("unit", "direction", "baseline", "target")}
         )
         for f in ("unit", "direction", "baseline", "target"):
-            if f in data and f in self.data:
+            if f in data:
                 setattr(ind, f, data[f] or "")
         ind.unit = normalise_unit(ind.unit) or ""
         return ind
@@ -153,6 +153,8 @@ STATUS_CHOICES = [("", "Beräknad bedömning (ingen manuell)")] + [(s.value, s.l
 
 
 class AssessmentForm(forms.Form):
+    """Ids are prefixed ``bedomning-`` so the form can share a page with another form."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Manuell bedömning", choices=STATUS_CHOICES, required=False)
     justification = forms.CharField(
@@ -163,6 +165,7 @@ class AssessmentForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "bedomning-%s")
         super().__init__(*args, **kwargs)
         self.fields["status"].widget.attrs["id"] = "falt-status"
         self.fields["justification"].widget.attrs["id"] = "falt-motivering"
@@ -175,6 +178,10 @@ class AssessmentForm(forms.Form):
 
 
 class GoalCommentForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "kommentar-%s")
+        super().__init__(*args, **kwargs)
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label="Kommentar och analys",

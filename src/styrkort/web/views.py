@@ -217,9 +217,16 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
     if request.method == "POST":
         access.require_edit_outcome(ind)
         services.ensure_editable(period, access)
-        form = IndicatorForm(request.POST, **kwargs)
+        # Fields the client did not send keep their stored value (also when the form is shown again).
+        data = request.POST.copy()
+        for name in IndicatorForm.base_fields:
+            if name not in data and name != "version":
+                data[name] = getattr(ind, name)
+        form = IndicatorForm(data, **kwargs)
+        sent = set(request.POST)
         if form.is_valid():
-            services.update_indicator(access, ind.pk, form.cleaned_data["version"], form.changes())
+            changes = {k: v for k, v in form.changes().items() if k in sent}
+            services.update_indicator(access, ind.pk, form.cleaned_data["version"], changes)
             messages.success(request, "Indikatorn har sparats.")
             return redirect("styrkort:indicator", period_id=period.pk, indicator_id=ind.pk)
         status = 422
