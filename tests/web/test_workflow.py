@@ -465,3 +465,37 @@ def test_pages_are_labelled_swedish_and_skippable(
     assert not unlabelled
     if page in {"indicator", "finance", "narrative", "roles"}:
         assert parser.fields, "the page should have form fields"
+
+
+def test_finance_screen_shows_core_deviations_and_refuses_bad_amounts(
+    as_user: Any, example_period: m.Period
+) -> None:
+    c = as_user("controller")
+    page = c.get(f"/period/{example_period.pk}/ekonomi/").content.decode()
+    assert "Avvikelse (budget − utfall)" in page
+    assert "-3970000" in page  # TJÄNSTER: 1 015 000 − 4 985 000, computed by the core
+    assert "Kvar av ram" in page
+    row = example_period.operating_rows.first()
+    resp = c.post(
+        f"/period/{example_period.pk}/ekonomi/",
+        {"version": example_period.finance_version, f"drift-{row.pk}-budget": "tolv"},
+    )
+    assert resp.status_code == 422
+    assert "är inget belopp" in resp.content.decode()
+    row.refresh_from_db()
+    assert row.budget == 0
+
+
+def test_administrator_removes_a_role_but_not_their_own(
+    as_user: Any, users: dict[str, Any], example_period: m.Period
+) -> None:
+    c = as_user("admin")
+    org = example_period.organisation
+    reader = m.Membership.objects.get(user=users["reader"])
+    assert c.post(f"/organisation/{org.pk}/roller/", {"ta_bort": reader.pk}).status_code == 302
+    assert not m.Membership.objects.filter(pk=reader.pk).exists()
+    own = m.Membership.objects.get(user=users["admin"])
+    assert c.post(f"/organisation/{org.pk}/roller/", {"ta_bort": own.pk}).status_code == 409
+    assert m.AuditEntry.objects.filter(action="roll", target="användare reader", new="").exists()
+    # the removed reader no longer sees the organisation
+    assert as_user("reader").get(f"/period/{example_period.pk}/").status_code == 404

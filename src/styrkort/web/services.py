@@ -17,7 +17,7 @@ from styrkort.core.goals import Status
 from styrkort.core.model import Workspace
 from styrkort.web import models as m
 from styrkort.web.access import Access
-from styrkort.web.errors import Conflict, Forbidden, PeriodLocked, Refusal, StateConflict
+from styrkort.web.errors import Conflict, Forbidden, NotFound, PeriodLocked, Refusal, StateConflict
 from styrkort.web.mapping import store_workspace
 
 
@@ -503,3 +503,29 @@ def set_membership(
             f"{role} revisor={is_auditor} ägare={ms.owner_labels}",
         )
         return ms
+
+
+def remove_membership(access: Access, membership_id: int) -> None:
+    with transaction.atomic():
+        access.require_admin()
+        ms = (
+            m.Membership.objects.select_related("user")
+            .filter(pk=membership_id, organisation=access.organisation)
+            .first()
+        )
+        if ms is None:
+            raise NotFound("Rollen finns inte.")
+        if ms.user_id == getattr(access.user, "pk", None):
+            raise StateConflict("Du kan inte ta bort din egen roll.", "Be en annan administratör.")
+        old = f"{ms.role} revisor={ms.is_auditor} ägare={ms.owner_labels}"
+        ms.delete()
+        audit(
+            access.user,
+            access.organisation,
+            None,
+            "roll",
+            f"användare {ms.user.get_username()}",
+            "roll",
+            old,
+            "",
+        )

@@ -411,9 +411,17 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             messages.success(request, f"Ekonomin har sparats ({changed} ändrade belopp).")
             return redirect("styrkort:finance", period_id=period.pk)
     a = assessed(period)
+    # Deviations and what remains of frames come from the core's statements (same row order).
+    computed: dict[str, list[Any]] = {"drift": [], "investeringar": [], "ramar": []}
+    if a.result.assessed and a.result.assessed.operating:
+        computed["drift"] = [r.deviation for r in a.result.assessed.operating.rows]
+    if a.result.assessed and a.result.assessed.investments:
+        computed["investeringar"] = [r.deviation for r in a.result.assessed.investments.rows]
+        computed["ramar"] = [f.remaining for f in a.result.assessed.investments.frames]
     tables = []
     for table, (model, fields) in services.FINANCE_TABLES.items():
         rows = list(model.objects.filter(period=period))
+        derived = computed[table] if len(computed[table]) == len(rows) else [None] * len(rows)
         shown = [
             f
             for f in fields
@@ -430,9 +438,13 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
                     "ramar": "Fleråriga ramar",
                 }[table],
                 "fields": [(f, FINANCE_LABELS[f]) for f in shown],
+                "derived_label": "Kvar av ram"
+                if table == "ramar"
+                else "Avvikelse (budget − utfall)",
                 "rows": [
                     {
                         "row": r,
+                        "derived": _amount_text(derived[i]),
                         "label": getattr(r, "category", None)
                         or f"{r.project}{' – ' + r.member if r.member else ''}",
                         "cells": [
@@ -447,7 +459,7 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
                             for f in shown
                         ],
                     }
-                    for r in rows
+                    for i, r in enumerate(rows)
                 ],
             }
         )
@@ -817,6 +829,10 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
     access.require_admin()
     form = MembershipForm(request.POST or None)
     status = 200
+    if request.method == "POST" and request.POST.get("ta_bort"):
+        services.remove_membership(access, int(request.POST["ta_bort"]))
+        messages.success(request, "Rollen har tagits bort.")
+        return HttpResponseRedirect(reverse("styrkort:roles", args=[org.pk]))
     if request.method == "POST":
         if form.is_valid():
             user_model = get_user_model()
