@@ -257,26 +257,30 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-municipality", action="store_true")
+    ap.add_argument("--skip-example", action="store_true")
     args = ap.parse_args()
     print(
         f"machine: {os.cpu_count()} cores (shared with other work), Python {sys.version.split()[0]}"
     )
     with tempfile.TemporaryDirectory(prefix="styrkort-bench-") as d:
         tmp = Path(d)
-        ex = part_example(args.repeat, tmp)
-        print(f"\n1. Example, all four formats, cold process (median of {args.repeat} runs)")
-        print("                                           wall       CPU")
-        rows = [
-            ("styrkort build (html,pdf,docx,xlsx)", "all_formats"),
-            ("baseline: WeasyPrint alone, same HTML", "weasyprint_alone"),
-            *((f"only --format {fmt}", f"only_{fmt}") for fmt in FORMATS),
-        ]
-        for label, key in rows:
-            print(f"   {label:<38} {ex[key]:6.2f} s  {ex[key + '_cpu']:6.2f} s")
-        print(f"   best wall of all four: {ex['all_formats_min']:.2f} s (target ≤ 3 s)")
-        ratio_wall = ex["all_formats"] / ex["weasyprint_alone"]
-        ratio_cpu = ex["all_formats_cpu"] / ex["weasyprint_alone_cpu"]
-        print(f"   ratio build / WeasyPrint alone: {ratio_wall:.2f} (wall), {ratio_cpu:.2f} (CPU)")
+        ex: dict[str, float] = {} if args.skip_example else part_example(args.repeat, tmp)
+        if ex:
+            print(f"\n1. Example, all four formats, cold process (median of {args.repeat} runs)")
+            print("                                           wall       CPU")
+            rows = [
+                ("styrkort build (html,pdf,docx,xlsx)", "all_formats"),
+                ("baseline: WeasyPrint alone, same HTML", "weasyprint_alone"),
+                *((f"only --format {fmt}", f"only_{fmt}") for fmt in FORMATS),
+            ]
+            for label, key in rows:
+                print(f"   {label:<38} {ex[key]:6.2f} s  {ex[key + '_cpu']:6.2f} s")
+            print(f"   best wall of all four: {ex['all_formats_min']:.2f} s (target ≤ 3 s)")
+            ratio_wall = ex["all_formats"] / ex["weasyprint_alone"]
+            ratio_cpu = ex["all_formats_cpu"] / ex["weasyprint_alone_cpu"]
+            print(
+                f"   ratio build / WeasyPrint alone: {ratio_wall:.2f} (wall), {ratio_cpu:.2f} (CPU)"
+            )
         if args.skip_municipality:
             return 0
         m = part_municipality(args.boards, args.rows, args.workers, tmp)
@@ -295,9 +299,10 @@ def main() -> int:
         ideal = (m["ledger_cpu"] + m["build_cpu"]) / m["workers"]
         print(f"   CPU / workers (the wall time on free cores) {ideal:6.2f} s")
         per_board = m["build_cpu"] / args.boards
-        print(
-            f"   ratio: report CPU per board / example build CPU (cold) {per_board / ex['all_formats_cpu']:.2f}"
-        )
+        if ex:
+            print(
+                f"   ratio: report CPU per board / example build CPU (cold) {per_board / ex['all_formats_cpu']:.2f}"
+            )
     return 0
 
 
