@@ -165,6 +165,13 @@ ENDPOINTS = [
         {"admin"},
         lambda c: {"username": "ny", "role": "reader", "password": "ett-långt-lösenord-42"},
     ),
+    Endpoint(
+        "roles-remove",
+        "POST",
+        lambda c: f"/organisation/{c['org'].pk}/roller/",
+        {"admin"},
+        lambda c: {"ta_bort": m.Membership.objects.get(user=c["users"]["reader"]).pk},
+    ),
     Endpoint("api-periods", "GET", lambda c: "/api/periods/", READ_ALL | {"outsider"}),
     Endpoint("api-openapi", "GET", lambda c: "/api/openapi.json", READ_ALL | {"outsider"}),
     Endpoint("api-goals", "GET", lambda c: f"/api/periods/{c['period'].pk}/goals/", READ_ALL),
