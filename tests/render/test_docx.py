@@ -261,3 +261,45 @@ def test_sections_can_be_placed_one_by_one(report: Report, tmp_path: Path) -> No
     texts = [t for _, t in paragraphs]
     assert texts.index("1.3 Ekonomi") < texts.index("1.1 Måluppfyllelse")
     assert "1.2 Verksamhetsberättelse" not in texts
+
+
+def test_template_without_heading_styles_gets_them_for_the_toc(
+    report: Report, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    from styrkort.render import docx
+
+    doc = Document()
+    styles = doc.styles.element
+    for style in list(styles):
+        if style.get(f"{{{W}}}styleId", "").startswith("Heading"):
+            styles.remove(style)
+    doc.add_paragraph("{{p rapport }}")
+    path = tmp_path / "utan-rubriker.docx"
+    doc.save(str(path))
+    out = docx.write(report, tmp_path / "out", template=path)
+    styles_xml = _xml(out, "word/styles.xml")
+    heading = styles_xml.find("w:style[@w:styleId='Heading1']", NS)
+    assert heading is not None
+    assert heading.find("w:pPr/w:outlineLvl", NS).get(f"{{{W}}}val") == "0"
+    assert ("Heading1", "1 Verksamheter") in _paragraphs_by_style(_xml(out, "word/document.xml"))
+
+
+def test_every_placeholder_is_documented() -> None:
+    from styrkort.render import docx
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "publication.md").read_text(
+        encoding="utf-8"
+    )
+    for name in docx.PLACEHOLDERS:
+        assert re.search(r"\{\{p? " + re.escape(name), doc), f"{name} is not in docs/publication.md"
+    for code in (
+        "missing",
+        "unreadable",
+        "syntax",
+        "no_body",
+        "unknown_placeholder",
+        "unknown_value",
+    ):
+        assert f"word_template.{code}" in doc

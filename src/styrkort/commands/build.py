@@ -91,7 +91,11 @@ def handle(args: argparse.Namespace) -> int:
             path = module.write(result.report, out_dir)
         print(f"skrev {path}")
     for wait in pending.values():
-        print(f"skrev {wait()}")
+        try:
+            print(f"skrev {wait()}")
+        except RuntimeError as exc:
+            print(f"styrkort: {exc}", file=sys.stderr)
+            failed = True
     return 1 if failed or (args.strict and result.has_errors) else 0
 
 
