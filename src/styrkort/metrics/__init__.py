@@ -179,6 +179,7 @@ def _materialize(con: Any, kind: str) -> None:
         con.execute(f"CREATE TEMP TABLE {name}_table AS SELECT * FROM {name}")
         con.execute(f"DROP VIEW {name}")
         con.execute(f"ALTER TABLE {name}_table RENAME TO {name}")
+    if "raw" not in views:  # rows already turned into tables; a Parquet view stays
         con.execute("DROP TABLE IF EXISTS raw")
     con.execute("DROP TABLE IF EXISTS ev")
 

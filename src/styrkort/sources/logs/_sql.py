@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,25 +18,25 @@ def literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-_DISTINCT: dict[tuple[int, str, str], list[tuple[Any, ...]]] = {}
+_DISTINCT: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[Any, ...]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def distinct_values(con: Any, table: str, column: str) -> list[tuple[Any, ...]]:
     """The distinct non-null values of ``column`` (at most MAX_DISTINCT + 1), cached per connection."""
-    key = (id(con), table, column)
-    if key not in _DISTINCT:
-        if len(_DISTINCT) > 256:
-            _DISTINCT.clear()
-        _DISTINCT[key] = con.execute(
+    cache = _DISTINCT.setdefault(con, {})
+    key = (table, column)
+    if key not in cache:
+        cache[key] = con.execute(
             f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL LIMIT {MAX_DISTINCT + 1}"
         ).fetchall()
-    return _DISTINCT[key]
+    return cache[key]
 
 
 def forget(con: Any) -> None:
     """Drop the cached distinct values of a connection (call before closing it)."""
-    for key in [k for k in _DISTINCT if k[0] == id(con)]:
-        del _DISTINCT[key]
+    _DISTINCT.pop(con, None)
 
 
 def value_condition(con: Any, table: str, column: str, wanted: Iterable[str]) -> str:
