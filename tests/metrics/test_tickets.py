@@ -214,7 +214,7 @@ def test_julafton_counts_when_not_closed(tmp_path: Path) -> None:
         params={"hours": "business", "stop": "responded", "closed": "julafton,2020-12-23"},
     )
     assert r2.value == Decimal(1)
-    assert "ej helgdagar, julafton och 2020-12-23" in r2.definition
+    assert "utom helgdagar, julafton och 2020-12-23" in r2.definition
 
 
 def test_business_definition_and_custom_hours(tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_business_definition_and_custom_hours(tmp_path: Path) -> None:
         params={"hours": "business", "open": "07:30-16:30", "days": "mån-fre", "limit": "2h"},
     )
     assert (
-        "kontorstid mån–fre 07:30–16:30, ej helgdagar, julafton, midsommarafton och nyårsafton"
+        "kontorstid mån–fre 07:30–16:30, utom helgdagar, julafton, midsommarafton och nyårsafton"
         in r.definition
     )
     assert (r.numerator, r.denominator) == (1, 1)  # 0.5 h Friday + 1.5 h Monday

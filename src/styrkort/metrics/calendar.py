@@ -123,7 +123,7 @@ class Clock:
             day_text = ", ".join(WEEKDAY_TEXT[d] for d in days)
         hours = f"{self.open_min // 60:02d}:{self.open_min % 60:02d}–{self.close_min // 60:02d}:{self.close_min % 60:02d}"
         closed = ["helgdagar", *self.closed_names, *(d.isoformat() for d in self.closed_dates)]
-        return f"kontorstid {day_text} {hours}, ej {swedish_join(closed)}"
+        return f"kontorstid {day_text} {hours}, utom {swedish_join(closed)}"
 
     def closed_days(self, years: range) -> set[datetime.date]:
         import holidays
