@@ -235,3 +235,13 @@ def test_unusual_sign_is_a_warning(tmp_path: Path) -> None:
     )
     assert r.ok
     assert codes(r) == ["workspace.sign"]
+
+
+def test_word_template_key(tmp_path: Path) -> None:
+    (tmp_path / "mall.docx").write_bytes(b"PK")
+    ok = load_workspace(make(tmp_path, MINIMAL + "publication:\n  word_template: mall.docx\n"))
+    assert ok.workspace is not None and ok.workspace.word_template == "mall.docx"
+    missing = load_workspace(
+        make(tmp_path, MINIMAL + "publication:\n  word_template: saknas.docx\n")
+    )
+    assert [(f.code, f.source.line) for f in missing.findings] == [("workspace.missing_file", 6)]

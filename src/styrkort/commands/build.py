@@ -76,7 +76,10 @@ def handle(args: argparse.Namespace) -> int:
             print(f"styrkort: formatet {name} är inte tillgängligt ({exc})", file=sys.stderr)
             return 1
         if name == "docx":
-            template = args.word_template or word_template(args.workspace)
+            ws = result.workspace
+            template = args.word_template or (
+                args.workspace / ws.word_template if ws and ws.word_template else None
+            )
             try:
                 path = module.write(result.report, out_dir, template=template)
             except module.TemplateError as exc:
@@ -97,19 +100,3 @@ def handle(args: argparse.Namespace) -> int:
             print(f"styrkort: {exc}", file=sys.stderr)
             failed = True
     return 1 if failed or (args.strict and result.has_errors) else 0
-
-
-def word_template(workspace: Path) -> Path | None:
-    """``publication: {word_template: …}`` from styrkort.yaml, relative to the workspace.
-
-    Read here until the workspace reader carries the key (render only sees the report model).
-    """
-    import yaml
-
-    try:
-        data = yaml.safe_load((workspace / "styrkort.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    publication = data.get("publication") if isinstance(data, dict) else None
-    name = publication.get("word_template") if isinstance(publication, dict) else None
-    return workspace / str(name) if name else None

@@ -126,6 +126,8 @@ class Workspace:
     investment_total_label: str = ""
     investment_total_label_source: Source = NOWHERE
     frames_note: str = ""
+    word_template: str = ""
+    """The municipality's own Word template, relative to the workspace folder."""
     narrative: tuple[NarrativeSection, ...] = ()
     claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)

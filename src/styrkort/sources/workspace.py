@@ -857,6 +857,25 @@ def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
     return PublishedClaims(num("summary_met"), num("summary_partly"), Source(MAIN_FILE, d.line))
 
 
+def _word_template(ctx: _Ctx, main: LocDict) -> str:
+    """``publication: {word_template: …}``: the municipality's own Word template, relative to the workspace."""
+    pub = main.get("publication")
+    if not isinstance(pub, LocDict):
+        return ""
+    _known_keys(ctx, MAIN_FILE, pub, {"word_template"}, "publication")
+    rel = _s(pub, "word_template")
+    if rel and not (ctx.root / rel).is_file():
+        ctx.err(
+            MAIN_FILE,
+            _line(pub, "word_template"),
+            "missing_file",
+            f"Word-mallen '{rel}' finns inte.",
+            "Rätta sökvägen (relativ till arbetsytan) eller ta bort nyckeln.",
+        )
+        return ""
+    return rel
+
+
 def load_workspace(root: Path | str) -> LoadResult:
     """Read the workspace folder ``root``. Never raises on bad content."""
     root = Path(root)
@@ -886,6 +905,7 @@ def load_workspace(root: Path | str) -> LoadResult:
             "finance",
             "goals",
             "narrative",
+            "publication",
         },
         MAIN_FILE,
     )
@@ -927,6 +947,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         investment_total_label=_s(finance, "investment_total_label"),
         investment_total_label_source=Source(MAIN_FILE, _line(finance, "investment_total_label")),
         frames_note=_s(finance, "frames_note"),
+        word_template=_word_template(ctx, main),
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),
         files=dict(ctx.files),

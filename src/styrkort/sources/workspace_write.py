@@ -179,6 +179,8 @@ def main_document(ws: Workspace) -> dict[str, Any]:
     if finance:
         doc["finance"] = finance
     doc["goals"] = "goals.yaml"
+    if ws.word_template:
+        doc["publication"] = {"word_template": ws.word_template}
     if ws.narrative:
         doc["narrative"] = [
             {"file": f"{NARRATIVE_DIR}/{n.id}.md", "placement": n.placement} for n in ws.narrative
