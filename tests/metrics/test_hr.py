@@ -177,3 +177,16 @@ def test_hme_missing_column_is_unreadable(tmp_path: Path) -> None:
     path.write_text("m1,m2\n1,2\n", encoding="utf-8")
     r = compute("hme", path, profile="hme")
     assert r.value is None and r.findings[0].code == "metrics.olasbar"
+
+
+def test_spells_without_sick_hours_column(tmp_path: Path) -> None:
+    rows = ["anstalld,kon,alder,ordinarie_timmar,sjukperioder"]
+    rows += [f"E{i},K,35,1000,{'61:480' if i == 0 else '1:8'}" for i in range(11)]
+    path = tmp_path / "s.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = compute("sick-leave", path, profile="sick-leave", params={"part": "long_term"})
+    assert (r.numerator, r.denominator) == (Decimal(480), Decimal(480 + 80))
+    missing = tmp_path / "m.csv"
+    missing.write_text("anstalld,kon,alder,ordinarie_timmar\nE1,K,35,1000\n", encoding="utf-8")
+    bad = compute("sick-leave", missing, profile="sick-leave")
+    assert bad.value is None and bad.findings[0].code == "metrics.olasbar"

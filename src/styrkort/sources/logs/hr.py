@@ -94,7 +94,13 @@ def load_sick_leave(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLo
     table = read_table(path)
     cols = column_names(SICK_LEAVE, params)
     idx = _header_index(table.header, cols)
-    _require(path, idx, cols, ["employee", "sex", "ordinary_hours", "sick_hours"])
+    _require(path, idx, cols, ["employee", "sex", "ordinary_hours"])
+    if "sick_hours" not in idx and "spells" not in idx:
+        raise UnreadableInput(
+            path,
+            f"Varken sjuktimmar ({cols['sick_hours']}) eller sjukperioder ({cols['spells']}) finns i {path.name}.",
+            "Lägg till kolumnen sjuktimmar eller sjukperioder, eller ange col.sick_hours=/col.spells=.",
+        )
     if "birth_year" not in idx and "age" not in idx:
         raise UnreadableInput(
             path,
