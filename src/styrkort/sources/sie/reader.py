@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from styrkort.core.findings import Finding, Severity, Source, has_errors
 from styrkort.core.numbers import parse_decimal
+from styrkort.sources.sie import vector
 from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
 from styrkort.sources.sie.lexer import Field, quoted_words, split_fields, split_words
@@ -215,6 +216,9 @@ class _Parser:
         self.date_cache: dict[str, tuple[dt.date, str] | object | None] = {}
         self.dates: dict[str, dt.date | object | None] = {}
         self.heads: dict[str, tuple[str, Objects, tuple[str | None, ...]]] = {}
+        self.vector_objects: dict[str, Objects | None] = {}
+        self.vector_dim_keys: dict[Objects, tuple[str | None, ...]] = {}
+        self.vector_registered: set[Objects] = set()
         self.none_key: tuple[str | None, ...] = (None,) * len(dimensions)
         self.crc_state: int | None = None  # running CRC between the #KSUMMA records
         self.crc_started_line: int | None = None
@@ -327,8 +331,10 @@ class _Parser:
                             rest = tail.split(None, 2)
                             if len(rest) == 3:
                                 third = rest.pop()
-                                if not tail[: len(tail) - len(third)].isascii():
-                                    rest = None
+                                if not tail[: len(tail) - len(third)].isascii() or (
+                                    '"' in third and quoted_words(third) is None
+                                ):
+                                    rest = None  # the line reader reads it (and its quoting)
                             elif not tail.isascii():
                                 rest = None
                             if rest and ('"' in rest[0] or (len(rest) > 1 and '"' in rest[1])):
@@ -1231,9 +1237,38 @@ def _run(
         name, keep_tree=keep_tree, dimensions=tuple(str(d) for d in dimensions), by_period=by_period
     )
     lineno = 0
-    for text in decoded.chunks():
+    carry = ""
+    carry_raw = b""
+    for chunk in decoded.chunks():
         parser._encoding = decoded.encoding or "ascii"
+        text = carry + chunk if carry else chunk
+        # in a one-byte encoding the text's characters and the bytes line up: the vectorised
+        # reader takes the bytes as they are (encoding them again would cost more than decoding)
+        one_byte = decoded.encoding in (None, "cp437", "iso-8859-15") and not decoded.replaced
+        raw = (carry_raw + decoded.raw) if one_byte and len(decoded.raw) == len(chunk) else None
+        carry = ""
+        carry_raw = b""
+        # runs of clean vouchers go to the vectorised reader (vector.py), in whole vouchers
+        if text.startswith("#VER "):
+            first = 0
+        else:
+            found = text.find("\n#VER ")
+            first = found + 1 if found >= 0 else -1
+        last = max(text.rfind("\n}\n"), text.rfind("\n}\r\n"))
+        if vector.AVAILABLE and first >= 0 and last > first:
+            cut = text.index("\n", last + 1) + 1
+            lineno = parser.feed(text[:first], lineno)
+            middle = text[first:cut]
+            done = vector.feed_vouchers(
+                parser, middle, lineno, raw[first:cut] if raw is not None else None
+            )
+            lineno = done if done is not None else parser.feed(middle, lineno)
+            carry = text[cut:]
+            carry_raw = raw[cut:] if raw is not None else b""
+            continue
         lineno = parser.feed(text, lineno)
+    if carry:
+        lineno = parser.feed(carry, lineno)
     encoding = decoded.encoding or "cp437"
     parser.finish(decoded, lineno)
     return parser, parser.findings, encoding
