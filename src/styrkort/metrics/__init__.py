@@ -417,7 +417,7 @@ def compute_many(requests: Sequence[MetricRequest]) -> list[MetricResult]:
                         [error(Source(str(exc.path)), "metrics.olasbar", exc.message, exc.hint)],
                     )
                 continue
-            except duckdb.Error as exc:
+            except (duckdb.Error, ValueError, TypeError, ArithmeticError, LookupError) as exc:
                 for i, checked in members:
                     results[i] = _query_failure(checked.spec, requests[i], exc, [])
                 continue
@@ -437,13 +437,13 @@ def compute_many(requests: Sequence[MetricRequest]) -> list[MetricResult]:
                         results[i] = _with_load_findings(result, load_findings)
                 except ParamError as exc:
                     results[i] = _param_failure(checked.spec, req, exc, load_findings)
-                except duckdb.Error as exc:
+                except (duckdb.Error, ValueError, TypeError, ArithmeticError, LookupError) as exc:
                     results[i] = _query_failure(checked.spec, req, exc, load_findings)
             for batch in tickets.batches(plans):
                 chosen = [plans[j] for j in batch]
                 try:
                     aggs = tickets.run_plans(con, loaded, chosen)
-                except duckdb.Error as exc:
+                except (duckdb.Error, ValueError, TypeError, ArithmeticError, LookupError) as exc:
                     for j in batch:
                         i = plan_of[j]
                         spec = METRICS[requests[i].metric]
