@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# pytest runs with --import-mode=importlib, which leaves sys.path alone: make the helpers in
+# this folder importable by name (for this conftest and the test modules).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from e2e_support import USERS, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[3]
