@@ -2,8 +2,11 @@
 
 All work on the table ``tickets`` made by a ticket profile (one row per
 ticket, see ``styrkort.sources.logs.TICKET_COLUMNS``) and, for pausing, on
-``ticket_states``. Each metric runs one aggregate query; elapsed time is in
-integer milliseconds, calendar (``date_diff('millisecond', t0, t1)``) or business
+``ticket_states``. A metric is prepared as a ``TicketPlan`` (selection,
+start/stop events, limit or rule) with a ``finish`` that turns the counts into
+a ``MetricResult``; ``run_plans`` answers any number of plans over one file
+with one scan (``run_plans_by_features``). Elapsed time is in integer
+milliseconds, calendar (``date_diff('millisecond', t0, t1)``) or business
 (``styrkort.metrics.calendar``). Definitions: docs/metrics.md.
 """
 
@@ -584,18 +587,6 @@ def batches(plans: list[TicketPlan]) -> list[list[int]]:
         else:
             groups.setdefault(p.clock_key(), []).append(i)
     return [*groups.values(), *out]
-
-
-def aggregate(
-    con: Any,
-    loaded: LoadedLog,
-    spec: TicketSpec,
-    limit_ms: int | None = None,
-    rule_sql: str | None = None,
-    quantiles: bool = False,
-) -> Aggregates:
-    """One metric's aggregates (a batch of one)."""
-    return run_plans(con, loaded, [plan(con, loaded, spec, limit_ms, rule_sql, quantiles)])[0]
 
 
 def _selection(spec: TicketSpec) -> str:
