@@ -25,7 +25,7 @@ import pytest
 # pytest runs with --import-mode=importlib, which leaves sys.path alone: make the helpers in
 # this folder importable by name (for this conftest and the test modules).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from e2e_support import USERS, free_port, wait_for_http
+from e2e_support import AXES_FAILURE_LIMIT, USERS, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -178,6 +178,7 @@ def app_env(data_dir: Path) -> dict[str, str]:
         STYRKORT_DATABASE_URL=f"sqlite:///{data_dir / 'styrkort.sqlite3'}",
         STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
         STYRKORT_LOCAL_HTTP="1",
+        STYRKORT_AXES_FAILURE_LIMIT=str(AXES_FAILURE_LIMIT),
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from e2e_support import USERS, login
+from e2e_support import AXES_FAILURE_LIMIT, USERS, login
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +103,7 @@ def test_failed_logins_are_throttled(chromium: Any, app: Any, page: Any) -> None
     for that user name from that address; another user can still log in."""
     from playwright.sync_api import expect
 
-    limit = 5  # AXES_FAILURE_LIMIT in src/styrkort/web/settings.py (default)
+    limit = AXES_FAILURE_LIMIT
     page.goto(app.path("login"))
     for attempt in range(1, limit + 1):
         page.get_by_label("Användarnamn").fill("itchef")
