@@ -314,8 +314,8 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
     series: list[str] = []
     numbers: list[str] = []
     if state is None or p.keep_tree:
-        series = [b.decode(encoding) for b in series_arr.to_pylist()]
-        numbers = [b.decode(encoding) for b in numbers_arr.to_pylist()]
+        series = _texts(series_arr, encoding)
+        numbers = _texts(numbers_arr, encoding)
     if state is None:
         state = _numbered(p, series, numbers)
         if state is None:
@@ -438,12 +438,18 @@ def _sums(
         sums[key] = get(key, zero) + total.quantize(exponents[place])
 
 
+def _texts(arr: Any, encoding: str) -> list[str]:
+    """A binary column (no newlines in it) as Python strings, decoded in one go."""
+    values = arr.to_pylist()
+    if not values:
+        return []
+    joined = b"\n".join(values).decode(encoding)
+    return joined.split("\n")
+
+
 def _decoded(arr: Any, encoding: str) -> list[str]:
     """A binary column as Python strings in the file's encoding ("" for a missing field)."""
-    raw = pc.fill_null(_unquote(arr), b"").to_pylist()
-    if encoding in ("ascii", "utf-8"):
-        return pc.fill_null(_unquote(arr), b"").cast(pa.string()).to_pylist()  # type: ignore[no-any-return]
-    return [b.decode(encoding) for b in raw]
+    return _texts(pc.fill_null(_unquote(arr), b""), encoding)
 
 
 def _tree(
@@ -461,65 +467,70 @@ def _tree(
     encoding: str,
 ) -> None:
     cache = p.date_cache
-
-    def day(text: str | None) -> dt.date | None:
-        if not text or text == '""':
-            return None
-        value = cache[text]
-        assert isinstance(value, tuple)
-        date: dt.date = value[0]
-        return date
-
+    day_of: dict[str, dt.date | None] = {"": None, '""': None}
+    for text, value in cache.items():
+        if isinstance(value, tuple):
+            day_of[text] = value[0]
     objects = [parsed[i] for i in inner.indices.to_pylist()]
     amounts = list(map(Decimal, _ascii(trans.field("amount")).to_pylist()))
-    dates = list(map(day, _ascii(trans.field("date")).to_pylist()))
+    dates = list(map(day_of.__getitem__, _ascii(trans.field("date")).to_pylist()))
     texts = _decoded(trans.field("text"), encoding)
     lines = pc.add(trans_pos, lineno + 1).to_pylist()
+    n = len(amounts)
     rows = list(
         map(
-            Transaction,
-            _ascii(trans.field("account")).to_pylist(),
-            objects,
-            amounts,
-            dates,
-            texts,
-            [None] * len(amounts),
-            [""] * len(amounts),
-            lines,
+            Transaction._make,
+            zip(
+                _ascii(trans.field("account")).to_pylist(),
+                objects,
+                amounts,
+                dates,
+                texts,
+                [None] * n,
+                [""] * n,
+                lines,
+                strict=True,
+            ),
         )
     )
     counts = pc.value_counts(voucher_of)
     per_voucher = dict(
         zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
     )
-    v_dates = _ascii(ver.field("date")).to_pylist()
+    v_dates = list(map(day_of.__getitem__, _ascii(ver.field("date")).to_pylist()))
     v_texts = _decoded(ver.field("text"), encoding)
     v_regs = _decoded(ver.field("reg"), encoding)
     v_signs = _decoded(ver.field("sign"), encoding)
     v_lines = pc.add(ver_pos, lineno + 1).to_pylist()
-    start = 0
-    out = p.vouchers
-    for k in range(len(v_dates)):
-        n = per_voucher.get(k, 0)
-        reg = v_regs[k]
-        registered = None
-        if reg:
-            value = cache.get(reg)
-            if value is None and reg not in cache:
+    for reg in set(v_regs):
+        if reg and reg not in day_of:
+            value = cache.get(reg, _MISSING)
+            if value is _MISSING:
                 value = p._date_period(reg)
-            registered = value[0] if isinstance(value, tuple) else None
-        out.append(
-            Voucher(
-                series[k],
-                numbers[k],
-                day(v_dates[k]),  # type: ignore[arg-type]
-                v_texts[k],
-                tuple(rows[start : start + n]),
-                (),
-                (),
+            day_of[reg] = value[0] if isinstance(value, tuple) else None
+    registered = list(map(day_of.__getitem__, v_regs))
+    groups = []
+    start = 0
+    for k in range(len(v_dates)):
+        size = per_voucher.get(k, 0)
+        groups.append(tuple(rows[start : start + size]))
+        start += size
+    empty = [()] * len(v_dates)
+    p.vouchers.extend(
+        map(
+            Voucher._make,
+            zip(
+                series,
+                numbers,
+                v_dates,
+                v_texts,
+                groups,
+                empty,
+                empty,
                 registered,
-                v_signs[k],
-                v_lines[k],
-            )
+                v_signs,
+                v_lines,
+                strict=True,
+            ),
         )
-        start += n
+    )
