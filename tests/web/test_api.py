@@ -53,7 +53,7 @@ def test_token_is_stored_hashed_and_pushes_an_outcome(
     body = resp.json()
     assert body["outcome"] == "58 %"
     assert body["status"] == {"value": "uppnått", "label": "Uppnått", "symbol": "●"}
-    entry = m.AuditEntry.objects.filter(action="ändra", field="outcome").get()
+    entry = m.AuditEntry.objects.filter(action="ändra", field="utfall").get()
     assert entry.username == "owner"
     row.refresh_from_db()
     assert row.last_used is not None

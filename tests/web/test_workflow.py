@@ -40,6 +40,9 @@ def test_full_workflow_open_submit_approve_lock_reopen(
     resp = _save(owner, p, _ind(p), outcome="92 %")
     assert resp.status_code == 409
     assert "redan lämnat in" in resp.content.decode()
+    page = owner.get(f"/period/{p.pk}/indikator/{_ind(p).pk}/").content.decode()
+    assert "Spara indikatorn" not in page
+    assert "återlämna" in page
     controller = as_user("controller")
     assert controller.post(f"/period/{p.pk}/aterlamna/{users['owner'].pk}/").status_code == 302
     owner = as_user("owner")
@@ -315,7 +318,7 @@ def test_audit_log_records_who_what_from_to_and_exports_csv(
     assert (entry.username, entry.target, entry.field, entry.old, entry.new) == (
         "owner",
         "indikator normal-8h",
-        "outcome",
+        "utfall",
         "",
         "91 %",
     )
@@ -342,7 +345,7 @@ def test_audit_log_records_who_what_from_to_and_exports_csv(
         "ändra",
         "Årsredovisning 2020",
         "indikator normal-8h",
-        "outcome",
+        "utfall",
         "",
         "91 %",
         "",

@@ -29,6 +29,26 @@ class Invalid(Refusal):
     title = "Uppgiften kan inte sparas"
 
 
+# Field names as the audit log shows them (Swedish, as on the screens).
+FIELD_NAMES = {
+    "outcome": "utfall",
+    "forecast": "prognos",
+    "comment": "kommentar",
+    "text": "indikator",
+    "unit": "enhet",
+    "direction": "riktning",
+    "baseline": "utgångsvärde",
+    "target": "målvärde",
+    "owner": "ägare",
+    "budget": "budget",
+    "original_budget": "ursprunglig budget",
+    "frame": "ram",
+    "earlier_outcome": "tidigare utfall",
+    "title": "rubrik",
+    "markdown": "text",
+}
+
+
 def _name(user: Any) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "system"
@@ -53,7 +73,7 @@ def audit(
         username=_name(user),
         action=action,
         target=target,
-        field=field,
+        field=FIELD_NAMES.get(field, field),
         old="" if old is None else str(old),
         new="" if new is None else str(new),
         note=note,

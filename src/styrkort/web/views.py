@@ -267,7 +267,9 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
             form=form,
             assess_form=assess_form,
             history=history,
-            can_edit=access.can_edit_outcome(ind) and period.state == m.PeriodState.OPEN,
+            can_edit=access.can_edit_outcome(ind)
+            and period.state == m.PeriodState.OPEN
+            and not (access.is_owner and period.submissions.filter(user=request.user).exists()),
             findings=[
                 f
                 for f in a.findings
