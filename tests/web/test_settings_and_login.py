@@ -157,3 +157,21 @@ def test_roles_screen_creates_a_user_with_a_role(as_user: Any, example_period: A
     ms = Membership.objects.get(user__username="revisor1")
     assert (ms.role, ms.is_auditor) == ("reader", True)
     assert AuditEntry.objects.filter(action="roll", target="användare revisor1").exists()
+
+
+def test_serve_creates_the_administrator_and_runs_the_server(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import django.core.management
+
+    from styrkort.cli import main
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr("styrkort.web.boot.setup", lambda **_: None)
+    monkeypatch.setattr(django.core.management, "call_command", lambda *a, **k: calls.append(a))
+    monkeypatch.setenv("STYRKORT_ADMIN_PASSWORD", "given-password-xyz")
+    assert main(["serve", "--port", "8123"]) == 0
+    out = capsys.readouterr().out
+    assert "administratören 'admin' har skapats" in out
+    assert "http://127.0.0.1:8123/" in out
+    assert calls == [("runserver", "127.0.0.1:8123")]
