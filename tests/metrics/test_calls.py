@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -139,3 +140,39 @@ def test_technion_mapping(tmp_path: Path) -> None:
         period=(datetime.date(1999, 1, 1), datetime.date(1999, 1, 1)),
     )
     assert jan1.value == Decimal("8.5")
+
+
+def test_histogram_and_scan_agree(calls: Path) -> None:
+    import duckdb
+
+    from styrkort.metrics import calls as c
+    from styrkort.sources.logs import PROFILES, load
+
+    con = duckdb.connect()
+    load(con, calls, PROFILES["calls"], {})
+    for threshold, short in (
+        (Decimal(20), Decimal(5)),
+        (Decimal("4.5"), Decimal(0)),
+        (Decimal(60), Decimal(26)),
+    ):
+        by_hist = c._count(con, {}, None, threshold, short, quantiles=True)
+        by_scan = c._count_by_scan(con, {}, None, threshold, short, quantiles=True)
+        exact = dataclasses.replace(by_hist, wait_median=None, wait_p90=None)
+        assert exact == dataclasses.replace(by_scan, wait_median=None, wait_p90=None)
+        # the histogram is exact in Decimal; DuckDB's quantile_cont interpolates in floating point
+        assert float(by_hist.wait_p90 or 0) == pytest.approx(float(by_scan.wait_p90 or 0))
+        assert float(by_hist.wait_median or 0) == pytest.approx(float(by_scan.wait_median or 0))
+
+
+@pytest.mark.parametrize("values", [[5], [1, 2], [3, 1, 2, 2, 10], list(range(17)), [0, 0, 0, 7]])
+def test_quantile_from_histogram_is_duckdbs_quantile_cont(values: list[int]) -> None:
+    import duckdb
+
+    from styrkort.metrics.calls import quantile
+
+    hist = sorted({v: values.count(v) for v in values}.items())
+    expected = duckdb.sql(
+        f"SELECT quantile_cont(v, [0.5, 0.9]) FROM (SELECT unnest({values}) AS v)"
+    ).fetchall()[0][0]
+    got = [quantile([(Decimal(v), n) for v, n in hist], Decimal(q)) for q in ("0.5", "0.9")]
+    assert [float(g) for g in got if g is not None] == pytest.approx(expected)
