@@ -502,3 +502,21 @@ def test_administrator_removes_a_role_but_not_their_own(
     assert m.AuditEntry.objects.filter(action="roll", target="användare reader", new="").exists()
     # the removed reader no longer sees the organisation
     assert as_user("reader").get(f"/period/{example_period.pk}/").status_code == 404
+
+
+def test_owner_sees_a_to_do_list_of_their_indicators(
+    as_user: Any, example_period: m.Period
+) -> None:
+    page = as_user("other_owner").get(f"/period/{example_period.pk}/").content.decode()
+    start = page.index("Att göra: mina indikatorer")
+    todo = page[start : page.index("</section>", start)]
+    assert "Sjukfrånvaro" in todo
+    assert "Medarbetarengagemang" in todo
+    assert "Öka andelen akuta incidenter" not in todo  # Servicedeskchef's, not HR's
+    page = as_user("owner").get(f"/period/{example_period.pk}/").content.decode()
+    start = page.index("Att göra: mina indikatorer")
+    todo = page[start : page.index("</section>", start)]
+    assert todo.index("akuta incidenter") < todo.index(
+        "Minska genomsnittlig"
+    )  # missing outcomes first
+    assert "utfall saknas" in todo

@@ -141,7 +141,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     a = assessed(period)
     rows = []
-    by_key = {i.key: i for i in period.indicators.all()}
+    by_key = {i.key: i for i in period.indicators.select_related("goal")}
     for goal in period.goals.all():
         gr = a.goals[goal.key]
         rows.append(
@@ -174,6 +174,15 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
         {"membership": ms, "submission": submitted.get(ms.user_id)} for ms in memberships
     ]
     my_submission = submitted.get(request.user.pk) if access.is_owner else None
+    # An owner's to-do list: their indicators, those without an outcome first.
+    todo = sorted(
+        ((ind, a.indicators[ind.key]) for ind in by_key.values() if access.owns(ind)),
+        key=lambda pair: (
+            pair[1].computed is not Status.NO_VALUE,
+            pair[0].goal.position,
+            pair[0].position,
+        ),
+    )
     counts = [(s, a.result.assessed.summary.count(s)) for s in Status] if a.result.assessed else []
     errors = sum(1 for f in a.findings if f.severity is Severity.ERROR)
     return render(
@@ -187,6 +196,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             missing=missing_rows,
             owner_states=owner_states,
             my_submission=my_submission,
+            todo=todo,
             summary=a.result.assessed.summary if a.result.assessed else None,
             counts=counts,
             errors=errors,
