@@ -9,8 +9,9 @@ measures, each in a fresh process (so peak memory is that mode's own):
 - tree: ``read_sie(path)``, every voucher kept;
 - sums on a file a quarter the size, to show that memory does not grow with the file.
 
-Prints MB/s (on CPU time, which is steadier than wall time on a shared
-machine; wall time beside it), the ratio to the floor, and peak RSS.
+Each mode runs three times; the best run counts. Prints MB/s (on CPU time,
+which is steadier than wall time on a shared machine; wall time beside it),
+the ratio to the floor, and peak RSS.
 Options: ``--vouchers N`` (default 200000), ``--keep DIR`` to keep the file.
 """
 
@@ -55,15 +56,21 @@ def measure(mode: str, path: str) -> dict[str, float]:
     return {"bytes": size, "cpu": cpu, "wall": wall, "rss_mb": rss_kb / 1024}
 
 
-def run(mode: str, path: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--measure", mode, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, float] = json.loads(out.stdout)
-    return result
+def run(mode: str, path: Path, repeat: int = 3) -> dict[str, float]:
+    """The best of ``repeat`` fresh processes (the machine is shared: the minimum is the signal)."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", mode, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(out.stdout))
+    best: dict[str, float] = min(runs, key=lambda r: r["cpu"])
+    best["wall"] = min(r["wall"] for r in runs)
+    best["rss_mb"] = max(r["rss_mb"] for r in runs)
+    return best
 
 
 def generate(path: Path, vouchers: int) -> None:

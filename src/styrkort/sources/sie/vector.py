@@ -232,16 +232,28 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         is_close = pc.match_substring_regex(lines, rb"^[ \t]*\}" + _END)
         blank = pc.match_substring_regex(lines, rb"^[ \t\r]*\n$")
     else:
+        # no indentation: "{", "}" and blank lines by their length and first bytes
         is_ver = pc.starts_with(lines, b"#VER ")
         is_trans = pc.starts_with(lines, b"#TRANS ")
-        is_open = pc.or_(pc.equal(lines, b"{\r\n"), pc.equal(lines, b"{\n"))
-        is_close = pc.or_(pc.equal(lines, b"}\r\n"), pc.equal(lines, b"}\n"))
-        blank = pc.or_(pc.equal(lines, b"\r\n"), pc.equal(lines, b"\n"))
+        raw = np.frombuffer(data, np.uint8)
+        offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1)
+        starts = offsets[:-1]
+        lengths = np.diff(offsets)
+        first = raw[starts]
+        second = raw[np.minimum(starts + 1, len(raw) - 1)]
+        ends_crlf = (lengths == 3) & (second == 13)
+        is_open = (first == 123) & ((lengths == 2) | ends_crlf)
+        is_close = (first == 125) & ((lengths == 2) | ends_crlf)
+        blank = (lengths == 1) | ((lengths == 2) & (first == 13))
     v = is_ver.to_numpy(zero_copy_only=False)
     t = is_trans.to_numpy(zero_copy_only=False)
-    o = is_open.to_numpy(zero_copy_only=False)
-    c = is_close.to_numpy(zero_copy_only=False)
-    b = blank.to_numpy(zero_copy_only=False)
+    o = np.asarray(
+        is_open if isinstance(is_open, np.ndarray) else is_open.to_numpy(zero_copy_only=False)
+    )
+    c = np.asarray(
+        is_close if isinstance(is_close, np.ndarray) else is_close.to_numpy(zero_copy_only=False)
+    )
+    b = np.asarray(blank if isinstance(blank, np.ndarray) else blank.to_numpy(zero_copy_only=False))
     if not (v | t | o | c | b).all():
         return None  # some other record: the line reader
     code = v.astype(np.int8) + 2 * o.astype(np.int8) + 3 * t.astype(np.int8) + 4 * c.astype(np.int8)
