@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,6 +282,9 @@ def app(
     server = AppServer(f"http://127.0.0.1:{port}", prepared_database.ids, proc, log)
     try:
         wait_for_http(server.url + "/logga-in/", proc, log, seconds=60)
+        css = server.url + "/static/styrkort/app.css"
+        with urllib.request.urlopen(css, timeout=10) as resp:
+            assert resp.status == 200, f"{css}: HTTP {resp.status} (static files not served)"
         yield server
     finally:
         server.stop()

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from e2e_support import AXES_FAILURE_LIMIT, USERS, login
+from e2e_support import AXES_FAILURE_LIMIT, USERS, assert_accessible, login
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +89,7 @@ def test_owner_enters_outcome_controller_locks_owner_is_refused(
     expect(
         page.get_by_text(f"Perioden ”{title}” är låst. Inga ändringar kan göras.")
     ).to_be_visible()
+    assert_accessible(page)  # the refusal page, too
 
     # Nothing was saved, and the indicator page no longer offers the form.
     page.goto(app.path("indicator", key="normal-8h"))
@@ -124,6 +125,7 @@ def test_failed_logins_are_throttled(chromium: Any, app: Any, page: Any) -> None
     assert response.value.status in (403, 429)
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningen är spärrad")
     expect(page.get_by_role("alert")).to_contain_text("För många misslyckade inloggningsförsök")
+    assert_accessible(page)  # the lock-out page, too
     page.goto(app.path("overview"))
     expect(page).to_have_url(re.compile(r"/logga-in/"))
 
