@@ -180,6 +180,8 @@ def app_env(data_dir: Path) -> dict[str, str]:
         STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
         STYRKORT_LOCAL_HTTP="1",
         STYRKORT_AXES_FAILURE_LIMIT=str(AXES_FAILURE_LIMIT),
+        # `styrkort serve` creates the administrator on first run; no password printed.
+        STYRKORT_ADMIN_PASSWORD="Admin-Lösen-2026",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -256,9 +258,8 @@ class AppServer:
 def app(
     prepared_database: Prepared, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
-    """A fresh server per test module, so that one module's changes (a locked period) do not
-    leak into another's. Django's runserver without autoreload; ``--insecure`` serves the CSS
-    and JavaScript as in a deployment with a static file server."""
+    """``styrkort serve`` on 127.0.0.1, a fresh server per test module, so that one module's
+    changes (a locked period) do not leak into another's."""
     data = tmp_path_factory.mktemp("app")
     shutil.copy2(prepared_database.database, data / "styrkort.sqlite3")
     env = app_env(data)
@@ -266,14 +267,7 @@ def app(
     log = data / "server.log"
     with log.open("wb") as fh:
         proc = subprocess.Popen(
-            [
-                styrkort_exe(),
-                "manage",
-                "runserver",
-                f"127.0.0.1:{port}",
-                "--noreload",
-                "--insecure",
-            ],
+            [styrkort_exe(), "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             cwd=REPO,
             stdout=fh,
