@@ -124,3 +124,17 @@ def test_cli_import_refuses_a_broken_workspace(
     assert "operating.csv:2" in err
     assert "inget lästes in" in err
     assert m.Period.objects.count() == 0
+
+
+def test_import_keeps_the_report_as_built_from_the_folder(tmp_path: Path) -> None:
+    """What the database holds builds the same report as the folder (nothing is lost on import)."""
+    from styrkort.report.model import to_data
+
+    folder = run(EXAMPLE)
+    ws = load_workspace(EXAMPLE).workspace
+    assert ws is not None and folder.report is not None
+    period, _ = import_or_replace(ws)
+    assert period is not None
+    from_db = run_workspace(workspace_of(period))
+    assert from_db.report is not None
+    assert to_data(from_db.report.sections) == to_data(folder.report.sections)

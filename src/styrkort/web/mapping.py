@@ -226,6 +226,7 @@ def workspace_of(period: m.Period) -> Workspace:
         ),
         investment_total_label=period.investment_total_label,
         investment_total_label_source=web_source("ekonomi", "investeringar", "summarad"),
+        frames_note=period.frames_note,
         narrative=tuple(
             NarrativeSection(
                 n.key, n.title, n.markdown, n.placement, web_source("berättelse", n.key, line=1)
@@ -321,6 +322,7 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         summary_met=ws.claims.summary_met,
         summary_partly=ws.claims.summary_partly,
         investment_total_label=ws.investment_total_label,
+        frames_note=ws.frames_note,
     )
     m.CouncilGoal.objects.bulk_create(
         m.CouncilGoal(period=period, key=c.id, title=c.title, position=i)

@@ -141,6 +141,7 @@ class Period(models.Model):
     summary_met = models.PositiveIntegerField(null=True, blank=True)
     summary_partly = models.PositiveIntegerField(null=True, blank=True)
     investment_total_label = models.CharField(max_length=200, blank=True)
+    frames_note = models.TextField("not under ramtabellen", blank=True)
     finance_version = models.PositiveIntegerField(default=1)
 
     class Meta:
