@@ -343,14 +343,13 @@ def test_missing_required_column_is_unreadable(tmp_path: Path) -> None:
     assert r.value is None
     assert r.findings[0].code == "metrics.olasbar"
     assert "col.id" in r.findings[0].hint
-    ok = compute(
-        "handling-time",
-        path,
-        profile="tickets",
-        params={"col.id": "nummer", "col.opened_at": "öppnad"},
-    )
-    assert ok.findings == ()
-    assert ok.count == 1
+    mapped = {"col.id": "nummer", "col.opened_at": "öppnad"}
+    no_stop = compute("handling-time", path, profile="tickets", params=mapped)
+    assert no_stop.value is None
+    assert no_stop.findings[-1].code == "metrics.parameter"
+    assert "resolved_at" in no_stop.findings[-1].message
+    closed = compute("handling-time", path, profile="tickets", params={**mapped, "stop": "closed"})
+    assert closed.findings[-1].code == "metrics.parameter"
 
 
 def test_feature_scan_matches_one_case_per_plan(tmp_path: Path) -> None:

@@ -115,8 +115,8 @@ def test_parquet_typed_and_text_columns(tmp_path: Path) -> None:
 
 def test_many_bad_rows_are_summarised(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
-    bad = "".join(f"X{i},igår\n" for i in range(30))
-    path.write_text("id,opened_at\n" + bad + "A,2020-03-02 10:00\n", encoding="utf-8")
+    bad = "".join(f"X{i},igår,\n" for i in range(30))
+    path.write_text("id,opened_at,closed_at\n" + bad + "A,2020-03-02 10:00,\n", encoding="utf-8")
     r = compute("handling-time", path, profile="tickets", params={"stop": "closed"})
     times = [f for f in r.findings if f.code == "logg.tidpunkt"]
     assert [f.source.line for f in times[:MAX_ROW_FINDINGS]] == list(range(2, 2 + MAX_ROW_FINDINGS))

@@ -237,6 +237,15 @@ def plan(
         where.append(value_condition(con, "tickets", prio_col, spec.priorities))
     if spec.categories:
         where.append(value_condition(con, "tickets", "category", spec.categories))
+    missing = set(loaded.notes.get("missing_times", "").split(","))
+    for name, event in (("start", spec.start), ("stop", spec.stop)):
+        if TIMES[event] in missing:
+            raise ParamError(
+                name,
+                event,
+                f"Filen {loaded.file} har ingen kolumn för händelsen {TIME_TEXT[event]} ({TIMES[event]}).",
+                f"Ange kolumnen med col.{TIMES[event]}=RUBRIK eller välj en annan {name}-händelse.",
+            )
     if spec.pause and not loaded.has_states:
         raise ParamError(
             "pause",

@@ -235,7 +235,12 @@ def load_tickets(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         WHERE {_quote("id")} IS NOT NULL AND {x.ts("opened_at")} IS NOT NULL
         """
     )
-    return LoadedLog("tickets", path.name, found.finish())
+    missing = [c for c in ("responded_at", "resolved_at", "closed_at") if not x.has(c)]
+    if not x.has("resolved_at") and not x.has("resolved_first_at"):
+        missing.append("resolved_first_at")
+    return LoadedLog(
+        "tickets", path.name, found.finish(), notes={"missing_times": ",".join(missing)}
+    )
 
 
 TICKETS = Profile(
