@@ -450,13 +450,20 @@ def _sums(
         sums[key] = get(key, zero) + total.quantize(exponents[place])
 
 
-def _texts(arr: Any, encoding: str) -> list[str]:
-    """A binary column (no newlines in it) as Python strings, decoded in one go."""
-    values = arr.to_pylist()
-    if not values:
+def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
+    """A column (no newlines in it, no nulls) as Python strings: joined, decoded and split in one go."""
+    if len(arr) == 0:
         return []
-    joined = b"\n".join(values).decode(encoding)
-    return joined.split("\n")
+    binary = arr.type == pa.binary()
+    whole = pa.ListArray.from_arrays(pa.array([0, len(arr)], pa.int32()), arr)
+    joined = pc.binary_join(whole, b"\n" if binary else "\n")[0].as_py()
+    text: str = joined.decode(encoding) if binary else joined
+    return text.split("\n")
+
+
+def _ints(arr: Any) -> list[int]:
+    values: list[int] = arr.to_numpy(zero_copy_only=False).tolist()
+    return values
 
 
 def _decoded(arr: Any, encoding: str) -> list[str]:
@@ -483,17 +490,17 @@ def _tree(
     for text, value in cache.items():
         if isinstance(value, tuple):
             day_of[text] = value[0]
-    objects = [parsed[i] for i in inner.indices.to_pylist()]
-    amounts = list(map(Decimal, _ascii(trans.field("amount")).to_pylist()))
-    dates = list(map(day_of.__getitem__, _ascii(trans.field("date")).to_pylist()))
+    objects = list(map(parsed.__getitem__, _ints(inner.indices)))
+    amounts = list(map(Decimal, _texts(_ascii(trans.field("amount")))))
+    dates = list(map(day_of.__getitem__, _texts(_ascii(trans.field("date")))))
     texts = _decoded(trans.field("text"), encoding)
-    lines = pc.add(trans_pos, lineno + 1).to_pylist()
+    lines = _ints(pc.add(trans_pos, lineno + 1))
     n = len(amounts)
     rows = list(
         map(
             Transaction._make,
             zip(
-                _ascii(trans.field("account")).to_pylist(),
+                _texts(_ascii(trans.field("account"))),
                 objects,
                 amounts,
                 dates,
@@ -507,13 +514,13 @@ def _tree(
     )
     counts = pc.value_counts(voucher_of)
     per_voucher = dict(
-        zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+        zip(_ints(counts.field("values")), _ints(counts.field("counts")), strict=True)
     )
-    v_dates = list(map(day_of.__getitem__, _ascii(ver.field("date")).to_pylist()))
+    v_dates = list(map(day_of.__getitem__, _texts(_ascii(ver.field("date")))))
     v_texts = _decoded(ver.field("text"), encoding)
     v_regs = _decoded(ver.field("reg"), encoding)
     v_signs = _decoded(ver.field("sign"), encoding)
-    v_lines = pc.add(ver_pos, lineno + 1).to_pylist()
+    v_lines = _ints(pc.add(ver_pos, lineno + 1))
     for reg in set(v_regs):
         if reg and reg not in day_of:
             value = cache.get(reg, _MISSING)
