@@ -151,6 +151,8 @@ def _cache_key(
 ) -> tuple[Any, ...] | None:
     try:
         stat = path.stat()
+        mapping = params.get("mapping")
+        mapping_stamp = (path.parent / mapping).stat().st_mtime_ns if mapping else None
     except OSError:
         return None
     return (
@@ -159,6 +161,7 @@ def _cache_key(
         stat.st_size,
         profile.name,
         tuple(sorted(params.items())),
+        mapping_stamp,
     )
 
 
