@@ -199,8 +199,9 @@ class TicketPlan:
     """One ticket metric's share of a query: its selection, events, limit or rule.
 
     Plans over the same file and clock are answered by one scan
-    (``run_plans``): each plan contributes one small class code per ticket
-    and the query groups by all codes together.
+    (``run_plans``): the conditions of all plans become shared yes/no
+    features, the tickets are grouped by them, and each plan's classes
+    (see ``_code``) are counted from the groups.
     """
 
     spec: TicketSpec
