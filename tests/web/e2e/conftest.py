@@ -166,6 +166,8 @@ ids = {{
     "period": period.pk,
     "period_title": period.title,
     "indicators": {{i.key: i.pk for i in period.indicators.all()}},
+    "goals": {{g.key: g.pk for g in period.goals.all()}},
+    "narrative": {{n.key: n.pk for n in period.narrative.all()}},
 }}
 print("E2E-IDS=" + json.dumps(ids))
 """
@@ -241,6 +243,12 @@ class AppServer:
             "findings": f"/period/{period}/fynd/",
             "report": f"/period/{period}/rapport/",
             "audit": f"/organisation/{org}/logg/",
+            "goal": f"/period/{period}/mal/{self.ids['goals'].get(kw.get('key'))}/",
+            "finance": f"/period/{period}/ekonomi/",
+            "narrative_list": f"/period/{period}/berattelse/",
+            "narrative": f"/period/{period}/berattelse/{self.ids['narrative'].get(kw.get('key'))}/",
+            "roles": f"/organisation/{org}/roller/",
+            "home": "/",
         }
         return self.url + paths[name]
 

@@ -22,6 +22,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXES_FAILURE_LIMIT = 5
 
 USERS = {
+    "forvaltare": ("Admin-Lösen-2026", "admin", "", False),
     "kontroller": ("Kontroll-Lösen-2026", "controller", "", False),
     "servicedesk": ("Service-Lösen-2026", "owner", "Servicedeskchef", False),
     "hr": ("Personal-Lösen-2026", "owner", "HR", False),
@@ -104,3 +105,17 @@ def login(page: Any, app: Any, username: str, password: str | None = None) -> No
     page.get_by_label("Lösenord").fill(password if password is not None else USERS[username][0])
     page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_text(f"Inloggad som {username}")).to_be_visible()
+
+
+_SESSIONS: dict[tuple[str, str], list[Any]] = {}
+
+
+def login_reusing_session(page: Any, app: Any, username: str) -> None:
+    """Log in once per server and user, then reuse that session's cookies in new contexts
+    (each log-in hashes the password: about half a second of CPU)."""
+    key = (app.url, username)
+    if key in _SESSIONS:
+        page.context.add_cookies(_SESSIONS[key])
+        return
+    login(page, app, username)
+    _SESSIONS[key] = page.context.cookies()
