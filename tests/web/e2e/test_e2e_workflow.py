@@ -31,6 +31,39 @@ def indicator_row(page: Any) -> Any:
     )
 
 
+def test_two_people_saving_the_same_indicator_the_second_is_told(
+    chromium: Any, app: Any, page: Any
+) -> None:
+    """Optimistic locking in the browser: no silent lost update, a Swedish 409 instead.
+    (Runs before the period is locked below: the module's tests share one server.)"""
+    from playwright.sync_api import expect
+
+    url = app.path("indicator", key="samtal-20-60s")
+    login(page, app, "servicedesk")
+    page.goto(url)
+    expect(outcome_field(page)).to_have_value("67%")
+
+    other_context = chromium.browser.new_context(locale="sv-SE")
+    try:
+        other = other_context.new_page()
+        login(other, app, "kontroller")
+        other.goto(url)
+        outcome_field(other).fill("68 %")
+        other.get_by_role("button", name="Spara indikatorn").click()
+        expect(other.get_by_text("Indikatorn har sparats.")).to_be_visible()
+    finally:
+        other_context.close()
+
+    outcome_field(page).fill("71 %")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url == url) as response:
+        page.get_by_role("button", name="Spara indikatorn").click()
+    assert response.value.status == 409
+    expect(page.get_by_role("heading", level=1)).to_have_text("Någon annan har ändrat samma sak")
+    expect(page.get_by_text("Dina ändringar har inte sparats.")).to_be_visible()
+    page.goto(url)
+    expect(outcome_field(page)).to_have_value("68 %")
+
+
 def test_owner_enters_outcome_controller_locks_owner_is_refused(
     chromium: Any, app: Any, page: Any
 ) -> None:
