@@ -175,7 +175,7 @@ def sick_leave(
     else:
         sick, ordinary, n = sums[part]
         numerator, denominator = sick, ordinary
-        formula = f"sjuktimmar / ordinarie arbetstid, {PART_TEXT[part]}"
+        formula = "sjuktimmar / ordinarie arbetstid"
     value = details.get(part)
     if value is None:
         numerator = denominator = None
