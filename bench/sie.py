@@ -7,7 +7,8 @@ measures, each in a fresh process (so peak memory is that mode's own):
 - floor: read the bytes, decode CP437, ``str.split()`` every line;
 - sums: ``sum_sie(path, dimensions=("1",))``, sums per account × ansvar × month;
 - tree: ``read_sie(path)``, every voucher kept;
-- sums on a file a quarter the size, to show that memory does not grow with the file.
+- sums on a file a quarter the size, to show that memory does not grow with the file;
+- with ``--line-reader``: (a) and (b) by the line reader alone (no pyarrow), once each.
 
 Each mode runs three times; the best run counts. Prints MB/s (on CPU time,
 which is steadier than wall time on a shared machine; wall time beside it),
@@ -39,6 +40,14 @@ def measure(mode: str, path: str) -> dict[str, float]:
         for line in text.split("\n"):
             line.split()
         del text
+    elif mode.endswith("-line"):
+        from styrkort.sources.sie import read_sie, sum_sie, vector
+
+        vector.AVAILABLE = False  # the line reader alone, as without pyarrow
+        if mode == "sums-line":
+            assert sum_sie(path, dimensions=("1",)).sums is not None
+        else:
+            assert read_sie(path).ledger is not None
     elif mode == "sums":
         from styrkort.sources.sie import sum_sie
 
@@ -84,6 +93,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vouchers", type=int, default=200_000)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep the files")
+    parser.add_argument(
+        "--line-reader", action="store_true", help="also time the line reader without pyarrow"
+    )
     parser.add_argument("--measure", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -105,6 +117,9 @@ def main() -> int:
         rows = [("floor: decode + str.split() per line", floor)]
         rows.append(("(a) sums per account × ansvar × month", run("sums", big)))
         rows.append(("(b) full voucher tree", run("tree", big)))
+        if args.line_reader:
+            rows.append(("(a) sums, line reader only", run("sums-line", big, 1)))
+            rows.append(("(b) tree, line reader only", run("tree-line", big, 1)))
         small_sums = run("sums", small)
         print(f"{'mode':42} {'MB/s cpu':>9} {'MB/s wall':>9} {'× floor':>8} {'peak RSS':>9}")
         for label, r in rows:
