@@ -17,7 +17,7 @@ from styrkort.core.audit import audit_statement
 from styrkort.core.checks import run_checks
 from styrkort.core.finance import RowKind
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
-from styrkort.core.goals import MetricSpec
+from styrkort.core.goals import Indicator, MetricSpec
 from styrkort.core.model import Period, Workspace
 from styrkort.report.build import build_report, finding_views
 from styrkort.report.model import Report
@@ -62,50 +62,47 @@ def _outcome_text(value: Decimal, unit: str) -> str:
         shown = (value * 100).quantize(Decimal("0.1"))
         return f"{shown} %".replace(".", ",")
     shown = value.quantize(Decimal("0.01")) if unit in {"h", "index"} else value
+    if unit == "s":
+        shown = value.quantize(Decimal("0.1"))
     text = format(shown, "f").replace(".", ",")
     return f"{text} {unit}" if unit and unit != "index" else text
 
 
 def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcome], list[Finding]]:
-    """Outcomes of the indicators that name a metric, computed from their source files."""
-    specs = [(i, i.metric) for g in ws.goals for i in g.indicators if i.metric is not None]
-    if not specs:
-        return {}, []
-    try:
-        from styrkort.metrics import compute
-    except ImportError:
-        return {}, [
-            error(
-                spec.source,
-                "metric.unavailable",
-                "Beräkningsmodulen för indikatorer finns inte i denna installation.",
-                "Installera Styrkort med beroenden (pip install -e .).",
-            )
-            for _, spec in specs
-            if spec is not None
-        ]
+    """Outcomes of the indicators that name a metric, computed from their source files.
+
+    All requests go to the metrics layer at once, so a log that several
+    indicators read is scanned once.
+    """
+    from styrkort.metrics import MetricRequest, compute_many
+
     out: dict[str, ComputedOutcome] = {}
     findings: list[Finding] = []
-    for ind, spec in specs:
-        assert spec is not None
-        path = root / spec.file
-        if not path.exists():
-            findings.append(
-                error(
-                    spec.source,
-                    "metric.missing_file",
-                    f"Datakällan '{spec.file}' för '{ind.text}' finns inte.",
-                    "Rätta sökvägen (relativ till arbetsytan) eller lägg filen på plats.",
+    wanted: list[tuple[Indicator, MetricSpec, Path]] = []
+    for goal in ws.goals:
+        for ind in goal.indicators:
+            spec = ind.metric
+            if spec is None:
+                continue
+            path = root / spec.file
+            if not path.exists():
+                findings.append(
+                    error(
+                        spec.source,
+                        "metric.missing_file",
+                        f"Datakällan '{spec.file}' för '{ind.text}' finns inte.",
+                        "Rätta sökvägen (relativ till arbetsytan) eller lägg filen på plats.",
+                    )
                 )
-            )
-            continue
-        result = compute(
-            spec.name,
-            path,
-            profile=spec.profile,
-            params=dict(spec.params),
-            period=_metric_period(spec, ws.period),
+                continue
+            wanted.append((ind, spec, path))
+    requests = [
+        MetricRequest(
+            spec.name, path, spec.profile, dict(spec.params), _metric_period(spec, ws.period)
         )
+        for _, spec, path in wanted
+    ]
+    for (ind, spec, path), result in zip(wanted, compute_many(requests), strict=True):
         for f in result.findings:
             # Findings about the data file keep its name (relative to the workspace);
             # the rest point at the indicator's metric in the goal tree.
