@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 from styrkort.core.values import Missing, Quantity, Value, YesNo
 
@@ -18,6 +21,13 @@ MINUS = "\u2212"
 NBSP = "\u00a0"
 THOUSAND = Decimal(1000)
 LOCALE = "sv_SE"
+_LOCALE = Locale.parse(LOCALE)
+
+
+@lru_cache(maxsize=64)
+def _pattern(pattern: str) -> NumberPattern:
+    # Parsing the pattern and the locale dominated the cost of building a report.
+    return parse_pattern(pattern)
 
 
 def to_tkr(amount_kr: Decimal) -> Decimal:
@@ -27,12 +37,19 @@ def to_tkr(amount_kr: Decimal) -> Decimal:
 
 def number(value: Decimal, decimals: int = 0, *, keep: bool = False) -> str:
     """``value`` with ``decimals`` decimals (or as many as it has, when ``keep``), Swedish style."""
+    # Keyed on the text: Decimal("1.0") == Decimal("1"), but they print differently with keep.
+    return _number(str(value), decimals, keep)
+
+
+@lru_cache(maxsize=8192)
+def _number(text: str, decimals: int, keep: bool) -> str:
+    value = Decimal(text)
     if keep:
         exp = value.as_tuple().exponent
         decimals = max(0, -exp) if isinstance(exp, int) else 0
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     q = Decimal(1).scaleb(-decimals)
-    text = format_decimal(value.quantize(q, rounding=ROUND_HALF_UP), format=pattern, locale=LOCALE)
+    text = _pattern(pattern).apply(value.quantize(q, rounding=ROUND_HALF_UP), _LOCALE)
     text = text.replace("-", MINUS).replace("\u202f", NBSP)
     return "0" if text == MINUS + "0" else text
 
