@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-
 from functools import lru_cache
 
 from babel import Locale
