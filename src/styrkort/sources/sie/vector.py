@@ -193,16 +193,24 @@ def _one_series(
     return {name: [lo, hi, str(hi + 1)]}
 
 
-def _balanced(amount_text: Any, amounts: Any, voucher_of: Any, n_ver: int) -> bool:
+def _whole_ore(amount_text: Any) -> Any:
+    """The amounts in öre (numpy int64) when every one has exactly two decimals, else None."""
+    if not pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
+        return None
+    ore = pc.cast(pc.replace_substring(amount_text, ".", ""), pa.int64())
+    if float(pc.sum(pc.abs(ore)).as_py() or 0) >= 2.0**52:
+        return None
+    return ore
+
+
+def _balanced(ore: Any, amount_text: Any, voucher_of: Any, n_ver: int) -> bool:
     """Every voucher's rows sum to zero (exactly)."""
-    if pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
+    if ore is not None:
         # whole öre: integers, summed exactly in float64 while below 2**53
-        ore = pc.cast(pc.replace_substring(amount_text, ".", ""), pa.int64()).to_numpy()
-        if float(abs(ore).sum()) < 2.0**52:
-            totals = np.bincount(
-                voucher_of.to_numpy(), weights=ore.astype(np.float64), minlength=n_ver
-            )
-            return not totals.any()
+        weights = ore.to_numpy().astype(np.float64)
+        totals = np.bincount(voucher_of.to_numpy(), weights=weights, minlength=n_ver)
+        return not totals.any()
+    amounts = pc.cast(amount_text, _DECIMAL)
     per_voucher = pa.table({"v": voucher_of, "a": amounts}).group_by("v").aggregate([("a", "sum")])
     zero = pa.scalar(Decimal(0), _DECIMAL)
     return not pc.any(pc.not_equal(per_voucher.column("a_sum"), zero)).as_py()
@@ -300,8 +308,8 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
             return None
 
     # amounts, and every voucher balanced
-    amounts = pc.cast(amount_text, _DECIMAL)
-    if n_trans and not _balanced(amount_text, amounts, voucher_of, n_ver):
+    ore = _whole_ore(amount_text) if n_trans else None
+    if n_trans and not _balanced(ore, amount_text, voucher_of, n_ver):
         return None
 
     # object lists: parse each distinct one once
@@ -381,9 +389,7 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
             encoding,
         )
     else:
-        _sums(
-            p, v_date, t_date, accounts, voucher_of, t_has_date, inner, parsed, amounts, amount_text
-        )
+        _sums(p, v_date, t_date, accounts, voucher_of, t_has_date, inner, parsed, ore, amount_text)
     return lineno + n_lines
 
 
@@ -396,7 +402,7 @@ def _sums(
     t_has_date: Any,
     inner: Any,
     parsed: list[Objects | None],
-    amounts: Any,
+    ore: Any,
     amount_text: Any,
 ) -> None:
     columns: dict[str, Any] = {"account": accounts}
@@ -420,20 +426,27 @@ def _sums(
         of_voucher = pc.take(pc.utf8_slice_codeunits(v_date, 0, 6), voucher_of)
         columns["period"] = pc.if_else(t_has_date, own, of_voucher)
         keys.append("period")
-    dot = pc.find_substring(amount_text, ".")
-    columns["decimals"] = pc.if_else(
-        pc.less(dot, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), 1)
-    )
-    columns["amount"] = amounts
-    grouped = (
-        pa.table(columns)
-        .group_by(keys, use_threads=False)
-        .aggregate([("amount", "sum"), ("decimals", "max")])
-    )
+    if ore is not None:
+        # every amount in whole öre: exact int64 sums, two decimals
+        columns["amount"] = ore
+        grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
+        totals = [Decimal(v).scaleb(-2) for v in grouped.column("amount_sum").to_pylist()]
+        places = [2] * len(totals)
+    else:
+        dot = pc.find_substring(amount_text, ".")
+        columns["decimals"] = pc.if_else(
+            pc.less(dot, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), 1)
+        )
+        columns["amount"] = pc.cast(amount_text, _DECIMAL)
+        grouped = (
+            pa.table(columns)
+            .group_by(keys, use_threads=False)
+            .aggregate([("amount", "sum"), ("decimals", "max")])
+        )
+        totals = grouped.column("amount_sum").to_pylist()
+        places = grouped.column("decimals_max").to_pylist()
     sums = p.sums
     cols = [grouped.column(k).to_pylist() for k in keys]
-    totals = grouped.column("amount_sum").to_pylist()
-    places = grouped.column("decimals_max").to_pylist()
     ndims = len(p.dims)
     exponents = {k: Decimal(1).scaleb(-k) for k in set(places)}
     objects_keys = (
