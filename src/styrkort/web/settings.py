@@ -128,6 +128,13 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several workers writing to one SQLite file: take the write lock at the start of each
+    # transaction and wait for it (instead of failing with "database is locked"), and let
+    # readers go on during writes (WAL). Measured in bench/web.py: 0 errors with, 56 without.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
