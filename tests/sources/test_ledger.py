@@ -211,3 +211,17 @@ def test_default_mapping_says_so_and_wrong_year_refuses(tmp_path: Path) -> None:
     )
     assert broken.operating is None
     assert [f.code for f in broken.findings if f.severity is Severity.ERROR] == ["sie.read"]
+
+
+def test_a_broken_ledger_blocks_the_report(tmp_path: Path) -> None:
+    """Never half-imported: an error in the ledger means no report, not a report with holes."""
+    from styrkort.pipeline import run
+
+    ws = ledger_copy(tmp_path)
+    sie = ws / "ledger" / "huvudbok.se"
+    raw = sie.read_bytes()
+    cut = raw.rfind(b"#VER")
+    sie.write_bytes(raw[: cut + 200])  # a voucher cut in the middle: a truncated file
+    result = run(ws)
+    assert result.report is None
+    assert any(f.severity is Severity.ERROR and f.code.startswith("sie.") for f in result.findings)

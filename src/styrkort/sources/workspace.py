@@ -59,8 +59,13 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
+        """Read completely: every finding of reading (workspace, ledger, account map) is at most a warning.
+
+        An error while reading means some figure could not be read, so no report is
+        built from what was left (never half-imported).
+        """
         return self.workspace is not None and not any(
-            f.code.startswith("workspace.") and f.severity.value == "error" for f in self.findings
+            f.severity.value == "error" for f in self.findings
         )
 
 
