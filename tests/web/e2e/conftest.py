@@ -3,6 +3,13 @@
 Every test here is marked ``@pytest.mark.browser`` and is skipped, with the reason, when
 /usr/bin/chromium is absent (``scripts/setup.sh --test`` installs it). Playwright's own
 browser download is not used: the tests drive the system chromium.
+
+Run them with ``.venv/bin/pytest tests/web/e2e`` (or ``-m browser``). Each test module gets its
+own ``styrkort serve`` on 127.0.0.1 and a free port, on a copy of one SQLite database prepared
+per session (``styrkort import examples/sydnarke-it-2020`` plus the users in
+``e2e_support.USERS``). axe-core comes from npm (``npm ci``; package.json). When a test fails,
+a screenshot of its page and the end of the server's log are written next to its tmp_path and
+named in the report.
 """
 
 from __future__ import annotations
@@ -109,9 +116,21 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         _CHROMIUM.stop()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(chromium: Chromium) -> Iterator[Any]:
-    """A fresh browser context (no cookies) and page, Swedish locale."""
+def page(chromium: Chromium, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A fresh browser context (no cookies) and page, Swedish locale. On failure, a
+    screenshot (and the server's log, when the test used the app) are kept for the report."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
@@ -119,6 +138,15 @@ def page(chromium: Chromium) -> Iterator[Any]:
     context.set_default_timeout(TIMEOUT_MS)
     pg = context.new_page()
     yield pg
+    if request.node.stash.get(_FAILED, False):
+        with contextlib.suppress(Exception):
+            shot = tmp_path / "failure.png"
+            pg.screenshot(path=str(shot), full_page=True)
+            request.node.add_report_section("teardown", "screenshot", f"{pg.url}: {shot}")
+        if "app" in request.fixturenames:
+            log: Path = request.getfixturevalue("app").log
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            request.node.add_report_section("teardown", "server log (end)", tail)
     context.close()
 
 
