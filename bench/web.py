@@ -271,26 +271,9 @@ class Setup:
     indicators: list[int]
 
 
-# ``--sqlite-immediate``: what the app's SQLite settings would need for several writers (see
-# docs/performance.md): write transactions take the lock at BEGIN and wait for it, and the
-# database is in WAL mode, so readers never block the writer. Off by default: the benchmark
-# measures the app as it is configured.
-SQLITE_TUNING = """
-from styrkort.web.settings import *  # noqa: F403
-
-DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
-    {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-)
-"""
-
-
-def prepare(tmp: Path, n_users: int, sqlite_immediate: bool = False) -> Setup:
+def prepare(tmp: Path, n_users: int) -> Setup:
     """A fresh SQLite database with the example imported and one owner per simulated user."""
     env = app_env(tmp)
-    if sqlite_immediate:
-        (tmp / "bench_settings.py").write_text(SQLITE_TUNING, encoding="utf-8")
-        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tmp), env.get("PYTHONPATH")) if p)
     run([venv_bin("styrkort"), "import", str(EXAMPLE)], env, "styrkort import")
     names = [f"anvandare{i:02d}" for i in range(1, n_users + 1)]
     script = SETUP_SCRIPT.format(args=json.dumps([names, PASSWORD, OWNER_LABELS]))
@@ -411,11 +394,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean think time between requests, s (default 1)"
     )
-    parser.add_argument(
-        "--sqlite-immediate",
-        action="store_true",
-        help="run the app with SQLite in WAL mode and IMMEDIATE transactions (a proposed setting)",
-    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -423,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="styrkort-bench-") as tmpdir:
         tmp = Path(tmpdir)
         t0 = time.monotonic()
-        setup = prepare(tmp, args.users, args.sqlite_immediate)
+        setup = prepare(tmp, args.users)
         setup_s = time.monotonic() - t0
         port = free_port()
         log = tmp / "gunicorn.log"
@@ -527,7 +505,7 @@ def report(
         f"bench/web.py: {args.users} users, {args.workers} gunicorn workers, "
         f"{elapsed:.0f} s of load, think time ~{args.think:g} s, SQLite; setup {setup_s:.0f} s; "
         f"{os.cpu_count()} CPUs shared with other work (load average {loadavg[0]:.1f} at the "
-        f"start, {loadavg[1]:.1f} at the end){'; SQLite WAL + IMMEDIATE' if args.sqlite_immediate else ''}"
+        f"start, {loadavg[1]:.1f} at the end)"
     )
     print(
         f"{'endpoint':<18}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -567,7 +545,6 @@ def report(
             "workers": args.workers,
             "seconds": elapsed,
             "think": args.think,
-            "sqlite_immediate": args.sqlite_immediate,
             "loadavg": loadavg,
             "errors": errors,
             "conflicts": stats.conflicts,
