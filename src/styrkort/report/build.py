@@ -63,6 +63,7 @@ class _Builder:
         self.sentences: dict[str, str] = {}
         self.findings: list[Finding] = []
         self.lr = self.ws.settings.rounding is RoundingPolicy.LARGEST_REMAINDER
+        self.collecting = False
 
     # --- figures and sentences ---------------------------------------------------------
 
@@ -304,9 +305,11 @@ class _Builder:
         from styrkort.core.model import NarrativeSection
 
         assert isinstance(section, NarrativeSection)
+        if self.collecting:
+            return []  # the first pass only collects figures
         text, findings = substitute(section.markdown, self.figures, section.source)
         self.findings.extend(findings)
-        blocks = to_blocks(text)
+        blocks = list(to_blocks(text))
         if section.title and section.placement != "verksamhetsberattelse":
             blocks.insert(0, SubHeading(section.title))
         return blocks
@@ -805,8 +808,10 @@ class _Builder:
         self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
         # A first pass collects every figure, so that any narrative may embed any figure;
         # the second pass builds the sections with all figures known.
+        self.collecting = True
         self.section_finance()
         self.section_goals()
+        self.collecting = False
         self.findings.clear()
         self.sentences.clear()
         finance = self.section_finance()

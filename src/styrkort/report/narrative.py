@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
@@ -95,8 +96,12 @@ def _inline_text(token: object) -> str:
     return "".join(parts)
 
 
-def to_blocks(markdown: str) -> list[Block]:
-    """Paragraphs, bullet lists and sub-headings of a Markdown text (inline markup flattened)."""
+@lru_cache(maxsize=256)
+def to_blocks(markdown: str) -> tuple[Block, ...]:
+    """Paragraphs, bullet lists and sub-headings of a Markdown text (inline markup flattened).
+
+    Cached: the web app builds the same narratives on every request.
+    """
     blocks: list[Block] = []
     tokens = _MD.parse(markdown)
     items: list[str] | None = None
@@ -118,4 +123,4 @@ def to_blocks(markdown: str) -> list[Block]:
             else:
                 blocks.append(Paragraph(text))
         i += 1
-    return blocks
+    return tuple(blocks)

@@ -563,7 +563,7 @@ def _narrative_preview(
     result = run_workspace(workspace_of(period))
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
     text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
-    return to_blocks(text), findings
+    return list(to_blocks(text)), findings
 
 
 @require_POST
