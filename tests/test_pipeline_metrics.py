@@ -90,3 +90,18 @@ def test_missing_source_file_is_a_finding(tmp_path: Path) -> None:
     ]
     assert result.assessed is not None
     assert result.assessed.goals[0].indicators[0].status.value == "saknar värde"
+
+
+def test_assessment_only_skips_the_report_but_not_the_checks() -> None:
+    from styrkort.pipeline import run_workspace
+    from styrkort.sources.workspace import load_workspace
+
+    ws = load_workspace(Path(__file__).resolve().parents[1] / "examples" / "sydnarke-it-2020").workspace
+    assert ws is not None
+    full = run_workspace(ws)
+    light = run_workspace(ws, report=False)
+    assert light.report is None and full.report is not None
+    assert light.assessed is not None and full.assessed is not None
+    assert light.assessed.summary == full.assessed.summary
+    assert {f.code for f in light.findings} <= {f.code for f in full.findings}
+    assert "goal.no_indicators" in {f.code for f in light.findings}

@@ -153,6 +153,8 @@ def run_workspace(
     root: Path | None = None,
     read_findings: list[Finding] | None = None,
     load: LoadResult | None = None,
+    *,
+    report: bool = True,
 ) -> PipelineResult:
     """The same pipeline for a workspace that is already a value (the web app builds it from the database).
 
@@ -165,12 +167,15 @@ def run_workspace(
     assessed = assess_workspace(ws, computed)
     checked = run_checks(assessed)
     pre = [*(read_findings or []), *metric_findings, *checked]
-    report, report_findings = build_report(assessed, pre)
-    audited = audit_presented_tables(report, ws)
+    if not report:
+        # Screens that show only assessments: no report model, no audit of printed tables.
+        return PipelineResult(base, load, assessed, None, sort_findings(pre))
+    built, report_findings = build_report(assessed, pre)
+    audited = audit_presented_tables(built, ws)
     findings = sort_findings([*pre, *report_findings, *audited])
     if audited:
-        report = replace(report, findings=tuple(finding_views(findings)))
-    return PipelineResult(base, load, assessed, report, findings)
+        built = replace(built, findings=tuple(finding_views(findings)))
+    return PipelineResult(base, load, assessed, built, findings)
 
 
 def audit_presented_tables(report: Report, ws: Workspace) -> list[Finding]:

@@ -98,8 +98,9 @@ class Assessment:
         return self.result.findings
 
 
-def assessed(period: m.Period) -> Assessment:
-    result = run_workspace(workspace_of(period))
+def assessed(period: m.Period, *, report: bool = True) -> Assessment:
+    """The core's assessment of the period; ``report=False`` for screens that show no report-level findings."""
+    result = run_workspace(workspace_of(period), report=report)
     assert result.assessed is not None
     goals = {g.goal.id: g for g in result.assessed.goals}
     indicators = {r.indicator.id: r for g in result.assessed.goals for r in g.indicators}
@@ -256,7 +257,7 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
         }
         form = IndicatorForm(initial={**initial, "version": ind.version}, **kwargs)
         status = 200
-    a = assessed(period)
+    a = assessed(period, report=False)  # only this indicator's findings are shown
     history = m.AuditEntry.objects.filter(period=period, target=f"indikator {ind.key}")[:50]
     assess_form = AssessmentForm(
         initial={
@@ -361,7 +362,7 @@ def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
                 )
                 messages.success(request, "Kommentaren har sparats.")
         return redirect("styrkort:goal", period_id=period.pk, goal_id=g.pk)
-    a = assessed(period)
+    a = assessed(period, report=False)
     return render(
         request,
         "styrkort/goal.html",
