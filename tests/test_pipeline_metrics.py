@@ -96,7 +96,9 @@ def test_assessment_only_skips_the_report_but_not_the_checks() -> None:
     from styrkort.pipeline import run_workspace
     from styrkort.sources.workspace import load_workspace
 
-    ws = load_workspace(Path(__file__).resolve().parents[1] / "examples" / "sydnarke-it-2020").workspace
+    ws = load_workspace(
+        Path(__file__).resolve().parents[1] / "examples" / "sydnarke-it-2020"
+    ).workspace
     assert ws is not None
     full = run_workspace(ws)
     light = run_workspace(ws, report=False)
