@@ -7,19 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-# format → module in styrkort.render with ``write(report, out_dir) -> Path``
-FORMATS = {"html": "html", "pdf": "pdf", "docx": "docx", "xlsx": "xlsx"}
-
-
-def available_formats() -> list[str]:
-    out = []
-    for name, module in FORMATS.items():
-        try:
-            importlib.import_module(f"styrkort.render.{module}")
-        except ImportError:
-            continue
-        out.append(name)
-    return out
+from styrkort.render import FORMATS, available_formats
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -71,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
         if name in pending:
             continue
         try:
-            module = importlib.import_module(f"styrkort.render.{FORMATS[name]}")
+            module = importlib.import_module(f"styrkort.render.{FORMATS[name][0]}")
         except ImportError as exc:
             print(f"styrkort: formatet {name} är inte tillgängligt ({exc})", file=sys.stderr)
             return 1

@@ -26,6 +26,7 @@ from styrkort.core.assess import GoalResult, IndicatorResult
 from styrkort.core.findings import Finding, Severity
 from styrkort.core.goals import Status
 from styrkort.pipeline import PipelineResult, run_workspace
+from styrkort.render import FORMATS, available_formats
 from styrkort.render.html import render_html
 from styrkort.report.narrative import Figure, substitute, to_blocks
 from styrkort.web import models as m
@@ -43,26 +44,6 @@ from styrkort.web.forms import (
     parse_amount,
 )
 from styrkort.web.mapping import screen_of, web_source, workspace_of
-
-# format → module in styrkort.render with ``write(report, out_dir) -> Path`` (as ``styrkort build``)
-FORMATS = {
-    "html": ("html", "HTML"),
-    "pdf": ("pdf", "PDF"),
-    "docx": ("docx", "Word (DOCX)"),
-    "xlsx": ("xlsx", "Excel (XLSX)"),
-}
-
-
-def available_formats() -> list[str]:
-    out = []
-    for name, (module, _) in FORMATS.items():
-        try:
-            importlib.import_module(f"styrkort.render.{module}")
-        except ImportError:
-            continue
-        out.append(name)
-    return out
-
 
 # --- helpers ----------------------------------------------------------------------------------
 
