@@ -8,8 +8,7 @@ from __future__ import annotations
 import csv
 import importlib
 import tempfile
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from styrkort.core.assess import GoalResult, IndicatorResult
 from styrkort.core.findings import Finding, Severity
 from styrkort.core.goals import Status
-from styrkort.core.model import Workspace
 from styrkort.pipeline import PipelineResult, run_workspace
 from styrkort.render import FORMATS, available_formats
 from styrkort.render.html import render_html
@@ -81,37 +79,9 @@ class Assessment:
         return self.result.findings
 
 
-_RESULTS: OrderedDict[tuple[str, bool], PipelineResult] = OrderedDict()
-_RESULTS_LOCK = threading.Lock()
-_RESULTS_MAX = 32
-
-
-def pipeline(ws: Workspace, *, report: bool = True) -> PipelineResult:
-    """``run_workspace``, memoised on the workspace's whole content.
-
-    The pipeline is a pure function of the workspace value, so a result can be
-    reused for an identical workspace (the key is its full ``repr``, which
-    every field takes part in): this is not state, any process computes the
-    same, and a change in the database gives a new key. Results are shared
-    between requests and must not be mutated.
-    """
-    key = (repr(ws), report)
-    with _RESULTS_LOCK:
-        hit = _RESULTS.get(key)
-        if hit is not None:
-            _RESULTS.move_to_end(key)
-            return hit
-    result = run_workspace(ws, report=report)
-    with _RESULTS_LOCK:
-        _RESULTS[key] = result
-        while len(_RESULTS) > _RESULTS_MAX:
-            _RESULTS.popitem(last=False)
-    return result
-
-
 def assessed(period: m.Period, *, report: bool = True) -> Assessment:
     """The core's assessment of the period; ``report=False`` for screens that show no report-level findings."""
-    result = pipeline(workspace_of(period), report=report)
+    result = run_workspace(workspace_of(period), report=report)
     assert result.assessed is not None
     goals = {g.goal.id: g for g in result.assessed.goals}
     indicators = {r.indicator.id: r for g in result.assessed.goals for r in g.indicators}
@@ -572,7 +542,7 @@ def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResp
 def _narrative_preview(
     period: m.Period, sec: m.NarrativeSection, markdown: str
 ) -> tuple[list[Any], list[Finding]]:
-    result = pipeline(workspace_of(period))
+    result = run_workspace(workspace_of(period))
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
     text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
     return list(to_blocks(text)), findings
@@ -662,7 +632,7 @@ def findings(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    result = pipeline(workspace_of(period))
+    result = run_workspace(workspace_of(period))
     fragment = render_html(result.report, standalone=False) if result.report else ""
     return render(
         request,
@@ -682,7 +652,7 @@ def download(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
     period, _access = load_period(request, period_id)
     if fmt not in available_formats():
         raise NotFound(f"Formatet {fmt} finns inte i denna installation.")
-    result = pipeline(workspace_of(period))
+    result = run_workspace(workspace_of(period))
     assert result.report is not None
     module = importlib.import_module(f"styrkort.render.{FORMATS[fmt][0]}")
     tmp = tempfile.TemporaryDirectory(prefix="styrkort-")
