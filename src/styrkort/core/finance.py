@@ -147,16 +147,10 @@ def operating_statement(rows: Iterable[OperatingRow]) -> OperatingStatement:
 def present(amount: Decimal, convention: SignConvention) -> Decimal:
     """An amount in ledger signs as presented under ``convention``.
 
-    Deviations are budget − outcome in ledger signs, where positive is
-    favourable; under REVENUE_POSITIVE the favourable sign is kept, so
-    deviations are not flipped (see ``present_deviation``).
+    Deviations (budget − outcome in ledger signs, positive favourable) are
+    never flipped: positive stays favourable under both conventions.
     """
     return amount if convention is SignConvention.LEDGER else -amount
-
-
-def present_deviation(deviation: Decimal, convention: SignConvention) -> Decimal:
-    """Deviation as presented: positive is favourable under both conventions."""
-    return deviation
 
 
 @dataclass(frozen=True, slots=True)

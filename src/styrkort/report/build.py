@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from styrkort.core.assess import GoalResult, IndicatorResult, Reason
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import Amounts, OperatingStatement, SignConvention
+from styrkort.core.finance import Amounts, OperatingStatement, SignConvention, present
 from styrkort.core.findings import Finding, sort_findings
 from styrkort.core.goals import Status
 from styrkort.core.model import RoundingPolicy, Workspace
@@ -341,7 +341,11 @@ class _Builder:
         items += [(r.category, r, "body") for r in op.costs]
         items.append((op.total_costs.label, op.total_costs, "subtotal"))
         items.append((op.net.label, op.net, "total"))
-        sign = -1 if self.ws.settings.sign_convention is SignConvention.REVENUE_POSITIVE else 1
+        convention = self.ws.settings.sign_convention
+
+        def shown(v: Decimal) -> Decimal:
+            return present(v, convention)
+
         has_original = all(r.original_budget is not None for r in op.rows) and bool(op.rows)
         has_forecast = (
             self.ws.period.is_interim
@@ -391,16 +395,16 @@ class _Builder:
             else:
                 dev = round_unit(obj.deviation)
             key = f"drift.{slug(label)}"
-            self.fig_tkr(f"{key}.budget", b * sign)
-            self.fig_tkr(f"{key}.utfall", o * sign)
+            self.fig_tkr(f"{key}.budget", shown(b))
+            self.fig_tkr(f"{key}.utfall", shown(o))
             self.fig_tkr(f"{key}.avvikelse", dev)
             cells = [Cell(label, "label")]
             if has_original:
-                cells += [amount(original[i] * sign), amount((b - original[i]) * sign)]
-            cells += [amount(b * sign), amount(o * sign)]
+                cells += [amount(shown(original[i])), amount(shown(b - original[i]))]
+            cells += [amount(shown(b)), amount(shown(o))]
             if has_forecast:
-                self.fig_tkr(f"{key}.prognos", forecast[i] * sign)
-                cells.append(amount(forecast[i] * sign))
+                self.fig_tkr(f"{key}.prognos", shown(forecast[i]))
+                cells.append(amount(shown(forecast[i])))
             cells.append(amount(dev))
             rows.append(
                 Row(
@@ -411,7 +415,7 @@ class _Builder:
                 )
             )
         notes = [self.rounding_note()]
-        if sign == 1:
+        if convention is SignConvention.LEDGER:
             notes.append(
                 "Tecken som i huvudboken: kostnader positiva, intäkter negativa. Avvikelse = budget − utfall; positiv avvikelse är gynnsam."
             )

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from styrkort.core.finance import RowKind
-from styrkort.core.findings import Finding, Source, error, info, warning
+from styrkort.core.findings import Finding, Source, error, has_errors, info, warning
 
 KINDS = {
     "revenue": RowKind.REVENUE,
@@ -266,7 +266,7 @@ def parse_account_map(text: str, name: str) -> tuple[AccountMap | None, list[Fin
                     "En kategori är antingen intäkt eller kostnad; rätta kolumnen kind.",
                 )
             )
-    if any(f.severity.value == "error" for f in findings):
+    if has_errors(findings):
         return None, findings
     return AccountMap(tuple(rules), name=name), findings
 

@@ -29,7 +29,7 @@ from typing import Any
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
-from styrkort.core.findings import Finding, Source, error, warning
+from styrkort.core.findings import Finding, Source, error, has_errors, warning
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
 from styrkort.core.model import (
     Member,
@@ -64,9 +64,7 @@ class LoadResult:
         An error while reading means some figure could not be read, so no report is
         built from what was left (never half-imported).
         """
-        return self.workspace is not None and not any(
-            f.severity.value == "error" for f in self.findings
-        )
+        return self.workspace is not None and not has_errors(self.findings)
 
 
 class _Ctx:
