@@ -30,9 +30,10 @@ class Access:
         self.organisation = organisation
         self.membership: m.Membership | None = None
         if user is not None and user.is_authenticated:
-            self.membership = m.Membership.objects.filter(
-                user=user, organisation=organisation
-            ).first()
+            try:  # one per user and organisation (a unique constraint)
+                self.membership = m.Membership.objects.get(user=user, organisation=organisation)
+            except m.Membership.DoesNotExist:
+                self.membership = None
         self.superuser = bool(user is not None and user.is_authenticated and user.is_superuser)
 
     @property

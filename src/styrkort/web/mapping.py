@@ -10,6 +10,7 @@ screen and field to fix (see ``screen_of``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -126,10 +127,64 @@ def _settings(p: m.Period) -> Settings:
     )
 
 
-def workspace_of(period: m.Period) -> Workspace:
-    """The core workspace for ``period``, as the pipeline and the workspace writer take it."""
+@dataclass
+class PeriodRows:
+    """The rows of one period, each table read once: the screens reuse them after ``workspace_of``.
+
+    ``indicators`` are in the workspace's order (goal by goal, then their position), each with
+    its ``goal`` already set, so a screen needs no second query for them.
+    """
+
+    period: m.Period
+    members: list[m.Member]
+    goals: list[m.Goal]
+    indicators: list[m.Indicator]
+    council_goals: list[m.CouncilGoal]
+    operating: list[m.OperatingRow]
+    investments: list[m.InvestmentRow]
+    frames: list[m.FramePart]
+    narrative: list[m.NarrativeSection]
+
+
+def _ordered(qs: Any) -> list[Any]:
+    """The rows of ``qs`` in their models' order (position, then pk), sorted here.
+
+    The same order as the models' ``Meta.ordering``; sorting a few dozen rows in Python is
+    cheaper than building the ORDER BY clause (about a third of a small query's cost).
+    """
+    return sorted(qs.order_by(), key=lambda r: (r.position, r.pk))
+
+
+def load_rows(period: m.Period) -> PeriodRows:
+    """One query per table of the period (and its organisation's members)."""
+    goals = _ordered(m.Goal.objects.filter(period_id=period.pk))
+    by_goal: dict[int, list[m.Indicator]] = {g.pk: [] for g in goals}
+    goal_of = {g.pk: g for g in goals}
+    for ind in _ordered(m.Indicator.objects.filter(period_id=period.pk)):
+        if ind.goal_id in goal_of:
+            ind.goal = goal_of[ind.goal_id]  # the object already read, not another query
+            by_goal[ind.goal_id].append(ind)
+    return PeriodRows(
+        period=period,
+        members=_ordered(m.Member.objects.filter(organisation_id=period.organisation_id)),
+        goals=goals,
+        indicators=[ind for g in goals for ind in by_goal[g.pk]],
+        council_goals=_ordered(m.CouncilGoal.objects.filter(period_id=period.pk)),
+        operating=_ordered(m.OperatingRow.objects.filter(period_id=period.pk)),
+        investments=_ordered(m.InvestmentRow.objects.filter(period_id=period.pk)),
+        frames=_ordered(m.FramePart.objects.filter(period_id=period.pk)),
+        narrative=_ordered(m.NarrativeSection.objects.filter(period_id=period.pk)),
+    )
+
+
+def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
+    """The core workspace for ``period``, as the pipeline and the workspace writer take it.
+
+    ``rows`` are the period's rows when the caller has read them already (``load_rows``).
+    """
+    rows = rows or load_rows(period)
     org = period.organisation
-    members = list(org.members.all())
+    members = rows.members
     key = None
     if org.has_allocation_key:
         key = AllocationKey(
@@ -161,7 +216,7 @@ def workspace_of(period: m.Period) -> Workspace:
         web_source("period"),
     )
     indicators: dict[int, list[Indicator]] = {}
-    for ind in period.indicators.all().order_by("position", "pk"):
+    for ind in rows.indicators:
         indicators.setdefault(ind.goal_id, []).append(indicator_value(ind))
     goals = tuple(
         Goal(
@@ -179,7 +234,7 @@ def workspace_of(period: m.Period) -> Workspace:
             ),
             source=web_source("mål", g.key),
         )
-        for g in period.goals.all()
+        for g in rows.goals
     )
     return Workspace(
         organisation=organisation,
@@ -187,8 +242,7 @@ def workspace_of(period: m.Period) -> Workspace:
         title=period.title,
         settings=_settings(period),
         council_goals=tuple(
-            CouncilGoal(c.key, c.title, web_source("kf-mål", c.key))
-            for c in period.council_goals.all()
+            CouncilGoal(c.key, c.title, web_source("kf-mål", c.key)) for c in rows.council_goals
         ),
         goals=goals,
         operating=tuple(
@@ -201,7 +255,7 @@ def workspace_of(period: m.Period) -> Workspace:
                 _od(r.forecast),
                 web_source("ekonomi", "drift", str(i + 1)),
             )
-            for i, r in enumerate(period.operating_rows.all())
+            for i, r in enumerate(rows.operating)
         ),
         investments=tuple(
             InvestmentRow(
@@ -211,7 +265,7 @@ def workspace_of(period: m.Period) -> Workspace:
                 r.member,
                 web_source("ekonomi", "investeringar", str(i + 1)),
             )
-            for i, r in enumerate(period.investment_rows.all())
+            for i, r in enumerate(rows.investments)
         ),
         frames=tuple(
             FramePart(
@@ -222,7 +276,7 @@ def workspace_of(period: m.Period) -> Workspace:
                 _d(r.outcome),
                 web_source("ekonomi", "ramar", str(i + 1)),
             )
-            for i, r in enumerate(period.frame_parts.all())
+            for i, r in enumerate(rows.frames)
         ),
         investment_total_label=period.investment_total_label,
         investment_total_label_source=web_source("ekonomi", "investeringar", "summarad"),
@@ -231,7 +285,7 @@ def workspace_of(period: m.Period) -> Workspace:
             NarrativeSection(
                 n.key, n.title, n.markdown, n.placement, web_source("berättelse", n.key, line=1)
             )
-            for n in period.narrative.all()
+            for n in rows.narrative
         ),
         claims=PublishedClaims(
             period.summary_met, period.summary_partly, web_source("period", "", "publicerat")

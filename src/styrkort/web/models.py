@@ -108,7 +108,12 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} ({self.organisation})"
 
     def labels(self) -> set[str]:
-        return {x.strip().casefold() for x in self.owner_labels.split(",") if x.strip()}
+        return owner_labels(self.owner_labels)
+
+
+def owner_labels(text: str) -> set[str]:
+    """The owner labels of a membership's comma-separated ``owner_labels`` text, case-folded."""
+    return {x.strip().casefold() for x in text.split(",") if x.strip()}
 
 
 class PeriodState(models.TextChoices):

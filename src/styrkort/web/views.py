@@ -43,15 +43,16 @@ from styrkort.web.forms import (
     outcome_problem,
     parse_amount,
 )
-from styrkort.web.mapping import screen_of, web_source, workspace_of
+from styrkort.web.mapping import PeriodRows, load_rows, screen_of, web_source, workspace_of
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
 def load_period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
-    period = m.Period.objects.select_related("organisation").filter(pk=period_id).first()
-    if period is None:
-        raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
+    try:
+        period = m.Period.objects.select_related("organisation").get(pk=period_id)
+    except m.Period.DoesNotExist:
+        raise NotFound("Perioden finns inte eller så har du inte behörighet till den.") from None
     access = Access(request.user, period.organisation)
     access.require_read()
     return period, access
@@ -73,6 +74,7 @@ class Assessment:
     result: PipelineResult
     goals: dict[str, GoalResult]
     indicators: dict[str, IndicatorResult]
+    rows: PeriodRows
 
     @property
     def findings(self) -> list[Finding]:
@@ -81,11 +83,12 @@ class Assessment:
 
 def assessed(period: m.Period, *, report: bool = True) -> Assessment:
     """The core's assessment of the period; ``report=False`` for screens that show no report-level findings."""
-    result = run_workspace(workspace_of(period), report=report)
+    rows = load_rows(period)
+    result = run_workspace(workspace_of(period, rows), report=report)
     assert result.assessed is not None
     goals = {g.goal.id: g for g in result.assessed.goals}
     indicators = {r.indicator.id: r for g in result.assessed.goals for r in g.indicators}
-    return Assessment(result, goals, indicators)
+    return Assessment(result, goals, indicators, rows)
 
 
 def _ctx(period: m.Period, access: Access, active: str, **extra: Any) -> dict[str, Any]:
@@ -122,27 +125,28 @@ def home(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     a = assessed(period)
-    rows = []
-    by_key = {i.key: i for i in period.indicators.select_related("goal")}
-    for goal in period.goals.all():
-        gr = a.goals[goal.key]
-        rows.append(
-            {
-                "goal": goal,
-                "result": gr,
-                "indicators": [(by_key[r.indicator.id], r) for r in gr.indicators],
-            }
-        )
-    # what is missing, and from whom
+    # The rows the pipeline was given: indicators and goals are not read a second time.
+    by_key = {i.key: i for i in a.rows.indicators}
+    # Links computed once per indicator (the page shows some indicators up to three times).
+    urls = {i.pk: reverse("styrkort:indicator", args=[period.pk, i.pk]) for i in a.rows.indicators}
+    rows = [
+        {
+            "goal": goal,
+            "result": a.goals[goal.key],
+            "indicators": [(by_key[r.indicator.id], r) for r in a.goals[goal.key].indicators],
+        }
+        for goal in a.rows.goals
+    ]
+    # what is missing, and from whom: the owners' user names and labels, no model instances
     owners_of: dict[str, list[str]] = defaultdict(list)
-    memberships = list(
+    owners = list(
         m.Membership.objects.filter(
             organisation=period.organisation, role=m.Role.OWNER
-        ).select_related("user")
+        ).values_list("user_id", f"user__{get_user_model().USERNAME_FIELD}", "owner_labels")
     )
-    for ms in memberships:
-        for label in ms.labels():
-            owners_of[label].append(ms.user.get_username())
+    for _user_id, username, labels in owners:
+        for label in m.owner_labels(labels):
+            owners_of[label].append(username)
     missing: dict[str, list[m.Indicator]] = defaultdict(list)
     for key, r in a.indicators.items():
         if r.status is Status.NO_VALUE or (r.computed is Status.NO_VALUE and r.override is None):
@@ -151,9 +155,15 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
         {"owner": owner, "users": owners_of.get(owner.casefold(), []), "indicators": inds}
         for owner, inds in sorted(missing.items())
     ]
-    submitted = {s.user_id: s for s in period.submissions.select_related("user")}
+    submitted = {s.user_id: s for s in period.submissions.all()}
     owner_states = [
-        {"membership": ms, "submission": submitted.get(ms.user_id)} for ms in memberships
+        {
+            "user_id": user_id,
+            "username": username,
+            "labels": labels,
+            "submission": submitted.get(user_id),
+        }
+        for user_id, username, labels in owners
     ]
     my_submission = submitted.get(request.user.pk) if access.is_owner else None
     # An owner's to-do list: their indicators, those without an outcome first.
@@ -175,9 +185,12 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             access,
             "overview",
             rows=rows,
+            urls=urls,
             missing=missing_rows,
             owner_states=owner_states,
             my_submission=my_submission,
+            is_controller=access.is_controller,
+            period_open=period.state == m.PeriodState.OPEN,
             todo=todo,
             summary=a.result.assessed.summary if a.result.assessed else None,
             counts=counts,
@@ -200,7 +213,16 @@ def _indicator(period: m.Period, indicator_id: int) -> m.Indicator:
 @require_http_methods(["GET", "POST"])
 def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    ind = _indicator(period, indicator_id)
+    a: Assessment | None = None
+    if request.method == "POST":
+        ind = _indicator(period, indicator_id)
+    else:
+        # The indicator is one of the rows the pipeline reads anyway: no query of its own.
+        a = assessed(period, report=False)
+        found = next((i for i in a.rows.indicators if i.pk == indicator_id), None)
+        if found is None:
+            raise NotFound("Indikatorn finns inte.")
+        ind = found
     kwargs = {
         "indicator": ind,
         "controller": access.is_controller,
@@ -238,7 +260,8 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
         }
         form = IndicatorForm(initial={**initial, "version": ind.version}, **kwargs)
         status = 200
-    a = assessed(period, report=False)  # only this indicator's findings are shown
+    if a is None:
+        a = assessed(period, report=False)  # only this indicator's findings are shown
     history = m.AuditEntry.objects.filter(period=period, target=f"indikator {ind.key}")[:50]
     assess_form = AssessmentForm(
         initial={
