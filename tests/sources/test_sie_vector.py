@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +160,148 @@ def test_random_voucher_streams_agree(body: list[str]) -> None:
         vector.AVAILABLE = True
     for a, b in zip(fast, slow, strict=True):
         _same(a, b)
+
+
+# --- the sums path: #TRANS fields found by byte position, partial sums kept in arrow ---
+
+POSITION_EDITS = [
+    # an amount without decimals, then a text with "digits.digits" in it: the first "."
+    # after the "}" is not the amount's
+    (b"#TRANS 1930 {} 500.00", b'#TRANS 1930 {} 500 20200221 "a.12 b"'),
+    (b"#TRANS 1930 {} 500.00", b'#TRANS 1930 {} 500 "" "x.12"'),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {} 500.0 20200221"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {} 500.000"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {} 0500.00"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {} 500.00 "),
+    (b"#TRANS 1930 {} 500.00", b'#TRANS 1930 {} 500.00 ""'),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {} 500.00  20200221"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {}  500.00"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {}\t500.00"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930 {} 500.00\t20200221"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS  1930 {} 500.00"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 1930  {} 500.00"),
+    (b"#TRANS 1930 {} 500.00", b"#TRANS 01930 {} 500.00"),
+    (b"#TRANS 5010 {1 100} 300.00", b'#TRANS 5010 {1 "1.00"} 300.00'),
+    (b"#TRANS 5010 {1 100} 300.00", b'#TRANS 5010 {1 "1.00"} 300 20200120 "1.23 x"'),
+    (b"#TRANS 5010 {1 100} 300.00", b"#TRANS 5010 {1 100} 300.00 20200120 x.99"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), POSITION_EDITS)
+def test_position_edits_agree(monkeypatch: pytest.MonkeyPatch, old: bytes, new: bytes) -> None:
+    base = (CASES / "base.se").read_bytes()
+    assert old in base
+    data = base.replace(old, new, 1)
+    for chunk in (64, 4096):
+        for dims in ((), ("1",)):
+            fast, slow = _both(
+                monkeypatch, sum_sie, data, dimensions=dims, name="f.se", chunk_size=chunk
+            )
+            _same(fast, slow)
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        b"#TRANS 1930 {} 0500.00",
+        b"#TRANS 1930 {} 500.00 ",
+        b'#TRANS 1930 {} 500.00 ""',
+        b'#TRANS 1930 {} 500.00 "" "x.12 y"',
+        b"#TRANS 1930 {} 500.00 20200221 x.99",
+        b"#TRANS 01930 {} 500.00",
+    ],
+)
+def test_position_path_accepts_the_regular_variants(
+    monkeypatch: pytest.MonkeyPatch, new: bytes
+) -> None:
+    data = (CASES / "base.se").read_bytes().replace(b"#TRANS 1930 {} 500.00", new, 1)
+    located: list[bool] = []
+    original = vector._located
+
+    def spy(*args: Any) -> Any:
+        result = original(*args)
+        located.append(result is not None)
+        return result
+
+    monkeypatch.setattr(vector, "_located", spy)
+    fast = sum_sie(data, dimensions=("1",), name="f.se")
+    assert located and all(located)
+    monkeypatch.setattr(vector, "AVAILABLE", False)
+    _same(fast, sum_sie(data, dimensions=("1",), name="f.se"))
+
+
+def test_synthetic_sums_take_the_position_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    located: list[bool] = []
+    original = vector._located
+
+    def spy(*args: Any) -> Any:
+        result = original(*args)
+        located.append(result is not None)
+        return result
+
+    monkeypatch.setattr(vector, "_located", spy)
+    fast = sum_sie(_synthetic(), dimensions=("1",), chunk_size=64 * 1024)
+    assert located and all(located)
+    monkeypatch.setattr(vector, "AVAILABLE", False)
+    _same(fast, sum_sie(_synthetic(), dimensions=("1",), chunk_size=64 * 1024))
+
+
+@pytest.mark.parametrize(("regroup", "flush_at"), [(1, 2.0**62), (10**9, 1.0), (1, 1.0)])
+def test_partial_sums_regrouped_or_flushed_early_agree(
+    monkeypatch: pytest.MonkeyPatch, regroup: int, flush_at: float
+) -> None:
+    data = _synthetic(1_500)
+    monkeypatch.setattr(vector, "_REGROUP_ROWS", regroup)
+    monkeypatch.setattr(vector, "_ORE_FLUSH", flush_at)
+    fast, slow = _both(monkeypatch, sum_sie, data, dimensions=("1", "6"), chunk_size=16 * 1024)
+    _same(fast, slow)
+
+
+def test_mixed_precision_chunks_keep_the_line_readers_exponent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # one voucher in four decimals among whole-öre ones: that chunk sums in decimal, the
+    # others in öre; the total per key has the exponent of its most precise amount
+    base = (CASES / "base.se").read_bytes()
+    data = base.replace(b"#TRANS 1930 {} -300.00", b"#TRANS 1930 {} -300.0000", 1)
+    for chunk in (64, 256, 4096):
+        _same(*_both(monkeypatch, sum_sie, data, dimensions=("1",), chunk_size=chunk))
+
+
+trans_variants = st.sampled_from(
+    [
+        "#TRANS 1930 {{}} {a}",
+        "#TRANS 5010 {{1 100}} {a} 20200120",
+        '#TRANS 5010 {{1 "100" 6 "P.1"}} {a} "" "t.12 x"',
+        "#TRANS 5010 {{1 100}} {a} 20200121 x.99",
+        "#TRANS 5010 {{1 100}}  {a}",
+        "#TRANS 3010 {{6 P1}} {a} ",
+    ]
+)
+amounts = st.one_of(
+    st.integers(-(10**12), 10**12).map(lambda o: f"{o / 100:.2f}"),
+    st.integers(-(10**6), 10**6).map(str),
+    st.decimals(-(10**6), 10**6, places=3, allow_nan=False, allow_infinity=False).map(str),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(st.tuples(trans_variants, amounts), min_size=1, max_size=5), max_size=30))
+def test_random_amounts_and_fields_agree(vouchers: list[list[tuple[str, str]]]) -> None:
+    header = (CASES / "base.se").read_bytes().split(b"#VER A 1")[0]
+    out = []
+    for n, rows in enumerate(vouchers, start=1):
+        out += [f"#VER A {n} 20200115 text", "{"]
+        out += [form.format(a=amount) for form, amount in rows]
+        # balanced, so that the vectorised reader may accept the voucher
+        out.append(f"#TRANS 1930 {{}} {-sum(Decimal(amount) for _, amount in rows)}")
+        out.append("}")
+    data = header + ("\r\n".join(out) + "\r\n").encode("cp437")
+    fast = [sum_sie(data, dimensions=("1", "6"), chunk_size=size) for size in (128, 4096)]
+    vector.AVAILABLE = False
+    try:
+        slow = sum_sie(data, dimensions=("1", "6"))
+    finally:
+        vector.AVAILABLE = True
+    for result in fast:
+        _same(result, slow)

@@ -40,10 +40,15 @@ def guess_encoding(sample: bytes) -> str:
     return _cp437_or_latin9(sample)
 
 
+def _count(sample: bytes, values: frozenset[int]) -> int:
+    """How many bytes of ``sample`` are in ``values`` (one pass, in C)."""
+    return len(sample) - len(sample.translate(None, bytes(sorted(values))))
+
+
 def _cp437_or_latin9(sample: bytes) -> str:
-    cp = sum(sample.count(bytes([b])) for b in _CP437_LETTERS)
-    latin = sum(sample.count(bytes([b])) for b in _LATIN9_LETTERS)
-    c1 = sum(sample.count(bytes([b])) for b in _C1)
+    cp = _count(sample, _CP437_LETTERS)
+    latin = _count(sample, _LATIN9_LETTERS)
+    c1 = _count(sample, _C1)
     if latin > cp and c1 == 0:
         return "iso-8859-15"
     return "cp437"

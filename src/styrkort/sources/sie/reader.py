@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from styrkort.core.findings import Finding, Severity, Source, has_errors
 from styrkort.core.numbers import parse_decimal
@@ -217,9 +217,12 @@ class _Parser:
         self.date_cache: dict[str, tuple[dt.date, str] | object | None] = {}
         self.dates: dict[str, dt.date | object | None] = {}
         self.heads: dict[str, tuple[str, Objects, tuple[str | None, ...]]] = {}
-        self.vector_objects: dict[str, Objects | None] = {}
-        self.vector_dim_keys: dict[Objects, tuple[str | None, ...]] = {}
-        self.vector_registered: set[Objects] = set()
+        # state of the vectorised reader (vector.py): parsed object lists by their bytes,
+        # and partial sums of accepted chunks waiting for vector.flush()
+        self.vector_objects: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
+        self.vector_partials: dict[str, list[Any]] = {"ore": [], "dec": []}
+        self.vector_partial_rows = 0
+        self.vector_ore_abs = 0.0
         self.none_key: tuple[str | None, ...] = (None,) * len(dimensions)
         self.crc_state: int | None = None  # running CRC between the #KSUMMA records
         self.crc_started_line: int | None = None
@@ -1056,6 +1059,7 @@ class _Parser:
     # ---------------------------------------------------------------- the end
 
     def finish(self, decoded: Decoded, lineno: int) -> None:
+        vector.flush(self)
         if self.voucher is not None:
             v = self.voucher
             self.add(

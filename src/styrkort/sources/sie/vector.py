@@ -85,6 +85,10 @@ _TRANS_TREE = (
 _MISSING: Any = object()
 _STRUCTURE = re.compile(rb"(?:\x01\x02\x03*\x04)*")
 _SCALE = 10
+# partial sums wait in arrow until flush(); regrouped above this many rows (memory stays
+# bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
+_REGROUP_ROWS = 1_000_000
+_ORE_FLUSH = 2.0**62
 _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
 
 
@@ -207,13 +211,42 @@ def _balanced(ore: Any, amount_text: Any, voucher_of: Any, n_ver: int) -> bool:
     """Every voucher's rows sum to zero (exactly)."""
     if ore is not None:
         # whole öre: integers, summed exactly in float64 while below 2**53
-        weights = ore.to_numpy().astype(np.float64)
-        totals = np.bincount(voucher_of.to_numpy(), weights=weights, minlength=n_ver)
+        weights = _np(ore).astype(np.float64)
+        totals = np.bincount(_np(voucher_of), weights=weights, minlength=n_ver)
         return not totals.any()
     amounts = pc.cast(amount_text, _DECIMAL)
     per_voucher = pa.table({"v": voucher_of, "a": amounts}).group_by("v").aggregate([("a", "sum")])
     zero = pa.scalar(Decimal(0), _DECIMAL)
     return not pc.any(pc.not_equal(per_voucher.column("a_sum"), zero)).as_py()
+
+
+def _mask(arr: Any) -> Any:
+    """A boolean arrow array (no nulls) as a numpy one.
+
+    Not ``to_numpy(zero_copy_only=False)``: for booleans that imports pandas, which
+    costs more than reading a 50 MB file.
+    """
+    if isinstance(arr, np.ndarray):
+        return arr
+    return _np(pc.cast(arr, pa.uint8())).view(np.bool_)
+
+
+def _np(arr: Any) -> Any:
+    """A primitive arrow array without nulls as a numpy view of its buffer.
+
+    Not ``Array.to_numpy()``: that imports pandas on its first call, which costs
+    more than reading a 50 MB file.
+    """
+    if arr.null_count:  # pragma: no cover - callers pass arrays without nulls
+        raise ValueError("nulls")
+    dtype = np.dtype(arr.type.to_pandas_dtype())
+    return np.frombuffer(arr.buffers()[1], dtype, len(arr), arr.offset * dtype.itemsize)
+
+
+def _arrow(values: Any) -> Any:
+    """A numpy int64 array as an arrow one without copying (``pa.array`` imports pandas)."""
+    values = np.ascontiguousarray(values, np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
 def _lines(data: bytes) -> Any:
@@ -232,7 +265,12 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         return None
     lines = _lines(data)
     n_lines = len(lines)
-    if b"\n " in data or b"\n\t" in data or data[:1] in (b" ", b"\t"):
+    raw = np.frombuffer(data, np.uint8)
+    offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
+    starts = offsets[:-1]
+    first = raw[starts]
+    indented = bool(((first == 32) | (first == 9)).any())
+    if indented:
         # indented lines: classify with patterns
         is_ver = pc.match_substring_regex(lines, rb"^[ \t]*#VER[ \t]")
         is_trans = pc.match_substring_regex(lines, rb"^[ \t]*#TRANS[ \t]")
@@ -243,25 +281,13 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         # no indentation: "{", "}" and blank lines by their length and first bytes
         is_ver = pc.starts_with(lines, b"#VER ")
         is_trans = pc.starts_with(lines, b"#TRANS ")
-        raw = np.frombuffer(data, np.uint8)
-        offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1)
-        starts = offsets[:-1]
         lengths = np.diff(offsets)
-        first = raw[starts]
         second = raw[np.minimum(starts + 1, len(raw) - 1)]
         ends_crlf = (lengths == 3) & (second == 13)
         is_open = (first == 123) & ((lengths == 2) | ends_crlf)
         is_close = (first == 125) & ((lengths == 2) | ends_crlf)
         blank = (lengths == 1) | ((lengths == 2) & (first == 13))
-    v = is_ver.to_numpy(zero_copy_only=False)
-    t = is_trans.to_numpy(zero_copy_only=False)
-    o = np.asarray(
-        is_open if isinstance(is_open, np.ndarray) else is_open.to_numpy(zero_copy_only=False)
-    )
-    c = np.asarray(
-        is_close if isinstance(is_close, np.ndarray) else is_close.to_numpy(zero_copy_only=False)
-    )
-    b = np.asarray(blank if isinstance(blank, np.ndarray) else blank.to_numpy(zero_copy_only=False))
+    v, t, o, c, b = map(_mask, (is_ver, is_trans, is_open, is_close, blank))
     if not (v | t | o | c | b).all():
         return None  # some other record: the line reader
     code = v.astype(np.int8) + 2 * o.astype(np.int8) + 3 * t.astype(np.int8) + 4 * c.astype(np.int8)
@@ -277,16 +303,28 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
     ):
         return None
     ver = pc.extract_regex(ver_lines, _VER_TREE if p.keep_tree else _VER_FIELDS)
-    trans = pc.extract_regex(trans_lines, _TRANS_TREE if p.keep_tree else _TRANS_FIELDS)
-    if ver.null_count or trans.null_count:  # pragma: no cover - the shapes were checked
+    if ver.null_count:  # pragma: no cover - the shapes were checked
         return None
     ver_pos = pc.indices_nonzero(is_ver)
     trans_pos = pc.indices_nonzero(is_trans)
-    n_ver, n_trans = len(ver), len(trans)
+    n_ver = len(ver)
+    trans: Any = None
+    located = None
+    if not p.keep_tree and not indented:
+        located = _located(raw, data, offsets, t, o, c)
+    if located is not None:
+        accounts, objects_bin, amount_text, t_date, ore = located
+    else:
+        trans = pc.extract_regex(trans_lines, _TRANS_TREE if p.keep_tree else _TRANS_FIELDS)
+        if trans.null_count:  # pragma: no cover - the shapes were checked
+            return None
+        t_date = _ascii(trans.field("date"))
+        amount_text = _ascii(trans.field("amount"))
+        accounts = _ascii(trans.field("account"))
+        objects_bin = trans.field("objects")
+        ore = _whole_ore(amount_text) if len(trans) else None
+    n_trans = len(accounts)
     v_date = _ascii(ver.field("date"))
-    t_date = _ascii(trans.field("date"))
-    amount_text = _ascii(trans.field("amount"))
-    accounts = _ascii(trans.field("account"))
 
     # voucher of each row: how many #VER lines stand before it, minus one
     voucher_of = pc.subtract(pc.filter(pc.cumulative_sum(pc.cast(is_ver, pa.int64())), is_trans), 1)
@@ -308,24 +346,29 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
             return None
 
     # amounts, and every voucher balanced
-    ore = _whole_ore(amount_text) if n_trans else None
     if n_trans and not _balanced(ore, amount_text, voucher_of, n_ver):
         return None
 
-    # object lists: parse each distinct one once
-    inner = trans.field("objects").dictionary_encode()
+    # object lists: parse each distinct one once per file (cached by its bytes)
+    inner = objects_bin.dictionary_encode()
     uniques = inner.dictionary.to_pylist()
     known_lists = p.vector_objects
-    parsed = []
-    for u in uniques:
-        objs = known_lists.get(u, _MISSING)
-        if objs is _MISSING:
+    dims = p.dims
+    parsed: list[Objects] = []
+    dim_keys: list[tuple[str | None, ...]] = []
+    fresh: list[int] = []
+    new_lists: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
+    for i, u in enumerate(uniques):
+        entry = known_lists.get(u)
+        if entry is None:
             objs = _objects(u.decode(encoding))
-            if len(known_lists) < 200_000:
-                known_lists[u] = objs
-        if objs is None:
-            return None
-        parsed.append(objs)
+            if objs is None:
+                return None
+            lookup = dict(objs)
+            entry = new_lists[u] = (objs, tuple(lookup.get(d) for d in dims))
+            fresh.append(i)
+        parsed.append(entry[0])
+        dim_keys.append(entry[1])
 
     # voucher numbers: each the next in its series (else the line reader decides)
     series_arr = _unquote(ver.field("series"))
@@ -354,21 +397,20 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         if account not in used_accounts:
             at = pc.index(accounts, account).as_py()
             used_accounts[account] = lineno + 1 + trans_pos[at].as_py()
-    used_objects = p.used_objects
-    registered = p.vector_registered
-    fresh = [
-        i
-        for i, objs in enumerate(parsed)
-        if objs not in registered and any(pair not in used_objects for pair in objs or ())
-    ]
-    if len(registered) < 200_000:
-        registered.update(o for o in parsed if o is not None)
     if fresh:
-        indices = inner.indices
-        firsts = sorted((pc.index(indices, i).as_py(), i) for i in fresh)
-        for at, i in firsts:
-            for pair in parsed[i] or ():
-                used_objects.setdefault(pair, lineno + 1 + trans_pos[at].as_py())
+        # dictionary_encode numbers the lists in order of first appearance: the running
+        # maximum of the indices steps up exactly at each list's first row
+        indices = _np(inner.indices)
+        steps = np.flatnonzero(np.diff(np.maximum.accumulate(indices)) > 0) + 1
+        first_rows = np.concatenate(([0], steps)).tolist()
+        rows = _np(trans_pos)
+        used_objects = p.used_objects
+        for i in fresh:
+            at = lineno + 1 + int(rows[first_rows[i]])
+            for pair in parsed[i]:
+                used_objects.setdefault(pair, at)
+        if len(known_lists) < 200_000:
+            known_lists.update(new_lists)
     p.has_money = p.has_money or n_ver > 0
     p.voucher_count += n_ver
     p.transaction_count += n_trans
@@ -389,7 +431,9 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
             encoding,
         )
     else:
-        _sums(p, v_date, t_date, accounts, voucher_of, t_has_date, inner, parsed, ore, amount_text)
+        _sums(
+            p, v_date, t_date, accounts, voucher_of, t_has_date, inner, dim_keys, ore, amount_text
+        )
     return lineno + n_lines
 
 
@@ -401,37 +445,27 @@ def _sums(
     voucher_of: Any,
     t_has_date: Any,
     inner: Any,
-    parsed: list[Objects | None],
+    dim_keys: list[tuple[str | None, ...]],
     ore: Any,
     amount_text: Any,
 ) -> None:
+    """Group the chunk's rows; the partial sums wait in arrow until :func:`flush`."""
     columns: dict[str, Any] = {"account": accounts}
-    keys = ["account"]
-    if p.dims:
-        dim_keys = p.vector_dim_keys
-        per_unique: list[tuple[str | None, ...]] = []
-        for objs in parsed:
-            assert objs is not None
-            dim_key = dim_keys.get(objs)
-            if dim_key is None:
-                lookup = dict(objs)
-                dim_key = dim_keys[objs] = tuple(lookup.get(d) for d in p.dims)
-            per_unique.append(dim_key)
-        for j in range(len(p.dims)):
-            values = [k[j] for k in per_unique]
-            columns[f"d{j}"] = pc.take(pa.array(values, pa.string()), inner.indices)
-            keys.append(f"d{j}")
+    keys = _keys(p)
+    for j in range(len(p.dims)):
+        values = pa.array([k[j] for k in dim_keys], pa.string())
+        columns[f"d{j}"] = pc.take(values, inner.indices)
     if p.by_period:
         own = pc.utf8_slice_codeunits(t_date, 0, 6)
         of_voucher = pc.take(pc.utf8_slice_codeunits(v_date, 0, 6), voucher_of)
         columns["period"] = pc.if_else(t_has_date, own, of_voucher)
-        keys.append("period")
+    partials = p.vector_partials
     if ore is not None:
-        # every amount in whole öre: exact int64 sums, two decimals
+        # every amount in whole öre: exact int64 sums
         columns["amount"] = ore
         grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
-        totals = [Decimal(v).scaleb(-2) for v in grouped.column("amount_sum").to_pylist()]
-        places = [2] * len(totals)
+        partials["ore"].append(_columns(grouped, keys, "ore"))
+        p.vector_ore_abs += float(pc.sum(pc.abs(ore)).as_py() or 0)
     else:
         dot = pc.find_substring(amount_text, ".")
         columns["decimals"] = pc.if_else(
@@ -443,24 +477,178 @@ def _sums(
             .group_by(keys, use_threads=False)
             .aggregate([("amount", "sum"), ("decimals", "max")])
         )
-        totals = grouped.column("amount_sum").to_pylist()
-        places = grouped.column("decimals_max").to_pylist()
-    sums = p.sums
-    cols = [grouped.column(k).to_pylist() for k in keys]
-    ndims = len(p.dims)
-    exponents = {k: Decimal(1).scaleb(-k) for k in set(places)}
-    objects_keys = (
-        list(zip(*cols[1 : 1 + ndims], strict=True)) if ndims else [p.none_key] * len(totals)
+        partials["dec"].append(_columns(grouped, keys, "dec"))
+    p.vector_partial_rows += grouped.num_rows
+    if p.vector_ore_abs >= _ORE_FLUSH:
+        flush(p)  # int64 öre sums stay exact: hand them to Decimal before they could overflow
+    elif p.vector_partial_rows > _REGROUP_ROWS:
+        # memory stays bounded by the distinct keys, not by the file: regroup what waits
+        for kind, tables in partials.items():
+            if len(tables) > 1:
+                tables[:] = [_regroup(tables, keys, kind)]
+        p.vector_partial_rows = sum(t.num_rows for ts in partials.values() for t in ts)
+
+
+def _keys(p: _Parser) -> list[str]:
+    return ["account", *(f"d{j}" for j in range(len(p.dims)))] + (["period"] if p.by_period else [])
+
+
+def _regroup(tables: list[Any], keys: list[str], kind: str) -> Any:
+    """Partial sums of several chunks as one table with the same columns."""
+    if len(tables) == 1:
+        return tables[0]
+    table = pa.concat_tables(tables)
+    if kind == "ore":
+        grouped = table.group_by(keys, use_threads=False).aggregate([("amount_sum", "sum")])
+        return _columns(grouped.rename_columns({"amount_sum_sum": "amount_sum"}), keys, kind)
+    grouped = table.group_by(keys, use_threads=False).aggregate(
+        [("amount_sum", "sum"), ("decimals_max", "max")]
     )
-    periods = cols[-1] if p.by_period else [None] * len(totals)
+    renamed = grouped.rename_columns(
+        {"amount_sum_sum": "amount_sum", "decimals_max_max": "decimals_max"}
+    )
+    return _columns(renamed, keys, kind)
+
+
+def _columns(table: Any, keys: list[str], kind: str) -> Any:
+    """The partial-sum table with its columns in one order (concat_tables needs it)."""
+    values = ["amount_sum"] if kind == "ore" else ["amount_sum", "decimals_max"]
+    return table.select([*keys, *values])
+
+
+def flush(p: _Parser) -> None:
+    """Add the partial sums waiting from vectorised chunks to ``p.sums`` (Decimal, exact)."""
+    partials = p.vector_partials
+    if not any(partials.values()):
+        return
+    keys = _keys(p)
+    sums = p.sums
+    ndims = len(p.dims)
     zero = Decimal(0)
     get = sums.get
-    for account, okey, period, total, place in zip(
-        cols[0], objects_keys, periods, totals, places, strict=True
-    ):
-        # the line reader's Decimal sum has the exponent of its most precise amount
-        key = (account, okey, period)
-        sums[key] = get(key, zero) + total.quantize(exponents[place])
+    for kind, tables in partials.items():
+        if not tables:
+            continue
+        grouped = _regroup(tables, keys, kind)
+        tables.clear()
+        if kind == "ore":
+            totals = [Decimal(v).scaleb(-2) for v in grouped.column("amount_sum").to_pylist()]
+        else:
+            places = grouped.column("decimals_max").to_pylist()
+            exponents = {k: Decimal(1).scaleb(-k) for k in set(places)}
+            totals = [
+                total.quantize(exponents[place])
+                for total, place in zip(
+                    grouped.column("amount_sum").to_pylist(), places, strict=True
+                )
+            ]
+        cols = [grouped.column(k).to_pylist() for k in keys]
+        objects_keys = (
+            list(zip(*cols[1 : 1 + ndims], strict=True)) if ndims else [p.none_key] * len(totals)
+        )
+        periods = cols[-1] if p.by_period else [None] * len(totals)
+        for account, okey, period, total in zip(
+            cols[0], objects_keys, periods, totals, strict=True
+        ):
+            # the line reader's Decimal sum has the exponent of its most precise amount
+            key = (account, okey, period)
+            sums[key] = get(key, zero) + total
+    p.vector_partial_rows = 0
+    p.vector_ore_abs = 0.0
+
+
+def _spans(buffer: Any, begin: Any, end: Any) -> Any:
+    """The byte ranges ``begin[i]:end[i]`` of ``buffer`` as a binary array (one copy).
+
+    The ranges must follow each other (begin ≤ end ≤ the next begin): they become the
+    even entries of an array whose odd entries are the gaps between them.
+    """
+    n = len(begin)
+    offsets = np.empty(2 * n + 1, np.int32)
+    offsets[0 : 2 * n : 2] = begin
+    offsets[1 : 2 * n : 2] = end
+    offsets[2 * n] = end[-1] if n else 0
+    both = pa.Array.from_buffers(pa.binary(), 2 * n, [None, pa.py_buffer(offsets), buffer])
+    return both.take(_arrow(np.arange(0, 2 * n, 2)))
+
+
+def _located(raw: Any, data: bytes, offsets: Any, t: Any, o: Any, c: Any) -> Any:
+    """The #TRANS fields found by byte positions instead of a regular expression, or None.
+
+    Only for unindented lines whose shape ``_TRANS_OK`` has already proved: each
+    such line holds exactly one ``{`` and one ``}`` (quoted fields may hold no braces),
+    and so do the ``{`` and ``}`` lines, so the n-th brace of the chunk belongs to a
+    known line. Every further assumption (one space between fields, an amount with
+    exactly two decimals) is checked, and when one fails for any row the chunk's
+    fields are taken with the regular expression instead. Returns accounts,
+    object lists (binary), amounts (text), transaction dates ("" when none) and the
+    amounts in öre.
+    """
+    rows = np.flatnonzero(t)
+    n = len(rows)
+    if n == 0:
+        return None
+    begins = offsets[:-1][rows].astype(np.int64)
+    ends = offsets[1:][rows].astype(np.int64)
+    opens = np.flatnonzero(raw == 123)
+    closes = np.flatnonzero(raw == 125)
+    with_open, with_close = o | t, c | t
+    if len(opens) != int(with_open.sum()) or len(closes) != int(with_close.sum()):
+        return None
+    op = opens[t[with_open]]
+    cl = closes[t[with_close]]
+    if not ((op > begins + 7) & (cl > op) & (cl + 2 < ends)).all():
+        return None
+    # "#TRANS 6540 {": the account is [begin + 7, open - 1) when one space stands on each side
+    a, z = raw[begins + 7], raw[op - 2]
+    if not ((a >= 48) & (a <= 57) & (z >= 48) & (z <= 57)).all():
+        return None
+    # "} 1234.50": one space, then the amount, whose decimal point is the first after "}"
+    lead = raw[cl + 2]
+    if not ((raw[cl + 1] == 32) & (((lead >= 48) & (lead <= 57)) | (lead == 45))).all():
+        return None
+    dots = np.flatnonzero(raw == 46)
+    k = np.searchsorted(dots, cl)
+    if len(dots) == 0 or (k >= len(dots)).any():
+        return None
+    dot = dots[k]
+    stop = dot + 3  # two decimals; the regex on the amounts below proves the rest
+    if not ((stop < ends) & (dot - cl <= 16)).all():
+        return None
+    after = raw[stop]
+    spaced = after == 32
+    if not (spaced | (after == 13) | (after == 10)).all():
+        return None
+    # after the amount: " 20200310" (a date), ' ""' (none), trailing spaces, or the line end
+    nxt = raw[np.minimum(stop + 1, len(raw) - 1)]  # only read where a space came first
+    dated = spaced & (nxt >= 48) & (nxt <= 57)
+    if not (~spaced | dated | (nxt == 34) | (nxt == 13) | (nxt == 10)).all():
+        return None
+    # the amount in öre: the integer part, strictly parsed (arrow refuses spaces, tabs and
+    # quotes, so a range running past the amount into the next field cannot parse), and two
+    # decimal digits
+    buffer = pa.py_buffer(data)
+    negative = lead == 45
+    d1 = raw[dot + 1].astype(np.int64) - 48
+    d2 = raw[dot + 2].astype(np.int64) - 48
+    if not ((d1 >= 0) & (d1 <= 9) & (d2 >= 0) & (d2 <= 9)).all():
+        return None
+    try:
+        whole = _np(_spans(buffer, cl + 2 + negative, dot).cast(pa.int64()))
+    except pa.ArrowInvalid:
+        return None
+    if (whole < 0).any():
+        return None
+    ore_np = whole * 100 + d1 * 10 + d2
+    if float(np.abs(ore_np).sum(dtype=np.float64)) >= 2.0**52:
+        return None
+    ore = _arrow(np.where(negative, -ore_np, ore_np))
+    date_begin = np.where(dated, stop + 1, stop)
+    dates = _spans(buffer, date_begin, np.where(dated, stop + 9, stop)).cast(pa.string())
+    accounts = _spans(buffer, begins + 7, op - 1).cast(pa.string())
+    objects = _spans(buffer, op + 1, cl)
+    amount_text = None  # not needed: every amount is in whole öre
+    return accounts, objects, amount_text, dates, ore
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
@@ -475,7 +663,7 @@ def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
 
 
 def _ints(arr: Any) -> list[int]:
-    values: list[int] = arr.to_numpy(zero_copy_only=False).tolist()
+    values: list[int] = _np(arr).tolist()
     return values
 
 
