@@ -680,7 +680,7 @@ def _tree(
     trans_pos: Any,
     voucher_of: Any,
     inner: Any,
-    parsed: list[Objects | None],
+    parsed: list[Objects],
     series: list[str],
     numbers: list[str],
     lineno: int,
