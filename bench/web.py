@@ -109,6 +109,21 @@ def wait_until_up(url: str, server: Server, seconds: float = 60) -> None:
     sys.exit(f"bench/web.py: no answer from {url} in {seconds:.0f} s")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its children so far, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / tick
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, IndexError, ValueError):
+        return None
+    for child in children:
+        sub = cpu_seconds(int(child))
+        total += sub or 0.0
+    return total
+
+
 # --- one simulated user -------------------------------------------------------------------
 
 
@@ -387,9 +402,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120, help="load duration (default 120)")
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    # The production configuration of docs/deploy.md: 2 × cores + 1 sync workers (gunicorn's
+    # advice). The requests are CPU-bound Python; a sync worker accepts a connection only when it
+    # is free, so the kernel hands each request to an idle worker (one shared queue), while a
+    # gthread worker accepts eagerly and queues requests behind its own busy threads, and its
+    # threads share one GIL.
     parser.add_argument(
-        "--threads", type=int, default=2, help="threads per gunicorn worker (default 2)"
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default 2 × cores + 1)",
+    )
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        choices=("sync", "gthread"),
+        help="gunicorn worker class (default sync)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gthread worker (default 1)"
     )
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean think time between requests, s (default 1)"
@@ -415,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--workers",
                     str(args.workers),
                     "--worker-class",
-                    "gthread",
+                    args.worker_class,
                     "--threads",
                     str(args.threads),
                     "--log-level",
@@ -447,11 +478,19 @@ def main(argv: list[str] | None = None) -> int:
             for _ in threads:
                 logged_in.acquire(timeout=max(0.0, login_deadline - time.monotonic()))
             load_before = os.getloadavg()[0]
+            # CPU used during the load phase, by the server (master and workers) and by this
+            # load generator: what the two share of the machine's cores.
+            server_cpu0, client_cpu0 = cpu_seconds(proc.pid), time.process_time()
             run_.start()
             for t in threads:
                 t.join(timeout=max(0.0, run_.deadline - time.monotonic()) + 60)
+            server_cpu1, client_cpu1 = cpu_seconds(proc.pid), time.process_time()
             elapsed = args.seconds
             load_after = os.getloadavg()[0]
+            cpu = (
+                None if server_cpu0 is None or server_cpu1 is None else server_cpu1 - server_cpu0,
+                client_cpu1 - client_cpu0,
+            )
         finally:
             run_.deadline = 0.0  # any thread still running stops at its next check
             server.stop()
@@ -463,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             ln for ln in log.read_text(errors="replace").splitlines() if ln.startswith("Traceback")
         ]
 
-    return report(args, stats, elapsed, setup_s, server_errors, (load_before, load_after))
+    return report(args, stats, elapsed, setup_s, server_errors, (load_before, load_after), cpu)
 
 
 def simulated_user(
@@ -497,12 +536,14 @@ def report(
     setup_s: float,
     server_errors: list[str],
     loadavg: tuple[float, float],
+    cpu: tuple[float | None, float],
 ) -> int:
     figures = summarise(stats, elapsed)
     base = figures.get("baseline", {}).get("p95", float("nan"))
     base50 = figures.get("baseline", {}).get("p50", float("nan"))
     print(
-        f"bench/web.py: {args.users} users, {args.workers} gunicorn workers, "
+        f"bench/web.py: {args.users} users, gunicorn {args.workers} {args.worker_class} workers"
+        f"{f' × {args.threads} threads' if args.worker_class == 'gthread' else ''}, "
         f"{elapsed:.0f} s of load, think time ~{args.think:g} s, SQLite; setup {setup_s:.0f} s; "
         f"{os.cpu_count()} CPUs shared with other work (load average {loadavg[0]:.1f} at the "
         f"start, {loadavg[1]:.1f} at the end)"
@@ -520,6 +561,17 @@ def report(
             f"{name:<18}{f['n']:>7.0f}{rate}{f['p50']:>9.1f}{f['p95']:>9.1f}"
             f"{f['p99']:>9.1f}{f['max']:>9.1f}{f['p50'] / base50:>10.1f}{f['p95'] / base:>10.1f}"
         )
+    n_load = sum(int(figures[e]["n"]) for e in load)
+    server_cpu, client_cpu = cpu
+    print(
+        f"CPU in the load phase ({os.cpu_count()} CPUs × {elapsed:.0f} s): server "
+        + (
+            f"{server_cpu:.1f} s ({server_cpu / n_load * 1000:.1f} ms per request)"
+            if server_cpu is not None
+            else "unknown"
+        )
+        + f", load generator {client_cpu:.1f} s ({client_cpu / n_load * 1000:.1f} ms per request)"
+    )
     print(
         f"errors: {len(stats.errors)}; optimistic-locking conflicts (expected, HTTP 409): "
         f"{stats.conflicts}; log-ins (before the load phase) are not in the targets"
@@ -546,6 +598,9 @@ def report(
             "seconds": elapsed,
             "think": args.think,
             "loadavg": loadavg,
+            "cpu_s": {"server": cpu[0], "load_generator": cpu[1]},
+            "worker_class": args.worker_class,
+            "threads": args.threads,
             "errors": errors,
             "conflicts": stats.conflicts,
             "endpoints": figures,
