@@ -302,15 +302,22 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         and pc.all(pc.match_substring_regex(trans_lines, _TRANS_OK)).as_py() is not False
     ):
         return None
-    ver = pc.extract_regex(ver_lines, _VER_TREE if p.keep_tree else _VER_FIELDS)
-    if ver.null_count:  # pragma: no cover - the shapes were checked
-        return None
     ver_pos = pc.indices_nonzero(is_ver)
     trans_pos = pc.indices_nonzero(is_trans)
-    n_ver = len(ver)
     trans: Any = None
+    ver: Any = None
     located = None
-    if not p.keep_tree and not indented:
+    # the sums need fewer fields: on unindented lines without tabs they are found by position
+    by_position = not p.keep_tree and not indented and b"\t" not in data
+    ver_fields = _ver_located(raw, data, offsets, v) if by_position else None
+    if ver_fields is None:
+        ver = pc.extract_regex(ver_lines, _VER_TREE if p.keep_tree else _VER_FIELDS)
+        if ver.null_count:  # pragma: no cover - the shapes were checked
+            return None
+        ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
+    ver_series, ver_numbers, v_date = ver_fields
+    n_ver = len(v_date)
+    if by_position:
         located = _located(raw, data, offsets, t, o, c)
     if located is not None:
         accounts, objects_bin, amount_text, t_date, ore = located
@@ -324,7 +331,6 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         objects_bin = trans.field("objects")
         ore = _whole_ore(amount_text) if len(trans) else None
     n_trans = len(accounts)
-    v_date = _ascii(ver.field("date"))
 
     # voucher of each row: how many #VER lines stand before it, minus one
     voucher_of = pc.subtract(pc.filter(pc.cumulative_sum(pc.cast(is_ver, pa.int64())), is_trans), 1)
@@ -371,8 +377,8 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         dim_keys.append(entry[1])
 
     # voucher numbers: each the next in its series (else the line reader decides)
-    series_arr = _unquote(ver.field("series"))
-    numbers_arr = _unquote(ver.field("number"))
+    series_arr = _unquote(ver_series)
+    numbers_arr = _unquote(ver_numbers)
     state: dict[str, list[Any]] | None = _one_series(p, series_arr, numbers_arr, encoding)
     series: list[str] = []
     numbers: list[str] = []
@@ -570,6 +576,64 @@ def _spans(buffer: Any, begin: Any, end: Any) -> Any:
     offsets[2 * n] = end[-1] if n else 0
     both = pa.Array.from_buffers(pa.binary(), 2 * n, [None, pa.py_buffer(offsets), buffer])
     return both.take(_arrow(np.arange(0, 2 * n, 2)))
+
+
+def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
+    """For each ``begin``, the position of the first space at or after it, or -1.
+
+    -1 also when a control character (tab, CR, LF) or a quote comes first, except
+    a quote at ``begin`` itself that is closed before the space (``"A"``).
+    """
+    end = np.full(len(begin), -1, np.int64)
+    open_rows = np.arange(len(begin))
+    quoted = raw[begin] == 34
+    last = len(raw) - 1
+    for k in range(limit):
+        if not len(open_rows):
+            break
+        at = np.minimum(begin[open_rows] + k, last)
+        ch = raw[at]
+        space = ch == 32
+        end[open_rows[space]] = at[space]
+        bad = (ch < 32) | ((ch == 34) & (k > 0) & ~quoted[open_rows])
+        open_rows = open_rows[~space & ~bad]
+    return end
+
+
+def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
+    """Series, number (binary, quotes kept) and date of each #VER line, found by position.
+
+    Only for unindented lines without tabs whose shape ``_VER_OK`` proved: "#VER ", a
+    field, one space, a field, one space, the date. A field is a word or a quoted text
+    without a space in it; anything else (a quoted field with a space, two spaces)
+    returns None and the fields are taken with the regular expression instead.
+    """
+    rows = np.flatnonzero(v)
+    if len(rows) == 0:
+        return None
+    begins = offsets[:-1][rows].astype(np.int64)
+    if (raw[begins + 5] == 32).any():
+        return None
+    series_end = _token_end(raw, begins + 5)
+    if (series_end < 0).any():
+        return None
+    number_end = _token_end(raw, series_end + 1)
+    if (number_end < 0).any():
+        return None
+    lead = raw[number_end + 1]
+    if not ((number_end > series_end + 1) & (lead >= 48) & (lead <= 57)).all():
+        return None
+    buffer = pa.py_buffer(data)
+    series = _spans(buffer, begins + 5, series_end)
+    numbers = _spans(buffer, series_end + 1, number_end)
+    # a quoted field must be closed: '"A"', never '"A' (the start of '"A B"')
+    for field in (series, numbers):
+        quoted = pc.starts_with(field, b'"')
+        closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), 2))
+        if pc.any(pc.and_(quoted, pc.invert(closed))).as_py():
+            return None
+    dates = _spans(buffer, number_end + 1, number_end + 9).cast(pa.string())
+    return series, numbers, dates
 
 
 def _located(raw: Any, data: bytes, offsets: Any, t: Any, o: Any, c: Any) -> Any:
