@@ -1,0 +1,111 @@
+"""The busiest screens (bench/web.py): what they show stays the pipeline's, at a bounded cost.
+
+The overview and the indicator page read each table of the period once (``mapping.load_rows``)
+and reuse those rows; the number of queries does not grow with the number of users or owners.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from styrkort.core.goals import Status
+from styrkort.web import models as m
+from styrkort.web.mapping import load_rows, workspace_of
+from styrkort.web.templatetags.styrkort_tags import status
+
+# Session, user, period, role, the period's eight tables, owners, submissions.
+OVERVIEW_QUERIES = 14
+# Session, user, period, role, the period's eight tables, submitted?, history.
+INDICATOR_QUERIES = 14
+
+
+def _queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as q:
+        resp = client.get(url)
+    assert resp.status_code == 200
+    return len(q)
+
+
+def test_overview_finding_counts_equal_the_findings_screen(
+    as_user: Any, example_period: m.Period
+) -> None:
+    p = example_period
+    # A report-level finding too: a narrative quoting a figure that does not exist.
+    sec = p.narrative.first()
+    assert sec is not None
+    sec.markdown += "\n\nSiffran {{ finns.inte }}."
+    sec.save()
+    page = as_user("owner").get(f"/period/{p.pk}/").content.decode()
+    shown = re.search(r"Kontroller: (\d+) fel, (\d+) varningar", page)
+    assert shown is not None
+    data = as_user("reader").get(f"/api/periods/{p.pk}/findings/").json()["findings"]
+    assert any("finns.inte" in f["message"] for f in data)
+    errors = sum(1 for f in data if f["severity"] == "error")
+    warnings = sum(1 for f in data if f["severity"] == "warning")
+    assert (int(shown[1]), int(shown[2])) == (errors, warnings)
+    findings_page = as_user("reader").get(f"/period/{p.pk}/fynd/").content.decode()
+    assert findings_page.count('<tr class="finding-error">') == errors
+    assert findings_page.count('<tr class="finding-warning">') == warnings
+
+
+def test_overview_queries_do_not_grow_with_owners(
+    as_user: Any, users: dict[str, Any], example_period: m.Period
+) -> None:
+    p = example_period
+    url = f"/period/{p.pk}/"
+    client = as_user("owner")
+    before = _queries(client, url)
+    assert before <= OVERVIEW_QUERIES
+    new = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"agare{i:02d}") for i in range(30)]
+    )
+    m.Membership.objects.bulk_create(
+        m.Membership(user=u, organisation=p.organisation, role=m.Role.OWNER, owner_labels="HR")
+        for u in new
+    )
+    m.Submission.objects.create(period=p, user=new[0])
+    m.Submission.objects.create(period=p, user=users["owner"])
+    assert _queries(client, url) == before
+    page = client.get(url).content.decode()
+    assert "agare29" in page
+    assert "Du lämnade in" in page  # the owner's own submission
+    controller = as_user("controller").get(url).content.decode()
+    assert f'action="/period/{p.pk}/aterlamna/{new[0].pk}/"' in controller
+    assert "Återlämna till agare00" in controller
+    assert "Återlämna till agare01" not in controller  # not submitted
+
+
+def test_indicator_page_queries_are_bounded(as_user: Any, example_period: m.Period) -> None:
+    p = example_period
+    ind = p.indicators.get(key="first-line")
+    client = as_user("owner")
+    assert _queries(client, f"/period/{p.pk}/indikator/{ind.pk}/") <= INDICATOR_QUERIES
+    page = client.get(f"/period/{p.pk}/indikator/{ind.pk}/").content.decode()
+    assert ind.goal.title in page  # the breadcrumb: the goal comes with the rows
+    missing = max(p.indicators.values_list("pk", flat=True)) + 1
+    assert client.get(f"/period/{p.pk}/indikator/{missing}/").status_code == 404
+
+
+def test_rows_are_in_the_models_order_and_build_the_same_workspace(
+    example_period: m.Period,
+) -> None:
+    p = example_period
+    rows = load_rows(p)
+    assert [g.pk for g in rows.goals] == list(p.goals.values_list("pk", flat=True))
+    assert [i.pk for i in rows.indicators] == list(p.indicators.values_list("pk", flat=True))
+    assert [n.pk for n in rows.narrative] == list(p.narrative.values_list("pk", flat=True))
+    assert [r.pk for r in rows.operating] == list(p.operating_rows.values_list("pk", flat=True))
+    assert workspace_of(p, rows) == workspace_of(p)
+
+
+def test_status_filter_shows_symbol_and_word() -> None:
+    html = str(status(Status.PARTLY))
+    assert html == (
+        '<span class="status status-partly"><span class="symbol" aria-hidden="true">◐</span>'
+        " Delvis uppnått</span>"
+    )
