@@ -83,6 +83,16 @@ class Decoded:
         return self._head
 
     def chunks(self) -> Iterator[str]:
+        """Text chunks, each ending at a line end (the last one perhaps not)."""
+        for block in self.blocks():
+            yield self.decode(block)
+
+    def blocks(self) -> Iterator[bytes]:
+        """Byte chunks, each ending at a line end (the last one perhaps not).
+
+        The encoding is chosen as each block goes by (``encoding`` is set before the
+        block is yielded); :meth:`decode` turns any part of it into text.
+        """
         carry = self._head
         self._head = b""
         while True:
@@ -92,7 +102,7 @@ class Decoded:
                     self.byte_count += len(carry)
                     self.ends_with_newline = carry.endswith(b"\n")
                     self.raw = carry
-                    yield self._decode(carry)
+                    yield self._detect(carry)
                 return
             data = carry + data
             cut = data.rfind(b"\n")
@@ -103,18 +113,30 @@ class Decoded:
             block = data[: cut + 1]
             self.byte_count += len(block)
             self.raw = block
-            yield self._decode(block)
+            yield self._detect(block)
 
-    def _decode(self, block: bytes) -> str:
+    def _detect(self, block: bytes) -> bytes:
+        """Choose the encoding at the first block with a non-ASCII byte; drop a BOM."""
         if self.encoding is None:
             if block.isascii():
                 self._lines_before += block.count(b"\n")
-                return block.decode("ascii")
+                return block
             self.encoding = guess_encoding(block)
             first = next(i for i, b in enumerate(block) if b >= 0x80)
             self.first_non_ascii_line = self._lines_before + block.count(b"\n", 0, first) + 1
         if block.startswith(b"\xef\xbb\xbf"):
             block = block[3:]
+        return block
+
+    @property
+    def one_byte(self) -> bool:
+        """True while every byte is one character (ASCII so far, CP437 or ISO-8859-15)."""
+        return self.encoding in (None, "cp437", "iso-8859-15")
+
+    def decode(self, block: bytes) -> str:
+        """``block`` (from :meth:`blocks`, or a part of one) as text in the chosen encoding."""
+        if self.encoding is None:
+            return block.decode("ascii")
         try:
             return block.decode(self.encoding)
         except UnicodeDecodeError:

@@ -1244,15 +1244,40 @@ def _run(
     lineno = 0
     carry = ""
     carry_raw = b""
-    for chunk in decoded.chunks():
+    for block in decoded.blocks():
         parser._encoding = decoded.encoding or "ascii"
+        if vector.AVAILABLE and decoded.one_byte:
+            # one byte per character: voucher boundaries are found in the bytes, and only
+            # what the line reader reads is decoded (the vectorised reader takes bytes)
+            data = carry_raw + block if carry_raw else block
+            carry_raw = b""
+            if carry:  # text left by a block in a multi-byte encoding (not in practice)
+                lineno = parser.feed(carry, lineno)
+                carry = ""
+            if data.startswith(b"#VER "):
+                first = 0
+            else:
+                found = data.find(b"\n#VER ")
+                first = found + 1 if found >= 0 else -1
+            last = max(data.rfind(b"\n}\n"), data.rfind(b"\n}\r\n"))
+            if first >= 0 and last > first:
+                cut = data.index(b"\n", last + 1) + 1
+                lineno = parser.feed(decoded.decode(data[:first]), lineno)
+                middle = data[first:cut]
+                done = vector.feed_vouchers(parser, None, lineno, middle)
+                if done is None:
+                    done = parser.feed(decoded.decode(middle), lineno)
+                lineno = done
+                carry_raw = data[cut:]
+                continue
+            lineno = parser.feed(decoded.decode(data), lineno)
+            continue
+        if carry_raw:
+            carry = decoded.decode(carry_raw)
+            carry_raw = b""
+        chunk = decoded.decode(block)
         text = carry + chunk if carry else chunk
-        # in a one-byte encoding the text's characters and the bytes line up: the vectorised
-        # reader takes the bytes as they are (encoding them again would cost more than decoding)
-        one_byte = decoded.encoding in (None, "cp437", "iso-8859-15") and not decoded.replaced
-        raw = (carry_raw + decoded.raw) if one_byte and len(decoded.raw) == len(chunk) else None
         carry = ""
-        carry_raw = b""
         # runs of clean vouchers go to the vectorised reader (vector.py), in whole vouchers
         if text.startswith("#VER "):
             first = 0
@@ -1264,14 +1289,13 @@ def _run(
             cut = text.index("\n", last + 1) + 1
             lineno = parser.feed(text[:first], lineno)
             middle = text[first:cut]
-            done = vector.feed_vouchers(
-                parser, middle, lineno, raw[first:cut] if raw is not None else None
-            )
+            done = vector.feed_vouchers(parser, middle, lineno)
             lineno = done if done is not None else parser.feed(middle, lineno)
             carry = text[cut:]
-            carry_raw = raw[cut:] if raw is not None else b""
             continue
         lineno = parser.feed(text, lineno)
+    if carry_raw:
+        carry = decoded.decode(carry_raw)
     if carry:
         lineno = parser.feed(carry, lineno)
     encoding = decoded.encoding or "cp437"

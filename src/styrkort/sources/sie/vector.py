@@ -120,22 +120,31 @@ def _objects(inner: str) -> Objects | None:
     return tuple(zip(tokens[0::2], tokens[1::2], strict=True))
 
 
-def feed_vouchers(p: _Parser, text: str, lineno: int, raw: bytes | None = None) -> int | None:
-    """Read ``text`` (complete lines, vouchers only) at once; None when it needs the line reader.
+def feed_vouchers(
+    p: _Parser, text: str | None, lineno: int, raw: bytes | None = None
+) -> int | None:
+    """Read complete lines of vouchers only at once; None when they need the line reader.
 
-    ``raw`` is ``text`` in the file's one-byte encoding when the caller has it.
+    ``raw`` is the lines in the file's one-byte encoding when the caller has them
+    (then ``text`` may be None), else ``text`` is encoded again.
     """
     if (
         not AVAILABLE
         or p.voucher is not None
         or p.expect_brace is not None
         or p.crc_state is not None
-        or "\\" in text
     ):
         return None
     encoding = p._encoding or "ascii"
     try:
-        data = raw if raw is not None else text.encode(encoding)
+        if raw is not None:
+            data = raw
+        elif text is not None:
+            data = text.encode(encoding)
+        else:  # pragma: no cover - callers pass one of them
+            return None
+        if b"\\" in data:
+            return None
         return _feed(p, data, encoding, lineno)
     except (
         pa.ArrowInvalid,
