@@ -1288,9 +1288,9 @@ def _run(
         if vector.AVAILABLE and first >= 0 and last > first:
             cut = text.index("\n", last + 1) + 1
             lineno = parser.feed(text[:first], lineno)
-            middle = text[first:cut]
-            done = vector.feed_vouchers(parser, middle, lineno)
-            lineno = done if done is not None else parser.feed(middle, lineno)
+            lines = text[first:cut]
+            done = vector.feed_vouchers(parser, lines, lineno)
+            lineno = done if done is not None else parser.feed(lines, lineno)
             carry = text[cut:]
             continue
         lineno = parser.feed(text, lineno)
