@@ -305,3 +305,16 @@ def test_random_amounts_and_fields_agree(vouchers: list[list[tuple[str, str]]]) 
         vector.AVAILABLE = True
     for result in fast:
         _same(result, slow)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-15"])
+def test_other_encodings_read_the_same_sums(monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    # the same ledger in UTF-8 (text path) or Latin-9 (byte path) as in CP437
+    cp437 = _synthetic(600)
+    data = cp437.decode("cp437").encode(encoding)
+    reference = sum_sie(cp437, dimensions=("1",), chunk_size=8 * 1024)
+    for chunk in (8 * 1024, 64 * 1024):
+        fast, slow = _both(monkeypatch, sum_sie, data, dimensions=("1",), chunk_size=chunk)
+        _same(fast, slow)
+        assert fast.sums is not None and reference.sums is not None
+        assert dict(fast.sums.sums) == dict(reference.sums.sums)
