@@ -87,7 +87,7 @@ _STRUCTURE = re.compile(rb"(?:\x01\x02\x03*\x04)*")
 _SCALE = 10
 # partial sums wait in arrow until flush(); regrouped above this many rows (memory stays
 # bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
-_REGROUP_ROWS = 1_000_000
+_REGROUP_ROWS = 250_000
 _ORE_FLUSH = 2.0**62
 _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
 
