@@ -6,6 +6,7 @@ and reuse those rows; the number of queries does not grow with the number of use
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -68,7 +69,10 @@ def test_overview_queries_do_not_grow_with_owners(
         m.Membership(user=u, organisation=p.organisation, role=m.Role.OWNER, owner_labels="HR")
         for u in new
     )
-    m.Submission.objects.create(period=p, user=new[0])
+    sub = m.Submission.objects.create(period=p, user=new[0])
+    m.Submission.objects.filter(pk=sub.pk).update(
+        at=dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.timezone.utc)
+    )
     m.Submission.objects.create(period=p, user=users["owner"])
     assert _queries(client, url) == before
     page = client.get(url).content.decode()
@@ -78,6 +82,7 @@ def test_overview_queries_do_not_grow_with_owners(
     assert f'action="/period/{p.pk}/aterlamna/{new[0].pk}/"' in controller
     assert "Återlämna till agare00" in controller
     assert "Återlämna till agare01" not in controller  # not submitted
+    assert "Ja, 2026-02-01 00:30" in controller  # in the app's time zone (Europe/Stockholm)
 
 
 def test_indicator_page_queries_are_bounded(as_user: Any, example_period: m.Period) -> None:
