@@ -71,7 +71,7 @@ def test_overview_queries_do_not_grow_with_owners(
     )
     sub = m.Submission.objects.create(period=p, user=new[0])
     m.Submission.objects.filter(pk=sub.pk).update(
-        at=dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.timezone.utc)
+        at=dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.UTC)
     )
     m.Submission.objects.create(period=p, user=users["owner"])
     assert _queries(client, url) == before
@@ -96,15 +96,36 @@ def test_indicator_page_queries_are_bounded(as_user: Any, example_period: m.Peri
     assert client.get(f"/period/{p.pk}/indikator/{missing}/").status_code == 404
 
 
-def test_rows_are_in_the_models_order_and_build_the_same_workspace(
-    example_period: m.Period,
-) -> None:
+def _values(rows: Any) -> list[dict[str, Any]]:
+    return [{f.attname: getattr(r, f.attname) for f in r._meta.concrete_fields} for r in rows]
+
+
+def test_rows_equal_the_orms_in_the_models_order(example_period: m.Period) -> None:
+    """``load_rows`` reads with plain SELECTs: the same rows, values and types as the ORM's."""
     p = example_period
+    # A JSON column with a value, and a weight: conversions that a plain SELECT must keep.
+    m.Indicator.objects.filter(pk=p.indicators.first().pk).update(  # type: ignore[union-attr]
+        metric={"name": "andel", "params": [["a", "1"]]}
+    )
     rows = load_rows(p)
-    assert [g.pk for g in rows.goals] == list(p.goals.values_list("pk", flat=True))
-    assert [i.pk for i in rows.indicators] == list(p.indicators.values_list("pk", flat=True))
-    assert [n.pk for n in rows.narrative] == list(p.narrative.values_list("pk", flat=True))
-    assert [r.pk for r in rows.operating] == list(p.operating_rows.values_list("pk", flat=True))
+    assert any(isinstance(i.metric, dict) for i in rows.indicators)
+    assert rows.indicators and rows.operating and rows.narrative and rows.members
+    for mine, orm in (
+        (rows.members, p.organisation.members.all()),
+        (rows.goals, p.goals.all()),
+        (rows.indicators, p.indicators.all()),
+        (rows.council_goals, p.council_goals.all()),
+        (rows.operating, p.operating_rows.all()),
+        (rows.investments, p.investment_rows.all()),
+        (rows.frames, p.frame_parts.all()),
+        (rows.narrative, p.narrative.all()),
+    ):
+        expected = _values(orm)
+        assert _values(mine) == expected
+        assert [type(v) for r in _values(mine) for v in r.values()] == [
+            type(v) for r in expected for v in r.values()
+        ]
+    assert all(i.goal.pk == i.goal_id for i in rows.indicators)
     assert workspace_of(p, rows) == workspace_of(p)
 
 

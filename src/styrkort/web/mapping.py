@@ -15,6 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db import connection
+
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
@@ -146,34 +148,39 @@ class PeriodRows:
     narrative: list[m.NarrativeSection]
 
 
-def _ordered(qs: Any) -> list[Any]:
-    """The rows of ``qs`` in their models' order (position, then pk), sorted here.
+def _rows_of(model: Any, column: str, value: int) -> list[Any]:
+    """The rows of ``model`` whose foreign key ``column`` is ``value``, in the model's order.
 
-    The same order as the models' ``Meta.ordering``; sorting a few dozen rows in Python is
-    cheaper than building the ORDER BY clause (about a third of a small query's cost).
+    A plain ``SELECT <the model's columns> FROM <table> WHERE <column> = %s`` through
+    ``Model.objects.raw`` (the fields' own conversions apply), sorted here by (position, pk),
+    the models' ``Meta.ordering``. Building the same query through the ORM costs three times
+    as much as running it; the busiest screens read eight of these per request.
     """
-    return sorted(qs.order_by(), key=lambda r: (r.position, r.pk))
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+    sql = f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {qn(column)} = %s"
+    return sorted(model.objects.raw(sql, [value]), key=lambda r: (r.position, r.pk))
 
 
 def load_rows(period: m.Period) -> PeriodRows:
     """One query per table of the period (and its organisation's members)."""
-    goals = _ordered(m.Goal.objects.filter(period_id=period.pk))
+    goals = _rows_of(m.Goal, "period_id", period.pk)
     by_goal: dict[int, list[m.Indicator]] = {g.pk: [] for g in goals}
     goal_of = {g.pk: g for g in goals}
-    for ind in _ordered(m.Indicator.objects.filter(period_id=period.pk)):
+    for ind in _rows_of(m.Indicator, "period_id", period.pk):
         if ind.goal_id in goal_of:
             ind.goal = goal_of[ind.goal_id]  # the object already read, not another query
             by_goal[ind.goal_id].append(ind)
     return PeriodRows(
         period=period,
-        members=_ordered(m.Member.objects.filter(organisation_id=period.organisation_id)),
+        members=_rows_of(m.Member, "organisation_id", period.organisation_id),
         goals=goals,
         indicators=[ind for g in goals for ind in by_goal[g.pk]],
-        council_goals=_ordered(m.CouncilGoal.objects.filter(period_id=period.pk)),
-        operating=_ordered(m.OperatingRow.objects.filter(period_id=period.pk)),
-        investments=_ordered(m.InvestmentRow.objects.filter(period_id=period.pk)),
-        frames=_ordered(m.FramePart.objects.filter(period_id=period.pk)),
-        narrative=_ordered(m.NarrativeSection.objects.filter(period_id=period.pk)),
+        council_goals=_rows_of(m.CouncilGoal, "period_id", period.pk),
+        operating=_rows_of(m.OperatingRow, "period_id", period.pk),
+        investments=_rows_of(m.InvestmentRow, "period_id", period.pk),
+        frames=_rows_of(m.FramePart, "period_id", period.pk),
+        narrative=_rows_of(m.NarrativeSection, "period_id", period.pk),
     )
 
 
