@@ -190,6 +190,25 @@ def test_edited_files_agree(monkeypatch: pytest.MonkeyPatch, old: bytes, new: by
             )
 
 
+def _by_position(monkeypatch: pytest.MonkeyPatch, data: bytes, **kwargs: Any) -> None:
+    """sum_sie on ``data`` found every chunk's fields by position, and agrees with the line reader."""
+    located: list[bool] = []
+    original = vector._located
+
+    def spy(*args: Any) -> Any:
+        result = original(*args)
+        located.append(result is not None)
+        return result
+
+    with monkeypatch.context() as m:
+        m.setattr(vector, "_located", spy)
+        fast = sum_sie(data, dimensions=("1",), **kwargs)
+    assert located and all(located)
+    with monkeypatch.context() as m:
+        m.setattr(vector, "AVAILABLE", False)
+        _same(fast, sum_sie(data, dimensions=("1",), **kwargs))
+
+
 @pytest.mark.parametrize(
     "new",
     [
@@ -205,35 +224,11 @@ def test_position_path_accepts_the_regular_variants(
     monkeypatch: pytest.MonkeyPatch, new: bytes
 ) -> None:
     data = (CASES / "base.se").read_bytes().replace(b"#TRANS 1930 {} 500.00", new, 1)
-    located: list[bool] = []
-    original = vector._located
-
-    def spy(*args: Any) -> Any:
-        result = original(*args)
-        located.append(result is not None)
-        return result
-
-    monkeypatch.setattr(vector, "_located", spy)
-    fast = sum_sie(data, dimensions=("1",), name="f.se")
-    assert located and all(located)
-    monkeypatch.setattr(vector, "AVAILABLE", False)
-    _same(fast, sum_sie(data, dimensions=("1",), name="f.se"))
+    _by_position(monkeypatch, data, name="f.se")
 
 
 def test_synthetic_sums_take_the_position_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    located: list[bool] = []
-    original = vector._located
-
-    def spy(*args: Any) -> Any:
-        result = original(*args)
-        located.append(result is not None)
-        return result
-
-    monkeypatch.setattr(vector, "_located", spy)
-    fast = sum_sie(_synthetic(), dimensions=("1",), chunk_size=64 * 1024)
-    assert located and all(located)
-    monkeypatch.setattr(vector, "AVAILABLE", False)
-    _same(fast, sum_sie(_synthetic(), dimensions=("1",), chunk_size=64 * 1024))
+    _by_position(monkeypatch, _synthetic(), chunk_size=64 * 1024)
 
 
 @pytest.mark.parametrize(("regroup", "flush_at"), [(1, 2.0**62), (10**9, 1.0), (1, 1.0)])
