@@ -6,7 +6,10 @@
 What it does, all on this machine:
 1. a fresh SQLite database in a temporary folder: migrations, the example
    (examples/sydnarke-it-2020) imported, one controller and a few indicator owners;
-2. gunicorn with several workers serving the app on 127.0.0.1 and a free port;
+2. gunicorn as docs/deploy.md runs it in production (2 × cores + 1 sync workers; the
+   ``--workers``, ``--worker-class`` and ``--threads`` options compare others) serving
+   the app on 127.0.0.1 and a free port. Each simulated user opens a new connection per
+   request, as nginx does towards gunicorn by default;
 3. N user threads log in, then loop for the given time over the period overview, an
    indicator page and an outcome entry (GET the form, POST it with its CSRF token and
    version), with a think time between requests. An optimistic-locking conflict (HTTP 409,
@@ -15,7 +18,9 @@ What it does, all on this machine:
    without a session (no database work beyond the request itself);
 5. p50/p95/p99 per endpoint, the error count, and each endpoint's p95 as a ratio of the
    baseline's; the targets (p95 ≤ 100 ms for the overview and for outcome entry, 0 errors)
-   are checked and printed. ``--strict`` makes a missed target exit 1.
+   are checked and printed. ``--strict`` makes a missed target exit 1. Also the CPU
+   time the server (master and workers, from /proc) and this load generator used
+   during the load phase, per request: the two share the machine's cores.
 
 Requests go to 127.0.0.1 only; every loop is bounded by the deadline and the server is
 stopped at the end.
