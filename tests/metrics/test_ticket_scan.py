@@ -236,6 +236,16 @@ def test_many_features_span_several_mask_columns(tmp_path: Path) -> None:
     loaded = load(con, path, PROFILES["tickets"], {})
     plans = prepare(con, loaded, asks, {})
     assert len(plans) == 60
+    seen: list[str] = []
+
+    class Recording:
+        def execute(self, sql: str) -> Any:
+            seen.append(sql)
+            return con.execute(sql)
+
+    t.run_plans_by_features(Recording(), loaded, plans)
+    scan = next(sql for sql in seen if "WITH b" in sql)
+    assert " AS m2" in scan and " AS h15" in scan  # three mask columns, 16 handling-time columns
     aggs = check_same(path, asks, {})
     assert sum(a.eligible for a in aggs) > 1000
     assert any(a.median_ms is not None for a in aggs)
