@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +240,32 @@ def test_pages_render_as_images(pdf_images: list[Path]) -> None:
 def test_build_writes_every_format_by_default(built: Path, fmt: str) -> None:
     path = built / f"rapport.{fmt}"
     assert path.is_file() and path.stat().st_size > 1000
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the PDF child is forked on Linux")
+def test_a_crashed_pdf_child_is_replaced_by_laying_out_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, report: Report
+) -> None:
+    from styrkort.render import pdf
+
+    def crash(*args: Any) -> None:
+        os._exit(1)  # dies without a word, as on a segmentation fault
+
+    monkeypatch.setattr(pdf, "_lay_out_in_child", crash)
+    path = pdf.start(report, tmp_path)()
+    assert path.read_bytes().startswith(b"%PDF-")
+    assert len(PdfReader(path).pages) > 5
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the PDF child is forked on Linux")
+def test_an_error_in_the_pdf_child_is_reported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, report: Report
+) -> None:
+    from styrkort.render import pdf
+
+    def fail(html_in: Any, done: Any, path: str) -> None:
+        done.send((False, "ValueError: trasig layout"))
+
+    monkeypatch.setattr(pdf, "_lay_out_in_child", fail)
+    with pytest.raises(RuntimeError, match="PDF:en kunde inte skrivas: ValueError: trasig layout"):
+        pdf.start(report, tmp_path)()

@@ -13,6 +13,7 @@ report and is never part of the published PDF.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from collections.abc import Callable
@@ -82,7 +83,15 @@ def start(report: Report, out_dir: Path) -> Callable[[], Path]:
     html_out, html_in = ctx.Pipe()
     done_out, done_in = ctx.Pipe()
     child = ctx.Process(target=_lay_out_in_child, args=(html_out, done_in, str(path)), daemon=True)
-    child.start()
+    # the child must never garbage-collect what it inherits: in a process where other
+    # libraries run threads (DuckDB, arrow), finalising their objects in the child can
+    # crash it. Frozen objects are left alone by the child's collector.
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
+    done_in.close()  # the child holds its own end: a crash is seen as end-of-file
     try:
         html_in.send(print_html(report))
     except BaseException:
@@ -93,7 +102,11 @@ def start(report: Report, out_dir: Path) -> Callable[[], Path]:
         try:
             ok, message = done_out.recv()
         except EOFError:
-            ok, message = False, f"PDF-processen avslutades med kod {child.exitcode}"
+            # the child died without a word (a crash, not an error in the report): lay the
+            # PDF out here instead, so a build never fails for the parallelism's sake
+            child.join()
+            write(report, out_dir)
+            return path
         child.join()
         if not ok:
             raise RuntimeError(f"PDF:en kunde inte skrivas: {message}")
