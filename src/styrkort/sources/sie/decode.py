@@ -73,8 +73,6 @@ class Decoded:
         self.byte_count = 0
         self._lines_before = 0
         self._head = b""
-        self.raw = b""
-        """The bytes of the text chunk last yielded."""
 
     def head(self, size: int = 4096) -> bytes:
         """The first bytes, for recognising what the file is (read once, kept for chunks())."""
@@ -101,7 +99,6 @@ class Decoded:
                 if carry:
                     self.byte_count += len(carry)
                     self.ends_with_newline = carry.endswith(b"\n")
-                    self.raw = carry
                     yield self._detect(carry)
                 return
             data = carry + data
@@ -112,7 +109,6 @@ class Decoded:
             carry = data[cut + 1 :]
             block = data[: cut + 1]
             self.byte_count += len(block)
-            self.raw = block
             yield self._detect(block)
 
     def _detect(self, block: bytes) -> bytes:

@@ -1225,6 +1225,21 @@ def _not_sie(head: bytes, name: str) -> Finding | None:
     return None
 
 
+def _voucher_run(data: bytes) -> tuple[int, int] | None:
+    """(first, cut): ``data[first:cut]`` is whole lines from a ``#VER`` to a ``}``, or None."""
+    if data.startswith(b"#VER "):
+        first = 0
+    else:
+        found = data.find(b"\n#VER ")
+        if found < 0:
+            return None
+        first = found + 1
+    last = max(data.rfind(b"\n}\n"), data.rfind(b"\n}\r\n"))
+    if last <= first:
+        return None
+    return first, data.index(b"\n", last + 1) + 1
+
+
 def _run(
     stream: BinaryIO,
     name: str,
@@ -1242,62 +1257,31 @@ def _run(
         name, keep_tree=keep_tree, dimensions=tuple(str(d) for d in dimensions), by_period=by_period
     )
     lineno = 0
-    carry = ""
-    carry_raw = b""
+    carry = b""
     for block in decoded.blocks():
         parser._encoding = decoded.encoding or "ascii"
-        if vector.AVAILABLE and decoded.one_byte:
-            # one byte per character: voucher boundaries are found in the bytes, and only
-            # what the line reader reads is decoded (the vectorised reader takes bytes)
-            data = carry_raw + block if carry_raw else block
-            carry_raw = b""
-            if carry:  # text left by a block in a multi-byte encoding (not in practice)
-                lineno = parser.feed(carry, lineno)
-                carry = ""
-            if data.startswith(b"#VER "):
-                first = 0
-            else:
-                found = data.find(b"\n#VER ")
-                first = found + 1 if found >= 0 else -1
-            last = max(data.rfind(b"\n}\n"), data.rfind(b"\n}\r\n"))
-            if first >= 0 and last > first:
-                cut = data.index(b"\n", last + 1) + 1
-                lineno = parser.feed(decoded.decode(data[:first]), lineno)
-                middle = data[first:cut]
-                done = vector.feed_vouchers(parser, None, lineno, middle)
-                if done is None:
-                    done = parser.feed(decoded.decode(middle), lineno)
-                lineno = done
-                carry_raw = data[cut:]
-                continue
+        data = carry + block if carry else block
+        carry = b""
+        # runs of whole vouchers go to the vectorised reader (vector.py); the boundaries are
+        # found in the bytes (ASCII bytes never stand inside a UTF-8 character), and only
+        # what the line reader reads is decoded
+        span = _voucher_run(data) if vector.AVAILABLE else None
+        if span is None:
             lineno = parser.feed(decoded.decode(data), lineno)
             continue
-        if carry_raw:
-            carry = decoded.decode(carry_raw)
-            carry_raw = b""
-        chunk = decoded.decode(block)
-        text = carry + chunk if carry else chunk
-        carry = ""
-        # runs of clean vouchers go to the vectorised reader (vector.py), in whole vouchers
-        if text.startswith("#VER "):
-            first = 0
+        first, cut = span
+        lineno = parser.feed(decoded.decode(data[:first]), lineno)
+        middle = data[first:cut]
+        if decoded.one_byte:  # one byte per character: the vectorised reader takes the bytes
+            done = vector.feed_vouchers(parser, None, lineno, middle)
+            lineno = done if done is not None else parser.feed(decoded.decode(middle), lineno)
         else:
-            found = text.find("\n#VER ")
-            first = found + 1 if found >= 0 else -1
-        last = max(text.rfind("\n}\n"), text.rfind("\n}\r\n"))
-        if vector.AVAILABLE and first >= 0 and last > first:
-            cut = text.index("\n", last + 1) + 1
-            lineno = parser.feed(text[:first], lineno)
-            lines = text[first:cut]
-            done = vector.feed_vouchers(parser, lines, lineno)
-            lineno = done if done is not None else parser.feed(lines, lineno)
-            carry = text[cut:]
-            continue
-        lineno = parser.feed(text, lineno)
-    if carry_raw:
-        carry = decoded.decode(carry_raw)
+            text = decoded.decode(middle)
+            done = vector.feed_vouchers(parser, text, lineno)
+            lineno = done if done is not None else parser.feed(text, lineno)
+        carry = data[cut:]
     if carry:
-        lineno = parser.feed(carry, lineno)
+        lineno = parser.feed(decoded.decode(carry), lineno)
     encoding = decoded.encoding or "cp437"
     parser.finish(decoded, lineno)
     return parser, parser.findings, encoding
