@@ -231,13 +231,13 @@ def test_synthetic_sums_take_the_position_path(monkeypatch: pytest.MonkeyPatch) 
     _by_position(monkeypatch, _synthetic(), chunk_size=64 * 1024)
 
 
-@pytest.mark.parametrize(("regroup", "flush_at"), [(1, 2.0**62), (10**9, 1.0), (1, 1.0)])
+@pytest.mark.parametrize(("regroup", "flush_at"), [(1, 2048), (10**9, 1), (1, 1)])
 def test_partial_sums_regrouped_or_flushed_early_agree(
-    monkeypatch: pytest.MonkeyPatch, regroup: int, flush_at: float
+    monkeypatch: pytest.MonkeyPatch, regroup: int, flush_at: int
 ) -> None:
     data = _synthetic(1_500)
     monkeypatch.setattr(vector, "_REGROUP_ROWS", regroup)
-    monkeypatch.setattr(vector, "_ORE_FLUSH", flush_at)
+    monkeypatch.setattr(vector, "_ORE_FLUSH_CHUNKS", flush_at)
     fast, slow = _both(monkeypatch, sum_sie, data, dimensions=("1", "6"), chunk_size=16 * 1024)
     _same(fast, slow)
 

@@ -222,7 +222,7 @@ class _Parser:
         self.vector_objects: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
         self.vector_partials: dict[str, list[Any]] = {"ore": [], "dec": []}
         self.vector_partial_rows = 0
-        self.vector_ore_abs = 0.0
+        self.vector_ore_chunks = 0
         self.none_key: tuple[str | None, ...] = (None,) * len(dimensions)
         self.crc_state: int | None = None  # running CRC between the #KSUMMA records
         self.crc_started_line: int | None = None
@@ -1273,11 +1273,11 @@ def _run(
         lineno = parser.feed(decoded.decode(data[:first]), lineno)
         middle = data[first:cut]
         if decoded.one_byte:  # one byte per character: the vectorised reader takes the bytes
-            done = vector.feed_vouchers(parser, None, lineno, middle)
+            done = vector.feed_vouchers(parser, middle, lineno)
             lineno = done if done is not None else parser.feed(decoded.decode(middle), lineno)
         else:
             text = decoded.decode(middle)
-            done = vector.feed_vouchers(parser, text, lineno)
+            done = vector.feed_vouchers(parser, text.encode(parser._encoding), lineno)
             lineno = done if done is not None else parser.feed(text, lineno)
         carry = data[cut:]
     if carry:

@@ -88,7 +88,10 @@ _SCALE = 10
 # partial sums wait in arrow until flush(); regrouped above this many rows (memory stays
 # bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
 _REGROUP_ROWS = 250_000
-_ORE_FLUSH = 2.0**62
+# a chunk is summed in öre only when its amounts add up to less than this in absolute value
+# (exact in float64 too); after 2048 such chunks (2048 × 2**52 = 2**63) the sums go to Decimal
+_ORE_CHUNK_LIMIT = 2.0**52
+_ORE_FLUSH_CHUNKS = 2048
 _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
 
 
@@ -120,13 +123,11 @@ def _objects(inner: str) -> Objects | None:
     return tuple(zip(tokens[0::2], tokens[1::2], strict=True))
 
 
-def feed_vouchers(
-    p: _Parser, text: str | None, lineno: int, raw: bytes | None = None
-) -> int | None:
+def feed_vouchers(p: _Parser, data: bytes, lineno: int) -> int | None:
     """Read complete lines of vouchers only at once; None when they need the line reader.
 
-    ``raw`` is the lines in the file's one-byte encoding when the caller has them
-    (then ``text`` may be None), else ``text`` is encoded again.
+    ``data`` is the lines in the file's encoding (for a multi-byte encoding, the text the
+    line reader would read, encoded again).
     """
     if (
         not AVAILABLE
@@ -137,12 +138,6 @@ def feed_vouchers(
         return None
     encoding = p._encoding or "ascii"
     try:
-        if raw is not None:
-            data = raw
-        elif text is not None:
-            data = text.encode(encoding)
-        else:  # pragma: no cover - callers pass one of them
-            return None
         if b"\\" in data:
             return None
         return _feed(p, data, encoding, lineno)
@@ -211,7 +206,7 @@ def _whole_ore(amount_text: Any) -> Any:
     if not pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
         return None
     ore = pc.cast(pc.replace_substring(amount_text, ".", ""), pa.int64())
-    if float(pc.sum(pc.abs(ore)).as_py() or 0) >= 2.0**52:
+    if float(pc.sum(pc.abs(ore)).as_py() or 0) >= _ORE_CHUNK_LIMIT:
         return None
     return ore
 
@@ -480,7 +475,7 @@ def _sums(
         columns["amount"] = ore
         grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
         partials["ore"].append(_columns(grouped, keys, "ore"))
-        p.vector_ore_abs += float(pc.sum(pc.abs(ore)).as_py() or 0)
+        p.vector_ore_chunks += 1
     else:
         dot = pc.find_substring(amount_text, ".")
         columns["decimals"] = pc.if_else(
@@ -494,7 +489,7 @@ def _sums(
         )
         partials["dec"].append(_columns(grouped, keys, "dec"))
     p.vector_partial_rows += grouped.num_rows
-    if p.vector_ore_abs >= _ORE_FLUSH:
+    if p.vector_ore_chunks >= _ORE_FLUSH_CHUNKS:
         flush(p)  # int64 öre sums stay exact: hand them to Decimal before they could overflow
     elif p.vector_partial_rows > _REGROUP_ROWS:
         # memory stays bounded by the distinct keys, not by the file: regroup what waits
@@ -569,7 +564,7 @@ def flush(p: _Parser) -> None:
             key = (account, okey, period)
             sums[key] = get(key, zero) + total
     p.vector_partial_rows = 0
-    p.vector_ore_abs = 0.0
+    p.vector_ore_chunks = 0
 
 
 def _spans(buffer: Any, begin: Any, end: Any) -> Any:
@@ -713,7 +708,7 @@ def _located(raw: Any, data: bytes, offsets: Any, t: Any, o: Any, c: Any) -> Any
     if (whole < 0).any():
         return None
     ore_np = whole * 100 + d1 * 10 + d2
-    if float(np.abs(ore_np).sum(dtype=np.float64)) >= 2.0**52:
+    if float(np.abs(ore_np).sum(dtype=np.float64)) >= _ORE_CHUNK_LIMIT:
         return None
     ore = _arrow(np.where(negative, -ore_np, ore_np))
     date_begin = np.where(dated, stop + 1, stop)
