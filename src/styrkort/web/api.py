@@ -148,13 +148,13 @@ def periods(request: HttpRequest) -> HttpResponse:
 @api_view("GET")
 def goals(request: HttpRequest, period_id: int) -> HttpResponse:
     period, _ = _period(request, period_id)
-    a = assessed(period)
+    a = assessed(period, report=False)  # statuses only; the rows it read are reused
     inds: dict[int, list[m.Indicator]] = {}
-    for ind in period.indicators.select_related("goal"):
+    for ind in a.rows.indicators:
         inds.setdefault(ind.goal_id, []).append(ind)
-    council = [{"id": c.key, "title": c.title} for c in period.council_goals.all()]
+    council = [{"id": c.key, "title": c.title} for c in a.rows.council_goals]
     out = []
-    for g in period.goals.all():
+    for g in a.rows.goals:
         gr = a.goals[g.key]
         out.append(
             {
@@ -184,14 +184,9 @@ def goals(request: HttpRequest, period_id: int) -> HttpResponse:
 @api_view("GET")
 def indicators(request: HttpRequest, period_id: int) -> HttpResponse:
     period, _ = _period(request, period_id)
-    a = assessed(period)
+    a = assessed(period, report=False)  # statuses only; the rows it read are reused
     return JsonResponse(
-        {
-            "indicators": [
-                _indicator_json(i, a.indicators.get(i.key))
-                for i in period.indicators.select_related("goal")
-            ]
-        }
+        {"indicators": [_indicator_json(i, a.indicators.get(i.key)) for i in a.rows.indicators]}
     )
 
 
@@ -243,9 +238,9 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
         if version is not None and not isinstance(version, int):
             raise services.Invalid("'version' ska vara ett heltal.")
         services.update_indicator(access, ind.pk, version, changes)
-        ind.refresh_from_db()
-    a = assessed(period)
-    return JsonResponse(_indicator_json(ind, a.indicators.get(ind.key)))
+    a = assessed(period, report=False)  # read after the write: the row and its status
+    row = next(i for i in a.rows.indicators if i.pk == ind.pk)
+    return JsonResponse(_indicator_json(row, a.indicators.get(row.key)))
 
 
 @api_view("GET")

@@ -9,7 +9,7 @@ from django import forms
 
 from styrkort.core.goals import Status
 from styrkort.core.numbers import parse_decimal
-from styrkort.core.targets import Equals, TargetProblem, parse_target
+from styrkort.core.targets import Equals, TargetProblem, parse_target, target_unit
 from styrkort.core.values import Direction, Missing, Quantity, YesNo, normalise_unit, parse_value
 from styrkort.web import models as m
 
@@ -48,7 +48,7 @@ def outcome_problem(text: str, indicator: m.Indicator, *, what: str = "Utfallet"
         and target is not None
         and not isinstance(target, TargetProblem | Equals)
     ):
-        t_unit = getattr(target, "unit", None)
+        t_unit = target_unit(target)
         if t_unit and t_unit != value.unit:
             return f"{what} har enheten ”{value.unit}” men målvärdet har ”{t_unit}”."
     return None

@@ -9,7 +9,6 @@ screen and field to fix (see ``screen_of``).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -468,7 +467,3 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         for i, n in enumerate(ws.narrative)
     )
     return period
-
-
-def today_text() -> str:
-    return dt.date.today().isoformat()

@@ -29,6 +29,7 @@ from styrkort.pipeline import PipelineResult, run_workspace
 from styrkort.render import FORMATS, available_formats
 from styrkort.render.html import render_html
 from styrkort.report.narrative import Figure, substitute, to_blocks
+from styrkort.sources.workspace_write import number_text
 from styrkort.web import models as m
 from styrkort.web import services
 from styrkort.web.access import Access, organisations_for
@@ -427,7 +428,7 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             changed = services.update_finance(access, period.pk, _version(request), values)
             messages.success(request, f"Ekonomin har sparats ({changed} ändrade belopp).")
             return redirect("styrkort:finance", period_id=period.pk)
-    a = assessed(period)
+    a = assessed(period, report=False)  # the page shows the statements, not the report
     # Deviations and what remains of frames come from the core's statements (same row order).
     computed: dict[str, list[Any]] = {"drift": [], "investeringar": [], "ramar": []}
     if a.result.assessed and a.result.assessed.operating:
@@ -435,9 +436,15 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
     if a.result.assessed and a.result.assessed.investments:
         computed["investeringar"] = [r.deviation for r in a.result.assessed.investments.rows]
         computed["ramar"] = [f.remaining for f in a.result.assessed.investments.frames]
+    # the rows the assessment read (load_rows), not read again
+    rows_of: dict[str, list[Any]] = {
+        "drift": a.rows.operating,
+        "investeringar": a.rows.investments,
+        "ramar": a.rows.frames,
+    }
     tables = []
-    for table, (model, fields) in services.FINANCE_TABLES.items():
-        rows = list(model.objects.filter(period=period))
+    for table, (_model, fields) in services.FINANCE_TABLES.items():
+        rows = rows_of[table]
         derived = computed[table] if len(computed[table]) == len(rows) else [None] * len(rows)
         shown = [
             f
@@ -499,12 +506,7 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 def _amount_text(value: Any) -> str:
-    if value is None:
-        return ""
-    d = Decimal(value)
-    return (
-        str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f").replace(".", ",")
-    )
+    return "" if value is None else number_text(Decimal(value))
 
 
 # --- narrative --------------------------------------------------------------------------------
@@ -645,9 +647,9 @@ def _field_anchor(field: str) -> str:
 def findings(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     a = assessed(period)
-    ids = dict(period.indicators.values_list("key", "pk"))
-    gids = dict(period.goals.values_list("key", "pk"))
-    nids = dict(period.narrative.values_list("key", "pk"))
+    ids = {i.key: i.pk for i in a.rows.indicators}
+    gids = {g.key: g.pk for g in a.rows.goals}
+    nids = {n.key: n.pk for n in a.rows.narrative}
     items = [_finding_link(period, f, ids, gids, nids) for f in a.findings]
     return render(request, "styrkort/findings.html", _ctx(period, access, "findings", items=items))
 
@@ -678,10 +680,9 @@ def download(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
     result = run_workspace(workspace_of(period))
     assert result.report is not None
     module = importlib.import_module(f"styrkort.render.{FORMATS[fmt][0]}")
-    tmp = tempfile.TemporaryDirectory(prefix="styrkort-")
-    path = Path(module.write(result.report, Path(tmp.name)))
-    data = path.read_bytes()
-    tmp.cleanup()
+    with tempfile.TemporaryDirectory(prefix="styrkort-") as tmp:
+        path = Path(module.write(result.report, Path(tmp)))
+        data = path.read_bytes()
     name = f"{period.organisation.name}-{period.title}".replace(" ", "-")
     resp = HttpResponse(data, content_type=_content_type(fmt))
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}{path.suffix}"
