@@ -35,7 +35,6 @@ __all__ = [
     "clear_cache",
     "compute",
     "compute_many",
-    "metric_names",
 ]
 
 METRICS: dict[str, Metric] = {
@@ -207,10 +206,6 @@ def _open(path: pathlib.Path, prof: Profile, params: Mapping[str, str]) -> tuple
             _close(_CACHE.pop(old)[0])
         _CACHE[key] = (con, loaded)
     return con, loaded
-
-
-def metric_names() -> list[str]:
-    return list(METRICS)
 
 
 def _failed(metric: str, unit: str, definition: str, findings: list[Finding]) -> MetricResult:
@@ -456,6 +451,7 @@ def compute_many(requests: Sequence[MetricRequest]) -> list[MetricResult]:
                     finish = plans[j].finish
                     assert finish is not None
                     results[plan_of[j]] = _with_load_findings(finish(agg), load_findings)
+    assert all(r is not None for r in results), "every request has its result"
     return [r for r in results if r is not None]
 
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from styrkort.core.audit import format_amount
 from styrkort.core.findings import Finding
 from styrkort.core.numbers import parse_decimal
-
-NBSP = "\u00a0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,24 +144,8 @@ def format_duration(seconds: Decimal) -> str:
 
 
 def format_number(d: Decimal | int, places: int | None = None) -> str:
-    """Swedish number: non-breaking space between thousands, decimal comma."""
-    value = Decimal(d)
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
-    elif value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    else:
-        value = value.normalize()
-    sign = "−" if value < 0 else ""
-    text = f"{abs(value):f}"
-    whole, _, frac = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = NBSP.join(groups)
-    return sign + out + ("," + frac if frac else "")
+    """Swedish number: non-breaking space between thousands, decimal comma, U+2212 minus."""
+    return format_amount(Decimal(d), places)
 
 
 def parse_list(text: str) -> list[str]:

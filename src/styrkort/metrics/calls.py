@@ -61,7 +61,7 @@ class CallCounts:
 
 
 _HISTOGRAMS: weakref.WeakKeyDictionary[
-    Any, dict[tuple[Any, ...], list[tuple[int, Decimal, int]]]
+    Any, dict[tuple[Any, ...], list[tuple[int, Decimal, int]] | None]
 ] = weakref.WeakKeyDictionary()
 MAX_WAIT_VALUES = 1_000_000
 
@@ -89,11 +89,14 @@ def _histogram(
             LIMIT {MAX_WAIT_VALUES + 1}
             """
         ).fetchall()
-        if len(rows) > MAX_WAIT_VALUES:
-            return None
-        cache[key] = sorted(
-            (int(code), Decimal(str(wait)) if wait is not None else Decimal(0), int(n))
-            for code, wait, n in rows
+        # too many distinct waits: remembered too, so that the next metric scans at once
+        cache[key] = (
+            None
+            if len(rows) > MAX_WAIT_VALUES
+            else sorted(
+                (int(code), Decimal(str(wait)) if wait is not None else Decimal(0), int(n))
+                for code, wait, n in rows
+            )
         )
     return cache[key]
 
