@@ -18,7 +18,7 @@ from styrkort.core.model import Workspace
 from styrkort.web import models as m
 from styrkort.web.access import Access
 from styrkort.web.errors import Conflict, Forbidden, NotFound, PeriodLocked, Refusal, StateConflict
-from styrkort.web.mapping import store_workspace
+from styrkort.web.mapping import INDICATOR_FIELDS, store_workspace
 
 
 class Invalid(Refusal):
@@ -29,17 +29,10 @@ class Invalid(Refusal):
     title = "Uppgiften kan inte sparas"
 
 
-# Field names as the audit log shows them (Swedish, as on the screens).
+# Field names as the audit log shows them (Swedish, as on the screens): the indicator's
+# from the mapping, then the finance tables' and the narrative's
 FIELD_NAMES = {
-    "outcome": "utfall",
-    "forecast": "prognos",
-    "comment": "kommentar",
-    "text": "indikator",
-    "unit": "enhet",
-    "direction": "riktning",
-    "baseline": "utgångsvärde",
-    "target": "målvärde",
-    "owner": "ägare",
+    **INDICATOR_FIELDS,
     "budget": "budget",
     "original_budget": "ursprunglig budget",
     "frame": "ram",

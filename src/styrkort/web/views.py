@@ -44,7 +44,14 @@ from styrkort.web.forms import (
     outcome_problem,
     parse_amount,
 )
-from styrkort.web.mapping import PeriodRows, load_rows, screen_of, web_source, workspace_of
+from styrkort.web.mapping import (
+    INDICATOR_FIELDS,
+    PeriodRows,
+    load_rows,
+    screen_of,
+    web_source,
+    workspace_of,
+)
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -629,18 +636,12 @@ def _finding_link(
     }
 
 
+# a finding's (Swedish) field name → the id of its form field, ``falt-<name>``
+_FIELD_ANCHORS = {sv: en for en, sv in INDICATOR_FIELDS.items()} | {"bedömning": "status"}
+
+
 def _field_anchor(field: str) -> str:
-    return {
-        "utfall": "outcome",
-        "målvärde": "target",
-        "prognos": "forecast",
-        "kommentar": "comment",
-        "enhet": "unit",
-        "riktning": "direction",
-        "utgångsvärde": "baseline",
-        "ägare": "owner",
-        "bedömning": "status",
-    }.get(field, field)
+    return _FIELD_ANCHORS.get(field, field)
 
 
 @require_GET
