@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from styrkort.core.numbers import parse_decimal
 from styrkort.metrics import compute
 from styrkort.sources.logs import PROFILES, UnreadableInput, load
 from styrkort.sources.logs._files import MAX_ROW_FINDINGS, read_table
@@ -196,3 +197,22 @@ def test_every_profile_is_listed_with_kind() -> None:
         "sick-leave": "sick-leave",
         "hme": "hme",
     }
+
+
+def test_generic_numbers_read_as_parse_decimal_reads_them(tmp_path: Path) -> None:
+    # a figure space and a no-break space between thousands, as core.numbers accepts them
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "Tid;Kötid;Resultat\n2020-03-02 10:00;1\u2007000;Besvarat\n"
+        "2020-03-02 10:01;1\u00a0000,5;Besvarat\n",
+        encoding="utf-8",
+    )
+    asa = compute(
+        "speed-of-answer",
+        path,
+        profile="calls",
+        params={"col.arrived_at": "Tid", "col.wait_s": "Kötid", "col.outcome": "Resultat"},
+    )
+    assert asa.findings == ()
+    assert asa.denominator == 2
+    assert asa.numerator == parse_decimal("1\u2007000") + parse_decimal("1\u00a0000,5")

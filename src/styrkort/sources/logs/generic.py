@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from styrkort.core.numbers import MINUS_SIGNS, SPACES
 from styrkort.sources.logs import LoadedLog, Profile, column_names
 from styrkort.sources.logs._events import reduce_events
 from styrkort.sources.logs._files import (
@@ -146,10 +147,13 @@ class Exprs:
             return "NULL::DOUBLE"
         col = _quote(name)
         if self.is_text(name):
-            spaces = "[\\s\u00a0\u202f\u2009]"
-            return (
-                f"TRY_CAST(replace(regexp_replace({col}, '{spaces}', '', 'g'), ',', '.') AS DOUBLE)"
+            # the spaces and minus signs core.numbers.parse_decimal accepts
+            spaces = f"[\\s{SPACES}]"
+            minus = f"[{MINUS_SIGNS.replace('-', '')}]"
+            text = (
+                f"regexp_replace(regexp_replace({col}, '{spaces}', '', 'g'), '{minus}', '-', 'g')"
             )
+            return f"TRY_CAST(replace({text}, ',', '.') AS DOUBLE)"
         return f"CAST({col} AS DOUBLE)"
 
     def check_ts(self, con: Any, found: RowFindings, name: str, label: str) -> None:
