@@ -35,6 +35,29 @@ def split_words(text: str) -> list[str]:
     ]
 
 
+def object_pairs(inner: str) -> Objects | None:
+    """The (dimension, object) pairs of an object list's inside, or None when they are odd.
+
+    Quoted parts are taken whole; the rest is split at spaces and tabs. The fast paths
+    (``#TRANS`` heads in the reader, object lists in vector.py) share this.
+    """
+    if '"' in inner:
+        parts = inner.split('"')
+        if len(parts) % 2 == 0:
+            return None
+        tokens: list[str] = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                tokens.append(part)
+            else:
+                tokens.extend(split_words(part))
+    else:
+        tokens = split_words(inner)
+    if len(tokens) % 2:
+        return None
+    return tuple(zip(tokens[0::2], tokens[1::2], strict=True))
+
+
 def split_fields(line: str) -> Split:
     """The fields of ``line`` (label included), never raising."""
     if '"' not in line and "{" not in line:

@@ -26,7 +26,7 @@ from styrkort.core.numbers import parse_decimal
 from styrkort.sources.sie import vector
 from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
-from styrkort.sources.sie.lexer import Field, quoted_words, split_fields, split_words
+from styrkort.sources.sie.lexer import Field, object_pairs, quoted_words, split_fields
 from styrkort.sources.sie.model import (
     ZERO,
     Account,
@@ -432,21 +432,9 @@ class _Parser:
         inner = head[b + 1 :]
         if "{" in inner:
             return None
-        if '"' in inner:
-            parts = inner.split('"')
-            if len(parts) % 2 == 0:
-                return None
-            tokens: list[str] = []
-            for i, part in enumerate(parts):
-                if i % 2:
-                    tokens.append(part)
-                else:
-                    tokens.extend(split_words(part))
-        else:
-            tokens = split_words(inner)
-        if len(tokens) % 2:
+        pairs = object_pairs(inner)
+        if pairs is None:
             return None
-        pairs: Objects = tuple(zip(tokens[0::2], tokens[1::2], strict=True))
         used = self.used_objects
         for pair in pairs:
             if pair not in used:

@@ -28,7 +28,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from styrkort.sources.sie.lexer import split_words
+from styrkort.sources.sie.lexer import object_pairs
 from styrkort.sources.sie.model import Objects, Transaction, Voucher
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,24 +103,6 @@ def _unquote(arr: Any) -> Any:
 def _ascii(arr: Any) -> Any:
     """A binary column the patterns proved ASCII (digits, dates, amounts) as strings."""
     return arr.cast(pa.string())
-
-
-def _objects(inner: str) -> Objects | None:
-    if '"' in inner:
-        parts = inner.split('"')
-        if len(parts) % 2 == 0:
-            return None
-        tokens: list[str] = []
-        for i, part in enumerate(parts):
-            if i % 2:
-                tokens.append(part)
-            else:
-                tokens.extend(split_words(part))
-    else:
-        tokens = split_words(inner)
-    if len(tokens) % 2:
-        return None
-    return tuple(zip(tokens[0::2], tokens[1::2], strict=True))
 
 
 def feed_vouchers(p: _Parser, data: bytes, lineno: int) -> int | None:
@@ -371,7 +353,7 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
     for i, u in enumerate(uniques):
         entry = known_lists.get(u)
         if entry is None:
-            objs = _objects(u.decode(encoding))
+            objs = object_pairs(u.decode(encoding))
             if objs is None:
                 return None
             lookup = dict(objs)
