@@ -51,7 +51,8 @@ def _synthetic(vouchers: int = 3_000) -> bytes:
     return buffer.getvalue()
 
 
-def test_synthetic_file_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fast_path_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record, for every stretch offered to the vectorised reader, whether it accepted it."""
     taken: list[bool] = []
     original = vector.feed_vouchers
 
@@ -61,6 +62,11 @@ def test_synthetic_file_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> 
         return result
 
     monkeypatch.setattr(vector, "feed_vouchers", spy)
+    return taken
+
+
+def test_synthetic_file_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = _fast_path_taken(monkeypatch)
     result = sum_sie(_synthetic(), dimensions=("1",), chunk_size=64 * 1024)
     assert result.sums is not None
     assert taken
@@ -73,14 +79,18 @@ def test_synthetic_sums_agree(
     monkeypatch: pytest.MonkeyPatch, dims: tuple[str, ...], by_period: bool
 ) -> None:
     data = _synthetic()
+    taken = _fast_path_taken(monkeypatch)
     fast, slow = _both(
         monkeypatch, sum_sie, data, dimensions=dims, by_period=by_period, chunk_size=64 * 1024
     )
+    assert taken and all(taken)  # the comparison is between the two paths
     _same(fast, slow)
 
 
 def test_synthetic_tree_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = _fast_path_taken(monkeypatch)
     fast, slow = _both(monkeypatch, read_sie, _synthetic(), name="x.se")
+    assert taken and all(taken)
     _same(fast, slow)
 
 
@@ -249,8 +259,10 @@ def test_mixed_precision_chunks_keep_the_line_readers_exponent(
     # others in öre; the total per key has the exponent of its most precise amount
     base = (CASES / "base.se").read_bytes()
     data = base.replace(b"#TRANS 1930 {} -300.00", b"#TRANS 1930 {} -300.0000", 1)
+    taken = _fast_path_taken(monkeypatch)
     for chunk in (64, 256, 4096):
         _same(*_both(monkeypatch, sum_sie, data, dimensions=("1",), chunk_size=chunk))
+    assert any(taken)  # some chunks were summed by the vectorised reader
 
 
 trans_variants = st.sampled_from(
