@@ -9,6 +9,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from styrkort.core.finance import RowKind, investment_statement, operating_statement
 from styrkort.core.findings import Severity
 from styrkort.sources.accountmap import parse_account_map
@@ -172,10 +174,11 @@ def test_unmapped_account_is_a_finding(tmp_path: Path) -> None:
     assert all(f.source.file == "huvudbok.se" and f.source.line for f in findings)
 
 
-def test_budget_table_replaces_pbudget(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # cp1252: as Swedish Excel saves CSV
+def test_budget_table_replaces_pbudget(tmp_path: Path, encoding: str) -> None:
     ws = ledger_copy(tmp_path)
     (ws / "budget.csv").write_text(
-        "category,budget\nPERSONALKOSTNADER,12000000\n", encoding="utf-8"
+        "category,budget\nPERSONALKOSTNADER,12000000\nTJÄNSTER,500000\n", encoding=encoding
     )
     cfg = {
         "file": "ledger/huvudbok.se",
@@ -188,6 +191,7 @@ def test_budget_table_replaces_pbudget(tmp_path: Path) -> None:
     personal = next(r for r in got.operating if r.category == "PERSONALKOSTNADER")
     assert personal.budget == Decimal(12000000)
     assert personal.outcome == Decimal(11091000)
+    assert next(r for r in got.operating if r.category == "TJÄNSTER").budget == Decimal(500000)
 
 
 def test_default_mapping_says_so_and_wrong_year_refuses(tmp_path: Path) -> None:

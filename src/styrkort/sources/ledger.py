@@ -41,6 +41,7 @@ from styrkort.core.findings import Finding, Source, error, has_errors, info, war
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.accountmap import AccountMap, default_kommunbas, read_account_map
 from styrkort.sources.sie import LedgerSums, sum_sie
+from styrkort.sources.table import decode_text
 
 ZERO = Decimal(0)
 
@@ -241,14 +242,14 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
     import io
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = decode_text(path.read_bytes())
+    except OSError as exc:
         return None, [
             error(
                 Source(rel),
                 "ledger.budget",
                 f"Budgettabellen kunde inte läsas: {exc}.",
-                "Kontrollera sökvägen under finance: ledger: budget (UTF-8, kolumner category,budget).",
+                "Kontrollera sökvägen under finance: ledger: budget (kolumner category,budget).",
             )
         ]
     lines = [
@@ -405,22 +406,6 @@ def workspace_finance(
     return LedgerFinance(operating, investments, findings)
 
 
-def statement_rows(
-    sie: Path | str,
-    mapping: AccountMap,
-    scope: Scope,
-    *,
-    name: str | None = None,
-) -> tuple[tuple[OperatingRow, ...] | None, list[Finding]]:
-    """Convenience: read ``sie`` and compute its operating rows for ``scope``."""
-    result = sum_sie(sie, dimensions=scope.dimensions, name=name)
-    findings = list(result.findings)
-    if result.sums is None:
-        return None, findings
-    rows, found = operating_rows(result.sums, mapping, scope, file=name or Path(sie).name)
-    return rows, findings + found
-
-
 __all__ = [
     "LedgerFinance",
     "Project",
@@ -428,6 +413,5 @@ __all__ = [
     "investment_rows",
     "months_between",
     "operating_rows",
-    "statement_rows",
     "workspace_finance",
 ]

@@ -314,7 +314,8 @@ def _unit(texts: Iterable[str]) -> str:
 # CSV
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """A text file's bytes as text: UTF-8 (BOM or not), else Windows-1252 as Swedish Excel saves."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -327,7 +328,7 @@ def _csv_grid(
     path: Path, shown: str
 ) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
     try:
-        text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes())
     except OSError as exc:
         return None, [
             error(
@@ -514,7 +515,7 @@ def _sidecar_lines(path: Path, shown: str) -> tuple[list[tuple[Source, str]], li
     import yaml
 
     try:
-        text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes())
     except OSError as exc:
         return [], [
             error(

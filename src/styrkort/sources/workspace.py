@@ -44,6 +44,7 @@ from styrkort.core.model import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import Direction, normalise_unit
+from styrkort.sources.accountmap import KINDS
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
 MAIN_FILE = "styrkort.yaml"
@@ -471,12 +472,7 @@ def _amount(
 def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
     rows = []
     for line, r in _csv_rows(ctx, rel, {"category", "kind", "budget", "outcome"}):
-        kind = {
-            "revenue": RowKind.REVENUE,
-            "intäkt": RowKind.REVENUE,
-            "cost": RowKind.COST,
-            "kostnad": RowKind.COST,
-        }.get(r["kind"].lower())
+        kind = KINDS.get(r["kind"].lower())
         if kind is None:
             ctx.err(
                 rel,

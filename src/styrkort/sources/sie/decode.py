@@ -55,7 +55,7 @@ def _cp437_or_latin9(sample: bytes) -> str:
 
 
 class Decoded:
-    """Text chunks of a SIE byte stream, each ending at a line end, with the encoding chosen.
+    """Byte chunks of a SIE byte stream, each ending at a line end, with the encoding chosen.
 
     ``encoding`` is None until the first non-ASCII byte is seen (then the file
     is pure ASCII and reads the same in every encoding). ``first_non_ascii_line``
@@ -69,21 +69,14 @@ class Decoded:
         self.encoding: str | None = None
         self.first_non_ascii_line: int | None = None
         self.replaced = 0
-        self.ends_with_newline = True
-        self.byte_count = 0
         self._lines_before = 0
         self._head = b""
 
     def head(self, size: int = 4096) -> bytes:
-        """The first bytes, for recognising what the file is (read once, kept for chunks())."""
+        """The first bytes, for recognising what the file is (read once, kept for blocks())."""
         if not self._head:
             self._head = self._stream.read(size)
         return self._head
-
-    def chunks(self) -> Iterator[str]:
-        """Text chunks, each ending at a line end (the last one perhaps not)."""
-        for block in self.blocks():
-            yield self.decode(block)
 
     def blocks(self) -> Iterator[bytes]:
         """Byte chunks, each ending at a line end (the last one perhaps not).
@@ -97,8 +90,6 @@ class Decoded:
             data = self._stream.read(self._chunk_size)
             if not data:
                 if carry:
-                    self.byte_count += len(carry)
-                    self.ends_with_newline = carry.endswith(b"\n")
                     yield self._detect(carry)
                 return
             data = carry + data
@@ -108,7 +99,6 @@ class Decoded:
                 continue
             carry = data[cut + 1 :]
             block = data[: cut + 1]
-            self.byte_count += len(block)
             yield self._detect(block)
 
     def _detect(self, block: bytes) -> bytes:

@@ -215,7 +215,6 @@ class _Parser:
         self.used_objects: dict[tuple[str, str], int] = {}
         self.unknown_years: set[int] = set()
         self.date_cache: dict[str, tuple[dt.date, str] | object | None] = {}
-        self.dates: dict[str, dt.date | object | None] = {}
         self.heads: dict[str, tuple[str, Objects, tuple[str | None, ...]]] = {}
         # state of the vectorised reader (vector.py): parsed object lists by their bytes,
         # and partial sums of accepted chunks waiting for vector.flush()
@@ -620,19 +619,16 @@ class _Parser:
         return year
 
     def _date(self, text: str, what: str) -> dt.date:
-        date = self.dates.get(text, _MISSING)
-        if date is _MISSING:
-            date = _parse_date(text)
-            if len(self.dates) > _CACHE_LIMIT:
-                self.dates.clear()
-            self.dates[text] = date
-        if date is None:
+        value = self.date_cache.get(text, _MISSING)
+        if value is _MISSING:
+            value = self._date_period(text)
+        if not isinstance(value, tuple):
             raise _Bad(
                 "sie.bad_date",
                 f"{self._label}: {what} {text!r} är inget giltigt datum.",
                 "Datum skrivs ÅÅÅÅMMDD och måste finnas i kalendern, t.ex. 20200131.",
             )
-        assert isinstance(date, dt.date)
+        date: dt.date = value[0]
         return date
 
     def _objects_field(self, fields: list[Field], i: int, lineno: int) -> tuple[Objects, int]:
