@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from styrkort.pipeline import run
 
 HEADER = "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver"
@@ -107,3 +109,38 @@ def test_assessment_only_skips_the_report_but_not_the_checks() -> None:
     assert light.assessed.summary == full.assessed.summary
     assert {f.code for f in light.findings} <= {f.code for f in full.findings}
     assert "goal.no_indicators" in {f.code for f in light.findings}
+
+
+def _with_period(ws: Path, period: str) -> Path:
+    goals = ws / "goals.yaml"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_text(
+        text.replace("file: data/calls.txt", f'file: data/calls.txt\n          period: "{period}"'),
+        encoding="utf-8",
+    )
+    return ws
+
+
+@pytest.mark.parametrize(("period", "shown"), [("2020-01", "50,0 %"), ("2020-01-15", "50,0 %")])
+def test_a_metrics_own_period_is_read_as_the_cli_reads_it(
+    tmp_path: Path, period: str, shown: str
+) -> None:
+    result = run(_with_period(workspace(tmp_path), period))
+    assert result.assessed is not None
+    assert result.assessed.computed["sl20"].text == shown
+
+
+def test_a_month_without_calls_counts_none_of_the_years(tmp_path: Path) -> None:
+    # "2020-03" is March only (the calls are from January), not the whole year
+    result = run(_with_period(workspace(tmp_path), "2020-03"))
+    assert result.assessed is not None
+    assert "sl20" not in result.assessed.computed
+    assert "metric.no_value" in [f.code for f in result.findings]
+
+
+def test_an_unreadable_period_is_a_finding_not_the_whole_year(tmp_path: Path) -> None:
+    result = run(_with_period(workspace(tmp_path), "2o20"))
+    bad = [f for f in result.findings if f.code == "metric.bad_period"]
+    assert len(bad) == 1 and bad[0].source.file == "goals.yaml" and bad[0].source.line
+    assert "2o20" in bad[0].message
+    assert result.assessed is not None and "sl20" not in result.assessed.computed

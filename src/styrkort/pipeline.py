@@ -7,7 +7,6 @@ together. Pure apart from reading the workspace and the metric source files.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -42,19 +41,17 @@ class PipelineResult:
 
 
 def _metric_period(spec: MetricSpec, period: Period) -> tuple[dt.date, dt.date] | None:
+    """The dates a metric counts: its own ``period`` (as the CLI's ``--period`` reads it),
+    the workspace's period when none is written, None for ``all``. ValueError (Swedish)
+    when the text is no period."""
+    from styrkort.metrics._common import parse_period
+
     text = spec.period.strip()
     if not text:
         return period.first_day, period.last_day
     if text in {"all", "alla"}:
         return None
-    m = re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", text)
-    if m:
-        y1, m1, y2, m2 = map(int, m.groups())
-        end = dt.date(y2 + (m2 == 12), (m2 % 12) + 1, 1) - dt.timedelta(days=1)
-        return dt.date(y1, m1, 1), end
-    if re.fullmatch(r"\d{4}", text):
-        return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
-    return period.first_day, period.last_day
+    return parse_period(text)
 
 
 def _outcome_text(value: Decimal, unit: str) -> str:
@@ -78,7 +75,7 @@ def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcom
 
     out: dict[str, ComputedOutcome] = {}
     findings: list[Finding] = []
-    wanted: list[tuple[Indicator, MetricSpec, Path]] = []
+    wanted: list[tuple[Indicator, MetricSpec, Path, tuple[dt.date, dt.date] | None]] = []
     for goal in ws.goals:
         for ind in goal.indicators:
             spec = ind.metric
@@ -95,14 +92,25 @@ def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcom
                     )
                 )
                 continue
-            wanted.append((ind, spec, path))
+            try:
+                dates = _metric_period(spec, ws.period)
+            except ValueError as exc:
+                findings.append(
+                    error(
+                        spec.source,
+                        "metric.bad_period",
+                        f"'{ind.text}': {exc}",
+                        "Skriv period: 2020, 2020-03 eller 2020-01..2020-08, eller all för hela "
+                        "filen; utan period räknas arbetsytans period.",
+                    )
+                )
+                continue
+            wanted.append((ind, spec, path, dates))
     requests = [
-        MetricRequest(
-            spec.name, path, spec.profile, dict(spec.params), _metric_period(spec, ws.period)
-        )
-        for _, spec, path in wanted
+        MetricRequest(spec.name, path, spec.profile, dict(spec.params), dates)
+        for _, spec, path, dates in wanted
     ]
-    for (ind, spec, path), result in zip(wanted, compute_many(requests), strict=True):
+    for (ind, spec, path, _dates), result in zip(wanted, compute_many(requests), strict=True):
         for f in result.findings:
             # Findings about the data file keep its name (relative to the workspace);
             # the rest point at the indicator's metric in the goal tree.
