@@ -144,3 +144,13 @@ def test_an_unreadable_period_is_a_finding_not_the_whole_year(tmp_path: Path) ->
     assert len(bad) == 1 and bad[0].source.file == "goals.yaml" and bad[0].source.line
     assert "2o20" in bad[0].message
     assert result.assessed is not None and "sl20" not in result.assessed.computed
+
+
+def test_computed_outcomes_round_half_up_as_the_report_does() -> None:
+    from decimal import Decimal
+
+    from styrkort.pipeline import _outcome_text
+
+    assert _outcome_text(Decimal("0.0625"), "%") == "6,3 %"
+    assert _outcome_text(Decimal("2.345"), "h") == "2,35 h"
+    assert _outcome_text(Decimal("12.25"), "s") == "12,3 s"

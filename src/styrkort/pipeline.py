@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
@@ -55,12 +55,12 @@ def _metric_period(spec: MetricSpec, period: Period) -> tuple[dt.date, dt.date] 
 
 
 def _outcome_text(value: Decimal, unit: str) -> str:
+    """The computed outcome as the goal table shows it, rounded half up as the report rounds."""
     if unit == "%":
-        shown = (value * 100).quantize(Decimal("0.1"))
+        shown = (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         return f"{shown} %".replace(".", ",")
-    shown = value.quantize(Decimal("0.01")) if unit in {"h", "index"} else value
-    if unit == "s":
-        shown = value.quantize(Decimal("0.1"))
+    places = {"h": Decimal("0.01"), "index": Decimal("0.01"), "s": Decimal("0.1")}.get(unit)
+    shown = value.quantize(places, rounding=ROUND_HALF_UP) if places else value
     text = format(shown, "f").replace(".", ",")
     return f"{text} {unit}" if unit and unit != "index" else text
 

@@ -125,6 +125,12 @@ def test_format_amount_is_swedish() -> None:
     assert format_amount(Decimal(0)) == "0"
 
 
+def test_format_amount_rounds_half_up_as_the_report_does() -> None:
+    assert format_amount(Decimal("2.5"), 0) == "3"
+    assert format_amount(Decimal("-2.5"), 0) == "\u22123"
+    assert format_amount(Decimal("6.25"), 1) == "6,3"
+
+
 # --- the reference report's tables -----------------------------------------
 
 

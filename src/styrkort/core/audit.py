@@ -584,7 +584,11 @@ def format_amount(value: Decimal, decimals: int | None = None) -> str:
     if decimals is None:
         exponent = value.normalize().as_tuple().exponent
         decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    quantised = value.quantize(Decimal(1).scaleb(-decimals)) if decimals >= 0 else value
+    quantised = (
+        value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        if decimals >= 0
+        else value
+    )
     sign = "\u2212" if quantised < 0 else ""
     digits = f"{abs(quantised):.{max(decimals, 0)}f}"
     whole, _, frac = digits.partition(".")
