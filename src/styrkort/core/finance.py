@@ -64,11 +64,6 @@ class OperatingRow:
     def deviation(self) -> Decimal:
         return self.budget - self.outcome
 
-    @property
-    def budget_change(self) -> Decimal | None:
-        """Budget changes during the year (RKR R14): revised − original budget."""
-        return None if self.original_budget is None else self.budget - self.original_budget
-
 
 @dataclass(frozen=True, slots=True)
 class Subtotal:

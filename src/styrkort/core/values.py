@@ -118,13 +118,3 @@ def parse_value(text: str) -> Value | None:
     if written_unit and any(ch.isdigit() for ch in written_unit):
         return None  # "80–70 %" is no number with a unit
     return Quantity(number, normalise_unit(written_unit))
-
-
-def format_plain(value: Value) -> str:
-    """A short, unformatted rendering for messages (the report formats properly)."""
-    if isinstance(value, Missing):
-        return "—"
-    if isinstance(value, YesNo):
-        return "Ja" if value.value else "Nej"
-    number = format(value.value, "f").replace(".", ",")
-    return f"{number} {value.unit}" if value.unit else number

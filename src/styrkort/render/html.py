@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from styrkort.report.model import BulletList, Chart, Paragraph, Report, Section, SubHeading, Table
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
+    """The template environment, made once (it compiles and caches the templates)."""
     env = Environment(
         loader=PackageLoader("styrkort.render", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
