@@ -3,7 +3,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styrkort.report.rounding import round_to_total, round_unit
+from styrkort.core.assessed import round_unit
+from styrkort.report.rounding import round_to_total
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from styrkort.core.allocation import Allocation, split_result
 from styrkort.core.assess import (
@@ -25,6 +25,11 @@ from styrkort.core.goals import Indicator
 from styrkort.core.model import Workspace
 
 THOUSAND = Decimal(1000)
+
+
+def round_unit(amount: Decimal, unit: Decimal = THOUSAND) -> Decimal:
+    """``amount`` in whole ``unit``s (tkr by default), half up (away from zero on .5)."""
+    return (amount / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

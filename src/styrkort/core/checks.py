@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from styrkort.core.assess import Reason, units_of
-from styrkort.core.assessed import THOUSAND, Assessed
+from styrkort.core.assessed import Assessed, round_unit
+from styrkort.core.audit import format_amount
 from styrkort.core.finance import Amounts
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status
@@ -42,16 +43,6 @@ def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
         if only is None or name in only:
             out.extend(fn(a))
     return out
-
-
-def _tkr(amount: Decimal) -> Decimal:
-    return (amount / THOUSAND).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-
-
-def _fmt(d: Decimal) -> str:
-    sign = "−" if d < 0 else ""
-    digits = f"{abs(d):,}".replace(",", "\u00a0").replace(".", ",")
-    return sign + digits
 
 
 # --- goals and indicators -------------------------------------------------------------
@@ -316,7 +307,7 @@ def frames_not_overrun(a: Assessed) -> Iterator[Finding]:
             yield info(
                 part.source,
                 "investment.frame_overrun",
-                f"{part.project}, {member.name if member else part.member}: ramen är överskriden med {_fmt(-_tkr(part.remaining))} tkr.",
+                f"{part.project}, {member.name if member else part.member}: ramen är överskriden med {format_amount(-round_unit(part.remaining))} tkr.",
                 "Förklara överskridandet i texten (t.ex. utökning utanför ursprungsramen).",
             )
 
@@ -367,25 +358,41 @@ def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
         ]
         amounts.append(a.operating.net)
         for row in amounts:
-            known |= {abs(_tkr(row.budget)), abs(_tkr(row.outcome)), abs(_tkr(row.deviation))}
+            known |= {
+                abs(round_unit(row.budget)),
+                abs(round_unit(row.outcome)),
+                abs(round_unit(row.deviation)),
+            }
     if a.investments is not None:
         for ir in a.investments.rows:
-            known |= {abs(_tkr(ir.budget)), abs(_tkr(ir.outcome)), abs(_tkr(ir.deviation))}
+            known |= {
+                abs(round_unit(ir.budget)),
+                abs(round_unit(ir.outcome)),
+                abs(round_unit(ir.deviation)),
+            }
         t = a.investments.total
-        known |= {abs(_tkr(t.budget)), abs(_tkr(t.outcome)), abs(_tkr(t.deviation))}
+        known |= {
+            abs(round_unit(t.budget)),
+            abs(round_unit(t.outcome)),
+            abs(round_unit(t.deviation)),
+        }
         for p in a.investments.frames:
             known |= {
-                abs(_tkr(p.frame)),
-                abs(_tkr(p.outcome)),
-                abs(_tkr(p.remaining)),
-                abs(_tkr(p.accumulated)),
+                abs(round_unit(p.frame)),
+                abs(round_unit(p.outcome)),
+                abs(round_unit(p.remaining)),
+                abs(round_unit(p.accumulated)),
             }
         for project in a.investments.projects_with_frames():
             known.add(
-                abs(_tkr(sum((p.outcome for p in a.investments.frame_parts(project)), Decimal(0))))
+                abs(
+                    round_unit(
+                        sum((p.outcome for p in a.investments.frame_parts(project)), Decimal(0))
+                    )
+                )
             )
     if a.allocation is not None:
-        known |= {abs(_tkr(v)) for _, v in a.allocation.parts}
+        known |= {abs(round_unit(v)) for _, v in a.allocation.parts}
     if not known:
         return
     for section in a.workspace.narrative:
@@ -415,13 +422,13 @@ def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
         if ind.kind != "budget" or ind.id in a.computed:
             continue
         if isinstance(r.outcome, Quantity):
-            expected = _tkr(op.net.deviation)
+            expected = round_unit(op.net.deviation)
             written = r.outcome.value
             if r.outcome.unit in {"tkr", None} and written != expected:
                 yield error(
                     ind.where("outcome"),
                     "indicator.budget_mismatch",
                     f"'{ind.text}': utfallet {ind.outcome} skiljer sig från driftredovisningens avvikelse "
-                    f"{_fmt(expected)} tkr.",
+                    f"{format_amount(expected)} tkr.",
                     "Lämna utfallet tomt så hämtas det från driftredovisningen.",
                 )

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from styrkort.core.assess import GoalResult, IndicatorResult, Reason
-from styrkort.core.assessed import Assessed
+from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.finance import Amounts, OperatingStatement, SignConvention, present
 from styrkort.core.findings import Finding, sort_findings
 from styrkort.core.goals import Status
@@ -34,7 +34,7 @@ from styrkort.report.model import (
     Table,
 )
 from styrkort.report.narrative import Figure, substitute, to_blocks
-from styrkort.report.rounding import round_to_total, round_unit
+from styrkort.report.rounding import round_to_total
 
 ZERO = Decimal(0)
 

@@ -14,11 +14,11 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 
+from styrkort.core.assessed import round_unit
 from styrkort.core.values import Missing, Quantity, Value, YesNo
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
-THOUSAND = Decimal(1000)
 LOCALE = "sv_SE"
 _LOCALE = Locale.parse(LOCALE)
 
@@ -31,7 +31,7 @@ def _pattern(pattern: str) -> NumberPattern:
 
 def to_tkr(amount_kr: Decimal) -> Decimal:
     """Kronor → whole tkr, rounded half up (away from zero on .5)."""
-    return (amount_kr / THOUSAND).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return round_unit(amount_kr)
 
 
 def number(value: Decimal, decimals: int = 0, *, keep: bool = False) -> str:

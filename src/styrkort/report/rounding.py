@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-THOUSAND = Decimal(1000)
-
-
-def round_unit(amount: Decimal, unit: Decimal = THOUSAND) -> Decimal:
-    """``amount`` in whole ``unit``s, half up (away from zero)."""
-    return (amount / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+from styrkort.core.assessed import THOUSAND, round_unit
 
 
 def round_to_total(
