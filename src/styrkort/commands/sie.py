@@ -82,7 +82,9 @@ def summary_data(path: str) -> tuple[dict[str, Any], list[Any], bool]:
 
 
 def _swedish_int(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0")
+    from styrkort.core.audit import format_amount
+
+    return format_amount(Decimal(n))
 
 
 def _summary(args: argparse.Namespace) -> int:
