@@ -31,6 +31,7 @@ from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceK
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.limits import exceeded
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -116,6 +117,9 @@ class _Ctx:
         try:
             data, dups = load(text)
         except YamlError as exc:
+            if exc.limit is not None:
+                self.findings.append(exceeded(exc.limit, Source(rel, exc.line), exc.actual))
+                return None
             self.err(
                 rel,
                 exc.line,
