@@ -16,6 +16,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="kontrollera arbetsytan; avslutar med kod 1 vid fel")
     p.add_argument("workspace", type=Path)
     p.add_argument("--json", action="store_true", help="skriv fynden som en JSON-lista")
+    p.add_argument(
+        "--tillat-utanfor",
+        dest="allow_outside",
+        action="store_true",
+        help="läs filer som arbetsytan pekar ut utanför sin mapp (bara för arbetsytor du litar på)",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -36,7 +42,7 @@ def print_findings(findings: Iterable[Finding], root: Path, stream: object = Non
 def handle(args: argparse.Namespace) -> int:
     from styrkort.pipeline import located, run
 
-    result = run(args.workspace)
+    result = run(args.workspace, allow_outside=args.allow_outside)
     if args.json:
         data = [located(f, args.workspace).as_dict() for f in result.findings]
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -45,6 +45,7 @@ from styrkort.core.model import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import Direction, normalise_unit
+from styrkort.sources import confine
 from styrkort.sources.accountmap import KINDS
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
@@ -72,10 +73,21 @@ class LoadResult:
 class _Ctx:
     """Collects findings while one workspace is read."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, allow_outside: bool = False) -> None:
         self.root = root
+        self.allow_outside = allow_outside
         self.findings: list[Finding] = []
         self.files: dict[str, str] = {}
+
+    def checked_path(self, rel: str, where: Source, *, must_exist: bool = True) -> Path | None:
+        """``rel`` resolved inside the workspace (sources/confine.py), or None and a finding."""
+        try:
+            return confine.resolve(
+                self.root, rel, where, allow_outside=self.allow_outside, must_exist=must_exist
+            )
+        except confine.Refused as exc:
+            self.findings.append(exc.finding)
+            return None
 
     def err(self, file: str, line: int | None, code: str, message: str, hint: str) -> None:
         self.findings.append(error(Source(file, line), f"workspace.{code}", message, hint))
@@ -84,9 +96,11 @@ class _Ctx:
         self.findings.append(warning(Source(file, line), f"workspace.{code}", message, hint))
 
     def read_text(self, rel: str, line_of_ref: tuple[str, int | None] | None = None) -> str | None:
-        path = self.root / rel
+        where = line_of_ref or (rel, None)
+        path = self.checked_path(rel, Source(*where), must_exist=False)
+        if path is None:
+            return None
         if not path.is_file():
-            where = line_of_ref or (rel, None)
             self.err(
                 where[0],
                 where[1],
@@ -95,7 +109,11 @@ class _Ctx:
                 "Skapa filen eller rätta sökvägen.",
             )
             return None
-        raw = path.read_bytes()
+        try:
+            raw = confine.read_bytes(path, Source(rel))
+        except confine.Refused as exc:
+            self.findings.append(exc.finding)
+            return None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -867,6 +885,8 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
         return ""
     _known_keys(ctx, MAIN_FILE, pub, {"word_template"}, "publication")
     rel = _s(pub, "word_template")
+    if rel and ctx.checked_path(rel, Source(MAIN_FILE, _line(pub, "word_template"))) is None:
+        return ""
     if rel and not (ctx.root / rel).is_file():
         ctx.err(
             MAIN_FILE,
@@ -879,10 +899,43 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
     return rel
 
 
-def load_workspace(root: Path | str) -> LoadResult:
-    """Read the workspace folder ``root``. Never raises on bad content."""
+def _goals_present(ctx: _Ctx, main: LocDict, rel: str) -> bool:
+    """A missing goals file is an error: silently "no goals" would publish an empty assessment."""
+    if (ctx.root / rel).exists() or (ctx.root / rel).is_symlink():
+        return True
+    ctx.err(
+        MAIN_FILE if "goals" in main else rel,
+        _line(main, "goals") if "goals" in main else None,
+        "missing_goals",
+        f"Målfilen '{rel}' finns inte; utan den har rapporten inga mål att bedöma.",
+        "Skapa filen (skriv goals: [] om nämnden inte har några mål för perioden) "
+        "eller rätta goals: i styrkort.yaml.",
+    )
+    return False
+
+
+def _ledger_paths_inside(ctx: _Ctx, config: Any) -> bool:
+    """The files ``finance: ledger:`` names (file, accounts, a budget table) lie in the workspace."""
+    if not isinstance(config, LocDict):
+        return True  # the ledger reader reports the shape
+    ok = True
+    for key in ("file", "accounts", "budget"):
+        rel = _s(config, key)
+        if not rel or (key == "budget" and rel.lower() in ("sie", "pbudget")):
+            continue
+        where = Source(MAIN_FILE, _line(config, key))
+        ok = ctx.checked_path(rel, where, must_exist=False) is not None and ok
+    return ok
+
+
+def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResult:
+    """Read the workspace folder ``root``. Never raises on bad content.
+
+    Every file it names must lie inside ``root`` unless ``allow_outside``
+    (sources/confine.py).
+    """
     root = Path(root)
-    ctx = _Ctx(root)
+    ctx = _Ctx(root, allow_outside)
     if not root.is_dir():
         ctx.err(
             str(root),
@@ -916,7 +969,7 @@ def load_workspace(root: Path | str) -> LoadResult:
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
     settings = _read_settings(ctx, main.get("settings"))
     goals_rel = _s(main, "goals") or GOALS_FILE
-    council, goals = _read_goals(ctx, goals_rel) if (root / goals_rel).exists() else ((), ())
+    council, goals = _read_goals(ctx, goals_rel) if _goals_present(ctx, main, goals_rel) else ((), ())
     finance = main.get("finance", LocDict())
     if not isinstance(finance, LocDict):
         finance = LocDict()
@@ -926,7 +979,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         _read_investments(ctx, _s(finance, "investments")) if _s(finance, "investments") else ()
     )
     frames = _read_frames(ctx, _s(finance, "frames"), members) if _s(finance, "frames") else ()
-    if "ledger" in finance and period is not None:
+    if "ledger" in finance and period is not None and _ledger_paths_inside(ctx, finance["ledger"]):
         # finance: ledger: a SIE ledger gives the rows instead of the CSV totals (docs/sie.md)
         from styrkort.sources.ledger import workspace_finance
 
