@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from styrkort.core.findings import Finding, Source, error
+from styrkort.core.model import Workspace
 
 
 class Limit(NamedTuple):
@@ -160,3 +161,28 @@ def exceeded(
 
 def text_over(limit: Limit, text: str) -> bool:
     return len(text) > limit.value
+
+
+def text_findings(ws: Workspace) -> list[Finding]:
+    """Texts of a workspace over ``MAX_TITLE_CHARS``, ``MAX_TEXT_CHARS`` or ``MAX_NARRATIVE_CHARS``."""
+    out: list[Finding] = []
+
+    def over(limit: Limit, text: str, source: Source, what: str) -> None:
+        if len(text) > limit.value:
+            out.append(exceeded(limit, source, len(text), what, "texten kan inte användas"))
+
+    over(MAX_TITLE_CHARS, ws.title, Source("styrkort.yaml"), "title")
+    for cg in ws.council_goals:
+        over(MAX_TITLE_CHARS, cg.title, cg.source, "KF-målets title")
+    for goal in ws.goals:
+        over(MAX_TITLE_CHARS, goal.title, goal.source, "nämndmålets title")
+        over(MAX_TEXT_CHARS, goal.comment, goal.source, "nämndmålets comment")
+        for ind in goal.indicators:
+            over(MAX_TITLE_CHARS, ind.text, ind.source, "indikatorns text")
+            for name in ("baseline", "target", "outcome", "forecast", "owner", "unit", "kind"):
+                over(MAX_TITLE_CHARS, getattr(ind, name) or "", ind.where(name), name)
+            over(MAX_TEXT_CHARS, ind.comment, ind.where("comment"), "indikatorns comment")
+    for section in ws.narrative:
+        over(MAX_TITLE_CHARS, section.title, section.source, "berättelsens rubrik")
+        over(MAX_NARRATIVE_CHARS, section.markdown, section.source, "berättelsen")
+    return out

@@ -31,7 +31,7 @@ from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceK
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
-from styrkort.core.limits import exceeded
+from styrkort.core.limits import exceeded, text_findings
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -209,6 +209,7 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
             "Använd uppnått, delvis uppnått, ej uppnått, saknar värde eller ej bedömt.",
         )
         return None
+    _date(ctx, d, "date", rel)  # a finding when it is no date
     return ManualAssessment(
         status, _s(d, "justification"), _s(d, "by"), _s(d, "date"), Source(rel, d.line)
     )
@@ -488,7 +489,21 @@ def _amount(
             f"'{text}' i kolumnen '{column}' är inget belopp.",
             "Skriv beloppet i kronor, t.ex. -34559000 eller -34 559 000,50.",
         )
+    elif _decimals(value) > 2:
+        ctx.err(
+            rel,
+            line,
+            "amount_decimals",
+            f"'{text}' i kolumnen '{column}' har fler än två decimaler.",
+            "Ange beloppet i kronor med högst två decimaler (öre), t.ex. 4985000,13.",
+        )
+        return None
     return value
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
@@ -689,6 +704,7 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
                 "Ange vikter större än noll.",
             )
             weights = []
+        _date(ctx, k_data, "reference_date")  # a finding when it is no date
         key = AllocationKey(
             tuple(weights),
             _s(k_data, "basis") or "population",
@@ -716,15 +732,17 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
     )
 
 
-def _date(ctx: _Ctx, d: LocDict, key: str) -> dt.date | None:
+def _date(ctx: _Ctx, d: LocDict, key: str, rel: str = MAIN_FILE) -> dt.date | None:
     text = _s(d, key)
     if not text:
         return None
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         ctx.err(
-            MAIN_FILE,
+            rel,
             _line(d, key),
             "date",
             f"'{text}' är inget datum.",
@@ -733,13 +751,17 @@ def _date(ctx: _Ctx, d: LocDict, key: str) -> dt.date | None:
         return None
 
 
+def _plausible_year(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}", text)) and 1900 <= int(text) <= 2199
+
+
 def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
-    if not isinstance(d, LocDict) or not re.fullmatch(r"\d{4}", _s(d, "year")):
+    if not isinstance(d, LocDict) or not _plausible_year(_s(d, "year")):
         ctx.err(
             MAIN_FILE,
             _line(d, "year") if isinstance(d, LocDict) else line,
             "period",
-            "period ska ha year (fyrsiffrigt år).",
+            "period ska ha year (fyrsiffrigt år mellan 1900 och 2199).",
             "Skriv t.ex. period: {year: 2020, kind: year}.",
         )
         return None
@@ -769,6 +791,15 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
             "En delårsperiod måste ange end (periodens sista dag).",
             "Skriv t.ex. end: 2020-08-31.",
         )
+    if start is not None and end is not None and start > end:
+        ctx.err(
+            MAIN_FILE,
+            _line(d, "start"),
+            "period_order",
+            f"Periodens start {start} ligger efter dess slut {end}.",
+            "Rätta start eller end.",
+        )
+        return None
     for which, date in (("start", start), ("end", end)):
         if date is not None and date.year != year:
             ctx.err(
@@ -844,13 +875,16 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
         if mtext:
             try:
                 majority = Fraction(mtext.replace(",", "."))
+                if not 0 < majority < 1:
+                    raise ValueError(mtext)
             except (ValueError, ZeroDivisionError):
+                majority = goal_rule.majority
                 ctx.err(
                     MAIN_FILE,
                     _line(g, "majority"),
                     "goal_rule",
-                    f"'{mtext}' är ingen andel.",
-                    "Skriv t.ex. 1/2.",
+                    f"'{mtext}' är ingen andel mellan 0 och 1.",
+                    "Skriv t.ex. 1/2 (fler än hälften).",
                 )
         goal_rule = GoalRule(pos_set, majority)
     return Settings(sign, rounding, AssessmentRule(tolerance, goal_rule))
@@ -969,7 +1003,9 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
     settings = _read_settings(ctx, main.get("settings"))
     goals_rel = _s(main, "goals") or GOALS_FILE
-    council, goals = _read_goals(ctx, goals_rel) if _goals_present(ctx, main, goals_rel) else ((), ())
+    council, goals = (
+        _read_goals(ctx, goals_rel) if _goals_present(ctx, main, goals_rel) else ((), ())
+    )
     finance = main.get("finance", LocDict())
     if not isinstance(finance, LocDict):
         finance = LocDict()
@@ -1008,4 +1044,5 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
         claims=_claims(ctx, main.get("published")),
         files=dict(ctx.files),
     )
+    ctx.findings.extend(text_findings(ws))
     return LoadResult(ws, ctx.findings, root)
