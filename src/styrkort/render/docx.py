@@ -447,7 +447,8 @@ def render_template(report: Report, template: Path) -> bytes:
     """The report filled into a municipality's Word template; raises ``TemplateError`` with findings."""
     from docxtpl import DocxTemplate
     from jinja2 import StrictUndefined, UndefinedError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     findings = check_template(template)
     if findings:
