@@ -28,7 +28,14 @@ from typing import Any
 
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
-from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
+from styrkort.core.finance import (
+    FramePart,
+    InvestmentRow,
+    OperatingRow,
+    RowKind,
+    SignConvention,
+    amount_problem,
+)
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
 from styrkort.core.limits import exceeded, text_findings
@@ -489,21 +496,18 @@ def _amount(
             f"'{text}' i kolumnen '{column}' är inget belopp.",
             "Skriv beloppet i kronor, t.ex. -34559000 eller -34 559 000,50.",
         )
-    elif _decimals(value) > 2:
+        return None
+    problem = amount_problem(value)
+    if problem is not None:
         ctx.err(
             rel,
             line,
-            "amount_decimals",
-            f"'{text}' i kolumnen '{column}' har fler än två decimaler.",
-            "Ange beloppet i kronor med högst två decimaler (öre), t.ex. 4985000,13.",
+            "amount_range",
+            f"'{text}' i kolumnen '{column}': {problem}",
+            "Kontrollera beloppet (är det i kronor, utan extra siffror?) och rätta det.",
         )
         return None
     return value
-
-
-def _decimals(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
@@ -685,7 +689,7 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
         if isinstance(w_data, LocDict):
             for mid, wtext in w_data.items():
                 w = parse_decimal(str(wtext))
-                if w is None or w < 0:
+                if w is None or w < 0 or amount_problem(w) is not None:
                     ctx.err(
                         MAIN_FILE,
                         w_data.lines[mid],
