@@ -68,7 +68,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from styrkort.core.findings import Severity, sort_findings
+    from styrkort.core.findings import sort_findings
     from styrkort.metrics import compute
     from styrkort.metrics._common import parse_period
 
@@ -87,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"styrkort metrics: {exc}", file=sys.stderr)
             return 2
     result = compute(args.metric, args.file, profile=args.profile, params=params, period=period)
-    failed = result.value is None and any(f.severity is Severity.ERROR for f in result.findings)
+    # no value is a failure even when every finding is only a warning (say, every row
+    # malformed): a script must not take "inget värde" for success
+    failed = result.value is None
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:

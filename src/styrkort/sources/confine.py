@@ -96,12 +96,8 @@ def resolve(
     return full
 
 
-def read_bytes(path: Path, where: Source, limit: Limit = MAX_FILE_BYTES) -> bytes:
-    """At most ``limit`` bytes of a regular file; raises ``Refused`` for more or for a non-file.
-
-    The size is checked again while reading: a file that grows, or a device
-    that reports size 0, is never read past the limit.
-    """
+def check_file(path: Path, where: Source, limit: Limit = MAX_FILE_BYTES) -> None:
+    """Raise ``Refused`` unless ``path`` is a regular file of at most ``limit`` bytes."""
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -122,6 +118,18 @@ def read_bytes(path: Path, where: Source, limit: Limit = MAX_FILE_BYTES) -> byte
                 "Ange en vanlig fil.",
             )
         )
+    if st.st_size > limit.value:
+        raise Refused(exceeded(limit, where, st.st_size, what=path.name))
+
+
+def read_bytes(path: Path, where: Source, limit: Limit = MAX_FILE_BYTES) -> bytes:
+    """At most ``limit`` bytes of a regular file; raises ``Refused`` for more or for a non-file.
+
+    The size is checked again while reading: a file that grows, or a device
+    that reports size 0, is never read past the limit.
+    """
+    check_file(path, where, limit)
+    st = os.stat(path)
     with open(path, "rb") as fh:
         data = fh.read(limit.value + 1)
     if len(data) > limit.value:

@@ -36,6 +36,9 @@ from styrkort.core.audit import (
     value_cell,
 )
 from styrkort.core.findings import Finding, Source, error
+from styrkort.core.limits import exceeded
+from styrkort.sources.safe_yaml import YamlLimit as _YamlLimit
+from styrkort.sources.safe_yaml import check as _yaml_limits
 
 __all__ = [
     "TableRead",
@@ -310,6 +313,13 @@ def _unit(texts: Iterable[str]) -> str:
     return ""
 
 
+def _refusal(path: Path, shown: str) -> Finding | None:
+    """A file over a size or sheet limit is a finding before any reader opens it (core/limits.py)."""
+    from styrkort.sources.safe_xlsx import refusal
+
+    return refusal(path, Source(shown))
+
+
 # ---------------------------------------------------------------------------
 # CSV
 
@@ -327,6 +337,9 @@ def decode_text(data: bytes) -> str:
 def _csv_grid(
     path: Path, shown: str
 ) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
+    refused = _refusal(path, shown)
+    if refused is not None:
+        return None, [refused]
     try:
         text = decode_text(path.read_bytes())
     except OSError as exc:
@@ -409,6 +422,9 @@ def _xlsx_grid(
 ) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
     import openpyxl  # heavy; only when an XLSX is read
 
+    refused = _refusal(path, shown)
+    if refused is not None:
+        return None, [refused]
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any unreadable workbook is a finding, not a crash
@@ -535,6 +551,9 @@ def _format_decimals(number_format: str, value: Decimal) -> tuple[int, bool]:
 def _sidecar_lines(path: Path, shown: str) -> tuple[list[tuple[Source, str]], list[Finding]]:
     import yaml
 
+    refused = _refusal(path, shown)
+    if refused is not None:
+        return [], [refused]
     try:
         text = decode_text(path.read_bytes())
     except OSError as exc:
@@ -547,7 +566,10 @@ def _sidecar_lines(path: Path, shown: str) -> tuple[list[tuple[Source, str]], li
             )
         ]
     try:
+        _yaml_limits(text)
         node = yaml.compose(text)
+    except _YamlLimit as exc:
+        return [], [exceeded(exc.limit, Source(shown, exc.line), exc.actual)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
