@@ -88,6 +88,10 @@ def handle(args: argparse.Namespace) -> int:
     except outdir.OutputRefused as exc:
         print(f"styrkort: {exc}", file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, SystemExit) as exc:
+        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 130
+        print(f"styrkort: bygget avbröts; rapporten i {out_dir} är orörd.", file=sys.stderr)
+        return code
     finally:
         signal.signal(signal.SIGTERM, previous)
     for name in written:
