@@ -313,6 +313,15 @@ def _unit(texts: Iterable[str]) -> str:
     return ""
 
 
+def _unreadable_xlsx(shown: str, exc: Exception) -> Finding:
+    return error(
+        Source(shown),
+        "audit.read",
+        f"Excel-filen kan inte läsas ({type(exc).__name__}).",
+        "Öppna filen i Excel och spara den igen som .xlsx, eller exportera tabellen som CSV.",
+    )
+
+
 def _refusal(path: Path, shown: str) -> Finding | None:
     """A file over a size or sheet limit is a finding before any reader opens it (core/limits.py)."""
     from styrkort.sources.safe_xlsx import refusal
@@ -466,6 +475,8 @@ def _xlsx_grid(
             if line is not None:
                 grid.append((line, cells))
         title = worksheet.title
+    except Exception as exc:  # a sheet that breaks while it is read (found by bench/fuzz.py)
+        return None, [_unreadable_xlsx(shown, exc)]
     finally:
         workbook.close()
     if empty:

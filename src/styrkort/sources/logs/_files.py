@@ -14,6 +14,7 @@ import csv
 import datetime
 import gzip
 import io
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,7 +171,7 @@ def _gzip_refusal(path: Path) -> Finding | None:
                 total += len(chunk)
                 if total > MAX_DECOMPRESSED_BYTES.value:
                     return exceeded(MAX_DECOMPRESSED_BYTES, Source(path.name), what=path.name)
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return None  # the reader reports the broken file in its own words
     return None
 
@@ -211,7 +212,7 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str = "utf
     try:
         fh = _open_text(path, encoding)
         first = fh.readline()
-    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise UnreadableInput(
             path,
             f"Filen {path.name} kan inte läsas som text ({exc}).",
@@ -232,7 +233,7 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str = "utf
                 consumed = reader.line_num
                 if cells:
                     yield line, cells
-        except (UnicodeDecodeError, OSError, EOFError, csv.Error) as exc:
+        except (UnicodeDecodeError, OSError, EOFError, csv.Error, zlib.error) as exc:
             raise UnreadableInput(
                 path,
                 f"Filen {path.name} kan inte läsas efter rad {consumed + 1} ({exc}).",
