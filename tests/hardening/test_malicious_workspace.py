@@ -74,7 +74,7 @@ def attack(tmp_path: Path) -> dict[str, Path]:
         HERE / "cases" / "goals.yaml" / "limit.max_yaml_nodes--alias-bomb.yaml", ws / "goals.yaml"
     )
     shutil.copyfile(
-        HERE / "cases" / "audit" / "limit.max_xlsx_cells--declared-huge-sheet.xlsx",
+        HERE / "cases" / "audit" / "limit.max_table_cells--declared-huge-sheet.xlsx",
         ws / "tabell.xlsx",
     )
     (ws / "build").symlink_to(redirected)
@@ -121,7 +121,7 @@ def test_malicious_workspace_gives_findings_exit_1_runs_and_reads_nothing(
 
     audited = styrkort("audit", ws / "tabell.xlsx", cwd=tmp)
     assert audited.returncode == 1
-    assert "[limit.max_xlsx_cells]" in audited.stdout + audited.stderr
+    assert "[limit.max_table_cells]" in audited.stdout + audited.stderr
 
     # with the reading attacks removed, the template itself is caught and runs nothing
     shutil.copyfile(EXAMPLE / "goals.yaml", ws / "goals.yaml")

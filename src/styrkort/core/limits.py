@@ -62,11 +62,19 @@ MAX_DECOMPRESSED_BYTES = Limit(
 )
 MAX_XLSX_CELLS = Limit(
     "max_xlsx_cells",
-    5_000_000,
+    3_000_000,
     "celler",
     "kalkylbladets storlek (rader × kolumner)",
     "Spara bara det använda området (ta bort tomma rader och kolumner längst ned och till höger) "
     "eller spara bladet som CSV.",
+)
+MAX_TABLE_CELLS = Limit(
+    "max_table_cells",
+    200_000,
+    "celler",
+    "tabellens storlek (rader × kolumner)",
+    "En publicerad tabell har sällan mer än några tusen celler; granska tabellen för sig "
+    "(ta bort andra blad och tomma områden), eller dela upp den.",
 )
 MAX_XLSX_ROWS = Limit(
     "max_xlsx_rows",
@@ -123,6 +131,7 @@ ALL: tuple[Limit, ...] = (
     MAX_LOG_BYTES,
     MAX_DECOMPRESSED_BYTES,
     MAX_XLSX_CELLS,
+    MAX_TABLE_CELLS,
     MAX_XLSX_ROWS,
     MAX_XLSX_COLUMNS,
     MAX_YAML_DEPTH,

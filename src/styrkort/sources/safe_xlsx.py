@@ -65,8 +65,11 @@ def is_zip(path: Path) -> bool:
         return False
 
 
-def check(path: Path) -> Over | None:
-    """The first limit ``path`` (an XLSX/XLSM file) is over, or None. Never raises."""
+def check(path: Path, cells: Limit = MAX_XLSX_CELLS) -> Over | None:
+    """The first limit ``path`` (an XLSX/XLSM file) is over, or None. Never raises.
+
+    ``cells`` is the cell limit: ``MAX_XLSX_CELLS`` for logs, ``MAX_TABLE_CELLS`` for
+    a published table given to the audit."""
     if not is_zip(path):
         return None
     try:
@@ -80,7 +83,7 @@ def check(path: Path) -> Over | None:
                 name = info.filename
                 if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     continue
-                over, used = _scan_sheet(z, info, budget)
+                over, used = _scan_sheet(z, info, budget, cells)
                 if over is not None:
                     return over
                 budget -= used
@@ -89,7 +92,9 @@ def check(path: Path) -> Over | None:
     return None
 
 
-def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[Over | None, int]:
+def _scan_sheet(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, cell_limit: Limit
+) -> tuple[Over | None, int]:
     name = info.filename
     max_row = max_col = 0
     rows = cells = 0
@@ -105,7 +110,7 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple
             if used > budget:
                 return Over(MAX_DECOMPRESSED_BYTES, None, name), used
             if first and b"<!DOCTYPE" in chunk[:4096].upper():
-                return Over(MAX_XLSX_CELLS, None, name), used  # entity expansion
+                return Over(cell_limit, None, name), used  # entity expansion
             data = tail + chunk
             # count only in the new bytes; references may straddle the boundary, so
             # they are searched in the overlap too (a maximum does not mind twice)
@@ -126,7 +131,7 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple
                 max_col = max(max_col, column_number(m.group(1)))
                 max_row = max(max_row, int(m.group(2)))
             max_row = max(max_row, rows)
-            over = _over(max_row, max_col, cells, name)
+            over = _over(max_row, max_col, cells, name, cell_limit)
             if over is not None:
                 return over, used
             tail = data[-256:]
@@ -134,25 +139,27 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple
     return None, used
 
 
-def _over(rows: int, cols: int, cells: int, part: str) -> Over | None:
+def _over(rows: int, cols: int, cells: int, part: str, cell_limit: Limit) -> Over | None:
     if rows > MAX_XLSX_ROWS.value:
         return Over(MAX_XLSX_ROWS, rows, part)
     if cols > MAX_XLSX_COLUMNS.value:
         return Over(MAX_XLSX_COLUMNS, cols, part)
     area = rows * cols
-    if max(area, cells) > MAX_XLSX_CELLS.value:
-        return Over(MAX_XLSX_CELLS, max(area, cells), part)
+    if max(area, cells) > cell_limit.value:
+        return Over(cell_limit, max(area, cells), part)
     return None
 
 
-def refusal(path: Path, where: Source, size_limit: Limit = MAX_FILE_BYTES) -> Finding | None:
+def refusal(
+    path: Path, where: Source, size_limit: Limit = MAX_FILE_BYTES, cells: Limit = MAX_XLSX_CELLS
+) -> Finding | None:
     """Why ``path`` must not be opened (not a regular file, too large, a spreadsheet over a
     limit), as a ``limit.*`` or ``workspace.not_a_file`` finding; None when it may be read."""
     try:
         confine.check_file(path, where, size_limit)
     except confine.Refused as exc:
         return exc.finding
-    over = check(path)
+    over = check(path, cells)
     if over is None:
         return None
     return exceeded(over.limit, where, over.actual, what=f"{path.name} ({over.part})")

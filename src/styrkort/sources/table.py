@@ -324,9 +324,10 @@ def _unreadable_xlsx(shown: str, exc: Exception) -> Finding:
 
 def _refusal(path: Path, shown: str) -> Finding | None:
     """A file over a size or sheet limit is a finding before any reader opens it (core/limits.py)."""
+    from styrkort.core.limits import MAX_FILE_BYTES, MAX_TABLE_CELLS
     from styrkort.sources.safe_xlsx import refusal
 
-    return refusal(path, Source(shown))
+    return refusal(path, Source(shown), MAX_FILE_BYTES, MAX_TABLE_CELLS)
 
 
 # ---------------------------------------------------------------------------
