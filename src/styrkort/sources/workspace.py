@@ -38,7 +38,7 @@ from styrkort.core.finance import (
 )
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
-from styrkort.core.limits import exceeded, text_findings
+from styrkort.core.limits import MAX_FILE_BYTES, MAX_LOG_BYTES, Limit, exceeded, text_findings
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -86,11 +86,18 @@ class _Ctx:
         self.findings: list[Finding] = []
         self.files: dict[str, str] = {}
 
-    def checked_path(self, rel: str, where: Source, *, must_exist: bool = True) -> Path | None:
+    def checked_path(
+        self, rel: str, where: Source, *, must_exist: bool = True, limit: Limit = MAX_FILE_BYTES
+    ) -> Path | None:
         """``rel`` resolved inside the workspace (sources/confine.py), or None and a finding."""
         try:
             return confine.resolve(
-                self.root, rel, where, allow_outside=self.allow_outside, must_exist=must_exist
+                self.root,
+                rel,
+                where,
+                limit=limit,
+                allow_outside=self.allow_outside,
+                must_exist=must_exist,
             )
         except confine.Refused as exc:
             self.findings.append(exc.finding)
@@ -962,7 +969,8 @@ def _ledger_paths_inside(ctx: _Ctx, config: Any) -> bool:
         if not rel or (key == "budget" and rel.lower() in ("sie", "pbudget")):
             continue
         where = Source(MAIN_FILE, _line(config, key))
-        ok = ctx.checked_path(rel, where, must_exist=False) is not None and ok
+        limit = MAX_LOG_BYTES if key == "file" else MAX_FILE_BYTES  # a ledger may be large
+        ok = ctx.checked_path(rel, where, must_exist=False, limit=limit) is not None and ok
     return ok
 
 
