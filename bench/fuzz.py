@@ -20,7 +20,7 @@ hang (a SIGALRM stops it). Readers:
 ``-n`` inputs per reader (default 1 000 000; the issue's depth), ``--seed``,
 ``--readers a,b``, ``--hang`` seconds. Prints per reader: inputs, crashes, hangs,
 inputs per second, and the first crashing input (repr, cut) with its exception.
-Exit status 1 when any reader crashed or hung. tests/hardening/test_fuzz.py runs
+Exit status 1 when any reader crashed or hung. tests/hardening/test_harden_fuzz.py runs
 the same readers briefly under hypothesis in CI.
 """
 
