@@ -63,10 +63,9 @@ def test_reader_survives_mutated_input(readers: Any, name: str) -> None:
     )
     @given(seed=st.sampled_from(seeds), rnd=st.randoms(use_true_random=False))
     def run(seed: bytes, rnd: random.Random) -> None:
-        data = mutator(seed, rnd)
-        if name == "workspace":
-            rnd = _yaml_only(rnd)
-        read(data, rnd)
+        if name == "workspace" and fuzz._workspace_file(seed) == "operating.csv":
+            return  # see EXAMPLES: the CSV side waits for the unified table reader
+        read(mutator(seed, rnd), rnd)
 
     run()
 
@@ -81,14 +80,3 @@ def test_reader_survives_arbitrary_text(readers: Any, name: str) -> None:
         read(text.encode("utf-8", errors="replace"), rnd)
 
     run()
-
-
-class _yaml_only(random.Random):
-    """A Random whose ``choice`` among the workspace's files never picks the CSV."""
-
-    def __init__(self, inner: random.Random) -> None:
-        super().__init__(inner.random())
-
-    def choice(self, seq: Any) -> Any:
-        options = [s for s in seq if s != "operating.csv"] if "operating.csv" in seq else seq
-        return super().choice(options)

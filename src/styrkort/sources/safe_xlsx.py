@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,7 +88,15 @@ def check(path: Path, cells: Limit = MAX_XLSX_CELLS) -> Over | None:
                 if over is not None:
                     return over
                 budget -= used
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+    ):
         return None  # the reader reports an unreadable file in its own words
     return None
 
