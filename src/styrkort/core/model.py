@@ -131,3 +131,6 @@ class Workspace:
     narrative: tuple[NarrativeSection, ...] = ()
     claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    """Binary files the workspace names (the Word template): relative path → bytes, so that an
+    imported workspace keeps them and the web can use them."""

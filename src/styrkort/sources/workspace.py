@@ -44,12 +44,13 @@ from styrkort.core.model import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import Direction, normalise_unit
+from styrkort.sources import schema
 from styrkort.sources.accountmap import KINDS
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
 MAIN_FILE = "styrkort.yaml"
 GOALS_FILE = "goals.yaml"
-PLACEMENTS = ("maluppfyllelse", "verksamhetsberattelse", "drift", "investeringar", "fordelning")
+PLACEMENTS = schema.PLACEMENTS
 
 
 @dataclass
@@ -57,6 +58,8 @@ class LoadResult:
     workspace: Workspace | None
     findings: list[Finding] = field(default_factory=list)
     root: Path | None = None
+    documents: dict[str, Any] = field(default_factory=dict)
+    """The YAML files as read (file → ``LocDict``), each remembering the keys the reader read."""
 
     @property
     def ok(self) -> bool:
@@ -75,6 +78,8 @@ class _Ctx:
         self.root = root
         self.findings: list[Finding] = []
         self.files: dict[str, str] = {}
+        self.documents: dict[str, LocDict] = {}
+        self.assets: dict[str, bytes] = {}
 
     def err(self, file: str, line: int | None, code: str, message: str, hint: str) -> None:
         self.findings.append(error(Source(file, line), f"workspace.{code}", message, hint))
@@ -141,6 +146,7 @@ class _Ctx:
                 "Se docs/workspace.md.",
             )
             return None
+        self.documents[rel] = data
         return data
 
 
@@ -153,7 +159,12 @@ def _line(d: LocDict, key: str) -> int:
     return d.lines.get(key, d.line)
 
 
-def _known_keys(ctx: _Ctx, rel: str, d: LocDict, allowed: set[str], what: str) -> None:
+def _known_keys(ctx: _Ctx, rel: str, d: Any, section: str) -> None:
+    """A warning per key of ``d`` that the schema does not declare for ``section``."""
+    if not isinstance(d, LocDict):
+        return
+    allowed = schema.keys(section)
+    what = schema.section(section).what
     for key in d:
         if key not in allowed:
             ctx.warn(
@@ -177,6 +188,7 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
             "Skriv t.ex. assessment: {status: uppnått, justification: …}.",
         )
         return None
+    _known_keys(ctx, rel, d, "assessment")
     status = Status.parse(_s(d, "status"))
     if status is None:
         ctx.err(
@@ -192,12 +204,6 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
     )
 
 
-INDICATOR_KEYS = {
-    "id", "text", "unit", "direction", "baseline", "target", "outcome", "forecast", "owner",
-    "comment", "kind", "assessment", "metric",
-}  # fmt: skip
-
-
 def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> Indicator | None:
     if not isinstance(d, LocDict):
         ctx.err(
@@ -208,7 +214,7 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
             "Se docs/workspace.md.",
         )
         return None
-    _known_keys(ctx, rel, d, INDICATOR_KEYS, "indikatorn")
+    _known_keys(ctx, rel, d, "indicator")
     text = _s(d, "text")
     if not text:
         ctx.err(
@@ -247,6 +253,7 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
     metric = None
     md = d.get("metric")
     if isinstance(md, LocDict):
+        _known_keys(ctx, rel, md, "metric")
         params = md.get("params", LocDict())
         if not isinstance(params, LocDict):
             params = LocDict()
@@ -306,13 +313,14 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
     data = ctx.yaml(rel)
     if data is None:
         return (), ()
-    _known_keys(ctx, rel, data, {"council_goals", "goals"}, rel)
+    _known_keys(ctx, rel, data, "goals_file")
     used: set[str] = set()
     council: list[CouncilGoal] = []
     cg_data = data.get("council_goals", LocList())
     if isinstance(cg_data, LocList):
         for item, line in zip(cg_data, cg_data.lines, strict=True):
             if isinstance(item, LocDict) and _s(item, "title"):
+                _known_keys(ctx, rel, item, "council_goal")
                 cid = _s(item, "id") or _slug(_s(item, "title"))
                 council.append(CouncilGoal(cid, _s(item, "title"), Source(rel, line)))
             else:
@@ -339,13 +347,7 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
         if not isinstance(item, LocDict) or not _s(item, "title"):
             ctx.err(rel, line, "goal_shape", "Ett nämndmål ska ha title.", "Se docs/workspace.md.")
             continue
-        _known_keys(
-            ctx,
-            rel,
-            item,
-            {"id", "title", "council_goal", "indicators", "comment", "assessment"},
-            "nämndmålet",
-        )
+        _known_keys(ctx, rel, item, "goal")
         gid = _s(item, "id") or _slug(_s(item, "title"))[:40]
         if gid in used:
             ctx.err(
@@ -564,6 +566,7 @@ def _read_narrative(ctx: _Ctx, main: LocDict) -> tuple[NarrativeSection, ...]:
     out = []
     for item, line in zip(items, items.lines, strict=True):
         entry = item if isinstance(item, LocDict) else LocDict({"file": item})
+        _known_keys(ctx, MAIN_FILE, entry, "narrative")
         rel = _s(entry, "file")
         placement = _s(entry, "placement") or "verksamhetsberattelse"
         if placement not in PLACEMENTS:
@@ -603,18 +606,13 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
             "Se docs/workspace.md.",
         )
         return None
-    _known_keys(
-        ctx,
-        MAIN_FILE,
-        d,
-        {"name", "municipality", "kind", "host", "members", "allocation_key"},
-        "organisation",
-    )
+    _known_keys(ctx, MAIN_FILE, d, "organisation")
     members = []
     m_data = d.get("members", LocList())
     if isinstance(m_data, LocList):
         for item, mline in zip(m_data, m_data.lines, strict=True):
             if isinstance(item, LocDict) and _s(item, "id"):
+                _known_keys(ctx, MAIN_FILE, item, "member")
                 members.append(
                     Member(
                         _s(item, "id"),
@@ -643,6 +641,7 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
     key = None
     k_data = d.get("allocation_key")
     if isinstance(k_data, LocDict):
+        _known_keys(ctx, MAIN_FILE, k_data, "allocation_key")
         weights = []
         w_data = k_data.get("weights", LocDict())
         if isinstance(w_data, LocDict):
@@ -721,6 +720,7 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
             "Skriv t.ex. period: {year: 2020, kind: year}.",
         )
         return None
+    _known_keys(ctx, MAIN_FILE, d, "period")
     kind_text = _s(d, "kind") or "year"
     kind = {
         "year": PeriodKind.YEAR,
@@ -762,9 +762,9 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
 def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     if not isinstance(d, LocDict):
         return Settings()
-    _known_keys(
-        ctx, MAIN_FILE, d, {"sign_convention", "rounding", "tolerance", "goal_rule"}, "settings"
-    )
+    _known_keys(ctx, MAIN_FILE, d, "settings")
+    _known_keys(ctx, MAIN_FILE, d.get("tolerance"), "tolerance")
+    _known_keys(ctx, MAIN_FILE, d.get("goal_rule"), "goal_rule")
 
     def choose(key: str, options: dict[str, Any], default: Any) -> Any:
         text = _s(d, key)
@@ -837,6 +837,7 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
 def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
     if not isinstance(d, LocDict):
         return PublishedClaims()
+    _known_keys(ctx, MAIN_FILE, d, "published")
 
     def num(key: str) -> int | None:
         text = _s(d, key)
@@ -861,7 +862,7 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
     pub = main.get("publication")
     if not isinstance(pub, LocDict):
         return ""
-    _known_keys(ctx, MAIN_FILE, pub, {"word_template"}, "publication")
+    _known_keys(ctx, MAIN_FILE, pub, "publication")
     rel = _s(pub, "word_template")
     if rel and not (ctx.root / rel).is_file():
         ctx.err(
@@ -872,6 +873,8 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
             "Rätta sökvägen (relativ till arbetsytan) eller ta bort nyckeln.",
         )
         return ""
+    if rel:
+        ctx.assets[rel] = (ctx.root / rel).read_bytes()
     return rel
 
 
@@ -891,23 +894,7 @@ def load_workspace(root: Path | str) -> LoadResult:
     main = ctx.yaml(MAIN_FILE)
     if main is None:
         return LoadResult(None, ctx.findings, root)
-    _known_keys(
-        ctx,
-        MAIN_FILE,
-        main,
-        {
-            "title",
-            "organisation",
-            "period",
-            "settings",
-            "published",
-            "finance",
-            "goals",
-            "narrative",
-            "publication",
-        },
-        MAIN_FILE,
-    )
+    _known_keys(ctx, MAIN_FILE, main, "main")
     org = _read_org(ctx, main.get("organisation"), _line(main, "organisation"))
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
     settings = _read_settings(ctx, main.get("settings"))
@@ -916,6 +903,7 @@ def load_workspace(root: Path | str) -> LoadResult:
     finance = main.get("finance", LocDict())
     if not isinstance(finance, LocDict):
         finance = LocDict()
+    _known_keys(ctx, MAIN_FILE, finance, "finance")
     members = {m.id for m in org.members} if org else set()
     operating = _read_operating(ctx, _s(finance, "operating")) if _s(finance, "operating") else ()
     investments = (
@@ -926,6 +914,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         # finance: ledger: a SIE ledger gives the rows instead of the CSV totals (docs/sie.md)
         from styrkort.sources.ledger import workspace_finance
 
+        _known_keys(ctx, MAIN_FILE, finance["ledger"], "ledger")
         got = workspace_finance(root, finance["ledger"], period.first_day, period.last_day)
         ctx.findings.extend(got.findings)
         operating = got.operating if got.operating is not None else operating
@@ -950,5 +939,6 @@ def load_workspace(root: Path | str) -> LoadResult:
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),
         files=dict(ctx.files),
+        assets=dict(ctx.assets),
     )
     return LoadResult(ws, ctx.findings, root)

@@ -260,4 +260,9 @@ def write_workspace(ws: Workspace, out_dir: Path | str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
+    if ws.word_template and ws.word_template in ws.assets:
+        path = out / ws.word_template
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(ws.assets[ws.word_template])
+        written.append(path)
     return written

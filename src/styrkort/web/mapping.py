@@ -296,6 +296,12 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         claims=PublishedClaims(
             period.summary_met, period.summary_partly, web_source("period", "", "publicerat")
         ),
+        word_template=period.word_template,
+        assets=(
+            {period.word_template: bytes(period.word_template_data)}
+            if period.word_template
+            else {}
+        ),
     )
 
 
@@ -383,6 +389,8 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         summary_partly=ws.claims.summary_partly,
         investment_total_label=ws.investment_total_label,
         frames_note=ws.frames_note,
+        word_template=ws.word_template,
+        word_template_data=ws.assets.get(ws.word_template, b"") if ws.word_template else b"",
     )
     m.CouncilGoal.objects.bulk_create(
         m.CouncilGoal(period=period, key=c.id, title=c.title, position=i)

@@ -147,6 +147,9 @@ class Period(models.Model):
     summary_partly = models.PositiveIntegerField(null=True, blank=True)
     investment_total_label = models.CharField(max_length=200, blank=True)
     frames_note = models.TextField("not under ramtabellen", blank=True)
+    # publication: the municipality's Word template, its path in the folder and its bytes
+    word_template = models.CharField("Word-mall", max_length=300, blank=True)
+    word_template_data = models.BinaryField("Word-mallens innehåll", blank=True, default=b"")
     finance_version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -33,7 +33,7 @@ from styrkort.sources.workspace_write import number_text
 from styrkort.web import models as m
 from styrkort.web import services
 from styrkort.web.access import Access, organisations_for
-from styrkort.web.errors import NotFound
+from styrkort.web.errors import NotFound, Refusal
 from styrkort.web.forms import (
     AssessmentForm,
     GoalCommentForm,
@@ -678,11 +678,25 @@ def download(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
     period, _access = load_period(request, period_id)
     if fmt not in available_formats():
         raise NotFound(f"Formatet {fmt} finns inte i denna installation.")
-    result = run_workspace(workspace_of(period))
+    ws = workspace_of(period)
+    result = run_workspace(ws)
     assert result.report is not None
     module = importlib.import_module(f"styrkort.render.{FORMATS[fmt][0]}")
     with tempfile.TemporaryDirectory(prefix="styrkort-") as tmp:
-        path = Path(module.write(result.report, Path(tmp)))
+        if fmt == "docx" and ws.word_template in ws.assets:
+            # the municipality's own Word template, stored on import (publication.word_template)
+            template = Path(tmp) / "mall.docx"
+            template.write_bytes(ws.assets[ws.word_template])
+            try:
+                path = Path(module.write(result.report, Path(tmp) / "ut", template=template))
+            except module.TemplateError as exc:
+                raise Refusal(
+                    "Word-mallen kunde inte användas: "
+                    + " ".join(f.message for f in exc.findings),
+                    "Rätta mallen i arbetsytan och läs in den igen.",
+                ) from exc
+        else:
+            path = Path(module.write(result.report, Path(tmp)))
         data = path.read_bytes()
     name = f"{period.organisation.name}-{period.title}".replace(" ", "-")
     resp = HttpResponse(data, content_type=_content_type(fmt))
