@@ -49,10 +49,15 @@ def handle_import(args: argparse.Namespace) -> int:
     from django.db import transaction
 
     from styrkort.web.commands import import_or_replace
+    from styrkort.web.mapping import UnstorableAmount
 
     ws = load.workspace
-    with transaction.atomic():
-        period, replaced = import_or_replace(ws, replace=args.replace)
+    try:
+        with transaction.atomic():
+            period, replaced = import_or_replace(ws, replace=args.replace)
+    except UnstorableAmount as exc:
+        print(f"styrkort: {exc} Inget lästes in. Rätta beloppet och försök igen.", file=sys.stderr)
+        return 1
     if period is None:
         print(
             f"styrkort: {ws.organisation.name} har redan perioden {ws.period.title}; använd --replace för att ersätta den.",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from styrkort.core.assess import Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.audit import format_amount
-from styrkort.core.finance import Amounts
+from styrkort.core.finance import Amounts, unstorable_amounts
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status
 from styrkort.core.targets import describe, target_direction
@@ -251,6 +251,22 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
 
 
 # --- finance --------------------------------------------------------------------------
+
+
+@check("finance.amount_range")
+def amounts_can_be_stored(a: Assessed) -> Iterator[Finding]:
+    """Every amount of the finance tables fits what the database stores exactly
+    (16 integer digits, 4 decimals), whether it was typed or summed from a ledger."""
+    ws = a.workspace
+    for label, source, column, problem in unstorable_amounts(
+        ws.operating, ws.investments, ws.frames
+    ):
+        yield error(
+            source,
+            "finance.amount_range",
+            f"'{label}', kolumnen {column}: {problem}",
+            "Kontrollera beloppet i källan (budgetfil, huvudbok eller tabell) och rätta det.",
+        )
 
 
 @check("allocation.sum")

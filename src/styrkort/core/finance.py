@@ -9,7 +9,7 @@ favourable in both revenue and cost rows. Presentation may flip signs
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -35,6 +35,35 @@ class SignConvention(enum.Enum):
     """As the ledger: costs positive, revenues negative (the reference report)."""
     REVENUE_POSITIVE = "revenue_positive"
     """Revenues positive, costs negative, result positive for a surplus."""
+
+
+# What the database stores exactly (NUMERIC(20, 4)): 16 integer digits and 4 decimals.
+# Every entry point (workspace reader, ledger, web form, import) checks amounts against
+# these limits, so no stored amount can make a period unreadable.
+AMOUNT_MAX_INTEGER_DIGITS = 16
+AMOUNT_MAX_DECIMALS = 4
+
+
+def amount_problem(value: Decimal) -> str | None:
+    """Why ``value`` (kronor) cannot be stored exactly, in Swedish, or None when it can."""
+    if not value.is_finite():
+        return "Beloppet är inget ändligt tal."
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    decimals = max(0, -exponent)
+    integer_digits = max(0, len(digits) + exponent)
+    if integer_digits > AMOUNT_MAX_INTEGER_DIGITS:
+        return (
+            f"Beloppet har {integer_digits} siffror före decimaltecknet; "
+            f"högst {AMOUNT_MAX_INTEGER_DIGITS} kan lagras exakt."
+        )
+    if decimals > AMOUNT_MAX_DECIMALS:
+        significant = value.normalize().as_tuple().exponent  # trailing zeros do not count
+        assert isinstance(significant, int)
+        decimals = max(0, -significant)
+    if decimals > AMOUNT_MAX_DECIMALS:
+        return f"Beloppet har {decimals} decimaler; högst {AMOUNT_MAX_DECIMALS} kan lagras exakt."
+    return None
 
 
 class Amounts(Protocol):
@@ -217,3 +246,39 @@ def investment_statement(
         sum((r.outcome for r in items), ZERO),
     )
     return InvestmentStatement(items, total, tuple(frames), total_label, total_label_source)
+
+
+def unstorable_amounts(
+    operating: Iterable[OperatingRow],
+    investments: Iterable[InvestmentRow],
+    frames: Iterable[FramePart],
+) -> Iterator[tuple[str, Source, str, str]]:
+    """``(row label, source, column, problem)`` for every amount that :func:`amount_problem`
+    refuses: the one rule the checks and the database import share."""
+    rows: list[tuple[str, Source, tuple[tuple[str, Decimal | None], ...]]] = []
+    for r in operating:
+        rows.append(
+            (
+                r.category,
+                r.source,
+                (
+                    ("budget", r.budget),
+                    ("outcome", r.outcome),
+                    ("original_budget", r.original_budget),
+                    ("forecast", r.forecast),
+                ),
+            )
+        )
+    for i in investments:
+        rows.append((i.project, i.source, (("budget", i.budget), ("outcome", i.outcome))))
+    for f in frames:
+        parts: tuple[tuple[str, Decimal | None], ...] = (
+            ("frame", f.frame),
+            ("earlier_outcome", f.earlier_outcome),
+            ("outcome", f.outcome),
+        )
+        rows.append((f"{f.project} {f.member}", f.source, parts))
+    for label, source, amounts in rows:
+        for column, value in amounts:
+            if value is not None and (problem := amount_problem(value)) is not None:
+                yield label, source, column, problem

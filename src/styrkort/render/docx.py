@@ -446,15 +446,32 @@ def check_template(template: Path) -> list[Finding]:
 def render_template(report: Report, template: Path) -> bytes:
     """The report filled into a municipality's Word template; raises ``TemplateError`` with findings."""
     from docxtpl import DocxTemplate
-    from jinja2 import Environment, StrictUndefined, UndefinedError
+    from jinja2 import StrictUndefined, UndefinedError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     findings = check_template(template)
     if findings:
         raise TemplateError(findings)
     tpl = DocxTemplate(str(template))
     context = template_context(report, tpl, set(tpl.get_undeclared_template_variables()))
+    # A template comes with a workspace, perhaps from another organisation: it is code we did
+    # not write. The sandbox lets it read the report's values and nothing else (no attributes
+    # starting with "_", no method that changes a value, no str.format escape).
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
-        tpl.render(context, jinja_env=Environment(undefined=StrictUndefined, autoescape=True))
+        tpl.render(context, jinja_env=env)
+    except SecurityError as exc:
+        raise TemplateError(
+            [
+                _template_finding(
+                    template,
+                    "word_template.unsafe",
+                    f"Word-mallen försöker nå något annat än rapportens värden ({exc}); mallen användes inte.",
+                    "Använd bara platshållarna i docs/publication.md, t.ex. {{ titel }} och {{p rapport }}; ta bort uttryck med understreck eller metodanrop.",
+                )
+            ]
+        ) from exc
     except UndefinedError as exc:
         raise TemplateError(
             [
@@ -463,6 +480,17 @@ def render_template(report: Report, template: Path) -> bytes:
                     "word_template.unknown_value",
                     f"Word-mallen frågar efter något som rapportens data inte har: {exc.message}.",
                     "Rätta namnet; figurer och meningar finns listade i docs/publication.md (styrkort build skriver dem också i rapport.xlsx).",
+                )
+            ]
+        ) from exc
+    except Exception as exc:  # an expression that fails on the values (a sum of texts …)
+        raise TemplateError(
+            [
+                _template_finding(
+                    template,
+                    "word_template.render",
+                    f"Word-mallen kunde inte fyllas i ({type(exc).__name__}: {exc}).",
+                    "Förenkla platshållaren till ett namn ur docs/publication.md, t.ex. {{ titel }}.",
                 )
             ]
         ) from exc

@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from styrkort.core.finance import InvestmentRow, OperatingRow
+from styrkort.core.finance import InvestmentRow, OperatingRow, amount_problem
 from styrkort.core.findings import Finding, Source, error, has_errors, info, warning
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.accountmap import AccountMap, default_kommunbas, read_account_map
@@ -283,6 +283,16 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
     for (line, _), cells in zip(lines[1:], rows[1:], strict=True):
         row = dict(zip(header, (c.strip() for c in cells), strict=False))
         value = parse_decimal(row.get("budget", ""))
+        if value is not None and (problem := amount_problem(value)) is not None:
+            findings.append(
+                error(
+                    Source(rel, line),
+                    "ledger.budget",
+                    f"{row.get('budget', '')!r}: {problem}",
+                    "Kontrollera beloppet (i kronor, utan extra siffror) och rätta det.",
+                )
+            )
+            continue
         if value is None:
             findings.append(
                 error(

@@ -350,6 +350,9 @@ def _csv_grid(
         for row in reader:
             start = previous + 1
             previous = reader.line_num
+            if _swallows_rows(row, delimiter):
+                never_closed = "\n".join(kept[start - 1 : previous]).count('"') % 2 == 1
+                return None, [_stray_quote(shown, start, previous, never_closed)]
             if row:
                 grid.append((start, row))
     except csv.Error as exc:
@@ -363,6 +366,24 @@ def _csv_grid(
         ]
     grid.sort(key=lambda item: item[0])
     return grid, []
+
+
+def _swallows_rows(row: Sequence[str], delimiter: str) -> bool:
+    """Whether a quoted cell of ``row`` swallowed table rows: a cell that spans lines and holds
+    the delimiter is rows of the table read as one cell, because a quote was not closed where
+    it should have been. A quoted line break alone (Alt+Enter in Excel) is data."""
+    return any("\n" in cell.rstrip("\n") and delimiter in cell for cell in row)
+
+
+def _stray_quote(shown: str, start: int, end: int, never_closed: bool) -> Finding:
+    closes = "stängs aldrig" if never_closed else f"stängs först på rad {end}"
+    return error(
+        Source(shown, start),
+        "audit.read",
+        f'Ett citattecken (") på rad {start} {closes}, så raderna {start}–{end} skulle läsas '
+        "som en enda cell; tabellen granskas inte.",
+        'Ta bort det lösa citattecknet eller stäng det på samma rad ("text"), och kör granskningen igen.',
+    )
 
 
 def _sniff(lines: Sequence[str]) -> str:

@@ -28,7 +28,14 @@ from typing import Any
 
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
-from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
+from styrkort.core.finance import (
+    FramePart,
+    InvestmentRow,
+    OperatingRow,
+    RowKind,
+    SignConvention,
+    amount_problem,
+)
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
 from styrkort.core.model import (
@@ -468,6 +475,17 @@ def _amount(
             f"'{text}' i kolumnen '{column}' är inget belopp.",
             "Skriv beloppet i kronor, t.ex. -34559000 eller -34 559 000,50.",
         )
+        return None
+    problem = amount_problem(value)
+    if problem is not None:
+        ctx.err(
+            rel,
+            line,
+            "amount_range",
+            f"'{text}' i kolumnen '{column}': {problem}",
+            "Kontrollera beloppet (är det i kronor, utan extra siffror?) och rätta det.",
+        )
+        return None
     return value
 
 
@@ -647,7 +665,7 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
         if isinstance(w_data, LocDict):
             for mid, wtext in w_data.items():
                 w = parse_decimal(str(wtext))
-                if w is None or w < 0:
+                if w is None or w < 0 or amount_problem(w) is not None:
                     ctx.err(
                         MAIN_FILE,
                         w_data.lines[mid],

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from styrkort.core.finance import amount_problem
 from styrkort.core.goals import Status
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.targets import Equals, TargetProblem, parse_target, target_unit
@@ -241,10 +242,16 @@ class MembershipForm(forms.Form):
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """An amount in kronor as written in a finance field; raises ValueError when unreadable."""
+    """An amount in kronor as written in a finance field; raises ValueError, with the Swedish
+    message to show, when it is unreadable or cannot be stored exactly."""
     if not text.strip():
         return None
     value = parse_decimal(text)
     if value is None:
-        raise ValueError(text)
+        raise ValueError(
+            f"”{text}” är inget belopp. Skriv kronor, t.ex. -34 559 000 eller 1 250,50."
+        )
+    problem = amount_problem(value)
+    if problem is not None:
+        raise ValueError(f"”{text}”: {problem} Kontrollera beloppet.")
     return value

@@ -18,7 +18,14 @@ from django.db import connection
 
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
-from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, RowKind, SignConvention
+from styrkort.core.finance import (
+    FramePart,
+    InvestmentRow,
+    OperatingRow,
+    RowKind,
+    SignConvention,
+    unstorable_amounts,
+)
 from styrkort.core.findings import Source
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
 from styrkort.core.model import (
@@ -337,8 +344,20 @@ def _metric_data(spec: MetricSpec | None) -> dict[str, Any] | None:
     }
 
 
+class UnstorableAmount(ValueError):
+    """An amount outside what the database stores exactly; the message is Swedish."""
+
+
 def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -> m.Period:
-    """Store ``ws`` as a new period (and organisation, unless one is given). Call inside a transaction."""
+    """Store ``ws`` as a new period (and organisation, unless one is given). Call inside a transaction.
+
+    Raises :class:`UnstorableAmount` (before writing anything) when an amount does not fit
+    the database exactly: such a period could not be read back."""
+    bad = next(unstorable_amounts(ws.operating, ws.investments, ws.frames), None)
+    if bad is not None:
+        label, source, column, problem = bad
+        where = f"{source.file}:{source.line}: " if source.file else ""
+        raise UnstorableAmount(f"{where}'{label}', kolumnen {column}: {problem}")
     o = ws.organisation
     weights = dict(o.allocation_key.weights) if o.allocation_key else {}
     key = o.allocation_key

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from styrkort.core.finance import amount_problem
 from styrkort.core.goals import Status
 from styrkort.core.model import Workspace
 from styrkort.web import models as m
@@ -305,6 +306,8 @@ def update_finance(
                 raise Invalid(f"Fältet {field} finns inte i tabellen {table}.")
             if value is None and field in REQUIRED_AMOUNTS:
                 raise Invalid(f"Beloppet {field} måste anges (0 om inget).")
+            if value is not None and (problem := amount_problem(value)) is not None:
+                raise Invalid(f"{table} {field}: {problem}", "Kontrollera beloppet och rätta det.")
             row = model.objects.get(pk=row_id, period=period)
             old = getattr(row, field)
             if (old is None) != (value is None) or (

@@ -427,10 +427,8 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             table, row_id, field = parts[0], parts[1], parts[2]
             try:
                 values[(table, int(row_id), field)] = parse_amount(text)
-            except ValueError:
-                errors[name] = (
-                    f"”{text}” är inget belopp. Skriv kronor, t.ex. -34 559 000 eller 1 250,50."
-                )
+            except ValueError as exc:
+                errors[name] = str(exc)
         if not errors:
             changed = services.update_finance(access, period.pk, _version(request), values)
             messages.success(request, f"Ekonomin har sparats ({changed} ändrade belopp).")
