@@ -96,6 +96,8 @@ class Section:
     """The database model that stores the section (``web/models.py``); "" when not stored or shared."""
     table: bool = False
     """A CSV table: the fields are its columns."""
+    markdown: bool = False
+    """A Markdown file: the fields are parts of the file, not keys."""
 
     def keys(self) -> frozenset[str]:
         return frozenset(f.key for f in self.fields)
@@ -274,6 +276,19 @@ SECTIONS: tuple[Section, ...] = (
             Field("placement", "choice", "Var avsnittet står i rapporten.", "verksamhetsberattelse", PLACEMENTS, column="placement", example="drift"),
         ),
         model="NarrativeSection",
+    ),
+    Section(
+        "narrative_file",
+        "narrative/<id>.md",
+        "",
+        "avsnittet",
+        (
+            Field("id", "text", "Avsnittets id: filnamnet utan .md.", column="key", required=True),
+            Field("title", "text", "Rubriken: filens första rad om den börjar med '# '.", column="title"),
+            Field("markdown", "text", "Texten i Markdown, med {{ levande siffror }}.", column="markdown"),
+        ),
+        model="NarrativeSection",
+        markdown=True,
     ),
     Section(
         "publication",
@@ -476,7 +491,10 @@ def field_reference() -> str:
         out.append(f"### {s.where}")
         out.append("")
         if s.table:
-            out.append("Kolumner (en rad per post; kolumnordningen är fri).")
+            out.append("Columns (one row per item, in any order).")
+            out.append("")
+        if s.markdown:
+            out.append("Parts of the Markdown file, not keys.")
             out.append("")
         out.append("| key | type | default | allowed values | database | meaning |")
         out.append("|---|---|---|---|---|---|")

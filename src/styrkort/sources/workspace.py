@@ -959,4 +959,4 @@ def load_workspace(root: Path | str) -> LoadResult:
         files=dict(ctx.files),
         assets=dict(ctx.assets),
     )
-    return LoadResult(ws, ctx.findings, root)
+    return LoadResult(ws, ctx.findings, root, ctx.documents)

@@ -26,7 +26,7 @@ class LocDict(dict[str, Any]):
         self.key_lines: dict[str, int] = {}
         self.read: set[str] = set()
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         self.read.add(key)
         return super().get(key, default)
 

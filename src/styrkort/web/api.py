@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from styrkort.core.assess import IndicatorResult
+from styrkort.sources import schema
 from styrkort.web import models as m
 from styrkort.web import services
 from styrkort.web.access import Access, organisations_for
@@ -91,14 +92,17 @@ def _period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
     return period, access
 
 
+def _fields(row: Any, section: str) -> dict[str, Any]:
+    """The workspace fields of ``row`` that the API shows, as the schema declares them."""
+    return {f.key: getattr(row, f.column) for f in schema.api_fields(section)}
+
+
 def _period_json(p: m.Period) -> dict[str, Any]:
     return {
         "id": p.pk,
         "organisation": p.organisation.name,
         "title": p.title,
-        "year": p.year,
-        "kind": p.kind,
-        "label": p.label,
+        **_fields(p, "period"),
         "state": p.state,
     }
 
@@ -111,15 +115,7 @@ def _indicator_json(ind: m.Indicator, r: IndicatorResult | None) -> dict[str, An
     data: dict[str, Any] = {
         "id": ind.key,
         "goal": ind.goal.key,
-        "text": ind.text,
-        "unit": ind.unit,
-        "direction": ind.direction,
-        "baseline": ind.baseline,
-        "target": ind.target,
-        "outcome": ind.outcome,
-        "forecast": ind.forecast,
-        "owner": ind.owner,
-        "comment": ind.comment,
+        **_fields(ind, "indicator"),
         "version": ind.version,
         "manual_assessment": (
             {
@@ -159,9 +155,7 @@ def goals(request: HttpRequest, period_id: int) -> HttpResponse:
         out.append(
             {
                 "id": g.key,
-                "title": g.title,
-                "council_goal": g.council_goal,
-                "comment": g.comment,
+                **_fields(g, "goal"),
                 "status": _status(gr.status),
                 "computed_status": _status(gr.computed),
                 "version": g.version,
@@ -434,9 +428,7 @@ OPENAPI: dict[str, Any] = {
                     "id": {"type": "integer"},
                     "organisation": {"type": "string"},
                     "title": {"type": "string"},
-                    "year": {"type": "integer"},
-                    "kind": {"type": "string", "enum": ["year", "interim"]},
-                    "label": {"type": "string"},
+                    **schema.openapi_properties("period"),
                     "state": {"type": "string", "enum": ["open", "approved", "locked"]},
                 },
             },
@@ -445,15 +437,7 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "id": {"type": "string"},
                     "goal": {"type": "string"},
-                    "text": {"type": "string"},
-                    "unit": {"type": "string"},
-                    "direction": {"type": "string", "enum": ["", "increase", "decrease"]},
-                    "baseline": {"type": "string"},
-                    "target": {"type": "string"},
-                    "outcome": {"type": "string"},
-                    "forecast": {"type": "string"},
-                    "owner": {"type": "string"},
-                    "comment": {"type": "string"},
+                    **schema.openapi_properties("indicator"),
                     "version": {"type": "integer"},
                     "manual_assessment": {"type": ["object", "null"]},
                     "status": _schema_ref("Status"),
@@ -464,9 +448,7 @@ OPENAPI: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "council_goal": {"type": "string"},
-                    "comment": {"type": "string"},
+                    **schema.openapi_properties("goal"),
                     "status": _schema_ref("Status"),
                     "computed_status": _schema_ref("Status"),
                     "version": {"type": "integer"},

@@ -305,9 +305,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         ),
         word_template=period.word_template,
         assets=(
-            {period.word_template: bytes(period.word_template_data)}
-            if period.word_template
-            else {}
+            {period.word_template: bytes(period.word_template_data)} if period.word_template else {}
         ),
     )
 

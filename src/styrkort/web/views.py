@@ -689,8 +689,7 @@ def download(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
                 path = Path(module.write(result.report, Path(tmp) / "ut", template=template))
             except module.TemplateError as exc:
                 raise Refusal(
-                    "Word-mallen kunde inte användas: "
-                    + " ".join(f.message for f in exc.findings),
+                    "Word-mallen kunde inte användas: " + " ".join(f.message for f in exc.findings),
                     "Rätta mallen i arbetsytan och läs in den igen.",
                 ) from exc
         else:

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('styrkort', '0002_period_frames_note'),
+        ("styrkort", "0002_period_frames_note"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='period',
-            name='word_template',
-            field=models.CharField(blank=True, max_length=300, verbose_name='Word-mall'),
+            model_name="period",
+            name="word_template",
+            field=models.CharField(blank=True, max_length=300, verbose_name="Word-mall"),
         ),
         migrations.AddField(
-            model_name='period',
-            name='word_template_data',
-            field=models.BinaryField(blank=True, default=b'', verbose_name='Word-mallens innehåll'),
+            model_name="period",
+            name="word_template_data",
+            field=models.BinaryField(blank=True, default=b"", verbose_name="Word-mallens innehåll"),
         ),
     ]
