@@ -41,7 +41,7 @@ from styrkort.core.findings import Finding, Source, error, has_errors, info, war
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.accountmap import AccountMap, default_kommunbas, read_account_map
 from styrkort.sources.sie import LedgerSums, sum_sie
-from styrkort.sources.table import decode_text
+from styrkort.sources.table import read_records
 
 ZERO = Decimal(0)
 
@@ -238,26 +238,10 @@ def _texts(value: Any) -> tuple[str, ...]:
 
 
 def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None, list[Finding]]:
-    import csv
-    import io
-
-    try:
-        text = decode_text(path.read_bytes())
-    except OSError as exc:
-        return None, [
-            error(
-                Source(rel),
-                "ledger.budget",
-                f"Budgettabellen kunde inte läsas: {exc}.",
-                "Kontrollera sökvägen under finance: ledger: budget (kolumner category,budget).",
-            )
-        ]
-    lines = [
-        (i + 1, ln)
-        for i, ln in enumerate(text.splitlines())
-        if ln.strip() and not ln.lstrip().startswith("#")
-    ]
-    if not lines:
+    table = read_records(path, name=rel, code="ledger.budget")
+    if table.header is None:
+        return None, list(table.findings)
+    if not table.header:
         return None, [
             error(
                 Source(rel, 1),
@@ -266,13 +250,10 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
                 "Skriv category,budget och en rad per kategori.",
             )
         ]
-    delimiter = ";" if lines[0][1].count(";") > lines[0][1].count(",") else ","
-    rows = list(csv.reader(io.StringIO("\n".join(t for _, t in lines)), delimiter=delimiter))
-    header = [h.strip().lower() for h in rows[0]]
-    if "category" not in header or "budget" not in header:
+    if "category" not in table.header or "budget" not in table.header:
         return None, [
             error(
-                Source(rel, lines[0][0]),
+                Source(rel, table.header_line),
                 "ledger.budget",
                 "Budgettabellen saknar kolumnerna category och budget.",
                 "Första raden ska vara category,budget.",
@@ -280,8 +261,8 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
         ]
     out: dict[str, Decimal] = {}
     findings: list[Finding] = []
-    for (line, _), cells in zip(lines[1:], rows[1:], strict=True):
-        row = dict(zip(header, (c.strip() for c in cells), strict=False))
+    for record in table.rows:
+        line, row = record.line, record.values
         value = parse_decimal(row.get("budget", ""))
         if value is not None and (problem := amount_problem(value)) is not None:
             findings.append(

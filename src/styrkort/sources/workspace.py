@@ -16,9 +16,7 @@ workspace could not be read completely, and no report should be built.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -53,6 +51,7 @@ from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import Direction, normalise_unit
 from styrkort.sources import schema
 from styrkort.sources.accountmap import KINDS
+from styrkort.sources.table import read_records
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
 MAIN_FILE = "styrkort.yaml"
@@ -403,16 +402,37 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
     return tuple(council), tuple(goals)
 
 
-def _csv_rows(ctx: _Ctx, rel: str, required: set[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file as (line, {column: text}); '#' lines are comments; ';' or ',' separated."""
-    text = ctx.read_text(rel)
-    if text is None:
+def _csv_rows(ctx: _Ctx, rel: str, section: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of the table ``rel`` (CSV or XLSX, sources/table.py) as (line, {column: text}).
+
+    The columns are those ``section`` of the schema declares; '#' lines are comments.
+    """
+    required = schema.required_columns(section)
+    path = ctx.root / rel
+    if not path.is_file():
+        ctx.err(
+            rel,
+            None,
+            "missing_file",
+            f"Filen '{rel}' finns inte.",
+            "Skapa filen eller rätta sökvägen.",
+        )
         return []
-    lines = text.splitlines()
-    content = [
-        (i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")
-    ]
-    if not content:
+    got = read_records(path, name=rel, code="workspace.table")
+    ctx.findings.extend(got.findings)
+    if got.encoding not in ("utf-8", ""):
+        ctx.warn(
+            rel,
+            None,
+            "encoding",
+            f"'{rel}' är inte UTF-8; läst som Windows-1252.",
+            "Spara filen som UTF-8.",
+        )
+    if got.text:
+        ctx.files[rel] = got.text
+    if got.header is None:
+        return []
+    if not got.header:
         ctx.err(
             rel,
             1,
@@ -421,35 +441,38 @@ def _csv_rows(ctx: _Ctx, rel: str, required: set[str]) -> list[tuple[int, dict[s
             f"Första raden ska ange kolumnerna: {', '.join(sorted(required))}.",
         )
         return []
-    header_line, header_text = content[0]
-    delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(t for _, t in content)), delimiter=delimiter)
-    rows = list(reader)
-    header = [h.strip().lower() for h in rows[0]]
-    missing = required - set(header)
+    missing = required - set(got.header)
     if missing:
         ctx.err(
             rel,
-            header_line,
+            got.header_line,
             "csv_columns",
             f"Kolumner saknas: {', '.join(sorted(missing))}.",
             f"Rubrikraden ska innehålla {', '.join(sorted(required))}.",
         )
         return []
+    allowed = schema.keys(section)
+    for column in got.header:
+        if column and column not in allowed:
+            ctx.warn(
+                rel,
+                got.header_line,
+                "unknown_key",
+                f"Okänd kolumn '{column}' i {rel}; den ignoreras.",
+                f"Tillåtna kolumner: {', '.join(f.key for f in schema.section(section).fields)}.",
+            )
     out = []
-    for (line, _), cells in zip(content[1:], rows[1:], strict=True):
-        if len(cells) > len(header):
+    for row in got.rows:
+        if row.extra_cells:
             ctx.err(
                 rel,
-                line,
+                row.line,
                 "csv_cells",
-                f"Raden har {len(cells)} fält men rubriken {len(header)}.",
-                f"Kontrollera avgränsaren ('{delimiter}') och citattecken.",
+                f"Raden har {len(got.header) + row.extra_cells} fält men rubriken {len(got.header)}.",
+                "Kontrollera avgränsaren (';' eller ',') och citattecken.",
             )
             continue
-        out.append(
-            (line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
-        )
+        out.append((row.line, row.values))
     return out
 
 
@@ -491,7 +514,7 @@ def _amount(
 
 def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
     rows = []
-    for line, r in _csv_rows(ctx, rel, {"category", "kind", "budget", "outcome"}):
+    for line, r in _csv_rows(ctx, rel, "operating"):
         kind = KINDS.get(r["kind"].lower())
         if kind is None:
             ctx.err(
@@ -532,7 +555,7 @@ def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
 
 def _read_investments(ctx: _Ctx, rel: str) -> tuple[InvestmentRow, ...]:
     rows = []
-    for line, r in _csv_rows(ctx, rel, {"project", "budget", "outcome"}):
+    for line, r in _csv_rows(ctx, rel, "investments"):
         budget = _amount(ctx, rel, line, "budget", r["budget"])
         outcome = _amount(ctx, rel, line, "outcome", r["outcome"])
         if budget is None or outcome is None:
@@ -545,7 +568,7 @@ def _read_investments(ctx: _Ctx, rel: str) -> tuple[InvestmentRow, ...]:
 
 def _read_frames(ctx: _Ctx, rel: str, members: set[str]) -> tuple[FramePart, ...]:
     parts = []
-    for line, r in _csv_rows(ctx, rel, {"project", "member", "frame", "outcome"}):
+    for line, r in _csv_rows(ctx, rel, "frames"):
         frame = _amount(ctx, rel, line, "frame", r["frame"])
         earlier = _amount(
             ctx, rel, line, "earlier_outcome", r.get("earlier_outcome", ""), required=False
