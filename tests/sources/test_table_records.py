@@ -136,3 +136,34 @@ def test_read_records_never_raises_on_a_missing_or_binary_file(tmp_path: Path) -
     binary.write_bytes(b"a,b\n\x00\x01,\xff\n")
     got = read_records(binary, code="x.read")
     assert got.header is None or got.header == ("a", "b")
+
+
+def test_xlsx_formula_rows_and_columns_are_unreadable_never_clean(tmp_path: Path) -> None:
+    """Issue 18, item 13: a table of formulas without saved values said 'inga brott'."""
+    import openpyxl
+
+    from styrkort.core.audit import audit
+    from styrkort.sources.table import read_table
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (
+        ("Driftredovisning tkr", None, None, None),
+        ("Slag", "Budget", "Utfall", "Avvikelse"),
+        ("Intäkter", -100, -90, "=B3-C3"),
+        ("Kostnader", 200, 150, "=B4-C4"),
+        ("Resultat", "=B3+B4", "=C3+C4", "=D3+D4"),
+    ):
+        sheet.append(row)
+    path = tmp_path / "formler.xlsx"
+    book.save(path)
+    read = read_table(path)
+    assert read.table is not None
+    assert read.table.columns == ("Budget", "Utfall", "Avvikelse")
+    findings = read.findings + list(audit(read.table, read.declaration).findings)
+    unreadable = sorted(
+        (f.source.line, f.severity.value) for f in findings if f.code == "audit.unreadable"
+    )
+    assert unreadable == [(3, "warning"), (4, "warning"), (5, "warning")]
+    assert not [f for f in findings if f.severity is Severity.ERROR]

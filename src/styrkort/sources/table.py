@@ -35,7 +35,7 @@ from styrkort.core.audit import (
     printed_cell,
     value_cell,
 )
-from styrkort.core.findings import Finding, Source, error
+from styrkort.core.findings import Finding, Source, error, warning
 
 __all__ = [
     "GridRead",
@@ -212,6 +212,7 @@ def table_from_grid(
             )
         )
         return None, declaration, findings
+    findings += _formula_rows(rows)
     columns = tuple(headers[c] or f"kolumn {c + 1}" for c in figure_cols)
     table = PublishedTable(
         name=name,
@@ -221,6 +222,31 @@ def table_from_grid(
         header=Source(name, header_line),
     )
     return table, declaration, findings
+
+
+def _formula_rows(rows: Sequence[TableRow]) -> list[Finding]:
+    """Rows whose figures are all XLSX formulas without a saved value.
+
+    The audit takes a row without a readable figure for a repeated header and passes
+    over it; a row of formulas is figures nobody can see, so it is reported here instead
+    of leaving the table to look clean (issue 18).
+    """
+    out = []
+    for row in rows:
+        filled = [c for c in row.cells if not c.blank]
+        if len(filled) >= 2 and all(_is_formula(c) for c in filled):
+            out.append(
+                warning(
+                    row.source,
+                    "audit.unreadable",
+                    f"Raden {row.label!r} har bara formler utan sparat värde "
+                    f"({', '.join(c.text for c in filled)}); raden kontrolleras inte.",
+                    "Formlerna har inget sparat värde: öppna filen i Excel och spara den, "
+                    "eller exportera tabellen som CSV.",
+                    row=row.label,
+                )
+            )
+    return out
 
 
 def _header_row(body: Sequence[tuple[int, Sequence[GridCell]]]) -> int | None:
@@ -259,6 +285,12 @@ def _is_number(cell: GridCell) -> bool:
     return parsed.value is not None
 
 
+def _is_formula(cell: GridCell) -> bool:
+    """An XLSX formula without a saved value: a figure the reader cannot see (never a blank
+    or a text), so that its column stays a figure column and the audit reports it unreadable."""
+    return isinstance(cell, Cell) and not cell.readable and cell.text.startswith("=")
+
+
 def _all_text(cells: Sequence[GridCell], columns: Iterable[int]) -> bool:
     texts = [_at(cells, c) for c in columns]
     return any(_text(t).strip() for t in texts) and not any(
@@ -269,7 +301,7 @@ def _all_text(cells: Sequence[GridCell], columns: Iterable[int]) -> bool:
 def _mostly_numbers(cells: Sequence[GridCell]) -> bool:
     """A figure column: at least half of its filled cells are numbers (a text column is left out)."""
     filled = [c for c in cells if _text(c).strip()]
-    numbers = sum(1 for c in filled if _is_number(c))
+    numbers = sum(1 for c in filled if _is_number(c) or _is_formula(c))
     return bool(filled) and 2 * numbers >= len(filled)
 
 
@@ -604,7 +636,7 @@ def _formulas_without_values(
                     and value.startswith("=")
                     and (line, index) in empty
                 ):
-                    lines[line][index] = value
+                    lines[line][index] = Cell(text=value, readable=False)
     finally:
         workbook.close()
 
