@@ -82,7 +82,7 @@ def summary_data(path: str) -> tuple[dict[str, Any], list[Any], bool]:
 
 
 def _swedish_int(n: int) -> str:
-    from styrkort.core.audit import format_amount
+    from styrkort.core.numbers import format_amount
 
     return format_amount(Decimal(n))
 

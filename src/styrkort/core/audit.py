@@ -54,7 +54,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from styrkort.core.findings import Finding, Source, error, info, warning
-from styrkort.core.numbers import is_minus_only, parse_decimal
+from styrkort.core.numbers import format_amount, is_minus_only, parse_decimal
 
 __all__ = [
     "AuditReport",
@@ -577,28 +577,6 @@ class AuditReport:
 
 # ---------------------------------------------------------------------------
 # Formatting for messages
-
-
-def format_amount(value: Decimal, decimals: int | None = None) -> str:
-    """Swedish figure: ``Decimal("-3970.5")`` -> ``"−3 970,5"`` (NBSP thousands, U+2212 minus)."""
-    if decimals is None:
-        exponent = value.normalize().as_tuple().exponent
-        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    quantised = (
-        value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        if decimals >= 0
-        else value
-    )
-    sign = "\u2212" if quantised < 0 else ""
-    digits = f"{abs(quantised):.{max(decimals, 0)}f}"
-    whole, _, frac = digits.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = "\u00a0".join(groups)
-    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
 
 
 def _fmt(value: Decimal) -> str:

@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from styrkort.core.assess import Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
-from styrkort.core.audit import format_amount
 from styrkort.core.finance import Amounts, unstorable_amounts
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status
+from styrkort.core.numbers import format_amount
 from styrkort.core.targets import describe, target_direction
 from styrkort.core.values import Direction, Quantity
 
