@@ -15,8 +15,10 @@ EXAMPLE = REPO / "examples" / "sydnarke-it-2020"
 
 def test_check_json_lists_the_reference_reports_mistakes(capsys) -> None:  # type: ignore[no-untyped-def]
     code = main(["check", str(EXAMPLE), "--json"])
-    data = json.loads(capsys.readouterr().out)
+    envelope = json.loads(capsys.readouterr().out)
     assert code == 1  # the reference report has errors
+    assert envelope["ok"] is False
+    data = envelope["findings"]
     assert all({"code", "severity", "file", "line", "message"} <= set(item) for item in data)
     by_code = {d["code"]: d for d in data}
     label = by_code["period.label_year"]

@@ -8,9 +8,7 @@ there are only rounding breaks or nothing at all.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +43,28 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "tables",
         nargs="+",
-        metavar="TABELL",
+        metavar="TABLE",
         help="tabell i CSV- eller XLSX-format, eller en arbetsytas katalog",
     )
-    parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     parser.add_argument(
-        "--deklaration",
-        metavar="FIL",
-        type=Path,
-        help="deklarationsfil (YAML) i stället för TABELL.yaml bredvid tabellen",
+        "--json",
+        action="store_true",
+        help='skriv resultatet som JSON: {"ok": …, "findings": […], …}',
     )
     parser.add_argument(
-        "--blad", metavar="NAMN", help="vilket blad i en XLSX-fil (annars det aktiva)"
+        "--declaration",
+        "--deklaration",
+        dest="deklaration",
+        metavar="FILE",
+        type=Path,
+        help="deklarationsfil (YAML) i stället för TABLE.yaml bredvid tabellen",
+    )
+    parser.add_argument(
+        "--sheet",
+        "--blad",
+        dest="blad",
+        metavar="NAME",
+        help="vilket blad i en XLSX-fil (annars det aktiva)",
     )
     parser.set_defaults(handler=run)
 
@@ -82,13 +90,9 @@ def run(args: argparse.Namespace) -> int:
         results.append(_counted(summary, findings))
     every = [f for _, findings in results for f in findings]
     if args.json:
-        payload = {
-            "ok": not has_errors(every),
-            "tables": [summary for summary, _ in results],
-            "findings": [f.as_dict() for f in every],
-        }
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
-        sys.stdout.write("\n")
+        from styrkort.commands._output import envelope, print_json
+
+        print_json(envelope(every, tables=[summary for summary, _ in results]))
     else:
         try:
             for summary, findings in results:
@@ -220,11 +224,3 @@ def _summary_line(summary: dict[str, Any]) -> str:
         + ("varning" if summary["warnings"] == 1 else "varningar")
     )
     return f"{name}: {', '.join(parts)}; {summary['checked']} tal kontrollerade: {verdict}."
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

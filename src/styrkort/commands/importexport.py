@@ -14,7 +14,9 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="läs in en arbetsyta (mapp) i webbappens databas")
-    p.add_argument("workspace", type=Path, help="arbetsytan (mappen med styrkort.yaml)")
+    p.add_argument(
+        "workspace", metavar="WORKSPACE", type=Path, help="arbetsytan (mappen med styrkort.yaml)"
+    )
     p.add_argument(
         "--replace",
         action="store_true",
@@ -22,9 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.set_defaults(handler=handle_import)
     e = sub.add_parser("export", help="skriv en period ur databasen till en arbetsyta (mapp)")
-    e.add_argument("dir", type=Path, help="utmapp (skapas; ska vara tom eller saknas)")
     e.add_argument(
-        "--period", type=int, help="periodens id (se listan som skrivs ut när flera finns)"
+        "dir", metavar="DIR", type=Path, help="utmapp (skapas; ska vara tom eller saknas)"
+    )
+    e.add_argument(
+        "--period",
+        metavar="ID",
+        type=int,
+        help="periodens id (se listan som skrivs ut när flera finns)",
     )
     e.set_defaults(handler=handle_export)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ def register(subparsers: Any) -> None:
         help="läs en SIE-fil (SIE 1–4, 4E/4I) från bokföringssystemet",
         description="Läs en SIE-fil från bokföringssystemet och visa vad den innehåller.",
     )
-    sub = parser.add_subparsers(dest="sie_command", metavar="DELKOMMANDO")
+    sub = parser.add_subparsers(dest="sie_command", metavar="SUBCOMMAND")
     summary = sub.add_parser(
         "summary",
         help="sammanfattning: konton, verifikationer, summor per konto och fynd",
@@ -25,8 +24,12 @@ def register(subparsers: Any) -> None:
             "Slutkod 1 när filen inte går att läsa."
         ),
     )
-    summary.add_argument("file", metavar="FIL", help="SIE-filen (.se, .si)")
-    summary.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    summary.add_argument("file", metavar="FILE", help="SIE-filen (.se, .si)")
+    summary.add_argument(
+        "--json",
+        action="store_true",
+        help='skriv resultatet som JSON: {"ok": …, "findings": […], …}',
+    )
     summary.set_defaults(handler=_summary)
     parser.set_defaults(handler=lambda args: _help(parser))
 
@@ -90,8 +93,10 @@ def _swedish_int(n: int) -> str:
 def _summary(args: argparse.Namespace) -> int:
     data, findings, ok = summary_data(args.file)
     if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from styrkort.commands._output import envelope, print_json
+
+        data.pop("findings")
+        print_json(envelope(findings, ok=ok, **data))
         return 0 if ok else 1
     out = sys.stdout
     if ok:
