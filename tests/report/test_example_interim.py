@@ -92,5 +92,5 @@ def test_manual_goal_assessment_is_shown_with_justification(result: PipelineResu
 
 
 def test_small_groups_get_no_sick_leave_figure(result: PipelineResult) -> None:
-    small = [f for f in result.findings if f.code == "sjukfranvaro.liten_grupp"]
+    small = [f for f in result.findings if f.code == "metric.small_group"]
     assert small and all(f.source.file == "data/sjukfranvaro.csv" for f in small)

@@ -24,23 +24,28 @@ from styrkort.core.values import Direction, Quantity
 
 CheckFn = Callable[[Assessed], Iterator[Finding]]
 CHECKS: dict[str, CheckFn] = {}
+CHECK_CODES: dict[str, tuple[str, ...]] = {}
+"""A check's name → every code its findings carry (the name first; core/codes.py lists them)."""
 
 
-def check(name: str) -> Callable[[CheckFn], CheckFn]:
+def check(name: str, *more_codes: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check named by the code it emits (and the other codes it may emit)."""
+
     def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
             raise ValueError(f"check {name} registered twice")
         CHECKS[name] = fn
+        CHECK_CODES[name] = (name, *more_codes)
         return fn
 
     return register
 
 
 def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
-    """Run every registered check (or those named in ``only``) and collect their findings."""
+    """Run every registered check (or those with a code in ``only``) and collect their findings."""
     out: list[Finding] = []
     for name, fn in CHECKS.items():
-        if only is None or name in only:
+        if only is None or not only.isdisjoint(CHECK_CODES[name]):
             out.extend(fn(a))
     return out
 
@@ -48,7 +53,7 @@ def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
 # --- goals and indicators -------------------------------------------------------------
 
 
-@check("goal.indicators")
+@check("goal.no_indicators")
 def goals_have_indicators(a: Assessed) -> Iterator[Finding]:
     """Every board goal has at least one indicator; otherwise it cannot be assessed."""
     for g in a.goals:
@@ -78,7 +83,7 @@ def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("indicator.target")
+@check("indicator.no_target", "target.unreadable", "target.no_baseline", "target.no_direction")
 def indicators_have_targets(a: Assessed) -> Iterator[Finding]:
     """Every indicator has a readable target (målvärde)."""
     for r in a.indicator_results():
@@ -99,7 +104,7 @@ def indicators_have_targets(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("indicator.outcome")
+@check("indicator.no_outcome", "indicator.bad_outcome")
 def indicators_have_outcomes(a: Assessed) -> Iterator[Finding]:
     """Every indicator has a readable outcome (utfall) for the period."""
     for r in a.indicator_results():
@@ -121,7 +126,7 @@ def indicators_have_outcomes(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("indicator.units")
+@check("indicator.unit_mismatch", "indicator.incomparable")
 def units_agree(a: Assessed) -> Iterator[Finding]:
     """The units of outcome, target and indicator agree (no percentage compared with an index)."""
     for r in a.indicator_results():
@@ -162,7 +167,7 @@ _INCREASE_TEXT = re.compile(r"^\s*(öka|höja|förbättra)", re.I)
 _DECREASE_TEXT = re.compile(r"^\s*(minska|sänka|reducera)", re.I)
 
 
-@check("indicator.direction")
+@check("indicator.direction_text", "indicator.direction_target")
 def direction_agrees_with_text_and_target(a: Assessed) -> Iterator[Finding]:
     """The indicator's direction, the verb of its text and the kind of target do not contradict each other."""
     for r in a.indicator_results():
@@ -194,7 +199,7 @@ def direction_agrees_with_text_and_target(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("assessment.override")
+@check("assessment.override", "assessment.no_justification")
 def overrides_are_justified(a: Assessed) -> Iterator[Finding]:
     """A manual assessment has a justification; each accepted override is listed for the record."""
     items = [(r.indicator.manual, r.indicator.text, r.computed) for r in a.indicator_results()]
@@ -220,7 +225,7 @@ def overrides_are_justified(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("summary.counts")
+@check("summary.counts", "summary.more_than_indicators")
 def published_summary_matches(a: Assessed) -> Iterator[Finding]:
     """Counts stated in a published summary match the goal tables."""
     claims = a.workspace.claims
@@ -269,7 +274,9 @@ def amounts_can_be_stored(a: Assessed) -> Iterator[Finding]:
         )
 
 
-@check("allocation.sum")
+@check(
+    "allocation.sum", "allocation.no_key", "allocation.member_missing", "allocation.unknown_member"
+)
 def allocation_sums_to_result(a: Assessed) -> Iterator[Finding]:
     """The members' shares add up to the board's result, to the krona, and every member has a share."""
     al = a.allocation
@@ -311,7 +318,7 @@ def allocation_sums_to_result(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("investment.frames")
+@check("investment.frame_overrun")
 def frames_not_overrun(a: Assessed) -> Iterator[Finding]:
     """Multi-year frames: an overrun is stated so that the text explains it."""
     inv = a.investments
@@ -331,7 +338,7 @@ def frames_not_overrun(a: Assessed) -> Iterator[Finding]:
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
 
-@check("period.labels")
+@check("period.label_year")
 def period_labels_match_year(a: Assessed) -> Iterator[Finding]:
     """Labels that name a year name the report's year."""
     year = a.workspace.period.year
@@ -362,7 +369,7 @@ def period_labels_match_year(a: Assessed) -> Iterator[Finding]:
 _TKR = re.compile(r"(?<![\d,])(-|−|–)?\s?(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s?tkr\b")
 
 
-@check("text.figures")
+@check("text.figure_not_in_tables")
 def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
     """Amounts in tkr written into narrative text exist in the finance tables."""
     known: set[Decimal] = set()
@@ -427,7 +434,7 @@ def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
                     )
 
 
-@check("indicator.budget")
+@check("indicator.budget_mismatch")
 def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
     """A written budget-indicator outcome equals the operating statement's deviation."""
     op = a.operating

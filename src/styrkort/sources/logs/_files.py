@@ -274,7 +274,7 @@ def select_columns(
         if len(cells) != width:
             found.add(
                 line,
-                "logg.rad.faltantal",
+                "log.field_count",
                 f"Raden har {len(cells)} fält men rubrikraden {width}; raden har lästs bort.",
                 "Rätta raden i källfilen (ofta mellanslag i stället för tabb eller ett citattecken som saknas).",
             )
