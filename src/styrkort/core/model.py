@@ -11,6 +11,7 @@ from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
 from styrkort.core.findings import NOWHERE, Source
 from styrkort.core.goals import CouncilGoal, Goal
+from styrkort.core.history import History
 
 
 class PeriodKind(enum.Enum):
@@ -131,3 +132,5 @@ class Workspace:
     narrative: tuple[NarrativeSection, ...] = ()
     claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)
+    history: History = field(default_factory=History)
+    """Earlier years: finance outcomes, Kolada values, how many years the tables print."""
