@@ -218,13 +218,3 @@ def merge_history(*layers: Iterable[PastOutcome]) -> tuple[PastOutcome, ...]:
         for p in layer:
             by_year[p.year] = p
     return tuple(by_year[y] for y in sorted(by_year))
-
-
-def baseline_difference(baseline: Decimal, recorded: Value | None) -> Decimal | None:
-    """How far a change target's baseline is from last year's recorded outcome (None: equal or
-    not comparable)."""
-    if not isinstance(recorded, Quantity):
-        return None
-    if recorded.value == baseline:
-        return None
-    return baseline - recorded.value

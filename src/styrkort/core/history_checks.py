@@ -12,7 +12,7 @@ from styrkort.core.assessed import Assessed
 from styrkort.core.audit import format_amount
 from styrkort.core.checks import check
 from styrkort.core.findings import Finding, info, warning
-from styrkort.core.history import baseline_difference, previous_value
+from styrkort.core.history import in_unit, previous_value
 from styrkort.core.targets import Change, Maintain
 from styrkort.core.values import Quantity, normalise_unit
 
@@ -29,16 +29,15 @@ def baselines_equal_last_year(a: Assessed) -> Iterator[Finding]:
         last = previous_value(ind.history, year)
         if last is None:
             continue
-        diff = baseline_difference(target.baseline, last.value)
-        if diff is None:
-            continue
-        assert isinstance(last.value, Quantity)
+        recorded = in_unit(last.value, ind.unit)
+        if recorded is None or recorded == target.baseline:
+            continue  # another unit is history.unit's finding
+        diff = target.baseline - recorded
         yield warning(
             ind.where("target"),
             "history.baseline",
             f"'{ind.text}': målvärdet utgår från {format_amount(target.baseline)}, men utfallet "
-            f"{last.year} var {format_amount(last.value.value)} (skillnad "
-            f"{format_amount(diff)}).",
+            f"{last.year} var {format_amount(recorded)} (skillnad {format_amount(diff)}).",
             f"Skriv om målvärdet från utfallet {last.year}, eller rätta historiken om den är fel.",
         )
 
