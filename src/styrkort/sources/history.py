@@ -180,7 +180,7 @@ def read_history_section(
 ) -> History:
     """styrkort.yaml's ``history:`` section."""
     if data in (None, ""):
-        return History()
+        data = LocDict()
     if not isinstance(data, LocDict):
         ctx.err(
             main_file,
@@ -247,6 +247,8 @@ def read_history_section(
     kolada: list[KoladaValue] = []
     raw_k = data.get("kolada")
     files = list(raw_k) if isinstance(raw_k, LocList | list) else ([raw_k] if raw_k else [])
+    if "kolada" not in data:
+        files = default_kolada_files(ctx.root)
     for f in files:
         rel = str(f).strip()
         if not _inside(ctx.root, rel) or not (ctx.root / rel).is_file():
@@ -270,6 +272,22 @@ def read_history_section(
         trend=trend,
         workspaces=tuple(workspaces),
         source=Source(main_file, line),
+    )
+
+
+KOLADA_DIR = "kolada"
+
+
+def default_kolada_files(root: Path) -> list[str]:
+    """Without ``history.kolada``, every saved Kolada file in the workspace's ``kolada/``
+    folder (where ``styrkort kolada fetch`` saves them)."""
+    folder = root / KOLADA_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    return sorted(
+        f"{KOLADA_DIR}/{p.name}"
+        for p in folder.iterdir()
+        if p.suffix.casefold() in {".json", ".csv"} and p.is_file() and not p.is_symlink()
     )
 
 
