@@ -259,7 +259,7 @@ def _indicator_vs_target(chart: Chart) -> Figure:
 def _trend(chart: Chart) -> Figure:
     """An indicator's outcome per year as a line with labelled points; comparisons (Kolada)
     as further lines, each with its own marker and dash, so no line depends on colour."""
-    fig, ax = _new_figure(2.1)
+    fig, ax = _new_figure(1.9)
     xs = list(range(len(chart.categories)))
     styles = [("o", "-", OKABE_ITO["blue"]), ("s", "--", OKABE_ITO["vermillion"]),
               ("^", ":", OKABE_ITO["bluish_green"]), ("D", "-.", OKABE_ITO["orange"])]  # fmt: skip
@@ -299,7 +299,7 @@ def _trend(chart: Chart) -> Figure:
     _axis_formatter(ax, "y", decimals)
     if len(chart.series) > 1:
         fig.legend(loc="outside lower center", ncols=len(chart.series), frameon=False)
-    ax.set_title(_wrap(chart.title, 80), loc="left", fontweight="bold")
+    ax.set_title(_wrap(chart.title, 64), loc="left", fontweight="bold")
     return fig
 
 

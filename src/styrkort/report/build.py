@@ -377,7 +377,12 @@ class _Builder:
         previous = self._previous_column(op) if hist.has_operating_history(self.ws) else []
         columns = [Column("Slagtext")]
         if previous:
-            columns.append(Column(f"Utfall {self.year - 1}", "amount", "tkr"))
+            earlier = (
+                re.sub(rf"\b{self.year}\b", str(self.year - 1), self.ws.period.title)
+                if self.ws.period.is_interim
+                else str(self.year - 1)
+            )
+            columns.append(Column(f"Utfall {earlier}", "amount", "tkr"))
         if has_original:
             columns += [
                 Column(f"Ursprunglig budget {self.year}", "amount", "tkr"),
@@ -458,8 +463,8 @@ class _Builder:
         )
 
     def _previous_column(self, op: OperatingStatement) -> list[Decimal | None]:
-        """Last year's outcome per row in tkr, in the rows' order (subtotals summed from the
-        rows; a total is left empty when one of its rows has no earlier outcome)."""
+        """Last year's outcome per row in tkr, in the rows' order, rounded by the table's
+        policy; a total is left empty when one of its rows has no earlier outcome."""
         last = self.year - 1
 
         def one(category: str) -> Decimal | None:
@@ -473,8 +478,15 @@ class _Builder:
         costs = [one(r.category) for r in op.costs]
         tr, tc = total(revenues), total(costs)
         net = None if tr is None or tc is None else tr + tc
-        exact = [*revenues, tr, *costs, tc, net]
-        return [None if v is None else round_unit(v) for v in exact]
+        if net is not None:
+            exact: dict[int, Decimal] = {
+                id(r): v
+                for r, v in zip([*op.revenues, *op.costs], [*revenues, *costs], strict=True)
+                if v is not None
+            }
+            exact.update({id(op.total_revenues): tr, id(op.total_costs): tc, id(op.net): net})  # type: ignore[dict-item]
+            return list(self._rounded_column(op, lambda x: exact[id(x)]))
+        return [None if v is None else round_unit(v) for v in [*revenues, tr, *costs, tc, net]]
 
     def rounding_note(self) -> str:
         if self.lr:
