@@ -55,17 +55,26 @@ def test_forecast_columns_and_revenues_positive(result: PipelineResult) -> None:
     labels = [c.label for c in t.columns]
     assert labels == [
         "Slagtext",
+        "Utfall januari–augusti 2020",  # the same months last year (history)
         "Ursprunglig budget 2021",
         "Budgetändring",
         "Budget 2021",
         "Utfall januari–augusti 2021",
         "Prognos 2021",
         "Avvikelse mot prognos",
+        "Förändring mot 2020",
     ]
     table = rows(t)
-    assert table["Bidrag från medlemskommuner"][:3] == [f"38{NB}400", "0", f"38{NB}400"]
-    assert table["Licenser"][-1] == f"{MINUS}255"
-    assert table["NETTORESULTAT"][-2:] == [f"{MINUS}165", f"{MINUS}165"]
+    assert table["Bidrag från medlemskommuner"][:4] == [
+        f"24{NB}800",
+        f"38{NB}400",
+        "0",
+        f"38{NB}400",
+    ]
+    assert table["Licenser"][-2] == f"{MINUS}255"
+    assert table["NETTORESULTAT"][-3:-1] == [f"{MINUS}165", f"{MINUS}165"]
+    # the change: this period's outcome minus the same months last year, revenues positive
+    assert table["Bidrag från medlemskommuner"][-1] == "800"
 
 
 def test_printed_tables_add_up_with_largest_remainder(result: PipelineResult) -> None:
@@ -86,7 +95,8 @@ def test_forecast_result_and_its_allocation(result: PipelineResult) -> None:
 def test_manual_goal_assessment_is_shown_with_justification(result: PipelineResult) -> None:
     assert result.report is not None
     t = next(t for t in result.report.tables() if t.id == "goal-digitalisering")
-    assert t.rows[-1].cells[-1].text == "Delvis uppnått (manuell bedömning)"
+    status = next(c for c in t.rows[-1].cells if c.kind == "status")
+    assert status.text == "Delvis uppnått (manuell bedömning)"
     assert any("Tre av fem planerade e-tjänster" in n for n in t.notes)
     assert "assessment.override" in {f.code for f in result.findings}
 

@@ -24,7 +24,11 @@ def _plain(ws: Workspace) -> Workspace:
     def ind(i: Indicator) -> Indicator:
         m = i.metric and dataclasses.replace(i.metric, source=nowhere)
         manual = i.manual and dataclasses.replace(i.manual, source=nowhere)
-        return dataclasses.replace(i, source=nowhere, sources={}, metric=m, manual=manual)
+        history = tuple(dataclasses.replace(p, source=nowhere) for p in i.history)
+        kolada = i.kolada and dataclasses.replace(i.kolada, source=nowhere)
+        return dataclasses.replace(
+            i, source=nowhere, sources={}, metric=m, manual=manual, history=history, kolada=kolada
+        )
 
     def goal(g: Goal) -> Goal:
         manual = g.manual and dataclasses.replace(g.manual, source=nowhere)
@@ -50,6 +54,13 @@ def _plain(ws: Workspace) -> Workspace:
         claims=dataclasses.replace(ws.claims, source=nowhere),
         investment_total_label_source=nowhere,
         files={},
+        history=dataclasses.replace(
+            ws.history,
+            source=nowhere,
+            operating=strip(ws.history.operating),
+            investments=strip(ws.history.investments),
+            kolada=strip(ws.history.kolada),
+        ),
     )
 
 

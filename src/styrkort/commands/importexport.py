@@ -58,7 +58,14 @@ def handle_import(args: argparse.Namespace) -> int:
     from styrkort.web.commands import import_or_replace
     from styrkort.web.mapping import UnstorableAmount
 
-    ws = load.workspace
+    from styrkort.pipeline import located, resolve_history
+
+    # Earlier periods' workspaces and data files are read now: the database keeps their
+    # values in the indicators' history, not the folders.
+    assert load.workspace is not None  # refused above
+    ws, history_findings = resolve_history(load.workspace, args.workspace)
+    for f in history_findings:
+        print(located(f, args.workspace).format(), file=sys.stderr)
     try:
         with transaction.atomic():
             period, replaced = import_or_replace(ws, replace=args.replace)

@@ -147,8 +147,11 @@ class Summary:
 
 
 def _baseline(indicator: Indicator) -> Decimal | None:
+    """The written baseline, else last year's recorded outcome (``Öka``, ``Bibehålla`` and
+    "jämfört med föregående år" are read against history when no number is written)."""
     if not indicator.baseline.strip():
-        return None
+        last = indicator.history[-1].value if indicator.history else None
+        return last.value if isinstance(last, Quantity) else None
     value = parse_value(indicator.baseline)
     if isinstance(value, Quantity):
         return value.value

@@ -455,3 +455,7 @@ def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
                     f"{format_amount(expected)} tkr.",
                     "Lämna utfallet tomt så hämtas det från driftredovisningen.",
                 )
+
+
+# Checks kept in their own modules register themselves on import.
+from styrkort.core import history_checks as _history_checks  # noqa: E402, F401

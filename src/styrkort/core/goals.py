@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from styrkort.core.findings import NOWHERE, Source
+from styrkort.core.history import KoladaSpec, PastOutcome
 from styrkort.core.values import Direction
 
 
@@ -81,6 +82,9 @@ class MetricSpec:
     params: tuple[tuple[str, str], ...] = ()
     period: str = ""
     source: Source = NOWHERE
+    history: tuple[tuple[int, str], ...] = ()
+    """Earlier years' data files, ``(year, file)``: the metric is computed from each for the
+    indicator's history, with the same definition and parameters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,10 @@ class Indicator:
     metric: MetricSpec | None = None
     source: Source = NOWHERE
     sources: Mapping[str, Source] = field(default_factory=dict)
+    history: tuple[PastOutcome, ...] = ()
+    """Earlier periods' outcomes, oldest first (see core/history.py)."""
+    kolada: KoladaSpec | None = None
+    """The Kolada key figure to compare with, when there is one."""
 
     def where(self, field_name: str) -> Source:
         """The file and line of one field, falling back to the indicator's own line."""

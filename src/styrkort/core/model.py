@@ -11,6 +11,7 @@ from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
 from styrkort.core.findings import NOWHERE, Source
 from styrkort.core.goals import CouncilGoal, Goal
+from styrkort.core.history import History
 
 
 class PeriodKind(enum.Enum):
@@ -134,3 +135,5 @@ class Workspace:
     assets: dict[str, bytes] = field(default_factory=dict)
     """Binary files the workspace names (the Word template): relative path → bytes, so that an
     imported workspace keeps them and the web can use them."""
+    history: History = field(default_factory=History)
+    """Earlier years: finance outcomes, Kolada values, how many years the tables print."""

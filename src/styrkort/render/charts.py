@@ -256,6 +256,53 @@ def _indicator_vs_target(chart: Chart) -> Figure:
     return fig
 
 
+def _trend(chart: Chart) -> Figure:
+    """An indicator's outcome per year as a line with labelled points; comparisons (Kolada)
+    as further lines, each with its own marker and dash, so no line depends on colour."""
+    fig, ax = _new_figure(1.9)
+    xs = list(range(len(chart.categories)))
+    styles = [("o", "-", OKABE_ITO["blue"]), ("s", "--", OKABE_ITO["vermillion"]),
+              ("^", ":", OKABE_ITO["bluish_green"]), ("D", "-.", OKABE_ITO["orange"])]  # fmt: skip
+    values = [float(v) for _, vs in chart.series for v in vs if v is not None]
+    decimals = 1 if any(v != int(v) for v in values) else 0
+    for i, (name, vs) in enumerate(chart.series):
+        marker, dash, colour = styles[i % len(styles)]
+        points = [(x, float(v)) for x, v in zip(xs, vs, strict=False) if v is not None]
+        if not points:
+            continue
+        ax.plot(
+            [x for x, _ in points],
+            [y for _, y in points],
+            marker=marker,
+            linestyle=dash,
+            color=colour,
+            label=name,
+            linewidth=1.4,
+            markersize=5,
+        )
+        if i == 0:
+            for x, y in points:
+                ax.annotate(
+                    swedish(y, decimals),
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                )
+    ax.set_xticks(xs, list(chart.categories))
+    if values:
+        low, high = min(values), max(values)
+        pad = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
+        ax.set_ylim(low - pad, high + pad)
+    ax.set_ylabel(chart.unit or "")
+    _axis_formatter(ax, "y", decimals)
+    if len(chart.series) > 1:
+        fig.legend(loc="outside lower center", ncols=len(chart.series), frameon=False)
+    ax.set_title(_wrap(chart.title, 64), loc="left", fontweight="bold")
+    return fig
+
+
 def _generic(chart: Chart) -> Figure:
     return _budget_vs_outcome(chart)
 
@@ -264,6 +311,7 @@ DRAWERS = {
     "status_distribution": _status_distribution,
     "budget_vs_outcome": _budget_vs_outcome,
     "indicator_vs_target": _indicator_vs_target,
+    "trend": _trend,
 }
 
 

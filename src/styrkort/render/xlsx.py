@@ -145,7 +145,10 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
     )
     header = 2
     columns = tables[0].columns
-    labels = ["Nämndmål", *(c.label for c in columns[:-1]), "Symbol", "Bedömning", "Not"]
+    # The status column (symbol and word) goes last, whatever columns precede or follow it.
+    si = next(i for i, c in enumerate(columns) if c.kind == "status")
+    others = [c for i, c in enumerate(columns) if i != si]
+    labels = ["Nämndmål", *(c.label for c in others), "Symbol", "Bedömning", "Not"]
     hfmt = fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True)
     for c, label in enumerate(labels):
         ws.write_string(header, c, label, hfmt)
@@ -157,9 +160,10 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
             bold = row.kind == "goal"
             ws.write_string(r, 0, goal, fmts.get("", bold, text_wrap=True))
             cells = row.cells
-            for c, (cell, col) in enumerate(zip(cells[:-1], columns[:-1], strict=False), 1):
+            rest = [cell for i, cell in enumerate(cells) if i != si]
+            for c, (cell, col) in enumerate(zip(rest, others, strict=False), 1):
                 _write_cell(ws, r, c, cell, col, fmts, bold)
-            status = cells[-1]
+            status = cells[si]
             ws.write_string(
                 r, len(columns), status.symbol or "", fmts.get("", bold, align="center")
             )

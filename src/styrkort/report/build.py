@@ -19,6 +19,7 @@ from styrkort.core.model import RoundingPolicy, Workspace
 from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
 from styrkort.report import format as fmt
+from styrkort.report import history as hist
 from styrkort.report.model import (
     Block,
     BulletList,
@@ -158,23 +159,28 @@ class _Builder:
         return Row(
             (
                 Cell(ind.text, "label", note=",".join(marks) or None),
+                *hist.history_cells(r, hist.history_years(self.ws)),
                 Cell(outcome_text, "value", number=number),
                 Cell(fmt.target_text(ind.target), "target"),
                 self.status_cell(r.status, r.override is not None),
+                *hist.trailing_cells(self.ws, r, self.a),
             )
         )
 
     def goal_table(self, g: GoalResult, index: int) -> Table:
         notes: list[str] = []
         rows = [self.indicator_row(r, notes) for r in g.indicators]
+        previous = [Cell("") for _ in hist.history_years(self.ws)]
         if not g.indicators:
             rows.append(
                 Row(
                     (
                         Cell("Nämndmålet saknar indikatorer.", "label"),
+                        *previous,
                         Cell("—"),
                         Cell("—"),
                         Cell(""),
+                        *hist.empty_trailing(self.ws),
                     )
                 )
             )
@@ -187,9 +193,11 @@ class _Builder:
             Row(
                 (
                     Cell(f"Bedömning av nämndmålet{reason}", "label"),
+                    *previous,
                     Cell(""),
                     Cell(""),
                     self.status_cell(g.status, g.override is not None),
+                    *hist.empty_trailing(self.ws),
                 ),
                 kind="goal",
             )
@@ -204,9 +212,11 @@ class _Builder:
             caption=f"Nämndmål: {g.goal.title}",
             columns=(
                 Column("Indikator"),
+                *hist.history_columns(self.ws),
                 Column(outcome_label, "value"),
                 Column(f"Målvärde {self.year}", "target"),
                 Column("Bedömning", "status"),
+                *hist.trailing_columns(self.ws),
             ),
             rows=tuple(rows),
             notes=tuple(f"{i}. {n}" for i, n in enumerate(notes, 1)),
@@ -288,6 +298,8 @@ class _Builder:
         if self.a.summary.indicators:
             blocks.append(self.status_chart())
         blocks += self.indicator_charts()
+        outcome_texts = {k: v.text for k, v in self.a.computed.items()}
+        blocks += hist.trend_charts(self.a, outcome_texts)
         tables = tuple(self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1))
         for g in self.a.goals:
             self.figures[f"mal.{g.goal.id}.bedomning"] = Figure(g.status.value)
@@ -362,7 +374,15 @@ class _Builder:
         forecast = self._rounded_column(op, opt("forecast")) if has_forecast else []
         # The deviation compares the budget with the forecast in an interim period, else with the outcome.
         compared = forecast if has_forecast else outcome
+        previous = self._previous_column(op) if hist.has_operating_history(self.ws) else []
         columns = [Column("Slagtext")]
+        if previous:
+            earlier = (
+                re.sub(rf"\b{self.year}\b", str(self.year - 1), self.ws.period.title)
+                if self.ws.period.is_interim
+                else str(self.year - 1)
+            )
+            columns.append(Column(f"Utfall {earlier}", "amount", "tkr"))
         if has_original:
             columns += [
                 Column(f"Ursprunglig budget {self.year}", "amount", "tkr"),
@@ -383,6 +403,8 @@ class _Builder:
         columns.append(
             Column("Avvikelse mot prognos" if has_forecast else "Avvikelse", "amount", "tkr")
         )
+        if previous:
+            columns.append(Column(f"Förändring mot {self.year - 1}", "amount", "tkr"))
 
         def amount(v: Decimal) -> Cell:
             return Cell(fmt.tkr_value(v), "amount", number=v)
@@ -399,6 +421,9 @@ class _Builder:
             self.fig_tkr(f"{key}.utfall", shown(o))
             self.fig_tkr(f"{key}.avvikelse", dev)
             cells = [Cell(label, "label")]
+            before = previous[i] if previous else None
+            if previous:
+                cells.append(amount(shown(before)) if before is not None else Cell("—", "amount"))
             if has_original:
                 cells += [amount(shown(original[i])), amount(shown(b - original[i]))]
             cells += [amount(shown(b)), amount(shown(o))]
@@ -406,6 +431,10 @@ class _Builder:
                 self.fig_tkr(f"{key}.prognos", shown(forecast[i]))
                 cells.append(amount(shown(forecast[i])))
             cells.append(amount(dev))
+            if previous:
+                cells.append(
+                    amount(shown(o) - shown(before)) if before is not None else Cell("—", "amount")
+                )
             rows.append(
                 Row(
                     tuple(cells),
@@ -432,6 +461,32 @@ class _Builder:
             notes=tuple(notes),
             kind="operating",
         )
+
+    def _previous_column(self, op: OperatingStatement) -> list[Decimal | None]:
+        """Last year's outcome per row in tkr, in the rows' order, rounded by the table's
+        policy; a total is left empty when one of its rows has no earlier outcome."""
+        last = self.year - 1
+
+        def one(category: str) -> Decimal | None:
+            return self.ws.history.operating_outcome(category, last)
+
+        def total(values: list[Decimal | None]) -> Decimal | None:
+            present_values = [v for v in values if v is not None]
+            return sum(present_values, ZERO) if len(present_values) == len(values) else None
+
+        revenues = [one(r.category) for r in op.revenues]
+        costs = [one(r.category) for r in op.costs]
+        tr, tc = total(revenues), total(costs)
+        net = None if tr is None or tc is None else tr + tc
+        if net is not None:
+            exact: dict[int, Decimal] = {
+                id(r): v
+                for r, v in zip([*op.revenues, *op.costs], [*revenues, *costs], strict=True)
+                if v is not None
+            }
+            exact.update({id(op.total_revenues): tr, id(op.total_costs): tc, id(op.net): net})  # type: ignore[dict-item]
+            return list(self._rounded_column(op, lambda x: exact[id(x)]))
+        return [None if v is None else round_unit(v) for v in [*revenues, tr, *costs, tc, net]]
 
     def rounding_note(self) -> str:
         if self.lr:

@@ -51,6 +51,7 @@ from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import Direction, normalise_unit
 from styrkort.sources import schema
 from styrkort.sources.accountmap import KINDS
+from styrkort.sources.history import indicator_history, kolada_spec, read_history_section
 from styrkort.sources.table import read_records
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
@@ -86,6 +87,7 @@ class _Ctx:
         self.files: dict[str, str] = {}
         self.documents: dict[str, LocDict] = {}
         self.assets: dict[str, bytes] = {}
+        self.year: int | None = None  # the period's year, once read (history must be earlier)
 
     def err(self, file: str, line: int | None, code: str, message: str, hint: str) -> None:
         self.findings.append(error(Source(file, line), f"workspace.{code}", message, hint))
@@ -270,6 +272,12 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
             params=tuple((k, str(v)) for k, v in params.items()),
             period=_s(md, "period"),
             source=Source(rel, md.line),
+            history=tuple(
+                (p.year, p.text)
+                for p in indicator_history(
+                    ctx, rel, md.get("history"), _line(md, "history"), ctx.year
+                )
+            ),
         )
         if not metric.name or not metric.file:
             ctx.err(
@@ -307,6 +315,8 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
         metric=metric,
         source=Source(rel, d.line),
         sources=sources,
+        history=indicator_history(ctx, rel, d.get("history"), _line(d, "history"), ctx.year),
+        kolada=kolada_spec(ctx, rel, d.get("kolada"), _line(d, "kolada")),
     )
 
 
@@ -938,6 +948,7 @@ def load_workspace(root: Path | str) -> LoadResult:
     _known_keys(ctx, MAIN_FILE, main, "main")
     org = _read_org(ctx, main.get("organisation"), _line(main, "organisation"))
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
+    ctx.year = period.year if period is not None else None
     settings = _read_settings(ctx, main.get("settings"))
     goals_rel = _s(main, "goals") or GOALS_FILE
     council, goals = _read_goals(ctx, goals_rel) if (root / goals_rel).exists() else ((), ())
@@ -961,6 +972,13 @@ def load_workspace(root: Path | str) -> LoadResult:
         operating = got.operating if got.operating is not None else operating
         investments = got.investments if got.investments is not None else investments
     narrative = _read_narrative(ctx, main)
+    history = read_history_section(
+        ctx,
+        MAIN_FILE,
+        main.get("history"),
+        _line(main, "history"),
+        lambda rel, section: _csv_rows(ctx, rel, section),
+    )
     if org is None or period is None:
         return LoadResult(None, ctx.findings, root)
     ws = Workspace(
@@ -981,5 +999,6 @@ def load_workspace(root: Path | str) -> LoadResult:
         claims=_claims(ctx, main.get("published")),
         files=dict(ctx.files),
         assets=dict(ctx.assets),
+        history=history,
     )
     return LoadResult(ws, ctx.findings, root, ctx.documents)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, Status
+from styrkort.core.history import History
 from styrkort.core.model import Workspace
 
 OPERATING_FILE = "operating.csv"
@@ -79,7 +81,28 @@ def _indicator(ind: Indicator) -> dict[str, Any]:
             metric["params"] = dict(m.params)
         if m.period:
             metric["period"] = m.period
+        if m.history:
+            metric["history"] = dict(m.history)
         out["metric"] = metric
+    out.update(_indicator_history(ind))
+    return out
+
+
+def _indicator_history(ind: Indicator) -> dict[str, Any]:
+    """The indicator's ``history`` and ``kolada`` keys (docs/workspace.md, Historik)."""
+    out: dict[str, Any] = {}
+    if ind.history:
+        out["history"] = {p.year: p.text for p in ind.history}
+    k = ind.kolada
+    if k is not None:
+        spec: dict[str, Any] = {"kpi": k.kpi}
+        if k.municipality:
+            spec["municipality"] = k.municipality
+        if k.compare:
+            spec["compare"] = dict(k.compare)
+        if k.gender != "T":
+            spec["gender"] = k.gender
+        out["kolada"] = spec
     return out
 
 
@@ -185,7 +208,67 @@ def main_document(ws: Workspace) -> dict[str, Any]:
         doc["narrative"] = [
             {"file": f"{NARRATIVE_DIR}/{n.id}.md", "placement": n.placement} for n in ws.narrative
         ]
+    history = _history_section(ws)
+    if history:
+        doc["history"] = history
     return doc
+
+
+OPERATING_HISTORY_FILE = "drift-historik.csv"
+INVESTMENTS_HISTORY_FILE = "investeringar-historik.csv"
+KOLADA_FILE = "kolada/varden.json"
+
+
+def _history_section(ws: Workspace) -> dict[str, Any]:
+    h = ws.history
+    out: dict[str, Any] = {}
+    if h.columns != History().columns:
+        out["columns"] = h.columns
+    if h.trend != History().trend:
+        out["trend"] = h.trend
+    if h.workspaces:
+        out["workspaces"] = list(h.workspaces)
+    if h.operating:
+        out["operating"] = OPERATING_HISTORY_FILE
+    if h.investments:
+        out["investments"] = INVESTMENTS_HISTORY_FILE
+    if h.kolada:
+        out["kolada"] = [KOLADA_FILE]
+    return out
+
+
+def _history_files(ws: Workspace) -> dict[str, str]:
+    h = ws.history
+    files: dict[str, str] = {}
+    for rel, key, rows in (
+        (OPERATING_HISTORY_FILE, "category", h.operating),
+        (INVESTMENTS_HISTORY_FILE, "project", h.investments),
+    ):
+        if rows:
+            files[rel] = _csv(
+                [key, "year", "outcome"],
+                [[p.key, str(p.year), amount_text(p.outcome)] for p in rows],
+            )
+    if h.kolada:
+        grouped: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+        for v in h.kolada:
+            grouped.setdefault((v.kpi, v.municipality, v.year), []).append(
+                {
+                    "gender": v.gender,
+                    "status": v.status,
+                    "value": None if v.value is None else float(v.value),
+                    "count": 1,
+                }
+            )
+        doc = {
+            "values": [
+                {"kpi": kpi, "municipality": mun, "period": year, "values": values}
+                for (kpi, mun, year), values in grouped.items()
+            ],
+            "count": len(grouped),
+        }
+        files[KOLADA_FILE] = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return files
 
 
 def dump_yaml(data: Any) -> str:
@@ -248,6 +331,7 @@ def workspace_files(ws: Workspace) -> dict[str, str]:
     for n in ws.narrative:
         head = f"# {n.title}\n" if n.title else ""
         files[f"{NARRATIVE_DIR}/{n.id}.md"] = head + n.markdown + "\n"
+    files.update(_history_files(ws))
     return files
 
 

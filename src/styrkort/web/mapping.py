@@ -28,6 +28,7 @@ from styrkort.core.finance import (
 )
 from styrkort.core.findings import Source
 from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.history import History, KoladaSpec, KoladaValue, PastAmount, PastOutcome
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -91,6 +92,7 @@ def _metric(data: Any, source: Source) -> MetricSpec | None:
         params=tuple((str(k), str(v)) for k, v in data.get("params", [])),
         period=str(data.get("period", "")),
         source=source,
+        history=tuple((int(y), str(f)) for y, f in data.get("history", [])),
     )
 
 
@@ -118,6 +120,8 @@ def indicator_value(row: m.Indicator) -> Indicator:
         metric=_metric(row.metric, web_source("indikator", row.key, "beräkning")),
         source=src,
         sources={f: web_source("indikator", row.key, name) for f, name in INDICATOR_FIELDS.items()},
+        history=history_value(row.history, row.key),
+        kolada=kolada_value(row.kolada, row.key),
     )
 
 
@@ -303,6 +307,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         claims=PublishedClaims(
             period.summary_met, period.summary_partly, web_source("period", "", "publicerat")
         ),
+        history=period_history(period),
         word_template=period.word_template,
         assets=(
             {period.word_template: bytes(period.word_template_data)} if period.word_template else {}
@@ -339,6 +344,101 @@ def _metric_data(spec: MetricSpec | None) -> dict[str, Any] | None:
         "profile": spec.profile,
         "params": [list(p) for p in spec.params],
         "period": spec.period,
+        "history": [list(p) for p in spec.history],
+    }
+
+
+# --- history (core.history) as JSON on the indicator and the period ----------------------
+
+
+def history_data(history: tuple[PastOutcome, ...]) -> list[list[Any]]:
+    return [[p.year, p.text, p.origin] for p in history]
+
+
+def history_value(data: Any, key: str) -> tuple[PastOutcome, ...]:
+    src = web_source("indikator", key, "historik")
+    out = []
+    for item in data if isinstance(data, list) else []:
+        year, text, origin = (list(item) + ["", "", ""])[:3]
+        out.append(PastOutcome(int(year), str(text), src, str(origin)))
+    return tuple(out)
+
+
+def kolada_data(spec: KoladaSpec | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    return {
+        "kpi": spec.kpi,
+        "municipality": spec.municipality,
+        "compare": [list(c) for c in spec.compare],
+        "gender": spec.gender,
+    }
+
+
+def kolada_value(data: Any, key: str) -> KoladaSpec | None:
+    if not isinstance(data, dict) or not data.get("kpi"):
+        return None
+    return KoladaSpec(
+        str(data["kpi"]),
+        str(data.get("municipality", "")),
+        tuple((str(c), str(n)) for c, n in data.get("compare", [])),
+        str(data.get("gender", "T")),
+        web_source("indikator", key, "kolada"),
+    )
+
+
+def _amounts_data(rows: tuple[PastAmount, ...]) -> list[list[Any]]:
+    return [[p.key, p.year, str(p.outcome)] for p in rows]
+
+
+def _amounts_value(data: Any, table: str) -> tuple[PastAmount, ...]:
+    return tuple(
+        PastAmount(str(k), int(y), _d(a), web_source("ekonomi", table, "historik"))
+        for k, y, a in (data if isinstance(data, list) else [])
+    )
+
+
+def period_history(period: m.Period) -> History:
+    return History(
+        operating=_amounts_value(period.history_operating, "drift"),
+        investments=_amounts_value(period.history_investments, "investeringar"),
+        kolada=tuple(
+            KoladaValue(
+                str(v[0]),
+                str(v[1]),
+                int(v[2]),
+                None if v[3] is None else Decimal(str(v[3])),
+                str(v[4]),
+                str(v[5]),
+                web_source("period", "", "kolada"),
+            )
+            for v in (period.kolada_values if isinstance(period.kolada_values, list) else [])
+        ),
+        columns=period.history_columns,
+        trend=period.history_trend,
+        source=web_source("period", "", "historik"),
+    )
+
+
+def history_fields(h: History) -> dict[str, Any]:
+    """The period's columns for ``h`` (earlier workspaces are read at import: their values
+    are in the indicators' history and the finance history by then)."""
+    return {
+        "history_columns": h.columns,
+        "history_trend": h.trend,
+        "history_operating": _amounts_data(h.operating),
+        "history_investments": _amounts_data(h.investments),
+        "kolada_values": [
+            [
+                v.kpi,
+                v.municipality,
+                v.year,
+                None if v.value is None else str(v.value),
+                v.gender,
+                v.status,
+            ]
+            for v in h.kolada
+        ],
     }
 
 
@@ -406,6 +506,7 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         summary_partly=ws.claims.summary_partly,
         investment_total_label=ws.investment_total_label,
         frames_note=ws.frames_note,
+        **history_fields(ws.history),
         word_template=ws.word_template,
         word_template_data=ws.assets.get(ws.word_template, b"") if ws.word_template else b"",
     )
@@ -439,6 +540,8 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
                 comment=ind.comment,
                 kind=ind.kind,
                 metric=_metric_data(ind.metric),
+                history=history_data(ind.history),
+                kolada=kolada_data(ind.kolada),
                 position=ii,
                 **_manual_fields(ind.manual),
             )

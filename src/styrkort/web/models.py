@@ -149,6 +149,16 @@ class Period(models.Model):
     frames_note = models.TextField("not under ramtabellen", blank=True)
     # publication: the municipality's Word template, its path in the folder and its bytes
     word_template = models.CharField("Word-mall", max_length=300, blank=True)
+    # History (core.history.History): how the report prints earlier years, and the finance
+    # outcomes and Kolada values of earlier years, kept as JSON lists on the period so that a
+    # screen reads them in the period's own row whatever the number of years.
+    history_columns = models.PositiveSmallIntegerField("tidigare år i måltabellerna", default=2)
+    history_trend = models.BooleanField("visa trend", default=True)
+    history_operating = models.JSONField("driftens utfall tidigare år", default=list, blank=True)
+    history_investments = models.JSONField(
+        "investeringarnas utfall tidigare år", default=list, blank=True
+    )
+    kolada_values = models.JSONField("Kolada-värden", default=list, blank=True)
     word_template_data = models.BinaryField("Word-mallens innehåll", blank=True, default=b"")
     finance_version = models.PositiveIntegerField(default=1)
 
@@ -243,6 +253,9 @@ class Indicator(Assessable):
     owner = models.CharField("ägare", max_length=200, blank=True)
     kind = models.CharField("typ", max_length=50, blank=True)
     metric = models.JSONField("beräkning", null=True, blank=True)
+    history = models.JSONField("utfall tidigare år", default=list, blank=True)
+    """``[[year, outcome as written, origin], …]``, oldest first (core.history.PastOutcome)."""
+    kolada = models.JSONField("Kolada-nyckeltal", null=True, blank=True)
 
     class Meta:
         ordering = (
