@@ -55,10 +55,9 @@ def handle_import(args: argparse.Namespace) -> int:
     boot.setup()
     from django.db import transaction
 
+    from styrkort.pipeline import located, resolve_history
     from styrkort.web.commands import import_or_replace
     from styrkort.web.mapping import UnstorableAmount
-
-    from styrkort.pipeline import located, resolve_history
 
     # Earlier periods' workspaces and data files are read now: the database keeps their
     # values in the indicators' history, not the folders.
