@@ -30,6 +30,9 @@ AREAS: dict[str, str] = {
     "narrative": "Live figures in the narrative (report/narrative.py).",
     "audit": "The table audit: published tables recomputed (core/audit.py, sources/table.py).",
     "word_template": "A municipality's Word template (render/docx.py).",
+    "history": "Earlier years' outcomes against targets and units (core/history_checks.py, pipeline.py).",
+    "kolada": "Kolada comparison values (sources/history.py, core/history_checks.py).",
+    "rollover": "What `styrkort rollover` asks the controller to revise (core/rollover.py).",
 }
 
 CODES: dict[str, str] = {
@@ -129,6 +132,21 @@ CODES: dict[str, str] = {
     "metric.no_value": "The metric gave no value; the indicator has no outcome.",
     "metric.bad_period": "An indicator's metric period cannot be read.",
     "metric.outcome_written": "An indicator has both a written outcome and a metric; the metric is used.",
+    # history (issue "years, not a year")
+    "workspace.history_shape": "`history` (of an indicator or of styrkort.yaml) has the wrong shape.",
+    "workspace.history_year": "A history year that is not a year, or not before the period's year.",
+    "workspace.history_columns": "`history.columns` is not a number of years from 0 to 10.",
+    "workspace.history_trend": "`history.trend` is not true or false.",
+    "workspace.history_workspace": "An earlier workspace outside this one, or missing.",
+    "workspace.kolada": "An indicator's `kolada` lacks its KPI id or has an unknown gender.",
+    "workspace.kolada_file": "A Kolada file the workspace names does not exist in it.",
+    "history.workspace": "An earlier workspace cannot be read, or is not of an earlier year.",
+    "history.baseline": "A change target's baseline is not last year's recorded outcome.",
+    "history.gap": "A target read against last year finds only an older year in the history.",
+    "history.unit": "An earlier outcome is in another unit than the indicator's.",
+    "kolada.missing": "An indicator names a Kolada key figure the workspace has no values for.",
+    "kolada.read": "A Kolada file (API JSON or CSV download) cannot be read.",
+    "rollover.baseline": "After a rollover: a target that quotes last period's baseline, or a removed baseline.",
     # targets
     "target.unreadable": "A target that cannot be read.",
     "target.no_baseline": "A change target (Öka/Minska/Bibehålla) without a baseline.",

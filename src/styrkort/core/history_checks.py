@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from styrkort.core.assessed import Assessed
-from styrkort.core.audit import format_amount
 from styrkort.core.checks import check
 from styrkort.core.findings import Finding, info, warning
 from styrkort.core.history import in_unit, previous_value
+from styrkort.core.numbers import format_amount
 from styrkort.core.targets import Change, Maintain
 from styrkort.core.values import Quantity, normalise_unit
 

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from styrkort.core.audit import format_amount
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow
 from styrkort.core.findings import Finding, info, warning
 from styrkort.core.goals import Goal, Indicator
 from styrkort.core.history import History, PastAmount, PastOutcome, merge_history
 from styrkort.core.model import Period, PublishedClaims, Workspace
+from styrkort.core.numbers import format_amount
 from styrkort.core.targets import Change, Maintain, parse_target
 from styrkort.core.values import Missing, parse_value
 
