@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="ersätt en befintlig period med samma organisation, år och benämning",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="med --replace: ersätt även en godkänd eller låst period (skrivs i ändringsloggen)",
+    )
     p.set_defaults(handler=handle_import)
     e = sub.add_parser("export", help="skriv en period ur databasen till en arbetsyta (mapp)")
     e.add_argument("dir", type=Path, help="utmapp (skapas; ska vara tom eller saknas)")
@@ -49,10 +54,15 @@ def handle_import(args: argparse.Namespace) -> int:
     from django.db import transaction
 
     from styrkort.web.commands import import_or_replace
+    from styrkort.web.errors import Refusal
 
     ws = load.workspace
-    with transaction.atomic():
-        period, replaced = import_or_replace(ws, replace=args.replace)
+    try:
+        with transaction.atomic():
+            period, replaced = import_or_replace(ws, replace=args.replace, force=args.force)
+    except Refusal as exc:
+        print(f"styrkort: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
+        return 1
     if period is None:
         print(
             f"styrkort: {ws.organisation.name} har redan perioden {ws.period.title}; använd --replace för att ersätta den.",

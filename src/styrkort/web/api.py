@@ -22,10 +22,10 @@ from django.views.decorators.csrf import csrf_exempt
 from styrkort.core.assess import IndicatorResult
 from styrkort.web import models as m
 from styrkort.web import services
-from styrkort.web.access import Access, organisations_for
+from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action, organisations_for
 from styrkort.web.errors import Forbidden, NotFound, Refusal, Unauthorized
-from styrkort.web.forms import outcome_problem
 from styrkort.web.mapping import screen_of
+from styrkort.web.rules import indicator_problems
 from styrkort.web.views import assessed
 
 View = Callable[..., HttpResponse]
@@ -193,7 +193,7 @@ def indicators(request: HttpRequest, period_id: int) -> HttpResponse:
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise services.Invalid(
             f"Innehållet är inte giltig JSON: {exc}.", 'Skicka t.ex. {"outcome": "67 %"}.'
         ) from exc
@@ -204,7 +204,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-WRITABLE = ("outcome", "forecast", "comment")
+# The fields the API writes: an indicator's outcome fields as the policy names them.
+OUTCOME_FIELDS = tuple(f for f, a in INDICATOR_FIELD_ACTIONS.items() if a is Action.EDIT_OUTCOME)
 
 
 @api_view("GET", "PATCH", "PUT", "POST", write=("PATCH", "PUT", "POST"))
@@ -214,29 +215,31 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
     if ind is None:
         raise NotFound(f"Indikatorn '{key}' finns inte i perioden.")
     if request.method != "GET":
+        # Permission before validation: nothing about the indicator is revealed to someone
+        # who may not change it.
+        access.require(Action.EDIT_OUTCOME, period, ind)
+        writable = OUTCOME_FIELDS
         data = _body(request)
-        unknown = set(data) - {*WRITABLE, "version"}
+        unknown = set(data) - {*writable, "version"}
         if unknown:
             raise services.Invalid(
-                f"Okända fält: {', '.join(sorted(unknown))}.",
-                f"Skrivbara fält: {', '.join(WRITABLE)} (och version).",
+                f"Okända fält: {', '.join(sorted(map(str, unknown)))}.",
+                f"Skrivbara fält: {', '.join(writable)} (och version).",
             )
         changes = {}
-        for name in WRITABLE:
+        for name in writable:
             if name in data:
                 if not isinstance(data[name], str):
                     raise services.Invalid(f"'{name}' ska vara text, t.ex. \"67 %\".")
                 changes[name] = data[name].strip()
         if not changes:
-            raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(WRITABLE)}.")
-        for name, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
-            if changes.get(name):
-                problem = outcome_problem(changes[name], ind, what=what)
-                if problem:
-                    raise services.Invalid(problem)
+            raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(writable)}.")
         version = data.get("version")
-        if version is not None and not isinstance(version, int):
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
             raise services.Invalid("'version' ska vara ett heltal.")
+        problems = indicator_problems(ind, changes)
+        if problems:
+            raise services.Invalid(" ".join(problems.values()))
         services.update_indicator(access, ind.pk, version, changes)
     a = assessed(period, report=False)  # read after the write: the row and its status
     row = next(i for i in a.rows.indicators if i.pk == ind.pk)

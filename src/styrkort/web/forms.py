@@ -9,62 +9,9 @@ from django import forms
 
 from styrkort.core.goals import Status
 from styrkort.core.numbers import parse_decimal
-from styrkort.core.targets import Equals, TargetProblem, parse_target, target_unit
-from styrkort.core.values import Direction, Missing, Quantity, YesNo, normalise_unit, parse_value
+from styrkort.core.values import normalise_unit
 from styrkort.web import models as m
-
-
-def outcome_problem(text: str, indicator: m.Indicator, *, what: str = "Utfallet") -> str | None:
-    """Why ``text`` is not a valid outcome of ``indicator`` (its unit and target type), or None."""
-    value = parse_value(text)
-    if value is None:
-        return (
-            f"{what} ”{text}” kan inte tolkas. Skriv ett tal med enhet (t.ex. ”67 %”, ”21 st”, "
-            "”-823 tkr”), Ja eller Nej, eller ”—” om värdet saknas."
-        )
-    if isinstance(value, Missing):
-        return None
-    unit = normalise_unit(indicator.unit)
-    direction = Direction(indicator.direction) if indicator.direction else None
-    base = parse_value(indicator.baseline) if indicator.baseline else None
-    target = parse_target(
-        indicator.target, direction, base.value if isinstance(base, Quantity) else None
-    )
-    yes_no = unit == "ja/nej" or isinstance(target, Equals)
-    if yes_no:
-        if not isinstance(value, YesNo):
-            return f"{what} för denna indikator anges med Ja eller Nej."
-        return None
-    if isinstance(value, YesNo):
-        if unit or (target is not None and not isinstance(target, TargetProblem)):
-            return f"{what} ska vara ett tal{f' i {unit}' if unit else ''}, inte Ja/Nej."
-        return None
-    assert isinstance(value, Quantity)
-    if value.unit and unit and value.unit != unit:
-        return f"{what} har enheten ”{value.unit}” men indikatorn mäts i ”{unit}”. Skriv t.ex. ”{text.split()[0].rstrip('%')} {unit}”."
-    if (
-        value.unit
-        and not unit
-        and target is not None
-        and not isinstance(target, TargetProblem | Equals)
-    ):
-        t_unit = target_unit(target)
-        if t_unit and t_unit != value.unit:
-            return f"{what} har enheten ”{value.unit}” men målvärdet har ”{t_unit}”."
-    return None
-
-
-def target_problem(text: str, direction: str, baseline: str) -> str | None:
-    base = parse_value(baseline) if baseline else None
-    parsed = parse_target(
-        text,
-        Direction(direction) if direction else None,
-        base.value if isinstance(base, Quantity) else None,
-    )
-    if isinstance(parsed, TargetProblem):
-        return f"{parsed.message} {parsed.hint}"
-    return None
-
+from styrkort.web.rules import indicator_problems, plausibility_warnings
 
 DIRECTIONS = [
     ("", "Ingen angiven"),
@@ -96,44 +43,49 @@ class IndicatorForm(forms.Form):
     direction = forms.ChoiceField(label="Riktning", required=False, choices=DIRECTIONS)
     owner = forms.CharField(label="Ägare", required=False, max_length=200)
 
-    CONTROLLER_ONLY = ("target", "baseline", "unit", "direction", "owner")
+    plausible = forms.CharField(
+        label="Spara ändå – motivering",
+        required=False,
+        max_length=500,
+        help_text="Värdet ser orimligt ut. Rätta det, eller skriv varför det stämmer; motiveringen loggas.",
+    )
 
     def __init__(
-        self, *args: Any, indicator: m.Indicator, controller: bool, interim: bool, **kwargs: Any
+        self, *args: Any, indicator: m.Indicator, editable: set[str], interim: bool, **kwargs: Any
     ) -> None:
+        """``editable``: the fields the user may change (access.editable_fields)."""
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        if not controller:
-            for name in self.CONTROLLER_ONLY:
+        for name in list(self.fields):
+            if name not in ("version", "plausible") and name not in editable:
                 del self.fields[name]
-        if not interim:
+        if not interim and "forecast" in self.fields:
             del self.fields["forecast"]
+        self.warnings: dict[str, str] = {}
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"falt-{name}")
 
-    def _as_edited(self, data: dict[str, Any]) -> m.Indicator:
-        ind = m.Indicator(
-            **{f: getattr(self.indicator, f) for f in ("unit", "direction", "baseline", "target")}
-        )
-        for f in ("unit", "direction", "baseline", "target"):
-            if f in data:
-                setattr(ind, f, data[f] or "")
-        ind.unit = normalise_unit(ind.unit) or ""
-        return ind
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        edited = self._as_edited(data)
-        if "target" in data and data.get("target"):
-            problem = target_problem(data["target"], edited.direction, edited.baseline)
-            if problem:
-                self.add_error("target", problem)
-        for name, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
-            text = (data.get(name) or "").strip()
-            if name in self.fields and text:
-                problem = outcome_problem(text, edited, what=what)
-                if problem:
-                    self.add_error(name, problem)
+        edits = {
+            name: data[name] or ""
+            for name in ("unit", "direction", "baseline", "target", "outcome", "forecast")
+            if name in self.fields and name in data
+        }
+        for name, problem in indicator_problems(self.indicator, edits).items():
+            if name in self.fields:
+                self.add_error(name, problem)
+        changed = {
+            k: v for k, v in edits.items() if (v or "").strip() != getattr(self.indicator, k)
+        }
+        self.warnings = plausibility_warnings(self.indicator, changed)
+        if self.warnings and not (data.get("plausible") or "").strip():
+            self.add_error(
+                "plausible",
+                "Värdet ser orimligt ut: "
+                + " ".join(self.warnings.values())
+                + " Rätta värdet, eller skriv här varför det stämmer och spara igen.",
+            )
         return data
 
     def changes(self) -> dict[str, str]:
@@ -142,7 +94,7 @@ class IndicatorForm(forms.Form):
         out = {
             name: (data.get(name) or "").strip()
             for name in self.fields
-            if name != "version" and name in self.data
+            if name not in ("version", "plausible") and name in self.data
         }
         if "unit" in out:
             out["unit"] = normalise_unit(out["unit"]) or ""
@@ -219,7 +171,10 @@ class MembershipForm(forms.Form):
         widget=forms.TextInput(attrs={"id": "falt-anvandarnamn"}),
     )
     role = forms.ChoiceField(
-        label="Roll", choices=m.Role.choices, widget=forms.Select(attrs={"id": "falt-roll"})
+        label="Roll",
+        choices=m.Role.choices,
+        initial=m.Role.READER,  # the least privilege unless the administrator chooses otherwise
+        widget=forms.Select(attrs={"id": "falt-roll"}),
     )
     is_auditor = forms.BooleanField(
         label="Revisor (läser ändringsloggen)",
@@ -240,11 +195,29 @@ class MembershipForm(forms.Form):
     )
 
 
+# What the database stores exactly (models.AMOUNT: 20 digits, 4 decimals; SQLite is exact to
+# about 16 integer digits): more is refused at the form, never saved.
+MAX_AMOUNT_INTEGER_DIGITS = 15
+MAX_AMOUNT_DECIMALS = 2
+
+
 def parse_amount(text: str) -> Decimal | None:
-    """An amount in kronor as written in a finance field; raises ValueError when unreadable."""
+    """An amount in kronor as written in a finance field; raises ValueError with a Swedish
+    message when it is unreadable or larger than the database stores exactly."""
     if not text.strip():
         return None
     value = parse_decimal(text)
-    if value is None:
-        raise ValueError(text)
+    if value is None or not value.is_finite():
+        raise ValueError(
+            f"”{text}” är inget belopp. Skriv kronor, t.ex. −34 559 000 eller 1 250,50."
+        )
+    _sign, digits, exp = value.as_tuple()
+    assert isinstance(exp, int)
+    integer_digits = len(digits) + exp
+    if integer_digits > MAX_AMOUNT_INTEGER_DIGITS:
+        raise ValueError(
+            f"”{text}” är för stort; högst {MAX_AMOUNT_INTEGER_DIGITS} siffror före decimalkommat."
+        )
+    if -exp > MAX_AMOUNT_DECIMALS and value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"”{text}” har fler än {MAX_AMOUNT_DECIMALS} decimaler (öre).")
     return value

@@ -28,12 +28,12 @@ from styrkort.core.goals import Status
 from styrkort.pipeline import PipelineResult, run_workspace
 from styrkort.render import FORMATS, available_formats
 from styrkort.render.html import render_html
+from styrkort.report import format as fmt
 from styrkort.report.narrative import Figure, substitute, to_blocks
-from styrkort.sources.workspace_write import number_text
 from styrkort.web import models as m
 from styrkort.web import services
-from styrkort.web.access import Access, organisations_for
-from styrkort.web.errors import NotFound
+from styrkort.web.access import Access, Action, organisations_for
+from styrkort.web.errors import Conflict, NotFound
 from styrkort.web.forms import (
     AssessmentForm,
     GoalCommentForm,
@@ -41,7 +41,6 @@ from styrkort.web.forms import (
     JustificationForm,
     MembershipForm,
     NarrativeForm,
-    outcome_problem,
     parse_amount,
 )
 from styrkort.web.mapping import (
@@ -52,6 +51,7 @@ from styrkort.web.mapping import (
     web_source,
     workspace_of,
 )
+from styrkort.web.rules import indicator_problems, missing_outcome_keys, plausibility_warnings
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -155,10 +155,13 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     for _user_id, username, labels in owners:
         for label in m.owner_labels(labels):
             owners_of[label].append(username)
+    # exactly the indicator.no_outcome check's rule: the indicators its findings name
     missing: dict[str, list[m.Indicator]] = defaultdict(list)
-    for key, r in a.indicators.items():
-        if r.status is Status.NO_VALUE or (r.computed is Status.NO_VALUE and r.override is None):
+    for key in missing_outcome_keys(a.findings):
+        if key in by_key:
             missing[by_key[key].owner or "Ingen ägare angiven"].append(by_key[key])
+    for inds in missing.values():
+        inds.sort(key=lambda i: (i.goal.position, i.position))
     missing_rows = [
         {"owner": owner, "users": owners_of.get(owner.casefold(), []), "indicators": inds}
         for owner, inds in sorted(missing.items())
@@ -174,6 +177,20 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
         for user_id, username, labels in owners
     ]
     my_submission = submitted.get(request.user.pk) if access.is_owner else None
+    if access.is_owner:
+        access.seed_submitted(period, my_submission is not None)
+    # one query for every owner, submitted or not (the page's cost does not depend on it)
+    returned = services.last_return(period, request.user) if access.is_owner else None
+    goal_counts = []
+    for goal in a.rows.goals:
+        results = a.goals[goal.key].indicators
+        goal_counts.append(
+            {
+                "goal": goal,
+                "counts": [(s, sum(1 for r in results if r.status is s)) for s in Status],
+                "total": len(results),
+            }
+        )
     # An owner's to-do list: their indicators, those without an outcome first.
     todo = sorted(
         ((ind, a.indicators[ind.key]) for ind in by_key.values() if access.owns(ind)),
@@ -197,8 +214,9 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             missing=missing_rows,
             owner_states=owner_states,
             my_submission=my_submission,
-            is_controller=access.is_controller,
-            period_open=period.state == m.PeriodState.OPEN,
+            returned=returned,
+            goal_counts=goal_counts,
+            can=access.allowed(period),
             todo=todo,
             summary=a.result.assessed.summary if a.result.assessed else None,
             counts=counts,
@@ -218,12 +236,29 @@ def _indicator(period: m.Period, indicator_id: int) -> m.Indicator:
     return ind
 
 
+INDICATOR_FORM_FIELDS = (
+    "outcome",
+    "forecast",
+    "comment",
+    "target",
+    "baseline",
+    "unit",
+    "direction",
+    "owner",
+)
+
+
 @require_http_methods(["GET", "POST"])
 def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     a: Assessment | None = None
+    conflict: list[dict[str, str]] = []
     if request.method == "POST":
         ind = _indicator(period, indicator_id)
+        # Permission before validation: what was sent must be the user's to change.
+        sent = {k for k in request.POST if k in INDICATOR_FORM_FIELDS}
+        access.require(Action.EDIT_OUTCOME, period, ind)
+        access.require_fields(period, ind, sent)
     else:
         # The indicator is one of the rows the pipeline reads anyway: no query of its own.
         a = assessed(period, report=False)
@@ -231,53 +266,87 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
         if found is None:
             raise NotFound("Indikatorn finns inte.")
         ind = found
-    kwargs = {
-        "indicator": ind,
-        "controller": access.is_controller,
-        "interim": period.kind == "interim",
-    }
+    editable = access.editable_fields(period, ind)
+    kwargs = {"indicator": ind, "editable": editable, "interim": period.kind == "interim"}
+    status = 200
     if request.method == "POST":
-        access.require_edit_outcome(ind)
-        services.ensure_editable(period, access)
         # Fields the client did not send keep their stored value (also when the form is shown again).
         data = request.POST.copy()
-        for name in IndicatorForm.base_fields:
-            if name not in data and name != "version":
+        for name in INDICATOR_FORM_FIELDS:
+            if name not in data:
                 data[name] = getattr(ind, name)
         form = IndicatorForm(data, **kwargs)
-        sent = set(request.POST)
         if form.is_valid():
             changes = {k: v for k, v in form.changes().items() if k in sent}
-            services.update_indicator(access, ind.pk, form.cleaned_data["version"], changes)
-            messages.success(request, "Indikatorn har sparats.")
-            return redirect("styrkort:indicator", period_id=period.pk, indicator_id=ind.pk)
-        status = 422
+            try:
+                services.update_indicator(
+                    access,
+                    ind.pk,
+                    form.cleaned_data["version"],
+                    changes,
+                    note=_plausible_note(form),
+                )
+            except Conflict as exc:
+                # Nothing typed is lost: both versions side by side, the form keeps the user's
+                # text with the saved version, so "save mine" overwrites knowingly.
+                ind.refresh_from_db()
+                conflict = [
+                    {
+                        "name": k,
+                        "label": INDICATOR_FIELDS.get(k, k),
+                        "mine": v,
+                        "theirs": getattr(ind, k),
+                    }
+                    for k, v in changes.items()
+                    if getattr(ind, k) != v
+                ]
+                data["version"] = str(ind.version)
+                form = IndicatorForm(data, **kwargs)
+                form.is_valid()
+                messages.error(request, exc.message)
+                status = 409
+            else:
+                messages.success(request, "Indikatorn har sparats.")
+                return redirect("styrkort:indicator", period_id=period.pk, indicator_id=ind.pk)
+        else:
+            status = 422
     else:
-        initial = {
-            f: getattr(ind, f)
-            for f in (
-                "outcome",
-                "forecast",
-                "comment",
-                "target",
-                "baseline",
-                "unit",
-                "direction",
-                "owner",
-            )
-        }
+        initial = {f: getattr(ind, f) for f in INDICATOR_FORM_FIELDS}
         form = IndicatorForm(initial={**initial, "version": ind.version}, **kwargs)
-        status = 200
     if a is None:
         a = assessed(period, report=False)  # only this indicator's findings are shown
+    return _indicator_page(request, period, access, ind, a, form, None, status, conflict)
+
+
+def _plausible_note(form: IndicatorForm) -> str:
+    reason = (form.cleaned_data.get("plausible") or "").strip()
+    if not reason or not form.warnings:
+        return ""
+    return f"Sparat trots varning ({' '.join(form.warnings.values())}): {reason}"
+
+
+def _indicator_page(
+    request: HttpRequest,
+    period: m.Period,
+    access: Access,
+    ind: m.Indicator,
+    a: Assessment,
+    form: IndicatorForm,
+    assess_form: AssessmentForm | None,
+    status: int,
+    conflict: list[dict[str, str]] | None = None,
+) -> HttpResponse:
     history = m.AuditEntry.objects.filter(period=period, target=f"indikator {ind.key}")[:50]
-    assess_form = AssessmentForm(
-        initial={
-            "version": ind.version,
-            "status": ind.manual_status,
-            "justification": ind.manual_justification,
-        }
-    )
+    if assess_form is None:
+        assess_form = AssessmentForm(
+            initial={
+                "version": ind.version,
+                "status": ind.manual_status,
+                "justification": ind.manual_justification,
+            }
+        )
+    result = a.indicators.get(ind.key)
+    metric = a.result.assessed.computed.get(ind.key) if a.result.assessed else None
     return render(
         request,
         "styrkort/indicator.html",
@@ -286,13 +355,14 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
             access,
             "overview",
             indicator=ind,
-            result=a.indicators.get(ind.key),
+            result=result,
+            metric=metric,
             form=form,
             assess_form=assess_form,
             history=history,
-            can_edit=access.can_edit_outcome(ind)
-            and period.state == m.PeriodState.OPEN
-            and not (access.is_owner and period.submissions.filter(user=request.user).exists()),
+            can=access.allowed(period, ind),
+            can_edit=bool(access.editable_fields(period, ind)),
+            conflict=conflict or [],
             findings=[
                 f
                 for f in a.findings
@@ -305,31 +375,38 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
 
 @require_POST
 def indicator_check(request: HttpRequest, period_id: int, indicator_id: int) -> HttpResponse:
-    """HTMX: validate an outcome as it is typed (no change is saved)."""
+    """HTMX: validate an outcome as it is typed (no change is saved); core decides."""
     period, _access = load_period(request, period_id)
     ind = _indicator(period, indicator_id)
     field = (
         "forecast" if "forecast" in request.POST and "outcome" not in request.POST else "outcome"
     )
     text = request.POST.get(field, "").strip()
-    problem = (
-        outcome_problem(text, ind, what="Prognosen" if field == "forecast" else "Utfallet")
-        if text
-        else None
+    problem = indicator_problems(ind, {field: text}).get(field) if text else None
+    warning = None if problem or not text else plausibility_warnings(ind, {field: text}).get(field)
+    return render(
+        request, "styrkort/_check.html", {"problem": problem, "warning": warning, "text": text}
     )
-    return render(request, "styrkort/_check.html", {"problem": problem, "text": text})
 
 
 @require_POST
 def indicator_assess(request: HttpRequest, period_id: int, indicator_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     ind = _indicator(period, indicator_id)
-    access.require_controller()
-    services.ensure_editable(period, access)
+    access.require(Action.ASSESS, period, ind)
     form = AssessmentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(reverse("styrkort:indicator", args=[period.pk, ind.pk]) + "#bedomning")
+        # Shown inline at the field, with the chosen status kept (nothing typed is lost).
+        editable = access.editable_fields(period, ind)
+        iform = IndicatorForm(
+            initial={**{f: getattr(ind, f) for f in INDICATOR_FORM_FIELDS}, "version": ind.version},
+            indicator=ind,
+            editable=editable,
+            interim=period.kind == "interim",
+        )
+        return _indicator_page(
+            request, period, access, ind, assessed(period, report=False), iform, form, 422
+        )
     services.assess_indicator(
         access,
         ind.pk,
@@ -350,10 +427,10 @@ def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
     g = m.Goal.objects.filter(pk=goal_id, period=period).first()
     if g is None:
         raise NotFound("Målet finns inte.")
+    aform = cform = None
     if request.method == "POST":
-        access.require_controller()
-        services.ensure_editable(period, access)
         if request.POST.get("form") == "bedomning":
+            access.require(Action.ASSESS, period, g)
             aform = AssessmentForm(request.POST)
             if aform.is_valid():
                 services.assess_goal(
@@ -364,16 +441,16 @@ def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
                     aform.cleaned_data["justification"],
                 )
                 messages.success(request, "Bedömningen har sparats.")
-            else:
-                messages.error(request, " ".join(e for errs in aform.errors.values() for e in errs))
+                return redirect("styrkort:goal", period_id=period.pk, goal_id=g.pk)
         else:
+            access.require(Action.EDIT_GOAL, period, g)
             cform = GoalCommentForm(request.POST)
             if cform.is_valid():
                 services.update_goal_comment(
                     access, g.pk, cform.cleaned_data["version"], cform.cleaned_data["comment"]
                 )
                 messages.success(request, "Kommentaren har sparats.")
-        return redirect("styrkort:goal", period_id=period.pk, goal_id=g.pk)
+                return redirect("styrkort:goal", period_id=period.pk, goal_id=g.pk)
     a = assessed(period, report=False)
     return render(
         request,
@@ -385,17 +462,21 @@ def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
             goal=g,
             result=a.goals.get(g.key),
             indicators={i.key: i for i in g.indicators.all()},
-            comment_form=GoalCommentForm(initial={"version": g.version, "comment": g.comment}),
-            assess_form=AssessmentForm(
+            comment_form=cform
+            or GoalCommentForm(initial={"version": g.version, "comment": g.comment}),
+            assess_form=aform
+            or AssessmentForm(
                 initial={
                     "version": g.version,
                     "status": g.manual_status,
                     "justification": g.manual_justification,
                 }
             ),
-            can_edit=access.is_controller and period.state == m.PeriodState.OPEN,
+            can=access.allowed(period, g),
+            error_form=aform if aform is not None and aform.errors else cform,
             history=m.AuditEntry.objects.filter(period=period, target=f"mål {g.key}")[:50],
         ),
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -416,25 +497,38 @@ FINANCE_LABELS = {
 def finance(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     errors: dict[str, str] = {}
+    conflict = False
     if request.method == "POST":
-        access.require_controller()
-        services.ensure_editable(period, access)
+        access.require(Action.EDIT_FINANCE, period)
         values: dict[tuple[str, int, str], Decimal | None] = {}
         for name, text in request.POST.items():
             parts = name.split("-")
             if len(parts) != 3 or parts[0] not in services.FINANCE_TABLES:
                 continue
             table, row_id, field = parts[0], parts[1], parts[2]
+            if not row_id.isdigit() or field not in services.FINANCE_TABLES[table][1]:
+                continue
             try:
-                values[(table, int(row_id), field)] = parse_amount(text)
-            except ValueError:
-                errors[name] = (
-                    f"”{text}” är inget belopp. Skriv kronor, t.ex. -34 559 000 eller 1 250,50."
-                )
+                amount = parse_amount(text)
+            except ValueError as exc:
+                errors[name] = str(exc)
+                continue
+            if amount is None and field in services.REQUIRED_AMOUNTS:
+                errors[name] = "Beloppet måste anges; skriv 0 om inget."
+                continue
+            values[(table, int(row_id), field)] = amount
+        conflict = False
         if not errors:
-            changed = services.update_finance(access, period.pk, _version(request), values)
-            messages.success(request, f"Ekonomin har sparats ({changed} ändrade belopp).")
-            return redirect("styrkort:finance", period_id=period.pk)
+            try:
+                changed = services.update_finance(access, period.pk, _version(request), values)
+            except Conflict as exc:
+                # the typed amounts stay in the form; saving again overwrites knowingly
+                messages.error(request, exc.message + " Dina belopp står kvar i formuläret.")
+                period.refresh_from_db()
+                conflict = True
+            else:
+                messages.success(request, f"Ekonomin har sparats ({changed} ändrade belopp).")
+                return redirect("styrkort:finance", period_id=period.pk)
     a = assessed(period, report=False)  # the page shows the statements, not the report
     # Deviations and what remains of frames come from the core's statements (same row order).
     computed: dict[str, list[Any]] = {"drift": [], "investeringar": [], "ramar": []}
@@ -505,15 +599,16 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             tables=tables,
             statement=statement,
             allocation=a.result.assessed.allocation if a.result.assessed else None,
-            can_edit=access.is_controller and period.state == m.PeriodState.OPEN,
+            can_edit=access.may(Action.EDIT_FINANCE, period),
             errors=errors,
         ),
-        status=422 if errors else 200,
+        status=422 if errors else 409 if conflict else 200,
     )
 
 
 def _amount_text(value: Any) -> str:
-    return "" if value is None else number_text(Decimal(value))
+    """Kronor as the report writes figures (report.format): ``−34 559 000``."""
+    return "" if value is None else fmt.number(Decimal(value), keep=True)
 
 
 # --- narrative --------------------------------------------------------------------------------
@@ -536,8 +631,7 @@ def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResp
     if sec is None:
         raise NotFound("Texten finns inte.")
     if request.method == "POST":
-        access.require_controller()
-        services.ensure_editable(period, access)
+        access.require(Action.EDIT_NARRATIVE, period, sec)
         form = NarrativeForm(request.POST)
         if form.is_valid():
             services.update_narrative(
@@ -565,7 +659,7 @@ def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResp
             form=form,
             preview=preview,
             preview_findings=findings,
-            can_edit=access.is_controller and period.state == m.PeriodState.OPEN,
+            can_edit=access.may(Action.EDIT_NARRATIVE, period, sec),
             history=m.AuditEntry.objects.filter(period=period, target=f"berättelse {sec.key}")[:30],
         ),
     )
@@ -708,9 +802,59 @@ def _content_type(fmt: str) -> str:
 # --- workflow ---------------------------------------------------------------------------------
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("bekrafta") == "ja"
+
+
+def _confirm_page(
+    request: HttpRequest,
+    period: m.Period,
+    access: Access,
+    *,
+    title: str,
+    text: str,
+    button: str,
+    action: str,
+    blockers: list[str] | None = None,
+    reason: dict[str, str] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """A confirmation step before an action that is hard to undo (nothing has changed yet)."""
+    return render(
+        request,
+        "styrkort/confirm.html",
+        _ctx(
+            period,
+            access,
+            "overview",
+            title=title,
+            text=text,
+            button=button,
+            action=action,
+            blockers=blockers or [],
+            reason=reason,
+            reason_value=request.POST.get(reason["name"], "") if reason else "",
+            error=error,
+        ),
+        status=status,
+    )
+
+
 @require_POST
 def submit(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
+    access.require(Action.SUBMIT, period)
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            period,
+            access,
+            title="Lämna in dina indikatorer?",
+            text="Efter inlämningen kan du inte ändra dina indikatorer, om inte controllern återlämnar inlämningen.",
+            button="Ja, lämna in",
+            action=reverse("styrkort:submit", args=[period.pk]),
+        )
     services.submit(access, period.pk)
     messages.success(request, "Dina indikatorer är inlämnade till controllern.")
     return redirect("styrkort:overview", period_id=period.pk)
@@ -719,7 +863,24 @@ def submit(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_POST
 def return_submission(request: HttpRequest, period_id: int, user_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    services.return_submission(access, period.pk, user_id)
+    access.require(Action.RETURN_SUBMISSION, period)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    name = user.get_username() if user else "användaren"
+    reason = request.POST.get("motivering", "").strip()
+    if not _confirmed(request) or not reason:
+        return _confirm_page(
+            request,
+            period,
+            access,
+            title=f"Återlämna inlämningen till {name}?",
+            text=f"{name} kan då ändra sina indikatorer igen. Skriv vad som ska rättas; {name} ser motiveringen på översikten.",
+            button="Återlämna",
+            action=reverse("styrkort:return_submission", args=[period.pk, user_id]),
+            reason={"name": "motivering", "label": "Vad ska rättas (obligatorisk)"},
+            error="Skriv vad som ska rättas." if _confirmed(request) else "",
+            status=422 if _confirmed(request) else 200,
+        )
+    services.return_submission(access, period.pk, user_id, reason)
     messages.success(request, "Inlämningen är återlämnad; ägaren kan ändra igen.")
     return redirect("styrkort:overview", period_id=period.pk)
 
@@ -727,7 +888,34 @@ def return_submission(request: HttpRequest, period_id: int, user_id: int) -> Htt
 @require_POST
 def approve(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    services.approve(access, period.pk)
+    access.require(Action.APPROVE, period)
+    a = assessed(period, report=False)
+    blockers = services.approval_blockers(
+        period, sum(1 for f in a.findings if f.severity is Severity.ERROR)
+    )
+    override = request.POST.get("motivering", "").strip()
+    if not _confirmed(request) or (blockers and not override):
+        return _confirm_page(
+            request,
+            period,
+            access,
+            title="Godkänn perioden?",
+            text="Efter godkännandet kan inget ändras förrän perioden återöppnas.",
+            button="Godkänn ändå" if blockers else "Ja, godkänn",
+            action=reverse("styrkort:approve", args=[period.pk]),
+            blockers=blockers,
+            reason={
+                "name": "motivering",
+                "label": "Varför godkänns perioden trots detta (obligatorisk)",
+            }
+            if blockers
+            else None,
+            error="Skriv varför perioden godkänns trots fel eller saknade inlämningar."
+            if _confirmed(request)
+            else "",
+            status=422 if _confirmed(request) else 200,
+        )
+    services.approve(access, period.pk, blockers, override)
     messages.success(request, "Perioden är godkänd.")
     return redirect("styrkort:overview", period_id=period.pk)
 
@@ -735,6 +923,17 @@ def approve(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_POST
 def lock(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
+    access.require(Action.LOCK, period)
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            period,
+            access,
+            title="Lås perioden?",
+            text="En låst period kan inte ändras; bara en administratör kan låsa upp den.",
+            button="Ja, lås",
+            action=reverse("styrkort:lock", args=[period.pk]),
+        )
     services.lock(access, period.pk)
     messages.success(request, "Perioden är låst. Inga ändringar kan göras.")
     return redirect("styrkort:overview", period_id=period.pk)
@@ -744,13 +943,11 @@ def lock(request: HttpRequest, period_id: int) -> HttpResponse:
 def reopen(request: HttpRequest, period_id: int) -> HttpResponse:
     """Reopen: a locked period by an administrator, an approved one by the controller; justified."""
     period, access = load_period(request, period_id)
-    if period.state == m.PeriodState.LOCKED:
-        access.require_admin()
-    else:
-        access.require_controller()
+    locked = period.state == m.PeriodState.LOCKED
+    access.require(Action.REOPEN if locked else Action.UNAPPROVE, period)
     form = JustificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if period.state == m.PeriodState.LOCKED:
+        if locked:
             services.reopen(access, period.pk, form.cleaned_data["justification"])
         else:
             services.unapprove(access, period.pk, form.cleaned_data["justification"])
@@ -790,7 +987,7 @@ def _audit_rows(org: m.Organisation, request: HttpRequest) -> Any:
 @require_GET
 def audit_log(request: HttpRequest, org_id: int) -> HttpResponse:
     org, access = load_organisation(request, org_id)
-    access.require_audit()
+    access.require(Action.READ_AUDIT)
     entries = list(_audit_rows(org, request)[:500])
     return render(
         request,
@@ -814,7 +1011,7 @@ class _Echo:
 @require_GET
 def audit_csv(request: HttpRequest, org_id: int) -> StreamingHttpResponse:
     org, access = load_organisation(request, org_id)
-    access.require_audit()
+    access.require(Action.READ_AUDIT)
     writer = csv.writer(_Echo())
 
     def rows() -> Any:
@@ -845,11 +1042,36 @@ def audit_csv(request: HttpRequest, org_id: int) -> StreamingHttpResponse:
 @require_http_methods(["GET", "POST"])
 def roles(request: HttpRequest, org_id: int) -> HttpResponse:
     org, access = load_organisation(request, org_id)
-    access.require_admin()
+    access.require(Action.MANAGE_ROLES)
     form = MembershipForm(request.POST or None)
     status = 200
     if request.method == "POST" and request.POST.get("ta_bort"):
-        services.remove_membership(access, int(request.POST["ta_bort"]))
+        ms_id = request.POST["ta_bort"]
+        ms = (
+            m.Membership.objects.filter(pk=int(ms_id), organisation=org)
+            .select_related("user")
+            .first()
+            if ms_id.isdigit()
+            else None
+        )
+        if ms is None:
+            raise NotFound("Rollen finns inte.")
+        if not _confirmed(request):
+            return render(
+                request,
+                "styrkort/confirm.html",
+                {
+                    "org": org,
+                    "access": access,
+                    "active": "roles",
+                    "title": f"Ta bort rollen för {ms.user.get_username()}?",
+                    "text": f"{ms.user.get_username()} förlorar då sin behörighet i {org.name} ({services.role_text(ms)}).",
+                    "button": "Ja, ta bort rollen",
+                    "action": reverse("styrkort:roles", args=[org.pk]),
+                    "hidden": {"ta_bort": ms.pk},
+                },
+            )
+        services.remove_membership(access, ms.pk)
         messages.success(request, "Rollen har tagits bort.")
         return HttpResponseRedirect(reverse("styrkort:roles", args=[org.pk]))
     if request.method == "POST":

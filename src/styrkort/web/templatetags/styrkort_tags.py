@@ -38,3 +38,83 @@ def status(s: Any) -> SafeString:
         s.symbol,
         s.label,
     )
+
+
+# --- figures as the report shows them (report.format): ``55 %``, ``−823 tkr``, ``12 337`` -----
+
+
+@register.filter
+def written(text: str) -> str:
+    """A value as written by a person (outcome, forecast), shown as the report shows it."""
+    from styrkort.core.values import parse_value
+    from styrkort.report import format as fmt
+
+    text = text or ""
+    return fmt.value(parse_value(text), text) if text.strip() else "—"
+
+
+@register.filter
+def assessed_value(result: Any) -> str:
+    """The value that decided an indicator's status (forecast in an interim period, a computed
+    metric's value), as the report's goal table shows it."""
+    from styrkort.report import format as fmt
+
+    if result is None:
+        return "—"
+    return fmt.value(result.outcome, result.indicator.outcome)
+
+
+@register.filter
+def target(text: str) -> str:
+    from styrkort.report import format as fmt
+
+    return fmt.target_text(text or "")
+
+
+@register.filter
+def tkr(amount_kr: Any) -> str:
+    """Kronor shown in whole tkr with the unit: ``-823000`` → ``−823 tkr``."""
+    from decimal import Decimal
+
+    from styrkort.report import format as fmt
+
+    if amount_kr is None or amount_kr == "":
+        return "—"
+    return fmt.with_unit(fmt.tkr(Decimal(amount_kr)), "tkr")
+
+
+@register.filter
+def kr(amount_kr: Any) -> str:
+    """Kronor in full, Swedish style: ``-34559000`` → ``−34 559 000``."""
+    from decimal import Decimal
+
+    from styrkort.report import format as fmt
+
+    if amount_kr is None or amount_kr == "":
+        return ""
+    return fmt.number(Decimal(amount_kr), keep=True)
+
+
+@register.simple_tag
+def field_input(field: Any, *extra_described: str) -> Any:
+    """A form field's widget with ``aria-describedby`` naming only ids that exist on the page
+    (its help text, its error, any ``extra_described``) and ``aria-invalid`` when it has errors."""
+    ids = [field.auto_id + "_helptext"] if field.help_text else []
+    if field.errors:
+        ids.append(field.auto_id + "_error")
+    ids.extend(e for e in extra_described if e)
+    attrs: dict[str, Any] = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_field(form: Any, name: str) -> Any:
+    """The bound field ``name`` of ``form`` (None for errors not tied to a field)."""
+    try:
+        return form[name] if name in form.fields else None
+    except KeyError:
+        return None
