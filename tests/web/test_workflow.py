@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 import csv
+import html
 import io
 from html.parser import HTMLParser
 from typing import Any
@@ -53,7 +52,10 @@ def test_full_workflow_open_submit_approve_lock_reopen(
     back = f"/period/{p.pk}/aterlamna/{users['owner'].pk}/"
     # returning needs a reason, which the owner sees
     assert controller.post(back, {"bekrafta": "ja"}).status_code == 422
-    assert controller.post(back, {"bekrafta": "ja", "motivering": "Kommentar saknas"}).status_code == 302
+    assert (
+        controller.post(back, {"bekrafta": "ja", "motivering": "Kommentar saknas"}).status_code
+        == 302
+    )
     owner = as_user("owner")
     assert "Kommentar saknas" in owner.get(f"/period/{p.pk}/").content.decode()
     assert _save(owner, p, _ind(p), outcome="92 %").status_code == 302
