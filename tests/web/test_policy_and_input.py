@@ -354,3 +354,75 @@ def test_text_areas_store_lf(as_user: Any, example_period: m.Period) -> None:
         _save(as_user("controller"), p, ind, comment="rad ett\r\nrad två\rtre").status_code == 302
     )
     assert _ind(p).comment == "rad ett\nrad två\ntre"
+
+
+def test_audit_csv_neutralises_formulas_for_swedish_excel(
+    as_user: Any, example_period: m.Period
+) -> None:
+    """Before: a comment ``=HYPERLINK(…)`` was a live formula, and ``,`` made one column."""
+    import csv
+    import io
+
+    p = example_period
+    evil = '=HYPERLINK("http://example.invalid","klicka")'
+    assert _save(as_user("controller"), p, _ind(p), comment=evil).status_code == 302
+    m.AuditEntry.objects.create(
+        organisation=p.organisation,
+        period=p,
+        username="x",
+        action="ändra",
+        target="x",
+        note="@SUM(1)",
+    )
+    resp = as_user("controller").get(f"/organisation/{p.organisation.pk}/logg.csv")
+    body = b"".join(resp.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows[0]) == 9
+    cells = [c for r in rows[1:] for c in r]
+    assert "'" + evil in cells and evil not in cells
+    assert "'@SUM(1)" in cells
+    assert not any(c[:1] in ("=", "+", "@", "\t", "\r") for c in cells)
+
+
+def test_report_xlsx_keeps_a_formula_like_comment_as_text(
+    as_user: Any, example_period: m.Period, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    p = example_period
+    evil = '=HYPERLINK("http://example.invalid","klicka")'
+    assert _save(as_user("controller"), p, _ind(p), comment=evil).status_code == 302
+    resp = as_user("controller").get(f"/period/{p.pk}/rapport/xlsx/")
+    if resp.status_code == 404:
+        pytest.skip("xlsx output not installed")
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(resp.content)
+    wb = openpyxl.load_workbook(path)
+    found = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if "HYPERLINK" in str(c.value)
+    ]
+    assert found and all(c.data_type == "s" for c in found)
+
+
+def test_findings_and_finance_show_names_not_keys(as_user: Any, example_period: m.Period) -> None:
+    """Before: ``Indikator: akut-30min`` and ``IT INVEST LAXÅ – laxa``."""
+    c = as_user("controller")
+    page = _text(c.get(f"/period/{example_period.pk}/fynd/"))
+    assert "Indikator: akut-30min" not in page
+    assert f"Indikator: {_ind(example_period, 'akut-30min').text}" in page
+    finance = _text(c.get(f"/period/{example_period.pk}/ekonomi/"))
+    member = example_period.organisation.members.exclude(key="").first()
+    if member is not None and example_period.investment_rows.filter(member=member.key).exists():
+        assert f"– {member.key}<" not in finance
+        assert f"– {member.name}" in finance
+
+
+def test_indicator_page_shows_no_internal_version(as_user: Any, example_period: m.Period) -> None:
+    ind = _ind(example_period)
+    page = _text(as_user("controller").get(f"/period/{example_period.pk}/indikator/{ind.pk}/"))
+    assert "<dt>Version</dt>" not in page

@@ -351,10 +351,13 @@ def test_audit_log_records_who_what_from_to_and_exports_csv(
     assert entry.at is not None
     c = as_user("auditor")
     page = c.get(f"/organisation/{example_period.organisation.pk}/logg/").content.decode()
-    assert "indikator normal-8h" in page
+    text = example_period.indicators.get(key="normal-8h").text
+    assert f"Indikator: {html.escape(text)}" in page  # the label, not the key
     resp = c.get(f"/organisation/{example_period.organisation.pk}/logg.csv")
     assert resp["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(resp.streaming_content).decode("utf-8-sig"))))
+    body = b"".join(resp.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "tidpunkt",
         "användare",
@@ -370,7 +373,7 @@ def test_audit_log_records_who_what_from_to_and_exports_csv(
         "owner",
         "ändra",
         "Årsredovisning 2020",
-        "indikator normal-8h",
+        f"Indikator: {text}",
         "utfall",
         "",
         "91 %",

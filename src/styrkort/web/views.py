@@ -543,6 +543,7 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
         "investeringar": a.rows.investments,
         "ramar": a.rows.frames,
     }
+    members = dict(period.organisation.members.values_list("key", "name"))
     tables = []
     for table, (_model, fields) in services.FINANCE_TABLES.items():
         rows = rows_of[table]
@@ -571,7 +572,7 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
                         "row": r,
                         "derived": _amount_text(derived[i]),
                         "label": getattr(r, "category", None)
-                        or f"{r.project}{' – ' + r.member if r.member else ''}",
+                        or f"{r.project}{' – ' + members.get(r.member, r.member) if r.member else ''}",
                         "cells": [
                             {
                                 "name": f"{table}-{r.pk}-{f}",
@@ -706,6 +707,7 @@ def _finding_link(
     ind_ids: dict[str, int],
     goal_ids: dict[str, int],
     narr_ids: dict[str, int],
+    labels: dict[tuple[str, str], str],
 ) -> dict[str, Any]:
     where = screen_of(f.source)
     screen, key, field = where or ("", "", "")
@@ -723,7 +725,7 @@ def _finding_link(
     return {
         "finding": f,
         "screen": SCREENS.get(screen, screen or f.source.file),
-        "key": key,
+        "key": labels.get((screen, key), key),
         "field": field
         + (f", rad {f.source.line}" if screen == "berättelse" and f.source.line else ""),
         "url": url,
@@ -745,7 +747,12 @@ def findings(request: HttpRequest, period_id: int) -> HttpResponse:
     ids = {i.key: i.pk for i in a.rows.indicators}
     gids = {g.key: g.pk for g in a.rows.goals}
     nids = {n.key: n.pk for n in a.rows.narrative}
-    items = [_finding_link(period, f, ids, gids, nids) for f in a.findings]
+    labels = (
+        {("indikator", i.key): i.text for i in a.rows.indicators}
+        | {("mål", g.key): g.title for g in a.rows.goals}
+        | {("berättelse", n.key): n.title for n in a.rows.narrative}
+    )
+    items = [_finding_link(period, f, ids, gids, nids, labels) for f in a.findings]
     return render(request, "styrkort/findings.html", _ctx(period, access, "findings", items=items))
 
 
@@ -984,11 +991,57 @@ def _audit_rows(org: m.Organisation, request: HttpRequest) -> Any:
     return qs
 
 
+_TARGET_KINDS = {
+    "indikator": "Indikator",
+    "mål": "Nämndmål",
+    "berättelse": "Text",
+    "period": "Period",
+    "användare": "Användare",
+    "drift": "Driftredovisning",
+    "investeringar": "Investeringsredovisning",
+    "ramar": "Flerårig ram",
+}
+
+
+def _target_labels(org: m.Organisation) -> dict[tuple[int, str, str], str]:
+    """(period id, kind, key) → the name a person reads, for the audit log's ``target``."""
+    out: dict[tuple[int, str, str], str] = {}
+    for model, kind, attr in (
+        (m.Indicator, "indikator", "text"),
+        (m.Goal, "mål", "title"),
+        (m.NarrativeSection, "berättelse", "title"),
+    ):
+        for pid, key, label in model.objects.filter(period__organisation=org).values_list(
+            "period_id", "key", attr
+        ):
+            out[(pid, kind, key)] = label
+    return out
+
+
+def target_label(entry: m.AuditEntry, labels: dict[tuple[int, str, str], str]) -> str:
+    """``indikator akut-30min`` → ``Indikator: Andel akuta incidenter …`` (the key as a last resort)."""
+    kind, _, key = entry.target.partition(" ")
+    label = labels.get((entry.period_id or 0, kind, key), key)
+    return f"{_TARGET_KINDS.get(kind, kind.capitalize())}: {label}" if key else entry.target
+
+
+# A cell that a spreadsheet would read as a formula (or a command) starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A text cell for CSV export that no spreadsheet runs as a formula: a leading ``'``."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 @require_GET
 def audit_log(request: HttpRequest, org_id: int) -> HttpResponse:
     org, access = load_organisation(request, org_id)
     access.require(Action.READ_AUDIT)
     entries = list(_audit_rows(org, request)[:500])
+    labels = _target_labels(org)
+    for e in entries:
+        e.label = target_label(e, labels)  # type: ignore[attr-defined]
     return render(
         request,
         "styrkort/audit.html",
@@ -1010,24 +1063,30 @@ class _Echo:
 
 @require_GET
 def audit_csv(request: HttpRequest, org_id: int) -> StreamingHttpResponse:
+    """The audit log as CSV for Swedish Excel: ``;``, UTF-8 with BOM, labels instead of keys,
+    and no cell that Excel would run as a formula."""
     org, access = load_organisation(request, org_id)
     access.require(Action.READ_AUDIT)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    labels = _target_labels(org)
 
     def rows() -> Any:
         yield "\ufeff" + writer.writerow(AUDIT_COLUMNS)
         for e in _audit_rows(org, request).iterator():
             yield writer.writerow(
                 [
-                    timezone.localtime(e.at).isoformat(timespec="seconds"),
-                    e.username,
-                    e.action,
-                    e.period.title if e.period else "",
-                    e.target,
-                    e.field,
-                    e.old,
-                    e.new,
-                    e.note,
+                    neutralise(str(v))
+                    for v in (
+                        timezone.localtime(e.at).isoformat(timespec="seconds"),
+                        e.username,
+                        e.action,
+                        e.period.title if e.period else "",
+                        target_label(e, labels),
+                        e.field,
+                        e.old,
+                        e.new,
+                        e.note,
+                    )
                 ]
             )
 
