@@ -1041,7 +1041,7 @@ def audit_log(request: HttpRequest, org_id: int) -> HttpResponse:
     entries = list(_audit_rows(org, request)[:500])
     labels = _target_labels(org)
     for e in entries:
-        e.label = target_label(e, labels)  # type: ignore[attr-defined]
+        e.label = target_label(e, labels)
     return render(
         request,
         "styrkort/audit.html",
