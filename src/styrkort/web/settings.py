@@ -14,7 +14,9 @@ balancer:
   also on whenever DEBUG is off, except when ``STYRKORT_LOCAL_HTTP=1`` (set by
   ``styrkort serve`` for plain HTTP on the local machine);
 - ``STYRKORT_ALLOWED_HOSTS``: comma-separated host names;
-- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…).
+- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…);
+- ``STYRKORT_TRUSTED_PROXIES``: the reverse proxies (addresses or networks) whose
+  ``X-Forwarded-For`` names the client, for the log-in lock-out (clientip.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from styrkort.web.clientip import trusted_proxies
 
 
 def _flag(name: str) -> bool:
@@ -188,6 +192,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "styrkort/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Behind a reverse proxy the lock-out is keyed on the client's address as the proxy forwards it.
+STYRKORT_TRUSTED_PROXIES = trusted_proxies()
+AXES_CLIENT_IP_CALLABLE = "styrkort.web.clientip.client_ip"
 
 LOGGING = {
     "version": 1,
