@@ -24,6 +24,7 @@ from styrkort.web import models as m
 from styrkort.web import services
 from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action, organisations_for
 from styrkort.web.errors import Forbidden, NotFound, Refusal, Unauthorized
+from styrkort.web.forms import db_int
 from styrkort.web.mapping import screen_of
 from styrkort.web.rules import indicator_problems
 from styrkort.web.views import assessed
@@ -83,7 +84,11 @@ def api_view(*methods: str, write: tuple[str, ...] = ()) -> Callable[[View], Vie
 
 
 def _period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
-    period = m.Period.objects.select_related("organisation").filter(pk=period_id).first()
+    period = (
+        m.Period.objects.select_related("organisation").filter(pk=period_id).first()
+        if db_int(period_id) is not None
+        else None
+    )
     if period is None:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
     access = Access(request.api_user, period.organisation)
@@ -231,11 +236,16 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
             if name in data:
                 if not isinstance(data[name], str):
                     raise services.Invalid(f"'{name}' ska vara text, t.ex. \"67 %\".")
-                changes[name] = data[name].strip()
+                if any("\ud800" <= ch <= "\udfff" for ch in data[name]):
+                    raise services.Invalid(
+                        f"'{name}' innehåller ett ensamt surrogattecken (ogiltig Unicode).",
+                        "Skicka texten som giltig UTF-8.",
+                    )
+                changes[name] = services.text(data[name]).strip()
         if not changes:
             raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(writable)}.")
         version = data.get("version")
-        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        if version is not None and (db_int(version) is None or not isinstance(version, int)):
             raise services.Invalid("'version' ska vara ett heltal.")
         problems = indicator_problems(ind, changes)
         if problems:

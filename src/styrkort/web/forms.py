@@ -13,6 +13,29 @@ from styrkort.core.values import normalise_unit
 from styrkort.web import models as m
 from styrkort.web.rules import indicator_problems, plausibility_warnings
 
+# The largest id or version the database holds (a 64-bit signed integer); a larger number in
+# a URL or a form is no row (404) or a form error, never an overflow in the database driver.
+MAX_DB_INT = 2**63 - 1
+
+
+def db_int(value: object) -> int | None:
+    """``value`` as an integer the database can compare, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 20:
+            return None
+        number = int(text)
+    return number if -MAX_DB_INT <= number <= MAX_DB_INT else None
+
+
+def _version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_DB_INT)
+
+
 DIRECTIONS = [
     ("", "Ingen angiven"),
     ("increase", "Högre är bättre (öka)"),
@@ -21,7 +44,7 @@ DIRECTIONS = [
 
 
 class IndicatorForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     outcome = forms.CharField(
         label="Utfall",
         required=False,
@@ -107,7 +130,7 @@ STATUS_CHOICES = [("", "Beräknad bedömning (ingen manuell)")] + [(s.value, s.l
 class AssessmentForm(forms.Form):
     """Ids are prefixed ``bedomning-`` so the form can share a page with another form."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     status = forms.ChoiceField(label="Manuell bedömning", choices=STATUS_CHOICES, required=False)
     justification = forms.CharField(
         label="Motivering",
@@ -134,7 +157,7 @@ class GoalCommentForm(forms.Form):
         kwargs.setdefault("auto_id", "kommentar-%s")
         super().__init__(*args, **kwargs)
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     comment = forms.CharField(
         label="Kommentar och analys",
         required=False,
@@ -143,7 +166,7 @@ class GoalCommentForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     title = forms.CharField(
         label="Rubrik",
         required=False,

@@ -118,9 +118,15 @@ def _versioned_update(
         _check_version(kind, model.objects.get(pk=row.pk), -1)
 
 
+# C0 control characters that no report format can hold; a vertical tab or form feed (what Word
+# puts in copied text for a line break) becomes a line break, the others are dropped.
+_CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n"} | {0x0B: "\n", 0x0C: "\n"}
+
+
 def text(value: str) -> str:
-    """Text from a text area or the API as stored: CR LF and lone CR become LF."""
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+    """Text from a text area or the API as stored: CR LF and lone CR become LF, control
+    characters are dropped (a vertical tab or form feed becomes LF)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
 
 
 def update_indicator(
@@ -288,7 +294,12 @@ def update_finance(
                 raise Invalid(f"Fältet {field} finns inte i tabellen {table}.")
             if value is None and field in REQUIRED_AMOUNTS:
                 raise Invalid(f"Beloppet {field} måste anges (0 om inget).")
-            row = model.objects.get(pk=row_id, period=period)
+            row = model.objects.filter(pk=row_id, period=period).first()
+            if row is None:
+                raise Invalid(
+                    "Raden finns inte i periodens ekonomitabeller.",
+                    "Ladda om sidan; raden kan ha tagits bort.",
+                )
             old = getattr(row, field)
             if (old is None) != (value is None) or (
                 old is not None and value is not None and Decimal(old) != value

@@ -41,6 +41,7 @@ from styrkort.web.forms import (
     JustificationForm,
     MembershipForm,
     NarrativeForm,
+    db_int,
     parse_amount,
 )
 from styrkort.web.mapping import (
@@ -57,6 +58,8 @@ from styrkort.web.rules import indicator_problems, missing_outcome_keys, plausib
 
 
 def load_period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
+    if db_int(period_id) is None:
+        raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
     try:
         period = m.Period.objects.select_related("organisation").get(pk=period_id)
     except m.Period.DoesNotExist:
@@ -67,7 +70,7 @@ def load_period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]
 
 
 def load_organisation(request: HttpRequest, org_id: int) -> tuple[m.Organisation, Access]:
-    org = m.Organisation.objects.filter(pk=org_id).first()
+    org = m.Organisation.objects.filter(pk=org_id).first() if db_int(org_id) is not None else None
     if org is None:
         raise NotFound("Organisationen finns inte eller så har du inte behörighet till den.")
     access = Access(request.user, org)
@@ -111,10 +114,7 @@ def _ctx(period: m.Period, access: Access, active: str, **extra: Any) -> dict[st
 
 
 def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    return db_int(request.POST.get("version", ""))
 
 
 # --- start, overview --------------------------------------------------------------------------
@@ -230,7 +230,11 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 def _indicator(period: m.Period, indicator_id: int) -> m.Indicator:
-    ind = m.Indicator.objects.select_related("goal").filter(pk=indicator_id, period=period).first()
+    ind = (
+        m.Indicator.objects.select_related("goal").filter(pk=indicator_id, period=period).first()
+        if db_int(indicator_id) is not None
+        else None
+    )
     if ind is None:
         raise NotFound("Indikatorn finns inte.")
     return ind
@@ -424,7 +428,7 @@ def indicator_assess(request: HttpRequest, period_id: int, indicator_id: int) ->
 @require_http_methods(["GET", "POST"])
 def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    g = m.Goal.objects.filter(pk=goal_id, period=period).first()
+    g = m.Goal.objects.filter(pk=goal_id, period=period).first() if db_int(goal_id) else None
     if g is None:
         raise NotFound("Målet finns inte.")
     aform = cform = None
@@ -506,7 +510,7 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             if len(parts) != 3 or parts[0] not in services.FINANCE_TABLES:
                 continue
             table, row_id, field = parts[0], parts[1], parts[2]
-            if not row_id.isdigit() or field not in services.FINANCE_TABLES[table][1]:
+            if db_int(row_id) is None or field not in services.FINANCE_TABLES[table][1]:
                 continue
             try:
                 amount = parse_amount(text)
@@ -628,7 +632,11 @@ def narrative_list(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    sec = m.NarrativeSection.objects.filter(pk=section_id, period=period).first()
+    sec = (
+        m.NarrativeSection.objects.filter(pk=section_id, period=period).first()
+        if db_int(section_id)
+        else None
+    )
     if sec is None:
         raise NotFound("Texten finns inte.")
     if request.method == "POST":
@@ -679,7 +687,11 @@ def _narrative_preview(
 def narrative_preview(request: HttpRequest, period_id: int, section_id: int) -> HttpResponse:
     """HTMX: the Markdown with live figures, as it will read in the report (nothing is saved)."""
     period, _access = load_period(request, period_id)
-    sec = m.NarrativeSection.objects.filter(pk=section_id, period=period).first()
+    sec = (
+        m.NarrativeSection.objects.filter(pk=section_id, period=period).first()
+        if db_int(section_id)
+        else None
+    )
     if sec is None:
         raise NotFound("Texten finns inte.")
     preview, findings = _narrative_preview(period, sec, request.POST.get("markdown", ""))
@@ -871,8 +883,10 @@ def submit(request: HttpRequest, period_id: int) -> HttpResponse:
 def return_submission(request: HttpRequest, period_id: int, user_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     access.require(Action.RETURN_SUBMISSION, period)
-    user = get_user_model().objects.filter(pk=user_id).first()
-    name = user.get_username() if user else "användaren"
+    user = get_user_model().objects.filter(pk=user_id).first() if db_int(user_id) else None
+    if user is None:
+        raise NotFound("Användaren finns inte.")
+    name = user.get_username()
     reason = request.POST.get("motivering", "").strip()
     if not _confirmed(request) or not reason:
         return _confirm_page(
@@ -986,7 +1000,7 @@ AUDIT_COLUMNS = (
 def _audit_rows(org: m.Organisation, request: HttpRequest) -> Any:
     qs = m.AuditEntry.objects.filter(organisation=org).select_related("period")
     period = request.GET.get("period", "")
-    if period.isdigit():
+    if db_int(period) is not None:
         qs = qs.filter(period_id=int(period))
     return qs
 
@@ -1107,10 +1121,10 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("ta_bort"):
         ms_id = request.POST["ta_bort"]
         ms = (
-            m.Membership.objects.filter(pk=int(ms_id), organisation=org)
+            m.Membership.objects.filter(pk=db_int(ms_id), organisation=org)
             .select_related("user")
             .first()
-            if ms_id.isdigit()
+            if db_int(ms_id) is not None
             else None
         )
         if ms is None:
