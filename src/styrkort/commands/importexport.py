@@ -59,7 +59,9 @@ def handle_import(args: argparse.Namespace) -> int:
     ws = load.workspace
     try:
         with transaction.atomic():
-            period, replaced = import_or_replace(ws, replace=args.replace, force=args.force)
+            period, replaced = import_or_replace(
+                ws, replace=args.replace, force=args.force, root=args.workspace
+            )
     except Refusal as exc:
         print(f"styrkort: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
         return 1

@@ -11,7 +11,7 @@ refusal never reveals anything about the object.
 | read: period, report, findings    | yes   | yes        | yes              | yes    | any                   |
 | edit_outcome: outcome, forecast, comment | yes | yes   | assigned ones, until submitted | no | open         |
 | edit_definition: text, unit, direction, baseline, target, owner | yes | yes | no | no | open          |
-| assess, edit_goal, edit_finance, edit_narrative | yes | yes | no      | no     | open                  |
+| assess, edit_goal, edit_finance, edit_narrative, upload_data | yes | yes | no | no | open        |
 | submit own indicators             | –     | –          | yes, once        | no     | open                  |
 | return a submission               | yes   | yes        | no               | no     | open                  |
 | approve                           | yes   | yes        | no               | no     | open                  |
@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     EDIT_GOAL = "edit_goal"
     EDIT_FINANCE = "edit_finance"
     EDIT_NARRATIVE = "edit_narrative"
+    UPLOAD_DATA = "upload_data"
     SUBMIT = "submit"
     RETURN_SUBMISSION = "return_submission"
     APPROVE = "approve"
@@ -76,6 +77,7 @@ _ROLES: dict[Action, frozenset[Any]] = {
     Action.EDIT_GOAL: _CONTROL,
     Action.EDIT_FINANCE: _CONTROL,
     Action.EDIT_NARRATIVE: _CONTROL,
+    Action.UPLOAD_DATA: _CONTROL,
     Action.SUBMIT: frozenset({m.Role.OWNER}),
     Action.RETURN_SUBMISSION: _CONTROL,
     Action.APPROVE: _CONTROL,
@@ -94,6 +96,7 @@ _STATES: dict[Action, Any] = {
     Action.EDIT_GOAL: m.PeriodState.OPEN,
     Action.EDIT_FINANCE: m.PeriodState.OPEN,
     Action.EDIT_NARRATIVE: m.PeriodState.OPEN,
+    Action.UPLOAD_DATA: m.PeriodState.OPEN,
     Action.SUBMIT: m.PeriodState.OPEN,
     Action.RETURN_SUBMISSION: m.PeriodState.OPEN,
     Action.APPROVE: m.PeriodState.OPEN,
@@ -128,6 +131,7 @@ _EDITS = frozenset(
         Action.EDIT_GOAL,
         Action.EDIT_FINANCE,
         Action.EDIT_NARRATIVE,
+        Action.UPLOAD_DATA,
         Action.SUBMIT,
         Action.RETURN_SUBMISSION,
     }

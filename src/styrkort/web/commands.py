@@ -27,7 +27,12 @@ def _same_period(ws: Workspace) -> m.Period | None:
 
 
 def import_or_replace(
-    ws: Workspace, *, replace: bool = False, force: bool = False, user: Any = None
+    ws: Workspace,
+    *,
+    replace: bool = False,
+    force: bool = False,
+    user: Any = None,
+    root: Path | None = None,
 ) -> tuple[m.Period | None, bool]:
     """Import ``ws``; an existing period of the same organisation, year, kind and label is
     replaced when ``replace`` is set, and otherwise left alone (returns ``(None, False)``).
@@ -58,8 +63,12 @@ def import_or_replace(
         organisation = (
             m.Organisation.objects.filter(name=ws.organisation.name).order_by("pk").first()
         )
-    return import_workspace(ws, user, organisation), existing is not None
+    return import_workspace(ws, user, organisation, root), existing is not None
 
 
 def export_period(period: m.Period, out_dir: Path) -> list[Path]:
-    return write_workspace(workspace_of(period), out_dir)
+    """The period as a workspace folder, with the data files its metrics read."""
+    from styrkort.web.datafiles import export_files
+
+    written = write_workspace(workspace_of(period), out_dir)
+    return written + export_files(period, out_dir)

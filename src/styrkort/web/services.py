@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -74,19 +75,24 @@ def audit(
 
 
 def import_workspace(
-    ws: Workspace, user: Any = None, organisation: m.Organisation | None = None
+    ws: Workspace,
+    user: Any = None,
+    organisation: m.Organisation | None = None,
+    root: Path | None = None,
 ) -> m.Period:
-    """Store a workspace read from a folder as a new period; one audit entry."""
+    """Store a workspace read from a folder as a new period, with the data files its metrics
+    read (from ``root``, the folder); one audit entry."""
+    from styrkort.web.datafiles import named_files, store_files
+
     with transaction.atomic():
         period = store_workspace(ws, organisation)
-        audit(
-            user,
-            period.organisation,
-            period,
-            "import",
-            f"period {period.title}",
-            note=f"{period.indicators.count()} indikatorer",
-        )
+        files = named_files(ws, root) if root is not None else []
+        if files:
+            store_files(period, root, files, user)  # type: ignore[arg-type]
+        note = f"{period.indicators.count()} indikatorer"
+        if files:
+            note += f", {len(files)} datafiler ({', '.join(files)})"
+        audit(user, period.organisation, period, "import", f"period {period.title}", note=note)
     return period
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import os
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +35,7 @@ from styrkort.report.narrative import Figure, substitute, to_blocks
 from styrkort.web import models as m
 from styrkort.web import services
 from styrkort.web.access import Access, Action, organisations_for
+from styrkort.web.datafiles import materialise, store_bytes
 from styrkort.web.errors import Conflict, NotFound
 from styrkort.web.forms import (
     AssessmentForm,
@@ -92,10 +95,21 @@ class Assessment:
         return self.result.findings
 
 
+def run_period(
+    period: m.Period, rows: PeriodRows | None = None, *, report: bool = True
+) -> PipelineResult:
+    """The pipeline over the period as its folder would run it: the metrics of computed
+    indicators read the data files stored with the period (datafiles.materialise)."""
+    rows = rows or load_rows(period)
+    computed = any(i.metric for i in rows.indicators)  # no query for a period without metrics
+    root = materialise(period) if computed else None
+    return run_workspace(workspace_of(period, rows), root, report=report)
+
+
 def assessed(period: m.Period, *, report: bool = True) -> Assessment:
     """The core's assessment of the period; ``report=False`` for screens that show no report-level findings."""
     rows = load_rows(period)
-    result = run_workspace(workspace_of(period, rows), report=report)
+    result = run_period(period, rows, report=report)
     assert result.assessed is not None
     goals = {g.goal.id: g for g in result.assessed.goals}
     indicators = {r.indicator.id: r for g in result.assessed.goals for r in g.indicators}
@@ -361,6 +375,9 @@ def _indicator_page(
             indicator=ind,
             result=result,
             metric=metric,
+            data_files=list(m.DataFile.objects.filter(period=period).defer("content"))
+            if ind.metric
+            else [],
             form=form,
             assess_form=assess_form,
             history=history,
@@ -420,6 +437,48 @@ def indicator_assess(request: HttpRequest, period_id: int, indicator_id: int) ->
     )
     messages.success(request, "Bedömningen har sparats.")
     return redirect(reverse("styrkort:indicator", args=[period.pk, ind.pk]) + "#bedomning")
+
+
+# The largest data file a controller may upload (bytes); STYRKORT_MAX_DATA_FILE_BYTES.
+MAX_DATA_FILE_BYTES = int(os.environ.get("STYRKORT_MAX_DATA_FILE_BYTES", str(50 * 1024 * 1024)))
+
+
+@require_POST
+def indicator_data(request: HttpRequest, period_id: int, indicator_id: int) -> HttpResponse:
+    """Upload a new version of the data file a computed indicator's metric reads."""
+    period, access = load_period(request, period_id)
+    ind = _indicator(period, indicator_id)
+    access.require(Action.UPLOAD_DATA, period, ind)
+    spec = (ind.metric or {}) if isinstance(ind.metric, dict) else {}
+    path = str(spec.get("file") or "")
+    upload = request.FILES.get("datafil")
+    back = reverse("styrkort:indicator", args=[period.pk, ind.pk]) + "#datafiler"
+    if not path:
+        raise NotFound("Indikatorn beräknas inte från någon datafil.")
+    if upload is None:
+        messages.error(request, "Välj en fil att ladda upp.")
+        return redirect(back)
+    if upload.size is None or upload.size > MAX_DATA_FILE_BYTES:
+        messages.error(
+            request,
+            f"Filen är för stor (högst {MAX_DATA_FILE_BYTES // (1024 * 1024)} MB).",
+        )
+        return redirect(back)
+    data = upload.read()
+    with transaction.atomic():
+        row = store_bytes(period, path, data, request.user.get_username())
+        services.audit(
+            request.user,
+            period.organisation,
+            period,
+            "ladda upp",
+            f"indikator {ind.key}",
+            "datafil",
+            "",
+            f"{path} ({row.size} byte, SHA-256 {row.sha256[:12]}…)",
+        )
+    messages.success(request, f"Datafilen {path} har laddats upp; utfallet är beräknat på nytt.")
+    return redirect(back)
 
 
 # --- goal -------------------------------------------------------------------------------------
@@ -677,7 +736,7 @@ def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResp
 def _narrative_preview(
     period: m.Period, sec: m.NarrativeSection, markdown: str
 ) -> tuple[list[Any], list[Finding]]:
-    result = run_workspace(workspace_of(period))
+    result = run_period(period)
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
     text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
     return list(to_blocks(text)), findings
@@ -771,7 +830,7 @@ def findings(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    result = run_workspace(workspace_of(period))
+    result = run_period(period)
     fragment = render_html(result.report, standalone=False) if result.report else ""
     return render(
         request,
@@ -791,7 +850,7 @@ def download(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
     period, _access = load_period(request, period_id)
     if fmt not in available_formats():
         raise NotFound(f"Formatet {fmt} finns inte i denna installation.")
-    result = run_workspace(workspace_of(period))
+    result = run_period(period)
     assert result.report is not None
     module = importlib.import_module(f"styrkort.render.{FORMATS[fmt][0]}")
     with tempfile.TemporaryDirectory(prefix="styrkort-") as tmp:
