@@ -10,6 +10,7 @@ from django import forms
 from styrkort.core.goals import Status
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import normalise_unit
+from styrkort.report.narrative import markdown_problems
 from styrkort.web import models as m
 from styrkort.web.rules import indicator_problems, plausibility_warnings
 
@@ -177,8 +178,19 @@ class NarrativeForm(forms.Form):
         label="Text (Markdown)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 18, "id": "falt-text"}),
-        help_text="Markdown. Levande siffror skrivs {{ namn }}, t.ex. {{ år }}.",
+        help_text=(
+            "Markdown: **fet**, *kursiv*, [länk](https://…), listor (- eller 1.), tabeller "
+            "(| a | b |) och rubriker (##). Levande siffror skrivs {{ namn }}, t.ex. {{ år }}."
+        ),
     )
+
+    def clean_markdown(self) -> str:
+        """Refuse what the report cannot show the same in HTML, PDF and Word (never dropped silently)."""
+        text = str(self.cleaned_data.get("markdown") or "")
+        problems = markdown_problems(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
 
 
 class JustificationForm(forms.Form):

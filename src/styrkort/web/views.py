@@ -25,13 +25,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from styrkort.core.assess import GoalResult, IndicatorResult
-from styrkort.core.findings import Finding, Severity
+from styrkort.core.findings import Finding, Severity, error
 from styrkort.core.goals import Status
 from styrkort.pipeline import PipelineResult, run_workspace
 from styrkort.render import FORMATS, available_formats
 from styrkort.render.html import render_html
 from styrkort.report import format as fmt
-from styrkort.report.narrative import Figure, substitute, to_blocks
+from styrkort.report.narrative import Figure, markdown_problems, substitute, to_blocks
 from styrkort.web import models as m
 from styrkort.web import services
 from styrkort.web.access import Access, Action, organisations_for
@@ -715,7 +715,8 @@ def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResp
         form = NarrativeForm(
             initial={"version": sec.version, "title": sec.title, "markdown": sec.markdown}
         )
-    preview, findings = _narrative_preview(period, sec, sec.markdown)
+    shown = request.POST.get("markdown", "") if request.method == "POST" else sec.markdown
+    preview, findings = _narrative_preview(period, sec, shown)
     return render(
         request,
         "styrkort/narrative.html",
@@ -730,6 +731,7 @@ def narrative(request: HttpRequest, period_id: int, section_id: int) -> HttpResp
             can_edit=access.may(Action.EDIT_NARRATIVE, period, sec),
             history=m.AuditEntry.objects.filter(period=period, target=f"berättelse {sec.key}")[:30],
         ),
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -739,6 +741,11 @@ def _narrative_preview(
     result = run_period(period)
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
     text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    src = web_source("berättelse", sec.key, "text")
+    findings += [
+        error(src, "narrative.unsupported", problem, "Ändra texten; den sparas inte så här.")
+        for problem in markdown_problems(markdown)
+    ]
     return list(to_blocks(text)), findings
 
 

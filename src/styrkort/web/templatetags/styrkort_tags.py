@@ -118,3 +118,55 @@ def get_field(form: Any, name: str) -> Any:
         return form[name] if name in form.fields else None
     except KeyError:
         return None
+
+
+def _spans_html(spans: Any) -> SafeString:
+    from django.utils.html import format_html_join
+
+    def one(sp: Any) -> tuple[str]:
+        html = format_html("{}", sp.text)
+        if sp.em:
+            html = format_html("<em>{}</em>", html)
+        if sp.strong:
+            html = format_html("<strong>{}</strong>", html)
+        if sp.href:
+            html = format_html('<a href="{}">{}</a>', sp.href, html)
+        return (html,)
+
+    return format_html_join("", "{}", (one(sp) for sp in spans))
+
+
+@register.filter
+def narrative_block(b: Any) -> SafeString:
+    """A narrative block (report.model) as the report's HTML shows it, for the editor's preview."""
+    from django.utils.html import format_html_join
+
+    from styrkort.report.model import BulletList, RichList, RichParagraph, SubHeading, Table
+
+    if isinstance(b, SubHeading):
+        return format_html("<h3>{}</h3>", b.text)
+    if isinstance(b, BulletList):
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in b.items))
+        )
+    if isinstance(b, RichParagraph):
+        return format_html("<p>{}</p>", _spans_html(b.spans))
+    if isinstance(b, RichList):
+        items = format_html_join("", "<li>{}</li>", ((_spans_html(i),) for i in b.items))
+        return format_html("<ol>{}</ol>" if b.ordered else "<ul>{}</ul>", items)
+    if isinstance(b, Table):
+        head = format_html_join("", '<th scope="col">{}</th>', ((c.label,) for c in b.columns))
+        rows = format_html_join(
+            "",
+            "<tr>{}</tr>",
+            ((format_html_join("", "<td>{}</td>", ((c.text,) for c in r.cells)),) for r in b.rows),
+        )
+        return format_html(
+            '<div class="table-scroll" role="region" aria-label="{}" tabindex="0"><table>'
+            "<caption>{}</caption><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+            b.caption,
+            b.caption,
+            head,
+            rows,
+        )
+    return format_html("<p>{}</p>", getattr(b, "text", ""))
