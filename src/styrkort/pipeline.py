@@ -227,7 +227,10 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
     for goal in ws.goals:
         for ind in goal.indicators:
             spec = ind.metric
+            known = {p.year for p in ind.history}  # typed, or computed at import and stored
             for year, file in spec.history if spec is not None else ():
+                if year in known:
+                    continue
                 if not (root / file).is_file():
                     findings.append(
                         error(

@@ -19,8 +19,9 @@ from styrkort.web import models as m
 from styrkort.web.mapping import load_rows
 from styrkort.web.templatetags.styrkort_tags import status
 
-# Session, user, period, role, the period's eight tables, owners, submissions.
-OVERVIEW_QUERIES = 14
+# Session, user, period, role, the period's eight tables, owners, submissions, and for an
+# owner the latest return of their submission (its reason is shown).
+OVERVIEW_QUERIES = 15
 # Session, user, period, role, the period's eight tables, submitted?, history.
 INDICATOR_QUERIES = 14
 

@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="ersätt en befintlig period med samma organisation, år och benämning",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="med --replace: ersätt även en godkänd eller låst period (skrivs i ändringsloggen)",
+    )
     p.set_defaults(handler=handle_import)
     e = sub.add_parser("export", help="skriv en period ur databasen till en arbetsyta (mapp)")
     e.add_argument(
@@ -57,6 +62,7 @@ def handle_import(args: argparse.Namespace) -> int:
 
     from styrkort.pipeline import located, resolve_history
     from styrkort.web.commands import import_or_replace
+    from styrkort.web.errors import Refusal
     from styrkort.web.mapping import UnstorableAmount
 
     # Earlier periods' workspaces and data files are read now: the database keeps their
@@ -67,9 +73,14 @@ def handle_import(args: argparse.Namespace) -> int:
         print(located(f, args.workspace).format(), file=sys.stderr)
     try:
         with transaction.atomic():
-            period, replaced = import_or_replace(ws, replace=args.replace)
+            period, replaced = import_or_replace(
+                ws, replace=args.replace, force=args.force, root=args.workspace
+            )
     except UnstorableAmount as exc:
         print(f"styrkort: {exc} Inget lästes in. Rätta beloppet och försök igen.", file=sys.stderr)
+        return 1
+    except Refusal as exc:
+        print(f"styrkort: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
         return 1
     if period is None:
         print(

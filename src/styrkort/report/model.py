@@ -86,7 +86,36 @@ class SubHeading:
     text: str
 
 
-Block = Paragraph | BulletList | Table | Chart | SubHeading
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of narrative text with its emphasis, or a link (``href``)."""
+
+    text: str
+    strong: bool = False
+    em: bool = False
+    href: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RichParagraph:
+    """A narrative paragraph with emphasis or links (a plain one is a ``Paragraph``)."""
+
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class RichList:
+    """A numbered list, or a list with emphasis or links (a plain bullet list is a ``BulletList``)."""
+
+    items: tuple[tuple[Span, ...], ...]
+    ordered: bool = False
+
+
+Block = Paragraph | BulletList | Table | Chart | SubHeading | RichParagraph | RichList
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,11 @@ from styrkort.core.assess import IndicatorResult
 from styrkort.sources import schema
 from styrkort.web import models as m
 from styrkort.web import services
-from styrkort.web.access import Access, organisations_for
+from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action, organisations_for
 from styrkort.web.errors import Forbidden, NotFound, Refusal, Unauthorized
-from styrkort.web.forms import outcome_problem
+from styrkort.web.forms import db_int
 from styrkort.web.mapping import screen_of
+from styrkort.web.rules import indicator_problems
 from styrkort.web.views import assessed
 
 View = Callable[..., HttpResponse]
@@ -84,7 +85,11 @@ def api_view(*methods: str, write: tuple[str, ...] = ()) -> Callable[[View], Vie
 
 
 def _period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
-    period = m.Period.objects.select_related("organisation").filter(pk=period_id).first()
+    period = (
+        m.Period.objects.select_related("organisation").filter(pk=period_id).first()
+        if db_int(period_id) is not None
+        else None
+    )
     if period is None:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
     access = Access(request.api_user, period.organisation)
@@ -187,7 +192,7 @@ def indicators(request: HttpRequest, period_id: int) -> HttpResponse:
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise services.Invalid(
             f"Innehållet är inte giltig JSON: {exc}.", 'Skicka t.ex. {"outcome": "67 %"}.'
         ) from exc
@@ -198,7 +203,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-WRITABLE = ("outcome", "forecast", "comment")
+# The fields the API writes: an indicator's outcome fields as the policy names them.
+OUTCOME_FIELDS = tuple(f for f, a in INDICATOR_FIELD_ACTIONS.items() if a is Action.EDIT_OUTCOME)
 
 
 @api_view("GET", "PATCH", "PUT", "POST", write=("PATCH", "PUT", "POST"))
@@ -208,29 +214,36 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
     if ind is None:
         raise NotFound(f"Indikatorn '{key}' finns inte i perioden.")
     if request.method != "GET":
+        # Permission before validation: nothing about the indicator is revealed to someone
+        # who may not change it.
+        access.require(Action.EDIT_OUTCOME, period, ind)
+        writable = OUTCOME_FIELDS
         data = _body(request)
-        unknown = set(data) - {*WRITABLE, "version"}
+        unknown = set(data) - {*writable, "version"}
         if unknown:
             raise services.Invalid(
-                f"Okända fält: {', '.join(sorted(unknown))}.",
-                f"Skrivbara fält: {', '.join(WRITABLE)} (och version).",
+                f"Okända fält: {', '.join(sorted(map(str, unknown)))}.",
+                f"Skrivbara fält: {', '.join(writable)} (och version).",
             )
         changes = {}
-        for name in WRITABLE:
+        for name in writable:
             if name in data:
                 if not isinstance(data[name], str):
                     raise services.Invalid(f"'{name}' ska vara text, t.ex. \"67 %\".")
-                changes[name] = data[name].strip()
+                if any("\ud800" <= ch <= "\udfff" for ch in data[name]):
+                    raise services.Invalid(
+                        f"'{name}' innehåller ett ensamt surrogattecken (ogiltig Unicode).",
+                        "Skicka texten som giltig UTF-8.",
+                    )
+                changes[name] = services.text(data[name]).strip()
         if not changes:
-            raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(WRITABLE)}.")
-        for name, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
-            if changes.get(name):
-                problem = outcome_problem(changes[name], ind, what=what)
-                if problem:
-                    raise services.Invalid(problem)
+            raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(writable)}.")
         version = data.get("version")
-        if version is not None and not isinstance(version, int):
+        if version is not None and (db_int(version) is None or not isinstance(version, int)):
             raise services.Invalid("'version' ska vara ett heltal.")
+        problems = indicator_problems(ind, changes)
+        if problems:
+            raise services.Invalid(" ".join(problems.values()))
         services.update_indicator(access, ind.pk, version, changes)
     a = assessed(period, report=False)  # read after the write: the row and its status
     row = next(i for i in a.rows.indicators if i.pk == ind.pk)

@@ -397,3 +397,30 @@ class ApiToken(models.Model):
         token = "sk_" + secrets.token_urlsafe(32)
         row = cls.objects.create(user=user, name=name, prefix=token[:10], key_hash=cls.hash(token))
         return row, token
+
+
+class DataFile(models.Model):
+    """A data file a computed indicator's metric reads (an ITSM export, a call log, a mapping),
+    stored with its period so the period in the database computes as its folder does.
+
+    ``path`` is the file's path relative to the workspace folder, as the metric names it
+    (``data/arenden.csv``); the metrics run from these bytes (web/datafiles.py)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="data_files")
+    path = models.CharField("sökväg i arbetsytan", max_length=300)
+    content = models.BinaryField("innehåll")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("storlek (byte)")
+    uploaded = models.DateTimeField("uppladdad", auto_now_add=True)
+    uploaded_by = models.CharField("uppladdad av", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "datafil"
+        verbose_name_plural = "datafiler"
+        ordering = ("path",)
+        constraints = [
+            models.UniqueConstraint(fields=["period", "path"], name="datafile_unique_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.size} byte)"

@@ -14,7 +14,9 @@ balancer:
   also on whenever DEBUG is off, except when ``STYRKORT_LOCAL_HTTP=1`` (set by
   ``styrkort serve`` for plain HTTP on the local machine);
 - ``STYRKORT_ALLOWED_HOSTS``: comma-separated host names;
-- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…).
+- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…);
+- ``STYRKORT_TRUSTED_PROXIES``: the reverse proxies (addresses or networks) whose
+  ``X-Forwarded-For`` names the client, for the log-in lock-out (clientip.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from styrkort.web.clientip import trusted_proxies
 
 
 def _flag(name: str) -> bool:
@@ -125,10 +129,31 @@ TEMPLATES = [
     },
 ]
 
+
+def private_sqlite(name: str) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only, before SQLite
+    creates it with the process's umask (often readable by all users). An existing file
+    readable by others is narrowed to the owner. SQLite gives its -wal and -shm files the
+    database file's permissions."""
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only or foreign file: SQLite reports what is wrong when it opens it
+
+
 DATABASES = {
     "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    private_sqlite(str(DATABASES["default"].get("NAME") or ""))
     # Several workers writing to one SQLite file: take the write lock at the start of each
     # transaction and wait for it (instead of failing with "database is locked"), and let
     # readers go on during writes (WAL). Measured in bench/web.py: 0 errors with, 56 without.
@@ -188,6 +213,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "styrkort/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Behind a reverse proxy the lock-out is keyed on the client's address as the proxy forwards it.
+STYRKORT_TRUSTED_PROXIES = trusted_proxies()
+AXES_CLIENT_IP_CALLABLE = "styrkort.web.clientip.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -33,6 +33,11 @@ screens = [
         views.indicator_assess,
         name="indicator_assess",
     ),
+    path(
+        "period/<int:period_id>/indikator/<int:indicator_id>/datafil/",
+        views.indicator_data,
+        name="indicator_data",
+    ),
     path("period/<int:period_id>/mal/<int:goal_id>/", views.goal, name="goal"),
     path("period/<int:period_id>/ekonomi/", views.finance, name="finance"),
     path("period/<int:period_id>/berattelse/", views.narrative_list, name="narrative_list"),
