@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("styrkort", "0002_period_frames_note"),
+        ("styrkort", "0004_history"),
     ]
 
     operations = [
