@@ -29,7 +29,8 @@ def _inside(path: Path, root: Path) -> bool:
 
 def named_files(ws: Workspace, root: Path) -> list[str]:
     """The files under ``root`` that the workspace's metrics read, relative to ``root``:
-    each metric's ``file``, and every parameter that names a file beside it or in ``root``.
+    each metric's ``file`` and its earlier years' files (``metric.history``), and every
+    parameter that names a file beside it or in ``root``.
     A path outside the workspace is never included."""
     out: set[str] = set()
     for goal in ws.goals:
@@ -38,8 +39,11 @@ def named_files(ws: Workspace, root: Path) -> list[str]:
             if spec is None:
                 continue
             data = root / spec.file
-            if data.is_file() and _inside(data, root):
-                out.add(data.resolve().relative_to(root.resolve()).as_posix())
+            # this year's file and the earlier years' files of the metric's history
+            for file in (spec.file, *(f for _year, f in spec.history)):
+                path = root / file
+                if path.is_file() and _inside(path, root):
+                    out.add(path.resolve().relative_to(root.resolve()).as_posix())
             for _name, value in spec.params:
                 if not value or len(value) > 300:
                     continue

@@ -27,7 +27,7 @@ from styrkort.web import models as m
 from styrkort.web.mapping import indicator_value
 
 # The checks whose findings refuse a value typed on the indicator screen or sent to the API.
-VALUE_CHECKS = {"indicator.outcome", "indicator.units"}
+VALUE_CHECKS = {"indicator.no_outcome", "indicator.unit_mismatch"}
 # Codes that are not a problem of what was typed: an empty or missing value may be saved.
 ALLOWED_CODES = {"indicator.no_outcome", "indicator.no_target"}
 DEFINITION = ("unit", "direction", "baseline", "target")
