@@ -60,6 +60,30 @@ class Status(enum.Enum):
         return aliases.get(t)
 
 
+# Swedish agreement of a status with what it counts: "1 indikator bedöms uppnådd",
+# "2 bedöms uppnådda", "1 mål är uppnått". (singular common, singular neuter, plural)
+_FORMS: dict[Status, tuple[str, str, str]] = {
+    Status.MET: ("uppnådd", "uppnått", "uppnådda"),
+    Status.PARTLY: ("delvis uppnådd", "delvis uppnått", "delvis uppnådda"),
+    Status.NOT_MET: ("ej uppnådd", "ej uppnått", "ej uppnådda"),
+    Status.NO_VALUE: ("saknar värde", "saknar värde", "saknar värde"),
+    Status.NOT_ASSESSED: ("ej bedömd", "ej bedömt", "ej bedömda"),
+}
+
+
+def status_word(status: Status, count: int, *, neuter: bool = False) -> str:
+    """The status as a predicate agreeing with ``count`` things (neuter: mål; common: indikator)."""
+    singular_common, singular_neuter, plural = _FORMS[status]
+    if count == 1:
+        return singular_neuter if neuter else singular_common
+    return plural
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """``1 indikator``, ``0 indikatorer``, ``13 indikatorer``."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 @dataclass(frozen=True, slots=True)
 class ManualAssessment:
     """A person's override of a computed status; the justification is mandatory."""
@@ -118,6 +142,20 @@ class Goal:
     indicators: tuple[Indicator, ...] = ()
     comment: str = ""
     manual: ManualAssessment | None = None
+    source: Source = NOWHERE
+    perspective: str = ""
+    """The id of the perspective the goal belongs to (optional level, e.g. Medarbetare)."""
+    rule: str = ""
+    """The name of the goal rule that assesses this goal; empty for the organisation's default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Perspective:
+    """A perspective (e.g. balanced-scorecard Invånare, Verksamhet, Medarbetare, Ekonomi):
+    an optional level between the council goals and the board goals."""
+
+    id: str
+    title: str
     source: Source = NOWHERE
 
 
