@@ -219,8 +219,9 @@ def test_goal_and_summary() -> None:
     s = summarize(results, RULE)
     assert (s.count(M), s.count(N), s.indicators, s.goals) == (3, 1, 4, 3)
     assert s.count(M, goals=True) == 1
-    # one level up: 1 of 3 goals positive → more than half against → not met
-    assert s.verdict is N
+    # one level up: 1 goal met and 2 undecided; the verdict depends on them, so it is
+    # undecided too (it used to be "not met", counting the undecided goals against)
+    assert (s.verdict, s.verdict_reason) == (A, Reason.UNDECIDED)
 
 
 def test_goal_override() -> None:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import combinations_with_replacement
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import combinations_with_replacement, pairwise
 
 from styrkort.core.goals import Goal, Indicator, ManualAssessment, Status
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.targets import (
     Change,
-    Equals,
-    Maintain,
-    Range,
     Target,
     TargetProblem,
     Threshold,
@@ -101,7 +98,7 @@ def bands_problem(bands: Sequence[Band]) -> str | None:
     if bands[0].lower is not None or any(b.lower is None for b in bands[1:]):
         return "exakt ett intervall ska sakna nedre gräns (det lägsta)"
     edges = [b.lower for b in bands[1:] if b.lower is not None]
-    if any(a >= b for a, b in zip(edges, edges[1:], strict=False)):
+    if any(a >= b for a, b in pairwise(edges)):
         return "två intervall har samma nedre gräns"
     return None
 
@@ -133,6 +130,12 @@ class Tolerance:
         return []
 
 
+UNDECIDED_LINE = (
+    "En indikator som inte kan bedömas räknas inte emot målet: beror bedömningen på den "
+    "är målet ej bedömt tills en person avgjort den"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class GoalRule:
     """The majority rule of the reference report (the default; preset ``majoritet``).
@@ -145,16 +148,15 @@ class GoalRule:
     positive: frozenset[Status] = frozenset({Status.MET, Status.PARTLY})
     majority: Fraction = Fraction(1, 2)
 
-    def describe(self, parts: str = "indikatorerna", whole: str = "Nämndmål") -> list[str]:
+    def describe(self) -> list[str]:
+        """The rule as the reference report prints it."""
         share = "hälften" if self.majority == Fraction(1, 2) else f"{self.majority} av"
-        first = parts[0].upper() + parts[1:]
         return [
-            f"Alla {parts} uppnådda = {whole} uppnås",
-            f"Mer än {share} av {parts} uppnådda eller delvis uppnådda = {whole} uppnås delvis",
-            f"Mer än {share} av {parts} uppnås inte eller saknar värde = {whole} uppnås ej",
-            f"Exakt {share} = ej bedömt, en person bedömer manuellt",
-            f"{first} som inte kan bedömas räknas inte emot: beror bedömningen på dem "
-            "är den ej bedömd tills en person avgjort dem",
+            "Alla indikatorer uppnådda = Nämndmål uppnås",
+            f"Mer än {share} av indikatorerna uppnådda eller delvis uppnådda = Nämndmål uppnås delvis",
+            f"Mer än {share} av indikatorerna uppnås inte eller saknar värde = Nämndmål uppnås ej",
+            f"Exakt {share} eller inga indikatorer = ej bedömt, en person bedömer manuellt",
+            UNDECIDED_LINE,
         ]
 
     def decide(self, statuses: Sequence[Status]) -> tuple[Status, Reason]:
@@ -182,16 +184,14 @@ class PointsRule:
     def value(self, status: Status) -> Decimal:
         return dict(self.points).get(status, Decimal(0))
 
-    def describe(self, parts: str = "indikatorerna", whole: str = "Nämndmål") -> list[str]:
+    def describe(self) -> list[str]:
         pts = ", ".join(
             f"{s.value} {format(p.normalize(), 'f').replace('.', ',')}" for s, p in self.points
         )
-        first = parts[0].upper() + parts[1:]
         return [
-            f"{first} ger poäng: {pts}; övriga 0",
-            *self.bands.lines(f"{whole}: andel av möjliga poäng"),
-            f"{first} som inte kan bedömas räknas inte emot: beror bedömningen på dem "
-            "är den ej bedömd tills en person avgjort dem",
+            f"Varje indikator ger poäng: {pts}, övriga 0",
+            *self.bands.lines("Nämndmålets andel av möjliga poäng"),
+            UNDECIDED_LINE,
         ]
 
     def decide(self, statuses: Sequence[Status]) -> tuple[Status, Reason]:
@@ -507,9 +507,7 @@ def assess_goal(goal: Goal, results: Iterable[IndicatorResult], rule: Assessment
     return GoalResult(goal, items, computed, status, reason, override)
 
 
-def summarize(
-    goals: Sequence[GoalResult], rule: AssessmentRule, perspective: str = ""
-) -> Summary:
+def summarize(goals: Sequence[GoalResult], rule: AssessmentRule, perspective: str = "") -> Summary:
     """Counts of statuses and the board's verdict, by the same rule one level up."""
     ind = Counter(r.status for g in goals for r in g.indicators)
     gl = Counter(g.status for g in goals)

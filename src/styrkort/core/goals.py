@@ -79,6 +79,32 @@ def status_word(status: Status, count: int, *, neuter: bool = False) -> str:
     return plural
 
 
+_VERDICT_WORDS: tuple[tuple[str, Status], ...] = (
+    ("uppnås delvis", Status.PARTLY),
+    ("delvis uppnådda", Status.PARTLY),
+    ("delvis uppnått", Status.PARTLY),
+    ("uppnås inte", Status.NOT_MET),
+    ("inte uppnås", Status.NOT_MET),
+    ("uppnås ej", Status.NOT_MET),
+    ("ej uppnått", Status.NOT_MET),
+    ("inte uppnått", Status.NOT_MET),
+    ("ej bedöm", Status.NOT_ASSESSED),
+    ("inte bedömas", Status.NOT_ASSESSED),
+    ("uppnås", Status.MET),
+    ("uppnått", Status.MET),
+    ("uppnådda", Status.MET),
+)
+
+
+def read_verdict(sentence: str) -> Status | None:
+    """The verdict a printed sentence states ("Vilket gör att nämndmålen uppnås delvis." → delvis)."""
+    low = " ".join(sentence.lower().split())
+    for words, status in _VERDICT_WORDS:
+        if words in low:
+            return status
+    return Status.parse(low.rstrip("."))
+
+
 def counted(count: int, singular: str, plural: str) -> str:
     """``1 indikator``, ``0 indikatorer``, ``13 indikatorer``."""
     return f"{count} {singular if count == 1 else plural}"

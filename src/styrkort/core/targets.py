@@ -29,7 +29,6 @@ from styrkort.core.values import (
     Scale,
     Value,
     YesNo,
-    known_unit,
     parse_date,
     share,
 )
@@ -149,7 +148,14 @@ _WORDS_AT_LEAST = ("minst", "lägst", "åtminstone", "min", "min.", "≥", ">=",
 _WORDS_AT_MOST = ("högst", "max", "max.", "maximalt", "maximum", "≤", "<=", "inte över")
 _WORDS_ABOVE = ("över", "mer än", "fler än", "högre än", "större än", ">")
 _WORDS_BELOW = ("under", "mindre än", "färre än", "lägre än", "<")
-_SUFFIX_AT_LEAST = ("eller mer", "eller högre", "eller fler", "eller bättre", "eller över", "och uppåt")
+_SUFFIX_AT_LEAST = (
+    "eller mer",
+    "eller högre",
+    "eller fler",
+    "eller bättre",
+    "eller över",
+    "och uppåt",
+)
 _SUFFIX_AT_MOST = ("eller mindre", "eller lägre", "eller färre", "eller under", "och nedåt")
 
 _PREFIXES: tuple[tuple[str, Bound, bool], ...] = tuple(
@@ -162,7 +168,9 @@ _PREFIXES: tuple[tuple[str, Bound, bool], ...] = tuple(
     )
 )
 
-_INCREASE = r"öka|ökas|ökad|ökat|ökade|ökning|öka(?:nde)|höja|höjas|höjd|förbättra|förbättras|förbättring"
+_INCREASE = (
+    r"öka|ökas|ökad|ökat|ökade|ökning|öka(?:nde)|höja|höjas|höjd|förbättra|förbättras|förbättring"
+)
 _DECREASE = r"minska|minskas|minskad|minskat|minskade|minskning|minskande|sänka|sänkas|sänkt|reducera|reduceras"
 _CHANGE = re.compile(
     rf"^(?:(?:ska|skall|bör)\s+)?(?P<verb>{_INCREASE}|{_DECREASE})\b\s*(?P<rest>.*)$", re.I
@@ -279,7 +287,7 @@ def _read_quantity(text: str) -> _Quantity | None:
     return _Quantity(value, unit, leftover)
 
 
-def _suffix_bound(leftover: str) -> Bound | None | bool:
+def _suffix_bound(leftover: str) -> Bound | bool | None:
     """``eller mer`` → AT_LEAST, ``eller mindre`` → AT_MOST; None for no words; False for other words."""
     low = leftover.lower().strip(" .")
     if not low:
@@ -364,7 +372,11 @@ def _change(
         if goal is None or goal.leftover:
             return None
         unit = goal.unit or start.unit
-        better = goal.value > start.value if change_dir is Direction.INCREASE else goal.value < start.value
+        better = (
+            goal.value > start.value
+            if change_dir is Direction.INCREASE
+            else goal.value < start.value
+        )
         if not better or (goal.unit and start.unit and goal.unit != start.unit):
             return _problem_unreadable(text, "målet ligger inte åt det håll som ändringen anger")
         return Change(change_dir, start.value, unit, goal.value)
@@ -373,12 +385,16 @@ def _change(
         if goal is None or goal.leftover:
             return None
         if baseline is not None:
-            better = goal.value > baseline if change_dir is Direction.INCREASE else goal.value < baseline
+            better = (
+                goal.value > baseline if change_dir is Direction.INCREASE else goal.value < baseline
+            )
             if better:
                 return Change(change_dir, baseline, goal.unit, goal.value)
         bound = Bound.AT_LEAST if change_dir is Direction.INCREASE else Bound.AT_MOST
         return Threshold(bound, goal.value, goal.unit)
-    if m := re.match(r"^med\s+(?:minst\s+)?(?P<x>.+?)(?:\s+(?:jämfört med|mot|från)\s+.+)?$", rest, re.I):
+    if m := re.match(
+        r"^med\s+(?:minst\s+)?(?P<x>.+?)(?:\s+(?:jämfört med|mot|från)\s+.+)?$", rest, re.I
+    ):
         step = _read_quantity(m.group("x"))
         if step is None or step.leftover or step.value <= 0:
             return None
@@ -420,23 +436,24 @@ def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem 
             return None
         after = text[m.end() :].strip()
         before = text[: m.start()].strip()
-        unit, _ = _take_unit(after)
-        if unit is None:
+        found, _ = _take_unit(after)
+        if found is None:
             named, _ = _take_index_name(before.lower().split(" ")[-1] if before else "")
             if not named:
                 return None
-            unit = "index"
+            found = "index"
+        unit = found
         value = number
     low = text.lower()
     bound: Bound | None = None
     strict = False
     for word, b, st in _PREFIXES:
-        found = (
-            re.search(rf"(?<![\wåäö]){re.escape(word)}(?![\wåäö])", low)
+        hit = (
+            re.search(rf"(?<![\wåäö]){re.escape(word)}(?![\wåäö])", low) is not None
             if word[0].isalpha()
             else word in low
         )
-        if found:
+        if hit:
             bound, strict = b, st
             break
     if bound is None:
