@@ -141,7 +141,8 @@ NAMED_INDEX = (
     "nöjd kund index", "nöjd-kund-index", "nöjdkundindex", "nöjd medborgarindex",
     "nöjd medborgar-index", "nöjd inflytandeindex", "nöjd inflytande-index", "nöjd region-index",
     "hållbart medarbetarengagemang", "medarbetarengagemang", "medarbetarindex", "betygsindex",
-    "kvalitetsindex", "nki", "nmi", "nii", "nri", "hme", "index", "indexvärde", "indexvärdet",
+    "kvalitetsindex", "impact index", "nki", "nmi", "nii", "nri", "hme", "index", "indexvärde",
+    "indexvärdet",
 )  # fmt: skip
 
 _WORDS_AT_LEAST = ("minst", "lägst", "åtminstone", "min", "min.", "≥", ">=", "inte under")
@@ -169,7 +170,8 @@ _PREFIXES: tuple[tuple[str, Bound, bool], ...] = tuple(
 )
 
 _INCREASE = (
-    r"öka|ökas|ökad|ökat|ökade|ökning|öka(?:nde)|höja|höjas|höjd|förbättra|förbättras|förbättring"
+    r"öka|ökas|ökad|ökat|ökade|ökning|ökande|höja|höjas|höjd|förbättra|förbättras|förbättring|"
+    r"stärka|stärkas|stärkt|förstärkas"
 )
 _DECREASE = r"minska|minskas|minskad|minskat|minskade|minskning|minskande|sänka|sänkas|sänkt|reducera|reduceras"
 _CHANGE = re.compile(
@@ -364,6 +366,10 @@ def _change(
         body = m.group("x")
         parts = re.split(r"\s+till\s+", body, maxsplit=1, flags=re.I)
         start = _read_quantity(parts[0])
+        if start is None and len(parts) == 1:
+            # "från föregående års medelvärde på 21 %": the number closes the phrase
+            tail = re.search(rf"\s(?:på|om)\s+(?P<q>{NUMBER}\s*\S*)$", parts[0])
+            start = _read_quantity(tail.group("q")) if tail else None
         if start is None or start.leftover:
             return None
         if len(parts) == 1:
@@ -410,16 +416,18 @@ def _change(
 def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem | None:
     """A sentence with exactly one number and a known unit, read as that threshold (the reading is shown)."""
     numbers = [n for n in _ANY_NUMBER.findall(text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
-    shares = _SHARE_IN_TEXT.findall(text)
+    shares = {share(s) for s in _SHARE_IN_TEXT.findall(text)}
     if shares:
-        if len(shares) != 1 or len(numbers) > 2:
+        # "Åtta av tio (8/10) av deltagarna …": one share, however many ways it is written
+        if len(shares) != 1 or None in shares or len(numbers) > 2:
             return None
-        pct = share(shares[0])
-        if pct is None:
-            return None
+        pct = shares.pop()
+        assert pct is not None
         value, unit = pct, "%"
+        m = _SHARE_IN_TEXT.search(text)
     else:
-        if len(numbers) != 1:
+        # "… ska uppnå 40 % … ska vara 40 %": the same threshold written twice is one threshold
+        if len(set(numbers)) != 1:
             return None
         m = next(
             (
@@ -444,25 +452,25 @@ def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem 
             found = "index"
         unit = found
         value = number
-    low = text.lower()
+    # Only a bound word next to the number binds it: "under hela året" in a sentence is no bound.
+    near_before = " ".join(text[: m.start()].lower().split()[-2:]) if m is not None else ""
+    near_after = text[m.end() :].lower().strip() if m is not None else ""
+    if unit is not None and near_after[:1] != "(":
+        near_after = _take_unit(near_after)[1]
     bound: Bound | None = None
     strict = False
     for word, b, st in _PREFIXES:
-        hit = (
-            re.search(rf"(?<![\wåäö]){re.escape(word)}(?![\wåäö])", low) is not None
-            if word[0].isalpha()
-            else word in low
-        )
-        if hit:
+        if re.search(rf"(?:^|\s){re.escape(word)}$", near_before):
             bound, strict = b, st
             break
     if bound is None:
         for suffix in _SUFFIX_AT_LEAST:
-            if suffix in low:
+            if near_after.strip().startswith(suffix):
                 bound = Bound.AT_LEAST
         for suffix in _SUFFIX_AT_MOST:
-            if suffix in low:
+            if near_after.strip().startswith(suffix):
                 bound = Bound.AT_MOST
+    low = text.lower()
     if bound is None:
         verb = re.search(rf"(?<![\wåäö])(?:{_INCREASE}|{_DECREASE})(?![\wåäö])", low)
         if verb:
