@@ -295,16 +295,14 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
     """Counts stated in a published summary match the goal tables."""
     claims = a.workspace.claims
     s = a.summary
-    stated = [
-        (claims.summary_met, Status.MET, "uppnådda"),
-        (claims.summary_partly, Status.PARTLY, "delvis uppnådda"),
-    ]
-    for claimed, status, word in stated:
+    stated = [(claims.summary_met, Status.MET), (claims.summary_partly, Status.PARTLY)]
+    for claimed, status in stated:
         if claimed is not None and claimed != s.count(status):
             yield error(
                 claims.source,
                 "summary.counts",
-                f"Sammanfattningen anger {claimed} st {word}, men måltabellerna ger {s.count(status)} st "
+                f"Sammanfattningen anger {claimed} st {status_word(status, claimed)}, "
+                f"men måltabellerna ger {s.count(status)} st "
                 f"(av {counted(s.indicators, 'indikator', 'indikatorer')}).",
                 "Använd den genererade sammanfattningen, eller rätta måltabellerna.",
             )

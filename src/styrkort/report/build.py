@@ -70,7 +70,7 @@ def indicator_count_phrase(status: Status, n: int) -> str:
     return f"{n} st bedöms {status_word(status, n)}"
 
 
-def verdict_sentence(s: Summary, whose: str) -> str:
+def verdict_sentence(s: Summary, whose: str, goals_word: str = "nämndmålen") -> str:
     """``Av nämndens 3 mål är 1 uppnått och 2 delvis uppnådda. Vilket gör att nämndmålen uppnås delvis.``"""
     goal_counts = [
         f"{s.count(st, goals=True)} {status_word(st, s.count(st, goals=True), neuter=True)}"
@@ -89,9 +89,9 @@ def verdict_sentence(s: Summary, whose: str) -> str:
         )
     else:
         verdict = {
-            Status.MET: "Vilket gör att nämndmålen uppnås.",
-            Status.PARTLY: "Vilket gör att nämndmålen uppnås delvis.",
-            Status.NOT_MET: "Vilket gör att nämndmålen inte uppnås.",
+            Status.MET: f"Vilket gör att {goals_word} uppnås.",
+            Status.PARTLY: f"Vilket gör att {goals_word} uppnås delvis.",
+            Status.NOT_MET: f"Vilket gör att {goals_word} inte uppnås.",
             Status.NO_VALUE: "",
         }[s.verdict]
     return f"{goal_line} {verdict}".strip()
@@ -380,7 +380,8 @@ class _Builder:
                     self.sentence(
                         f"summary.perspective.{p.id}",
                         f"Perspektivet {p.title}: {counted(s.indicators, 'indikator', 'indikatorer')}, "
-                        f"där {_and_list(items)}. " + verdict_sentence(s, "perspektivets"),
+                        f"där {_and_list(items)}. "
+                        + verdict_sentence(s, "perspektivets", "perspektivets nämndmål"),
                     )
                 )
                 blocks += [self.goal_table(g, 0) for g in goals]
