@@ -254,8 +254,10 @@ PRESETS: dict[str, Preset] = {
             ),
             preset="andel-av-malvarde",
         ),
-        "Andel av målvärdet: minst 100 % uppnått, 80 % till under 100 % delvis, under 80 % ej",
-        "Sydnärkes IT-nämnd 2020 (toleransen 80 % av målvärdet) skriven som intervall",
+        "Andel av målvärdet: förväntad målnivå eller bättre = uppnått, minst 80 % = delvis, "
+        "lägre än 80 % = ej uppnått",
+        "Vansbro kommun, Årsredovisning 2019, Måluppfyllelse "
+        "(https://finansiellinfo.se/Vansbro_2019/Maluppfyllelse.html)",
     ),
     "samlad-poang": Preset(
         AssessmentRule(
@@ -273,7 +275,9 @@ PRESETS: dict[str, Preset] = {
         ),
         "Samlad bedömning med poäng: uppnått 2, delvis 1, ej 0; alla poäng = uppnått, "
         "minst hälften = delvis",
-        "",
+        "Principen (målområdets andel av möjliga indexpoäng mot en målnivå) från "
+        "Samordningsförbundet Umeåregionen, Social redovisning 2022 (Impact Index); "
+        "poängen och gränserna här är ett exempel som organisationen sätter själv",
     ),
 }
 """Rules as organisations publish them (docs/workspace.md lists them with their sources)."""
