@@ -41,7 +41,9 @@ def outcome_problem(text: str, indicator: m.Indicator, *, what: str = "Utfallet"
             return f"{what} ska vara ett tal{f' i {unit}' if unit else ''}, inte Ja/Nej."
         return None
     if not isinstance(value, Quantity):
-        return None  # a date or a named level (issue 12): the assessment compares it with the target
+        return (
+            None  # a date or a named level (issue 12): the assessment compares it with the target
+        )
     if value.unit and unit and value.unit != unit:
         return f"{what} har enheten ”{value.unit}” men indikatorn mäts i ”{unit}”. Skriv t.ex. ”{text.split()[0].rstrip('%')} {unit}”."
     if (
