@@ -353,7 +353,7 @@ class _Builder:
         tables: tuple[Block, ...] = tuple(
             self.goal_table(g, i)
             for i, g in enumerate(self.a.goals, 1)
-            if not g.goal.perspective or not self.ws.perspectives
+            if g.goal.perspective not in {p.id for p in self.ws.perspectives}
         )
         children = self.perspective_sections()
         for g in self.a.goals:

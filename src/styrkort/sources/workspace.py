@@ -950,7 +950,7 @@ def _bands(ctx: _Ctx, data: Any, line: int) -> Bands | None:
         if edge_text and edge is None:
             ctx.err(MAIN_FILE, item_line, "bands", f"'{edge_text}' är inget tal.", hint)
             return None
-        bands.append(Band(status, edge, inclusive))
+        bands.append(Band(status, edge, inclusive or edge is None))
     ordered = sorted_bands(bands)
     problem = bands_problem(ordered)
     if problem:
