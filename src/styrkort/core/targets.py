@@ -216,6 +216,13 @@ def _problem_unreadable(text: str, detail: str = "") -> TargetProblem:
 
 
 def _no_baseline(text: str) -> TargetProblem:
+    if re.search(r"föregående|förra", text, re.I):
+        return TargetProblem(
+            "target.no_baseline",
+            f"Målvärdet '{text}' jämför med föregående års utfall, som inte finns i underlaget.",
+            'Ange föregående års utfall som indikatorns baseline (t.ex. baseline: "6,8 %"), '
+            "eller skriv det i målvärdet ('Öka från 71,13').",
+        )
     return TargetProblem(
         "target.no_baseline",
         f"Målvärdet '{text}' jämför med ett utgångsvärde som inte är angivet.",
