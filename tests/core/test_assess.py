@@ -228,3 +228,28 @@ def test_goal_override() -> None:
     g = Goal("c", "C", manual=ManualAssessment(P, "Bedöms utifrån verksamhetens rapport."))
     r = assess_goal(g, [], RULE)
     assert (r.computed, r.status, r.reason) == (A, P, Reason.MANUAL)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        GoalRule(),
+        GoalRule(positive=frozenset({M})),
+        GoalRule(majority=Fraction(2, 3)),
+        PRESETS["samlad-poang"].rule.goal_rule,
+    ],
+    ids=["majority", "met-only", "two-thirds", "points"],
+)
+def test_undecided_parts_are_judged_against_every_way_they_could_be_decided(rule: object) -> None:
+    from itertools import combinations_with_replacement, product
+
+    decided = (M, P, N, V)
+    for n in range(1, 5):
+        for known in product(decided, repeat=n):
+            for k in range(1, 4):
+                every = {
+                    rule.decide([*known, *fill])  # type: ignore[attr-defined]
+                    for fill in combinations_with_replacement(decided, k)
+                }
+                expected = every.pop() if len(every) == 1 else (A, Reason.UNDECIDED)
+                assert combine([*known, *[A] * k], rule) == expected, (known, k)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import combinations_with_replacement, pairwise
+from itertools import pairwise
 
 from styrkort.core.goals import Goal, Indicator, ManualAssessment, Status
 from styrkort.core.numbers import parse_decimal
@@ -475,7 +475,6 @@ def _unit_clash(indicator: Indicator, outcome: Value, target: Target) -> bool:
 
 
 _DECIDED = (Status.MET, Status.PARTLY, Status.NOT_MET, Status.NO_VALUE)
-_MAX_UNDECIDED = 40
 
 
 def combine(statuses: Sequence[Status], rule: AnyGoalRule) -> tuple[Status, Reason]:
@@ -492,11 +491,11 @@ def combine(statuses: Sequence[Status], rule: AnyGoalRule) -> tuple[Status, Reas
     k = len(statuses) - len(decided)
     if k == 0:
         return rule.decide(statuses)
-    if k > _MAX_UNDECIDED:
-        return Status.NOT_ASSESSED, Reason.UNDECIDED
-    answers = {
-        rule.decide([*decided, *fill]) for fill in combinations_with_replacement(_DECIDED, k)
-    }
+    # Both kinds of rule depend on one count (indicators in ``positive``, or points) that every
+    # fill puts between the fills of one status throughout, and on intervals of it (a majority,
+    # a band): so when the four uniform fills agree, every fill agrees (tests/core/test_assess.py
+    # checks this against all fills).
+    answers = {rule.decide([*decided, *([s] * k)]) for s in _DECIDED}
     if len(answers) == 1:
         return answers.pop()
     return Status.NOT_ASSESSED, Reason.UNDECIDED
