@@ -202,3 +202,23 @@ def test_a_sentence_with_one_threshold_keeps_the_reading() -> None:
     # a bound word elsewhere in the sentence does not bind the number
     got = parse_target("Verksamheten ska uppnå 40 % under hela året", INC)
     assert isinstance(got, Threshold) and got.bound is Bound.AT_LEAST and not got.strict
+
+
+def test_subject_first_change_sentences() -> None:
+    # "Sjukfrånvaron ska minska" (Enköping), "Soliditeten ska förbättras" (Munkedal): a change
+    # from the baseline; without one, a finding that asks for it
+    got = parse_target("Sjukfrånvaron i Enköping ska minska", DEC)
+    assert isinstance(got, TargetProblem) and got.code == "target.no_baseline" and got.hint
+    assert parse_target("Sjukfrånvaron ska fortsätta att minska", DEC, D(7)) == Change(DEC, D(7))
+    assert parse_target("Soliditeten ska förbättras", INC, D(30)) == Change(INC, D(30))
+    # a negation is never read as the opposite change
+    got = parse_target("Sjukfrånvaron ska inte öka", DEC, D(7))
+    assert isinstance(got, TargetProblem)
+
+
+def test_not_exceed_is_a_ceiling_whatever_the_direction() -> None:
+    # Luleå: "Nettoinvesteringarnas andel ... bör ej överstiga 10 %"
+    got = parse_target("Nettoinvesteringarnas andel av skatteintäkter bör ej överstiga 10 %", None)
+    assert isinstance(got, Threshold) and got.bound is Bound.AT_MOST and got.value == D(10)
+    got = parse_target("Soliditeten ska inte understiga 30 %", None)
+    assert isinstance(got, Threshold) and got.bound is Bound.AT_LEAST and got.value == D(30)

@@ -145,8 +145,14 @@ NAMED_INDEX = (
     "indexvärdet",
 )  # fmt: skip
 
-_WORDS_AT_LEAST = ("minst", "lägst", "åtminstone", "min", "min.", "≥", ">=", "inte under")
-_WORDS_AT_MOST = ("högst", "max", "max.", "maximalt", "maximum", "≤", "<=", "inte över")
+_WORDS_AT_LEAST = (
+    "minst", "lägst", "åtminstone", "min", "min.", "≥", ">=", "inte under", "ej under",
+    "inte understiga", "ej understiga",
+)  # fmt: skip
+_WORDS_AT_MOST = (
+    "högst", "max", "max.", "maximalt", "maximum", "≤", "<=", "inte över", "ej över",
+    "inte överstiga", "ej överstiga",
+)  # fmt: skip
 _WORDS_ABOVE = ("över", "mer än", "fler än", "högre än", "större än", ">")
 _WORDS_BELOW = ("under", "mindre än", "färre än", "lägre än", "<")
 _SUFFIX_AT_LEAST = (
@@ -176,6 +182,11 @@ _INCREASE = (
 _DECREASE = r"minska|minskas|minskad|minskat|minskade|minskning|minskande|sänka|sänkas|sänkt|reducera|reduceras"
 _CHANGE = re.compile(
     rf"^(?:(?:ska|skall|bör)\s+)?(?P<verb>{_INCREASE}|{_DECREASE})\b\s*(?P<rest>.*)$", re.I
+)
+# "Sjukfrånvaron ska minska", "Soliditeten ska förbättras": the subject first, no number.
+_SUBJECT_CHANGE = re.compile(
+    rf"^\D*?\s(?:ska|skall|bör)\s+(?:fortsätta\s+(?:att\s+)?)?(?P<verb>{_INCREASE}|{_DECREASE})(?P<rest>)$",
+    re.I,
 )
 _MAINTAIN = re.compile(
     r"^(?:(?:ska|skall)\s+)?(?:bibehålla|bibehålls|bibehållas|bibehållen|behålla|behålls|"
@@ -555,6 +566,10 @@ def parse_target(
         if isinstance(got, TargetProblem) and got.code == "target.unreadable":
             return _sentence(s, direction) or got
         return got
+    if m := _SUBJECT_CHANGE.match(s):
+        got = _change(s, m.group("verb"), "", direction, baseline)
+        if got is not None:
+            return got
     return _sentence(s, direction) or _problem_unreadable(s)
 
 
