@@ -230,3 +230,51 @@ def test_budget_indicator_takes_deviation_when_empty() -> None:
     r = a.goals[0].indicators[0]
     assert r.outcome is not None and getattr(r.outcome, "value", None) == D(-100)
     assert r.status is Status.NOT_MET
+
+
+def test_an_undecided_goal_says_what_to_decide() -> None:
+    undecided = good_indicator(id="i2", target="bra")  # unreadable target
+    goal = Goal(
+        "g1", "Mål", indicators=(good_indicator(), undecided), source=Source("goals.yaml", 3)
+    )
+    findings = run_checks(assess_workspace(workspace(goals=(goal,))), {"goal.undecided"})
+    assert [f.code for f in findings] == ["goal.undecided"]
+    assert "1 indikator som inte kan bedömas" in findings[0].message
+    assert "skriv målvärdet så att det kan tolkas" in findings[0].message
+    assert codes(workspace(), "goal.undecided") == []
+
+
+def test_an_undecided_verdict_names_the_goals() -> None:
+    empty = Goal("g2", "Tomt mål", source=Source("goals.yaml", 9))
+    ws = workspace(goals=(workspace().goals[0], empty))
+    findings = run_checks(assess_workspace(ws), {"summary.undecided"})
+    assert [f.code for f in findings] == ["summary.undecided"]
+    assert "'Tomt mål'" in findings[0].message
+    assert codes(workspace(), "summary.undecided") == []
+
+
+def test_published_verdict_and_goal_counts() -> None:
+    said = PublishedClaims(
+        verdict_text="Vilket gör att nämndmålen uppnås delvis.",
+        goal_counts=((Status.MET, 2),),
+        source=Source("styrkort.yaml", 40),
+    )
+    assert codes(workspace(claims=said), "summary.verdict") == [
+        "summary.verdict",
+        "summary.goal_counts",
+    ]
+    right = PublishedClaims(
+        verdict_text="Vilket gör att nämndmålen uppnås.", goal_counts=((Status.MET, 1),)
+    )
+    assert codes(workspace(claims=right), "summary.verdict") == []
+
+
+def test_a_sentence_target_shows_its_reading() -> None:
+    sentence = good_indicator(target="Minst 90 % av de svarande ska vara nöjda")
+    ws = workspace(goals=(Goal("g1", "Mål", indicators=(sentence,)),))
+    findings = run_checks(assess_workspace(ws), {"target.read_as"})
+    assert [f.message for f in findings] == [
+        "'Öka andelen besvarade samtal': målvärdet 'Minst 90 % av de svarande ska vara nöjda' "
+        "tolkas som 'minst 90 %'."
+    ]
+    assert codes(workspace(), "target.read_as") == []

@@ -245,3 +245,73 @@ def test_word_template_key(tmp_path: Path) -> None:
         make(tmp_path, MINIMAL + "publication:\n  word_template: saknas.docx\n")
     )
     assert [(f.code, f.source.line) for f in missing.findings] == [("workspace.missing_file", 6)]
+
+
+RULES = (
+    MINIMAL
+    + """\
+settings:
+{settings}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("settings", "code", "line"),
+    [
+        ("  preset: okänd", "workspace.setting", 6),
+        (
+            "  tolerance:\n    kind: bands\n    bands:\n      - {from: '80', status: delvis uppnått}",
+            "workspace.bands",
+            9,
+        ),  # no bottom band
+        (
+            "  tolerance:\n    kind: bands\n    bands:\n      - {status: ej uppnått}\n"
+            "      - {from: '80', status: delvis uppnått}\n      - {above: '80', status: uppnått}",
+            "workspace.bands",
+            9,
+        ),  # two bands on the same edge
+        (
+            "  tolerance:\n    kind: bands\n    bands:\n      - {status: ej bedömt}",
+            "workspace.bands",
+            9,
+        ),
+        ("  goal_rule: {kind: points, points: {uppnått: två}}", "workspace.goal_rule", 6),
+        ("  goal_rule: {kind: lottning}", "workspace.goal_rule", 6),
+        ("  scales: {kvalitet: [bara]}", "workspace.scales", 6),
+    ],
+)
+def test_bad_rules_say_where_and_how(tmp_path: Path, settings: str, code: str, line: int) -> None:
+    r = load_workspace(make(tmp_path, RULES.format(settings=settings)))
+    found = [(f.code, f.source.line) for f in r.findings]
+    assert (code, line) in found, found
+    assert all(f.hint for f in r.findings)
+
+
+def test_rules_presets_scales_and_perspectives_are_read(tmp_path: Path) -> None:
+    main = (
+        RULES.format(
+            settings="  preset: andel-av-malvarde\n  goal_rules: {strikt: samlad-poang}\n"
+            "  scales: {kvalitet: [låg, medel, hög]}"
+        )
+        + "published: {verdict: Vilket gör att nämndmålen uppnås., goals: {uppnått: 1}}\n"
+    )
+    goals = """\
+perspectives:
+  - {id: ekonomi, title: Ekonomi}
+goals:
+  - {id: a, title: A, perspective: ekonomi, rule: strikt, indicators: []}
+  - {id: b, title: B, perspective: okänt, rule: saknas, indicators: []}
+"""
+    r = load_workspace(make(tmp_path, main, **{"goals.yaml": goals}))
+    assert r.workspace is not None
+    ws = r.workspace
+    assert ws.settings.rule.preset == "andel-av-malvarde"
+    assert [n for n, _ in ws.settings.rule.goal_rules] == ["strikt"]
+    assert [s.name for s in ws.settings.rule.scales] == ["trafikljus", "kvalitet"]
+    assert [p.title for p in ws.perspectives] == ["Ekonomi"]
+    assert ws.claims.verdict_text == "Vilket gör att nämndmålen uppnås."
+    assert [(f.code, f.source.line) for f in r.findings] == [
+        ("workspace.unknown_perspective", 5),
+        ("workspace.unknown_rule", 5),
+    ]

@@ -46,6 +46,7 @@ def _plain(ws: Workspace) -> Workspace:
         ),
         period=dataclasses.replace(ws.period, source=nowhere),
         council_goals=strip(ws.council_goals),
+        perspectives=strip(ws.perspectives),
         goals=tuple(goal(g) for g in ws.goals),
         operating=strip(ws.operating),
         investments=strip(ws.investments),
@@ -83,6 +84,11 @@ def _roundtrip(src: Path, tmp: Path) -> None:
 
 def test_example_round_trip(tmp_path: Path) -> None:
     _roundtrip(EXAMPLE, tmp_path)
+
+
+def test_perspectives_rules_scales_and_verdict_round_trip(tmp_path: Path) -> None:
+    # presets, bands, a points rule per goal, own scales, perspectives, published verdict (issue 12)
+    _roundtrip(EXAMPLE.parent / "exempel-perspektiv-2022", tmp_path)
 
 
 def test_richer_copy_round_trip(tmp_path: Path) -> None:

@@ -49,6 +49,8 @@ class Assessed:
     investments: InvestmentStatement | None
     allocation: Allocation | None
     computed: Mapping[str, ComputedOutcome] = field(default_factory=dict)
+    perspectives: tuple[Summary, ...] = ()
+    """Counts and verdict per perspective (``Summary.perspective``), in the workspace's order."""
 
     def indicator_results(self) -> list[IndicatorResult]:
         return [r for g in self.goals for r in g.indicators]
@@ -117,6 +119,10 @@ def assess_workspace(
                 results.append(assess_indicator(ind, rule, outcome_text=written))
         goal_results.append(assess_goal(goal, results, rule))
     summary = summarize(goal_results, rule)
+    per_perspective = tuple(
+        summarize([g for g in goal_results if g.goal.perspective == p.id], rule, p.id)
+        for p in ws.perspectives
+    )
 
     allocation = None
     key = ws.organisation.allocation_key
@@ -126,4 +132,13 @@ def assess_workspace(
         result = forecast if forecast is not None else operating.result
         unit = Decimal(1) if result == result.to_integral_value() else Decimal("0.01")
         allocation = split_result(result, key, unit)
-    return Assessed(ws, tuple(goal_results), summary, operating, investments, allocation, outcomes)
+    return Assessed(
+        ws,
+        tuple(goal_results),
+        summary,
+        operating,
+        investments,
+        allocation,
+        outcomes,
+        per_perspective,
+    )

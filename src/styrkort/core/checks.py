@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from styrkort.core.assess import Reason, units_of
+from styrkort.core.assess import GoalRule, Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.finance import Amounts, unstorable_amounts
 from styrkort.core.findings import Finding, error, info, warning
-from styrkort.core.goals import Status
+from styrkort.core.goals import Status, counted, read_verdict, status_word
 from styrkort.core.numbers import format_amount
-from styrkort.core.targets import describe, target_direction
+from styrkort.core.targets import Threshold, describe, target_direction
 from styrkort.core.values import Direction, Quantity
 
 CheckFn = Callable[[Assessed], Iterator[Finding]]
@@ -71,15 +71,85 @@ def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
     """A goal where exactly half the indicators are met or partly met is left to a person."""
     for g in a.goals:
         if g.reason is Reason.TIE:
-            pos = sum(
-                1 for r in g.indicators if r.status in a.workspace.settings.rule.goal_rule.positive
-            )
+            rule = a.workspace.settings.rule.rule_for(g.goal)
+            positive = rule.positive if isinstance(rule, GoalRule) else frozenset({Status.MET})
+            pos = sum(1 for r in g.indicators if r.status in positive)
             yield warning(
                 g.goal.source,
                 "goal.tie",
                 f"Nämndmålet '{g.goal.title}': exakt hälften av indikatorerna ({pos} av {len(g.indicators)}) "
                 "är uppnådda eller delvis uppnådda; bedömningsregeln avgör inte fallet och målet är ej bedömt.",
                 "Gör en manuell bedömning av målet (assessment: status och motivering).",
+            )
+
+
+_TO_DECIDE = {
+    Reason.NO_TARGET: "ange ett målvärde",
+    Reason.BAD_TARGET: "skriv målvärdet så att det kan tolkas",
+    Reason.BAD_OUTCOME: "skriv utfallet så att det kan tolkas",
+    Reason.UNIT_MISMATCH: "ange utfall och målvärde i samma enhet",
+    Reason.INCOMPARABLE: "ange utfallet i samma form som målvärdet",
+    Reason.TIE: "bedöm målet manuellt",
+    Reason.EMPTY: "lägg till indikatorer eller bedöm målet manuellt",
+    Reason.UNDECIDED: "avgör de delar som är ej bedömda",
+}
+
+
+@check("goal.undecided")
+def undecided_goals_say_what_to_decide(a: Assessed) -> Iterator[Finding]:
+    """A goal whose status depends on indicators that are not assessed is itself not assessed,
+    never negative; the finding names what a person must decide (SPEC §4)."""
+    for g in a.goals:
+        if g.reason is not Reason.UNDECIDED:
+            continue
+        open_parts = [r for r in g.indicators if r.status is Status.NOT_ASSESSED]
+        what = "; ".join(
+            f"'{r.indicator.text}': {_TO_DECIDE.get(r.reason, 'bedöm indikatorn manuellt')}"
+            for r in open_parts
+        )
+        yield warning(
+            g.goal.source,
+            "goal.undecided",
+            f"Nämndmålet '{g.goal.title}' är ej bedömt: bedömningen beror på "
+            f"{counted(len(open_parts), 'indikator', 'indikatorer')} som inte kan bedömas ({what}).",
+            "Avgör indikatorerna (målvärde, utfall eller manuell bedömning med motivering), "
+            "eller bedöm målet manuellt.",
+        )
+
+
+@check("summary.undecided")
+def undecided_verdict_says_what_to_decide(a: Assessed) -> Iterator[Finding]:
+    """The board's verdict, when the goals leave it open, names the goals a person must decide."""
+    s = a.summary
+    if s.verdict is not Status.NOT_ASSESSED or s.verdict_reason is Reason.EMPTY:
+        return
+    open_goals = [g for g in a.goals if g.status is Status.NOT_ASSESSED]
+    if s.verdict_reason is Reason.TIE:
+        why = "lika många nämndmål talar för som emot"
+    else:
+        names = ", ".join(f"'{g.goal.title}'" for g in open_goals)
+        why = f"den beror på {counted(len(open_goals), 'nämndmål', 'nämndmål')} som är ej bedömda ({names})"
+    yield warning(
+        a.workspace.claims.source if a.workspace.claims.source.file else a.workspace.period.source,
+        "summary.undecided",
+        f"Nämndens samlade bedömning av nämndmålen är ej bedömd: {why}.",
+        "Avgör de ej bedömda nämndmålen (eller deras indikatorer), eller gör en manuell "
+        "bedömning med motivering.",
+    )
+
+
+@check("target.read_as")
+def sentence_targets_show_their_reading(a: Assessed) -> Iterator[Finding]:
+    """A target read out of a sentence ("75 % av de svarande ska vara nöjda") shows how it was read."""
+    for r in a.indicator_results():
+        t = r.target
+        if isinstance(t, Threshold) and t.reading:
+            yield info(
+                r.indicator.where("target"),
+                "target.read_as",
+                f"'{r.indicator.text}': målvärdet '{r.indicator.target}' tolkas som '{t.reading}'.",
+                f"Stämmer tolkningen kan målvärdet skrivas kort ('{t.reading}') och resten stå "
+                "i indikatorns text.",
             )
 
 
@@ -230,17 +300,15 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
     """Counts stated in a published summary match the goal tables."""
     claims = a.workspace.claims
     s = a.summary
-    stated = [
-        (claims.summary_met, Status.MET, "uppnådda"),
-        (claims.summary_partly, Status.PARTLY, "delvis uppnådda"),
-    ]
-    for claimed, status, word in stated:
+    stated = [(claims.summary_met, Status.MET), (claims.summary_partly, Status.PARTLY)]
+    for claimed, status in stated:
         if claimed is not None and claimed != s.count(status):
             yield error(
                 claims.source,
                 "summary.counts",
-                f"Sammanfattningen anger {claimed} st {word}, men måltabellerna ger {s.count(status)} st "
-                f"(av {s.indicators} indikatorer).",
+                f"Sammanfattningen anger {claimed} st {status_word(status, claimed)}, "
+                f"men måltabellerna ger {s.count(status)} st "
+                f"(av {counted(s.indicators, 'indikator', 'indikatorer')}).",
                 "Använd den genererade sammanfattningen, eller rätta måltabellerna.",
             )
     if claims.summary_met is not None and claims.summary_partly is not None:
@@ -249,9 +317,43 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
             yield error(
                 claims.source,
                 "summary.more_than_indicators",
-                f"Sammanfattningen räknar {total} indikatorer ({claims.summary_met} + {claims.summary_partly}) "
+                f"Sammanfattningen räknar {counted(total, 'indikator', 'indikatorer')} "
+                f"({claims.summary_met} + {claims.summary_partly}) "
                 f"men måltabellerna har bara {s.indicators}.",
                 "Kontrollera om en indikator saknas i tabellerna eller räknats två gånger.",
+            )
+
+
+@check("summary.verdict")
+def published_verdict_matches(a: Assessed) -> Iterator[Finding]:
+    """The verdict sentence and goal counts a published report printed equal what its goal tables give."""
+    claims = a.workspace.claims
+    s = a.summary
+    if claims.verdict_text:
+        stated = read_verdict(claims.verdict_text)
+        if stated is not None and stated is not s.verdict:
+            why = (
+                " (den beror på nämndmål som är ej bedömda)"
+                if s.verdict_reason in (Reason.UNDECIDED, Reason.TIE)
+                else ""
+            )
+            yield error(
+                claims.source,
+                "summary.verdict",
+                f"Den publicerade sammanfattningen säger '{claims.verdict_text.strip()}' "
+                f"({stated.value}), men nämndmålen i tabellerna ger '{s.verdict.value}'{why}.",
+                "Rätta sammanfattningen efter måltabellerna, eller bedöm de nämndmål som "
+                "avgör saken manuellt med motivering.",
+            )
+    for status, claimed in claims.goal_counts:
+        got = s.count(status, goals=True)
+        if claimed != got:
+            yield error(
+                claims.source,
+                "summary.goal_counts",
+                f"Sammanfattningen anger {claimed} nämndmål som {status_word(status, claimed, neuter=True)}, "
+                f"men måltabellerna ger {got}.",
+                "Använd den genererade sammanfattningen, eller rätta måltabellerna.",
             )
 
 

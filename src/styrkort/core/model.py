@@ -10,7 +10,7 @@ from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
 from styrkort.core.findings import NOWHERE, Source
-from styrkort.core.goals import CouncilGoal, Goal
+from styrkort.core.goals import CouncilGoal, Goal, Perspective, Status
 from styrkort.core.history import History
 
 
@@ -109,6 +109,10 @@ class PublishedClaims:
     summary_met: int | None = None
     summary_partly: int | None = None
     source: Source = NOWHERE
+    verdict_text: str = ""
+    """The verdict sentence as printed ("Vilket gör att nämndmålen uppnås delvis.")."""
+    goal_counts: tuple[tuple[Status, int], ...] = ()
+    """Goal counts as printed, per status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,8 @@ class Workspace:
     settings: Settings = field(default_factory=Settings)
     council_goals: tuple[CouncilGoal, ...] = ()
     goals: tuple[Goal, ...] = ()
+    perspectives: tuple[Perspective, ...] = ()
+    """Optional level between council goals and board goals; goals name theirs by id."""
     operating: tuple[OperatingRow, ...] = ()
     investments: tuple[InvestmentRow, ...] = ()
     frames: tuple[FramePart, ...] = ()

@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
-from styrkort.core.assess import GoalResult, IndicatorResult, Reason
+from styrkort.core.assess import PRESETS, GoalResult, IndicatorResult, Reason, Summary
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.finance import Amounts, OperatingStatement, SignConvention, present
 from styrkort.core.findings import Finding, sort_findings
-from styrkort.core.goals import Status
+from styrkort.core.goals import Status, counted, status_word
 from styrkort.core.model import RoundingPolicy, Workspace
 from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
@@ -55,6 +55,49 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
+def _and_list(items: Sequence[str]) -> str:
+    """``a``, ``a och b``, ``a, b och c``: a list as a controller writes it."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def indicator_count_phrase(status: Status, n: int) -> str:
+    """``9 st bedöms uppnådda``, ``1 st bedöms uppnådd``, ``2 st saknar värde``, ``1 st är ej bedömd``."""
+    if status is Status.NO_VALUE:
+        return f"{n} st saknar värde"
+    if status is Status.NOT_ASSESSED:
+        return f"{n} st är {status_word(status, n)}"
+    return f"{n} st bedöms {status_word(status, n)}"
+
+
+def verdict_sentence(s: Summary, whose: str, goals_word: str = "nämndmålen") -> str:
+    """``Av nämndens 3 mål är 1 uppnått och 2 delvis uppnådda. Vilket gör att nämndmålen uppnås delvis.``"""
+    goal_counts = [
+        f"{s.count(st, goals=True)} {status_word(st, s.count(st, goals=True), neuter=True)}"
+        for st in Status
+        if s.count(st, goals=True)
+    ]
+    goal_line = f"Av {whose} {s.goals} mål är {_and_list(goal_counts)}." if s.goals else ""
+    if s.verdict is Status.NOT_ASSESSED:
+        verdict = {
+            Reason.TIE: "Enligt bedömningsregeln kan nämndmålen som helhet inte bedömas "
+            "(lika många mål för som emot); en manuell bedömning behövs.",
+            Reason.EMPTY: "Det finns inga nämndmål att bedöma.",
+        }.get(
+            s.verdict_reason,
+            "Nämndmålen som helhet kan inte bedömas förrän de mål som är ej bedömda har avgjorts.",
+        )
+    else:
+        verdict = {
+            Status.MET: f"Vilket gör att {goals_word} uppnås.",
+            Status.PARTLY: f"Vilket gör att {goals_word} uppnås delvis.",
+            Status.NOT_MET: f"Vilket gör att {goals_word} inte uppnås.",
+            Status.NO_VALUE: "",
+        }[s.verdict]
+    return f"{goal_line} {verdict}".strip()
+
+
 class _Builder:
     def __init__(self, a: Assessed) -> None:
         self.a = a
@@ -86,33 +129,14 @@ class _Builder:
         blocks: list[Block] = [
             self.sentence("summary.intro", f"{org} {verb} {self.year} följande rörande nämndmålen;")
         ]
-        words = {
-            Status.MET: "bedöms uppnådda",
-            Status.PARTLY: "bedöms delvis uppnådda",
-            Status.NOT_MET: "bedöms ej uppnådda",
-            Status.NO_VALUE: "saknar värde",
-            Status.NOT_ASSESSED: "är ej bedömda",
-        }
         items = []
-        for status, word in words.items():
+        for status in Status:
             n = s.count(status)
             if n:
-                items.append(f"{n} st {word}")
-                self.sentences[f"summary.{status.name.lower()}"] = f"{n} st {word}"
+                items.append(indicator_count_phrase(status, n))
+                self.sentences[f"summary.{status.name.lower()}"] = items[-1]
         blocks.append(BulletList(tuple(items), generated=True))
-        verdict = {
-            Status.MET: "Vilket gör att nämndmålen uppnås.",
-            Status.PARTLY: "Vilket gör att nämndmålen uppnås delvis.",
-            Status.NOT_MET: "Vilket gör att nämndmålen inte uppnås.",
-            Status.NOT_ASSESSED: "Enligt bedömningsregeln kan nämndmålen som helhet inte bedömas "
-            "(lika många mål för som emot); en manuell bedömning behövs.",
-            Status.NO_VALUE: "",
-        }[s.verdict]
-        goal_counts = [
-            f"{s.count(st, goals=True)} {st.value}" for st in Status if s.count(st, goals=True)
-        ]
-        goal_line = f"Av nämndens {s.goals} mål är {_join(goal_counts)}." if s.goals else ""
-        blocks.append(self.sentence("summary.verdict", f"{goal_line} {verdict}".strip()))
+        blocks.append(self.sentence("summary.verdict", verdict_sentence(s, "nämndens")))
         basis = "helår" if not self.ws.period.is_interim else "helårsprognos"
         blocks.append(
             self.sentence(
@@ -123,17 +147,50 @@ class _Builder:
         return blocks
 
     def rule_blocks(self) -> list[Block]:
+        """The rule in force, printed the way the reference report prints its own."""
         rule = self.ws.settings.rule
-        return [
+        preset = PRESETS.get(rule.preset)
+        intro = "Bedömningen görs enligt principen nedan."
+        if preset is not None and rule == preset.rule:
+            intro = (
+                f"Bedömningen görs enligt principen nedan ({preset.title.split(':')[0].lower()})."
+            )
+        blocks: list[Block] = [
             SubHeading("Bedömning av måluppfyllelse"),
-            Paragraph("Bedömningen görs enligt principen nedan.", generated=True),
+            Paragraph(intro, generated=True),
             BulletList(tuple(rule.goal_rule.describe()), generated=True),
+        ]
+        for name, own in rule.goal_rules:
+            titles = [g.title for g in self.ws.goals if g.rule == name]
+            if not titles:
+                continue
+            blocks.append(
+                Paragraph(
+                    f"För {'nämndmålet' if len(titles) == 1 else 'nämndmålen'} "
+                    f"{_and_list([f'”{t}”' for t in titles])} gäller en egen regel ({name}):",
+                    generated=True,
+                )
+            )
+            blocks.append(BulletList(tuple(own.describe()), generated=True))
+        blocks.append(
             Paragraph(
-                f"En indikator bedöms delvis uppnådd när målvärdet inte nås men {rule.tolerance.describe()}. "
+                f"En indikator bedöms delvis uppnådd när målvärdet inte nås men {rule.tolerance.describe()}"
+                + (":" if rule.tolerance.lines() else "."),
+                generated=True,
+            )
+        )
+        if rule.tolerance.lines():
+            blocks.append(BulletList(tuple(rule.tolerance.lines()), generated=True))
+        blocks.append(
+            Paragraph(
+                "Ett mål om förändring (Öka, Minska) nås vid varje förbättring från utgångsvärdet; "
+                "anger det ett värde att nå bedöms det delvis uppnått när utfallet nått toleransens "
+                "andel av vägen dit. En försämring bedöms aldrig som delvis uppnådd. "
                 "En indikator utan målvärde kan inte bedömas.",
                 generated=True,
-            ),
-        ]
+            )
+        )
+        return blocks
 
     def status_cell(self, status: Status, manual: bool = False) -> Cell:
         text = status.label + (" (manuell bedömning)" if manual else "")
@@ -153,6 +210,9 @@ class _Builder:
             marks.append(str(len(notes)))
         if ind.comment:
             notes.append(f"{ind.text}: {ind.comment}")
+            marks.append(str(len(notes)))
+        if isinstance(r.target, Threshold) and r.target.reading:
+            notes.append(f"{ind.text}: målvärdet tolkas som {r.target.reading}.")
             marks.append(str(len(notes)))
         number = r.outcome.value if isinstance(r.outcome, Quantity) else None
         outcome_text = fmt.value(r.outcome, ind.outcome)
@@ -189,6 +249,8 @@ class _Builder:
             reason = " (lika många för som emot)"
         elif g.reason is Reason.EMPTY:
             reason = " (inga indikatorer)"
+        elif g.reason is Reason.UNDECIDED:
+            reason = " (beror på indikatorer som är ej bedömda)"
         rows.append(
             Row(
                 (
@@ -300,7 +362,12 @@ class _Builder:
         blocks += self.indicator_charts()
         outcome_texts = {k: v.text for k, v in self.a.computed.items()}
         blocks += hist.trend_charts(self.a, outcome_texts)
-        tables = tuple(self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1))
+        tables: tuple[Block, ...] = tuple(
+            self.goal_table(g, i)
+            for i, g in enumerate(self.a.goals, 1)
+            if g.goal.perspective not in {p.id for p in self.ws.perspectives}
+        )
+        children = self.perspective_sections()
         for g in self.a.goals:
             self.figures[f"mal.{g.goal.id}.bedomning"] = Figure(g.status.value)
             for r in g.indicators:
@@ -308,8 +375,32 @@ class _Builder:
                 self.figures[f"{base}.utfall"] = Figure(fmt.value(r.outcome, r.indicator.outcome))
                 self.figures[f"{base}.malvarde"] = Figure(fmt.target_text(r.indicator.target))
                 self.figures[f"{base}.bedomning"] = Figure(r.status.value)
-        child = Section("namndmal", "1.1.1", "Nämndmål", tables)
+        child = Section("namndmal", "1.1.1", "Nämndmål", tables, children)
         return Section("maluppfyllelse", "1.1", "Måluppfyllelse", tuple(blocks), (child,))
+
+    def perspective_sections(self) -> tuple[Section, ...]:
+        """One section per perspective: its counts, its verdict and its goal tables."""
+        out = []
+        summaries = {s.perspective: s for s in self.a.perspectives}
+        for i, p in enumerate(self.ws.perspectives, 1):
+            s = summaries[p.id]
+            goals = [g for g in self.a.goals if g.goal.perspective == p.id]
+            blocks: list[Block] = []
+            if goals:
+                items = [indicator_count_phrase(st, s.count(st)) for st in Status if s.count(st)]
+                blocks.append(
+                    self.sentence(
+                        f"summary.perspective.{p.id}",
+                        f"Perspektivet {p.title}: {counted(s.indicators, 'indikator', 'indikatorer')}, "
+                        f"där {_and_list(items)}. "
+                        + verdict_sentence(s, "perspektivets", "perspektivets nämndmål"),
+                    )
+                )
+                blocks += [self.goal_table(g, 0) for g in goals]
+            else:
+                blocks.append(Paragraph("Perspektivet har inga nämndmål.", generated=True))
+            out.append(Section(f"perspektiv-{p.id}", f"1.1.1.{i}", p.title, tuple(blocks)))
+        return tuple(out)
 
     # --- narrative ---------------------------------------------------------------------
 

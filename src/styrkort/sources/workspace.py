@@ -25,7 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from styrkort.core.allocation import AllocationKey
-from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
+from styrkort.core.assess import (
+    PRESETS,
+    AnyGoalRule,
+    AssessmentRule,
+    Band,
+    Bands,
+    GoalRule,
+    PointsRule,
+    Tolerance,
+    ToleranceKind,
+    bands_problem,
+    sorted_bands,
+)
 from styrkort.core.finance import (
     FramePart,
     InvestmentRow,
@@ -35,7 +47,15 @@ from styrkort.core.finance import (
     amount_problem,
 )
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
-from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.goals import (
+    CouncilGoal,
+    Goal,
+    Indicator,
+    ManualAssessment,
+    MetricSpec,
+    Perspective,
+    Status,
+)
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -48,7 +68,7 @@ from styrkort.core.model import (
     Workspace,
 )
 from styrkort.core.numbers import parse_decimal
-from styrkort.core.values import Direction, normalise_unit
+from styrkort.core.values import DEFAULT_SCALES, Direction, Scale, normalise_unit
 from styrkort.sources import schema
 from styrkort.sources.accountmap import KINDS
 from styrkort.sources.history import indicator_history, kolada_spec, read_history_section
@@ -325,10 +345,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
 
 
-def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goal, ...]]:
+def _read_goals(
+    ctx: _Ctx, rel: str
+) -> tuple[tuple[CouncilGoal, ...], tuple[Goal, ...], tuple[Perspective, ...]]:
     data = ctx.yaml(rel)
     if data is None:
-        return (), ()
+        return (), (), ()
+    perspectives = _perspectives(ctx, rel, data.get("perspectives"))
     _known_keys(ctx, rel, data, "goals_file")
     used: set[str] = set()
     council: list[CouncilGoal] = []
@@ -358,7 +381,7 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
             "goals ska vara en lista av nämndmål.",
             "Se docs/workspace.md.",
         )
-        return tuple(council), ()
+        return tuple(council), (), perspectives
     for item, line in zip(g_data, g_data.lines, strict=True):
         if not isinstance(item, LocDict) or not _s(item, "title"):
             ctx.err(rel, line, "goal_shape", "Ett nämndmål ska ha title.", "Se docs/workspace.md.")
@@ -407,9 +430,43 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
                 comment=_s(item, "comment"),
                 manual=_manual(ctx, rel, item.get("assessment"), _line(item, "assessment")),
                 source=Source(rel, line),
+                perspective=_s(item, "perspective"),
+                rule=_s(item, "rule"),
             )
         )
-    return tuple(council), tuple(goals)
+    return tuple(council), tuple(goals), perspectives
+
+
+GOAL_RULE_KEYS = {"perspective", "rule"}
+
+
+def _check_goal_refs(
+    ctx: _Ctx,
+    rel: str,
+    goals: tuple[Goal, ...],
+    perspectives: tuple[Perspective, ...],
+    rule: AssessmentRule,
+) -> None:
+    """A goal's perspective and rule name ones that exist."""
+    known = {p.id for p in perspectives}
+    names = {n for n, _ in rule.goal_rules}
+    for g in goals:
+        if g.perspective and g.perspective not in known:
+            ctx.err(
+                rel,
+                g.source.line,
+                "unknown_perspective",
+                f"Perspektivet '{g.perspective}' finns inte i perspectives.",
+                "Rätta id:t eller lägg till perspektivet i goals.yaml (perspectives).",
+            )
+        if g.rule and g.rule not in names:
+            ctx.err(
+                rel,
+                g.source.line,
+                "unknown_rule",
+                f"Bedömningsregeln '{g.rule}' finns inte i settings.goal_rules.",
+                f"Använd en av: {', '.join(sorted(names)) or '(inga angivna)'}, eller ta bort rule.",
+            )
 
 
 def _csv_rows(ctx: _Ctx, rel: str, section: str) -> list[tuple[int, dict[str, str]]]:
@@ -836,53 +893,253 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     rounding = choose(
         "rounding", {r.value: r for r in RoundingPolicy}, RoundingPolicy.TOTALS_FROM_UNROUNDED
     )
-    tolerance = Tolerance()
+    base = _rule_preset(ctx, d)
+    tolerance = base.tolerance
     t = d.get("tolerance")
     if isinstance(t, LocDict):
         kind = {k.value: k for k in ToleranceKind}.get(_s(t, "kind") or "ratio")
         ratio = parse_decimal(_s(t, "ratio") or "0,8")
-        if kind is None or ratio is None or not (0 < ratio <= 1):
+        if kind is ToleranceKind.BANDS:
+            bands = _bands(ctx, t.get("bands"), _line(t, "bands"))
+            if bands is not None:
+                tolerance = Tolerance(kind, bands=bands)
+        elif kind is None or ratio is None or not (0 < ratio <= 1):
             ctx.err(
                 MAIN_FILE,
                 t.line,
                 "tolerance",
-                "tolerance ska ha kind (ratio, progress, none) och ratio mellan 0 och 1.",
+                "tolerance ska ha kind (ratio, progress, bands, none) och ratio mellan 0 och 1.",
                 "Skriv t.ex. tolerance: {kind: ratio, ratio: 0,8}.",
             )
         else:
             tolerance = Tolerance(kind, ratio)
-    goal_rule = GoalRule()
+    goal_rule = base.goal_rule
     g = d.get("goal_rule")
     if isinstance(g, LocDict):
-        positive = g.get("positive")
-        pos_set = goal_rule.positive
-        if isinstance(positive, LocList):
-            parsed = [Status.parse(str(p)) for p in positive]
-            if any(p is None for p in parsed):
+        goal_rule = _goal_rule(ctx, g) or goal_rule
+    rule = AssessmentRule(
+        tolerance,
+        goal_rule,
+        _named_goal_rules(ctx, d.get("goal_rules")),
+        base.preset,
+        _scales(ctx, d.get("scales")),
+    )
+    return Settings(sign, rounding, rule)
+
+
+# --- assessment rules: presets, bands, points, a rule per goal, scales ------------------
+# (new workspace fields of issue 12; kept together for the declared schema)
+
+RULE_SETTING_KEYS = {"preset", "goal_rules", "scales"}
+
+
+def _rule_preset(ctx: _Ctx, d: LocDict) -> AssessmentRule:
+    name = _s(d, "preset")
+    if not name:
+        return AssessmentRule()
+    preset = PRESETS.get(name)
+    if preset is None:
+        ctx.err(
+            MAIN_FILE,
+            _line(d, "preset"),
+            "setting",
+            f"Okänd bedömningsregel '{name}'.",
+            f"Använd en av: {', '.join(PRESETS)} (se docs/workspace.md).",
+        )
+        return AssessmentRule()
+    return preset.rule
+
+
+def _bands(ctx: _Ctx, data: Any, line: int) -> Bands | None:
+    """``[{status: ej uppnått}, {from: 80, status: delvis uppnått}, {above: 95, status: …}]``."""
+    hint = (
+        "Skriv t.ex. bands: [{status: ej uppnått}, {from: 80, status: delvis uppnått}, "
+        "{from: 100, status: uppnått}] – 'from' tar med gränsen, 'above' gör det inte."
+    )
+    if not isinstance(data, LocList) or not data:
+        ctx.err(MAIN_FILE, line, "bands", "bands ska vara en lista av intervall.", hint)
+        return None
+    bands = []
+    for item, item_line in zip(data, data.lines[-len(data) :], strict=True):
+        status = Status.parse(_s(item, "status")) if isinstance(item, LocDict) else None
+        if status is None or status in (Status.NO_VALUE, Status.NOT_ASSESSED):
+            ctx.err(
+                MAIN_FILE,
+                item_line,
+                "bands",
+                "Varje intervall ska ha status uppnått, delvis uppnått eller ej uppnått.",
+                hint,
+            )
+            return None
+        assert isinstance(item, LocDict)
+        edge_text, inclusive = (
+            (_s(item, "from"), True) if "from" in item else (_s(item, "above"), False)
+        )
+        edge = parse_decimal(edge_text) if edge_text else None
+        if edge_text and edge is None:
+            ctx.err(MAIN_FILE, item_line, "bands", f"'{edge_text}' är inget tal.", hint)
+            return None
+        bands.append(Band(status, edge, inclusive or edge is None))
+    ordered = sorted_bands(bands)
+    problem = bands_problem(ordered)
+    if problem:
+        ctx.err(MAIN_FILE, line, "bands", f"Intervallen går inte ihop: {problem}.", hint)
+        return None
+    return Bands(ordered)
+
+
+def _goal_rule(ctx: _Ctx, g: LocDict) -> AnyGoalRule | None:
+    kind = _s(g, "kind") or "majority"
+    if kind == "points":
+        points_data = g.get("points")
+        points: list[tuple[Status, Decimal]] = []
+        if isinstance(points_data, LocDict):
+            for key, value in points_data.items():
+                status, number = Status.parse(key), parse_decimal(str(value))
+                if status is None or number is None:
+                    ctx.err(
+                        MAIN_FILE,
+                        points_data.lines.get(key, points_data.line),
+                        "goal_rule",
+                        f"Poängen '{key}: {value}' kan inte tolkas.",
+                        "Skriv t.ex. points: {uppnått: 2, delvis uppnått: 1}.",
+                    )
+                    return None
+                points.append((status, number))
+        bands = _bands(ctx, g.get("bands"), _line(g, "bands"))
+        if not points or bands is None:
+            if not points:
                 ctx.err(
                     MAIN_FILE,
-                    positive.line,
+                    g.line,
                     "goal_rule",
-                    "goal_rule.positive innehåller en okänd bedömning.",
-                    "Använd uppnått, delvis uppnått, …",
+                    "En poängregel behöver points och bands.",
+                    "Skriv t.ex. points: {uppnått: 2, delvis uppnått: 1}.",
                 )
-            else:
-                pos_set = frozenset(p for p in parsed if p is not None)
-        majority = goal_rule.majority
-        mtext = _s(g, "majority")
-        if mtext:
-            try:
-                majority = Fraction(mtext.replace(",", "."))
-            except (ValueError, ZeroDivisionError):
+            return None
+        return PointsRule(tuple(points), bands)
+    if kind != "majority":
+        ctx.err(
+            MAIN_FILE,
+            _line(g, "kind"),
+            "goal_rule",
+            f"Okänd regel '{kind}'.",
+            "Använd kind: majority (referensrapportens regel) eller points.",
+        )
+        return None
+    goal_rule = GoalRule()
+    positive = g.get("positive")
+    pos_set = goal_rule.positive
+    if isinstance(positive, LocList):
+        parsed = [Status.parse(str(p)) for p in positive]
+        if any(p is None for p in parsed):
+            ctx.err(
+                MAIN_FILE,
+                positive.line,
+                "goal_rule",
+                "goal_rule.positive innehåller en okänd bedömning.",
+                "Använd uppnått, delvis uppnått, …",
+            )
+        else:
+            pos_set = frozenset(p for p in parsed if p is not None)
+    majority = goal_rule.majority
+    mtext = _s(g, "majority")
+    if mtext:
+        try:
+            majority = Fraction(mtext.replace(",", "."))
+        except (ValueError, ZeroDivisionError):
+            ctx.err(
+                MAIN_FILE,
+                _line(g, "majority"),
+                "goal_rule",
+                f"'{mtext}' är ingen andel.",
+                "Skriv t.ex. 1/2.",
+            )
+    return GoalRule(pos_set, majority)
+
+
+def _named_goal_rules(ctx: _Ctx, data: Any) -> tuple[tuple[str, AnyGoalRule], ...]:
+    if not isinstance(data, LocDict):
+        return ()
+    out = []
+    for name, g in data.items():
+        if isinstance(g, LocDict):
+            rule = _goal_rule(ctx, g)
+            if rule is not None:
+                out.append((name, rule))
+        elif g in PRESETS:
+            out.append((name, PRESETS[g].rule.goal_rule))
+        else:
+            ctx.err(
+                MAIN_FILE,
+                data.lines.get(name, data.line),
+                "goal_rule",
+                f"Regeln '{name}' ska vara en mappning eller namnet på en förinställd regel.",
+                f"Förinställda regler: {', '.join(PRESETS)}.",
+            )
+    return tuple(out)
+
+
+def _scales(ctx: _Ctx, data: Any) -> tuple[Scale, ...]:
+    """``scales: {kvalitet: [låg, medel, hög]}``: named levels, worst first, beside the traffic light."""
+    if not isinstance(data, LocDict):
+        return DEFAULT_SCALES
+    out = list(DEFAULT_SCALES)
+    for name, levels in data.items():
+        if not isinstance(levels, LocList) or len(levels) < 2:
+            ctx.err(
+                MAIN_FILE,
+                data.lines.get(name, data.line),
+                "scales",
+                f"Skalan '{name}' ska vara en lista med minst två nivåer, sämst först.",
+                "Skriv t.ex. scales: {kvalitet: [låg, medel, hög]}.",
+            )
+            continue
+        out.append(Scale(name, tuple(str(v) for v in levels)))
+    return tuple(out)
+
+
+def _perspectives(ctx: _Ctx, rel: str, data: Any) -> tuple[Perspective, ...]:
+    """``perspectives: [{id: invanare, title: Invånare}, …]`` in goals.yaml."""
+    if not isinstance(data, LocList):
+        return ()
+    out = []
+    for item, line in zip(data, data.lines[-len(data) :], strict=True):
+        if isinstance(item, LocDict) and _s(item, "title"):
+            out.append(
+                Perspective(
+                    _s(item, "id") or _slug(_s(item, "title")), _s(item, "title"), Source(rel, line)
+                )
+            )
+        else:
+            ctx.err(
+                rel,
+                line,
+                "perspective",
+                "Ett perspektiv ska ha title (och gärna id).",
+                "Se docs/workspace.md.",
+            )
+    return tuple(out)
+
+
+def _published_verdict(ctx: _Ctx, d: LocDict) -> tuple[str, tuple[tuple[Status, int], ...]]:
+    """``published: {verdict: "Vilket gör att …", goals: {uppnått: 1, …}}``."""
+    counts = []
+    goals = d.get("goals")
+    if isinstance(goals, LocDict):
+        for key, value in goals.items():
+            status = Status.parse(key)
+            if status is None or not str(value).isdigit():
                 ctx.err(
                     MAIN_FILE,
-                    _line(g, "majority"),
-                    "goal_rule",
-                    f"'{mtext}' är ingen andel.",
-                    "Skriv t.ex. 1/2.",
+                    goals.lines.get(key, goals.line),
+                    "published",
+                    f"'{key}: {value}' är ingen bedömning med ett antal.",
+                    "Skriv t.ex. goals: {uppnått: 1, delvis uppnått: 2}.",
                 )
-        goal_rule = GoalRule(pos_set, majority)
-    return Settings(sign, rounding, AssessmentRule(tolerance, goal_rule))
+                continue
+            counts.append((status, int(str(value))))
+    return _s(d, "verdict"), tuple(counts)
 
 
 def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
@@ -905,7 +1162,10 @@ def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
             return None
         return int(text)
 
-    return PublishedClaims(num("summary_met"), num("summary_partly"), Source(MAIN_FILE, d.line))
+    verdict, goal_counts = _published_verdict(ctx, d)
+    return PublishedClaims(
+        num("summary_met"), num("summary_partly"), Source(MAIN_FILE, d.line), verdict, goal_counts
+    )
 
 
 def _word_template(ctx: _Ctx, main: LocDict) -> str:
@@ -951,7 +1211,10 @@ def load_workspace(root: Path | str) -> LoadResult:
     ctx.year = period.year if period is not None else None
     settings = _read_settings(ctx, main.get("settings"))
     goals_rel = _s(main, "goals") or GOALS_FILE
-    council, goals = _read_goals(ctx, goals_rel) if (root / goals_rel).exists() else ((), ())
+    council, goals, perspectives = (
+        _read_goals(ctx, goals_rel) if (root / goals_rel).exists() else ((), (), ())
+    )
+    _check_goal_refs(ctx, goals_rel, goals, perspectives, settings.rule)
     finance = main.get("finance", LocDict())
     if not isinstance(finance, LocDict):
         finance = LocDict()
@@ -988,6 +1251,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         settings=settings,
         council_goals=council,
         goals=goals,
+        perspectives=perspectives,
         operating=operating,
         investments=investments,
         frames=frames,

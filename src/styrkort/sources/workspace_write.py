@@ -20,9 +20,18 @@ from typing import Any
 
 import yaml
 
-from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, Status
+from styrkort.core.assess import AnyGoalRule, AssessmentRule, Bands, PointsRule, ToleranceKind
+from styrkort.core.goals import (
+    CouncilGoal,
+    Goal,
+    Indicator,
+    ManualAssessment,
+    Perspective,
+    Status,
+)
 from styrkort.core.history import History
 from styrkort.core.model import Workspace
+from styrkort.core.values import DEFAULT_SCALES
 
 OPERATING_FILE = "operating.csv"
 INVESTMENTS_FILE = "investments.csv"
@@ -110,6 +119,10 @@ def _goal(goal: Goal) -> dict[str, Any]:
     out: dict[str, Any] = {"id": goal.id, "title": goal.title}
     if goal.council_goal:
         out["council_goal"] = goal.council_goal
+    if goal.perspective:
+        out["perspective"] = goal.perspective
+    if goal.rule:
+        out["rule"] = goal.rule
     if goal.comment:
         out["comment"] = goal.comment
     if goal.manual is not None:
@@ -119,9 +132,13 @@ def _goal(goal: Goal) -> dict[str, Any]:
 
 
 def goals_document(
-    council_goals: tuple[CouncilGoal, ...], goals: tuple[Goal, ...]
+    council_goals: tuple[CouncilGoal, ...],
+    goals: tuple[Goal, ...],
+    perspectives: tuple[Perspective, ...] = (),
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if perspectives:
+        out["perspectives"] = perspectives_doc(perspectives)
     if council_goals:
         out["council_goals"] = [{"id": c.id, "title": c.title} for c in council_goals]
     out["goals"] = [_goal(g) for g in goals]
@@ -160,17 +177,10 @@ def main_document(ws: Workspace) -> dict[str, Any]:
         period["label"] = p.label
     s = ws.settings
     rule = s.rule
-    settings = {
+    settings: dict[str, Any] = {
         "sign_convention": s.sign_convention.value,
         "rounding": s.rounding.value,
-        "tolerance": {
-            "kind": rule.tolerance.kind.value,
-            "ratio": number_text(rule.tolerance.ratio),
-        },
-        "goal_rule": {
-            "positive": [st.value for st in Status if st in rule.goal_rule.positive],
-            "majority": fraction_text(rule.goal_rule.majority),
-        },
+        **rule_settings(rule),
     }
     doc: dict[str, Any] = {
         "title": ws.title,
@@ -188,6 +198,9 @@ def main_document(ws: Workspace) -> dict[str, Any]:
             )
             if v is not None
         }
+    doc.setdefault("published", {}).update(published_verdict(ws))
+    if not doc["published"]:
+        del doc["published"]
     finance: dict[str, str] = {}
     if ws.operating:
         finance["operating"] = OPERATING_FILE
@@ -271,6 +284,63 @@ def _history_files(ws: Workspace) -> dict[str, str]:
     return files
 
 
+# --- fields of issue 12: rules, bands, points, a rule per goal, scales, perspectives,
+# published verdicts (kept together for the declared schema) ---------------------------
+
+
+def _bands_doc(bands: Bands) -> list[dict[str, str]]:
+    out = []
+    for b in bands.bands:
+        item = {"status": b.status.value}
+        if b.lower is not None:
+            item["from" if b.inclusive else "above"] = number_text(b.lower)
+        out.append(item)
+    return out
+
+
+def _goal_rule_doc(rule: AnyGoalRule) -> dict[str, Any]:
+    if isinstance(rule, PointsRule):
+        return {
+            "kind": "points",
+            "points": {st.value: number_text(p) for st, p in rule.points},
+            "bands": _bands_doc(rule.bands),
+        }
+    return {
+        "positive": [st.value for st in Status if st in rule.positive],
+        "majority": fraction_text(rule.majority),
+    }
+
+
+def rule_settings(rule: AssessmentRule) -> dict[str, Any]:
+    """The assessment rule's part of ``settings`` (tolerance, goal rule, named rules, scales)."""
+    tol: dict[str, Any] = {"kind": rule.tolerance.kind.value}
+    if rule.tolerance.kind is ToleranceKind.BANDS and rule.tolerance.bands is not None:
+        tol["bands"] = _bands_doc(rule.tolerance.bands)
+    else:
+        tol["ratio"] = number_text(rule.tolerance.ratio)
+    out: dict[str, Any] = {"preset": rule.preset} if rule.preset else {}
+    out.update({"tolerance": tol, "goal_rule": _goal_rule_doc(rule.goal_rule)})
+    if rule.goal_rules:
+        out["goal_rules"] = {name: _goal_rule_doc(r) for name, r in rule.goal_rules}
+    own = [sc for sc in rule.scales if sc not in DEFAULT_SCALES]
+    if own:
+        out["scales"] = {sc.name: list(sc.levels) for sc in own}
+    return out
+
+
+def published_verdict(ws: Workspace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if ws.claims.verdict_text:
+        out["verdict"] = ws.claims.verdict_text
+    if ws.claims.goal_counts:
+        out["goals"] = {st.value: str(n) for st, n in ws.claims.goal_counts}
+    return out
+
+
+def perspectives_doc(perspectives: tuple[Perspective, ...]) -> list[dict[str, str]]:
+    return [{"id": p.id, "title": p.title} for p in perspectives]
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.safe_dump(
         data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
@@ -293,7 +363,7 @@ def workspace_files(ws: Workspace) -> dict[str, str]:
     """Relative path → text of every file of the canonical folder for ``ws``."""
     files = {
         "styrkort.yaml": dump_yaml(main_document(ws)),
-        "goals.yaml": dump_yaml(goals_document(ws.council_goals, ws.goals)),
+        "goals.yaml": dump_yaml(goals_document(ws.council_goals, ws.goals, ws.perspectives)),
     }
     if ws.operating:
         header = ["category", "kind", "budget", "outcome"]

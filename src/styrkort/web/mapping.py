@@ -488,6 +488,7 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         )
     p = ws.period
     s = ws.settings
+    majority = s.rule.goal_rule if isinstance(s.rule.goal_rule, GoalRule) else GoalRule()
     period = m.Period.objects.create(
         organisation=organisation,
         title=ws.title,
@@ -500,8 +501,9 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         rounding=s.rounding.value,
         tolerance_kind=s.rule.tolerance.kind.value,
         tolerance_ratio=s.rule.tolerance.ratio,
-        goal_rule_positive=",".join(st.value for st in Status if st in s.rule.goal_rule.positive),
-        goal_rule_majority=f"{s.rule.goal_rule.majority.numerator}/{s.rule.goal_rule.majority.denominator}",
+        # The web stores the majority rule only (bands, points and a rule per goal: issue 12).
+        goal_rule_positive=",".join(st.value for st in Status if st in majority.positive),
+        goal_rule_majority=f"{majority.majority.numerator}/{majority.majority.denominator}",
         summary_met=ws.claims.summary_met,
         summary_partly=ws.claims.summary_partly,
         investment_total_label=ws.investment_total_label,
