@@ -58,10 +58,11 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
         return f"”{info.filename}” pekar utanför mappen."
     if info.flag_bits & 0x1:
         return f"”{info.filename}” är krypterad."
-    mode = info.external_attr >> 16
-    if mode and stat.S_ISLNK(mode):
+    # Unix file type bits (zero when the zip was made without them, e.g. on Windows)
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind == stat.S_IFLNK:
         return f"”{info.filename}” är en symbolisk länk."
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
         return f"”{info.filename}” är ingen vanlig fil."
     return None
 
