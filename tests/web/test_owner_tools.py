@@ -182,7 +182,7 @@ def test_late_owner_overview_and_late_reminder_once(
     call_command("skicka_paminnelser", stdout=out, stderr=err)
     assert [e.to for e in mail.outbox] == [["sd@example.se"]]
     assert mail.outbox[0].subject.startswith("Försenad:")
-    assert "1 påminnelser skickades." in out.getvalue()
+    assert "1 påminnelse skickades." in out.getvalue()
     # the HR owner is not yet within their reminder days: nothing for them
     assert "other_owner" not in err.getvalue()
     call_command("skicka_paminnelser", stdout=io.StringIO())

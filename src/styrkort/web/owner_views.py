@@ -98,9 +98,11 @@ def deadlines(request: HttpRequest, period_id: int) -> HttpResponse:
         elif what == "send":
             result = reminders.send_due(today, [period])
             names = ", ".join(u for _p, u, _k in result.sent)
+            n = len(result.sent)
             messages.success(
                 request,
-                f"{len(result.sent)} påminnelser skickades" + (f" ({names})." if names else "."),
+                f"{n} {'påminnelse' if n == 1 else 'påminnelser'} skickades"
+                + (f" ({names})." if names else "."),
             )
             for _p, user_name, reason in result.skipped:
                 messages.warning(request, f"Ingen påminnelse till {user_name}: {reason}.")
@@ -291,6 +293,10 @@ def _row_data(post: Any, ind: m.Indicator, interim: bool) -> dict[str, str]:
     return data
 
 
+def _saved_text(n: int) -> str:
+    return f"{n} {'indikator' if n == 1 else 'indikatorer'} sparades."
+
+
 @require_http_methods(["GET", "POST"])
 def grid(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
@@ -331,14 +337,14 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
         if not failed:
             messages.success(
                 request,
-                f"{saved} indikatorer sparades." if saved else "Inga ändringar att spara.",
+                _saved_text(saved) if saved else "Inga ändringar att spara.",
             )
             return redirect(
                 reverse("styrkort:owner_grid", args=[period.pk])
                 + (f"?agare={label}" if label else "")
             )
         if saved:
-            messages.success(request, f"{saved} indikatorer sparades.")
+            messages.success(request, _saved_text(saved))
         status = 422
         a = assessed(period, report=False)
         for r in rows:

@@ -54,4 +54,5 @@ class Command(BaseCommand):
                 "ange användarens e-postadress."
             )
         done = "skulle skickas" if options["torrkorning"] else "skickades"
-        self.stdout.write(f"{len(result.sent)} påminnelser {done}.")
+        n = len(result.sent)
+        self.stdout.write(f"{n} {'påminnelse' if n == 1 else 'påminnelser'} {done}.")
