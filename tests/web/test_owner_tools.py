@@ -410,3 +410,11 @@ def test_search_goals_indicators_and_comments_with_swedish_letters(
     # a reader finds the indicator but not the thread they may not read
     page = as_user("reader").get(f"/period/{p.pk}/sok/", {"q": "ärendet om"}).content.decode()
     assert "0 träffar" in page
+
+
+def test_every_owner_setting_is_documented() -> None:
+    settings_py = Path(__file__).resolve().parents[2] / "src" / "styrkort" / "web" / "settings.py"
+    block = settings_py.read_text(encoding="utf-8").split("--- owners' tools", 1)[1]
+    names = set(re.findall(r'"(STYRKORT_[A-Z_]+)"', block))
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+    assert names and not {n for n in names if f"`{n}`" not in docs}

@@ -571,7 +571,9 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
     replace = forms.BooleanField(
-        label="Ersätt befintlig period med samma år och benämning", required=False
+        label="Ersätt befintlig period med samma år och benämning",
+        required=False,
+        help_text="Den gamla periodens kommentarstrådar, bilagor och tidsfrister tas bort.",
     )
 
     def __init__(
