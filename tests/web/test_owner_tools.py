@@ -376,6 +376,15 @@ def test_grid_shows_only_the_owners_indicators_and_keeps_conflicts(
     assert "Sparad version: ”70 %”" in page
     ind.refresh_from_db()
     assert ind.outcome == "70 %"
+    # the row now carries the saved version: saving again is the owner's choice to replace it
+    assert f'name="i{ind.pk}-version" value="{ind.version}"' in page
+    resp = as_user("owner").post(
+        f"/period/{p.pk}/snabbinmatning/",
+        {f"i{ind.pk}-version": ind.version, f"i{ind.pk}-outcome": "93 %", f"i{ind.pk}-comment": ""},
+    )
+    assert resp.status_code == 302
+    ind.refresh_from_db()
+    assert ind.outcome == "93 %"
 
 
 def test_grid_for_a_reader_is_empty_and_cannot_save(as_user: Any, example_period: m.Period) -> None:

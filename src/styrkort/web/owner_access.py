@@ -43,6 +43,10 @@ def can_read_attachments(access: Access) -> bool:
     return access.can_read
 
 
+def can_upload(access: Access, indicator: m.Indicator) -> bool:
+    return access.can_edit_outcome(indicator)
+
+
 def require_upload(access: Access, indicator: m.Indicator) -> None:
     access.require_edit_outcome(indicator)
 

@@ -163,7 +163,7 @@ def _thread_page(
             comments=list(ind.thread.all()) if can_thread else [],
             can_comment=can_thread and period.state != m.PeriodState.LOCKED,
             attachments=list(ind.attachments.all()),
-            can_upload=access.can_edit_outcome(ind) and period.state == m.PeriodState.OPEN,
+            can_upload=policy.can_upload(access, ind) and period.state == m.PeriodState.OPEN,
             can_remove={
                 a.pk for a in ind.attachments.all() if policy.can_remove_attachment(access, a)
             }
@@ -317,6 +317,11 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
         services.ensure_editable(period, access)
         saved = 0
         for ind in indicators:
+            if f"i{ind.pk}-version" not in request.POST:
+                # not on the page the user saw (e.g. assigned since): shown, not touched
+                data = {"version": str(ind.version), **{f: getattr(ind, f) for f in GRID_FIELDS}}
+                rows.append(GridRow(ind, IndicatorForm(data, indicator=ind, **kwargs), None))
+                continue
             data = _row_data(request.POST, ind, interim)
             form = IndicatorForm(data, indicator=ind, **kwargs)
             row = GridRow(ind, form, a.indicators.get(ind.key))
@@ -329,7 +334,14 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             try:
                 services.update_indicator(access, ind.pk, form.cleaned_data["version"], changes)
             except Conflict as exc:
-                row.error = f"{exc.message} Sparad version: ”{m.Indicator.objects.get(pk=ind.pk).outcome or '—'}”."
+                fresh = m.Indicator.objects.get(pk=ind.pk)
+                # The typed text stays; the row now carries the saved version, so saving again
+                # is a deliberate choice to replace it.
+                data["version"] = str(fresh.version)
+                row.error = (
+                    f"{exc.message} Sparad version: ”{fresh.outcome or '—'}”. "
+                    "Spara igen för att ersätta den med din text, eller ändra fältet."
+                )
                 continue
             row.saved = True
             saved += 1

@@ -171,7 +171,10 @@ def import_zip(
                 f"Arbetsytan gäller ”{ws.organisation.name}”, inte ”{organisation.name}”.",
                 "Välj rätt organisation, eller rätta organisationens namn i styrkort.yaml.",
             )
-        if organisation is None and m.Organisation.objects.filter(name=ws.organisation.name):
+        if (
+            organisation is None
+            and m.Organisation.objects.filter(name=ws.organisation.name).exists()
+        ):
             raise ImportRefused(
                 f"Organisationen ”{ws.organisation.name}” finns redan.",
                 "Välj den organisationen i listan i stället för en ny.",
