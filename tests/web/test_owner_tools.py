@@ -141,6 +141,8 @@ def test_owner_with_15_indicators_grid_evidence_comment_and_reminder(
     assert resp.status_code == 302
     page = client.get(f"/period/{period.pk}/indikator/{ind.pk}/trad/").content.decode()
     assert "underlag.pdf" in page and "Siffran kommer från ITSM." in page
+    page = client.get(f"/period/{period.pk}/snabbinmatning/").content.decode()
+    assert "Kommentarer (1) och bilagor (1)" in page
 
     # the controller sees the comment; nobody is late before the deadline
     client.force_login(controller)
@@ -218,6 +220,29 @@ def test_reminder_skips_owner_without_email_and_dry_run_sends_nothing(
         stderr=io.StringIO(),
     )
     assert "0 påminnelser skickades." in out.getvalue()  # too early: nothing due
+
+
+def test_unreachable_mail_server_records_nothing_and_the_next_run_retries(
+    users: dict[str, Any], example_period: m.Period, settings: Any
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    users["owner"].email = "sd@example.se"
+    users["owner"].save()
+    m.Deadline.objects.create(period=example_period, due=_today() + dt.timedelta(days=1))
+    err = io.StringIO()
+    call_command("skicka_paminnelser", stdout=io.StringIO(), stderr=err)
+    assert "e-posten kunde inte skickas" in err.getvalue()
+    assert "nästa körning försöker igen" in err.getvalue()
+    assert not m.Reminder.objects.exists()
+    settings.EMAIL_BACKEND = LOCMEM
+    call_command("skicka_paminnelser", stdout=io.StringIO(), stderr=io.StringIO())
+    assert [e.to for e in mail.outbox] == [["sd@example.se"]]
 
 
 def test_deadlines_are_for_the_controller_only(as_user: Any, example_period: m.Period) -> None:

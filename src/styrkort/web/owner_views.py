@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -274,6 +275,8 @@ class GridRow:
     result: Any
     error: str = ""
     saved: bool = False
+    comments: int = 0
+    attachments: int = 0
 
     def value(self, name: str) -> str:
         return str(self.form.data.get(name, "")) if self.form.is_bound else ""
@@ -396,6 +399,19 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
     owner_labels = (
         sorted({i.owner for i in a.rows.indicators if i.owner}) if access.is_controller else []
     )
+    shown = [r.indicator.pk for r in rows]
+    comments = dict(
+        m.IndicatorComment.objects.filter(indicator_id__in=shown)
+        .values_list("indicator_id")
+        .annotate(n=Count("pk"))
+    )
+    files = dict(
+        m.Attachment.objects.filter(indicator_id__in=shown)
+        .values_list("indicator_id")
+        .annotate(n=Count("pk"))
+    )
+    for r in rows:
+        r.comments, r.attachments = comments.get(r.indicator.pk, 0), files.get(r.indicator.pk, 0)
     return render(
         request,
         "styrkort/owner_grid.html",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -261,6 +262,11 @@ def send_due(
                         note=f"e-post till {owner.email}, sista dag {due:%Y-%m-%d}",
                     )
             except IntegrityError:
+                continue  # sent by a run at the same time
+            except (OSError, smtplib.SMTPException) as exc:
+                # The mail server refused or is unreachable: nothing is recorded, so the next
+                # run tries again; the others are still sent.
+                skipped.append((period, owner.username, f"e-posten kunde inte skickas ({exc})"))
                 continue
             sent.append((period, owner.username, kind))
     return Outcome(sent, skipped)

@@ -123,7 +123,7 @@ def test_owner_with_15_indicators_grid_evidence_comment_and_reminder(
 
         # evidence and a comment on the first indicator
         owner.locator("fieldset.grid-row").first.get_by_role(
-            "link", name=re.compile("Kommentarer och bilagor")
+            "link", name=re.compile(r"Kommentarer \(0\) och bilagor \(0\)")
         ).click()
         owner.get_by_label("Ladda upp en bilaga").set_input_files(
             {"name": "underlag.pdf", "mimeType": "application/pdf", "buffer": PDF}

@@ -49,9 +49,13 @@ class Command(BaseCommand):
             what = "före sista dag" if kind == "before" else "försenad"
             self.stdout.write(f"{verb} påminnelse ({what}) till {username}: {period_name(period)}")
         for period, username, reason in result.skipped:
+            hint = (
+                "ange användarens e-postadress"
+                if reason == "saknar e-postadress"
+                else "kontrollera e-postinställningarna (docs/web.md); nästa körning försöker igen"
+            )
             self.stderr.write(
-                f"ingen påminnelse till {username} ({period_name(period)}): {reason}; "
-                "ange användarens e-postadress."
+                f"ingen påminnelse till {username} ({period_name(period)}): {reason}; {hint}."
             )
         done = "skulle skickas" if options["torrkorning"] else "skickades"
         n = len(result.sent)
