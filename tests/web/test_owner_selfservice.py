@@ -53,8 +53,14 @@ def _with(folder: Path, *extra: tuple[zipfile.ZipInfo | str, bytes]) -> bytes:
 
 
 def test_import_zip_then_export_round_trip(
-    as_user: Any, example_period: m.Period, users: Any, tmp_path: Path
+    as_user: Any,
+    example_period: m.Period,
+    users: Any,
+    tmp_path: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    settings.STYRKORT_MEDIA_ROOT = str(tmp_path / "bilagor")
     org = example_period.organisation
     controller = as_user("controller")
     resp = _import(controller, org, zipped(owner_workspace(tmp_path)))
@@ -73,7 +79,18 @@ def test_import_zip_then_export_round_trip(
     again = _import(controller, org, resp.content)
     assert again.status_code == 422  # the same period exists: not replaced unless asked
     assert "Ersätt befintlig period" in again.content.decode()
-    assert _import(controller, org, resp.content, replace="on").status_code == 302
+    # evidence on the period to be replaced: its file goes with it
+    ind = period.indicators.get(key="normal-8h")
+    as_user("owner").post(
+        f"/period/{period.pk}/indikator/{ind.pk}/bilagor/",
+        {"fil": SimpleUploadedFile("underlag.txt", b"utfall 91 %\n")},
+    )
+    stored = Path(settings.STYRKORT_MEDIA_ROOT) / m.Attachment.objects.get().stored
+    assert stored.is_file()
+    controller = as_user("controller")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _import(controller, org, resp.content, replace="on").status_code == 302
+    assert not stored.exists()
     after = workspace_of(m.Period.objects.get(label=LABEL))
     assert after.goals == before.goals and after.operating == before.operating
 

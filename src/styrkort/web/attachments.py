@@ -196,8 +196,7 @@ def remove(access: Access, attachment: m.Attachment) -> None:
             "",
             note="borttagen",
         )
-        stored = media_root() / attachment.stored
-        transaction.on_commit(lambda: stored.unlink(missing_ok=True))
+        # the file is removed after the commit (models._remove_attachment_file)
 
 
 def path_of(attachment: m.Attachment) -> Path:

@@ -13,7 +13,9 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 AMOUNT = {"max_digits": 20, "decimal_places": 4}
 
@@ -468,3 +470,15 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ("at", "pk")
+
+
+@receiver(post_delete, sender=Attachment)
+def _remove_attachment_file(sender: type[Attachment], instance: Attachment, **_: object) -> None:
+    """An attachment's file goes with its row (also when a period is deleted or replaced by an
+    import), once the transaction has committed: a rolled-back delete keeps its file."""
+    from pathlib import Path
+
+    root = Path(settings.STYRKORT_MEDIA_ROOT).resolve()
+    path = (root / instance.stored).resolve()
+    if root in path.parents:
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
