@@ -283,3 +283,32 @@ def test_password_reset_by_email_in_swedish(client: Client, users: Any) -> None:
     # an unknown address gives the same answer and no e-mail
     client.post("/logga-in/glomt-losenord/", {"email": "okand@example.se"})
     assert len(mail.outbox) == 1
+
+
+def test_only_a_superuser_imports_a_new_organisation(
+    client: Client, as_user: Any, example_period: m.Period, tmp_path: Path
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    folder = owner_workspace(tmp_path)
+    main = folder / "styrkort.yaml"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace("name: Sydnärkes IT-nämnd", "name: Ny nämnd"),
+        "utf-8",
+    )
+    data = zipped(folder)
+    # a controller cannot choose "ny" (not among the choices)
+    resp = as_user("controller").post(
+        "/importera/",
+        {"organisation": "ny", "zipfile": SimpleUploadedFile("a.zip", data, "application/zip")},
+    )
+    assert resp.status_code == 422
+    assert not m.Organisation.objects.filter(name="Ny nämnd").exists()
+    root = get_user_model().objects.create_superuser("rot", "", None)
+    client.force_login(root)
+    resp = client.post(
+        "/importera/",
+        {"organisation": "ny", "zipfile": SimpleUploadedFile("a.zip", data, "application/zip")},
+    )
+    assert resp.status_code == 302
+    assert m.Period.objects.get(organisation__name="Ny nämnd").label == LABEL
