@@ -179,6 +179,7 @@ def test_late_owner_overview_and_late_reminder_once(
     assert "1 ägare är försenad:</strong> owner." in page
     assert '<span aria-hidden="true">⚠</span> Försenad' in page
     assert f"{later:%Y-%m-%d} (egen)" in page
+    assert "Servicedeskchef" in page and "servicedeskchef" not in page  # as written
     # other_owner has no e-mail address: named, not mailed; owner gets the late reminder
     out, err = io.StringIO(), io.StringIO()
     call_command("skicka_paminnelser", stdout=out, stderr=err)

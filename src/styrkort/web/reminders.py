@@ -70,6 +70,9 @@ class Owner:
 
     user: Any
     labels: set[str]
+    """Case-folded, for matching indicators."""
+    label_text: str
+    """As the administrator wrote them (shown to people)."""
     deadline: m.Deadline | None
     own_deadline: bool
     submission: m.Submission | None
@@ -120,6 +123,7 @@ def owners(period: m.Period, today: dt.date, results: dict[str, IndicatorResult]
         owner = Owner(
             user=ms.user,
             labels=labels,
+            label_text=ms.owner_labels,
             deadline=deadline,
             own_deadline=ms.user_id in deadlines,
             submission=submitted.get(ms.user_id),

@@ -239,3 +239,6 @@ STYRKORT_ATTACHMENT_TYPES = [
 STYRKORT_IMPORT_MAX_BYTES = int(os.environ.get("STYRKORT_IMPORT_MAX_BYTES", "50000000"))
 STYRKORT_IMPORT_MAX_UNPACKED = int(os.environ.get("STYRKORT_IMPORT_MAX_UNPACKED", "200000000"))
 STYRKORT_IMPORT_MAX_FILES = int(os.environ.get("STYRKORT_IMPORT_MAX_FILES", "2000"))
+# The bulk-entry grid sends 3–4 fields per indicator; Django's default of 1000 fields would
+# refuse a controller's grid of a large organisation (250+ indicators).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
