@@ -453,3 +453,22 @@ def test_every_owner_setting_is_documented() -> None:
     names = set(re.findall(r'"(STYRKORT_[A-Z_]+)"', block))
     docs = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
     assert names and not {n for n in names if f"`{n}`" not in docs}
+
+
+def test_controller_grid_filtered_by_owner_keeps_the_filter(
+    as_user: Any, example_period: m.Period
+) -> None:
+    p = example_period
+    controller = as_user("controller")
+    page = controller.get(f"/period/{p.pk}/snabbinmatning/", {"agare": "HR"}).content.decode()
+    assert page.count('<fieldset class="grid-row') == 2
+    hme = p.indicators.get(key="hme")
+    resp = controller.post(
+        f"/period/{p.pk}/snabbinmatning/?agare=HR",
+        {f"i{hme.pk}-version": hme.version, f"i{hme.pk}-outcome": "80 index"},
+    )
+    assert resp.status_code == 302 and resp["Location"].endswith("?agare=HR")
+    assert (
+        controller.post(f"/period/{p.pk}/tidsfrister/", {"form": "owner", "user": "x"}).status_code
+        == 404
+    )

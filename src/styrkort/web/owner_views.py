@@ -19,6 +19,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from styrkort.web import attachments as att
@@ -84,7 +85,12 @@ def deadlines(request: HttpRequest, period_id: int) -> HttpResponse:
                 return redirect("styrkort:owner_deadlines", period_id=period.pk)
             status = 422
         elif what == "owner":
-            user = get_user_model().objects.filter(pk=request.POST.get("user", "")).first()
+            user_id = request.POST.get("user", "")
+            user = (
+                get_user_model().objects.filter(pk=int(user_id)).first()
+                if user_id.isdigit()
+                else None
+            )
             if user is None:
                 raise NotFound("Användaren finns inte.")
             due = _parse_date(request.POST.get("due", ""))
@@ -303,7 +309,6 @@ def _saved_text(n: int) -> str:
 @require_http_methods(["GET", "POST"])
 def grid(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
-    access.require_read()
     a = assessed(period, report=False)
     label = request.GET.get("agare", "").strip() if access.is_controller else ""
     indicators = policy.grid_indicators(access, list(a.rows.indicators))
@@ -356,7 +361,7 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             )
             return redirect(
                 reverse("styrkort:owner_grid", args=[period.pk])
-                + (f"?agare={label}" if label else "")
+                + (f"?{urlencode({'agare': label})}" if label else "")
             )
         if saved:
             messages.success(request, _saved_text(saved))
