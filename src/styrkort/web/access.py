@@ -20,6 +20,10 @@ refusal never reveals anything about the object.
 | read_audit: read and export the audit log | yes | yes | no           | auditor flag | any             |
 | manage_roles                      | yes   | no         | no               | no     | –                     |
 | replace_period (import --replace) | yes   | no         | no               | no     | open; approved or locked only with force |
+| read_thread, write_thread: an indicator's comments | yes | yes | own indicators | no | any           |
+| upload_attachment                 | yes   | yes        | own indicators, until submitted | no | open          |
+| remove_attachment                 | yes   | yes        | what they uploaded | no   | open                  |
+| manage_deadlines, self_service (create, import, export periods), start_next_period | yes | yes | no | no | any |
 
 A Django superuser is an administrator of every organisation; the command line
 (``Access.system``) acts as an administrator.
@@ -52,6 +56,14 @@ class Action(enum.StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_ROLES = "manage_roles"
     REPLACE_PERIOD = "replace_period"
+    # owners' tools and self-service (issue 15, deliverables 5 and 6)
+    READ_THREAD = "read_thread"
+    WRITE_THREAD = "write_thread"
+    UPLOAD_ATTACHMENT = "upload_attachment"
+    REMOVE_ATTACHMENT = "remove_attachment"
+    MANAGE_DEADLINES = "manage_deadlines"
+    SELF_SERVICE = "self_service"
+    START_NEXT_PERIOD = "start_next_period"
 
 
 # Which action changes which field of an indicator (the API, the form and the service use this).
@@ -87,6 +99,13 @@ _ROLES: dict[Action, frozenset[Any]] = {
     Action.READ_AUDIT: _CONTROL,  # and readers with the auditor flag
     Action.MANAGE_ROLES: frozenset({m.Role.ADMIN}),
     Action.REPLACE_PERIOD: frozenset({m.Role.ADMIN}),
+    Action.READ_THREAD: _CONTROL | {m.Role.OWNER},  # owners: their indicators' threads
+    Action.WRITE_THREAD: _CONTROL | {m.Role.OWNER},
+    Action.UPLOAD_ATTACHMENT: _CONTROL | {m.Role.OWNER},  # owners: their indicators
+    Action.REMOVE_ATTACHMENT: _CONTROL | {m.Role.OWNER},  # owners: what they uploaded
+    Action.MANAGE_DEADLINES: _CONTROL,
+    Action.SELF_SERVICE: _CONTROL,
+    Action.START_NEXT_PERIOD: _CONTROL,
 }
 # the state a period must be in for the action (None: any state)
 _STATES: dict[Action, Any] = {
@@ -104,6 +123,8 @@ _STATES: dict[Action, Any] = {
     Action.UNAPPROVE: m.PeriodState.APPROVED,
     Action.REOPEN: m.PeriodState.LOCKED,
     Action.REPLACE_PERIOD: m.PeriodState.OPEN,
+    Action.UPLOAD_ATTACHMENT: m.PeriodState.OPEN,
+    Action.REMOVE_ATTACHMENT: m.PeriodState.OPEN,
 }
 _ROLE_REFUSALS: dict[Action, tuple[str, str]] = {
     Action.EDIT_OUTCOME: (
@@ -122,7 +143,23 @@ _ROLE_REFUSALS: dict[Action, tuple[str, str]] = {
     ),
     Action.MANAGE_ROLES: ("Bara en administratör får göra detta.", ""),
     Action.REPLACE_PERIOD: ("Bara en administratör får ersätta en period.", ""),
+    Action.READ_THREAD: (
+        "Kommentarstråden läses av controllern och indikatorns ägare.",
+        "Be controllern tilldela dig indikatorn om du behöver delta.",
+    ),
+    Action.WRITE_THREAD: (
+        "Kommentarstråden skrivs av controllern och indikatorns ägare.",
+        "Be controllern tilldela dig indikatorn om du behöver delta.",
+    ),
+    Action.UPLOAD_ATTACHMENT: (
+        "Du kan bara lägga bilagor till indikatorer som är tilldelade dig.",
+        "Be controllern tilldela dig indikatorn.",
+    ),
+    Action.REMOVE_ATTACHMENT: ("Du kan bara ta bort bilagor som du själv har laddat upp.", ""),
 }
+_OWN_INDICATOR = frozenset(
+    {Action.EDIT_OUTCOME, Action.READ_THREAD, Action.WRITE_THREAD, Action.UPLOAD_ATTACHMENT}
+)
 _EDITS = frozenset(
     {
         Action.EDIT_OUTCOME,
@@ -227,13 +264,12 @@ class Access:
         allowed = self.role in _ROLES[action]
         if action is Action.READ_AUDIT and self.membership is not None:
             allowed = allowed or (self.role == m.Role.READER and self.membership.is_auditor)
-        if (
-            allowed
-            and action is Action.EDIT_OUTCOME
-            and self.is_owner
-            and isinstance(obj, m.Indicator)
-        ):
-            allowed = self.owns(obj)
+        if allowed and self.is_owner:
+            # an owner acts on their own indicators (and removes only what they uploaded)
+            if action in _OWN_INDICATOR and isinstance(obj, m.Indicator):
+                allowed = self.owns(obj)
+            elif action is Action.REMOVE_ATTACHMENT and isinstance(obj, m.Attachment):
+                allowed = self.owns(obj.indicator) and obj.user_id == getattr(self.user, "pk", None)
         if not allowed:
             message, hint = _ROLE_REFUSALS.get(
                 action, ("Bara organisationens controller eller administratör får göra detta.", "")
@@ -271,7 +307,11 @@ class Access:
                 f"{m.PeriodState(needed).label.lower()}; ändringen kan inte göras.",
                 "Ladda om sidan för att se periodens läge.",
             )
-        if action in (Action.EDIT_OUTCOME, Action.SUBMIT) and self.has_submitted(period):
+        if action in (
+            Action.EDIT_OUTCOME,
+            Action.SUBMIT,
+            Action.UPLOAD_ATTACHMENT,
+        ) and self.has_submitted(period):
             if action is Action.SUBMIT:
                 return StateConflict("Du har redan lämnat in dina indikatorer för perioden.")
             return StateConflict(

@@ -13,7 +13,9 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 AMOUNT = {"max_digits": 20, "decimal_places": 4}
 
@@ -424,3 +426,102 @@ class DataFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.size} byte)"
+
+
+# --- owners' tools (issue 15, deliverable 5): deadlines, reminders, comments, attachments ------
+
+
+class Deadline(models.Model):
+    """When the owners' outcomes are due: one for the whole period (``user`` empty) and, where
+    needed, one per owner that replaces it for that owner."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="deadlines")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name="indikatorägare",
+    )
+    due = models.DateField("sista dag")
+    remind_days_before = models.PositiveIntegerField("påminn dagar före", default=3)
+
+    class Meta:
+        verbose_name = "tidsfrist"
+        verbose_name_plural = "tidsfrister"
+        ordering = ("period", "user", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "user"], name="deadline_owner_unique"),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(user__isnull=True),
+                name="deadline_period_unique",
+            ),
+        ]
+
+
+class Reminder(models.Model):
+    """A reminder e-mail that was sent, so that each one goes out once per deadline and kind."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField("slag", max_length=20)  # "before" or "late"
+    due = models.DateField("sista dag")
+    email = models.CharField("e-post", max_length=254)
+    at = models.DateTimeField("skickad", auto_now_add=True)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "user", "kind", "due"], name="reminder_once")
+        ]
+
+
+class IndicatorComment(models.Model):
+    """One message in an indicator's comment thread (not the report's analysis text)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="thread")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    username = models.CharField("författare", max_length=150)
+    at = models.DateTimeField("tidpunkt", auto_now_add=True)
+    text = models.TextField("kommentar")
+
+    class Meta:
+        ordering = ("at", "pk")
+
+
+class Attachment(models.Model):
+    """Evidence behind an outcome. The bytes live in a file under STYRKORT_MEDIA_ROOT (``stored``
+    is its path relative to that root, a random name); the row keeps name, type, size and hash."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="attachments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    username = models.CharField("uppladdad av", max_length=150)
+    at = models.DateTimeField("uppladdad", auto_now_add=True)
+    name = models.CharField("filnamn", max_length=255)
+    stored = models.CharField(max_length=300, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("storlek (byte)")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+
+@receiver(post_delete, sender=Attachment)
+def _remove_attachment_file(sender: type[Attachment], instance: Attachment, **_: object) -> None:
+    """An attachment's file goes with its row (also when a period is deleted or replaced by an
+    import), once the transaction has committed: a rolled-back delete keeps its file."""
+    from pathlib import Path
+
+    root = Path(settings.STYRKORT_MEDIA_ROOT).resolve()
+    path = (root / instance.stored).resolve()
+    if root in path.parents:
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -224,3 +224,49 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("STYRKORT_LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = "styrkort.web.views_errors.csrf_failure"
+
+# --- owners' tools and self-service (docs/web.md, "Ägarnas verktyg") ----------------------------
+# E-mail (reminders, password reset): STYRKORT_EMAIL_BACKEND is "console" (the default: printed
+# in the server's log), "smtp", "file" (one file per message in STYRKORT_EMAIL_FILE_PATH) or a
+# dotted path to any Django e-mail backend.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+_email_backend = os.environ.get("STYRKORT_EMAIL_BACKEND", "").strip() or "console"
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_HOST = os.environ.get("STYRKORT_EMAIL_HOST", "localhost").strip()
+EMAIL_PORT = int(os.environ.get("STYRKORT_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("STYRKORT_EMAIL_USER", "").strip()
+EMAIL_HOST_PASSWORD = os.environ.get("STYRKORT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("STYRKORT_EMAIL_TLS")
+EMAIL_USE_SSL = _flag("STYRKORT_EMAIL_SSL")
+EMAIL_TIMEOUT = 30
+EMAIL_FILE_PATH = os.environ.get("STYRKORT_EMAIL_FILE_PATH", "").strip() or str(
+    data_dir() / "e-post"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("STYRKORT_EMAIL_FROM", "").strip() or "styrkort@localhost"
+# The address of the app as people reach it, for links in e-mails (e.g. https://styrkort.kommun.se).
+STYRKORT_BASE_URL = os.environ.get("STYRKORT_BASE_URL", "").strip()
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# Attachments: stored as files outside the database, never under the static files.
+STYRKORT_MEDIA_ROOT = os.environ.get("STYRKORT_MEDIA_ROOT", "").strip() or str(
+    data_dir() / "bilagor"
+)
+STYRKORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("STYRKORT_ATTACHMENT_MAX_BYTES", "10000000"))
+STYRKORT_ATTACHMENT_TYPES = [
+    t.strip().lower().lstrip(".")
+    for t in os.environ.get(
+        "STYRKORT_ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,xlsx,docx,pptx,odt,ods,csv,txt"
+    ).split(",")
+    if t.strip()
+]
+# Importing a zipped workspace: the upload, its unpacked size and its number of files.
+STYRKORT_IMPORT_MAX_BYTES = int(os.environ.get("STYRKORT_IMPORT_MAX_BYTES", "50000000"))
+STYRKORT_IMPORT_MAX_UNPACKED = int(os.environ.get("STYRKORT_IMPORT_MAX_UNPACKED", "200000000"))
+STYRKORT_IMPORT_MAX_FILES = int(os.environ.get("STYRKORT_IMPORT_MAX_FILES", "2000"))
+# The bulk-entry grid sends 3–4 fields per indicator; Django's default of 1000 fields would
+# refuse a controller's grid of a large organisation (250+ indicators).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -8,6 +8,7 @@ from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
 from styrkort.web import api, views
+from styrkort.web.owner_urls import owner_screens
 
 app_name = "styrkort"
 
@@ -62,6 +63,7 @@ screens = [
     path("organisation/<int:org_id>/logg/", views.audit_log, name="audit"),
     path("organisation/<int:org_id>/logg.csv", views.audit_csv, name="audit_csv"),
     path("organisation/<int:org_id>/roller/", views.roles, name="roles"),
+    *owner_screens,
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/periods/", api.periods, name="api_periods"),
     path("api/periods/<int:period_id>/goals/", api.goals, name="api_goals"),
