@@ -355,3 +355,20 @@ def test_api_and_openapi_show_the_schemas_api_fields(example_period: m.Period) -
     for f in schema.api_fields("indicator"):
         assert f.key in data, f"web/api.py: the indicator JSON lacks {f.key}"
         assert f.key in props, f"web/api.py: OpenAPI's Indicator lacks {f.key}"
+
+
+def test_finance_findings_from_the_database_name_the_row_not_its_position(
+    example_period: m.Period,
+) -> None:
+    """A finance row's source is its category or project, so a finding stays on its row when
+    rows are added or reordered (issue 11: matched by id, never by position)."""
+    ws = workspace_of(example_period)
+    assert [r.source.file for r in ws.operating][:2] == [
+        f"web:ekonomi/drift/{r.category}" for r in ws.operating[:2]
+    ]
+    assert {r.source.file for r in ws.investments} == {
+        f"web:ekonomi/investeringar/{r.project}" for r in ws.investments
+    }
+    assert ws.frames[0].source.file == (
+        f"web:ekonomi/ramar/{ws.frames[0].project}/{ws.frames[0].member}"
+    )
