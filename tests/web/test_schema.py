@@ -372,3 +372,34 @@ def test_finance_findings_from_the_database_name_the_row_not_its_position(
     assert ws.frames[0].source.file == (
         f"web:ekonomi/ramar/{ws.frames[0].project}/{ws.frames[0].member}"
     )
+
+
+def test_the_web_word_download_uses_the_stored_template(tmp_path: Path) -> None:
+    """Issue 11: the web's Word download ignored the municipality's template (it was not stored)."""
+    import docx
+
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLES[0], src)
+    main = src / "styrkort.yaml"
+    main.write_text(
+        main.read_text(encoding="utf-8") + "publication: {word_template: templates/mall.docx}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(src).workspace
+    assert ws is not None
+    m.Organisation.objects.all().delete()
+    period, _ = import_or_replace(ws)
+    assert period is not None
+    from django.test import Client
+
+    from django.contrib.auth import get_user_model
+
+    c = Client()
+    reader = get_user_model().objects.create_user("mallen", password="x-123-abc-DEF")
+    m.Membership.objects.create(user=reader, organisation=period.organisation, role=m.Role.READER)
+    c.force_login(reader)
+    resp = c.get(f"/period/{period.pk}/rapport/docx/")
+    assert resp.status_code == 200
+    document = docx.Document(io.BytesIO(resp.content))
+    texts = [p.text for p in document.paragraphs]
+    assert "LEKEBERGS KOMMUN" in texts  # the template's own first line
