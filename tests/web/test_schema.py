@@ -390,9 +390,8 @@ def test_the_web_word_download_uses_the_stored_template(tmp_path: Path) -> None:
     m.Organisation.objects.all().delete()
     period, _ = import_or_replace(ws)
     assert period is not None
-    from django.test import Client
-
     from django.contrib.auth import get_user_model
+    from django.test import Client
 
     c = Client()
     reader = get_user_model().objects.create_user("mallen", password="x-123-abc-DEF")
