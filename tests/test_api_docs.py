@@ -19,6 +19,8 @@ def _examples() -> list[str]:
 
 def test_the_examples_in_docs_api_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
+    import styrkort.render  # noqa: F401  (as a program that also uses the renderers has)
+
     namespace: dict[str, object] = {"out": tmp_path}
     examples = _examples()
     assert len(examples) >= 5
@@ -35,6 +37,15 @@ def test_every_name_in_all_exists_and_is_documented() -> None:
         assert getattr(styrkort, name) is not None
         if not name.startswith("_") and name[0].islower():
             assert f"{name}(" in doc or f"styrkort.{name}" in doc, f"docs/api.md lacks {name}"
+
+
+def test_no_public_name_is_shadowed_by_a_subpackage() -> None:
+    """Importing ``styrkort.render`` sets the package's attribute ``render``: a public function
+    of that name would be replaced by the module as soon as any code imports the renderers."""
+    import pkgutil
+
+    subpackages = {m.name for m in pkgutil.iter_modules(styrkort.__path__)}
+    assert not set(styrkort.__all__) & subpackages
 
 
 def test_the_package_is_typed() -> None:

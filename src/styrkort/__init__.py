@@ -5,10 +5,12 @@ The public Python API (docs/api.md, whose examples run as tests)::
     import styrkort
 
     result = styrkort.run("examples/sydnarke-it-2020")   # read, assess, check, build
-    styrkort.render(result.report, "html", "build")      # one of styrkort.FORMATS
+    styrkort.render_report(result.report, "html", "build")  # one of styrkort.FORMATS
 
 Everything named in ``__all__`` is kept stable; the modules below it are not.
-Each function imports what it needs when called, so ``import styrkort`` is cheap.
+Each function imports what it needs when called, so ``import styrkort`` is cheap. No
+name here is also a subpackage's (``styrkort.render`` is the renderers' package, so the
+function is ``render_report``): importing the subpackage would replace the function.
 Readers never raise on bad input: they return values plus findings.
 """
 
@@ -47,14 +49,14 @@ __all__ = [
     "compute_metric",
     "load_workspace",
     "read_sie",
-    "render",
+    "render_report",
     "run",
     "run_workspace",
     "sum_sie",
 ]
 
 FORMATS = ("html", "pdf", "docx", "xlsx")
-"""The output formats :func:`render` writes (PDF needs WeasyPrint, Word python-docx)."""
+"""The output formats :func:`render_report` writes (PDF needs WeasyPrint, Word python-docx)."""
 
 # Types re-exported lazily: name -> module.
 _TYPES = {
@@ -97,7 +99,7 @@ def run_workspace(ws: Workspace, root: str | Path | None = None) -> PipelineResu
     return pipeline_run_workspace(ws, Path(root) if root is not None else None)
 
 
-def render(
+def render_report(
     report: Report, fmt: str, out_dir: str | Path, *, template: str | Path | None = None
 ) -> Path:
     """Write ``report`` as ``fmt`` (one of :data:`FORMATS`) into ``out_dir``; returns the file.

@@ -14,7 +14,6 @@ from pathlib import Path
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
 from styrkort.core.audit import audit_statement
 from styrkort.core.checks import run_checks
-from styrkort.core.finance import RowKind
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import Indicator, MetricSpec
 from styrkort.core.history import PastAmount, PastOutcome, merge_history
@@ -320,14 +319,14 @@ def run_workspace(
         # Screens that show only assessments: no report model, no audit of printed tables.
         return PipelineResult(base, load, assessed, None, sort_findings(pre))
     built, report_findings = build_report(assessed, pre)
-    audited = audit_presented_tables(built, ws)
+    audited = audit_presented_tables(built)
     findings = sort_findings([*pre, *report_findings, *audited])
     if audited:
         built = replace(built, findings=tuple(finding_views(findings)))
     return PipelineResult(base, load, assessed, built, findings)
 
 
-def audit_presented_tables(report: Report, ws: Workspace) -> list[Finding]:
+def audit_presented_tables(report: Report) -> list[Finding]:
     """Audit the operating and investment statements as printed (in tkr), like any published table.
 
     Totals computed from exact amounts can still show a visible rounding break
@@ -335,17 +334,11 @@ def audit_presented_tables(report: Report, ws: Workspace) -> list[Finding]:
     """
     findings: list[Finding] = []
     for table in report.tables():
-        if table.kind == "operating":
-            revenues = [r.source for r in ws.operating if r.kind is RowKind.REVENUE]
-            costs = [r.source for r in ws.operating if r.kind is RowKind.COST]
-            sources: list[Source | None] = [*revenues, None, *costs, None, None]
-        elif table.kind == "investments":
-            sources = [*(r.source for r in ws.investments), ws.investment_total_label_source]
-        else:
-            continue
-        findings.extend(
-            audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
-        )
+        if table.kind in ("operating", "investments"):
+            sources = [row.source for row in table.rows]  # each row says where it comes from
+            findings.extend(
+                audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
+            )
     return findings
 
 

@@ -357,3 +357,50 @@ def test_api_and_openapi_show_the_schemas_api_fields(example_period: m.Period) -
     for f in schema.api_fields("indicator"):
         assert f.key in data, f"web/api.py: the indicator JSON lacks {f.key}"
         assert f.key in props, f"web/api.py: OpenAPI's Indicator lacks {f.key}"
+
+
+def test_finance_findings_from_the_database_name_the_row_not_its_position(
+    example_period: m.Period,
+) -> None:
+    """A finance row's source is its category or project, so a finding stays on its row when
+    rows are added or reordered (issue 11: matched by id, never by position)."""
+    ws = workspace_of(example_period)
+    assert [r.source.file for r in ws.operating][:2] == [
+        f"web:ekonomi/drift/{r.category}" for r in ws.operating[:2]
+    ]
+    assert {r.source.file for r in ws.investments} == {
+        f"web:ekonomi/investeringar/{r.project}" for r in ws.investments
+    }
+    assert ws.frames[0].source.file == (
+        f"web:ekonomi/ramar/{ws.frames[0].project}/{ws.frames[0].member}"
+    )
+
+
+def test_the_web_word_download_uses_the_stored_template(tmp_path: Path) -> None:
+    """Issue 11: the web's Word download ignored the municipality's template (it was not stored)."""
+    import docx
+
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLES[0], src)
+    main = src / "styrkort.yaml"
+    main.write_text(
+        main.read_text(encoding="utf-8") + "publication: {word_template: templates/mall.docx}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(src).workspace
+    assert ws is not None
+    m.Organisation.objects.all().delete()
+    period, _ = import_or_replace(ws)
+    assert period is not None
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    c = Client()
+    reader = get_user_model().objects.create_user("mallen", password="x-123-abc-DEF")
+    m.Membership.objects.create(user=reader, organisation=period.organisation, role=m.Role.READER)
+    c.force_login(reader)
+    resp = c.get(f"/period/{period.pk}/rapport/docx/")
+    assert resp.status_code == 200
+    document = docx.Document(io.BytesIO(resp.content))
+    texts = [p.text for p in document.paragraphs]
+    assert "LEKEBERGS KOMMUN" in texts  # the template's own first line

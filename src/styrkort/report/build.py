@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from styrkort.core.assess import PRESETS, GoalResult, IndicatorResult, Reason, Summary
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.finance import Amounts, OperatingStatement, SignConvention, present
-from styrkort.core.findings import Finding, sort_findings
+from styrkort.core.findings import Finding, Source, sort_findings
 from styrkort.core.goals import Status, counted, status_word
-from styrkort.core.model import RoundingPolicy, Workspace
+from styrkort.core.model import NarrativeSection, RoundingPolicy, Workspace
 from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
 from styrkort.report import format as fmt
@@ -107,7 +108,8 @@ class _Builder:
         self.sentences: dict[str, str] = {}
         self.findings: list[Finding] = []
         self.lr = self.ws.settings.rounding is RoundingPolicy.LARGEST_REMAINDER
-        self.collecting = False
+        # Narrative sections wait in their place until every figure is known (``_resolve``).
+        self.slots: dict[int, NarrativeSection] = {}
 
     # --- figures and sentences ---------------------------------------------------------
 
@@ -404,12 +406,14 @@ class _Builder:
 
     # --- narrative ---------------------------------------------------------------------
 
-    def narrative_blocks(self, section: object) -> list[Block]:
-        from styrkort.core.model import NarrativeSection
+    def narrative_blocks(self, section: NarrativeSection) -> list[Block]:
+        """A placeholder for ``section``: its live figures are filled in once the whole
+        report, and so every figure, is built (``_resolve``)."""
+        slot = Paragraph("", key=f"narrative:{section.id}")
+        self.slots[id(slot)] = section
+        return [slot]
 
-        assert isinstance(section, NarrativeSection)
-        if self.collecting:
-            return []  # the first pass only collects figures
+    def _narrative(self, section: NarrativeSection) -> list[Block]:
         text, findings = substitute(section.markdown, self.figures, section.source)
         self.findings.extend(findings)
         blocks = list(to_blocks(text))
@@ -439,11 +443,13 @@ class _Builder:
 
     def operating_table(self, op: OperatingStatement) -> Table:
         """The operating statement; RKR R14 columns (original budget, changes) and the forecast when the data has them."""
-        items: list[tuple[str, Amounts, str]] = [(r.category, r, "body") for r in op.revenues]
-        items.append((op.total_revenues.label, op.total_revenues, "subtotal"))
-        items += [(r.category, r, "body") for r in op.costs]
-        items.append((op.total_costs.label, op.total_costs, "subtotal"))
-        items.append((op.net.label, op.net, "total"))
+        items: list[tuple[str, Amounts, str, Source | None]] = [
+            (r.category, r, "body", r.source) for r in op.revenues
+        ]
+        items.append((op.total_revenues.label, op.total_revenues, "subtotal", None))
+        items += [(r.category, r, "body", r.source) for r in op.costs]
+        items.append((op.total_costs.label, op.total_costs, "subtotal", None))
+        items.append((op.net.label, op.net, "total", None))
         convention = self.ws.settings.sign_convention
 
         def shown(v: Decimal) -> Decimal:
@@ -501,7 +507,7 @@ class _Builder:
             return Cell(fmt.tkr_value(v), "amount", number=v)
 
         rows = []
-        for i, (label, obj, kind) in enumerate(items):
+        for i, (label, obj, kind, source) in enumerate(items):
             b, o, c = budget[i], outcome[i], compared[i]
             if self.lr or has_forecast:
                 dev = b - c
@@ -532,6 +538,7 @@ class _Builder:
                     kind="body"
                     if kind == "body"
                     else ("subtotal" if kind == "subtotal" else "total"),
+                    source=source,
                 )
             )
         notes = [self.rounding_note()]
@@ -757,7 +764,8 @@ class _Builder:
                         Cell(fmt.tkr_value(b), "amount", number=b),
                         Cell(fmt.tkr_value(o), "amount", number=o),
                         Cell(fmt.tkr_value(dev), "amount", number=dev),
-                    )
+                    ),
+                    source=r.source,
                 )
             )
         tdev = tb - to if self.lr else round_unit(inv.total.deviation)
@@ -773,6 +781,7 @@ class _Builder:
                     Cell(fmt.tkr_value(tdev), "amount", number=tdev),
                 ),
                 kind="total",
+                source=inv.total_label_source,
             )
         )
         blocks.append(
@@ -956,19 +965,13 @@ class _Builder:
             self.figures[f"antal.{word}"] = Figure(str(s.count(st)), Decimal(s.count(st)))
         self.figures["antal.indikatorer"] = Figure(str(s.indicators), Decimal(s.indicators))
         self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
-        # A first pass collects every figure, so that any narrative may embed any figure;
-        # the second pass builds the sections with all figures known.
-        self.collecting = True
-        self.section_finance()
-        self.section_goals()
-        self.collecting = False
-        self.findings.clear()
-        self.sentences.clear()
+        # One pass: the sections register their figures as they are built; the narrative
+        # sections, which may embed any figure, are filled in afterwards (_resolve).
         finance = self.section_finance()
         goals = self.section_goals()
         narrative = self.section_narrative()
         children = [goals, narrative] + ([finance] if finance else [])
-        top = Section("verksamheter", "1", "Verksamheter", (), tuple(children))
+        top = self._resolve(Section("verksamheter", "1", "Verksamheter", (), tuple(children)))
         views = tuple(finding_views(sort_findings([*findings, *self.findings])))
         return Report(
             title=self.ws.title,
@@ -982,6 +985,15 @@ class _Builder:
             figures={k: v.text for k, v in sorted(self.figures.items())},
             rounding_note=self.rounding_note(),
         )
+
+    def _resolve(self, section: Section) -> Section:
+        """``section`` with every narrative placeholder replaced by its text and figures."""
+        blocks: list[Block] = []
+        for block in section.blocks:
+            narrative = self.slots.get(id(block))
+            blocks += self._narrative(narrative) if narrative is not None else [block]
+        children = tuple(self._resolve(child) for child in section.children)
+        return replace(section, blocks=tuple(blocks), children=children)
 
 
 def finding_views(findings: Iterable[Finding]) -> list[FindingView]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from styrkort.core.findings import Source
+
 CellKind = Literal["text", "amount", "value", "target", "status", "label"]
 RowKind = Literal["body", "subtotal", "total", "goal"]
 
@@ -39,6 +41,9 @@ class Column:
 class Row:
     cells: tuple[Cell, ...]
     kind: RowKind = "body"
+    source: Source | None = field(default=None, compare=False, metadata={"data": False})
+    """Where the row's figures come from (the workspace row): the audit of the printed table
+    points its findings there by the row itself, never by its position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +186,8 @@ def to_data(obj: object) -> object:
     if is_dataclass(obj) and not isinstance(obj, type):
         data: dict[str, object] = {"type": type(obj).__name__}
         for f in fields(obj):
-            data[f.name] = to_data(getattr(obj, f.name))
+            if f.metadata.get("data", True):
+                data[f.name] = to_data(getattr(obj, f.name))
         return data
     if isinstance(obj, tuple | list):
         return [to_data(x) for x in obj]

@@ -33,6 +33,7 @@ from styrkort.core.assess import ToleranceKind
 from styrkort.core.finance import RowKind, SignConvention
 from styrkort.core.goals import Status
 from styrkort.core.model import PeriodKind, RoundingPolicy
+from styrkort.core.values import Direction
 
 TYPES = {
     "text": "text",
@@ -362,7 +363,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("id", "text", "Indikatorns id (annars bildat av texten).", column="key", example="i1"),
             Field("text", "text", "Indikatorns namn.", column="text", required=True, example="Sjukfrånvaro", api=True),
             Field("unit", "text", "Enhet: %, st, tkr, kr, dagar, h, min, s, index, ja/nej.", column="unit", example="%", api=True),
-            Field("direction", "choice", "increase (högre är bättre) eller decrease (lägre är bättre); öka, minska, higher och lower går också.", choices=("increase", "decrease"), column="direction", example="decrease", api=True),
+            Field("direction", "choice", "increase (högre är bättre) eller decrease (lägre är bättre); öka, minska, higher och lower går också.", choices=_choices(Direction), column="direction", example="decrease", api=True),
             Field("baseline", "text", "Tidigare värde, för Bibehålla och Öka/Minska utan tal.", column="baseline", example="7 %", api=True),
             Field("target", "text", "Målvärdet som det skrivs, t.ex. minst 90 %, Minska från 7 %.", column="target", example="Minska från 7 %", api=True),
             Field("outcome", "text", "Utfallet som det skrivs; tomt eller — när det saknas.", column="outcome", example="6,58 %", api=True),

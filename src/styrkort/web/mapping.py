@@ -270,9 +270,9 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 _d(r.outcome),
                 _od(r.original_budget),
                 _od(r.forecast),
-                web_source("ekonomi", "drift", str(i + 1)),
+                web_source("ekonomi", "drift", r.category),
             )
-            for i, r in enumerate(rows.operating)
+            for r in rows.operating
         ),
         investments=tuple(
             InvestmentRow(
@@ -280,9 +280,9 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 _d(r.budget),
                 _d(r.outcome),
                 r.member,
-                web_source("ekonomi", "investeringar", str(i + 1)),
+                web_source("ekonomi", "investeringar", r.project),
             )
-            for i, r in enumerate(rows.investments)
+            for r in rows.investments
         ),
         frames=tuple(
             FramePart(
@@ -291,9 +291,9 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 _d(r.frame),
                 _d(r.earlier_outcome),
                 _d(r.outcome),
-                web_source("ekonomi", "ramar", str(i + 1)),
+                web_source("ekonomi", "ramar", f"{r.project}/{r.member}"),
             )
-            for i, r in enumerate(rows.frames)
+            for r in rows.frames
         ),
         investment_total_label=period.investment_total_label,
         investment_total_label_source=web_source("ekonomi", "investeringar", "summarad"),
