@@ -87,9 +87,10 @@ def test_import_zip_then_export_round_trip(
     )
     stored = Path(settings.STYRKORT_MEDIA_ROOT) / m.Attachment.objects.get().stored
     assert stored.is_file()
-    controller = as_user("controller")
+    # replacing a period is the administrator's (the one access policy: replace_period)
+    assert _import(as_user("controller"), org, resp.content, replace="on").status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
-        assert _import(controller, org, resp.content, replace="on").status_code == 302
+        assert _import(as_user("admin"), org, resp.content, replace="on").status_code == 302
     assert not stored.exists()
     after = workspace_of(m.Period.objects.get(label=LABEL))
     assert after.goals == before.goals and after.operating == before.operating

@@ -318,7 +318,11 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
     editable = access.may(Action.EDIT_OUTCOME, period)
     rows: list[GridRow] = []
     status = 200
-    kwargs = {"controller": False, "interim": interim}
+    kwargs = {"interim": interim}
+
+    def grid_fields(ind: m.Indicator) -> set[str]:
+        # the grid's fields that the one policy lets this user change on this indicator
+        return access.editable_fields(period, ind) & set(GRID_FIELDS) or set(GRID_FIELDS)
     if request.method == "POST":
         access.require(Action.EDIT_OUTCOME, period)
         saved = 0
@@ -326,10 +330,10 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             if f"i{ind.pk}-version" not in request.POST:
                 # not on the page the user saw (e.g. assigned since): shown, not touched
                 data = {"version": str(ind.version), **{f: getattr(ind, f) for f in GRID_FIELDS}}
-                rows.append(GridRow(ind, IndicatorForm(data, indicator=ind, **kwargs), None))
+                rows.append(GridRow(ind, IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs), None))
                 continue
             data = _row_data(request.POST, ind, interim)
-            form = IndicatorForm(data, indicator=ind, **kwargs)
+            form = IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs)
             row = GridRow(ind, form, a.indicators.get(ind.key))
             rows.append(row)
             if not form.is_valid():
@@ -372,6 +376,7 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
                 r.form = IndicatorForm(
                     {"version": str(fresh.version), **{f: getattr(fresh, f) for f in GRID_FIELDS}},
                     indicator=fresh,
+                    editable=grid_fields(fresh),
                     **kwargs,
                 )
                 r.indicator = fresh
@@ -380,7 +385,7 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             data = {"version": str(ind.version), **{f: getattr(ind, f) for f in GRID_FIELDS}}
             rows.append(
                 GridRow(
-                    ind, IndicatorForm(data, indicator=ind, **kwargs), a.indicators.get(ind.key)
+                    ind, IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs), a.indicators.get(ind.key)
                 )
             )
     errors = (
