@@ -324,7 +324,7 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("summary.verdict")
+@check("summary.verdict", "summary.goal_counts")
 def published_verdict_matches(a: Assessed) -> Iterator[Finding]:
     """The verdict sentence and goal counts a published report printed equal what its goal tables give."""
     claims = a.workspace.claims

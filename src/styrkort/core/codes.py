@@ -147,6 +147,18 @@ CODES: dict[str, str] = {
     "kolada.missing": "An indicator names a Kolada key figure the workspace has no values for.",
     "kolada.read": "A Kolada file (API JSON or CSV download) cannot be read.",
     "rollover.baseline": "After a rollover: a target that quotes last period's baseline, or a removed baseline.",
+    # rules, perspectives and published verdicts (issue 12)
+    "workspace.bands": "Share-of-target bands with a gap, an overlap or an unreadable edge.",
+    "workspace.perspective": "A perspective without id or title.",
+    "workspace.scales": "A scale of named levels (traffic lights …) that cannot be read.",
+    "workspace.unknown_perspective": "A goal names a perspective that goals.yaml does not declare.",
+    "workspace.unknown_rule": "A goal names a rule that settings.goal_rules does not declare.",
+    "goal.undecided": "A goal is not assessed because parts it depends on are not: what to decide.",
+    "summary.undecided": "The board's verdict is not assessed: which goals a person must decide.",
+    "summary.verdict": "The published verdict sentence differs from the computed one.",
+    "summary.goal_counts": "The published goal counts differ from the goal tables.",
+    "target.read_as": "A target read out of a sentence: how it was read.",
+    "narrative.unsupported": "Markdown the report cannot render the same in every format (web editor).",
     # targets
     "target.unreadable": "A target that cannot be read.",
     "target.no_baseline": "A change target (Öka/Minska/Bibehålla) without a baseline.",
