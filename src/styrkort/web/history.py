@@ -96,7 +96,12 @@ def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None
         (
             c
             for c in report_history.trend_charts(
-                replace(a, workspace=replace(a.workspace, history=replace(a.workspace.history, trend=True))),
+                replace(
+                    a,
+                    workspace=replace(
+                        a.workspace, history=replace(a.workspace.history, trend=True)
+                    ),
+                ),
                 {k: v.text for k, v in a.computed.items()},
             )
             if c.id == f"trend-{key}"
@@ -126,7 +131,9 @@ def preview_next_period(result: PipelineResult) -> Rollover | None:
     ws = a.workspace
     interim = ws.period.is_interim
     outcomes = {
-        r.indicator.id: (r.indicator.forecast or r.indicator.outcome) if interim else r.indicator.outcome
+        r.indicator.id: (r.indicator.forecast or r.indicator.outcome)
+        if interim
+        else r.indicator.outcome
         for r in a.indicator_results()
     }
     outcomes.update({k: v.text for k, v in a.computed.items()})

@@ -253,7 +253,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         )
         for g in rows.goals
     )
-    return Workspace(
+    ws = Workspace(
         organisation=organisation,
         period=core_period,
         title=period.title,
@@ -313,6 +313,11 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
             {period.word_template: bytes(period.word_template_data)} if period.word_template else {}
         ),
     )
+    # Earlier periods of the same organisation are the indicators' history, not retyped
+    # (one query, whatever the number of years); a value stored with the indicator wins.
+    from styrkort.web.history import earlier_outcomes, with_earlier_periods
+
+    return with_earlier_periods(ws, earlier_outcomes(period))
 
 
 def _d(value: Any) -> Decimal:

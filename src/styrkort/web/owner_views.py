@@ -323,6 +323,7 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
     def grid_fields(ind: m.Indicator) -> set[str]:
         # the grid's fields that the one policy lets this user change on this indicator
         return access.editable_fields(period, ind) & set(GRID_FIELDS) or set(GRID_FIELDS)
+
     if request.method == "POST":
         access.require(Action.EDIT_OUTCOME, period)
         saved = 0
@@ -330,7 +331,13 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             if f"i{ind.pk}-version" not in request.POST:
                 # not on the page the user saw (e.g. assigned since): shown, not touched
                 data = {"version": str(ind.version), **{f: getattr(ind, f) for f in GRID_FIELDS}}
-                rows.append(GridRow(ind, IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs), None))
+                rows.append(
+                    GridRow(
+                        ind,
+                        IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs),
+                        None,
+                    )
+                )
                 continue
             data = _row_data(request.POST, ind, interim)
             form = IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs)
@@ -385,7 +392,9 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             data = {"version": str(ind.version), **{f: getattr(ind, f) for f in GRID_FIELDS}}
             rows.append(
                 GridRow(
-                    ind, IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs), a.indicators.get(ind.key)
+                    ind,
+                    IndicatorForm(data, indicator=ind, editable=grid_fields(ind), **kwargs),
+                    a.indicators.get(ind.key),
                 )
             )
     errors = (

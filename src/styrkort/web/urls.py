@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from styrkort.web import api, views
+from styrkort.web import api, views, views_history
 from styrkort.web.owner_urls import owner_screens
 
 app_name = "styrkort"
@@ -59,6 +59,7 @@ screens = [
     ),
     path("period/<int:period_id>/godkann/", views.approve, name="approve"),
     path("period/<int:period_id>/las/", views.lock, name="lock"),
+    path("period/<int:period_id>/nasta-period/", views_history.next_period, name="next_period"),
     path("period/<int:period_id>/oppna/", views.reopen, name="reopen"),
     path("organisation/<int:org_id>/logg/", views.audit_log, name="audit"),
     path("organisation/<int:org_id>/logg.csv", views.audit_csv, name="audit_csv"),

@@ -47,6 +47,7 @@ from styrkort.web.forms import (
     db_int,
     parse_amount,
 )
+from styrkort.web.history import indicator_history, trend_text
 from styrkort.web.mapping import (
     INDICATOR_FIELDS,
     PeriodRows,
@@ -216,6 +217,10 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     )
     counts = [(s, a.result.assessed.summary.count(s)) for s in Status] if a.result.assessed else []
     errors = sum(1 for f in a.findings if f.severity is Severity.ERROR)
+    # the trend per indicator, as the report's goal tables print it (arrow and word)
+    trends = {
+        key: trend_text(r, period.year) for key, r in a.indicators.items() if r.indicator.history
+    }
     return render(
         request,
         "styrkort/overview.html",
@@ -236,6 +241,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             counts=counts,
             errors=errors,
             warnings=sum(1 for f in a.findings if f.severity is Severity.WARNING),
+            trends=trends,
         ),
     )
 
@@ -365,6 +371,7 @@ def _indicator_page(
         )
     result = a.indicators.get(ind.key)
     metric = a.result.assessed.computed.get(ind.key) if a.result.assessed else None
+    past = indicator_history(a.result, ind.key)
     return render(
         request,
         "styrkort/indicator.html",
@@ -381,6 +388,7 @@ def _indicator_page(
             form=form,
             assess_form=assess_form,
             history=history,
+            past=past,
             can=access.allowed(period, ind),
             can_edit=bool(access.editable_fields(period, ind)),
             conflict=conflict or [],

@@ -34,9 +34,7 @@ def next_period(request: HttpRequest, period_id: int) -> HttpResponse:
     revise = [f for f in (preview.findings if preview else ()) if f.severity.value == "varning"]
     notes = [f for f in (preview.findings if preview else ()) if f.severity.value != "varning"]
     moved = (
-        sum(1 for g in preview.workspace.goals for i in g.indicators if i.history)
-        if preview
-        else 0
+        sum(1 for g in preview.workspace.goals for i in g.indicators if i.history) if preview else 0
     )
     return render(
         request,
