@@ -470,7 +470,11 @@ Nettokostnad per invånare;3 660;3 630
 def test_no_relation_when_declared_none() -> None:
     text = SYDNARKE_DRIFT.replace("4 985;-3 970", "4 985;3 970")
     findings = audit_table(table(text), declare("relation: ingen"))
-    assert {f.code for f in findings} == {"audit.sum"}
+    assert {f.code for f in findings} == {"audit.sum", "audit.misprint"}
+    # Of the seven cells that could explain the column total, only TJÄNSTER's is a typing slip.
+    misprint = next(f for f in findings if f.code == "audit.misprint")
+    assert misprint.details is not None
+    assert (misprint.details["row"], misprint.details["cause"]) == ("TJÄNSTER", "sign")
 
 
 # --- other findings -----------------------------------------------------------
@@ -571,8 +575,14 @@ Lokaler;400;430;-30
     assert audit_table(table(text), declaration) == []
     broken = text.replace("290;-10", "290;10").replace("430;-30", "430;30")
     findings = audit_table(table(broken), declaration)
-    assert codes(findings) == [("audit.relation", "error", 3), ("audit.relation", "error", 5)]
-    assert all("omvänt tecken" in f.message for f in findings)
+    # Row 3: only the deviation's sign slip explains the break. Row 5: Budget 400 -> 460 (one
+    # digit) would explain it as well as the sign, so no cell is named there.
+    assert codes(findings) == [
+        ("audit.relation", "error", 3),
+        ("audit.relation", "error", 5),
+        ("audit.misprint", "error", 3),
+    ]
+    assert all("omvänt tecken" in f.message for f in findings if f.code == "audit.relation")
     assert codes(
         audit_table(table(text), declare("relation: Avvikelse = Utfall - Budget (rader: Taxor)"))
     ) == [("audit.declaration.row", "error", 1)]

@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from styrkort.core.audit import infer
+from styrkort.core.audit.misprint import CAUSES, Misprint, localise
 from styrkort.core.findings import Finding, Source, error, info, warning
 from styrkort.core.numbers import is_minus_only, parse_decimal
 
@@ -316,7 +318,7 @@ def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration,
             continue
         key_text, _, value = text.partition(":")
         key = " ".join(key_text.split()).casefold()
-        value = value.strip()
+        value = _strip_comment(value).strip()
         kind = KEYS.get(key)
         if kind is None:
             close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.75)
@@ -387,6 +389,17 @@ def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration,
         unsummed=tuple(unsummed),
     )
     return declaration, findings
+
+
+def _strip_comment(value: str) -> str:
+    """``A = B - C  # stämmer på 9 av 9 rader`` -> ``A = B - C``: a '#' after a space, outside quotes."""
+    quoted = False
+    for i, ch in enumerate(value):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "#" and not quoted and i > 0 and value[i - 1].isspace():
+            return value[:i]
+    return value
 
 
 _ROW_SCOPE = re.compile(r"\s*\((?:rader|rad)\s*:\s*([^)]*)\)\s*$", re.IGNORECASE)
@@ -491,6 +504,28 @@ _VARAV = re.compile(r"^(varav|därav)(?!\w)")
 _PERCENT_WORDS = ("%", "procent", "andel")
 
 
+_TARGET_WORDS = (
+    "avvikelse",
+    "avv",
+    "differens",
+    "diff",
+    "resultat",
+    "netto",
+    "summa",
+    "totalt",
+    "total",
+    "utgående",
+    "saldo",
+    "återstår",
+    "kvar",
+)
+
+
+def _target_preference(norm: str) -> int:
+    """A column whose header says it is computed (a deviation, a result, a net) is a relation's target."""
+    return 1 if any(w in norm for w in _TARGET_WORDS) else 0
+
+
 def _first_word(norm: str) -> str:
     return norm.split(" ", 1)[0] if norm else ""
 
@@ -573,6 +608,54 @@ class AuditReport:
     summed_columns: tuple[str, ...] = field(default=())
     unit: str = ""
     """The unit used in messages: the declaration's, else the one found in the table."""
+    relation_support: tuple[tuple[int, int], ...] = ()
+    """Per inferred relation: (rows it holds on, rows it was evaluated on)."""
+    rows_read_as_rows: tuple[int, ...] = ()
+    """Rows labelled like totals that the figures show are plain rows (``detalj:``)."""
+    misprints: tuple[Misprint, ...] = ()
+    """Cells whose correction explains every break around them."""
+
+    def inferred_declaration(self, table: PublishedTable) -> list[str]:
+        """What was inferred, in the declaration syntax: lines to copy into the table's header.
+
+        Totals found by their figures (printed above their rows, or without a
+        total's label), total-looking rows read as rows, and the inferred column
+        relations, each preceded by how many rows support it. Totals found by
+        their label need no line: the default rule finds them again.
+        """
+        lines: list[str] = []
+        for s in self.sums:
+            if s.reading in _FIGURE_READINGS:
+                parts = " ".join(
+                    ("- " if sign < 0 else "+ ") + _quoted(table.rows[p].label) for sign, p in s.parts
+                ).removeprefix("+ ")
+                lines.append(f"summa: {_quoted(table.rows[s.total].label)} = {parts}")
+        for i in self.rows_read_as_rows:
+            lines.append(f"detalj: {_quoted(table.rows[i].label)}")
+        for relation, (matches, evaluated) in zip(
+            self.inferred_relations, self.relation_support, strict=False
+        ):
+            lines.append(f"relation: {_relation_text(relation)}")
+            lines[-1] += f"  # stämmer på {matches} av {evaluated} rader" if evaluated else ""
+        return lines
+
+
+_FIGURE_READINGS = ("above", "below", "top")
+"""Readings of a total found by its figures rather than by its label."""
+
+
+def _quoted(name: str) -> str:
+    """A name as the declaration reads it: quoted when it holds an operator, '=', ',' or '#'."""
+    if re.search(r"(^|\s)[+\-\u2212\u2013](\s|$)|[=,#]", name):
+        return f'"{name}"'
+    return name
+
+
+def _relation_text(relation: Relation) -> str:
+    right = " ".join(
+        ("- " if t.sign < 0 else "+ ") + _quoted(t.name) for t in relation.terms
+    ).removeprefix("+ ")
+    return f"{_quoted(relation.target)} = {right}"
 
 
 # ---------------------------------------------------------------------------
@@ -669,6 +752,10 @@ def audit(table: PublishedTable, declaration: Declaration | None = None) -> Audi
     return _Audit(table, declaration or Declaration()).run()
 
 
+_MAX_GROUP = 60
+"""The most rows a total found by its figures alone may sum (a board's activities)."""
+
+
 class _Audit:
     def __init__(self, table: PublishedTable, declaration: Declaration) -> None:
         self.table = table
@@ -679,6 +766,13 @@ class _Audit:
         self.columns = _Names(list(table.columns))
         self.checked = 0
         self.kinds: list[str] = []
+        self.summed: list[int] = []
+        self.support: list[tuple[int, int]] = []
+        self.read_as_rows: list[int] = []
+        self.breaks: dict[tuple[str, int, int], int] = {}
+        """A real break -> the index of its finding: ("sum", total row, column) or ("rel", relation, row)."""
+        self.sum_parts: dict[int, tuple[tuple[int, int], ...]] = {}
+        self.checked_relations: list[tuple[_Resolved, set[int] | None]] = []
 
     @functools.cached_property
     def labels(self) -> _Names:
@@ -690,6 +784,7 @@ class _Audit:
     def run(self) -> AuditReport:
         self._unreadable_cells()
         summed = self._summed_columns()
+        self.summed = summed
         kinds = self._classify()
         self.kinds = kinds
         sums = self._sums(kinds, summed)
@@ -711,6 +806,7 @@ class _Audit:
                     "('# relation: Avvikelse = Budget - Utfall'), se docs/audit.md.",
                 )
             )
+        misprints = self._localise() if self.breaks else []
         return AuditReport(
             findings=tuple(self.findings),
             sums=tuple(sums),
@@ -719,7 +815,136 @@ class _Audit:
             checked_cells=self.checked,
             summed_columns=tuple(self.table.columns[c] for c in summed),
             unit=self.unit,
+            relation_support=tuple(self.support),
+            rows_read_as_rows=tuple(self.read_as_rows),
+            misprints=tuple(misprints),
         )
+
+    # -- the numeric grid (structure and relation inference) ----------------
+
+    @functools.cached_property
+    def grid(self) -> infer.Grid:
+        """Every figure as an integer in half units of the finest printed decimal."""
+        finest = 0
+        for row in self.rows:
+            for cell in row.cells:
+                if cell.value is not None and not cell.exact:
+                    finest = max(finest, cell.decimals)
+        finest = min(finest, 6)
+        scale = 2 * 10**finest
+        rows: list[tuple[infer.Figure, ...]] = []
+        for row in self.rows:
+            figures: list[infer.Figure] = []
+            for cell in row.cells:
+                if not cell.readable:
+                    figures.append(infer.UNREADABLE)
+                elif cell.value is None:
+                    figures.append(None)
+                else:
+                    half = 0 if cell.exact else 10 ** max(finest - cell.decimals, 0)
+                    figures.append((int(cell.value * scale), half))
+            rows.append(tuple(figures))
+        return infer.Grid(tuple(rows))
+
+    def _group_fit(self, total: int, parts: Sequence[int], columns: Sequence[int]) -> int | None:
+        """How many columns break when ``total`` is read as the sum of ``parts``; None if unusable.
+
+        Usable: at least two columns have figures beyond rounding of zero, and
+        at least two parts have a figure other than zero.
+        """
+        grid = self.grid
+        evaluated = broken = 0
+        for col in columns:
+            t = grid.cell(total, col)
+            if t is None or t is infer.UNREADABLE:
+                continue
+            computed = bound = coarsest = 0
+            largest = abs(t[0])
+            usable = True
+            for p in parts:
+                f = grid.cell(p, col)
+                if f is None:
+                    continue
+                if f is infer.UNREADABLE:
+                    usable = False
+                    break
+                computed += f[0]
+                bound += f[1]
+                coarsest = max(coarsest, f[1])
+                largest = max(largest, abs(f[0]))
+            if t[1] > coarsest:
+                bound += t[1]
+            if not usable or largest <= bound:
+                # Figures within rounding of zero fit any reading: they say nothing.
+                continue
+            evaluated += 1
+            broken += abs(t[0] - computed) > bound
+            if broken > 1:
+                return broken
+        if evaluated < 2:
+            return None
+        nonzero_parts = sum(
+            1
+            for p in parts
+            if any((f := grid.cell(p, c)) not in (None, infer.UNREADABLE) and f[0] != 0 for c in columns)  # type: ignore[index]
+        )
+        return broken if nonzero_parts >= 2 else None
+
+    @staticmethod
+    def _close_enough(broken: int | None, columns: int) -> bool:
+        """All columns hold, or all but one of three or more (one misprinted cell)."""
+        return broken is not None and (broken == 0 or (broken == 1 and columns >= 3))
+
+    def _implicit_totals(self, kinds: list[str], summed: list[int]) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+        """Totals without a total's label, found by their figures.
+
+        ``above``: a row followed by the rows it sums (a board and its
+        activities), found bottom-up so that nested groups come first; their
+        rows are then parts of the group only. ``below``: a row that sums the
+        rows above it since the previous total (a result line such as
+        "Balanskravsresultat").
+        """
+        above: dict[int, tuple[int, ...]] = {}
+        below: dict[int, tuple[int, ...]] = {}
+        absorbed: set[int] = set()
+        n = len(self.rows)
+        ncols = len(summed)
+        for i in range(n - 1, -1, -1):
+            if kinds[i] != "detail":
+                continue
+            items: list[int] = []
+            for j in range(i + 1, n):
+                if kinds[j] in {"subtotal", "grand"}:
+                    break
+                if kinds[j] != "detail" or j in absorbed:
+                    continue
+                items.append(j)
+                if len(items) > _MAX_GROUP:
+                    break
+                if len(items) >= 2 and self._close_enough(self._group_fit(i, items, summed), ncols):
+                    above[i] = tuple(items)
+                    absorbed.update(items)
+                    break
+        for i in range(n):
+            if kinds[i] != "detail" or i in absorbed or i in above:
+                continue
+            items = []
+            for j in range(i - 1, -1, -1):
+                if kinds[j] in {"subtotal", "grand"} or j in below:
+                    items.append(j)
+                    break
+                if kinds[j] != "detail" or j in absorbed:
+                    continue
+                items.append(j)
+                if len(items) > _MAX_GROUP:
+                    break
+            for k in range(2, len(items) + 1):
+                if self._close_enough(self._group_fit(i, items[:k], summed), ncols):
+                    below[i] = tuple(sorted(items[:k]))
+                    break
+        for i in absorbed:
+            kinds[i] = "part"
+        return above, below
 
     # -- cells and columns -------------------------------------------------
 
@@ -855,12 +1080,76 @@ class _Audit:
 
     def _sums(self, kinds: list[str], summed: list[int]) -> list[CheckedSum]:
         rules = self._declared_sums(kinds)
+        # Structure from the figures only when nothing about it is declared or known.
+        bare = not self.decl.sums and not any(r.kind in ROW_KINDS for r in self.rows)
+        if not bare:
+            return self._sum_pass(kinds, summed, rules, {}, {}, bare=False)
+        plain = list(kinds)
+        above, below = self._implicit_totals(kinds, summed)
+        if not above and not below:
+            return self._sum_pass(kinds, summed, rules, {}, {}, bare=True)
+        # Totals found by their figures are kept only if the table holds at least as well
+        # with them as without them (a row equal to the sum of two others by chance would
+        # break the labelled total that really sums them).
+        state = (len(self.findings), dict(self.breaks), dict(self.sum_parts), self.checked)
+        with_groups = self._sum_pass(kinds, summed, rules, above, below, bare=True)
+        kept = (
+            self.findings[state[0] :],
+            dict(self.breaks),
+            dict(self.sum_parts),
+            self.checked,
+            list(self.read_as_rows),
+            list(kinds),
+        )
+        del self.findings[state[0] :]
+        self.breaks, self.sum_parts, self.checked = dict(state[1]), dict(state[2]), state[3]
+        self.read_as_rows = []
+        without = self._sum_pass(plain, summed, rules, {}, {}, bare=True)
+        if len(self.breaks) < len(kept[1]):
+            kinds[:] = plain
+            return without
+        del self.findings[state[0] :]
+        self.findings += kept[0]
+        self.breaks, self.sum_parts, self.checked = kept[1], kept[2], kept[3]
+        self.read_as_rows = kept[4]
+        kinds[:] = kept[5]
+        return with_groups
+
+    def _sum_pass(
+        self,
+        kinds: list[str],
+        summed: list[int],
+        rules: dict[int, SumRule],
+        above: dict[int, tuple[int, ...]],
+        below: dict[int, tuple[int, ...]],
+        *,
+        bare: bool,
+    ) -> list[CheckedSum]:
         checked: list[CheckedSum] = []
         section: list[int] = []  # detail rows since the previous total
         section_varav: list[int] = []
         open_items: dict[int, None] = {}  # not yet summed since the previous grand total (ordered)
+        top: set[int] = set()  # totals of rows below them: never part of a later total
+
+        def add(total: int, parts: tuple[tuple[int, int], ...], declared: bool, reading: str) -> None:
+            self._check_sum(total, parts, summed, section_varav, declared=declared)
+            checked.append(CheckedSum(total, parts, declared, reading))
+            self.sum_parts[total] = parts
+
         for i, kind in enumerate(kinds):
+            if kind == "part":
+                continue
+            if kind == "detail" and i in below:
+                parts = tuple((1, p) for p in below[i])
+                add(i, parts, False, "below")
+                for p in below[i]:
+                    open_items.pop(p, None)
+                open_items[i] = None
+                section, section_varav = [], []
+                continue
             if kind == "detail":
+                if i in above:
+                    add(i, tuple((1, p) for p in above[i]), False, "above")
                 section.append(i)
                 open_items[i] = None
                 continue
@@ -875,12 +1164,30 @@ class _Audit:
                 # A rule naming a missing row is reported; the total then falls back
                 # to the default reading, so that one typo does not cascade.
                 if parts is not None:
-                    self._check_sum(i, parts, summed, section_varav, declared=True)
-                    checked.append(CheckedSum(i, parts, True, "declared"))
+                    add(i, parts, True, "declared")
                     for _, p in parts:
                         open_items.pop(p, None)
                     open_items[i] = None
                     section, section_varav = [], []
+                    continue
+            if bare and rule is None and not section:
+                reading = self._total_without_rows(i, kinds, summed, open_items, above)
+                if reading is not None:
+                    name, parts = reading
+                    add(i, parts, False, name)
+                    if name == "top":
+                        top.add(i)
+                    else:
+                        open_items = {}
+                        open_items[i] = None
+                    section_varav = []
+                    continue
+                if self.rows[i].has_figures:
+                    # Labelled like a total, but no reading adds up: a row (a lonely "Summa ...").
+                    kinds[i] = "detail"
+                    self.read_as_rows.append(i)
+                    section.append(i)
+                    open_items[i] = None
                     continue
             as_subtotal = tuple((1, p) for p in section)
             # The other reading is built only when needed: open items can be many.
@@ -892,7 +1199,11 @@ class _Audit:
             chosen: tuple[str, tuple[tuple[int, int], ...]] | None = None
             first: tuple[str, tuple[tuple[int, int], ...]] | None = None
             for name in order:
-                parts = as_subtotal if name == "subtotal" else tuple((1, p) for p in open_items)
+                parts = (
+                    as_subtotal
+                    if name == "subtotal"
+                    else tuple((1, p) for p in open_items if p not in top)
+                )
                 if not parts or (first is not None and parts == first[1]):
                     continue
                 first = first or (name, parts)
@@ -902,8 +1213,7 @@ class _Audit:
             chosen = chosen or first
             if chosen is not None:
                 reading, parts = chosen
-                self._check_sum(i, parts, summed, section_varav, declared=False)
-                checked.append(CheckedSum(i, parts, False, reading))
+                add(i, parts, False, reading)
                 if reading == "grand":
                     open_items = {}
                 else:
@@ -912,6 +1222,50 @@ class _Audit:
             open_items[i] = None
             section, section_varav = [], []
         return checked
+
+    def _total_without_rows(
+        self,
+        i: int,
+        kinds: list[str],
+        summed: list[int],
+        open_items: dict[int, None],
+        above: dict[int, tuple[int, ...]],
+    ) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+        """A labelled total with no rows of its own above it: what it sums, if anything adds up.
+
+        With nothing open above it, it may total the rows *below* it (a grand
+        total printed first): the later totals, or the later rows. After other
+        totals, it may sum what is still open (the default grand reading).
+        None when no reading adds up, in all columns or all but one.
+        """
+        columns = len(summed)
+        readings: list[tuple[str, tuple[int, ...]]] = []
+        open_parts = tuple(p for p in open_items)
+        if open_parts:
+            # The default grand reading stands unless it breaks in every column (at least two):
+            # a total with a misprint breaks in one column, a row that only looks like a total in all.
+            outcomes = self._outcomes(i, tuple((1, p) for p in open_parts), summed)
+            if len(outcomes) < 2 or any(not o.real for o in outcomes):
+                return "grand", tuple((1, p) for p in open_parts)
+        else:
+            later_totals = tuple(
+                j for j in range(i + 1, len(kinds)) if kinds[j] in {"subtotal", "grand"}
+            )
+            later_rows = tuple(j for j in range(i + 1, len(kinds)) if kinds[j] == "detail")
+            readings += [("top", later_totals), ("top", later_rows)]
+        for name, parts in readings:
+            if len(parts) < 1:
+                continue
+            broken = self._group_fit(i, parts, summed) if len(parts) >= 2 else self._single_fit(i, parts[0], summed)
+            if self._close_enough(broken, columns):
+                return name, tuple((1, p) for p in parts)
+        return None
+
+    def _single_fit(self, total: int, part: int, summed: list[int]) -> int | None:
+        outcomes = self._outcomes(total, ((1, part),), summed)
+        if len(outcomes) < 2:
+            return None
+        return sum(1 for o in outcomes if o.real)
 
     def _outcomes(
         self, total: int, parts: Sequence[tuple[int, int]], summed: list[int]
@@ -959,6 +1313,7 @@ class _Audit:
                     self._rounding_finding(row, col, outcome, len(parts), what, details)
                 )
                 continue
+            self.breaks[("sum", total, outcome.column)] = len(self.findings)
             diagnosis = self._diagnose_sum(outcome, parts, varav_in)
             code = "audit.varav_in_sum" if diagnosis.startswith("varav:") else "audit.sum"
             diagnosis = diagnosis.removeprefix("varav:")
@@ -1146,16 +1501,25 @@ class _Audit:
         return relation, (target, terms)
 
     def _infer_relations(self) -> list[tuple[Relation, _Resolved]]:
-        """The deviation column and a column total, when the table has them and most rows agree."""
+        """The deviation column, a column total, and any relation of two to four signed columns.
+
+        The deviation (``Avvikelse = Budget - Utfall`` or the reverse) and a
+        last column headed *Totalt* are recognised by their headers; every other
+        relation is searched for in the figures (:mod:`styrkort.core.audit.infer`)
+        and kept when it holds on at least three rows and on most rows.
+        """
         norm = [normalise_label(c) for c in self.table.columns]
         usable = [
             c
             for c in range(len(norm))
             if not any(w in norm[c] for w in _PERCENT_WORDS)
             and norm[c].rstrip(".") not in _ID_COLUMNS
+            and c not in self.table.percent_columns
+            and not any(r.cell(c).percent for r in self.rows)
         ]
         inferred: list[tuple[Relation, _Resolved]] = []
-        deviation = self._infer_deviation(norm, usable)
+        unknown: list[Finding] = []
+        deviation = self._infer_deviation(norm, usable, unknown)
         if deviation is not None:
             inferred.append(deviation)
         totals = [c for c in usable if _first_word(norm[c]) in _SUBTOTAL_WORDS]
@@ -1165,10 +1529,24 @@ class _Audit:
             matches, evaluated = self._fit(totals[0], terms)
             if evaluated and 2 * matches > evaluated:
                 inferred.append(self._relation(totals[0], terms))
+        self.support = [self._fit(t, terms) for _, (t, terms) in inferred]
+        found = infer.search(
+            self.grid,
+            usable,
+            known=[resolved for _, resolved in inferred],
+            preference=[_target_preference(n) for n in norm],
+        )
+        for f in found:
+            inferred.append(self._relation(f.target, f.terms))
+            self.support.append((f.matches, f.evaluated))
+        explained = {self.table.columns[t] for _, (t, _) in inferred}
+        self.findings += [
+            f for f in unknown if f.details is None or f.details.get("column") not in explained
+        ]
         return inferred
 
     def _infer_deviation(
-        self, norm: list[str], usable: list[int]
+        self, norm: list[str], usable: list[int], unknown: list[Finding]
     ) -> tuple[Relation, _Resolved] | None:
         deviation = [c for c in usable if norm[c].startswith("avv")]
         budget = [c for c in usable if "budget" in norm[c] and c not in deviation]
@@ -1194,7 +1572,7 @@ class _Audit:
         matches, evaluated, chosen = best
         if 2 * matches <= evaluated:
             columns = self.table.columns
-            self.findings.append(
+            unknown.append(
                 warning(
                     self.table.header or Source(self.table.name),
                     "audit.relation.unknown",
@@ -1202,6 +1580,7 @@ class _Audit:
                     "budget på mer än hälften av raderna; den kontrolleras inte.",
                     f"Deklarera hur kolumnen räknas, till exempel '# relation: {columns[a]} = "
                     f"{columns[b]} - {columns[outcome[0]]}', eller '# relation: ingen'.",
+                    column=columns[a],
                 )
             )
             return None
@@ -1235,6 +1614,7 @@ class _Audit:
         rows: set[int] | None = None,
     ) -> None:
         target, terms = resolved
+        self.checked_relations.append((resolved, rows))
         for index, row in enumerate(self.rows):
             if rows is not None and index not in rows:
                 continue
@@ -1267,6 +1647,7 @@ class _Audit:
                     )
                 )
                 continue
+            self.breaks[("rel", len(self.checked_relations) - 1, index)] = len(self.findings)
             diagnosis = ""
             printed = outcome.printed.value or ZERO
             if printed != 0 and abs(printed + outcome.computed) <= outcome.bound:
@@ -1297,6 +1678,7 @@ class _Audit:
                 parent = self._varav_parent(i)
                 if parent is not None:
                     groups.setdefault(parent, []).append(i)
+        mixed = {col for col in summed if self._mixed_signs(col, kinds)}
         for parent, children in groups.items():
             prow = self.rows[parent]
             for col in summed:
@@ -1311,6 +1693,26 @@ class _Audit:
                 bound = sum((c.half_unit for c in cells), ZERO) + pcell.half_unit
                 if abs(total) - abs(pcell.value) > bound:
                     first = self.rows[children[0]]
+                    if col in mixed:
+                        # A result or deviation: the row's other parts may have the opposite sign.
+                        self.findings.append(
+                            info(
+                                first.source,
+                                "audit.varav_exceeds",
+                                f"Varav-raderna under {prow.label!r}, kolumn {self._col(col)!r}, är "
+                                f"tillsammans {_fmt(total)}, mer än raden själv ({_fmt(pcell.value)}). "
+                                "Kolumnen har både positiva och negativa tal, så radens övriga delar "
+                                "kan ha motsatt tecken: inget fel i sig.",
+                                "Kontrollera att varav-raderna hör till raden ovanför.",
+                                row=first.label,
+                                column=self._col(col),
+                                printed=total,
+                                computed=pcell.value,
+                                difference=total - pcell.value,
+                                unit=self.unit,
+                            )
+                        )
+                        continue
                     self.findings.append(
                         error(
                             first.source,
@@ -1328,6 +1730,125 @@ class _Audit:
                             unit=self.unit,
                         )
                     )
+
+
+    def _mixed_signs(self, col: int, kinds: list[str]) -> bool:
+        """Whether the column's rows have both signs (a result or deviation, not costs or revenues)."""
+        signs = {
+            cell.value > 0
+            for i, row in enumerate(self.rows)
+            if kinds[i] in {"detail", "part"}
+            and (cell := row.cell(col)).value is not None
+            and cell.value != 0
+        }
+        return len(signs) > 1
+
+    # -- misprints ---------------------------------------------------------
+
+    def _check_cells(self, key: tuple[str, int, int]) -> dict[tuple[int, int], int]:
+        kind, a, b = key
+        cells: dict[tuple[int, int], int] = {}
+        if kind == "sum":
+            cells[(a, b)] = 1
+            for sign, p in self.sum_parts[a]:
+                if self.rows[p].cell(b).value is not None:
+                    cells[(p, b)] = cells.get((p, b), 0) - sign
+        else:
+            (target, terms), _ = self.checked_relations[a]
+            cells[(b, target)] = 1
+            for sign, c in terms:
+                if self.rows[b].cell(c).value is not None:
+                    cells[(b, c)] = cells.get((b, c), 0) - sign
+        return cells
+
+    def _outcome(self, key: tuple[str, int, int]) -> _Outcome | None:
+        kind, a, b = key
+        if kind == "sum":
+            return _combine(
+                b, self.rows[a].cell(b), [(s, self.rows[p].cell(b)) for s, p in self.sum_parts[a]]
+            )
+        (target, terms), _ = self.checked_relations[a]
+        row = self.rows[b]
+        if all(row.cell(c).blank for _, c in terms):
+            return None
+        return _combine(target, row.cell(target), [(s, row.cell(c)) for s, c in terms])
+
+    def _localise(self) -> list[Misprint]:
+        """Name the cell that explains each group of breaks, and mark the breaks as its consequences."""
+        summed = set(self.summed)
+        in_sums: dict[int, list[int]] = {}
+        for total, parts in self.sum_parts.items():
+            in_sums.setdefault(total, []).append(total)
+            for _, p in parts:
+                in_sums.setdefault(p, []).append(total)
+
+        def checks_of(cell: tuple[int, int]) -> list[tuple[str, int, int]]:
+            row, col = cell
+            found: list[tuple[str, int, int]] = []
+            if col in summed:
+                found += [("sum", t, col) for t in in_sums.get(row, [])]
+            for n, ((target, terms), rows) in enumerate(self.checked_relations):
+                if (rows is None or row in rows) and (
+                    col == target or any(c == col for _, c in terms)
+                ):
+                    found.append(("rel", n, row))
+            return [k for k in found if self._outcome(k) is not None]
+
+        def residual(key: tuple[str, int, int]) -> tuple[Decimal, Decimal]:
+            outcome = self._outcome(key)
+            assert outcome is not None
+            return outcome.difference, outcome.bound
+
+        def value_of(cell: tuple[int, int]) -> tuple[Decimal, int] | None:
+            c = self.rows[cell[0]].cell(cell[1])
+            return None if c.value is None or c.exact else (c.value, c.decimals)
+
+        found = localise(
+            list(self.breaks),
+            cells_of=self._check_cells,  # type: ignore[arg-type]
+            residual=residual,  # type: ignore[arg-type]
+            checks_of=checks_of,  # type: ignore[arg-type]
+            value_of=value_of,
+        )
+        for m in found:
+            row, col = m.cell
+            r = self.rows[row]
+            cause = CAUSES.get(m.cause, "")
+            why = f" Troligen {cause}." if cause else ""
+            consequences = len(m.explains)
+            self.findings.append(
+                error(
+                    r.source,
+                    "audit.misprint",
+                    f"Cellen på raden {r.label!r}, kolumn {self._col(col)!r}, är troligen felskriven: "
+                    f"tryckt {_fmt(m.printed)}, men {_fmt(m.implied)} får "
+                    f"{'brottet' if consequences == 1 else f'alla {consequences} brott'} runt den att "
+                    f"stämma utan att något annat slutar stämma.{why}",
+                    f"Rätta cellen till {_fmt(m.implied)}; de andra felen i samma rader och "
+                    "kolumner är följder av den.",
+                    row=r.label,
+                    column=self._col(col),
+                    printed=m.printed,
+                    computed=m.implied,
+                    difference=m.printed - m.implied,
+                    implied=m.implied,
+                    cause=m.cause,
+                    consequences=consequences,
+                    unit=self.unit,
+                )
+            )
+            where = f"{r.label!r}, kolumn {self._col(col)!r}"
+            for key in m.explains:
+                index = self.breaks[key]  # type: ignore[index]
+                f = self.findings[index]
+                details = dict(f.details or {})
+                details.update(cause_row=r.label, cause_column=self._col(col), cause_line=r.source.line)
+                self.findings[index] = f._replace(
+                    message=f"{f.message} Följd av den troligen felskrivna cellen {where} "
+                    f"(tryckt {_fmt(m.printed)}, bör vara {_fmt(m.implied)}).",
+                    details=details,
+                )
+        return found
 
 
 def _transposed(printed: Decimal, computed: Decimal, decimals: int) -> bool:
