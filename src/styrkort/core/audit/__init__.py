@@ -533,7 +533,7 @@ def _first_word(norm: str) -> str:
 def default_total_kind(label: str) -> str | None:
     """``"subtotal"``, ``"grand"`` or None, from the label alone."""
     norm = normalise_label(label)
-    if _RATIO.search(norm) or _LABEL_UNIT.search(norm):
+    if _RATIO.search(_QUALIFIER.sub("", norm)) or _LABEL_UNIT.search(norm):
         return None
     if _first_word(norm) in _SUBTOTAL_WORDS:
         return "subtotal"
@@ -542,9 +542,13 @@ def default_total_kind(label: str) -> str | None:
     return None
 
 
+# "Hemlöshet (75 %)": a share of something, said in parentheses, is part of a name, not a ratio.
+_QUALIFIER = re.compile(r"\(\s*\d+(?:[,.]\d+)?\s*%\s*\)")
+
+
 def is_ratio_label(label: str) -> bool:
     """A ratio or share ("Kostnad per invånare", "Andel ...", "... %"): never summed by default."""
-    return _RATIO.search(normalise_label(label)) is not None
+    return _RATIO.search(_QUALIFIER.sub("", normalise_label(label))) is not None
 
 
 def is_varav_label(label: str) -> bool:
