@@ -631,7 +631,8 @@ class AuditReport:
         for s in self.sums:
             if s.reading in _FIGURE_READINGS:
                 parts = " ".join(
-                    ("- " if sign < 0 else "+ ") + _quoted(table.rows[p].label) for sign, p in s.parts
+                    ("- " if sign < 0 else "+ ") + _quoted(table.rows[p].label)
+                    for sign, p in s.parts
                 ).removeprefix("+ ")
                 lines.append(f"summa: {_quoted(table.rows[s.total].label)} = {parts}")
         for i in self.rows_read_as_rows:
@@ -853,11 +854,11 @@ class _Audit:
     def _group_fit(self, total: int, parts: Sequence[int], columns: Sequence[int]) -> int | None:
         """How many columns break when ``total`` is read as the sum of ``parts``; None if unusable.
 
-        Usable: at least two columns have figures beyond rounding of zero, and
-        at least two parts have a figure other than zero.
+        Usable: in at least two columns the total is beyond rounding of zero and
+        adds up, and at least two parts have a figure other than zero.
         """
         grid = self.grid
-        evaluated = broken = 0
+        evaluated = broken = strong = 0
         for col in columns:
             t = grid.cell(total, col)
             if t is None or t is infer.UNREADABLE:
@@ -882,15 +883,21 @@ class _Audit:
                 # Figures within rounding of zero fit any reading: they say nothing.
                 continue
             evaluated += 1
-            broken += abs(t[0] - computed) > bound
-            if broken > 1:
-                return broken
-        if evaluated < 2:
+            if abs(t[0] - computed) > bound:
+                broken += 1
+                if broken > 1:
+                    return broken
+            elif abs(t[0]) > bound:
+                strong += 1
+        if strong < 2:
             return None
         nonzero_parts = sum(
             1
             for p in parts
-            if any((f := grid.cell(p, c)) not in (None, infer.UNREADABLE) and f[0] != 0 for c in columns)  # type: ignore[index]
+            if any(
+                (f := grid.cell(p, c)) not in (None, infer.UNREADABLE) and f[0] != 0
+                for c in columns
+            )
         )
         return broken if nonzero_parts >= 2 else None
 
@@ -899,7 +906,9 @@ class _Audit:
         """All columns hold, or all but one of three or more (one misprinted cell)."""
         return broken is not None and (broken == 0 or (broken == 1 and columns >= 3))
 
-    def _implicit_totals(self, kinds: list[str], summed: list[int]) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+    def _implicit_totals(
+        self, kinds: list[str], summed: list[int]
+    ) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
         """Totals without a total's label, found by their figures.
 
         ``above``: a row followed by the rows it sums (a board and its
@@ -1092,9 +1101,9 @@ class _Audit:
         above, below = self._implicit_totals(kinds, summed)
         if not above and not below:
             return self._sum_pass(kinds, summed, rules, {}, {}, bare=True)
-        # Totals found by their figures are kept only if the table holds at least as well
-        # with them as without them (a row equal to the sum of two others by chance would
-        # break the labelled total that really sums them).
+        # Totals found by their figures are kept only if the other totals hold at least as
+        # well with them as without them (a row equal to the sum of two others by chance
+        # would break the labelled total that really sums them).
         state = (len(self.findings), dict(self.breaks), dict(self.sum_parts), self.checked)
         with_groups = self._sum_pass(kinds, summed, rules, above, below, bare=True)
         kept = (
@@ -1109,7 +1118,9 @@ class _Audit:
         self.breaks, self.sum_parts, self.checked = dict(state[1]), dict(state[2]), state[3]
         self.read_as_rows = []
         without = self._sum_pass(plain, summed, rules, {}, {}, bare=True)
-        if len(self.breaks) < len(kept[1]):
+        found = set(above) | set(below)
+        elsewhere = sum(1 for kind, total, _ in kept[1] if kind == "sum" and total not in found)
+        if len(self.breaks) < elsewhere:
             kinds[:] = plain
             return without
         del self.findings[state[0] :]
@@ -1135,7 +1146,9 @@ class _Audit:
         open_items: dict[int, None] = {}  # not yet summed since the previous grand total (ordered)
         top: set[int] = set()  # totals of rows below them: never part of a later total
 
-        def add(total: int, parts: tuple[tuple[int, int], ...], declared: bool, reading: str) -> None:
+        def add(
+            total: int, parts: tuple[tuple[int, int], ...], declared: bool, reading: str
+        ) -> None:
             self._check_sum(total, parts, summed, section_varav, declared=declared)
             checked.append(CheckedSum(total, parts, declared, reading))
             self.sum_parts[total] = parts
@@ -1164,20 +1177,20 @@ class _Audit:
                 continue
             rule = rules.get(i)
             if rule is not None and rule.parts is not None:
-                parts = self._resolve_parts(rule, i)
+                resolved = self._resolve_parts(rule, i)
                 # A rule naming a missing row is reported; the total then falls back
                 # to the default reading, so that one typo does not cascade.
-                if parts is not None:
-                    add(i, parts, True, "declared")
-                    for _, p in parts:
+                if resolved is not None:
+                    add(i, resolved, True, "declared")
+                    for _, p in resolved:
                         open_items.pop(p, None)
                     open_items[i] = None
                     section, section_varav = [], []
                     continue
             if bare and rule is None and not section:
-                reading = self._total_without_rows(i, kinds, summed, open_items, above)
-                if reading is not None:
-                    name, parts = reading
+                without_rows = self._total_without_rows(i, kinds, summed, open_items)
+                if without_rows is not None:
+                    name, parts = without_rows
                     add(i, parts, False, name)
                     if name == "top":
                         top.add(i)
@@ -1233,7 +1246,6 @@ class _Audit:
         kinds: list[str],
         summed: list[int],
         open_items: dict[int, None],
-        above: dict[int, tuple[int, ...]],
     ) -> tuple[str, tuple[tuple[int, int], ...]] | None:
         """A labelled total with no rows of its own above it: what it sums, if anything adds up.
 
@@ -1260,7 +1272,11 @@ class _Audit:
         for name, parts in readings:
             if len(parts) < 1:
                 continue
-            broken = self._group_fit(i, parts, summed) if len(parts) >= 2 else self._single_fit(i, parts[0], summed)
+            broken = (
+                self._group_fit(i, parts, summed)
+                if len(parts) >= 2
+                else self._single_fit(i, parts[0], summed)
+            )
             if self._close_enough(broken, columns):
                 return name, tuple((1, p) for p in parts)
         return None
@@ -1735,7 +1751,6 @@ class _Audit:
                         )
                     )
 
-
     def _mixed_signs(self, col: int, kinds: list[str]) -> bool:
         """Whether the column's rows have both signs (a result or deviation, not costs or revenues)."""
         signs = {
@@ -1811,7 +1826,7 @@ class _Audit:
             list(self.breaks),
             cells_of=self._check_cells,  # type: ignore[arg-type]
             residual=residual,  # type: ignore[arg-type]
-            checks_of=checks_of,  # type: ignore[arg-type]
+            checks_of=checks_of,
             value_of=value_of,
         )
         for m in found:
@@ -1846,7 +1861,9 @@ class _Audit:
                 index = self.breaks[key]  # type: ignore[index]
                 f = self.findings[index]
                 details = dict(f.details or {})
-                details.update(cause_row=r.label, cause_column=self._col(col), cause_line=r.source.line)
+                details.update(
+                    cause_row=r.label, cause_column=self._col(col), cause_line=r.source.line
+                )
                 self.findings[index] = f._replace(
                     message=f"{f.message} Följd av den troligen felskrivna cellen {where} "
                     f"(tryckt {_fmt(m.printed)}, bör vara {_fmt(m.implied)}).",
