@@ -555,7 +555,16 @@ Sydnet 2.0;438;666;99;320;1 523
     ]
     broken = text.replace("1 591", "1 613")  # the overrun (-22) taken as positive
     findings = audit_table(table(broken))
-    assert codes(findings) == [("audit.relation", "error", 4)]
+    # Ram is also Sydnet 2.0 + Återstår av ramen (a total printed above its rows): that sum
+    # breaks too, and both breaks are the consequences of the one misprinted cell.
+    assert sorted(codes(findings)) == [
+        ("audit.misprint", "error", 4),
+        ("audit.relation", "error", 4),
+        ("audit.sum", "error", 2),
+    ]
+    misprint = next(f for f in findings if f.code == "audit.misprint")
+    assert misprint.details is not None
+    assert (misprint.details["column"], misprint.details["implied"]) == ("Totalt", 1591)
 
 
 def test_relations_limited_to_rows() -> None:
