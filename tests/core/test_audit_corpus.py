@@ -137,7 +137,7 @@ def test_helsingborg_structure_is_inferred_without_declarations() -> None:
         "summa: Summa skatte- och avgiftsfinansierat = Summa skattefinansierat + Summa avgiftsfinansierat"
     )
     assert (
-        "relation: Årets resultat = - Disposition av resultat + Kommunbidrag + Intäkter + Kostnader"
+        "relation: Årets resultat = Kommunbidrag + Intäkter + Kostnader - Disposition av resultat"
         "  # stämmer på 18 av 18 rader"
     ) in lines
     assert any(line.startswith("relation: Utgående redovisat resultat = ") for line in lines)

@@ -95,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
                 for finding in findings:
                     print(finding.format())
                 print(_summary_line(summary))
+                for line in _structure_lines(summary):
+                    print(line)
         except BrokenPipeError:  # `styrkort audit t.csv | head`
             sys.stderr.close()
     return 1 if has_errors(every) else 0
@@ -199,7 +201,25 @@ def _summary(table: Any, report: Any) -> dict[str, Any]:
             for s in report.sums
         ],
         "relations": [str(r) for r in report.relations],
-        "inferred_relations": [str(r) for r in report.inferred_relations],
+        "inferred_relations": [
+            {"relation": str(r), "holds_on": matches, "rows": evaluated}
+            for r, (matches, evaluated) in zip(
+                report.inferred_relations, report.relation_support, strict=False
+            )
+        ],
+        "read_as_rows": [table.rows[i].label for i in report.rows_read_as_rows],
+        "inferred_declaration": report.inferred_declaration(table),
+        "misprints": [
+            {
+                "row": table.rows[m.cell[0]].label,
+                "line": table.rows[m.cell[0]].source.line,
+                "column": table.columns[m.cell[1]],
+                "printed": m.printed,
+                "implied": m.implied,
+                "cause": m.cause,
+            }
+            for m in report.misprints
+        ],
         "checked": report.checked_cells,
     }
 
@@ -210,7 +230,9 @@ def _summary_line(summary: dict[str, Any]) -> str:
         return f"{name}: kunde inte granskas."
     count = len(summary["sums"])
     parts = [f"{count} {'summa' if count == 1 else 'summor'}"]
-    relations = summary["relations"] + [f"{r} (härledd)" for r in summary["inferred_relations"]]
+    relations = summary["relations"] + [
+        f"{r['relation']} (härledd)" for r in summary["inferred_relations"]
+    ]
     if relations:
         parts.append("relation " + "; ".join(relations))
     verdict = (
@@ -220,6 +242,22 @@ def _summary_line(summary: dict[str, Any]) -> str:
         + ("varning" if summary["warnings"] == 1 else "varningar")
     )
     return f"{name}: {', '.join(parts)}; {summary['checked']} tal kontrollerade: {verdict}."
+
+
+STRUCTURE_LINES = 40
+"""The most lines of inferred structure printed as text (--json has them all)."""
+
+
+def _structure_lines(summary: dict[str, Any]) -> list[str]:
+    """What was inferred, as declaration lines a user can copy into the table's header."""
+    lines = summary.get("inferred_declaration") or []
+    if not lines:
+        return []
+    out = ["  Härledd struktur (kopiera till tabellens huvud för att deklarera den):"]
+    out += [f"  # {line}" for line in lines[:STRUCTURE_LINES]]
+    if len(lines) > STRUCTURE_LINES:
+        out.append(f"  … och {len(lines) - STRUCTURE_LINES} rader till (se --json).")
+    return out
 
 
 def _json_default(value: Any) -> Any:

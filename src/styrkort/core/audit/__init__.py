@@ -1557,7 +1557,9 @@ class _Audit:
             preference=[_target_preference(n) for n in norm],
         )
         for f in found:
-            inferred.append(self._relation(f.target, f.terms))
+            # "Avvikelse = Kommunbidrag - Nettokostnad": the added columns first, as people write it.
+            terms = tuple(sorted(f.terms, key=lambda t: (t[0] < 0, t[1])))
+            inferred.append(self._relation(f.target, terms))
             self.support.append((f.matches, f.evaluated))
         explained = {self.table.columns[t] for _, (t, _) in inferred}
         self.findings += [
@@ -1867,6 +1869,8 @@ class _Audit:
                 self.findings[index] = f._replace(
                     message=f"{f.message} Följd av den troligen felskrivna cellen {where} "
                     f"(tryckt {_fmt(m.printed)}, bör vara {_fmt(m.implied)}).",
+                    hint=f"Rätta i första hand cellen {where} till {_fmt(m.implied)}: då stämmer "
+                    "även detta.",
                     details=details,
                 )
         return found
