@@ -45,10 +45,11 @@ Standard library only: no files, no printing (readers live in
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
@@ -757,6 +758,114 @@ def audit(table: PublishedTable, declaration: Declaration | None = None) -> Audi
     return _Audit(table, declaration or Declaration()).run()
 
 
+class _Probe:
+    """Running sums of a candidate total's parts in two columns: a cheap test before the full one.
+
+    ``add`` adds a part and says whether either column adds up within rounding
+    so far (a misprint breaks at most one of them).
+    """
+
+    __slots__ = ("columns", "grid", "sums")
+
+    def __init__(self, grid: infer.Grid, columns: list[tuple[int, tuple[int, int]]]) -> None:
+        self.grid = grid
+        self.columns = columns
+        self.sums = [[0, 0, 0] for _ in columns]  # value, bound, coarsest half unit
+
+    def add(self, row: int) -> bool:
+        fits = False
+        for (col, total), acc in zip(self.columns, self.sums, strict=True):
+            f = self.grid.cell(row, col)
+            if f is not None and f is not infer.UNREADABLE:
+                acc[0] += f[0]
+                acc[1] += f[1]
+                acc[2] = max(acc[2], f[1])
+            bound = acc[1] + (total[1] if total[1] > acc[2] else 0)
+            fits = fits or abs(total[0] - acc[0]) <= bound
+        return fits
+
+
+class _Runs:
+    """Prefix sums of the detail rows between labelled totals, for the search for implicit totals.
+
+    ``rows`` are the detail rows in order and ``position`` maps a row to its
+    place there; ``run_end[p]`` is where the run of detail rows containing
+    ``p`` ends (a labelled total ends a run). ``fits`` yields the ends of the
+    contiguous groups after a row whose running sum matches the total in one
+    of the probe's columns within rounding: a cheap filter before the full test.
+    """
+
+    def __init__(self, grid: infer.Grid, kinds: list[str], columns: Sequence[int]) -> None:
+        self.rows: list[int] = []
+        self.position: dict[int, int] = {}
+        self.run_end: list[int] = []
+        starts: list[int] = []
+        for i, kind in enumerate(kinds):
+            if kind in {"subtotal", "grand"}:
+                starts.append(len(self.rows))
+            elif kind == "detail":
+                self.position[i] = len(self.rows)
+                self.rows.append(i)
+        starts.append(len(self.rows))
+        self.run_start: list[int] = []
+        self.label_before: list[int | None] = []
+        labels = [i for i, kind in enumerate(kinds) if kind in {"subtotal", "grand"}]
+        bound = 0
+        for p in range(len(self.rows)):
+            while starts[bound] <= p:
+                bound += 1
+            self.run_end.append(starts[bound])
+            self.run_start.append(starts[bound - 1] if bound > 0 else 0)
+            self.label_before.append(labels[bound - 1] if bound > 0 else None)
+        self.sums: dict[int, tuple[list[int], list[int]]] = {}
+        for col in columns:
+            values, halves = [0], [0]
+            for row in self.rows:
+                f = grid.cell(row, col)
+                if f is None or f is infer.UNREADABLE:
+                    values.append(values[-1])
+                    # An unreadable part cannot be judged: let the full test decide.
+                    halves.append(halves[-1] + (1 << 60 if f is infer.UNREADABLE else 0))
+                else:
+                    values.append(values[-1] + f[0])
+                    halves.append(halves[-1] + f[1])
+            self.sums[col] = (values, halves)
+
+    def fits(self, probe: _Probe, first: int, end: int) -> Iterator[int]:
+        """Ends ``q`` (first + 1 ≤ q < end) where rows first..q may sum to the probe's total."""
+        (c0, t0), (c1, t1) = probe.columns
+        v0, h0 = self.sums[c0]
+        v1, h1 = self.sums[c1]
+        b0, g0, b1, g1 = v0[first], h0[first], v1[first], h1[first]
+        for q in range(first + 1, end):
+            if (
+                abs(t0[0] - (v0[q + 1] - b0)) <= h0[q + 1] - g0 + t0[1]
+                or abs(t1[0] - (v1[q + 1] - b1)) <= h1[q + 1] - g1 + t1[1]
+            ):
+                yield q
+
+    def fits_before(self, probe: _Probe, last: int, count: int) -> Iterator[int]:
+        """Counts ``k`` (2 ≤ k ≤ count) where the k detail rows before position ``last`` may sum to the total."""
+        (c0, t0), (c1, t1) = probe.columns
+        v0, h0 = self.sums[c0]
+        v1, h1 = self.sums[c1]
+        e0, f0, e1, f1 = v0[last], h0[last], v1[last], h1[last]
+        for k in range(2, count + 1):
+            q = last - k
+            if (
+                abs(t0[0] - (e0 - v0[q])) <= f0 - h0[q] + t0[1]
+                or abs(t1[0] - (e1 - v1[q])) <= f1 - h1[q] + t1[1]
+            ):
+                yield k
+
+    @staticmethod
+    def fits_back(probe: _Probe, parts: list[int]) -> Iterator[int]:
+        """Counts ``k`` ≥ 2 where the first k of ``parts`` (nearest first) may sum to the total."""
+        for k, row in enumerate(parts, start=1):
+            if probe.add(row) and k >= 2:
+                yield k
+
+
 _MAX_GROUP = 60
 """The most rows a total found by its figures alone may sum (a board's activities)."""
 
@@ -901,6 +1010,17 @@ class _Audit:
         )
         return broken if nonzero_parts >= 2 else None
 
+    def _probe(self, total: int, columns: Sequence[int]) -> _Probe | None:
+        """A running sum in the total's first two columns with figures beyond rounding."""
+        picked: list[tuple[int, tuple[int, int]]] = []
+        for col in columns:
+            f = self.grid.cell(total, col)
+            if f is not None and f is not infer.UNREADABLE and abs(f[0]) > f[1]:
+                picked.append((col, f))
+                if len(picked) == 2:
+                    return _Probe(self.grid, picked)
+        return None
+
     @staticmethod
     def _close_enough(broken: int | None, columns: int) -> bool:
         """All columns hold, or all but one of three or more (one misprinted cell)."""
@@ -922,8 +1042,30 @@ class _Audit:
         absorbed: set[int] = set()
         n = len(self.rows)
         ncols = len(summed)
+        runs = _Runs(self.grid, kinds, summed)
+        absorbed_at: list[int] = []  # positions of the absorbed rows among the detail rows, sorted
+
+        def group(total: int, items: list[int]) -> bool:
+            return self._close_enough(self._group_fit(total, items, summed), ncols)
+
         for i in range(n - 1, -1, -1):
             if kinds[i] != "detail":
+                continue
+            probe = self._probe(i, summed)
+            if probe is None:
+                continue
+            p = runs.position[i]
+            end = min(runs.run_end[p], p + 1 + _MAX_GROUP)
+            nearest = bisect.bisect_left(absorbed_at, p + 1)
+            if nearest == len(absorbed_at) or absorbed_at[nearest] >= end:
+                # Contiguous rows: running sums from the prefix sums, the full test on a fit.
+                for q in runs.fits(probe, p + 1, end):
+                    if group(i, runs.rows[p + 1 : q + 1]):
+                        above[i] = tuple(runs.rows[p + 1 : q + 1])
+                        absorbed.update(above[i])
+                        for r in above[i]:
+                            bisect.insort(absorbed_at, runs.position[r])
+                        break
                 continue
             items: list[int] = []
             for j in range(i + 1, n):
@@ -934,27 +1076,59 @@ class _Audit:
                 items.append(j)
                 if len(items) > _MAX_GROUP:
                     break
-                if len(items) >= 2 and self._close_enough(self._group_fit(i, items, summed), ncols):
+                fits = probe.add(j)
+                if len(items) >= 2 and fits and group(i, items):
                     above[i] = tuple(items)
                     absorbed.update(items)
+                    for r in items:
+                        bisect.insort(absorbed_at, runs.position[r])
                     break
+        last_below = -1  # position (among the detail rows) of the latest total found below its rows
         for i in range(n):
             if kinds[i] != "detail" or i in absorbed or i in above:
                 continue
-            items = []
-            for j in range(i - 1, -1, -1):
-                if kinds[j] in {"subtotal", "grand"} or j in below:
-                    items.append(j)
-                    break
-                if kinds[j] != "detail" or j in absorbed:
-                    continue
-                items.append(j)
-                if len(items) > _MAX_GROUP:
-                    break
-            for k in range(2, len(items) + 1):
-                if self._close_enough(self._group_fit(i, items[:k], summed), ncols):
-                    below[i] = tuple(sorted(items[:k]))
-                    break
+            probe = self._probe(i, summed)
+            if probe is None:
+                continue
+            pos = runs.position[i]
+            lo = max(runs.run_start[pos], pos - _MAX_GROUP - 1, last_below + 1)
+            window = runs.rows[lo:pos]
+            found: list[int] | None = None
+            if not any(j in absorbed for j in window):
+                # The rows since the previous total, nearest first, and that total itself.
+                stop_row: int | None = None
+                if last_below >= runs.run_start[pos] and lo == last_below + 1:
+                    stop_row = runs.rows[last_below]
+                elif lo == runs.run_start[pos]:
+                    stop_row = runs.label_before[pos]
+                parts = window[::-1]
+                for k in runs.fits_before(probe, pos, len(parts)):
+                    if group(i, parts[:k]):
+                        found = parts[:k]
+                        break
+                if (
+                    found is None
+                    and stop_row is not None
+                    and parts
+                    and group(i, [*parts, stop_row])
+                ):
+                    found = [*parts, stop_row]
+            else:
+                back: list[int] = []
+                for j in range(i - 1, -1, -1):
+                    stop = kinds[j] in {"subtotal", "grand"} or j in below
+                    if not stop and (kinds[j] != "detail" or j in absorbed):
+                        continue
+                    back.append(j)
+                    if stop or len(back) > _MAX_GROUP:
+                        break
+                for k in runs.fits_back(probe, back):
+                    if group(i, back[:k]):
+                        found = back[:k]
+                        break
+            if found is not None:
+                below[i] = tuple(sorted(found))
+                last_below = pos
         for i in absorbed:
             kinds[i] = "part"
         return above, below
@@ -1097,16 +1271,24 @@ class _Audit:
         bare = not self.decl.sums and not any(r.kind in ROW_KINDS for r in self.rows)
         if not bare:
             return self._sum_pass(kinds, summed, rules, {}, {}, bare=False)
-        plain = list(kinds)
-        above, below = self._implicit_totals(kinds, summed)
+        original = list(kinds)
+        state = (len(self.findings), dict(self.breaks), dict(self.sum_parts), self.checked)
+        without = self._sum_pass(kinds, summed, rules, {}, {}, bare=True)
+        # When the labelled totals hold and every row is part of one, the figures have
+        # nothing more to say: no search for totals without a label (most long tables).
+        covered = {p for parts in self.sum_parts.values() for _, p in parts}
+        if not any(kind == "sum" for kind, _, _ in self.breaks) and all(
+            i in covered for i, kind in enumerate(kinds) if kind == "detail"
+        ):
+            return without
+        grouped = list(original)
+        above, below = self._implicit_totals(grouped, summed)
         if not above and not below:
-            return self._sum_pass(kinds, summed, rules, {}, {}, bare=True)
+            return without
         # Totals found by their figures are kept only if the other totals hold at least as
         # well with them as without them (a row equal to the sum of two others by chance
         # would break the labelled total that really sums them).
-        state = (len(self.findings), dict(self.breaks), dict(self.sum_parts), self.checked)
-        with_groups = self._sum_pass(kinds, summed, rules, above, below, bare=True)
-        kept = (
+        plain = (
             self.findings[state[0] :],
             dict(self.breaks),
             dict(self.sum_parts),
@@ -1117,18 +1299,18 @@ class _Audit:
         del self.findings[state[0] :]
         self.breaks, self.sum_parts, self.checked = dict(state[1]), dict(state[2]), state[3]
         self.read_as_rows = []
-        without = self._sum_pass(plain, summed, rules, {}, {}, bare=True)
+        with_groups = self._sum_pass(grouped, summed, rules, above, below, bare=True)
         found = set(above) | set(below)
-        elsewhere = sum(1 for kind, total, _ in kept[1] if kind == "sum" and total not in found)
-        if len(self.breaks) < elsewhere:
-            kinds[:] = plain
-            return without
+        elsewhere = sum(1 for kind, total, _ in self.breaks if kind == "sum" and total not in found)
+        if elsewhere <= sum(1 for kind, _, _ in plain[1] if kind == "sum"):
+            kinds[:] = grouped
+            return with_groups
         del self.findings[state[0] :]
-        self.findings += kept[0]
-        self.breaks, self.sum_parts, self.checked = kept[1], kept[2], kept[3]
-        self.read_as_rows = kept[4]
-        kinds[:] = kept[5]
-        return with_groups
+        self.findings += plain[0]
+        self.breaks, self.sum_parts, self.checked = plain[1], plain[2], plain[3]
+        self.read_as_rows = plain[4]
+        kinds[:] = plain[5]
+        return without
 
     def _sum_pass(
         self,
@@ -1498,15 +1680,33 @@ class _Audit:
 
     def _fit(self, target: int, terms: tuple[tuple[int, int], ...]) -> tuple[int, int]:
         """(rows where ``target`` = signed sum of ``terms`` within rounding, rows evaluated)."""
+        # The rule of _combine, on the integer grid (the same figures, faster).
         matches = evaluated = 0
-        for row in self.rows:
-            if all(row.cell(c).blank for _, c in terms):
+        unreadable = infer.UNREADABLE
+        for cells in self.grid.rows:
+            t = cells[target] if target < len(cells) else None
+            if t is None or t is unreadable:
                 continue
-            outcome = _combine(target, row.cell(target), [(sign, row.cell(c)) for sign, c in terms])
-            if outcome is None:
+            computed = bound = coarsest = 0
+            filled = True
+            usable = False
+            for sign, c in terms:
+                f = cells[c] if c < len(cells) else None
+                if f is None:
+                    continue
+                if f is unreadable:
+                    filled = False
+                    break
+                usable = True
+                computed += sign * f[0]
+                bound += f[1]
+                coarsest = max(coarsest, f[1])
+            if not filled or not usable:
                 continue
+            if t[1] > coarsest:
+                bound += t[1]
             evaluated += 1
-            matches += not outcome.real
+            matches += abs(t[0] - computed) <= bound
         return matches, evaluated
 
     def _relation(
@@ -1549,7 +1749,10 @@ class _Audit:
             matches, evaluated = self._fit(totals[0], terms)
             if evaluated and 2 * matches > evaluated:
                 inferred.append(self._relation(totals[0], terms))
-        self.support = [self._fit(t, terms) for _, (t, terms) in inferred]
+        self.support = [
+            (f.matches, f.evaluated)
+            for f in (infer.fit(self.grid, t, terms) for _, (t, terms) in inferred)
+        ]
         found = infer.search(
             self.grid,
             usable,

@@ -156,8 +156,15 @@ def search(
     if len(probes) < MIN_ROWS:
         return []
     head = probes[: max(_PROBE, 1)]
+    width = max(columns, default=-1) + 1
+    given: list[list[Fraction]] = []
+    for target, terms in known:
+        _independent(given, _vector(width, target, terms))
+    targets = {target for target, _ in known}
     candidates: list[Fit] = []
     for target in columns:
+        if target in targets:
+            continue
         others = [c for c in columns if c != target]
         for k in range(2, MAX_TERMS + 1):
             for combo in combinations(others, k):
@@ -173,6 +180,8 @@ def search(
                         ok += result
                     if tried - ok > 1:
                         continue
+                    if not _independent(list(given), _vector(width, target, terms)):
+                        continue  # a known relation rearranged: nothing new to fit
                     f = fit(grid, target, terms)
                     if accepted(f):
                         candidates.append(f)
@@ -185,13 +194,9 @@ def search(
             -f.target,
         )
     )
-    width = max(columns, default=-1) + 1
-    basis: list[list[Fraction]] = []
-    for target, terms in known:
-        _independent(basis, _vector(width, target, terms))
+    basis = [list(row) for row in given]
     # One relation per target: two relations giving the same column would be a
     # relation among their terms, found on its own when it holds.
-    targets = {target for target, _ in known}
     chosen: list[Fit] = []
     for f in candidates:
         if f.target in targets:
