@@ -1397,6 +1397,7 @@ class _Audit:
                 order = order[:1]  # the structure is known: no second reading
             chosen: tuple[str, tuple[tuple[int, int], ...]] | None = None
             first: tuple[str, tuple[tuple[int, int], ...]] | None = None
+            fewest = 0
             for name in order:
                 parts = (
                     as_subtotal
@@ -1405,10 +1406,13 @@ class _Audit:
                 )
                 if not parts or (first is not None and parts == first[1]):
                     continue
-                first = first or (name, parts)
-                if not self._has_real_break(i, parts, summed):
+                broken = sum(1 for o in self._outcomes(i, parts, summed) if o.real)
+                if not broken:
                     chosen = (name, parts)
                     break
+                # Neither reading holds: the one that breaks in fewer columns is the likelier.
+                if first is None or broken < fewest:
+                    first, fewest = (name, parts), broken
             chosen = chosen or first
             if chosen is not None:
                 reading, parts = chosen
@@ -1483,11 +1487,6 @@ class _Audit:
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
-
-    def _has_real_break(
-        self, total: int, parts: Sequence[tuple[int, int]], summed: list[int]
-    ) -> bool:
-        return any(o.real for o in self._outcomes(total, parts, summed))
 
     def _check_sum(
         self,
