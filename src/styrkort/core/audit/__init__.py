@@ -2005,6 +2005,20 @@ class _Audit:
             for _, p in parts:
                 in_sums.setdefault(p, []).append(total)
 
+        outcomes: dict[tuple[str, int, int], _Outcome | None] = {}
+        cells: dict[tuple[str, int, int], dict[tuple[int, int], int]] = {}
+
+        def cells_of(key: tuple[str, int, int]) -> dict[tuple[int, int], int]:
+            if key not in cells:
+                cells[key] = self._check_cells(key)
+            return cells[key]
+
+        def outcome_of(key: tuple[str, int, int]) -> _Outcome | None:
+            # A total of many rows takes part in the checks of every one of them: compute it once.
+            if key not in outcomes:
+                outcomes[key] = self._outcome(key)
+            return outcomes[key]
+
         def checks_of(cell: tuple[int, int]) -> list[tuple[str, int, int]]:
             row, col = cell
             found: list[tuple[str, int, int]] = []
@@ -2015,10 +2029,10 @@ class _Audit:
                     col == target or any(c == col for _, c in terms)
                 ):
                     found.append(("rel", n, row))
-            return [k for k in found if self._outcome(k) is not None]
+            return [k for k in found if outcome_of(k) is not None]
 
         def residual(key: tuple[str, int, int]) -> tuple[Decimal, Decimal]:
-            outcome = self._outcome(key)
+            outcome = outcome_of(key)
             assert outcome is not None
             return outcome.difference, outcome.bound
 
@@ -2028,7 +2042,7 @@ class _Audit:
 
         found = localise(
             list(self.breaks),
-            cells_of=self._check_cells,  # type: ignore[arg-type]
+            cells_of=cells_of,  # type: ignore[arg-type]
             residual=residual,  # type: ignore[arg-type]
             checks_of=checks_of,
             value_of=value_of,
