@@ -28,7 +28,11 @@ ihop) står i rader som börjar med # i tabellen, eller i en fil bredvid den
 (drift.csv.yaml eller drift.yaml). Utan deklaration gäller standardreglerna:
 rader som börjar med Totalt/Summa summerar raderna sedan föregående summa,
 Netto/Resultat summerar delsummorna, varav-rader räknas inte med, och
-Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Se docs/audit.md.
+Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Utan deklaration
+läses också talen: summor tryckta ovanför sina rader eller utan summaord,
+relationer mellan två till fyra kolumner som stämmer på nästan alla rader.
+Det härledda skrivs ut som deklarationsrader att kopiera, och när en enda
+felskriven cell förklarar flera brott pekas den ut. Se docs/audit.md.
 
 Är argumentet en katalog granskas arbetsytans egen drift- och
 investeringsredovisning som de presenteras (avrundade till tkr).

@@ -38,6 +38,15 @@ The default structure, when nothing is declared:
   headed *Totalt*/*Summa* is checked as the sum of the others when most rows
   say so.
 
+When nothing about the structure is declared, the figures are read too
+(docs/audit.md, "Inferring the structure of a bare table"): totals printed
+above their rows or without a total's label, labelled totals that nothing adds
+up to read as rows, column relations of two to four signed columns
+(:mod:`styrkort.core.audit.infer`); :meth:`AuditReport.inferred_declaration`
+gives what was inferred as declaration lines. Breaks that share a cell are
+traced to the one misprinted cell when one explains them
+(:mod:`styrkort.core.audit.misprint`).
+
 docs/audit.md documents the format, the declaration and every finding.
 Standard library only: no files, no printing (readers live in
 ``styrkort.sources.table``).
