@@ -26,7 +26,11 @@ ihop) står i rader som börjar med # i tabellen, eller i en fil bredvid den
 (drift.csv.yaml eller drift.yaml). Utan deklaration gäller standardreglerna:
 rader som börjar med Totalt/Summa summerar raderna sedan föregående summa,
 Netto/Resultat summerar delsummorna, varav-rader räknas inte med, och
-Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Se docs/audit.md.
+Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Utan deklaration
+läses också talen: summor tryckta ovanför sina rader eller utan summaord,
+relationer mellan två till fyra kolumner som stämmer på nästan alla rader.
+Det härledda skrivs ut som deklarationsrader att kopiera, och när en enda
+felskriven cell förklarar flera brott pekas den ut. Se docs/audit.md.
 
 Är argumentet en katalog granskas arbetsytans egen drift- och
 investeringsredovisning som de presenteras (avrundade till tkr).
@@ -99,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
                 for finding in findings:
                     print(finding.format())
                 print(_summary_line(summary))
+                for line in _structure_lines(summary):
+                    print(line)
         except BrokenPipeError:  # `styrkort audit t.csv | head`
             sys.stderr.close()
     return 1 if has_errors(every) else 0
@@ -203,7 +209,25 @@ def _summary(table: Any, report: Any) -> dict[str, Any]:
             for s in report.sums
         ],
         "relations": [str(r) for r in report.relations],
-        "inferred_relations": [str(r) for r in report.inferred_relations],
+        "inferred_relations": [
+            {"relation": str(r), "holds_on": matches, "rows": evaluated}
+            for r, (matches, evaluated) in zip(
+                report.inferred_relations, report.relation_support, strict=False
+            )
+        ],
+        "read_as_rows": [table.rows[i].label for i in report.rows_read_as_rows],
+        "inferred_declaration": report.inferred_declaration(table),
+        "misprints": [
+            {
+                "row": table.rows[m.cell[0]].label,
+                "line": table.rows[m.cell[0]].source.line,
+                "column": table.columns[m.cell[1]],
+                "printed": m.printed,
+                "implied": m.implied,
+                "cause": m.cause,
+            }
+            for m in report.misprints
+        ],
         "checked": report.checked_cells,
     }
 
@@ -214,7 +238,9 @@ def _summary_line(summary: dict[str, Any]) -> str:
         return f"{name}: kunde inte granskas."
     count = len(summary["sums"])
     parts = [f"{count} {'summa' if count == 1 else 'summor'}"]
-    relations = summary["relations"] + [f"{r} (härledd)" for r in summary["inferred_relations"]]
+    relations = summary["relations"] + [
+        f"{r['relation']} (härledd)" for r in summary["inferred_relations"]
+    ]
     if relations:
         parts.append("relation " + "; ".join(relations))
     verdict = (
@@ -224,3 +250,19 @@ def _summary_line(summary: dict[str, Any]) -> str:
         + ("varning" if summary["warnings"] == 1 else "varningar")
     )
     return f"{name}: {', '.join(parts)}; {summary['checked']} tal kontrollerade: {verdict}."
+
+
+STRUCTURE_LINES = 40
+"""The most lines of inferred structure printed as text (--json has them all)."""
+
+
+def _structure_lines(summary: dict[str, Any]) -> list[str]:
+    """What was inferred, as declaration lines a user can copy into the table's header."""
+    lines = summary.get("inferred_declaration") or []
+    if not lines:
+        return []
+    out = ["  Härledd struktur (kopiera till tabellens huvud för att deklarera den):"]
+    out += [f"  # {line}" for line in lines[:STRUCTURE_LINES]]
+    if len(lines) > STRUCTURE_LINES:
+        out.append(f"  … och {len(lines) - STRUCTURE_LINES} rader till (se --json).")
+    return out
