@@ -190,6 +190,7 @@ CODES: dict[str, str] = {
     "narrative.unknown_figure": "`{{ name }}` names no live figure.",
     "narrative.unknown_filter": "`{{ name | filter }}` names an unknown filter.",
     # table audit
+    "audit.misprint": "One printed cell explains several breaks: its printed and implied value and the likely cause.",
     "audit.read": "The table file cannot be read (missing, unsupported format, stray quote).",
     "audit.table.header": "No header row with a label and figures.",
     "audit.table.figures": "No columns of figures under the header.",
