@@ -10,6 +10,7 @@ from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
 from styrkort.core.findings import NOWHERE, Source
+from styrkort.core.followup import FollowUp
 from styrkort.core.goals import CouncilGoal, Goal
 
 
@@ -131,3 +132,5 @@ class Workspace:
     narrative: tuple[NarrativeSection, ...] = ()
     claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)
+    followup: FollowUp = field(default_factory=FollowUp)
+    """Activities, council assignments and the internal-control plan (core/followup.py)."""
