@@ -18,6 +18,7 @@ from styrkort.core.goals import Status
 from styrkort.core.model import RoundingPolicy, Workspace
 from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
+from styrkort.report import followup
 from styrkort.report import format as fmt
 from styrkort.report.model import (
     Block,
@@ -116,7 +117,8 @@ class _Builder:
         blocks.append(
             self.sentence(
                 "summary.basis",
-                f"Uppföljningen av målen baseras på indikatorerna som verksamheten har gjort på {basis}.",
+                f"Uppföljningen av målen baseras på {followup.basis_words(self.a)} som verksamheten "
+                f"har gjort på {basis}.",
             )
         )
         return blocks
@@ -288,7 +290,10 @@ class _Builder:
         if self.a.summary.indicators:
             blocks.append(self.status_chart())
         blocks += self.indicator_charts()
-        tables = tuple(self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1))
+        blocks += followup.rule_blocks(self.a)
+        tables = followup.with_activities(
+            self.a, [self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1)]
+        )
         for g in self.a.goals:
             self.figures[f"mal.{g.goal.id}.bedomning"] = Figure(g.status.value)
             for r in g.indicators:
@@ -810,6 +815,7 @@ class _Builder:
             self.figures[f"antal.{word}"] = Figure(str(s.count(st)), Decimal(s.count(st)))
         self.figures["antal.indikatorer"] = Figure(str(s.indicators), Decimal(s.indicators))
         self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
+        followup.register_figures(self.a, self.figures)
         # A first pass collects every figure, so that any narrative may embed any figure;
         # the second pass builds the sections with all figures known.
         self.collecting = True
@@ -822,6 +828,7 @@ class _Builder:
         goals = self.section_goals()
         narrative = self.section_narrative()
         children = [goals, narrative] + ([finance] if finance else [])
+        children += followup.sections(self.a, len(children) + 1, self.sentences)
         top = Section("verksamheter", "1", "Verksamheter", (), tuple(children))
         views = tuple(finding_views(sort_findings([*findings, *self.findings])))
         return Report(

@@ -51,6 +51,7 @@ from styrkort.core.model import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import Direction, normalise_unit
+from styrkort.sources import followup
 from styrkort.sources.accountmap import KINDS
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
@@ -313,7 +314,7 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
     data = ctx.yaml(rel)
     if data is None:
         return (), ()
-    _known_keys(ctx, rel, data, {"council_goals", "goals"}, rel)
+    _known_keys(ctx, rel, data, {"council_goals", "goals", *followup.GOALS_TOP_KEYS}, rel)
     used: set[str] = set()
     council: list[CouncilGoal] = []
     cg_data = data.get("council_goals", LocList())
@@ -350,7 +351,15 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
             ctx,
             rel,
             item,
-            {"id", "title", "council_goal", "indicators", "comment", "assessment"},
+            {
+                "id",
+                "title",
+                "council_goal",
+                "indicators",
+                "comment",
+                "assessment",
+                *followup.GOAL_KEYS,
+            },
             "nämndmålet",
         )
         gid = _s(item, "id") or _slug(_s(item, "title"))[:40]
@@ -967,6 +976,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         word_template=_word_template(ctx, main),
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),
+        followup=followup.read_followup(ctx, goals_rel, council, goals),
         files=dict(ctx.files),
     )
     return LoadResult(ws, ctx.findings, root)
