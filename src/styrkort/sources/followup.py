@@ -503,6 +503,11 @@ def _risk(
     n_p, n_c = len(scale.probability), len(scale.consequence)
     p = _int(ctx, rel, d, "probability", 1, n_p, f"Ange sannolikheten på skalan 1–{n_p}.")
     c = _int(ctx, rel, d, "consequence", 1, n_c, f"Ange konsekvensen på skalan 1–{n_c}.")
+    controls = []
+    for cd, c_line in _items(ctx, rel, d, "controls", "controls"):
+        ctrl = _control(ctx, rel, cd, c_line, used)
+        if ctrl is not None:
+            controls.append(ctrl)
     if p is None or c is None:
         if _s(d, "probability") == "" or _s(d, "consequence") == "":
             ctx.err(
@@ -513,11 +518,6 @@ def _risk(
                 f"Ange probability (1–{n_p}) och consequence (1–{n_c}).",
             )
         return None
-    controls = []
-    for cd, c_line in _items(ctx, rel, d, "controls", "controls"):
-        ctrl = _control(ctx, rel, cd, c_line, used)
-        if ctrl is not None:
-            controls.append(ctrl)
     return Risk(rid, _s(d, "title"), p, c, tuple(controls), _s(d, "comment"), Source(rel, d.line))
 
 
