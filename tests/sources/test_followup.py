@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from typing import Any
 from pathlib import Path
 
 from styrkort.core.activities import ActivityStatus, GoalBasis
@@ -111,16 +112,19 @@ def test_write_read_write_keeps_every_field(tmp_path: Path) -> None:
     assert first == second
     assert {"uppdrag.yaml", "internkontroll.yaml"} <= set(first)
     f1, f2 = ws.followup, again.workspace.followup
-    strip = lambda a: (
-        a.id,
-        a.title,
-        a.parent,
-        a.status,
-        a.owner,
-        a.completion,
-        a.deadline,
-        a.comment,
-    )  # noqa: E731
+
+    def strip(a: Any) -> tuple[object, ...]:
+        return (
+            a.id,
+            a.title,
+            a.parent,
+            a.status,
+            a.owner,
+            a.completion,
+            a.deadline,
+            a.comment,
+        )
+
     assert [strip(a) for a in f1.activities] == [strip(a) for a in f2.activities]
     assert f1.bases == f2.bases
     assert [
@@ -133,18 +137,19 @@ def test_write_read_write_keeps_every_field(tmp_path: Path) -> None:
     assert [(r.id, r.title, r.probability, r.consequence) for r in p1.risks] == [
         (r.id, r.title, r.probability, r.consequence) for r in p2.risks
     ]
-    key = lambda c: (
-        c.id,
-        c.title,
-        c.method,
-        c.frequency,
-        c.owner,
-        c.result,
-        c.comment,
-        [  # noqa: E731
-            (d.text, d.action, d.owner, d.deadline) for d in c.deviations
-        ],
-    )
+
+    def key(c: Any) -> object:
+        return (
+            c.id,
+            c.title,
+            c.method,
+            c.frequency,
+            c.owner,
+            c.result,
+            c.comment,
+            [(d.text, d.action, d.owner, d.deadline) for d in c.deviations],
+        )
+
     assert [key(c) for c in p1.controls] == [key(c) for c in p2.controls]
 
 
