@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from styrkort.core.activities import ActivityStatus, GoalBasis
 from styrkort.core.assignments import AssignmentStatus
