@@ -40,6 +40,7 @@ from styrkort.core.model import (
     Workspace,
 )
 from styrkort.core.values import Direction
+from styrkort.web import mapping_followup
 from styrkort.web import models as m
 
 # Indicator field → the Swedish field name used in sources and on the screen (anchors "falt-<name>").
@@ -303,6 +304,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         claims=PublishedClaims(
             period.summary_met, period.summary_partly, web_source("period", "", "publicerat")
         ),
+        followup=mapping_followup.followup_of(period),
     )
 
 
@@ -485,4 +487,5 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         )
         for i, n in enumerate(ws.narrative)
     )
+    mapping_followup.store_followup(period, ws.followup)
     return period

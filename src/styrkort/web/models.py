@@ -381,3 +381,15 @@ class ApiToken(models.Model):
         token = "sk_" + secrets.token_urlsafe(32)
         row = cls.objects.create(user=user, name=name, prefix=token[:10], key_hash=cls.hash(token))
         return row, token
+
+
+# Activities, council assignments and internal control (issue 19) live in their own module.
+from styrkort.web.models_followup import (  # noqa: E402, F401
+    Activity,
+    Assignment,
+    Control,
+    ControlDeviation,
+    ControlProcess,
+    ControlRisk,
+    FollowUpSettings,
+)

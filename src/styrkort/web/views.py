@@ -58,7 +58,9 @@ from styrkort.web.mapping import (
 
 def load_period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
     try:
-        period = m.Period.objects.select_related("organisation").get(pk=period_id)
+        period = m.Period.objects.select_related("organisation", "followup_settings").get(
+            pk=period_id
+        )
     except m.Period.DoesNotExist:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.") from None
     access = Access(request.user, period.organisation)
