@@ -384,12 +384,12 @@ class ApiToken(models.Model):
 
 
 # Activities, council assignments and internal control (issue 19) live in their own module.
-from styrkort.web.models_followup import (  # noqa: E402, F401
-    Activity,
-    Assignment,
-    Control,
-    ControlDeviation,
-    ControlProcess,
-    ControlRisk,
-    FollowUpSettings,
-)
+from styrkort.web import models_followup  # noqa: E402
+
+Activity = models_followup.Activity
+Assignment = models_followup.Assignment
+Control = models_followup.Control
+ControlDeviation = models_followup.ControlDeviation
+ControlProcess = models_followup.ControlProcess
+ControlRisk = models_followup.ControlRisk
+FollowUpSettings = models_followup.FollowUpSettings
