@@ -82,3 +82,153 @@ def test_database_assesses_like_the_folder() -> None:
     assert sorted(f.code for f in from_db.findings) == sorted(f.code for f in from_folder.findings)
     overdue = next(f for f in from_db.findings if f.code == "assignment.overdue")
     assert str(overdue.source) == "web:uppdrag/kf-4/deadline"
+
+
+# --- screens and permissions -------------------------------------------------------------------
+
+
+@pytest.fixture
+def fu_period() -> m.Period:
+    ws = load_workspace(EXAMPLE).workspace
+    assert ws is not None
+    period, _ = import_or_replace(ws)
+    return period
+
+
+@pytest.fixture
+def login(client: Any, fu_period: m.Period) -> Any:
+    from django.contrib.auth import get_user_model
+
+    org = fu_period.organisation
+    spec = {
+        "controller": ("controller", ""),
+        "fritid": ("owner", "Fritidschef, Controller"),
+        "bibliotek": ("owner", "Bibliotekschef"),
+        "reader": ("reader", ""),
+    }
+    users = {}
+    for name, (role, labels) in spec.items():
+        user = get_user_model().objects.create_user(name, "", None)
+        m.Membership.objects.create(user=user, organisation=org, role=role, owner_labels=labels)
+        users[name] = user
+
+    def as_(name: str) -> Any:
+        client.force_login(users[name])
+        return client
+
+    return as_
+
+
+def test_screen_shows_activities_assignments_and_internal_control(
+    login: Any, fu_period: m.Period
+) -> None:
+    page = login("reader").get(f"/period/{fu_period.pk}/uppfoljning/").content.decode()
+    assert "Läsfrämjande besök på alla grundskolor" in page
+    assert "● Uppnått" in page.replace('<span class="symbol" aria-hidden="true">', "").replace(
+        "</span> ", " "
+    )
+    assert "Se över taxor för uthyrning av lokaler" in page
+    assert "Riskmatris" in page and "Hög" in page
+    assert "Avvikelse (gul)" in page and "Ej genomförd (röd)" in page
+    assert "skulle vara klart 2022-12-31" in page  # the overdue assignment's finding
+    assert (
+        "<form" not in page.split("<main", 1)[-1].split("Intern kontroll", 1)[0]
+        or "Spara" not in page
+    )
+
+
+def test_owner_edits_own_activity_and_control_not_others(login: Any, fu_period: m.Period) -> None:
+    mine = m.Activity.objects.get(period=fu_period, key="spontanidrott")
+    other = m.Activity.objects.get(period=fu_period, key="meroppet")
+    client = login("fritid")
+    url = f"/period/{fu_period.pk}/uppfoljning/aktivitet/"
+    resp = client.post(
+        f"{url}{mine.pk}/",
+        {
+            "status": "pågår",
+            "completion": "55",
+            "comment": "Bygglovet klart.",
+            "version": mine.version,
+        },
+    )
+    assert resp.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.status, mine.completion, mine.comment) == ("pågår", 55, "Bygglovet klart.")
+    assert m.AuditEntry.objects.filter(
+        target="aktivitet spontanidrott", field="färdiggrad"
+    ).exists()
+    assert client.post(f"{url}{other.pk}/", {"status": "pågår"}).status_code == 403
+    # a control owned by "Controller" (label of this owner)
+    ctrl = m.Control.objects.get(period=fu_period, key="k-bidrag-underlag")
+    curl = f"/period/{fu_period.pk}/uppfoljning/kontroll/{ctrl.pk}/"
+    assert (
+        client.post(curl, {"result": "utan anmärkning"}).status_code == 403
+    )  # owner is Fritidskonsulent
+    own = m.Control.objects.get(period=fu_period, key="k-attest")
+    ok = client.post(
+        f"/period/{fu_period.pk}/uppfoljning/kontroll/{own.pk}/",
+        {"result": "avvikelse", "comment": "Två fel"},
+    )
+    assert ok.status_code == 302
+    own.refresh_from_db()
+    assert own.result == "avvikelse"
+    # the new result shows in the assessment: an avvikelse without a described deviation is flagged
+    run_ = run_workspace(workspace_of(fu_period))
+    assert any(
+        f.code == "internal_control.deviation_action" and "kontroll/k-attest" in str(f.source)
+        for f in run_.findings
+    )
+    client.post(
+        f"/period/{fu_period.pk}/uppfoljning/kontroll/{own.pk}/",
+        {
+            "form": "avvikelse",
+            "text": "Attest av fel person",
+            "action": "Ny attestlista",
+            "owner": "Controller",
+        },
+    )
+    run_ = run_workspace(workspace_of(fu_period))
+    assert not any(
+        f.code == "internal_control.deviation_action" and "k-attest" in str(f.source)
+        for f in run_.findings
+    )
+
+
+def test_bad_input_is_refused_with_a_message(login: Any, fu_period: m.Period) -> None:
+    row = m.Activity.objects.get(period=fu_period, key="spontanidrott")
+    resp = login("controller").post(
+        f"/period/{fu_period.pk}/uppfoljning/aktivitet/{row.pk}/", {"completion": "140"}
+    )
+    assert resp.status_code == 422
+    assert "0–100" in resp.content.decode()
+
+
+def test_controller_edits_assignment_reader_cannot(login: Any, fu_period: m.Period) -> None:
+    row = m.Assignment.objects.get(period=fu_period, key="kf-4")
+    url = f"/period/{fu_period.pk}/uppfoljning/uppdrag/{row.pk}/"
+    assert login("reader").post(url, {"status": "pågår"}).status_code == 403
+    assert login("fritid").post(url, {"status": "pågår"}).status_code == 403
+    assert (
+        login("controller").post(url, {"status": "pågår", "version": row.version}).status_code
+        == 302
+    )
+    row.refresh_from_db()
+    assert row.status == "pågår"
+
+
+def test_locked_period_refuses_changes(login: Any, fu_period: m.Period) -> None:
+    fu_period.state = m.PeriodState.LOCKED
+    fu_period.save()
+    row = m.Activity.objects.get(period=fu_period, key="spontanidrott")
+    resp = login("controller").post(
+        f"/period/{fu_period.pk}/uppfoljning/aktivitet/{row.pk}/", {"status": "klar"}
+    )
+    assert resp.status_code == 409
+    page = login("controller").get(f"/period/{fu_period.pk}/uppfoljning/").content.decode()
+    assert "Spara aktiviteten" not in page
+
+
+def test_report_of_the_period_has_the_new_sections(login: Any, fu_period: m.Period) -> None:
+    page = login("reader").get(f"/period/{fu_period.pk}/rapport/").content.decode()
+    assert "Uppdrag från fullmäktige" in page and "Intern kontroll" in page
+    assert "Av 4 uppdrag från fullmäktige är 2 genomförda, 1 pågår och 1 är ej påbörjat." in page

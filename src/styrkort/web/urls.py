@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from styrkort.web import api, views
+from styrkort.web import api, views, views_followup
 
 app_name = "styrkort"
 
@@ -43,6 +43,7 @@ screens = [
         name="narrative_preview",
     ),
     path("period/<int:period_id>/fynd/", views.findings, name="findings"),
+    *views_followup.urls(),
     path("period/<int:period_id>/rapport/", views.report, name="report"),
     path("period/<int:period_id>/rapport/<str:fmt>/", views.download, name="download"),
     path("period/<int:period_id>/lamna-in/", views.submit, name="submit"),
