@@ -237,3 +237,37 @@ def test_report_of_the_period_has_the_new_sections(login: Any, fu_period: m.Peri
     page = login("reader").get(f"/period/{fu_period.pk}/rapport/").content.decode()
     assert "Uppdrag från fullmäktige" in page and "Intern kontroll" in page
     assert "Av 4 uppdrag från fullmäktige är 2 genomförda, 1 pågår och 1 är ej påbörjat." in page
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+def test_api_reads_and_token_writes(client: Any, login: Any, fu_period: m.Period) -> None:
+    from django.contrib.auth import get_user_model
+
+    data = login("reader").get(f"/api/periods/{fu_period.pk}/followup/").json()
+    acts = {a["id"]: a for a in data["activities"]}
+    assert acts["meroppet"]["status"]["value"] == "klar"
+    assert acts["meroppet"]["parent_status"]["value"] == "uppnått"
+    assert data["summary"]["assignments"].startswith("Av 4 uppdrag")
+    risk = next(r for r in data["internal_control"]["risks"] if r["id"] == "r-bidrag-underlag")
+    assert (risk["value"], risk["level"]) == (12, "hög")
+    assert risk["controls"][0]["result"]["light"] == "röd"
+    # a session cannot write; a token of the activity's owner can
+    url = f"/api/periods/{fu_period.pk}/activities/spontanidrott/"
+    body = '{"status": "pågår", "completion": 60}'
+    assert login("fritid").patch(url, body, content_type="application/json").status_code == 403
+    _, token = m.ApiToken.issue(get_user_model().objects.get(username="fritid"), "test")
+    client.logout()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    resp = client.patch(url, body, content_type="application/json", **auth)
+    assert resp.status_code == 200, resp.content
+    row = m.Activity.objects.get(period=fu_period, key="spontanidrott")
+    assert (row.status, row.completion) == ("pågår", 60)
+    bad = client.patch(url, '{"färg": "grön"}', content_type="application/json", **auth)
+    assert bad.status_code == 422
+    other = f"/api/periods/{fu_period.pk}/controls/k-bidrag-underlag/"
+    refused = client.patch(
+        other, '{"result": "utan anmärkning"}', content_type="application/json", **auth
+    )
+    assert refused.status_code == 403

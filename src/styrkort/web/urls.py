@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from styrkort.web import api, views, views_followup
+from styrkort.web import api, api_followup, views, views_followup
 
 app_name = "styrkort"
 
@@ -64,6 +64,7 @@ screens = [
     path("api/periods/<int:period_id>/indicators/", api.indicators, name="api_indicators"),
     path("api/periods/<int:period_id>/indicators/<str:key>/", api.indicator, name="api_indicator"),
     path("api/periods/<int:period_id>/findings/", api.findings, name="api_findings"),
+    *api_followup.urls(),
 ]
 
 urlpatterns = [
