@@ -187,3 +187,34 @@ def test_workspaces_without_the_new_files_write_none() -> None:
     files = workspace_files(ws)
     assert "uppdrag.yaml" not in files and "internkontroll.yaml" not in files
     assert "activities" not in files["goals.yaml"]
+
+
+def test_docs_document_every_new_field_phrase_and_check() -> None:
+    from styrkort.core.activities import NOT_CARRIED_OUT
+    from styrkort.core.checks import CHECKS
+    from styrkort.sources import followup
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "workspace.md").read_text(
+        encoding="utf-8"
+    )
+    section = docs.split("## Activities, council assignments and internal control", 1)[1]
+    keys = (
+        followup.ACTIVITY_KEYS
+        | followup.ASSIGNMENT_KEYS
+        | followup.CONTROL_KEYS
+        | followup.GOAL_KEYS
+        | followup.GOALS_TOP_KEYS
+        | {"body", "date", "paragraph", "adopted", "scale", "processes", "risks", "controls"}
+        | {"probability", "consequence", "levels", "control_from", "deviations", "action"}
+    )
+    for key in sorted(keys):
+        assert f"{key}:" in section, key
+    for phrase in NOT_CARRIED_OUT:
+        assert f"*{phrase}*" in section, phrase
+    new_checks = [
+        n for n in CHECKS if n.split(".")[0] in {"activity", "assignment", "internal_control"}
+    ]
+    assert len(new_checks) == 9
+    for name in new_checks:
+        if name != "activity.goal_tie":  # its findings have the code goal.tie
+            assert f"`{name}`" in section, name
