@@ -271,3 +271,9 @@ def test_api_reads_and_token_writes(client: Any, login: Any, fu_period: m.Period
         other, '{"result": "utan anmärkning"}', content_type="application/json", **auth
     )
     assert refused.status_code == 403
+
+
+def test_findings_screen_links_to_the_row(login: Any, fu_period: m.Period) -> None:
+    page = login("reader").get(f"/period/{fu_period.pk}/fynd/").content.decode()
+    assert f'href="/period/{fu_period.pk}/uppfoljning/#uppdrag-kf-4"' in page
+    assert "Uppdrag från fullmäktige" in page

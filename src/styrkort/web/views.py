@@ -613,6 +613,8 @@ def _finding_link(
     goal_ids: dict[str, int],
     narr_ids: dict[str, int],
 ) -> dict[str, Any]:
+    from styrkort.web import views_followup  # it imports this module's helpers
+
     where = screen_of(f.source)
     screen, key, field = where or ("", "", "")
     url = ""
@@ -626,9 +628,11 @@ def _finding_link(
         url = reverse("styrkort:finance", args=[period.pk]) + f"#{key}"
     elif screen == "berättelse" and key in narr_ids:
         url = reverse("styrkort:narrative", args=[period.pk, narr_ids[key]])
+    elif screen in views_followup.SCREEN_NAMES:
+        url = views_followup.finding_url(period, screen, key)
     return {
         "finding": f,
-        "screen": SCREENS.get(screen, screen or f.source.file),
+        "screen": (SCREENS | views_followup.SCREEN_NAMES).get(screen, screen or f.source.file),
         "key": key,
         "field": field
         + (f", rad {f.source.line}" if screen == "berättelse" and f.source.line else ""),

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from styrkort.core.activities import ActivityStatus
@@ -25,7 +25,20 @@ from styrkort.web.errors import NotFound
 from styrkort.web.mapping import screen_of
 from styrkort.web.views import _ctx, _version, assessed, load_period
 
-SCREENS = {"aktivitet", "uppdrag", "kontroll", "risk", "internkontroll"}
+SCREEN_NAMES = {
+    "aktivitet": "Aktivitet",
+    "uppdrag": "Uppdrag från fullmäktige",
+    "kontroll": "Intern kontroll: kontroll",
+    "risk": "Intern kontroll: risk",
+    "internkontroll": "Intern kontroll",
+}
+SCREENS = set(SCREEN_NAMES)
+
+
+def finding_url(period: m.Period, screen: str, key: str) -> str:
+    """Where the findings screen links a finding of these screens: the row's anchor."""
+    base = reverse("styrkort:followup", args=[period.pk])
+    return f"{base}#{screen}-{key}" if key else base
 
 
 @require_GET
