@@ -277,3 +277,31 @@ def test_findings_screen_links_to_the_row(login: Any, fu_period: m.Period) -> No
     page = login("reader").get(f"/period/{fu_period.pk}/fynd/").content.decode()
     assert f'href="/period/{fu_period.pk}/uppfoljning/#uppdrag-kf-4"' in page
     assert "Uppdrag från fullmäktige" in page
+
+
+def test_screen_queries_are_bounded(login: Any, fu_period: m.Period) -> None:
+    """The follow-up screen and the overview read the follow-up tables a fixed number of times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("controller")
+    counts = {}
+    for name, url in (("uppfoljning", "uppfoljning/"), ("oversikt", "")):
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(f"/period/{fu_period.pk}/{url}").status_code == 200
+        counts[name] = len(q)
+    # more activities do not mean more queries
+    m.Activity.objects.bulk_create(
+        m.Activity(
+            period=fu_period,
+            parent_key="idrott",
+            key=f"extra-{i}",
+            title=f"Extra {i}",
+            position=10 + i,
+        )
+        for i in range(20)
+    )
+    with CaptureQueriesContext(connection) as q:
+        client.get(f"/period/{fu_period.pk}/uppfoljning/")
+    assert len(q) == counts["uppfoljning"]
+    assert counts["uppfoljning"] <= 22 and counts["oversikt"] <= 20, counts
