@@ -234,8 +234,8 @@ def _read_activities(
     ctx: Context, rel: str, council: tuple[CouncilGoal, ...], goals: tuple[Goal, ...]
 ) -> tuple[tuple[Activity, ...], dict[str, GoalBasis], ActivityRule]:
     text = ctx.files.get(rel)
-    if text is None:
-        return (), {}, ActivityRule()
+    if text is None or not any(f"{k}:" in text for k in (*GOAL_KEYS, *GOALS_TOP_KEYS)):
+        return (), {}, ActivityRule()  # nothing to read: no second parse of goals.yaml
     try:
         data, _ = load(text)
     except YamlError:
