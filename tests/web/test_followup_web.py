@@ -305,3 +305,12 @@ def test_screen_queries_are_bounded(login: Any, fu_period: m.Period) -> None:
         client.get(f"/period/{fu_period.pk}/uppfoljning/")
     assert len(q) == counts["uppfoljning"]
     assert counts["uppfoljning"] <= 22 and counts["oversikt"] <= 20, counts
+
+
+def test_goal_screen_says_an_activity_goal_is_judged_from_its_activities(
+    login: Any, fu_period: m.Period
+) -> None:
+    goal = m.Goal.objects.get(period=fu_period, key="bibliotek")
+    page = login("reader").get(f"/period/{fu_period.pk}/mal/{goal.pk}/").content.decode()
+    assert "det bedöms efter sina aktiviteter" in page
+    assert "det kan bara bedömas manuellt" not in page
