@@ -52,6 +52,13 @@ def test_model_has_judged_goal_sections_and_the_new_sections(report: Report) -> 
     last_rows = [t.rows[-1] for t in goal_tables]
     assert [r.kind for r in last_rows] == ["goal"] * 3
     assert [r.cells[-1].status for r in last_rows] == ["uppnått", "delvis uppnått", "ej uppnått"]
+    assert [v for k, v in report.sentences.items() if k.startswith("summary.aktiviteter.")] == [
+        "4 st aktiviteter är klara",
+        "2 st aktiviteter pågår",
+        "1 st aktivitet är försenad",
+        "1 st aktivitet är ej påbörjad",
+        "1 st aktivitet är avbruten",
+    ]
     assert report.sentences["summary.basis"].startswith(
         "Uppföljningen av målen baseras på aktiviteterna"
     )

@@ -99,6 +99,7 @@ class _Builder:
             if n:
                 items.append(f"{n} st {word}")
                 self.sentences[f"summary.{status.name.lower()}"] = f"{n} st {word}"
+        items += followup.summary_items(self.a, self.sentences)
         blocks.append(BulletList(tuple(items), generated=True))
         verdict = {
             Status.MET: "Vilket gör att nämndmålen uppnås.",

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from styrkort.core.activities import (
     Activity,
+    ActivityStatus,
     GoalBasis,
     activities_of,
     basis_of,
@@ -75,6 +76,32 @@ def rule_blocks(a: Assessed) -> list[Block]:
             generated=True,
         ),
     ]
+
+
+def summary_items(a: Assessed, sentences: MutableMapping[str, str]) -> list[str]:
+    """The board goals' activities by status for the goal summary's list (``4 st aktiviteter är klara``)."""
+    goals = {g.goal.id for g in a.goals}
+    acts = [x for x in a.workspace.followup.activities if x.parent in goals]
+    out = []
+    for status in (
+        ActivityStatus.DONE,
+        ActivityStatus.ONGOING,
+        ActivityStatus.LATE,
+        ActivityStatus.NOT_STARTED,
+        ActivityStatus.CANCELLED,
+    ):
+        n = sum(1 for x in acts if x.status is status)
+        if n:
+            noun = "aktivitet" if n == 1 else "aktiviteter"
+            verb = (
+                "pågår"
+                if status is ActivityStatus.ONGOING
+                else "är " + (status.value if n == 1 else status.plural)
+            )
+            text = f"{n} st {noun} {verb}"
+            sentences[f"summary.aktiviteter.{status.name.lower()}"] = text
+            out.append(text)
+    return out
 
 
 def activity_table(
