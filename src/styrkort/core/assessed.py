@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from styrkort.core.activities import judge_goals
 from styrkort.core.allocation import Allocation, split_result
 from styrkort.core.assess import (
     GoalResult,
@@ -79,6 +80,14 @@ def budget_outcome(
     )
 
 
+def judge_by_activities(ws: Workspace, results: list[GoalResult]) -> list[GoalResult]:
+    """Goals with activities judged from them (core/activities.py); others unchanged."""
+    f = ws.followup
+    if not f.activities and not f.bases:
+        return results
+    return list(judge_goals(results, f.activities, f.bases, f.activity_rule, ws.settings.rule))
+
+
 def assess_workspace(
     ws: Workspace, computed: Mapping[str, ComputedOutcome] | None = None
 ) -> Assessed:
@@ -118,6 +127,7 @@ def assess_workspace(
             else:
                 results.append(assess_indicator(ind, rule, outcome_text=written))
         goal_results.append(assess_goal(goal, results, rule))
+    goal_results = judge_by_activities(ws, goal_results)
     summary = summarize(goal_results, rule)
     per_perspective = tuple(
         summarize([g for g in goal_results if g.goal.perspective == p.id], rule, p.id)

@@ -13,11 +13,21 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from styrkort.core.activities import (
+    ActivityStatus,
+    activities_of,
+    basis_of,
+    counted_parts,
+    is_late,
+    says_not_carried_out,
+)
 from styrkort.core.assess import GoalRule, Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
+from styrkort.core.assignments import is_overdue
 from styrkort.core.finance import Amounts, unstorable_amounts
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status, counted, read_verdict, status_word
+from styrkort.core.internal_control import ControlResult
 from styrkort.core.numbers import format_amount
 from styrkort.core.targets import Threshold, describe, target_direction
 from styrkort.core.values import Direction, Quantity
@@ -57,7 +67,7 @@ def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
 def goals_have_indicators(a: Assessed) -> Iterator[Finding]:
     """Every board goal has at least one indicator; otherwise it cannot be assessed."""
     for g in a.goals:
-        if not g.goal.indicators:
+        if not g.goal.indicators and not activities_of(a.workspace.followup.activities, g.goal.id):
             yield error(
                 g.goal.source,
                 "goal.no_indicators",
@@ -70,7 +80,7 @@ def goals_have_indicators(a: Assessed) -> Iterator[Finding]:
 def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
     """A goal where exactly half the indicators are met or partly met is left to a person."""
     for g in a.goals:
-        if g.reason is Reason.TIE:
+        if g.reason is Reason.TIE and not activities_of(a.workspace.followup.activities, g.goal.id):
             rule = a.workspace.settings.rule.rule_for(g.goal)
             positive = rule.positive if isinstance(rule, GoalRule) else frozenset({Status.MET})
             pos = sum(1 for r in g.indicators if r.status in positive)
@@ -557,6 +567,161 @@ def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
                     f"{format_amount(expected)} tkr.",
                     "Lämna utfallet tomt så hämtas det från driftredovisningen.",
                 )
+
+
+# --- activities, council assignments, internal control (core/activities.py, assignments.py,
+# internal_control.py). "Today" is the period's last day: core has no clock.
+
+
+@check("activity.done_incomplete")
+def done_activities_are_complete(a: Assessed) -> Iterator[Finding]:
+    """An activity marked klar has a degree of completion of 100 % (or none given)."""
+    for act in a.workspace.followup.activities:
+        if (
+            act.status is ActivityStatus.DONE
+            and act.completion is not None
+            and act.completion < 100
+        ):
+            yield error(
+                act.where("completion"),
+                "activity.done_incomplete",
+                f"Aktiviteten '{act.title}' är markerad som klar men färdiggraden är {act.completion} %.",
+                "Sätt färdiggraden till 100 %, eller ändra status till pågår eller försenad.",
+            )
+
+
+@check("activity.done_not_carried_out")
+def done_activities_were_carried_out(a: Assessed) -> Iterator[Finding]:
+    """An activity marked klar does not have a comment saying it was not carried out (activities.NOT_CARRIED_OUT)."""
+    for act in a.workspace.followup.activities:
+        phrase = says_not_carried_out(act.comment) if act.status is ActivityStatus.DONE else None
+        if phrase:
+            yield error(
+                act.where("comment"),
+                "activity.done_not_carried_out",
+                f"Aktiviteten '{act.title}' är markerad som klar, men kommentaren säger '{phrase}'.",
+                "Ändra status (försenad, avbruten, ej påbörjad) eller rätta kommentaren.",
+            )
+
+
+@check("activity.goal_met_unfinished")
+def met_goals_have_finished_activities(a: Assessed) -> Iterator[Finding]:
+    """A goal judged uppnått has no activity that is still ej påbörjad, pågår or försenad."""
+    for g in a.goals:
+        if g.status is not Status.MET:
+            continue
+        open_ = [
+            act
+            for act in activities_of(a.workspace.followup.activities, g.goal.id)
+            if not act.status.finished
+        ]
+        if open_:
+            names = ", ".join(f"'{act.title}' ({act.status.value})" for act in open_)
+            yield warning(
+                g.goal.source,
+                "activity.goal_met_unfinished",
+                f"Nämndmålet '{g.goal.title}' bedöms uppnått men har aktiviteter som inte är klara: {names}.",
+                "Bedöm målet som delvis uppnått, eller uppdatera aktiviteternas status.",
+            )
+
+
+@check("activity.late_comment")
+def late_activities_are_explained(a: Assessed) -> Iterator[Finding]:
+    """A late activity (försenad, or past its deadline and not finished) has a comment saying why."""
+    today = a.workspace.period.last_day
+    for act in a.workspace.followup.activities:
+        if is_late(act, today) and not act.comment.strip():
+            when = f" (slutdatum {act.deadline.isoformat()})" if act.deadline else ""
+            yield warning(
+                act.where("status"),
+                "activity.late_comment",
+                f"Aktiviteten '{act.title}' är försenad{when} men saknar kommentar.",
+                f"Be ansvarig{f' ({act.owner})' if act.owner else ''} att kommentera varför och när den blir klar.",
+            )
+
+
+@check("activity.goal_tie")
+def activity_goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
+    """A goal judged from activities where exactly half the parts count for it is left to a person."""
+    f = a.workspace.followup
+    for g in a.goals:
+        own = activities_of(f.activities, g.goal.id)
+        if g.reason is Reason.TIE and own:
+            n = counted_parts(g, own, basis_of(g.goal, own, f.bases.get(g.goal.id)))
+            yield warning(
+                g.goal.source,
+                "goal.tie",
+                f"Nämndmålet '{g.goal.title}': exakt hälften av de {n} delar som bedöms är klara "
+                "eller pågår enligt plan; bedömningsregeln avgör inte fallet och målet är ej bedömt.",
+                "Gör en manuell bedömning av målet (assessment: status och motivering).",
+            )
+
+
+@check("assignment.overdue")
+def assignments_not_overdue(a: Assessed) -> Iterator[Finding]:
+    """A council assignment whose deadline has come by the period's end is genomfört, or is flagged."""
+    today = a.workspace.period.last_day
+    for asg in a.workspace.followup.assignments:
+        if is_overdue(asg, today):
+            assert asg.deadline is not None
+            yield warning(
+                asg.where("deadline"),
+                "assignment.overdue",
+                f"Uppdraget '{asg.text}' skulle vara klart {asg.deadline.isoformat()} men är "
+                f"{asg.status.value} vid periodens slut ({today.isoformat()}).",
+                "Förklara i kommentaren varför och när uppdraget blir genomfört.",
+            )
+
+
+@check("internal_control.high_risk_control")
+def high_risks_have_controls(a: Assessed) -> Iterator[Finding]:
+    """Every risk valued at or above the scale's control level has at least one control."""
+    plan = a.workspace.followup.internal_control
+    for r in plan.risks:
+        if r.value >= plan.scale.control_from and not r.controls:
+            level = plan.scale.level(r.value).name
+            yield error(
+                r.source,
+                "internal_control.high_risk_control",
+                f"Risken '{r.title}' har riskvärdet {r.value} ({level}) men ingen kontroll.",
+                f"Lägg till en kontroll för risken (risker med värde {plan.scale.control_from} "
+                "eller mer ska kontrolleras), eller motivera en lägre riskbedömning.",
+            )
+
+
+@check("internal_control.control_result")
+def controls_have_results(a: Assessed) -> Iterator[Finding]:
+    """Every control of the plan has a result in the follow-up (utan anmärkning, avvikelse, ej genomförd)."""
+    for c in a.workspace.followup.internal_control.controls:
+        if c.result is None:
+            yield warning(
+                c.where("result"),
+                "internal_control.control_result",
+                f"Kontrollen '{c.title}' saknar resultat i uppföljningen.",
+                f"Be ansvarig{f' ({c.owner})' if c.owner else ''} att ange resultat: "
+                "utan anmärkning, avvikelse eller ej genomförd.",
+            )
+
+
+@check("internal_control.deviation_action")
+def deviations_have_actions(a: Assessed) -> Iterator[Finding]:
+    """Every deviation found by a control has an action (åtgärd); a result avvikelse names its deviations."""
+    for c in a.workspace.followup.internal_control.controls:
+        for d in c.deviations:
+            if not d.action.strip():
+                yield error(
+                    d.source if d.source.file else c.source,
+                    "internal_control.deviation_action",
+                    f"Avvikelsen '{d.text}' i kontrollen '{c.title}' saknar åtgärd.",
+                    "Ange vilken åtgärd som vidtas och vem som ansvarar för den.",
+                )
+        if c.result is ControlResult.DEVIATION and not c.deviations:
+            yield error(
+                c.where("result"),
+                "internal_control.deviation_action",
+                f"Kontrollen '{c.title}' har resultatet avvikelse men ingen avvikelse är beskriven.",
+                "Beskriv avvikelsen och åtgärden (deviations: text, action, owner).",
+            )
 
 
 # Checks kept in their own modules register themselves on import.

@@ -10,6 +10,7 @@ from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
 from styrkort.core.findings import NOWHERE, Source
+from styrkort.core.followup import FollowUp
 from styrkort.core.goals import CouncilGoal, Goal, Perspective, Status
 from styrkort.core.history import History
 
@@ -143,3 +144,5 @@ class Workspace:
     imported workspace keeps them and the web can use them."""
     history: History = field(default_factory=History)
     """Earlier years: finance outcomes, Kolada values, how many years the tables print."""
+    followup: FollowUp = field(default_factory=FollowUp)
+    """Activities, council assignments and the internal-control plan (core/followup.py)."""

@@ -39,6 +39,12 @@ KIND_NAMES = {
     "operating": "Driftredovisning",
     "investments": "Investeringsredovisning",
     "allocation": "Fördelning",
+    "assignments": "Uppdrag",
+    "control_summary": "Intern kontroll",
+    "risk_matrix": "Riskmatris",
+    "risks": "Riskanalys",
+    "controls": "Kontroller",
+    "deviations": "Avvikelser",
 }
 
 
@@ -185,6 +191,35 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
     ws.autofilter(header, 0, r, len(labels) - 1)
 
 
+def _write_stacked(wb: Any, name: str, title: str, tables: list[Table], fmts: _Formats) -> None:
+    """Tables of the same columns on one sheet, with a first column naming each table (the activities)."""
+    ws = wb.add_worksheet(name)
+    ws.write_string(0, 0, title, fmts.get("", True, font_size=12))
+    header = 2
+    columns = tables[0].columns
+    hfmt = fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True)
+    for c, label in enumerate(["Mål", *(_header_label(col) for col in columns), "Not"]):
+        ws.write_string(header, c, label, hfmt)
+    r = header
+    for t in tables:
+        for row in t.rows:
+            r += 1
+            bold = row.kind == "goal"
+            ws.write_string(r, 0, t.caption.split(": ", 1)[-1], fmts.get("", bold, text_wrap=True))
+            for c, (cell, col) in enumerate(zip(row.cells, columns, strict=False), 1):
+                _write_cell(ws, r, c, cell, col, fmts, bold)
+            mark = row.cells[0].note
+            notes = [n for n in t.notes if mark and n.split(".", 1)[0] in mark.split(",")]
+            ws.write_string(
+                r, len(columns) + 1, " ".join(notes), fmts.get("", False, text_wrap=True)
+            )
+    ws.set_column(0, 1, 40)
+    ws.set_column(2, len(columns), 16)
+    ws.set_column(len(columns) + 1, len(columns) + 1, 60)
+    ws.freeze_panes(header + 1, 2)
+    ws.autofilter(header, 0, r, len(columns) + 1)
+
+
 def _write_findings(wb: Any, report: Report, fmts: _Formats) -> None:
     ws = wb.add_worksheet("Kontrollresultat")
     ws.write_string(
@@ -252,17 +287,22 @@ def render_xlsx(report: Report, path: Path) -> Path:
         }
     )
     fmts = _Formats(wb)
-    taken = {"om", "måluppfyllelse", "kontrollresultat"}
+    taken = {"om", "måluppfyllelse", "kontrollresultat", "aktiviteter"}
     tables = report.tables()
     goal_tables = [t for t in tables if t.kind == "goal"]
-    others = [t for t in tables if t.kind != "goal"]
+    activity_tables = [t for t in tables if t.kind == "activities"]
+    others = [t for t in tables if t.kind not in ("goal", "activities")]
     names = [(sheet_name(_short_name(t), taken), t) for t in others]
     sheets = [("Måluppfyllelse", "Nämndmål och indikatorer med bedömning")] if goal_tables else []
+    if activity_tables:
+        sheets.append(("Aktiviteter", "Aktiviteter per mål med status och färdiggrad"))
     sheets += [(n, t.caption) for n, t in names]
     sheets.append(("Kontrollresultat", "Kontrollernas fynd: var, vad, åtgärd"))
     _write_about(wb, report, fmts, sheets)
     if goal_tables:
         _write_goals(wb, goal_tables, fmts)
+    if activity_tables:
+        _write_stacked(wb, "Aktiviteter", "Aktiviteter per mål", activity_tables, fmts)
     for name, t in names:
         _write_table(wb, t, name, fmts)
     _write_findings(wb, report, fmts)

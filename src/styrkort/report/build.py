@@ -19,6 +19,7 @@ from styrkort.core.goals import Status, counted, status_word
 from styrkort.core.model import NarrativeSection, RoundingPolicy, Workspace
 from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
+from styrkort.report import followup
 from styrkort.report import format as fmt
 from styrkort.report import history as hist
 from styrkort.report.model import (
@@ -137,13 +138,15 @@ class _Builder:
             if n:
                 items.append(indicator_count_phrase(status, n))
                 self.sentences[f"summary.{status.name.lower()}"] = items[-1]
+        items += followup.summary_items(self.a, self.sentences)
         blocks.append(BulletList(tuple(items), generated=True))
         blocks.append(self.sentence("summary.verdict", verdict_sentence(s, "nämndens")))
         basis = "helår" if not self.ws.period.is_interim else "helårsprognos"
         blocks.append(
             self.sentence(
                 "summary.basis",
-                f"Uppföljningen av målen baseras på indikatorerna som verksamheten har gjort på {basis}.",
+                f"Uppföljningen av målen baseras på {followup.basis_words(self.a)} som verksamheten "
+                f"har gjort på {basis}.",
             )
         )
         return blocks
@@ -364,10 +367,14 @@ class _Builder:
         blocks += self.indicator_charts()
         outcome_texts = {k: v.text for k, v in self.a.computed.items()}
         blocks += hist.trend_charts(self.a, outcome_texts)
-        tables: tuple[Block, ...] = tuple(
-            self.goal_table(g, i)
-            for i, g in enumerate(self.a.goals, 1)
-            if g.goal.perspective not in {p.id for p in self.ws.perspectives}
+        blocks += followup.rule_blocks(self.a)
+        tables: tuple[Block, ...] = followup.with_activities(
+            self.a,
+            [
+                self.goal_table(g, i)
+                for i, g in enumerate(self.a.goals, 1)
+                if g.goal.perspective not in {p.id for p in self.ws.perspectives}
+            ],
         )
         children = self.perspective_sections()
         for g in self.a.goals:
@@ -965,12 +972,14 @@ class _Builder:
             self.figures[f"antal.{word}"] = Figure(str(s.count(st)), Decimal(s.count(st)))
         self.figures["antal.indikatorer"] = Figure(str(s.indicators), Decimal(s.indicators))
         self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
+        followup.register_figures(self.a, self.figures)
         # One pass: the sections register their figures as they are built; the narrative
         # sections, which may embed any figure, are filled in afterwards (_resolve).
         finance = self.section_finance()
         goals = self.section_goals()
         narrative = self.section_narrative()
         children = [goals, narrative] + ([finance] if finance else [])
+        children += followup.sections(self.a, len(children) + 1, self.sentences)
         top = self._resolve(Section("verksamheter", "1", "Verksamheter", (), tuple(children)))
         views = tuple(finding_views(sort_findings([*findings, *self.findings])))
         return Report(

@@ -84,6 +84,8 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
     unit: str = ""
+    labels: tuple[tuple[str, ...], ...] = ()
+    """A word per data point, by series (a risk matrix cell's level), drawn with the value."""
 
 
 @dataclass(frozen=True, slots=True)

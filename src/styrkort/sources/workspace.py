@@ -69,7 +69,7 @@ from styrkort.core.model import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import DEFAULT_SCALES, Direction, Scale, normalise_unit
-from styrkort.sources import schema
+from styrkort.sources import followup, schema
 from styrkort.sources.accountmap import KINDS
 from styrkort.sources.history import indicator_history, kolada_spec, read_history_section
 from styrkort.sources.table import read_records
@@ -1261,6 +1261,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         word_template=_word_template(ctx, main),
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),
+        followup=followup.read_followup(ctx, goals_rel, council, goals),
         files=dict(ctx.files),
         assets=dict(ctx.assets),
         history=history,

@@ -20,7 +20,10 @@ from typing import Any
 
 import yaml
 
+from styrkort.core.activities import DEFAULT_COUNTS_AS, Activity
 from styrkort.core.assess import AnyGoalRule, AssessmentRule, Bands, PointsRule, ToleranceKind
+from styrkort.core.assignments import Assignment
+from styrkort.core.followup import FollowUp
 from styrkort.core.goals import (
     CouncilGoal,
     Goal,
@@ -30,8 +33,10 @@ from styrkort.core.goals import (
     Status,
 )
 from styrkort.core.history import History
+from styrkort.core.internal_control import Control, InternalControlPlan, RiskScale
 from styrkort.core.model import Workspace
 from styrkort.core.values import DEFAULT_SCALES
+from styrkort.sources.followup import ASSIGNMENTS_FILE, INTERNAL_CONTROL_FILE, counts_as_text
 
 OPERATING_FILE = "operating.csv"
 INVESTMENTS_FILE = "investments.csv"
@@ -363,7 +368,12 @@ def workspace_files(ws: Workspace) -> dict[str, str]:
     """Relative path → text of every file of the canonical folder for ``ws``."""
     files = {
         "styrkort.yaml": dump_yaml(main_document(ws)),
-        "goals.yaml": dump_yaml(goals_document(ws.council_goals, ws.goals, ws.perspectives)),
+        "goals.yaml": dump_yaml(
+            with_activities(
+                goals_document(ws.council_goals, ws.goals, ws.perspectives), ws.followup
+            )
+        ),
+        **followup_files(ws.followup),
     }
     if ws.operating:
         header = ["category", "kind", "budget", "outcome"]
@@ -420,3 +430,130 @@ def write_workspace(ws: Workspace, out_dir: Path | str) -> list[Path]:
         path.write_bytes(ws.assets[ws.word_template])
         written.append(path)
     return written
+
+
+# --- activities, council assignments, internal control (sources/followup.py reads them) -----
+
+
+def _activity(a: Activity) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": a.id, "title": a.title, "status": a.status.value}
+    optional = {
+        "owner": a.owner,
+        "completion": "" if a.completion is None else str(a.completion),
+        "deadline": a.deadline.isoformat() if a.deadline else "",
+        "comment": a.comment,
+    }
+    out.update({k: v for k, v in optional.items() if v})
+    return out
+
+
+def with_activities(doc: dict[str, Any], f: FollowUp) -> dict[str, Any]:
+    """``goals.yaml``'s document with each goal's ``judged_by`` and ``activities`` and the activity rule."""
+    if dict(f.activity_rule.counts_as) != dict(DEFAULT_COUNTS_AS):
+        doc = {"activity_rule": counts_as_text(f.activity_rule.counts_as), **doc}
+    for item in [*doc.get("council_goals", []), *doc.get("goals", [])]:
+        basis = f.bases.get(item["id"])
+        acts = [_activity(a) for a in f.activities if a.parent == item["id"]]
+        if basis is not None:
+            item["judged_by"] = {"indikatorer och aktiviteter": "båda"}.get(
+                basis.value, basis.value
+            )
+        if acts:
+            item["activities"] = acts
+    return doc
+
+
+def _assignment(a: Assignment) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": a.id, "text": a.text, "status": a.status.value}
+    d = a.decision
+    decision = {
+        k: v
+        for k, v in (
+            ("body", d.body),
+            ("date", d.date.isoformat() if d.date else ""),
+            ("paragraph", d.paragraph),
+        )
+        if v
+    }
+    if decision:
+        out["decision"] = decision
+    optional = {
+        "board": a.board,
+        "deadline": a.deadline.isoformat() if a.deadline else "",
+        "comment": a.comment,
+    }
+    out.update({k: v for k, v in optional.items() if v})
+    return out
+
+
+def _control(c: Control) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": c.id, "title": c.title}
+    optional = {
+        "method": c.method,
+        "frequency": c.frequency,
+        "owner": c.owner,
+        "result": c.result.value if c.result else "",
+        "comment": c.comment,
+    }
+    out.update({k: v for k, v in optional.items() if v})
+    if c.deviations:
+        out["deviations"] = [
+            {
+                k: v
+                for k, v in (
+                    ("text", d.text),
+                    ("action", d.action),
+                    ("owner", d.owner),
+                    ("deadline", d.deadline.isoformat() if d.deadline else ""),
+                )
+                if v
+            }
+            for d in c.deviations
+        ]
+    return out
+
+
+def internal_control_document(plan: InternalControlPlan) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    if plan.adopted:
+        doc["adopted"] = plan.adopted
+    if plan.scale != RiskScale():
+        sc = plan.scale
+        doc["scale"] = {
+            "probability": list(sc.probability),
+            "consequence": list(sc.consequence),
+            "levels": {lvl.name: str(lvl.minimum) for lvl in sc.levels},
+            "control_from": str(sc.control_from),
+        }
+    doc["processes"] = [
+        {
+            "id": p.id,
+            "title": p.title,
+            **({"owner": p.owner} if p.owner else {}),
+            "risks": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "probability": str(r.probability),
+                    "consequence": str(r.consequence),
+                    **({"comment": r.comment} if r.comment else {}),
+                    "controls": [_control(c) for c in r.controls],
+                }
+                for r in p.risks
+            ],
+        }
+        for p in plan.processes
+    ]
+    return doc
+
+
+def followup_files(f: FollowUp) -> dict[str, str]:
+    """``uppdrag.yaml`` and ``internkontroll.yaml`` when the workspace has assignments or a plan."""
+    files: dict[str, str] = {}
+    if f.assignments:
+        files[ASSIGNMENTS_FILE] = dump_yaml(
+            {"assignments": [_assignment(a) for a in f.assignments]}
+        )
+    if not f.internal_control.is_empty:
+        files[INTERNAL_CONTROL_FILE] = dump_yaml(internal_control_document(f.internal_control))
+    return files

@@ -41,6 +41,7 @@ from styrkort.core.model import (
     Workspace,
 )
 from styrkort.core.values import Direction
+from styrkort.web import mapping_followup
 from styrkort.web import models as m
 
 # Indicator field → the Swedish field name used in sources and on the screen (anchors "falt-<name>").
@@ -312,6 +313,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         assets=(
             {period.word_template: bytes(period.word_template_data)} if period.word_template else {}
         ),
+        followup=mapping_followup.followup_of(period),
     )
     # Earlier periods of the same organisation are the indicators' history, not retyped
     # (one query, whatever the number of years); a value stored with the indicator wins.
@@ -601,4 +603,5 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         )
         for i, n in enumerate(ws.narrative)
     )
+    mapping_followup.store_followup(period, ws.followup)
     return period

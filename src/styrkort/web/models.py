@@ -525,3 +525,15 @@ def _remove_attachment_file(sender: type[Attachment], instance: Attachment, **_:
     path = (root / instance.stored).resolve()
     if root in path.parents:
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+# Activities, council assignments and internal control (issue 19) live in their own module.
+from styrkort.web import models_followup  # noqa: E402
+
+Activity = models_followup.Activity
+Assignment = models_followup.Assignment
+Control = models_followup.Control
+ControlDeviation = models_followup.ControlDeviation
+ControlProcess = models_followup.ControlProcess
+ControlRisk = models_followup.ControlRisk
+FollowUpSettings = models_followup.FollowUpSettings

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from styrkort.web import api, views, views_history
+from styrkort.web import api, api_followup, views, views_followup, views_history
 from styrkort.web.owner_urls import owner_screens
 
 app_name = "styrkort"
@@ -49,6 +49,7 @@ screens = [
         name="narrative_preview",
     ),
     path("period/<int:period_id>/fynd/", views.findings, name="findings"),
+    *views_followup.urls(),
     path("period/<int:period_id>/rapport/", views.report, name="report"),
     path("period/<int:period_id>/rapport/<str:fmt>/", views.download, name="download"),
     path("period/<int:period_id>/lamna-in/", views.submit, name="submit"),
@@ -71,6 +72,7 @@ screens = [
     path("api/periods/<int:period_id>/indicators/", api.indicators, name="api_indicators"),
     path("api/periods/<int:period_id>/indicators/<str:key>/", api.indicator, name="api_indicator"),
     path("api/periods/<int:period_id>/findings/", api.findings, name="api_findings"),
+    *api_followup.urls(),
 ]
 
 urlpatterns = [

@@ -65,7 +65,9 @@ def load_period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]
     if db_int(period_id) is None:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
     try:
-        period = m.Period.objects.select_related("organisation").get(pk=period_id)
+        period = m.Period.objects.select_related("organisation", "followup_settings").get(
+            pk=period_id
+        )
     except m.Period.DoesNotExist:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.") from None
     access = Access(request.user, period.organisation)
@@ -795,6 +797,8 @@ def _finding_link(
     narr_ids: dict[str, int],
     labels: dict[tuple[str, str], str],
 ) -> dict[str, Any]:
+    from styrkort.web import views_followup  # it imports this module's helpers
+
     where = screen_of(f.source)
     screen, key, field = where or ("", "", "")
     url = ""
@@ -808,9 +812,11 @@ def _finding_link(
         url = reverse("styrkort:finance", args=[period.pk]) + f"#{key}"
     elif screen == "berättelse" and key in narr_ids:
         url = reverse("styrkort:narrative", args=[period.pk, narr_ids[key]])
+    elif screen in views_followup.SCREEN_NAMES:
+        url = views_followup.finding_url(period, screen, key)
     return {
         "finding": f,
-        "screen": SCREENS.get(screen, screen or f.source.file),
+        "screen": (SCREENS | views_followup.SCREEN_NAMES).get(screen, screen or f.source.file),
         "key": labels.get((screen, key), key),
         "field": field
         + (f", rad {f.source.line}" if screen == "berättelse" and f.source.line else ""),
