@@ -64,7 +64,7 @@ def emitted() -> dict[str, set[str]]:
         found = _code_constants(tree)
         # ctx.err(file, line, "code", …) of the workspace reader (and of the modules it hands
         # its reader to) adds "workspace."
-        if rel in {"sources/workspace.py", "sources/history.py"}:
+        if rel in {"sources/workspace.py", "sources/history.py", "sources/followup.py"}:
             found |= {
                 "workspace." + node.args[2].value
                 for node in ast.walk(tree)

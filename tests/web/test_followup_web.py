@@ -304,7 +304,8 @@ def test_screen_queries_are_bounded(login: Any, fu_period: m.Period) -> None:
     with CaptureQueriesContext(connection) as q:
         client.get(f"/period/{fu_period.pk}/uppfoljning/")
     assert len(q) == counts["uppfoljning"]
-    assert counts["uppfoljning"] <= 22 and counts["oversikt"] <= 20, counts
+    # +1 each: the earlier periods of the organisation (history), one query for any number of years
+    assert counts["uppfoljning"] <= 23 and counts["oversikt"] <= 21, counts
 
 
 def test_goal_screen_says_an_activity_goal_is_judged_from_its_activities(

@@ -91,6 +91,8 @@ def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
                 "är uppnådda eller delvis uppnådda; bedömningsregeln avgör inte fallet och målet är ej bedömt.",
                 "Gör en manuell bedömning av målet (assessment: status och motivering).",
             )
+    # goals judged from activities (core/activities.py) are tied in the same way
+    yield from activity_goal_ties_are_decided(a)
 
 
 _TO_DECIDE = {
@@ -640,7 +642,6 @@ def late_activities_are_explained(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("activity.goal_tie")
 def activity_goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
     """A goal judged from activities where exactly half the parts count for it is left to a person."""
     f = a.workspace.followup
