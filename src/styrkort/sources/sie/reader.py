@@ -19,10 +19,9 @@ import zlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from styrkort.core.findings import Finding, Severity, Source, has_errors
-from styrkort.core.numbers import parse_decimal
 from styrkort.sources.sie import vector
 from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
@@ -40,16 +39,18 @@ from styrkort.sources.sie.model import (
     Objects,
     PeriodBalance,
     SieResult,
-    SumKey,
     SumsResult,
     Transaction,
     Voucher,
 )
+from styrkort.sources.sie.state import ReadState, SeriesNumbers, parse_amount, parse_date
 
 MAX_PER_CODE = 50
 """Findings listed per code; the rest are counted in one ``sie.more`` finding."""
 
 _CACHE_LIMIT = 200_000
+_parse_date = parse_date
+_parse_amount = parse_amount
 _MISSING = object()
 _AMOUNT_CHARS = "0123456789.-"
 
@@ -62,28 +63,6 @@ class _Bad(Exception):
         self.code = code
         self.message = message
         self.hint = hint
-
-
-def _parse_date(text: str) -> dt.date | None:
-    if len(text) != 8 or not text.isascii() or not text.isdigit():
-        return None
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
-def _parse_amount(text: str) -> tuple[Decimal | None, bool]:
-    """(value, per the spec) for an amount field; value None when it is no number."""
-    if text and text.strip(_AMOUNT_CHARS) == "":
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is not None:
-            return value, True
-    lenient = parse_decimal(text)
-    return lenient, False
 
 
 class _Voucher:
@@ -131,55 +110,12 @@ class _Voucher:
         self.pending: Transaction | None = None
 
 
-class _Numbers:
-    """The voucher numbers seen in one series, in memory that stays small for sequential numbering.
+class _Parser(ReadState):
+    """The line reader: reads every record and gives every finding (the reference)."""
 
-    ``next`` is the number that would extend the run ``lo..hi`` (the fast path).
-    """
-
-    __slots__ = ("hi", "lo", "next", "others")
-
-    def __init__(self) -> None:
-        self.lo = 0
-        self.hi = -1
-        self.next = ""
-        self.others: set[object] = set()
-
-    def add(self, number: str) -> bool:
-        """Record ``number``; False when it was seen before."""
-        integral = number.isascii() and number.isdigit() and (number[0] != "0" or number == "0")
-        if not integral:
-            if number in self.others:
-                return False
-            self.others.add(number)
-            return True
-        key = int(number)
-        if self.lo <= key <= self.hi or key in self.others:
-            return False
-        if self.hi < self.lo:
-            self.lo = self.hi = key
-        elif key == self.hi + 1:
-            self.hi = key
-            while self.hi + 1 in self.others:
-                self.hi += 1
-                self.others.discard(self.hi)
-        elif key == self.lo - 1:
-            self.lo = key
-            while self.lo - 1 in self.others:
-                self.lo -= 1
-                self.others.discard(self.lo)
-        else:
-            self.others.add(key)
-        self.next = str(self.hi + 1)
-        return True
-
-
-class _Parser:
     def __init__(self, name: str, *, keep_tree: bool, dimensions: tuple[str, ...], by_period: bool):
+        super().__init__(keep_tree=keep_tree, dimensions=dimensions, by_period=by_period)
         self.name = name
-        self.keep_tree = keep_tree
-        self.dims = dimensions
-        self.by_period = by_period
         self.findings: list[Finding] = []
         self.code_counts: dict[str, int] = {}
         # header
@@ -195,7 +131,6 @@ class _Parser:
         self.company_id = ""
         self.chart_type = ""
         self.currency = ""
-        self.years: dict[int, FinancialYear] = {}
         self.accounts: dict[str, Account] = {}
         self.dimensions: dict[str, Dimension] = {}
         self.objects: dict[tuple[str, str], str] = {}
@@ -203,33 +138,16 @@ class _Parser:
         self.balances: list[Balance] = []
         self.object_balances: list[ObjectBalance] = []
         self.period_balances: list[PeriodBalance] = []
-        self.vouchers: list[Voucher] = []
-        self.sums: dict[SumKey, Decimal] = {}
-        self.voucher_count = 0
-        self.transaction_count = 0
         # state
         self.voucher: _Voucher | None = None
         self.expect_brace: _Voucher | None = None
-        self.series: dict[str, _Numbers] = {}
-        self.used_accounts: dict[str, int] = {}
-        self.used_objects: dict[tuple[str, str], int] = {}
         self.unknown_years: set[int] = set()
-        self.date_cache: dict[str, tuple[dt.date, str] | object | None] = {}
         self.heads: dict[str, tuple[str, Objects, tuple[str | None, ...]]] = {}
-        # state of the vectorised reader (vector.py): parsed object lists by their bytes,
-        # and partial sums of accepted chunks waiting for vector.flush()
-        self.vector_objects: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
-        self.vector_partials: dict[str, list[Any]] = {"ore": [], "dec": []}
-        self.vector_partial_rows = 0
-        self.vector_ore_chunks = 0
-        self.none_key: tuple[str | None, ...] = (None,) * len(dimensions)
         self.crc_state: int | None = None  # running CRC between the #KSUMMA records
         self.crc_started_line: int | None = None
         self.crc_done = False
-        self.has_money = False
         self._deferred_years: list[tuple[int, int]] = []
         self._crc_before_close = 0
-        self._encoding = "cp437"
         self.handlers: dict[str, Callable[[list[Field], int], None]] = {
             "#FLAGGA": self._flagga,
             "#FORMAT": self._format,
@@ -293,7 +211,7 @@ class _Parser:
         sums = self.sums
         sums_get = sums.get
         date_cache = self.date_cache
-        date_period = self._date_period
+        date_period = self.date_period
         by_period = self.by_period
         fast_ver = self._fast_ver
         heads_get = self.heads.get
@@ -451,14 +369,8 @@ class _Parser:
         self.heads[head] = value
         return value
 
-    def _date_period(self, text: str) -> tuple[dt.date, str] | None:
-        """A date and its month ``YYYYMM``, cached (a file has few distinct dates)."""
-        date = _parse_date(text)
-        value = (date, f"{date.year:04d}{date.month:02d}") if date else None
-        if len(self.date_cache) > _CACHE_LIMIT:
-            self.date_cache.clear()
-        self.date_cache[text] = value
-        return value
+    def at_rest(self) -> bool:
+        return self.voucher is None and self.expect_brace is None and self.crc_state is None
 
     def _fast_ver(self, s: str, lineno: int) -> bool:
         """The common well-formed ``#VER``; False sends the line to record()."""
@@ -482,7 +394,7 @@ class _Parser:
             return False
         dp = self.date_cache.get(f[3], _MISSING)
         if dp is _MISSING:
-            dp = self._date_period(f[3])
+            dp = self.date_period(f[3])
         if dp is None:
             return False
         n = len(f)
@@ -490,7 +402,7 @@ class _Parser:
         if n > 5 and f[5]:
             reg = self.date_cache.get(f[5], _MISSING)
             if reg is _MISSING:
-                reg = self._date_period(f[5])
+                reg = self.date_period(f[5])
             registered = reg[0] if reg else None  # type: ignore[index]
         assert isinstance(dp, tuple)
         date: dt.date = dp[0]
@@ -621,7 +533,7 @@ class _Parser:
     def _date(self, text: str, what: str) -> dt.date:
         value = self.date_cache.get(text, _MISSING)
         if value is _MISSING:
-            value = self._date_period(text)
+            value = self.date_period(text)
         if not isinstance(value, tuple):
             raise _Bad(
                 "sie.bad_date",
@@ -939,7 +851,7 @@ class _Parser:
         self.voucher_count += 1
         numbers = self.series.get(v.series)
         if numbers is None:
-            numbers = self.series[v.series] = _Numbers()
+            numbers = self.series[v.series] = SeriesNumbers()
         if v.number and not numbers.add(v.number):
             self.add(
                 "sie.duplicate_voucher",
@@ -1037,13 +949,12 @@ class _Parser:
                 parts.append("}")
             else:
                 parts.append(field)
-        data = "".join(parts).encode(self._encoding, errors="replace")
+        data = "".join(parts).encode(self.encoding, errors="replace")
         self.crc_state = zlib.crc32(data, self.crc_state or 0)
 
     # ---------------------------------------------------------------- the end
 
     def finish(self, decoded: Decoded, lineno: int) -> None:
-        vector.flush(self)
         if self.voucher is not None:
             v = self.voucher
             self.add(
@@ -1232,6 +1143,8 @@ def _run(
     dimensions: Iterable[str | int] = (),
     by_period: bool = True,
     chunk_size: int = CHUNK,
+    reference: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[_Parser | None, list[Finding], str]:
     decoded = Decoded(stream, chunk_size)
     refusal = _not_sie(decoded.head(), name)
@@ -1240,32 +1153,40 @@ def _run(
     parser = _Parser(
         name, keep_tree=keep_tree, dimensions=tuple(str(d) for d in dimensions), by_period=by_period
     )
+
+    def line_reader(data: bytes, lineno: int) -> int:
+        return parser.feed(decoded.decode(data), lineno)
+
+    # runs of whole vouchers go to the vectorised reader (vector.py), which hands back to
+    # the line reader what it does not read itself
+    fast = None if reference or not vector.AVAILABLE else vector.VectorReader(parser, line_reader)
     lineno = 0
+    done_bytes = 0
     carry = b""
     for block in decoded.blocks():
-        parser._encoding = decoded.encoding or "ascii"
+        parser.encoding = decoded.encoding or "ascii"
         data = carry + block if carry else block
         carry = b""
-        # runs of whole vouchers go to the vectorised reader (vector.py); the boundaries are
-        # found in the bytes (ASCII bytes never stand inside a UTF-8 character), and only
-        # what the line reader reads is decoded
-        span = _voucher_run(data) if vector.AVAILABLE else None
-        if span is None:
+        # the boundaries are found in the bytes (ASCII bytes never stand inside a UTF-8
+        # character), and only what the line reader reads is decoded
+        span = _voucher_run(data) if fast is not None else None
+        if span is None or fast is None:
             lineno = parser.feed(decoded.decode(data), lineno)
-            continue
-        first, cut = span
-        lineno = parser.feed(decoded.decode(data[:first]), lineno)
-        middle = data[first:cut]
-        if decoded.one_byte:  # one byte per character: the vectorised reader takes the bytes
-            done = vector.feed_vouchers(parser, middle, lineno)
-            lineno = done if done is not None else parser.feed(decoded.decode(middle), lineno)
         else:
-            text = decoded.decode(middle)
-            done = vector.feed_vouchers(parser, text.encode(parser._encoding), lineno)
-            lineno = done if done is not None else parser.feed(text, lineno)
-        carry = data[cut:]
+            first, cut = span
+            lineno = parser.feed(decoded.decode(data[:first]), lineno)
+            middle = data[first:cut]
+            if not decoded.one_byte:  # the vectorised reader reads the text the line reader would
+                middle = decoded.decode(middle).encode(parser.encoding)
+            lineno = fast.feed(middle, lineno)
+            carry = data[cut:]
+        done_bytes += len(data) - len(carry)
+        if progress is not None:
+            progress(done_bytes)
     if carry:
         lineno = parser.feed(decoded.decode(carry), lineno)
+    if fast is not None:
+        fast.flush()
     encoding = decoded.encoding or "cp437"
     parser.finish(decoded, lineno)
     return parser, parser.findings, encoding
@@ -1330,15 +1251,26 @@ def _safe(
             gc.enable()
 
 
-def read_sie(source: str | Path | bytes, *, name: str | None = None) -> SieResult:
+def read_sie(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    reference: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> SieResult:
     """Read a whole SIE file: header, balances, budget and every voucher.
 
     ``source`` is a path or the file's bytes; ``name`` is what findings call the
     file (default: the file name). Returns ``SieResult(ledger or None, findings)``.
+    ``reference=True`` reads with the line reader alone (no vectorised fast path;
+    the answer is the same, only slower). ``progress``, when given, is called with
+    the number of bytes read so far after each chunk.
     """
 
     def run(stream: BinaryIO, label: str) -> tuple[object, list[Finding]]:
-        parser, findings, encoding = _run(stream, label, keep_tree=True)
+        parser, findings, encoding = _run(
+            stream, label, keep_tree=True, reference=reference, progress=progress
+        )
         if parser is None or has_errors(findings):
             return None, findings
         ledger = Ledger(
@@ -1362,12 +1294,15 @@ def sum_sie(
     by_period: bool = True,
     name: str | None = None,
     chunk_size: int = CHUNK,
+    reference: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> SumsResult:
     """Stream a SIE file, summing the vouchers per account × ``dimensions`` × month.
 
     Memory holds the header, the balances and budget, and the sums, but never the
     vouchers: a 1 GB file needs no more than a small one with the same chart.
-    All the checks of :func:`read_sie` run too.
+    All the checks of :func:`read_sie` run too. ``reference`` and ``progress`` as
+    for :func:`read_sie`.
     """
     dims = tuple(str(d) for d in dimensions)
 
@@ -1379,6 +1314,8 @@ def sum_sie(
             dimensions=dims,
             by_period=by_period,
             chunk_size=chunk_size,
+            reference=reference,
+            progress=progress,
         )
         if parser is None or has_errors(findings):
             return None, findings
