@@ -10,6 +10,7 @@ sequences is UTF-8; otherwise the Swedish letters decide between CP437
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -18,6 +19,7 @@ CHUNK = 4 * 1024 * 1024
 _CP437_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a")
 _LATIN9_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc")
 _C1 = frozenset(range(0x80, 0xA0))
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def guess_encoding(sample: bytes) -> str:
@@ -29,12 +31,14 @@ def guess_encoding(sample: bytes) -> str:
     except UnicodeDecodeError:
         return _cp437_or_latin9(sample)
     # valid UTF-8; CP437 box drawing can be too (╤¡ is D1 AD), so ask for plausible letters
-    plausible = total = 0
-    for ch in text:
-        if ch >= "\x80":
-            total += 1
-            if "\xa0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u20ff" or ch == "\ufffd":
-                plausible += 1
+    # only the non-ASCII characters are counted (found in C: a 4 MB chunk is mostly ASCII)
+    others = _NON_ASCII.findall(text)
+    total = len(others)
+    plausible = sum(
+        1
+        for ch in others
+        if "\xa0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u20ff" or ch == "\ufffd"
+    )
     if plausible * 2 >= total:
         return "utf-8"
     return _cp437_or_latin9(sample)

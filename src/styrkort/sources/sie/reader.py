@@ -148,6 +148,10 @@ class _Parser(ReadState):
         self.crc_done = False
         self._deferred_years: list[tuple[int, int]] = []
         self._crc_before_close = 0
+        self._months: dict[FinancialYear, tuple[str, str]] = {}
+        self._lists: dict[str, Objects] = {}
+        # (year, month) of #PSALDO/#PBUDGET read without a finding, while the years stay
+        self._period_keys: dict[tuple[str, str], int] = {}
         self.handlers: dict[str, Callable[[list[Field], int], None]] = {
             "#FLAGGA": self._flagga,
             "#FORMAT": self._format,
@@ -234,6 +238,8 @@ class _Parser(ReadState):
                 if voucher is None:
                     if s.startswith("#VER ") and fast_ver(s, lineno):
                         continue
+                    if s.startswith("#P") and self._fast_period(s, lineno):
+                        continue
                 elif voucher.pending is None and s.startswith("#TRANS "):
                     e = s.find("}")
                     head = heads_get(s[:e]) if e > 0 else None
@@ -319,6 +325,7 @@ class _Parser(ReadState):
                     if (
                         numbers is not None
                         and v.number == numbers.next
+                        and not numbers.others
                         and (year0 is None or year0.start <= v.date <= year0.end)
                     ):
                         numbers.hi += 1
@@ -371,6 +378,82 @@ class _Parser(ReadState):
 
     def at_rest(self) -> bool:
         return self.voucher is None and self.expect_brace is None and self.crc_state is None
+
+    def _fast_period(self, s: str, lineno: int) -> bool:
+        """``#PSALDO``/``#PBUDGET`` with one object list, split without the general splitter.
+
+        The fields are exactly what :func:`split_fields` gives for such a line (the same
+        ``quoted_words`` on each part); False sends the line to record().
+        """
+        if self.expect_brace is not None or "\\" in s:
+            return False
+        b = s.find("{")
+        e = s.find("}")
+        n = len(s)
+        if (
+            b <= 0
+            or e < b
+            or s[b - 1] not in " \t"
+            or (e + 1 < n and s[e + 1] not in " \t")
+            or s.find("{", b + 1) >= 0
+            or s.find("}", e + 1) >= 0
+        ):
+            return False
+        pre = quoted_words(s[:b])
+        if pre is None or len(pre) != 4 or pre[0] not in ("#PSALDO", "#PBUDGET"):
+            return False
+        inner = s[b + 1 : e]
+        objs = self._lists.get(inner)
+        if objs is None:
+            words = quoted_words(inner)
+            if words is None or len(words) % 2:
+                return False
+            objs = tuple(zip(words[0::2], words[1::2], strict=True))
+            if len(self._lists) < _CACHE_LIMIT:
+                self._lists[inner] = objs
+        post = quoted_words(s[e + 1 :])
+        if post is None:
+            return False
+        label = pre[0]
+        year = self._period_keys.get((pre[1], pre[2]))
+        amount_text = post[0] if post else ""
+        if year is not None and len(post) <= 2 and not amount_text.strip(_AMOUNT_CHARS):
+            # a year and month seen before without a finding: only the money is new
+            try:
+                amount = Decimal(amount_text)
+            except InvalidOperation:
+                amount = None
+            if amount is not None:
+                used = self.used_objects
+                for pair in objs:
+                    if pair not in used:
+                        used[pair] = lineno
+                account = pre[3]
+                if account not in self.used_accounts:
+                    self.used_accounts[account] = lineno
+                self.has_money = True
+                quantity = parse_amount(post[1])[0] if len(post) > 1 and post[1] else None
+                self.period_balances.append(
+                    PeriodBalance(label[1:], year, pre[2], account, objs, amount, quantity, lineno)
+                )
+                return True
+        self._label = label
+        found = sum(self.code_counts.values())
+        try:
+            self._period_balance([pre[1], pre[2], pre[3], objs, *post], lineno)
+        except _Bad as bad:
+            self.add(bad.code, lineno, bad.message, bad.hint)
+        else:
+            # (_period_balance read the year with int(): no error here)
+            year = int(pre[1])
+            if (
+                found == sum(self.code_counts.values())
+                and pre[1] == str(year)
+                and year in self.years
+                and len(self._period_keys) < _CACHE_LIMIT
+            ):
+                self._period_keys[(pre[1], pre[2])] = year
+        return True
 
     def _fast_ver(self, s: str, lineno: int) -> bool:
         """The common well-formed ``#VER``; False sends the line to record()."""
@@ -619,6 +702,7 @@ class _Parser(ReadState):
                 "Kontrollera räkenskapsårets datum i bokföringsprogrammet.",
             )
         self.years[year] = FinancialYear(year, start, end)
+        self._period_keys.clear()
 
     def _year_number(self, f: list[Field]) -> int:
         text = self._str(f, 0, "årsnummer")
@@ -708,7 +792,9 @@ class _Parser(ReadState):
     def _period_balance(self, f: list[Field], lineno: int) -> None:
         year = self._year(f, 0, lineno)
         period = self._str(f, 1, "period")
-        if len(period) != 6 or _parse_date(period + "01") is None:
+        if len(period) != 6 or (
+            self.date_cache.get(period + "01") is None and (self.date_period(period + "01") is None)
+        ):
             raise _Bad(
                 "sie.bad_date",
                 f"{self._label}: perioden {period!r} är ingen månad.",
@@ -720,7 +806,10 @@ class _Parser(ReadState):
         self._note_account(account, lineno)
         self.has_money = True
         rar = self.years.get(year)
-        if rar is not None and not (f"{rar.start:%Y%m}" <= period <= f"{rar.end:%Y%m}"):
+        months = None if rar is None else self._months.get(rar)
+        if rar is not None and months is None:
+            months = self._months[rar] = (f"{rar.start:%Y%m}", f"{rar.end:%Y%m}")
+        if rar is not None and months is not None and not (months[0] <= period <= months[1]):
             self.add(
                 "sie.period_outside_year",
                 lineno,
@@ -1135,6 +1224,14 @@ def _voucher_run(data: bytes) -> tuple[int, int] | None:
     return first, data.index(b"\n", last + 1) + 1
 
 
+def _as_read(decoded: Decoded, data: bytes, encoding: str) -> bytes:
+    """``data`` for the vectorised reader: as is in a one-byte encoding, else the text the
+    line reader would read (replacement characters included), encoded again."""
+    if decoded.one_byte:
+        return data
+    return decoded.decode(data).encode(encoding)
+
+
 def _run(
     stream: BinaryIO,
     name: str,
@@ -1170,15 +1267,14 @@ def _run(
         # the boundaries are found in the bytes (ASCII bytes never stand inside a UTF-8
         # character), and only what the line reader reads is decoded
         span = _voucher_run(data) if fast is not None else None
-        if span is None or fast is None:
+        if fast is None:
             lineno = parser.feed(decoded.decode(data), lineno)
+        elif span is None:
+            lineno = fast.feed_records(_as_read(decoded, data, parser.encoding), lineno)
         else:
             first, cut = span
-            lineno = parser.feed(decoded.decode(data[:first]), lineno)
-            middle = data[first:cut]
-            if not decoded.one_byte:  # the vectorised reader reads the text the line reader would
-                middle = decoded.decode(middle).encode(parser.encoding)
-            lineno = fast.feed(middle, lineno)
+            lineno = fast.feed_records(_as_read(decoded, data[:first], parser.encoding), lineno)
+            lineno = fast.feed(_as_read(decoded, data[first:cut], parser.encoding), lineno)
             carry = data[cut:]
         done_bytes += len(data) - len(carry)
         if progress is not None:

@@ -16,7 +16,9 @@ What the vectorised reader may do with a :class:`ReadState`:
   series, every line of a shape it reads exactly as the line reader would):
   advance ``series``, note first uses in ``used_accounts`` / ``used_objects``, count
   ``voucher_count`` / ``transaction_count``, set ``has_money``, and add to ``sums``
-  (sums mode) or append to ``vouchers`` (tree mode) — what the line reader would do.
+  (sums mode) or append to ``vouchers`` (tree mode) — what the line reader would do;
+- likewise append ``#PSALDO``/``#PBUDGET`` rows it read to ``period_balances``
+  (only when their year is in ``years`` and their month inside it, so no finding).
 
 Anything else in a stretch (a finding to give, a record it does not read) it hands
 back, line for line, to the line reader through the callback it was given.
@@ -28,7 +30,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from styrkort.core.numbers import parse_decimal
-from styrkort.sources.sie.model import FinancialYear, SumKey, Voucher
+from styrkort.sources.sie.model import FinancialYear, PeriodBalance, SumKey, Voucher
 
 _AMOUNT_CHARS = "0123456789.-"
 _CACHE_LIMIT = 200_000
@@ -124,6 +126,7 @@ class ReadState:
         """(dimension, object) → the first line that uses it."""
         self.sums: dict[SumKey, Decimal] = {}
         self.vouchers: list[Voucher] = []
+        self.period_balances: list[PeriodBalance] = []
         self.voucher_count = 0
         self.transaction_count = 0
         self.has_money = False

@@ -27,13 +27,14 @@ findings. So both paths give the same ledger, sums and findings
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from styrkort.sources.sie.lexer import object_pairs
-from styrkort.sources.sie.model import Objects, Transaction, Voucher
+from styrkort.sources.sie.lexer import object_pairs, quoted_words
+from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher
 from styrkort.sources.sie.state import ReadState, SeriesNumbers, parse_amount
 
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
@@ -106,7 +107,32 @@ _REGROUP_ROWS = 250_000
 _ORE_CHUNK_LIMIT = 2.0**52
 _ORE_FLUSH_CHUNKS = 2048
 _OBJECT_CACHE = 200_000
+# fewer #PSALDO/#PBUDGET lines than this in a stretch are left to the line reader
+_PERIOD_RUN = 64
+_NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?"
+_PERIOD_OK = (
+    rb"^#(?P<label>PSALDO|PBUDGET)[ \t]+(?P<year>0|-?[1-9][0-9]{0,3})[ \t]+(?P<period>[0-9]{6})"
+    rb"[ \t]+(?P<account>[0-9]+)[ \t]+\{(?P<objects>(?:[^{}\"\\\r\n]|\"[^\"\\{}\r\n]*\")*)\}"
+    rb"[ \t]+(?P<amount>" + _NUMBER + rb")(?:[ \t]+(?P<qty>" + _NUMBER + rb"))?" + _END
+)
 _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
+# the inside of an object list of up to four pairs of cleanly separated fields
+_LIST_TOKEN = rb'"[^"\\{}\r\n]*"|[^\x00-\x20"\\{}]+'
+_LIST_PAIRS = 4
+_LIST = (
+    rb"^[ \t]*"
+    + b"".join(
+        rb"(?:(?P<d%d>" % j
+        + _LIST_TOKEN
+        + rb")[ \t]+(?P<o%d>" % j
+        + _LIST_TOKEN
+        + rb")"
+        + (rb"[ \t]+" if j < _LIST_PAIRS - 1 else b"")
+        for j in range(_LIST_PAIRS)
+    ).replace(rb")[ \t]+(?:(?P<d", rb")(?:[ \t]+(?P<d")
+    + rb")?" * _LIST_PAIRS
+    + rb"[ \t]*$"
+)
 _ARROW_ERRORS: tuple[type[BaseException], ...] = (ValueError, OverflowError, LookupError)
 if AVAILABLE:
     _ARROW_ERRORS += (pa.ArrowInvalid, pa.ArrowNotImplementedError)
@@ -127,8 +153,6 @@ class VectorReader:
     def __init__(self, state: ReadState, line_reader: LineReader) -> None:
         self.state = state
         self.line_reader = line_reader
-        self.objects: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
-        """Object lists parsed so far, by their bytes: (pairs, object per chosen dimension)."""
         self.noted: set[bytes] = set()
         """Object lists whose pairs were noted as used (at their first line)."""
         self.partials: dict[str, list[Any]] = {"ore": [], "dec": []}
@@ -150,6 +174,31 @@ class VectorReader:
             return self.line_reader(data, lineno)
         return _commit(self, plan, data, lineno)
 
+    def feed_records(self, data: bytes, lineno: int) -> int:
+        """Read whole lines outside vouchers: runs of ``#PSALDO``/``#PBUDGET`` at once, the rest
+        by the line reader, in file order."""
+        if (
+            data.count(b"\n#P") < _PERIOD_RUN
+            or not data.endswith(b"\n")
+            or len(data) >= 2**31
+            or (b"\n#PSALDO " not in data and b"\n#PBUDGET " not in data)
+        ):
+            self.handed_over += data.count(b"\n")
+            return self.line_reader(data, lineno)
+        # the header before the first period balance is read first: its #RAR decide the years
+        first = min(i for i in (data.find(b"\n#PSALDO "), data.find(b"\n#PBUDGET ")) if i >= 0) + 1
+        self.handed_over += data.count(b"\n", 0, first)
+        lineno = self.line_reader(data[:first], lineno)
+        data = data[first:]
+        try:
+            plan = _period_plan(self, data, lineno)
+        except _ARROW_ERRORS:
+            plan = None
+        if plan is None:
+            self.handed_over += data.count(b"\n")
+            return self.line_reader(data, lineno)
+        return _period_commit(self, plan, data, lineno)
+
     def flush(self) -> None:
         """Add the partial sums waiting from vectorised chunks to ``state.sums`` (Decimal, exact)."""
         _flush(self)
@@ -165,7 +214,7 @@ class _Plan:
     consec: Any
     good: Any
     inner: Any
-    lists: list[tuple[str | None, ...]]
+    lists: list[Any]
     n_lines: int
     num: Any
     ore: Any
@@ -287,6 +336,94 @@ def _segments_ok(v: Any, t: Any, o: Any, c: Any, b: Any, seg: Any, n_seg: int) -
     return ~bad_seg
 
 
+def _strip_quotes(arr: Any) -> Any:
+    return pc.if_else(pc.starts_with(arr, b'"'), pc.binary_slice(arr, 1, -1), arr)
+
+
+def _parse_lists(
+    lists: Any, encoding: str, dims: tuple[str, ...], fallback: Callable[[str], Objects | None]
+) -> tuple[list[Objects | None], list[Any]]:
+    """Each object list's pairs (None when it is broken) and, per chosen dimension, its objects.
+
+    Lists of up to four cleanly separated pairs are split at once with ``_LIST``; on
+    those, ``object_pairs`` and ``quoted_words`` agree. Any other list is split by
+    ``fallback`` (the function the line reader uses for it). The objects per chosen
+    dimension are arrow string arrays (null when the list lacks the dimension; the
+    last pair of a dimension wins, as in a dict).
+    """
+    n = len(lists)
+    ex = pc.extract_regex(lists, _LIST)
+    valid = _mask(pc.is_valid(ex))
+    raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
+    present = [_mask(pc.greater(pc.binary_length(d), 0)) & valid for d in raw_d]
+    dcols = [_strip_quotes(d) for d in raw_d]
+    ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
+    k_of = sum(m.astype(np.int64) for m in present)
+    out: list[Objects | None] = [None] * n
+    for k in range(_LIST_PAIRS + 1):
+        rows = np.flatnonzero(valid & (k_of == k))
+        if not len(rows):
+            continue
+        if k == 0:
+            for r in rows.tolist():
+                out[r] = ()
+            continue
+        take = _arrow(rows)
+        columns = []
+        for j in range(k):
+            ds = _texts(pc.take(dcols[j], take), encoding)
+            os_ = _texts(pc.take(ocols[j], take), encoding)
+            columns.append(zip(ds, os_, strict=True))
+        for r, value in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
+            out[r] = value
+    others = np.flatnonzero(~valid).tolist()
+    if others:
+        texts = pc.take(lists, _arrow(np.asarray(others))).to_pylist()
+        for r, u in zip(others, texts, strict=True):
+            out[r] = fallback(u.decode(encoding))
+    by_dim: list[Any] = []
+    for d in dims:
+        wanted = d.encode(encoding)
+        value = pa.nulls(n, pa.binary())
+        for j in range(_LIST_PAIRS):
+            hit = pc.and_(_bools(present[j]), pc.equal(dcols[j], wanted))
+            value = pc.if_else(hit, ocols[j], value)
+        if others:
+            patch = []
+            for r in others:
+                objs = out[r]
+                patch.append(None if objs is None else dict(objs).get(d))
+            fixed = pa.array(patch, pa.string())
+            decoded = _decode_column(value, encoding)
+            mask = np.zeros(n, np.bool_)
+            mask[others] = True
+            full = pc.take(
+                pa.concat_arrays([decoded, fixed]),
+                _arrow(np.where(mask, n + np.cumsum(mask) - 1, np.arange(n))),
+            )
+            by_dim.append(full)
+        else:
+            by_dim.append(_decode_column(value, encoding))
+    return out, by_dim
+
+
+def _decode_column(arr: Any, encoding: str) -> Any:
+    """A binary column (nulls allowed) as strings in the file's encoding."""
+    if encoding in ("ascii", "utf-8"):
+        return arr.cast(pa.string())
+    encoded = arr.dictionary_encode()
+    words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
+    return pc.take(pa.array(words, pa.string()), encoded.indices)
+
+
+def _pairs_of(text: str) -> Objects | None:
+    """An object list's pairs as split_fields gives them for a line it splits with str methods."""
+    words = quoted_words(text)
+    if words is None or len(words) % 2:
+        return None
+    return tuple(zip(words[0::2], words[1::2], strict=True))
+
+
 def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     st = r.state
     encoding = st.encoding or "ascii"
@@ -393,27 +530,12 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             nonzero = pc.not_equal(per.column("a_sum"), pa.scalar(Decimal(0), _DECIMAL))
             bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
-    # object lists: parse each distinct one once per file (cached by its bytes)
+    # object lists: each distinct one of the chunk split at once
     inner = objects_bin.dictionary_encode()
     uniques = inner.dictionary.to_pylist()
-    known = r.objects
-    dims = st.dims
-    parsed: list[Objects] = []
-    dim_keys: list[tuple[str | None, ...]] = []
-    broken: list[int] = []
-    for i, u in enumerate(uniques):
-        entry = known.get(u)
-        if entry is None:
-            found = object_pairs(u.decode(encoding))
-            objs = () if found is None else found
-            lookup = dict(objs)
-            entry = (objs, tuple(lookup.get(d) for d in dims))
-            if found is None:
-                broken.append(i)
-            elif len(known) < _OBJECT_CACHE:
-                known[u] = entry
-        parsed.append(entry[0])
-        dim_keys.append(entry[1])
+    found, by_dim = _parse_lists(inner.dictionary, encoding, st.dims, object_pairs)
+    broken = [i for i, objs in enumerate(found) if objs is None]
+    parsed: list[Objects] = [() if objs is None else objs for objs in found]
     if broken:
         bad_rows(pc.is_in(inner.indices, pa.array(broken, inner.indices.type)))
 
@@ -459,7 +581,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         consec=consec,
         good=good,
         inner=inner,
-        lists=dim_keys,
+        lists=by_dim,
         n_lines=n_lines,
         num=num,
         ore=ore,
@@ -611,8 +733,7 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
     columns: dict[str, Any] = {"account": rows(plan.accounts)}
     keys = _keys(st)
     indices = rows(plan.inner.indices)
-    for j in range(len(st.dims)):
-        values = pa.array([k[j] for k in plan.lists], pa.string())
+    for j, values in enumerate(plan.lists):
         columns[f"d{j}"] = pc.take(values, indices)
     if st.by_period:
         own = pc.utf8_slice_codeunits(rows(plan.t_date), 0, 6)
@@ -979,3 +1100,115 @@ def _tree(
             ),
         )
     )
+
+
+@dataclass(slots=True)
+class _PeriodPlan:
+    """Which lines of a stretch are period balances read at once, and those rows."""
+
+    good: Any
+    rows: list[PeriodBalance]
+    account_lines: dict[str, int]
+    pair_lines: dict[tuple[str, str], int]
+    year_of: dict[int, Any]
+    n_lines: int
+
+
+def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | None:
+    st = r.state
+    encoding = st.encoding or "ascii"
+    lines = _lines(data)
+    n_lines = len(lines)
+    fields = pc.extract_regex(lines, _PERIOD_OK)
+    good = _mask(pc.is_valid(fields))
+    if not good.any():
+        return None
+    at = np.flatnonzero(good)
+    fields = pc.filter(fields, _bools(good))
+    years = _texts(_ascii(fields.field("year")))
+    periods = _texts(_ascii(fields.field("period")))
+    # the year must be known and the month real and inside it, else the line reader says so
+    months: dict[tuple[str, str], int | None] = {}
+    for key in set(zip(years, periods, strict=True)):
+        year = int(key[0])
+        rar = st.years.get(year)
+        value = st.date_cache.get(key[1] + "01") if key[1] + "01" in st.date_cache else None
+        if value is None:
+            value = st.date_period(key[1] + "01")
+        inside = (
+            rar is not None
+            and value is not None
+            and f"{rar.start:%Y%m}" <= key[1] <= f"{rar.end:%Y%m}"
+        )
+        months[key] = year if inside else None
+    year_numbers = [months[key] for key in zip(years, periods, strict=True)]
+    inner = fields.field("objects").dictionary_encode()
+    parsed, _ = _parse_lists(inner.dictionary, encoding, (), _pairs_of)
+    objects = [parsed[i] for i in _ints(inner.indices)]
+    labels = _texts(_ascii(fields.field("label")))
+    accounts = _texts(_ascii(fields.field("account")))
+    amounts = list(map(Decimal, _texts(_ascii(fields.field("amount")))))
+    quantities = [
+        Decimal(q) if q else None for q in _texts(_ascii(pc.fill_null(fields.field("qty"), "")))
+    ]
+    line_numbers = (at + (lineno + 1)).tolist()
+    rows: list[PeriodBalance] = []
+    ok = np.ones(len(at), np.bool_)
+    account_lines: dict[str, int] = {}
+    pair_lines: dict[tuple[str, str], int] = {}
+    for k, (label, year, period, account, objs, amount, qty, line) in enumerate(
+        zip(
+            labels,
+            year_numbers,
+            periods,
+            accounts,
+            objects,
+            amounts,
+            quantities,
+            line_numbers,
+            strict=True,
+        )
+    ):
+        if year is None or objs is None:
+            ok[k] = False
+            continue
+        rows.append(PeriodBalance(label, year, period, account, objs, amount, qty, line))
+        if account not in account_lines:
+            account_lines[account] = line
+        for pair in objs:
+            if pair not in pair_lines:
+                pair_lines[pair] = line
+    good[at[~ok]] = False
+    if not good.any():
+        return None
+    return _PeriodPlan(good, rows, account_lines, pair_lines, dict(st.years), n_lines)
+
+
+def _period_commit(r: VectorReader, plan: _PeriodPlan, data: bytes, lineno: int) -> int:
+    """Append the period balances read, in file order with what the line reader reads between."""
+    st = r.state
+    good = plan.good
+    change = np.flatnonzero(np.diff(good.astype(np.int8))) + 1
+    bounds = [0, *change.tolist(), len(good)]
+    starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1))
+    taken = 0
+    for a, z in itertools.pairwise(bounds):
+        n = z - a
+        if good[a] and st.at_rest() and st.years == plan.year_of:
+            st.period_balances.extend(plan.rows[taken : taken + n])
+            r.vectorised += n
+        elif good[a]:
+            # the line reader's state changed what these lines mean: it reads them
+            r.handed_over += n
+            r.line_reader(data[starts[a] : starts[z]], lineno + a)
+            plan.rows[taken : taken + n] = []
+            continue
+        else:
+            r.handed_over += n
+            r.line_reader(data[starts[a] : starts[z]], lineno + a)
+            continue
+        taken += n
+    if taken:
+        st.has_money = True
+    st.note_first_use(plan.account_lines, plan.pair_lines)
+    return lineno + plan.n_lines
