@@ -102,6 +102,7 @@ _SCALE = 10
 # partial sums wait in arrow until flush(); regrouped above this many rows (memory stays
 # bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
 _REGROUP_ROWS = 250_000
+_PACKED_PARTS = 8
 # a chunk is summed in öre only when its amounts add up to less than this in absolute value
 # (exact in float64 too); after 2048 such chunks (2048 × 2**52 = 2**63) the sums go to Decimal
 _ORE_CHUNK_LIMIT = 2.0**52
@@ -133,6 +134,10 @@ _LIST = (
     + rb")?" * _LIST_PAIRS
     + rb"[ \t]*$"
 )
+_ZERO: Any = None
+_ZERO32: Any = None
+_ONE32: Any = None
+_TWO: Any = None
 _ARROW_ERRORS: tuple[type[BaseException], ...] = (ValueError, OverflowError, LookupError)
 if AVAILABLE:
     _ARROW_ERRORS += (pa.ArrowInvalid, pa.ArrowNotImplementedError)
@@ -156,6 +161,11 @@ class VectorReader:
         self.noted: set[bytes] = set()
         """Object lists whose pairs were noted as used (at their first line)."""
         self.partials: dict[str, list[Any]] = {"ore": [], "dec": []}
+        # sums in öre grouped with numpy on packed key codes (no acero, which imports pandas):
+        # per key part (account, each dimension, month) the values seen, code 0 being None
+        self.key_values: list[list[Any]] = []
+        self.key_codes: list[dict[Any, int]] = []
+        self.packed: list[tuple[Any, Any]] = []
         self.partial_rows = 0
         self.ore_chunks = 0
         self.vectorised = 0
@@ -280,6 +290,33 @@ def _bools(values: Any) -> Any:
     return pc.cast(_arrow(values.astype(np.int64)), pa.bool_())
 
 
+def _array(values: list[Any], type_: Any) -> Any:
+    """A small arrow array of Python values (None is null), built from buffers.
+
+    Not ``pa.array`` or ``pa.scalar``, nor a Python value passed to a compute function:
+    each asks pyarrow whether the value is a pandas object, which imports pandas, and
+    that costs more than reading a 50 MB file.
+    """
+    n = len(values)
+    valid = np.fromiter((v is not None for v in values), np.bool_, n)
+    validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    if pa.types.is_binary(type_) or pa.types.is_string(type_):
+        items = [b"" if v is None else v.encode() if isinstance(v, str) else v for v in values]
+        offsets = np.zeros(n + 1, np.int32)
+        np.cumsum(np.fromiter(map(len, items), np.int64, n), out=offsets[1:])
+        return pa.Array.from_buffers(
+            type_, n, [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(items))]
+        )
+    ints = np.asarray([0 if v is None else v for v in values], np.int64)
+    arr = pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(ints)])
+    return arr if type_ == pa.int64() else arr.cast(type_)
+
+
+def _scalar(value: Any, type_: Any) -> Any:
+    """One arrow scalar, without pandas (see :func:`_array`)."""
+    return _array([value], type_)[0]
+
+
 def _lines(data: bytes) -> Any:
     """The lines of ``data`` (which ends with a newline), each with its line end, without copying."""
     ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
@@ -355,7 +392,7 @@ def _parse_lists(
     ex = pc.extract_regex(lists, _LIST)
     valid = _mask(pc.is_valid(ex))
     raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
-    present = [_mask(pc.greater(pc.binary_length(d), 0)) & valid for d in raw_d]
+    present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
     dcols = [_strip_quotes(d) for d in raw_d]
     ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
     k_of = sum(m.astype(np.int64) for m in present)
@@ -386,14 +423,14 @@ def _parse_lists(
         wanted = d.encode(encoding)
         value = pa.nulls(n, pa.binary())
         for j in range(_LIST_PAIRS):
-            hit = pc.and_(_bools(present[j]), pc.equal(dcols[j], wanted))
+            hit = pc.and_(_bools(present[j]), pc.equal(dcols[j], _scalar(wanted, pa.binary())))
             value = pc.if_else(hit, ocols[j], value)
         if others:
             patch = []
             for r in others:
                 objs = out[r]
                 patch.append(None if objs is None else dict(objs).get(d))
-            fixed = pa.array(patch, pa.string())
+            fixed = _array(patch, pa.string())
             decoded = _decode_column(value, encoding)
             mask = np.zeros(n, np.bool_)
             mask[others] = True
@@ -413,7 +450,7 @@ def _decode_column(arr: Any, encoding: str) -> Any:
         return arr.cast(pa.string())
     encoded = arr.dictionary_encode()
     words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
-    return pc.take(pa.array(words, pa.string()), encoded.indices)
+    return pc.take(_array(words, pa.string()), encoded.indices)
 
 
 def _pairs_of(text: str) -> Objects | None:
@@ -488,8 +525,11 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         bad[voucher_of[_mask(rows)]] = True
 
     # dates: every one real; vouchers inside year 0
-    t_date = pc.fill_null(t_date, "")
-    t_has_date = pc.and_(pc.not_equal(t_date, ""), pc.not_equal(t_date, '""'))
+    t_date = pc.fill_null(t_date, _scalar("", pa.string()))
+    t_has_date = pc.and_(
+        pc.not_equal(t_date, _scalar("", pa.string())),
+        pc.not_equal(t_date, _scalar('""', pa.string())),
+    )
     distinct = set(pc.unique(v_date).to_pylist())
     distinct.update(pc.unique(pc.filter(t_date, t_has_date)).to_pylist())
     cache = st.date_cache
@@ -501,13 +541,14 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         if value is None:
             wrong.append(d)
     if wrong:
-        wrong_dates = pa.array(wrong, pa.string())
+        wrong_dates = _array(wrong, pa.string())
         bad |= _mask(pc.is_in(v_date, wrong_dates))
         if n_rows:
             bad_rows(pc.is_in(t_date, wrong_dates))
     year0 = st.years.get(0)
     if year0 is not None:
-        lo, hi = f"{year0.start:%Y%m%d}", f"{year0.end:%Y%m%d}"
+        lo = _scalar(f"{year0.start:%Y%m%d}", pa.string())
+        hi = _scalar(f"{year0.end:%Y%m%d}", pa.string())
         bad |= _mask(pc.or_(pc.less(v_date, lo), pc.greater(v_date, hi)))
 
     # amounts, and every voucher balanced
@@ -520,14 +561,14 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             fits = pc.match_substring_regex(amount_text, _DECIMAL_AMOUNT)
             if not pc.all(fits).as_py():
                 bad_rows(pc.invert(fits))
-                amount_text = pc.if_else(fits, amount_text, "0")
+                amount_text = pc.if_else(fits, amount_text, _scalar("0", pa.string()))
             amounts = pc.cast(amount_text, _DECIMAL)
             per = (
                 pa.table({"v": _arrow(voucher_of), "a": amounts})
                 .group_by("v", use_threads=False)
                 .aggregate([("a", "sum")])
             )
-            nonzero = pc.not_equal(per.column("a_sum"), pa.scalar(Decimal(0), _DECIMAL))
+            nonzero = pc.not_equal(per.column("a_sum"), _scalar(0, _DECIMAL))
             bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
     # object lists: each distinct one of the chunk split at once
@@ -537,7 +578,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     broken = [i for i, objs in enumerate(found) if objs is None]
     parsed: list[Objects] = [() if objs is None else objs for objs in found]
     if broken:
-        bad_rows(pc.is_in(inner.indices, pa.array(broken, inner.indices.type)))
+        bad_rows(pc.is_in(inner.indices, _array(broken, inner.indices.type)))
 
     # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
     series_arr = _unquote(ver_series)
@@ -546,7 +587,12 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     ser_idx = _np(ser_dict.indices).astype(np.int64)
     ser_names = _texts(ser_dict.dictionary, encoding)
     integral = _mask(pc.match_substring_regex(numbers_arr, _INTEGRAL))
-    num = _np(pc.cast(_ascii(pc.if_else(_bools(integral), numbers_arr, b"-1")), pa.int64()))
+    num = _np(
+        pc.cast(
+            _ascii(pc.if_else(_bools(integral), numbers_arr, _scalar(b"-1", pa.binary()))),
+            pa.int64(),
+        )
+    )
     good = ~bad & integral
     consec = np.zeros(n_cv, np.bool_)
     if n_cv > 1:
@@ -743,7 +789,16 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
     partials = r.partials
     if plan.ore is not None:
         # every amount in whole öre: exact int64 sums
-        columns["amount"] = rows(plan.ore)
+        ore = rows(plan.ore)
+        codes = _pack(r, [columns[k] for k in keys])
+        if codes is not None:
+            r.packed.append(_group_sum(codes, _np(ore)))
+            if len(r.packed) >= _PACKED_PARTS:  # memory follows the distinct keys, not the file
+                r.packed[:] = [_regroup_packed(r.packed)]
+            r.ore_chunks += 1
+            _after_chunk(r, keys)
+            return
+        columns["amount"] = ore
         grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
         partials["ore"].append(_columns(grouped, keys, "ore"))
         r.ore_chunks += 1
@@ -751,7 +806,9 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
         amount_text = rows(plan.amount_text)
         dot = pc.find_substring(amount_text, ".")
         columns["decimals"] = pc.if_else(
-            pc.less(dot, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), 1)
+            pc.less(dot, _ZERO32),
+            _ZERO32,
+            pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), _ONE32),
         )
         columns["amount"] = pc.cast(amount_text, _DECIMAL)
         grouped = (
@@ -761,6 +818,11 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
         )
         partials["dec"].append(_columns(grouped, keys, "dec"))
     r.partial_rows += grouped.num_rows
+    _after_chunk(r, keys)
+
+
+def _after_chunk(r: VectorReader, keys: list[str]) -> None:
+    partials = r.partials
     if r.ore_chunks >= _ORE_FLUSH_CHUNKS:
         _flush(r)  # int64 öre sums stay exact: hand them to Decimal before they could overflow
     elif r.partial_rows > _REGROUP_ROWS:
@@ -768,7 +830,95 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
         for kind, tables in partials.items():
             if len(tables) > 1:
                 tables[:] = [_regroup(tables, keys, kind)]
-        r.partial_rows = sum(t.num_rows for ts in partials.values() for t in ts)
+        if len(r.packed) > 1:
+            r.packed[:] = [_regroup_packed(r.packed)]
+        r.partial_rows = sum(t.num_rows for ts in partials.values() for t in ts) + sum(
+            len(codes) for codes, _sums in r.packed
+        )
+
+
+def _key_bits(parts: int, by_period: bool) -> list[int]:
+    """Bits of the packed key for each part: account 16, month 8, the dimensions share 39."""
+    ndims = parts - 1 - int(by_period)
+    dims = [39 // ndims] * ndims if ndims else []
+    return [16, *dims] + ([8] if by_period else [])
+
+
+def _pack(r: VectorReader, columns: list[Any]) -> Any:
+    """One int64 code per row for its whole key (account, objects, month), or None when a
+    part has more distinct values than its bits hold (then acero groups the chunk)."""
+    bits = _key_bits(len(columns), r.state.by_period)
+    if len(columns) > 6 or min(bits) < 8:
+        return None
+    if not r.key_values:
+        r.key_values = [[None] for _ in columns]
+        r.key_codes = [{} for _ in columns]
+    n = len(columns[0])
+    code = np.zeros(n, np.int64)
+    for part, (arr, width) in enumerate(zip(columns, bits, strict=True)):
+        encoded = arr.dictionary_encode()
+        codes_of = r.key_codes[part]
+        values_of = r.key_values[part]
+        mapping = []
+        for value in encoded.dictionary.to_pylist():
+            c = codes_of.get(value)
+            if c is None:
+                c = codes_of[value] = len(values_of)
+                values_of.append(value)
+            mapping.append(c)
+        if len(values_of) >= 1 << width:
+            return None
+        mapping.append(0)  # a null (a list without the dimension) is None
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
+        local = _np(indices).astype(np.int64)
+        code = (code << width) | np.asarray(mapping, np.int64)[local]
+    return code
+
+
+def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
+    """Distinct codes and the exact int64 sum of the values of each."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[starts], np.add.reduceat(values[order], starts) if len(starts) else values[:0]
+
+
+def _regroup_packed(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    return _group_sum(
+        np.concatenate([c for c, _v in parts]), np.concatenate([v for _c, v in parts])
+    )
+
+
+def _flush_packed(r: VectorReader) -> None:
+    if not r.packed:
+        return
+    st = r.state
+    codes, totals = _regroup_packed(r.packed)
+    r.packed.clear()
+    bits = _key_bits(len(r.key_values), st.by_period)
+    parts: list[list[Any]] = []
+    rest = codes
+    for values, width in zip(reversed(r.key_values), reversed(bits), strict=True):
+        part = (rest & ((1 << width) - 1)).tolist()
+        rest = rest >> width
+        parts.append([values[c] for c in part])
+    parts.reverse()
+    ndims = len(st.dims)
+    accounts = parts[0]
+    objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else None
+    periods = parts[-1] if st.by_period else None
+    sums = st.sums
+    get = sums.get
+    zero = Decimal(0)
+    for i, total in enumerate(totals.tolist()):
+        key = (
+            accounts[i],
+            objects_keys[i] if objects_keys is not None else st.none_key,
+            periods[i] if periods is not None else None,
+        )
+        sums[key] = get(key, zero) + Decimal(total).scaleb(-2)
 
 
 def _keys(st: ReadState) -> list[str]:
@@ -801,8 +951,11 @@ def _columns(table: Any, keys: list[str], kind: str) -> Any:
 
 
 def _flush(r: VectorReader) -> None:
+    _flush_packed(r)
     partials = r.partials
     if not any(partials.values()):
+        r.partial_rows = 0
+        r.ore_chunks = 0
         return
     st = r.state
     keys = _keys(st)
@@ -907,7 +1060,7 @@ def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     # a quoted field must be closed: '"A"', never '"A' (the start of '"A B"')
     for field in (series, numbers):
         quoted = pc.starts_with(field, b'"')
-        closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), 2))
+        closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), _TWO))
         if pc.any(pc.and_(quoted, pc.invert(closed))).as_py():
             return None
     dates = _spans(buffer, number_end + 1, number_end + 9).cast(pa.string())
@@ -998,8 +1151,8 @@ def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
     if len(arr) == 0:
         return []
     binary = arr.type == pa.binary()
-    whole = pa.ListArray.from_arrays(pa.array([0, len(arr)], pa.int32()), arr)
-    joined = pc.binary_join(whole, b"\n" if binary else "\n")[0].as_py()
+    whole = pa.ListArray.from_arrays(_array([0, len(arr)], pa.int32()), arr)
+    joined = pc.binary_join(whole, _scalar("\n", pa.binary() if binary else pa.string()))[0].as_py()
     text: str = joined.decode(encoding) if binary else joined
     return text.split("\n")
 
@@ -1011,7 +1164,7 @@ def _ints(arr: Any) -> list[int]:
 
 def _decoded(arr: Any, encoding: str) -> list[str]:
     """A binary column as Python strings in the file's encoding ("" for a missing field)."""
-    return _texts(pc.fill_null(_unquote(arr), b""), encoding)
+    return _texts(pc.fill_null(_unquote(arr), _scalar(b"", pa.binary())), encoding)
 
 
 def _tree(
@@ -1040,7 +1193,12 @@ def _tree(
     if trans is not None and len(row_line):
         objects = list(map(parsed.__getitem__, _ints(inner.indices)))
         amounts = list(map(Decimal, _texts(_ascii(trans.field("amount")))))
-        dates = list(map(get_day, _texts(_ascii(pc.fill_null(trans.field("date"), b"")))))
+        dates = list(
+            map(
+                get_day,
+                _texts(_ascii(pc.fill_null(trans.field("date"), _scalar(b"", pa.binary())))),
+            )
+        )
         texts = _decoded(trans.field("text"), encoding)
         qty_texts = _decoded(trans.field("qty"), encoding)
         quantities: dict[str, Decimal | None] = {"": None}
@@ -1149,7 +1307,8 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     accounts = _texts(_ascii(fields.field("account")))
     amounts = list(map(Decimal, _texts(_ascii(fields.field("amount")))))
     quantities = [
-        Decimal(q) if q else None for q in _texts(_ascii(pc.fill_null(fields.field("qty"), "")))
+        Decimal(q) if q else None
+        for q in _texts(_ascii(pc.fill_null(fields.field("qty"), _scalar(b"", pa.binary()))))
     ]
     line_numbers = (at + (lineno + 1)).tolist()
     rows: list[PeriodBalance] = []
@@ -1212,3 +1371,10 @@ def _period_commit(r: VectorReader, plan: _PeriodPlan, data: bytes, lineno: int)
         st.has_money = True
     st.note_first_use(plan.account_lines, plan.pair_lines)
     return lineno + plan.n_lines
+
+
+if AVAILABLE:
+    _ZERO = _scalar(0, pa.int32())
+    _ZERO32 = _scalar(0, pa.int32())
+    _ONE32 = _scalar(1, pa.int32())
+    _TWO = _scalar(2, pa.int32())
