@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"styrkort {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # a helper shared by commands (e.g. _progress), not a command
         module = importlib.import_module(f"styrkort.commands.{info.name}")
         module.register(sub)
     return parser

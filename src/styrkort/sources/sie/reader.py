@@ -1241,7 +1241,8 @@ def _run(
     by_period: bool = True,
     chunk_size: int = CHUNK,
     reference: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    total: int | None = None,
 ) -> tuple[_Parser | None, list[Finding], str]:
     decoded = Decoded(stream, chunk_size)
     refusal = _not_sie(decoded.head(), name)
@@ -1278,7 +1279,7 @@ def _run(
             carry = data[cut:]
         done_bytes += len(data) - len(carry)
         if progress is not None:
-            progress(done_bytes)
+            progress(done_bytes, total)
     if carry:
         lineno = parser.feed(decoded.decode(carry), lineno)
     if fast is not None:
@@ -1286,6 +1287,16 @@ def _run(
     encoding = decoded.encoding or "cp437"
     parser.finish(decoded, lineno)
     return parser, parser.findings, encoding
+
+
+def _size(source: str | Path | bytes) -> int | None:
+    """The size of what will be read, for progress (None when it cannot be known)."""
+    if isinstance(source, bytes):
+        return len(source)
+    try:
+        return Path(source).stat().st_size
+    except OSError:
+        return None
 
 
 def _guarded(
@@ -1352,20 +1363,25 @@ def read_sie(
     *,
     name: str | None = None,
     reference: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SieResult:
     """Read a whole SIE file: header, balances, budget and every voucher.
 
     ``source`` is a path or the file's bytes; ``name`` is what findings call the
     file (default: the file name). Returns ``SieResult(ledger or None, findings)``.
     ``reference=True`` reads with the line reader alone (no vectorised fast path;
-    the answer is the same, only slower). ``progress``, when given, is called with
-    the number of bytes read so far after each chunk.
+    the answer is the same, only slower). ``progress``, when given, is called after
+    each chunk with the bytes read so far and the file's size (None when unknown).
     """
 
     def run(stream: BinaryIO, label: str) -> tuple[object, list[Finding]]:
         parser, findings, encoding = _run(
-            stream, label, keep_tree=True, reference=reference, progress=progress
+            stream,
+            label,
+            keep_tree=True,
+            reference=reference,
+            progress=progress,
+            total=_size(source) if progress is not None else None,
         )
         if parser is None or has_errors(findings):
             return None, findings
@@ -1391,7 +1407,7 @@ def sum_sie(
     name: str | None = None,
     chunk_size: int = CHUNK,
     reference: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SumsResult:
     """Stream a SIE file, summing the vouchers per account × ``dimensions`` × month.
 
@@ -1412,6 +1428,7 @@ def sum_sie(
             chunk_size=chunk_size,
             reference=reference,
             progress=progress,
+            total=_size(source) if progress is not None else None,
         )
         if parser is None or has_errors(findings):
             return None, findings
