@@ -78,7 +78,8 @@ def _child(argv: list[str]) -> dict[str, float]:
     if proc.stderr:
         proc.stderr.close()
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # summary exits 1 for a file with errors (the disorder file)
+    # summary exits 1 for a file with errors (the disorder file); a traceback is a failure
+    if code not in (0, 1) or "Traceback" in err:
         raise SystemExit(f"{argv} failed ({code}): {err}")
     return {
         "cpu": usage.ru_utime + usage.ru_stime,

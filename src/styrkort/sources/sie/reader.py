@@ -17,7 +17,7 @@ import gc
 import io
 import zlib
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,6 +27,7 @@ from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
 from styrkort.sources.sie.lexer import Field, object_pairs, quoted_words, split_fields
 from styrkort.sources.sie.model import (
+    EXACT,
     ZERO,
     Account,
     Balance,
@@ -1332,7 +1333,8 @@ def _safe(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return run(stream, label)
+        with localcontext(EXACT):  # sums past 28 digits stay exact
+            return run(stream, label)
     except OSError as exc:
         return None, [
             Finding(
