@@ -225,6 +225,7 @@ class _Plan:
     good: Any
     inner: Any
     lists: list[Any]
+    list_columns: tuple[Any, ...]
     n_lines: int
     num: Any
     ore: Any
@@ -378,15 +379,20 @@ def _strip_quotes(arr: Any) -> Any:
 
 
 def _parse_lists(
-    lists: Any, encoding: str, dims: tuple[str, ...], fallback: Callable[[str], Objects | None]
-) -> tuple[list[Objects | None], list[Any]]:
+    lists: Any,
+    encoding: str,
+    dims: tuple[str, ...],
+    fallback: Callable[[str], Objects | None],
+    need: Any = None,
+) -> tuple[list[Objects | None], list[Any], tuple[Any, ...]]:
     """Each object list's pairs (None when it is broken) and, per chosen dimension, its objects.
 
     Lists of up to four cleanly separated pairs are split at once with ``_LIST``; on
     those, ``object_pairs`` and ``quoted_words`` agree. Any other list is split by
     ``fallback`` (the function the line reader uses for it). The objects per chosen
     dimension are arrow string arrays (null when the list lacks the dimension; the
-    last pair of a dimension wins, as in a dict).
+    last pair of a dimension wins, as in a dict). With ``need`` (a mask), only those
+    lists and the broken ones get their pairs as Python tuples; the others are ``()``.
     """
     n = len(lists)
     ex = pc.extract_regex(lists, _LIST)
@@ -397,8 +403,12 @@ def _parse_lists(
     ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
     k_of = sum(m.astype(np.int64) for m in present)
     out: list[Objects | None] = [None] * n
+    wanted = valid if need is None else valid & need
+    if need is not None:
+        for r in np.flatnonzero(valid & ~need).tolist():
+            out[r] = ()
     for k in range(_LIST_PAIRS + 1):
-        rows = np.flatnonzero(valid & (k_of == k))
+        rows = np.flatnonzero(wanted & (k_of == k))
         if not len(rows):
             continue
         if k == 0:
@@ -441,7 +451,7 @@ def _parse_lists(
             by_dim.append(full)
         else:
             by_dim.append(_decode_column(value, encoding))
-    return out, by_dim
+    return out, by_dim, (valid, present, dcols, ocols)
 
 
 def _decode_column(arr: Any, encoding: str) -> Any:
@@ -574,7 +584,14 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     # object lists: each distinct one of the chunk split at once
     inner = objects_bin.dictionary_encode()
     uniques = inner.dictionary.to_pylist()
-    found, by_dim = _parse_lists(inner.dictionary, encoding, st.dims, object_pairs)
+    # the sums need the pairs only of lists whose first use is still to be noted
+    need = None
+    if not st.keep_tree:
+        noted = r.noted
+        need = np.fromiter((u not in noted for u in uniques), np.bool_, len(uniques))
+    found, by_dim, list_columns = _parse_lists(
+        inner.dictionary, encoding, st.dims, object_pairs, need
+    )
     broken = [i for i, objs in enumerate(found) if objs is None]
     parsed: list[Objects] = [() if objs is None else objs for objs in found]
     if broken:
@@ -628,6 +645,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         good=good,
         inner=inner,
         lists=by_dim,
+        list_columns=list_columns,
         n_lines=n_lines,
         num=num,
         ore=ore,
@@ -744,17 +762,40 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     parsed = plan.parsed
     uniques = plan.uniques
     noted = r.noted
-    for i, at in zip(uniq.tolist(), lines[first].tolist(), strict=True):
-        # a list read in an earlier chunk has its pairs noted at an earlier line already
-        u = uniques[i]
-        if u in noted:
-            continue
+    # a list read in an earlier chunk has its pairs noted at an earlier line already
+    fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
+    fresh_lists, fresh_lines = uniq[fresh], lines[first][fresh]
+    for i in fresh_lists.tolist():
         if len(noted) < _OBJECT_CACHE:
-            noted.add(u)
+            noted.add(uniques[i])
+    valid, present, dcols, ocols = plan.list_columns
+    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs)
+    split = valid[fresh_lists]
+    d_parts, o_parts, line_parts = [], [], []
+    for j in range(_LIST_PAIRS):
+        has = present[j][fresh_lists] & split
+        if has.any():
+            take = _arrow(fresh_lists[has])
+            d_parts.append(pc.take(dcols[j], take))
+            o_parts.append(pc.take(ocols[j], take))
+            line_parts.append(fresh_lines[has])
+    if d_parts:
+        joined = pc.binary_join_element_wise(
+            pa.concat_arrays(d_parts), pa.concat_arrays(o_parts), _scalar(b"\x00", pa.binary())
+        ).dictionary_encode()
+        at = np.concatenate(line_parts)
+        order = np.argsort(at, kind="stable")
+        keys, first_at = np.unique(_np(joined.indices)[order], return_index=True)
+        names = _texts(pc.take(joined.dictionary, _arrow(keys)), r.state.encoding or "ascii")
+        for name, line in zip(names, at[order][first_at].tolist(), strict=True):
+            d, o = name.split("\x00", 1)
+            pair_lines[(d, o)] = line
+    # the others (split by the line reader's function) one by one
+    for i, line in zip(fresh_lists[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
         for pair in parsed[i]:
             old = pair_lines.get(pair)
-            if old is None or at < old:
-                pair_lines[pair] = at
+            if old is None or line < old:
+                pair_lines[pair] = line
     r.state.note_first_use(account_lines, pair_lines)
 
 
@@ -903,22 +944,22 @@ def _flush_packed(r: VectorReader) -> None:
     for values, width in zip(reversed(r.key_values), reversed(bits), strict=True):
         part = (rest & ((1 << width) - 1)).tolist()
         rest = rest >> width
-        parts.append([values[c] for c in part])
+        parts.append(list(map(values.__getitem__, part)))
     parts.reverse()
     ndims = len(st.dims)
-    accounts = parts[0]
-    objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else None
-    periods = parts[-1] if st.by_period else None
+    n = len(totals)
+    objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else [st.none_key] * n
+    periods = parts[-1] if st.by_period else [None] * n
+    keys = list(zip(parts[0], objects_keys, periods, strict=True))
+    values = [Decimal(t).scaleb(-2) for t in totals.tolist()]
     sums = st.sums
+    if not sums:
+        sums.update(zip(keys, values, strict=True))
+        return
     get = sums.get
     zero = Decimal(0)
-    for i, total in enumerate(totals.tolist()):
-        key = (
-            accounts[i],
-            objects_keys[i] if objects_keys is not None else st.none_key,
-            periods[i] if periods is not None else None,
-        )
-        sums[key] = get(key, zero) + Decimal(total).scaleb(-2)
+    for key, value in zip(keys, values, strict=True):
+        sums[key] = get(key, zero) + value
 
 
 def _keys(st: ReadState) -> list[str]:
@@ -1301,7 +1342,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         months[key] = year if inside else None
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]
     inner = fields.field("objects").dictionary_encode()
-    parsed, _ = _parse_lists(inner.dictionary, encoding, (), _pairs_of)
+    parsed, _, _ = _parse_lists(inner.dictionary, encoding, (), _pairs_of)
     objects = [parsed[i] for i in _ints(inner.indices)]
     labels = _texts(_ascii(fields.field("label")))
     accounts = _texts(_ascii(fields.field("account")))
