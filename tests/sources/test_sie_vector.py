@@ -305,3 +305,28 @@ def test_other_encodings_read_the_same_sums(monkeypatch: pytest.MonkeyPatch, enc
         _same(fast, slow)
         assert fast.sums is not None and reference.sums is not None
         assert dict(fast.sums.sums) == dict(reference.sums.sums)
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_vectorised_reader_does_not_import_the_parser() -> None:
+    # the contract is state.py: vector.py and state.py never import reader.py (no cycle),
+    # and vector.py touches no private attribute of the state it is given
+    import re
+
+    folder = Path(vector.__file__).parent
+    for name in ("vector.py", "state.py"):
+        assert "styrkort.sources.sie.reader" not in _imports(folder / name), name
+    assert "styrkort.sources.sie.vector" not in _imports(folder / "state.py")
+    text = (folder / "vector.py").read_text(encoding="utf-8")
+    assert not re.search(r"\b(?:st|state|p)\._[a-z]", text)
