@@ -226,6 +226,7 @@ class _Plan:
     inner: Any
     lists: list[Any]
     list_columns: tuple[Any, ...]
+    need: Any
     n_lines: int
     num: Any
     ore: Any
@@ -646,6 +647,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         inner=inner,
         lists=by_dim,
         list_columns=list_columns,
+        need=need,
         n_lines=n_lines,
         num=num,
         ore=ore,
@@ -763,7 +765,10 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     uniques = plan.uniques
     noted = r.noted
     # a list read in an earlier chunk has its pairs noted at an earlier line already
-    fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
+    if plan.need is not None:  # worked out in _plan: noted grows only here, once per list
+        fresh = plan.need[uniq]
+    else:
+        fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
     fresh_lists, fresh_lines = uniq[fresh], lines[first][fresh]
     for i in fresh_lists.tolist():
         if len(noted) < _OBJECT_CACHE:
