@@ -396,12 +396,31 @@ def _parse_lists(
     lists and the broken ones get their pairs as Python tuples; the others are ``()``.
     """
     n = len(lists)
-    ex = pc.extract_regex(lists, _LIST)
-    valid = _mask(pc.is_valid(ex))
-    raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
-    present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
-    dcols = [_strip_quotes(d) for d in raw_d]
-    ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
+    if dims or need is None:
+        ex = pc.extract_regex(lists, _LIST)
+        valid = _mask(pc.is_valid(ex))
+        raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
+        present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
+        dcols = [_strip_quotes(d) for d in raw_d]
+        ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
+    else:
+        # no dimension asked for: which lists split cleanly is a (fast) match, and only
+        # the lists still needed are taken apart; the other rows of the columns are unused
+        valid = _mask(pc.match_substring_regex(lists, _LIST))
+        sel = np.flatnonzero(valid & need)
+        present = [np.zeros(n, np.bool_) for _ in range(_LIST_PAIRS)]
+        dcols = [pa.nulls(n, pa.binary()) for _ in range(_LIST_PAIRS)]
+        ocols = list(dcols)
+        if len(sel):
+            ex = pc.extract_regex(pc.take(lists, _arrow(sel)), _LIST)
+            spread = np.zeros(n, np.int64)
+            spread[sel] = np.arange(len(sel))
+            back = _arrow(spread)
+            for j in range(_LIST_PAIRS):
+                d = ex.field(f"d{j}")
+                present[j][sel] = _mask(pc.greater(pc.binary_length(d), _ZERO))
+                dcols[j] = pc.take(_strip_quotes(d), back)
+                ocols[j] = pc.take(_strip_quotes(ex.field(f"o{j}")), back)
     k_of = sum(m.astype(np.int64) for m in present)
     out: list[Objects | None] = [None] * n
     wanted = valid if need is None else valid & need
