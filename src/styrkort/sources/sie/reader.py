@@ -44,16 +44,19 @@ from styrkort.sources.sie.model import (
     Transaction,
     Voucher,
 )
-from styrkort.sources.sie.state import ReadState, SeriesNumbers, parse_amount, parse_date
+from styrkort.sources.sie.state import (
+    AMOUNT_CHARS,
+    CACHE_LIMIT,
+    ReadState,
+    SeriesNumbers,
+    parse_amount,
+    parse_date,
+)
 
 MAX_PER_CODE = 50
 """Findings listed per code; the rest are counted in one ``sie.more`` finding."""
 
-_CACHE_LIMIT = 200_000
-_parse_date = parse_date
-_parse_amount = parse_amount
 _MISSING = object()
-_AMOUNT_CHARS = "0123456789.-"
 
 
 class _Bad(Exception):
@@ -270,7 +273,7 @@ class _Parser(ReadState):
                         if rest:
                             amount_text = rest[0]
                             amount: Decimal | None = None
-                            if not amount_text.strip(_AMOUNT_CHARS):
+                            if not amount_text.strip(AMOUNT_CHARS):
                                 try:
                                     amount = Decimal(amount_text)
                                 except InvalidOperation:
@@ -371,7 +374,7 @@ class _Parser(ReadState):
             key = tuple(lookup.get(d) for d in self.dims)
         else:
             key = self.none_key
-        if len(self.heads) > _CACHE_LIMIT:
+        if len(self.heads) > CACHE_LIMIT:
             self.heads.clear()
         value = (account, pairs, key)
         self.heads[head] = value
@@ -410,7 +413,7 @@ class _Parser(ReadState):
             if words is None or len(words) % 2:
                 return False
             objs = tuple(zip(words[0::2], words[1::2], strict=True))
-            if len(self._lists) < _CACHE_LIMIT:
+            if len(self._lists) < CACHE_LIMIT:
                 self._lists[inner] = objs
         post = quoted_words(s[e + 1 :])
         if post is None:
@@ -418,7 +421,7 @@ class _Parser(ReadState):
         label = pre[0]
         year = self._period_keys.get((pre[1], pre[2]))
         amount_text = post[0] if post else ""
-        if year is not None and len(post) <= 2 and not amount_text.strip(_AMOUNT_CHARS):
+        if year is not None and len(post) <= 2 and not amount_text.strip(AMOUNT_CHARS):
             # a year and month seen before without a finding: only the money is new
             try:
                 amount = Decimal(amount_text)
@@ -451,7 +454,7 @@ class _Parser(ReadState):
                 found == sum(self.code_counts.values())
                 and pre[1] == str(year)
                 and year in self.years
-                and len(self._period_keys) < _CACHE_LIMIT
+                and len(self._period_keys) < CACHE_LIMIT
             ):
                 self._period_keys[(pre[1], pre[2])] = year
         return True
@@ -576,7 +579,7 @@ class _Parser(ReadState):
         return value
 
     def _amount(self, text: str, lineno: int, what: str = "beloppet") -> Decimal:
-        value, exact = _parse_amount(text)
+        value, exact = parse_amount(text)
         if value is None:
             raise _Bad(
                 "sie.bad_amount",
@@ -596,7 +599,7 @@ class _Parser(ReadState):
         text = self._str(fields, i, "kvantitet", required=False)
         if not text:
             return None
-        value, _exact = _parse_amount(text)
+        value, _exact = parse_amount(text)
         return value
 
     def _year(self, fields: list[Field], i: int, lineno: int) -> int:
@@ -675,7 +678,7 @@ class _Parser(ReadState):
         self.program_version = self._str(f, 1, "version", required=False)
 
     def _gen(self, f: list[Field], lineno: int) -> None:
-        self.generated = _parse_date(self._str(f, 0, "datum", required=False))
+        self.generated = parse_date(self._str(f, 0, "datum", required=False))
 
     def _fnamn(self, f: list[Field], lineno: int) -> None:
         self.company = self._str(f, 0, "företagsnamn", required=False)
@@ -839,7 +842,7 @@ class _Parser(ReadState):
         date = self._date(self._str(f, 2, "verifikationsdatum"), "verifikationsdatumet")
         text = self._str(f, 3, "text", required=False)
         reg_text = self._str(f, 4, "registreringsdatum", required=False)
-        registered = _parse_date(reg_text) if reg_text else None  # a bad one is only lost
+        registered = parse_date(reg_text) if reg_text else None  # a bad one is only lost
         sign = self._str(f, 5, "signatur", required=False)
         self.has_money = True
         self.expect_brace = _Voucher(series, number, date, text, registered, sign, lineno)

@@ -32,8 +32,10 @@ from decimal import Decimal, InvalidOperation
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.sie.model import FinancialYear, PeriodBalance, SumKey, Voucher
 
-_AMOUNT_CHARS = "0123456789.-"
-_CACHE_LIMIT = 200_000
+AMOUNT_CHARS = "0123456789.-"
+"""What an amount written per the specification is made of."""
+CACHE_LIMIT = 200_000
+"""Entries a reader's cache (dates, object lists) holds before it starts over."""
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -48,7 +50,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def parse_amount(text: str) -> tuple[Decimal | None, bool]:
     """(value, per the spec) for an amount field; value None when it is no number."""
-    if text and text.strip(_AMOUNT_CHARS) == "":
+    if text and text.strip(AMOUNT_CHARS) == "":
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -139,7 +141,7 @@ class ReadState:
         """A date and its month ``YYYYMM``, cached (a file has few distinct dates)."""
         date = parse_date(text)
         value = (date, f"{date.year:04d}{date.month:02d}") if date else None
-        if len(self.date_cache) > _CACHE_LIMIT:
+        if len(self.date_cache) > CACHE_LIMIT:
             self.date_cache.clear()
         self.date_cache[text] = value
         return value

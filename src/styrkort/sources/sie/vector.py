@@ -35,7 +35,7 @@ from typing import Any
 
 from styrkort.sources.sie.lexer import object_pairs, quoted_words
 from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher
-from styrkort.sources.sie.state import ReadState, SeriesNumbers, parse_amount
+from styrkort.sources.sie.state import CACHE_LIMIT, ReadState, SeriesNumbers, parse_amount
 
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
     import numpy as np
@@ -107,7 +107,7 @@ _PACKED_PARTS = 8
 # (exact in float64 too); after 2048 such chunks (2048 × 2**52 = 2**63) the sums go to Decimal
 _ORE_CHUNK_LIMIT = 2.0**52
 _ORE_FLUSH_CHUNKS = 2048
-_OBJECT_CACHE = 200_000
+
 # fewer #PSALDO/#PBUDGET lines than this in a stretch are left to the line reader
 _PERIOD_RUN = 64
 _NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?"
@@ -790,7 +790,7 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
         fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
     fresh_lists, fresh_lines = uniq[fresh], lines[first][fresh]
     for i in fresh_lists.tolist():
-        if len(noted) < _OBJECT_CACHE:
+        if len(noted) < CACHE_LIMIT:
             noted.add(uniques[i])
     valid, present, dcols, ocols = plan.list_columns
     # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs)
