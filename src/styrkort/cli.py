@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
-            continue  # shared helpers (_output.py), not commands
+            continue  # helpers shared by commands (_output.py, _progress.py), not commands
         module = importlib.import_module(f"styrkort.commands.{info.name}")
         module.register(sub)
     return parser

@@ -30,7 +30,7 @@ The functions here are pure over a parsed ledger (``LedgerSums``) and an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -289,12 +289,17 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
 
 
 def workspace_finance(
-    root: Path, config: Any, period_first: dt.date, period_last: dt.date
+    root: Path,
+    config: Any,
+    period_first: dt.date,
+    period_last: dt.date,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> LedgerFinance:
     """Read ``finance: ledger:`` of styrkort.yaml: the SIE file, the mapping and the scope.
 
     ``config`` is the mapping under ``ledger:``. Never raises on bad content;
     when the ledger cannot be used, the rows are None and the findings say why.
+    ``progress`` is handed to :func:`sum_sie` (bytes read, file size), for a progress bar.
     """
     where = Source("styrkort.yaml", getattr(config, "line", None))
     if not isinstance(config, dict):
@@ -339,7 +344,7 @@ def workspace_finance(
         ansvar_dimension=_text(config.get("ansvar_dimension")) or "1",
         project_dimension=_text(config.get("project_dimension")) or "6",
     )
-    result = sum_sie(root / rel, dimensions=scope.dimensions, name=rel)
+    result = sum_sie(root / rel, dimensions=scope.dimensions, name=rel, progress=progress)
     findings += result.findings
     ledger = result.sums
     if ledger is None or mapping is None:
