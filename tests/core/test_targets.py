@@ -255,3 +255,11 @@ def test_inverted_word_order_and_steps_in_sentences() -> None:
     got = parse_target("Energin ska minska med 20 procent och utsläppen med 30 procent", DEC)
     assert isinstance(got, TargetProblem) and got.code == "target.unreadable"
     assert parse_target("Under 5 %", DEC) == Threshold(Bound.AT_MOST, D(5), "%", strict=True)
+
+
+def test_a_number_word_before_a_percentage_is_a_number() -> None:
+    # Enköping: "minst två procent av inkomsterna från skatter, generella bidrag och utjämning"
+    got = parse_target(
+        "Resultatet ska vara minst två procent av inkomsterna från skatter och utjämning", INC
+    )
+    assert got == Threshold(Bound.AT_LEAST, D(2), "%", reading="minst 2 %")

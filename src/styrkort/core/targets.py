@@ -20,6 +20,7 @@ from styrkort.core.values import (
     DEFAULT_SCALES,
     MISSING_WORDS,
     NUMBER,
+    NUMBER_WORDS,
     UNITS,
     DateValue,
     Direction,
@@ -225,6 +226,7 @@ _DEADLINE = re.compile(
     r"(?:senast\s+)?(?:den\s+)?(?P<date>\d{4}-\d{2}-\d{2})$",
     re.I,
 )
+_WORD_PERCENT = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})\s+(procent|procentenheter)\b", re.I)
 _UNITS_LONGEST = tuple(sorted(UNITS, key=len, reverse=True))
 
 
@@ -459,6 +461,8 @@ def _other_numbers(text: str) -> bool:
 
 def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem | None:
     """A sentence with exactly one number and a known unit, read as that threshold (the reading is shown)."""
+    # "minst två procent av inkomsterna" (Enköping): a number word before a percentage is a number
+    text = _WORD_PERCENT.sub(lambda w: f"{NUMBER_WORDS[w.group(1).lower()]} {w.group(2)}", text)
     numbers = [n for n in _ANY_NUMBER.findall(text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
     shares = {share(s) for s in _SHARE_IN_TEXT.findall(text)}
     if shares:
