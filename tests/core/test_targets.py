@@ -255,6 +255,9 @@ def test_inverted_word_order_and_steps_in_sentences() -> None:
     got = parse_target("Energin ska minska med 20 procent och utsläppen med 30 procent", DEC)
     assert isinstance(got, TargetProblem) and got.code == "target.unreadable"
     assert parse_target("Under 5 %", DEC) == Threshold(Bound.AT_MOST, D(5), "%", strict=True)
+    # nor is "minus 2 procent" a ceiling of 2 % (Hultsfred's debt target)
+    got = parse_target("Långfristiga skulder, minus 2 procent av intäkterna", DEC)
+    assert isinstance(got, TargetProblem) and got.code == "target.unreadable"
 
 
 def test_a_number_word_before_a_percentage_is_a_number() -> None:
@@ -263,3 +266,12 @@ def test_a_number_word_before_a_percentage_is_a_number() -> None:
         "Resultatet ska vara minst två procent av inkomsterna från skatter och utjämning", INC
     )
     assert got == Threshold(Bound.AT_LEAST, D(2), "%", reading="minst 2 %")
+
+
+def test_a_negation_before_the_bound_word_turns_it_round() -> None:
+    # Alvesta: "Verksamheterna får inte förbruka mer än 98 procent av skatter och statsbidrag"
+    got = parse_target(
+        "Verksamheterna får inte förbruka mer än 98 procent av skatter och statsbidrag.", None
+    )
+    assert isinstance(got, Threshold) and got.bound is Bound.AT_MOST and got.value == D(98)
+    assert not got.strict and got.reading == "högst 98 %"

@@ -502,7 +502,7 @@ def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem 
         value = number
     # Only a bound word next to the number binds it: "under hela året" in a sentence is no bound.
     near_before = " ".join(text[: m.start()].lower().split()[-2:]) if m is not None else ""
-    if re.search(r"(?:^|\s)med(?:\s+minst)?$", near_before):
+    if re.search(r"(?:^|\s)(?:med|minus)(?:\s+minst)?$", near_before):
         return None  # "minska med 25 %" is a step from a baseline, never a threshold of 25 %
     near_after = text[m.end() :].lower().strip() if m is not None else ""
     if unit is not None and near_after[:1] != "(":
@@ -512,6 +512,13 @@ def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem 
     for word, b, st in _PREFIXES:
         if re.search(rf"(?:^|\s){re.escape(word)}$", near_before):
             bound, strict = b, st
+            # "får inte förbruka mer än 98 procent" (Alvesta): a negation before the bound
+            # word turns it round (not more than 98 is at most 98)
+            head = text[: m.start()] if m is not None else ""
+            preceding = head.lower().split()[: -len(word.split())][-3:]
+            if any(w in ("inte", "ej", "icke", "aldrig") for w in preceding):
+                bound = Bound.AT_MOST if b is Bound.AT_LEAST else Bound.AT_LEAST
+                strict = not st
             break
     if bound is None:
         for suffix in _SUFFIX_AT_LEAST:
