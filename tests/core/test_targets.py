@@ -211,9 +211,13 @@ def test_subject_first_change_sentences() -> None:
     assert isinstance(got, TargetProblem) and got.code == "target.no_baseline" and got.hint
     assert parse_target("Sjukfrånvaron ska fortsätta att minska", DEC, D(7)) == Change(DEC, D(7))
     assert parse_target("Soliditeten ska förbättras", INC, D(30)) == Change(INC, D(30))
-    # a negation is never read as the opposite change
-    got = parse_target("Sjukfrånvaron ska inte öka", DEC, D(7))
-    assert isinstance(got, TargetProblem)
+    # a negation is never read as the opposite change: "ska inte öka" is not worse than now
+    assert parse_target("Sjukfrånvaron ska inte öka", DEC, D(7)) == Maintain(D(7), None)
+    # Nacka: "... ska inte minska, utan snarare öka ..."
+    text = "Andel naturmark med höga naturvärden ska inte minska, utan snarare öka genom skötsel"
+    assert parse_target(text, INC, D("6.9")) == Maintain(D("6.9"), None)
+    got = parse_target(text, INC)
+    assert isinstance(got, TargetProblem) and got.code == "target.no_baseline"
 
 
 def test_not_exceed_is_a_ceiling_whatever_the_direction() -> None:

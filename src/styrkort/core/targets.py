@@ -192,6 +192,11 @@ _SUBJECT_CHANGE = re.compile(
     rf"^\D*?\s(?:ska|skall|bör)\s+{_WORDS_BEFORE_VERB}(?P<verb>{_INCREASE}|{_DECREASE})(?P<rest>)$",
     re.I,
 )
+# "Andel naturmark med höga naturvärden ska inte minska, utan snarare öka" (Nacka)
+_SUBJECT_NOT_WORSE = re.compile(
+    rf"^\D*?\s(?:ska|skall|bör)\s+(?:inte|ej)\s+(?:{_INCREASE}|{_DECREASE}|försämras)\b\D*$",
+    re.I,
+)
 # "Energianvändningen ska sänkas med minst 20 procent per person fram till 2020, jämfört med
 # 2001–2005" (Malmö): a change by a step from the baseline, never "minst 20 %".
 _SUBJECT_CHANGE_BY = re.compile(
@@ -449,6 +454,9 @@ def _subject_change(
     """``Sjukfrånvaron ska minska``, ``... ska sänkas med minst 20 procent ...``: a change, or None."""
     if m := _SUBJECT_CHANGE.match(s):
         return _change(s, m.group("verb"), "", direction, baseline)
+    if m := _SUBJECT_NOT_WORSE.match(s):
+        # "Andelen naturmark ska inte minska" (Nacka): not worse than the baseline
+        return Maintain(baseline, None) if baseline is not None else _no_baseline(s)
     if (m := _SUBJECT_CHANGE_BY.match(s)) and not _other_numbers(m.group("tail")):
         return _change(s, m.group("verb"), f"med {m.group('step')}", direction, baseline)
     return None
