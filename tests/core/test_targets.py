@@ -211,9 +211,13 @@ def test_subject_first_change_sentences() -> None:
     assert isinstance(got, TargetProblem) and got.code == "target.no_baseline" and got.hint
     assert parse_target("Sjukfrånvaron ska fortsätta att minska", DEC, D(7)) == Change(DEC, D(7))
     assert parse_target("Soliditeten ska förbättras", INC, D(30)) == Change(INC, D(30))
-    # a negation is never read as the opposite change
-    got = parse_target("Sjukfrånvaron ska inte öka", DEC, D(7))
-    assert isinstance(got, TargetProblem)
+    # a negation is never read as the opposite change: "ska inte öka" is not worse than now
+    assert parse_target("Sjukfrånvaron ska inte öka", DEC, D(7)) == Maintain(D(7), None)
+    # Nacka: "... ska inte minska, utan snarare öka ..."
+    text = "Andel naturmark med höga naturvärden ska inte minska, utan snarare öka genom skötsel"
+    assert parse_target(text, INC, D("6.9")) == Maintain(D("6.9"), None)
+    got = parse_target(text, INC)
+    assert isinstance(got, TargetProblem) and got.code == "target.no_baseline"
 
 
 def test_not_exceed_is_a_ceiling_whatever_the_direction() -> None:
@@ -222,3 +226,56 @@ def test_not_exceed_is_a_ceiling_whatever_the_direction() -> None:
     assert isinstance(got, Threshold) and got.bound is Bound.AT_MOST and got.value == D(10)
     got = parse_target("Soliditeten ska inte understiga 30 %", None)
     assert isinstance(got, Threshold) and got.bound is Bound.AT_LEAST and got.value == D(30)
+
+
+def test_a_step_in_a_sentence_is_a_change_never_a_floor() -> None:
+    # Malmö: "... ska sänkas med minst 20 procent per person fram till 2020" is 20 % below the
+    # baseline, not "minst 20 %"
+    text = (
+        "Energianvändningen i Malmö ska sänkas med minst 20 procent per person fram till 2020, "
+        "jämfört med genomsnittlig användning år 2001-2005"
+    )
+    assert parse_target(text, DEC, D("27.1")) == Change(DEC, D("27.1"), None, D("21.68"))
+    got = parse_target(text, DEC)
+    assert isinstance(got, TargetProblem) and got.code == "target.no_baseline"
+    # two steps in one sentence are not guessed at
+    got = parse_target(
+        "Antalet ska öka med 5 procent till 2019 och 10 procent till 2022", INC, D(1)
+    )
+    assert isinstance(got, TargetProblem) and got.code == "target.unreadable"
+
+
+def test_inverted_word_order_and_steps_in_sentences() -> None:
+    # Huddinge: "Under programperioden ska de geografiska växthusgasutsläppen minska med 25%
+    # jämfört med 2019" was read as "högst 25 %"; it is 25 % below the 2019 value
+    text = (
+        "Under programperioden ska de geografiska växthusgasutsläppen minska med 25% "
+        "jämfört med 2019."
+    )
+    got = parse_target(text, DEC)
+    assert isinstance(got, TargetProblem) and got.code == "target.no_baseline"
+    assert parse_target(text, DEC, D(100)) == Change(DEC, D(100), None, D(75))
+    # a step the parser cannot place is refused, never read as a threshold
+    got = parse_target("Energin ska minska med 20 procent och utsläppen med 30 procent", DEC)
+    assert isinstance(got, TargetProblem) and got.code == "target.unreadable"
+    assert parse_target("Under 5 %", DEC) == Threshold(Bound.AT_MOST, D(5), "%", strict=True)
+    # nor is "minus 2 procent" a ceiling of 2 % (Hultsfred's debt target)
+    got = parse_target("Långfristiga skulder, minus 2 procent av intäkterna", DEC)
+    assert isinstance(got, TargetProblem) and got.code == "target.unreadable"
+
+
+def test_a_number_word_before_a_percentage_is_a_number() -> None:
+    # Enköping: "minst två procent av inkomsterna från skatter, generella bidrag och utjämning"
+    got = parse_target(
+        "Resultatet ska vara minst två procent av inkomsterna från skatter och utjämning", INC
+    )
+    assert got == Threshold(Bound.AT_LEAST, D(2), "%", reading="minst 2 %")
+
+
+def test_a_negation_before_the_bound_word_turns_it_round() -> None:
+    # Alvesta: "Verksamheterna får inte förbruka mer än 98 procent av skatter och statsbidrag"
+    got = parse_target(
+        "Verksamheterna får inte förbruka mer än 98 procent av skatter och statsbidrag.", None
+    )
+    assert isinstance(got, Threshold) and got.bound is Bound.AT_MOST and got.value == D(98)
+    assert not got.strict and got.reading == "högst 98 %"

@@ -20,6 +20,7 @@ from styrkort.core.values import (
     DEFAULT_SCALES,
     MISSING_WORDS,
     NUMBER,
+    NUMBER_WORDS,
     UNITS,
     DateValue,
     Direction,
@@ -183,9 +184,24 @@ _DECREASE = r"minska|minskas|minskad|minskat|minskade|minskning|minskande|sänka
 _CHANGE = re.compile(
     rf"^(?:(?:ska|skall|bör)\s+)?(?P<verb>{_INCREASE}|{_DECREASE})\b\s*(?P<rest>.*)$", re.I
 )
+# Words between "ska" and the verb ("Under perioden ska utsläppen minska", "ska fortsätta att
+# minska"), never a negation: "ska inte öka" is no increase.
+_WORDS_BEFORE_VERB = r"(?:(?!(?:inte|ej|icke|aldrig)\b)[^\d\s]+\s+){0,6}?"
 # "Sjukfrånvaron ska minska", "Soliditeten ska förbättras": the subject first, no number.
 _SUBJECT_CHANGE = re.compile(
-    rf"^\D*?\s(?:ska|skall|bör)\s+(?:fortsätta\s+(?:att\s+)?)?(?P<verb>{_INCREASE}|{_DECREASE})(?P<rest>)$",
+    rf"^\D*?\s(?:ska|skall|bör)\s+{_WORDS_BEFORE_VERB}(?P<verb>{_INCREASE}|{_DECREASE})(?P<rest>)$",
+    re.I,
+)
+# "Andel naturmark med höga naturvärden ska inte minska, utan snarare öka" (Nacka)
+_SUBJECT_NOT_WORSE = re.compile(
+    rf"^\D*?\s(?:ska|skall|bör)\s+(?:inte|ej)\s+(?:{_INCREASE}|{_DECREASE}|försämras)\b\D*$",
+    re.I,
+)
+# "Energianvändningen ska sänkas med minst 20 procent per person fram till 2020, jämfört med
+# 2001–2005" (Malmö): a change by a step from the baseline, never "minst 20 %".
+_SUBJECT_CHANGE_BY = re.compile(
+    rf"^\D*?\s(?:ska|skall|bör)\s+{_WORDS_BEFORE_VERB}(?P<verb>{_INCREASE}|{_DECREASE})"
+    rf"\s+med\s+(?:minst\s+)?(?P<step>{NUMBER}\s*(?:%|procentenheter|procent)?)(?![\w%])(?P<tail>.*)$",
     re.I,
 )
 _MAINTAIN = re.compile(
@@ -215,6 +231,7 @@ _DEADLINE = re.compile(
     r"(?:senast\s+)?(?:den\s+)?(?P<date>\d{4}-\d{2}-\d{2})$",
     re.I,
 )
+_WORD_PERCENT = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})\s+(procent|procentenheter)\b", re.I)
 _UNITS_LONGEST = tuple(sorted(UNITS, key=len, reverse=True))
 
 
@@ -431,8 +448,29 @@ def _change(
     return None
 
 
+def _subject_change(
+    s: str, direction: Direction | None, baseline: Decimal | None
+) -> Target | TargetProblem | None:
+    """``Sjukfrånvaron ska minska``, ``... ska sänkas med minst 20 procent ...``: a change, or None."""
+    if m := _SUBJECT_CHANGE.match(s):
+        return _change(s, m.group("verb"), "", direction, baseline)
+    if m := _SUBJECT_NOT_WORSE.match(s):
+        # "Andelen naturmark ska inte minska" (Nacka): not worse than the baseline
+        return Maintain(baseline, None) if baseline is not None else _no_baseline(s)
+    if (m := _SUBJECT_CHANGE_BY.match(s)) and not _other_numbers(m.group("tail")):
+        return _change(s, m.group("verb"), f"med {m.group('step')}", direction, baseline)
+    return None
+
+
+def _other_numbers(text: str) -> bool:
+    """Whether ``text`` holds a number that is not a year."""
+    return any(not re.fullmatch(r"(?:19|20)\d\d", n) for n in _ANY_NUMBER.findall(text))
+
+
 def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem | None:
     """A sentence with exactly one number and a known unit, read as that threshold (the reading is shown)."""
+    # "minst två procent av inkomsterna" (Enköping): a number word before a percentage is a number
+    text = _WORD_PERCENT.sub(lambda w: f"{NUMBER_WORDS[w.group(1).lower()]} {w.group(2)}", text)
     numbers = [n for n in _ANY_NUMBER.findall(text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
     shares = {share(s) for s in _SHARE_IN_TEXT.findall(text)}
     if shares:
@@ -472,6 +510,8 @@ def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem 
         value = number
     # Only a bound word next to the number binds it: "under hela året" in a sentence is no bound.
     near_before = " ".join(text[: m.start()].lower().split()[-2:]) if m is not None else ""
+    if re.search(r"(?:^|\s)(?:med|minus)(?:\s+minst)?$", near_before):
+        return None  # "minska med 25 %" is a step from a baseline, never a threshold of 25 %
     near_after = text[m.end() :].lower().strip() if m is not None else ""
     if unit is not None and near_after[:1] != "(":
         near_after = _take_unit(near_after)[1]
@@ -480,6 +520,13 @@ def _sentence(text: str, direction: Direction | None) -> Target | TargetProblem 
     for word, b, st in _PREFIXES:
         if re.search(rf"(?:^|\s){re.escape(word)}$", near_before):
             bound, strict = b, st
+            # "får inte förbruka mer än 98 procent" (Alvesta): a negation before the bound
+            # word turns it round (not more than 98 is at most 98)
+            head = text[: m.start()] if m is not None else ""
+            preceding = head.lower().split()[: -len(word.split())][-3:]
+            if any(w in ("inte", "ej", "icke", "aldrig") for w in preceding):
+                bound = Bound.AT_MOST if b is Bound.AT_LEAST else Bound.AT_LEAST
+                strict = not st
             break
     if bound is None:
         for suffix in _SUFFIX_AT_LEAST:
@@ -558,7 +605,8 @@ def parse_target(
         bound, strict, rest = p
         got = _bounded(s, rest, bound, strict, direction)
         if isinstance(got, TargetProblem) and got.code == "target.unreadable":
-            return _sentence(s, direction) or got
+            # "Under perioden ska utsläppen minska med 25 %": "under" began a sentence
+            return _subject_change(s, direction, baseline) or _sentence(s, direction) or got
         return got
     q = _read_quantity(s)
     if q is not None:
@@ -566,11 +614,9 @@ def parse_target(
         if isinstance(got, TargetProblem) and got.code == "target.unreadable":
             return _sentence(s, direction) or got
         return got
-    if m := _SUBJECT_CHANGE.match(s):
-        got = _change(s, m.group("verb"), "", direction, baseline)
-        if got is not None:
-            return got
-    return _sentence(s, direction) or _problem_unreadable(s)
+    return (
+        _subject_change(s, direction, baseline) or _sentence(s, direction) or _problem_unreadable(s)
+    )
 
 
 def target_unit(target: Target) -> str | None:
