@@ -315,3 +315,43 @@ goals:
         ("workspace.unknown_perspective", 5),
         ("workspace.unknown_rule", 5),
     ]
+
+
+def test_an_alternative_not_in_force_is_read_and_said_to_be_ignored(tmp_path: Path) -> None:
+    """ratio with kind: bands (and positive with kind: points) was silently ignored before."""
+    settings = (
+        "  tolerance:\n    kind: bands\n    ratio: '0,9'\n    bands:\n"
+        "      - {status: ej uppnått}\n      - {from: '80', status: delvis uppnått}\n"
+        "      - {from: '100', status: uppnått}\n"
+        "  goal_rule:\n    kind: points\n    positive: [uppnått]\n"
+        "    points: {uppnått: 2, delvis uppnått: 1}\n"
+        "    bands: [{status: ej uppnått}, {from: '50', status: uppnått}]"
+    )
+    r = load_workspace(make(tmp_path, RULES.format(settings=settings)))
+    assert r.workspace is not None and r.ok
+    rule = r.workspace.settings.rule
+    assert rule.tolerance.bands is not None and rule.tolerance.ratio == Decimal("0.8")
+    ignored = [(f.source.line, f.message) for f in r.findings if f.code == "workspace.ignored_key"]
+    assert ignored == [
+        (
+            8,
+            "Nyckeln 'ratio' i tolerance gäller bara när kind är ratio, progress eller none; den ignoreras.",
+        ),
+        (15, "Nyckeln 'positive' i goal_rule gäller bara när kind är majority; den ignoreras."),
+    ]
+
+
+@pytest.mark.parametrize("preset", ["majoritet", "andel-av-malvarde", "samlad-poang"])
+def test_read_rule_reads_what_rule_settings_writes(preset: str) -> None:
+    """The database stores the rule as rule_settings writes it and reads it with read_rule."""
+    from styrkort.core.assess import PRESETS, AssessmentRule
+    from styrkort.sources.workspace import read_rule
+    from styrkort.sources.workspace_write import dump_yaml, rule_settings
+
+    base = PRESETS[preset].rule
+    rule = AssessmentRule(
+        base.tolerance, base.goal_rule, (("egen", PRESETS["samlad-poang"].rule.goal_rule),), preset
+    )
+    back, findings = read_rule(dump_yaml(rule_settings(rule)))
+    assert (back, findings) == (rule, [])
+    assert read_rule("") == (AssessmentRule(), [])

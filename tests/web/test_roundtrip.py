@@ -75,10 +75,7 @@ def test_database_workspace_assesses_like_the_folder(example_period: m.Period) -
         g.status for g in from_folder.assessed.goals
     ]
     assert from_db.assessed.summary == from_folder.assessed.summary
-    # The database does not store the published verdict sentence yet (issue 12: a field
-    # for the declared schema), so the folder's summary.verdict finding has no twin.
-    web_has_no_field = {"summary.verdict"}
-    codes = sorted(f.code for f in from_folder.findings if f.code not in web_has_no_field)
+    codes = sorted(f.code for f in from_folder.findings)
     assert sorted(f.code for f in from_db.findings) == codes
     # findings point at the screen and field instead of a file
     outcome = next(f for f in from_db.findings if f.code == "indicator.no_outcome")

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "workspace.yaml_shape": "A YAML file is not a mapping of keys to values.",
     "workspace.duplicate_key": "A key appears twice in the same mapping.",
     "workspace.unknown_key": "A key or table column the schema does not declare; it is ignored.",
+    "workspace.ignored_key": "A declared key that does not apply with its section's other values (e.g. `ratio` with `kind: bands`); it is ignored.",
     "workspace.organisation": "`organisation` lacks a name.",
     "workspace.member": "A member lacks its id.",
     "workspace.member_code": "A member's municipality code is not four digits.",

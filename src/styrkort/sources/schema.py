@@ -28,8 +28,9 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from styrkort.core.assess import ToleranceKind
+from styrkort.core.assess import PRESETS, ToleranceKind
 from styrkort.core.finance import RowKind, SignConvention
 from styrkort.core.goals import Status
 from styrkort.core.model import PeriodKind, RoundingPolicy
@@ -76,6 +77,20 @@ class Field:
     api: bool = False
     """Part of the REST API's JSON (and OpenAPI) for the section's object."""
     required: bool = False
+    when: tuple[str, ...] = ()
+    """``(key, *values)``: the field applies only when the section's ``key`` has one of
+    ``values`` (its default counts when it is not written); otherwise the reader warns that
+    it ignores the field (``workspace.ignored_key``). Alternatives such as ``ratio`` and
+    ``bands`` of a tolerance are declared so."""
+
+    def applies(self, section: Section, given: dict[str, Any]) -> bool:
+        """Whether the field applies in the mapping ``given`` of ``section`` (see ``when``)."""
+        if not self.when:
+            return True
+        key, values = self.when[0], self.when[1:]
+        value = dict.get(given, key)
+        text = str(value).strip() if value not in (None, "") else section.field(key).default
+        return text in values
 
     @property
     def stored(self) -> bool:
@@ -114,6 +129,16 @@ class Section:
 def _choices(enum_type: type) -> tuple[str, ...]:
     return tuple(str(e.value) for e in enum_type)  # type: ignore[attr-defined]
 
+
+_RULE = "rule"
+"""Period.rule: the whole assessment rule as ``workspace_write.rule_settings`` writes it."""
+_NOT_BANDS = tuple(k.value for k in ToleranceKind if k is not ToleranceKind.BANDS)
+_BANDS_EXAMPLE = (
+    "[{status: ej uppnått}, {from: '80', status: delvis uppnått}, {from: '100', status: uppnått}]"
+)
+_POINT_BANDS_EXAMPLE = (
+    "[{status: ej uppnått}, {from: '50', status: delvis uppnått}, {above: '75', status: uppnått}]"
+)
 
 _ROWS = "raderna lagras (tabellen {model}); exporten skriver alltid {file}"
 
@@ -199,8 +224,11 @@ SECTIONS: tuple[Section, ...] = (
         (
             Field("sign_convention", "choice", "Teckenkonvention vid presentation: ledger (kostnader positiva, intäkter negativa) eller revenue_positive. De lagrade beloppen ändras aldrig.", "ledger", _choices(SignConvention), column="sign_convention", example="revenue_positive"),
             Field("rounding", "choice", "Hur en tabell i tkr går ihop: totals_from_unrounded (varje siffra avrundas för sig) eller largest_remainder (raderna summerar till totalen).", "totals_from_unrounded", _choices(RoundingPolicy), column="rounding", example="largest_remainder"),
+            Field("preset", "choice", "En publicerad bedömningsregel att utgå från (core.assess.PRESETS, med källa): majoritet (referensrapportens, standard), andel-av-malvarde eller samlad-poang; tolerance och goal_rule går före.", choices=tuple(PRESETS), column=_RULE, example="andel-av-malvarde"),
             Field("tolerance", "mapping", "När en indikator som inte når målet är delvis uppnådd.", section="tolerance"),
             Field("goal_rule", "mapping", "Regeln för målets bedömning.", section="goal_rule"),
+            Field("goal_rules", "mapping", "Namngivna målregler (namn → regel som goal_rule, eller namnet på en förinställd regel) som ett mål väljer med rule.", column=_RULE, example="{strikt: {positive: [uppnått], majority: 2/3}}"),
+            Field("scales", "mapping", "Egna skalor för kategoriska mål: namn → nivåer, sämst först (trafikljuset finns alltid).", column=_RULE, example="{kvalitet: [låg, medel, hög]}"),
         ),
         model="Period",
     ),
@@ -210,8 +238,9 @@ SECTIONS: tuple[Section, ...] = (
         "settings.tolerance",
         "tolerance",
         (
-            Field("kind", "choice", "ratio (utfallet når en andel av målvärdet), progress (rörelse i rätt riktning) eller none.", "ratio", _choices(ToleranceKind), column="tolerance_kind", example="progress"),
-            Field("ratio", "number", "Andelen mellan 0 och 1, t.ex. 0,8.", "0,8", column="tolerance_ratio", example="0,9"),
+            Field("kind", "choice", "ratio (utfallet når en andel av målvärdet), progress (rörelse i rätt riktning), bands (intervall på andelen av målvärdet) eller none.", "ratio", _choices(ToleranceKind), column=_RULE, example="progress"),
+            Field("ratio", "number", "Andelen mellan 0 och 1, t.ex. 0,8.", "0,8", column=_RULE, example="0,9", when=("kind", *_NOT_BANDS)),
+            Field("bands", "list", "Intervall på utfallets andel av målvärdet i procent, t.ex. [{status: ej uppnått}, {from: 80, status: delvis uppnått}, {from: 100, status: uppnått}]; from tar med gränsen, above gör det inte.", column=_RULE, example=_BANDS_EXAMPLE, when=("kind", "bands")),
         ),
         model="Period",
     ),
@@ -221,8 +250,11 @@ SECTIONS: tuple[Section, ...] = (
         "settings.goal_rule",
         "goal_rule",
         (
-            Field("positive", "statuses", "Bedömningar som räknas för målet.", "[uppnått, delvis uppnått]", STATUSES, column="goal_rule_positive", example="[uppnått]"),
-            Field("majority", "fraction", "Andelen som krävs: mer än denna andel.", "1/2", column="goal_rule_majority", example="2/3"),
+            Field("kind", "choice", "majority (referensrapportens majoritetsregel) eller points (samlad bedömning med poäng).", "majority", ("majority", "points"), column=_RULE, example="points"),
+            Field("positive", "statuses", "Bedömningar som räknas för målet.", "[uppnått, delvis uppnått]", STATUSES, column=_RULE, example="[uppnått]", when=("kind", "majority")),
+            Field("majority", "fraction", "Andelen som krävs: mer än denna andel.", "1/2", column=_RULE, example="2/3", when=("kind", "majority")),
+            Field("points", "mapping", "Poäng per bedömning, t.ex. {uppnått: 2, delvis uppnått: 1}; målet bedöms efter andelen av högsta möjliga poäng.", column=_RULE, example="{uppnått: 2, delvis uppnått: 1}", when=("kind", "points")),
+            Field("bands", "list", "Intervall på poängandelen i procent, skrivna som toleransens bands.", column=_RULE, example=_POINT_BANDS_EXAMPLE, when=("kind", "points")),
         ),
         model="Period",
     ),
@@ -234,6 +266,8 @@ SECTIONS: tuple[Section, ...] = (
         (
             Field("summary_met", "integer", "Antal uppnådda enligt den publicerade sammanfattningen.", column="summary_met", example="9"),
             Field("summary_partly", "integer", "Antal delvis uppnådda enligt den publicerade sammanfattningen.", column="summary_partly", example="4"),
+            Field("verdict", "text", "Den publicerade domen över nämndmålen som den trycktes (t.ex. Vilket gör att nämndmålen uppnås delvis.), för kontroll mot den beräknade.", column="published_verdict", example="Vilket gör att nämndmålen uppnås delvis."),
+            Field("goals", "mapping", "Antal mål per bedömning som rapporten trycker, t.ex. {uppnått: 1, delvis uppnått: 2}.", column="published_goals", example="{uppnått: 1, delvis uppnått: 2}"),
         ),
         model="Period",
     ),
@@ -323,8 +357,20 @@ SECTIONS: tuple[Section, ...] = (
         "",
         "goals.yaml",
         (
+            Field("perspectives", "list", "Perspektiv (t.ex. Invånare, Verksamhet, Medarbetare, Ekonomi): en nivå mellan KF-målen och nämndmålen; rapporten ordnar målen under dem.", section="perspective", column="perspectives"),
             Field("council_goals", "list", "Övergripande mål (KF-mål).", section="council_goal", column="council_goals"),
             Field("goals", "list", "Nämndmålen.", section="goal", column="goals"),
+        ),
+        model="Period",
+    ),
+    Section(
+        "perspective",
+        "goals.yaml",
+        "perspectives[]",
+        "perspektivet",
+        (
+            Field("id", "text", "Perspektivets id (målen hänvisar till det; annars bildat av rubriken).", column="perspectives", example="invanare"),
+            Field("title", "text", "Perspektivets rubrik.", column="perspectives", required=True, example="Invånare"),
         ),
         model="Period",
     ),
@@ -348,6 +394,8 @@ SECTIONS: tuple[Section, ...] = (
             Field("id", "text", "Målets id (annars bildat av rubriken).", column="key", example="g1"),
             Field("title", "text", "Nämndmålets rubrik.", column="title", required=True, example="God service", api=True),
             Field("council_goal", "text", "Id för KF-målet som målet hör till.", column="council_goal", example="kf1", api=True),
+            Field("perspective", "text", "Id för perspektivet som målet hör till (perspectives).", column="perspective", example="invanare"),
+            Field("rule", "text", "Namnet på målregeln (settings.goal_rules) som gäller för just detta mål.", column="rule", example="strikt"),
             Field("indicators", "list", "Målets indikatorer.", section="indicator", column="indicators"),
             Field("comment", "text", "Analys av målet.", column="comment", example="Analys.", api=True),
             Field("assessment", "mapping", "Manuell bedömning som ersätter den beräknade; motivering krävs.", section="assessment", column="manual_status"),
@@ -526,6 +574,11 @@ BEGIN = "<!-- field reference: generated from src/styrkort/sources/schema.py; do
 END = "<!-- end of field reference -->"
 
 
+def either(values: tuple[str, ...]) -> str:
+    """``ratio, progress eller none``."""
+    return " eller ".join(v for v in (", ".join(values[:-1]), values[-1]) if v)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -552,9 +605,12 @@ def field_reference() -> str:
                 stored = "no: " + f.not_stored if f.not_stored else "see its keys"
             choices = ", ".join(f"`{c}`" for c in f.choices)
             default = f"`{f.default}`" if f.default else ("(required)" if f.required else "")
+            meaning = f.help
+            if f.when:
+                meaning += f" Gäller bara när {f.when[0]} är {either(f.when[1:])}."
             out.append(
                 f"| `{f.key}` | {_cell(kind)} | {_cell(default)} | {_cell(choices)} | "
-                f"{_cell(stored)} | {_cell(f.help)} |"
+                f"{_cell(stored)} | {_cell(meaning)} |"
             )
         out.append("")
     out.append(END)

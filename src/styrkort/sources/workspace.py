@@ -204,6 +204,29 @@ def _known_keys(ctx: _Ctx, rel: str, d: Any, section: str) -> None:
             )
 
 
+def _ignored_alternatives(ctx: _Ctx, rel: str, d: Any, section: str) -> None:
+    """A warning per key of ``d`` that does not apply with the section's other values.
+
+    Alternatives such as a tolerance's ``ratio`` and ``bands`` are declared in the schema
+    (``Field.when``); the key is read (so it is known) and the user is told it is ignored.
+    """
+    if not isinstance(d, LocDict):
+        return
+    s = schema.section(section)
+    for f in s.fields:
+        if f.key in d and not f.applies(s, d):
+            d.get(f.key)
+            key, values = f.when[0], f.when[1:]
+            ctx.warn(
+                rel,
+                d.key_lines.get(f.key, d.line),
+                "ignored_key",
+                f"Nyckeln '{f.key}' i {s.what} gäller bara när {key} är "
+                f"{schema.either(values)}; den ignoreras.",
+                f"Ta bort {f.key} eller ändra {key}.",
+            )
+
+
 def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
     if d in ("", None):
         return None
@@ -435,9 +458,6 @@ def _read_goals(
             )
         )
     return tuple(council), tuple(goals), perspectives
-
-
-GOAL_RULE_KEYS = {"perspective", "rule"}
 
 
 def _check_goal_refs(
@@ -871,8 +891,6 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     if not isinstance(d, LocDict):
         return Settings()
     _known_keys(ctx, MAIN_FILE, d, "settings")
-    _known_keys(ctx, MAIN_FILE, d.get("tolerance"), "tolerance")
-    _known_keys(ctx, MAIN_FILE, d.get("goal_rule"), "goal_rule")
 
     def choose(key: str, options: dict[str, Any], default: Any) -> Any:
         text = _s(d, key)
@@ -893,9 +911,32 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     rounding = choose(
         "rounding", {r.value: r for r in RoundingPolicy}, RoundingPolicy.TOTALS_FROM_UNROUNDED
     )
+    return Settings(sign, rounding, _rule(ctx, d))
+
+
+def read_rule(text: str) -> tuple[AssessmentRule, list[Finding]]:
+    """The assessment rule of a ``settings`` mapping written as YAML, as
+    ``workspace_write.rule_settings`` gives it (``preset``, ``tolerance``, ``goal_rule``,
+    ``goal_rules``, ``scales``); the default rule for an empty text.
+
+    The one reader of the rule: the workspace folder's ``settings`` and the database's
+    ``Period.rule`` (web/mapping.py) both go through it. Findings name ``styrkort.yaml``.
+    """
+    ctx = _Ctx(Path("."))
+    try:
+        data, _duplicates = load(text)
+    except YamlError as e:
+        ctx.err(MAIN_FILE, e.line, "yaml", f"Bedömningsregeln kan inte läsas: {e}", "Rätta YAML.")
+        data = None
+    return _rule(ctx, data if isinstance(data, LocDict) else LocDict()), ctx.findings
+
+
+def _rule(ctx: _Ctx, d: LocDict) -> AssessmentRule:
     base = _rule_preset(ctx, d)
     tolerance = base.tolerance
     t = d.get("tolerance")
+    _known_keys(ctx, MAIN_FILE, t, "tolerance")
+    _ignored_alternatives(ctx, MAIN_FILE, t, "tolerance")
     if isinstance(t, LocDict):
         kind = {k.value: k for k in ToleranceKind}.get(_s(t, "kind") or "ratio")
         ratio = parse_decimal(_s(t, "ratio") or "0,8")
@@ -917,20 +958,16 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     g = d.get("goal_rule")
     if isinstance(g, LocDict):
         goal_rule = _goal_rule(ctx, g) or goal_rule
-    rule = AssessmentRule(
+    return AssessmentRule(
         tolerance,
         goal_rule,
         _named_goal_rules(ctx, d.get("goal_rules")),
         base.preset,
         _scales(ctx, d.get("scales")),
     )
-    return Settings(sign, rounding, rule)
 
 
 # --- assessment rules: presets, bands, points, a rule per goal, scales ------------------
-# (new workspace fields of issue 12; kept together for the declared schema)
-
-RULE_SETTING_KEYS = {"preset", "goal_rules", "scales"}
 
 
 def _rule_preset(ctx: _Ctx, d: LocDict) -> AssessmentRule:
@@ -989,6 +1026,8 @@ def _bands(ctx: _Ctx, data: Any, line: int) -> Bands | None:
 
 
 def _goal_rule(ctx: _Ctx, g: LocDict) -> AnyGoalRule | None:
+    _known_keys(ctx, MAIN_FILE, g, "goal_rule")
+    _ignored_alternatives(ctx, MAIN_FILE, g, "goal_rule")
     kind = _s(g, "kind") or "majority"
     if kind == "points":
         points_data = g.get("points")
@@ -1106,6 +1145,7 @@ def _perspectives(ctx: _Ctx, rel: str, data: Any) -> tuple[Perspective, ...]:
     out = []
     for item, line in zip(data, data.lines[-len(data) :], strict=True):
         if isinstance(item, LocDict) and _s(item, "title"):
+            _known_keys(ctx, rel, item, "perspective")
             out.append(
                 Perspective(
                     _s(item, "id") or _slug(_s(item, "title")), _s(item, "title"), Source(rel, line)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
 
 from styrkort.core.allocation import AllocationKey
-from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
+from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import (
     FramePart,
     InvestmentRow,
@@ -27,7 +27,15 @@ from styrkort.core.finance import (
     unstorable_amounts,
 )
 from styrkort.core.findings import Source
-from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.goals import (
+    CouncilGoal,
+    Goal,
+    Indicator,
+    ManualAssessment,
+    MetricSpec,
+    Perspective,
+    Status,
+)
 from styrkort.core.history import History, KoladaSpec, KoladaValue, PastAmount, PastOutcome
 from styrkort.core.model import (
     Member,
@@ -41,6 +49,8 @@ from styrkort.core.model import (
     Workspace,
 )
 from styrkort.core.values import Direction
+from styrkort.sources.workspace import read_rule
+from styrkort.sources.workspace_write import dump_yaml, perspectives_doc, rule_settings
 from styrkort.web import mapping_followup
 from styrkort.web import models as m
 
@@ -126,18 +136,36 @@ def indicator_value(row: m.Indicator) -> Indicator:
     )
 
 
+@lru_cache(maxsize=64)
+def _rule(document: str) -> AssessmentRule:
+    """``Period.rule`` (YAML) read by the workspace reader's own rule reader.
+
+    The document was written by ``rule_settings`` from a rule that was read without errors,
+    so reading it again gives the same rule (tests/web/test_schema.py); the rule is a frozen
+    value, so periods with the same rule share it.
+    """
+    rule, _findings = read_rule(document)
+    return rule
+
+
 def _settings(p: m.Period) -> Settings:
-    positive = frozenset(
-        s for s in (Status.parse(x) for x in p.goal_rule_positive.split(",")) if s is not None
-    )
     return Settings(
         sign_convention=SignConvention(p.sign_convention),
         rounding=RoundingPolicy(p.rounding),
-        rule=AssessmentRule(
-            Tolerance(ToleranceKind(p.tolerance_kind), Decimal(p.tolerance_ratio).normalize()),
-            GoalRule(positive, Fraction(p.goal_rule_majority)),
-        ),
+        rule=_rule(p.rule),
     )
+
+
+def perspectives_value(data: Any) -> tuple[Perspective, ...]:
+    return tuple(
+        Perspective(str(p["id"]), str(p["title"]), web_source("perspektiv", str(p["id"])))
+        for p in (data if isinstance(data, list) else [])
+        if isinstance(p, dict)
+    )
+
+
+def _goal_counts(data: Any) -> tuple[tuple[Status, int], ...]:
+    return tuple((Status(st), int(n)) for st, n in (data if isinstance(data, list) else []))
 
 
 @dataclass
@@ -251,6 +279,8 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 web_source("mål", g.key, "bedömning"),
             ),
             source=web_source("mål", g.key),
+            perspective=g.perspective,
+            rule=g.rule,
         )
         for g in rows.goals
     )
@@ -263,6 +293,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
             CouncilGoal(c.key, c.title, web_source("kf-mål", c.key)) for c in rows.council_goals
         ),
         goals=goals,
+        perspectives=perspectives_value(period.perspectives),
         operating=tuple(
             OperatingRow(
                 r.category,
@@ -306,7 +337,11 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
             for n in rows.narrative
         ),
         claims=PublishedClaims(
-            period.summary_met, period.summary_partly, web_source("period", "", "publicerat")
+            period.summary_met,
+            period.summary_partly,
+            web_source("period", "", "publicerat"),
+            period.published_verdict,
+            _goal_counts(period.published_goals),
         ),
         history=period_history(period),
         word_template=period.word_template,
@@ -495,7 +530,6 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         )
     p = ws.period
     s = ws.settings
-    majority = s.rule.goal_rule if isinstance(s.rule.goal_rule, GoalRule) else GoalRule()
     period = m.Period.objects.create(
         organisation=organisation,
         title=ws.title,
@@ -506,13 +540,12 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         label=p.label,
         sign_convention=s.sign_convention.value,
         rounding=s.rounding.value,
-        tolerance_kind=s.rule.tolerance.kind.value,
-        tolerance_ratio=s.rule.tolerance.ratio,
-        # The web stores the majority rule only (bands, points and a rule per goal: issue 12).
-        goal_rule_positive=",".join(st.value for st in Status if st in majority.positive),
-        goal_rule_majority=f"{majority.majority.numerator}/{majority.majority.denominator}",
+        rule=dump_yaml(rule_settings(s.rule)),
+        perspectives=perspectives_doc(ws.perspectives),
         summary_met=ws.claims.summary_met,
         summary_partly=ws.claims.summary_partly,
+        published_verdict=ws.claims.verdict_text,
+        published_goals=[[st.value, n] for st, n in ws.claims.goal_counts],
         investment_total_label=ws.investment_total_label,
         frames_note=ws.frames_note,
         **history_fields(ws.history),
@@ -529,6 +562,8 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
             key=g.id,
             title=g.title,
             council_goal=g.council_goal,
+            perspective=g.perspective,
+            rule=g.rule,
             comment=g.comment,
             position=gi,
             **_manual_fields(g.manual),

@@ -140,13 +140,19 @@ class Period(models.Model):
     # settings
     sign_convention = models.CharField(max_length=30, default="ledger")
     rounding = models.CharField(max_length=30, default="totals_from_unrounded")
-    tolerance_kind = models.CharField(max_length=20, default="ratio")
-    tolerance_ratio = models.DecimalField(max_digits=6, decimal_places=4, default="0.8")
-    goal_rule_positive = models.CharField(max_length=200, default="uppnått,delvis uppnått")
-    goal_rule_majority = models.CharField(max_length=20, default="1/2")
+    rule = models.TextField("bedömningsregel", blank=True)
+    """The whole assessment rule as YAML, as ``styrkort.yaml``'s settings write it
+    (``workspace_write.rule_settings``: preset, tolerance, goal_rule, goal_rules, scales), read
+    by ``sources.workspace.read_rule``. Text, not JSON: the order of named rules, scales and
+    points is part of the rule, and PostgreSQL's jsonb does not keep the order of keys."""
+    perspectives = models.JSONField("perspektiv", default=list, blank=True)
+    """``[{"id": …, "title": …}, …]`` in the workspace's order (goals.yaml perspectives)."""
     # published claims and finance labels
     summary_met = models.PositiveIntegerField(null=True, blank=True)
     summary_partly = models.PositiveIntegerField(null=True, blank=True)
+    published_verdict = models.TextField("publicerad dom", blank=True)
+    published_goals = models.JSONField("publicerat antal mål", default=list, blank=True)
+    """``[[status, count], …]`` as the report printed them (published.goals)."""
     investment_total_label = models.CharField(max_length=200, blank=True)
     frames_note = models.TextField("not under ramtabellen", blank=True)
     # publication: the municipality's Word template, its path in the folder and its bytes
@@ -227,6 +233,8 @@ class Goal(Assessable):
     key = models.CharField("id", max_length=100)
     title = models.CharField("rubrik", max_length=500)
     council_goal = models.CharField("KF-mål (id)", max_length=100, blank=True)
+    perspective = models.CharField("perspektiv (id)", max_length=100, blank=True)
+    rule = models.CharField("målregel (namn)", max_length=100, blank=True)
 
     class Meta:
         ordering = (

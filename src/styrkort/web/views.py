@@ -231,6 +231,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             access,
             "overview",
             rows=rows,
+            groups=perspective_groups(a, rows),
             urls=urls,
             missing=missing_rows,
             owner_states=owner_states,
@@ -246,6 +247,33 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             trends=trends,
         ),
     )
+
+
+def perspective_groups(a: Assessment, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The overview's goal rows grouped as the report groups them: goals outside any declared
+    perspective first, then one group per perspective with core's counts and verdict for it
+    (``Assessed.perspectives``); one group without a heading when there are no perspectives."""
+    ws, done = a.result.workspace, a.result.assessed
+    perspectives = ws.perspectives if ws is not None else ()
+    if not perspectives or done is None:
+        return [{"perspective": None, "rows": rows}]
+    summaries = {s.perspective: s for s in done.perspectives}
+    known = {p.id for p in perspectives}
+    groups: list[dict[str, Any]] = []
+    loose = [r for r in rows if r["goal"].perspective not in known]
+    if loose:
+        groups.append({"perspective": None, "rows": loose})
+    for p in perspectives:
+        summary = summaries[p.id]
+        groups.append(
+            {
+                "perspective": p,
+                "summary": summary,
+                "counts": [(s, summary.count(s)) for s in Status if summary.count(s)],
+                "rows": [r for r in rows if r["goal"].perspective == p.id],
+            }
+        )
+    return groups
 
 
 # --- indicator --------------------------------------------------------------------------------
@@ -525,6 +553,9 @@ def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
                 messages.success(request, "Kommentaren har sparats.")
                 return redirect("styrkort:goal", period_id=period.pk, goal_id=g.pk)
     a = assessed(period, report=False)
+    result = a.goals.get(g.key)
+    ws = a.result.workspace
+    rule = ws.settings.rule if ws is not None else None
     return render(
         request,
         "styrkort/goal.html",
@@ -533,7 +564,10 @@ def goal(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
             access,
             "overview",
             goal=g,
-            result=a.goals.get(g.key),
+            result=result,
+            # the rule in force for this goal, in core's own words (the report prints the same)
+            rule_lines=rule.rule_for(result.goal).describe() if rule and result else [],
+            tolerance=rule.tolerance if rule else None,
             indicators={i.key: i for i in g.indicators.all()},
             comment_form=cform
             or GoalCommentForm(initial={"version": g.version, "comment": g.comment}),
@@ -786,6 +820,7 @@ SCREENS = {
     "organisation": "Organisation",
     "period": "Period",
     "kf-mål": "KF-mål",
+    "perspektiv": "Perspektiv",
 }
 
 
