@@ -30,7 +30,7 @@ def test_builds_without_errors_and_with_one_warning(result: PipelineResult) -> N
     # (72,48 ≥ 0,8 × 76), which left the goal "delvis". A worsening is never partly met
     # (SPEC §4), so the goal is now a tie (2 of 4) that a person must decide.
     found = [(f.code, f.source.line) for f in result.findings if f.severity.value != "info"]
-    assert found == [("goal.tie", 81)]
+    assert found == [("goal.tie", 98)]
     statuses = {r.indicator.id: r.status for r in result.assessed.indicator_results()}  # type: ignore[union-attr]
     assert statuses["hme"] is Status.NOT_MET
 
@@ -44,7 +44,9 @@ def test_indicators_are_computed_from_the_data_files(result: PipelineResult) -> 
     assert computed["hme"].text == "72,48"
     assert computed["sjukfranvaro"].text == "6,4 %"
     statuses = {r.indicator.id: r.status for r in result.assessed.indicator_results()}
-    assert statuses["akut-30min"] is Status.PARTLY  # 82,8 ≥ 0,9 × 90
+    # 82,8 % would be ≥ 0,9 × 90 %, but it is below 2020's 84,7 % (history, the baseline when
+    # none is written): a worsening is never partly met (SPEC §4)
+    assert statuses["akut-30min"] is Status.NOT_MET
     assert statuses["handlaggningstid"] is Status.MET  # 19,88 h ≤ 20 h
     assert statuses["sjukfranvaro"] is Status.MET  # 6,4 % < 6,8 %
 

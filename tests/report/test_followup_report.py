@@ -39,4 +39,5 @@ def test_interim_example_shows_activities_assignments_and_internal_control() -> 
     )
     charts = [b for s in result.report.walk() for b in s.blocks if isinstance(b, Chart)]
     assert any(c.kind == "risk_matrix" for c in charts)
-    assert [f for f in result.findings if f.severity.value != "info"] == []
+    # the one warning is the Medarbetarna goal's tie (tests/report/test_example_interim.py)
+    assert [f.code for f in result.findings if f.severity.value != "info"] == ["goal.tie"]

@@ -235,11 +235,14 @@ def _read_activities(
 ) -> tuple[tuple[Activity, ...], dict[str, GoalBasis], ActivityRule]:
     text = ctx.files.get(rel)
     if text is None or not any(f"{k}:" in text for k in (*GOAL_KEYS, *GOALS_TOP_KEYS)):
-        return (), {}, ActivityRule()  # nothing to read: no second parse of goals.yaml
-    try:
-        data, _ = load(text)
-    except YamlError:
-        return (), {}, ActivityRule()  # the workspace reader has said so already
+        return (), {}, ActivityRule()  # nothing to read
+    # the workspace reader's own parse of goals.yaml (so the schema sees these keys read)
+    data = getattr(ctx, "documents", {}).get(rel)
+    if data is None:
+        try:
+            data, _ = load(text)
+        except YamlError:
+            return (), {}, ActivityRule()  # the workspace reader has said so already
     if not isinstance(data, LocDict):
         return (), {}, ActivityRule()
     used: set[str] = {g.id for g in goals} | {c.id for c in council}
