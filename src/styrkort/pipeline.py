@@ -65,11 +65,41 @@ def _outcome_text(value: Decimal, unit: str) -> str:
     return f"{text} {unit}" if unit and unit != "index" else text
 
 
-def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcome], list[Finding]]:
+def _metric_paths(
+    spec: MetricSpec, root: Path, allow_outside: bool
+) -> tuple[Path | None, list[Finding]]:
+    """The data file (and a ``mapping`` parameter) of a metric, confined to the workspace."""
+    from styrkort.core.limits import MAX_LOG_BYTES
+    from styrkort.sources import confine
+
+    try:
+        path = confine.resolve(
+            root,
+            spec.file,
+            spec.source,
+            limit=MAX_LOG_BYTES,
+            allow_outside=allow_outside,
+            must_exist=False,
+        )
+        mapping = dict(spec.params).get("mapping")
+        if mapping:
+            # a relative mapping is read beside the data file (sources/logs.expand_mapping)
+            base = Path(spec.file).parent
+            rel = mapping if Path(mapping).is_absolute() else str(base / mapping)
+            confine.resolve(root, rel, spec.source, allow_outside=allow_outside)
+    except confine.Refused as exc:
+        return None, [exc.finding]
+    return path, []
+
+
+def compute_metrics(
+    ws: Workspace, root: Path, *, allow_outside: bool = False
+) -> tuple[dict[str, ComputedOutcome], list[Finding]]:
     """Outcomes of the indicators that name a metric, computed from their source files.
 
     All requests go to the metrics layer at once, so a log that several
-    indicators read is scanned once.
+    indicators read is scanned once. Source files must lie in the workspace
+    (sources/confine.py) unless ``allow_outside``.
     """
     from styrkort.metrics import MetricRequest, compute_many
 
@@ -81,7 +111,11 @@ def compute_metrics(ws: Workspace, root: Path) -> tuple[dict[str, ComputedOutcom
             spec = ind.metric
             if spec is None:
                 continue
-            path = root / spec.file
+            checked, refused = _metric_paths(spec, root, allow_outside)
+            if checked is None:
+                findings.extend(refused)
+                continue
+            path = checked
             if not path.exists():
                 findings.append(
                     error(
@@ -283,13 +317,26 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
     return replace(ws, goals=goals, history=history), findings
 
 
-def run(root: Path | str, *, report: bool = True, depth: int = 0) -> PipelineResult:
-    """Read, compute, assess, check and build the report model of the workspace at ``root``."""
+def run(
+    root: Path | str, *, report: bool = True, depth: int = 0, allow_outside: bool = False
+) -> PipelineResult:
+    """Read, compute, assess, check and build the report model of the workspace at ``root``.
+
+    Files outside ``root`` are refused (findings) unless ``allow_outside``.
+    """
     root = Path(root)
-    load = load_workspace(root)
+    load = load_workspace(root, allow_outside=allow_outside)
     if load.workspace is None or not load.ok:
         return PipelineResult(root, load, findings=sort_findings(load.findings))
-    return run_workspace(load.workspace, root, load.findings, load, report=report, depth=depth)
+    return run_workspace(
+        load.workspace,
+        root,
+        load.findings,
+        load,
+        report=report,
+        depth=depth,
+        allow_outside=allow_outside,
+    )
 
 
 def run_workspace(
@@ -300,6 +347,7 @@ def run_workspace(
     *,
     report: bool = True,
     depth: int = 0,
+    allow_outside: bool = False,
 ) -> PipelineResult:
     """The same pipeline for a workspace that is already a value (the web app builds it from the database).
 
@@ -311,7 +359,9 @@ def run_workspace(
     history_findings: list[Finding] = []
     if root is not None:
         ws, history_findings = resolve_history(ws, root, depth)
-    computed, metric_findings = compute_metrics(ws, base) if root is not None else ({}, [])
+    computed, metric_findings = (
+        compute_metrics(ws, base, allow_outside=allow_outside) if root is not None else ({}, [])
+    )
     assessed = assess_workspace(ws, computed)
     checked = run_checks(assessed)
     pre = [*(read_findings or []), *history_findings, *metric_findings, *checked]

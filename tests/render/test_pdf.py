@@ -263,7 +263,7 @@ def test_an_error_in_the_pdf_child_is_reported(
 ) -> None:
     from styrkort.render import pdf
 
-    def fail(html_in: Any, done: Any, path: str) -> None:
+    def fail(html_in: Any, done: Any, path: str, *rest: Any) -> None:
         done.send((False, "ValueError: trasig layout"))
 
     monkeypatch.setattr(pdf, "_lay_out_in_child", fail)

@@ -23,6 +23,7 @@ period:
 
 def make(tmp_path: Path, main: str = MINIMAL, **files: str) -> Path:
     (tmp_path / "styrkort.yaml").write_text(main, encoding="utf-8")
+    files.setdefault("goals.yaml", "goals: []\n")
     for name, text in files.items():
         path = tmp_path / name.replace("__", "/")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from styrkort.render import FORMATS, available_formats
+
+if TYPE_CHECKING:
+    from styrkort.pipeline import PipelineResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +42,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="avsluta med kod 1 om kontrollerna ger fel (utan: kod 0 när rapporten är byggd)",
     )
+    p.add_argument(
+        "--allow-outside",
+        dest="allow_outside",
+        action="store_true",
+        help="läs filer som arbetsytan pekar ut utanför sin mapp (bara för arbetsytor du litar på)",
+    )
     p.set_defaults(handler=handle)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM ends the build like Ctrl-C: the staging folder is removed and the
+    # previous report set stays as it was (render/outdir.py)
+    raise SystemExit(128 + signum)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -50,19 +69,58 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    result = run(args.workspace)
+    from styrkort.render import outdir
+
+    out_dir: Path = args.out or (args.workspace / "build")
+    try:
+        outdir.check_target(out_dir, explicit=args.out is not None)
+    except outdir.OutputRefused as exc:
+        print(f"styrkort: {exc}", file=sys.stderr)
+        return 1
+    result = run(args.workspace, allow_outside=args.allow_outside)
     print_findings(result.findings, args.workspace)
     if result.report is None:
         print("styrkort: arbetsytan kunde inte läsas; ingen rapport byggdes.", file=sys.stderr)
         return 1
-    out_dir: Path = args.out or (args.workspace / "build")
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with outdir.staging(out_dir) as stage:
+            written = _write_all(args, result, formats, stage)
+            if written is None:
+                print(
+                    f"styrkort: bygget misslyckades; rapporten i {out_dir} är orörd.",
+                    file=sys.stderr,
+                )
+                return 1
+            outdir.publish(stage, out_dir)
+    except outdir.OutputRefused as exc:
+        print(f"styrkort: {exc}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, SystemExit) as exc:
+        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 130
+        print(f"styrkort: bygget avbröts; rapporten i {out_dir} är orörd.", file=sys.stderr)
+        return code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for name in written:
+        print(f"skrev {out_dir / name}")
+    return 1 if args.strict and result.has_errors else 0
+
+
+def _write_all(
+    args: argparse.Namespace, result: PipelineResult, formats: list[str], out_dir: Path
+) -> list[str] | None:
+    """Every format into ``out_dir``; the file names, or None when any failed."""
+    from styrkort.commands.check import print_findings
+
+    report = result.report
+    assert report is not None
     failed = False
-    pending = {}
+    names: list[str] = []
+    pending: dict[str, Callable[[], Path]] = {}
     if "pdf" in formats and len(formats) > 1:
         # The PDF is laid out in the background while the other formats are written.
-        pending["pdf"] = importlib.import_module("styrkort.render.pdf").start(
-            result.report, out_dir
-        )
+        pending["pdf"] = importlib.import_module("styrkort.render.pdf").start(report, out_dir)
     for name in formats:
         if name in pending:
             continue
@@ -70,14 +128,14 @@ def handle(args: argparse.Namespace) -> int:
             module = importlib.import_module(f"styrkort.render.{FORMATS[name][0]}")
         except ImportError as exc:
             print(f"styrkort: formatet {name} är inte tillgängligt ({exc})", file=sys.stderr)
-            return 1
+            return None
         if name == "docx":
             ws = result.workspace
             template = args.word_template or (
                 args.workspace / ws.word_template if ws and ws.word_template else None
             )
             try:
-                path = module.write(result.report, out_dir, template=template)
+                path = module.write(report, out_dir, template=template)
             except module.TemplateError as exc:
                 print_findings(exc.findings, Path("."))
                 print(
@@ -87,12 +145,12 @@ def handle(args: argparse.Namespace) -> int:
                 failed = True
                 continue
         else:
-            path = module.write(result.report, out_dir)
-        print(f"skrev {path}")
+            path = module.write(report, out_dir)
+        names.append(path.name)
     for wait in pending.values():
         try:
-            print(f"skrev {wait()}")
+            names.append(wait().name)
         except RuntimeError as exc:
             print(f"styrkort: {exc}", file=sys.stderr)
             failed = True
-    return 1 if failed or (args.strict and result.has_errors) else 0
+    return None if failed else names

@@ -19,6 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--json", action="store_true", help='skriv resultatet som JSON: {"ok": …, "findings": […]}'
     )
+    p.add_argument(
+        "--allow-outside",
+        dest="allow_outside",
+        action="store_true",
+        help="läs filer som arbetsytan pekar ut utanför sin mapp (bara för arbetsytor du litar på)",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -40,7 +46,7 @@ def handle(args: argparse.Namespace) -> int:
     from styrkort.commands._output import envelope, exit_code, print_json
     from styrkort.pipeline import located, run
 
-    result = run(args.workspace)
+    result = run(args.workspace, allow_outside=args.allow_outside)
     if args.json:
         print_json(envelope(located(f, args.workspace) for f in result.findings))
     else:

@@ -74,7 +74,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from styrkort.commands._output import envelope, print_json
-    from styrkort.core.findings import Severity, sort_findings
+    from styrkort.core.findings import sort_findings
     from styrkort.metrics import compute
     from styrkort.metrics._common import parse_period
 
@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"styrkort metrics: {exc}", file=sys.stderr)
             return 2
     result = compute(args.metric, args.file, profile=args.profile, params=params, period=period)
-    failed = result.value is None and any(f.severity is Severity.ERROR for f in result.findings)
+    # no value is a failure even when every finding is only a warning (say, every row
+    # malformed): a script must not take "inget värde" for success
+    failed = result.value is None
     if args.json:
         data = result.as_dict()
         print_json(

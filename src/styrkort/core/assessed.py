@@ -140,7 +140,11 @@ def assess_workspace(
         # In an interim period the forecast result is what will be split at year end.
         forecast = operating.forecast_result if ws.period.is_interim else None
         result = forecast if forecast is not None else operating.result
-        unit = Decimal(1) if result == result.to_integral_value() else Decimal("0.01")
+        # whole kronor, or the finest place the amounts use (öre; more only from a source
+        # that did not refuse it): the split is exact either way, never an exception
+        exponent = result.normalize().as_tuple().exponent
+        places = exponent if isinstance(exponent, int) and exponent < 0 else 0
+        unit = Decimal(1).scaleb(min(places, -2) if places else 0)
         allocation = split_result(result, key, unit)
     return Assessed(
         ws,

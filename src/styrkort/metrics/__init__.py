@@ -412,7 +412,7 @@ def compute_many(requests: Sequence[MetricRequest]) -> list[MetricResult]:
                         requests[i].metric,
                         checked.spec.unit,
                         checked.spec.description,
-                        [error(Source(str(exc.path)), "metric.unreadable", exc.message, exc.hint)],
+                        [error(Source(str(exc.path)), exc.code, exc.message, exc.hint)],
                     )
                 continue
             except (duckdb.Error, ValueError, TypeError, ArithmeticError, LookupError) as exc:

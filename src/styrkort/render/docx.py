@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from styrkort.core.findings import Finding, Source, error
+from styrkort.render.textsafe import xml_safe
 from styrkort.report.model import (
     Block,
     BulletList,
@@ -151,11 +152,16 @@ def _update_fields_on_open(doc: Any) -> None:
     existing.set(_qn("w:val"), "true")
 
 
+def _property(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _set_core(doc: Any, report: Report) -> None:
     props = doc.core_properties
-    props.title = f"{report.title} – {report.organisation}"
-    props.author = report.organisation
-    props.subject = report.period
+    # Word's document properties hold at most 255 characters (python-docx raises past that)
+    props.title = _property(f"{report.title} – {report.organisation}")
+    props.author = _property(report.organisation)
+    props.subject = _property(report.period)
     props.language = LANG
     props.keywords = "Styrkort"
     props.comments = "Byggd med Styrkort ur nämndens uppföljningsdata."
@@ -358,6 +364,7 @@ def _toc(doc: Any) -> None:
 
 def build_document(report: Report) -> Any:
     """The report as a python-docx ``Document`` (Styrkort's own layout)."""
+    report = xml_safe(report)
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.shared import Cm
@@ -508,6 +515,7 @@ def check_template(template: Path) -> list[Finding]:
 
 def render_template(report: Report, template: Path) -> bytes:
     """The report filled into a municipality's Word template; raises ``TemplateError`` with findings."""
+    report = xml_safe(report)
     from docxtpl import DocxTemplate
     from jinja2 import StrictUndefined, UndefinedError
     from jinja2.exceptions import SecurityError

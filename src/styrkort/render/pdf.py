@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -54,7 +56,31 @@ def write(report: Report, out_dir: Path) -> Path:
     return path
 
 
-def _lay_out_in_child(html_in: Connection, done: Connection, path: str) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), even by kill -9."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before prctl: nobody will ever send the HTML
+        os._exit(1)
+
+
+def _lay_out_in_child(
+    html_in: Connection,
+    done: Connection,
+    path: str,
+    parent: int,
+    parent_ends: tuple[Connection, ...],
+) -> None:
+    _die_with_parent(parent)
+    for end in parent_ends:
+        # the forked child holds copies of the parent's ends; closed, a parent that dies
+        # before sending is seen as end-of-file instead of a wait forever
+        end.close()
     try:
         import weasyprint  # noqa: F401  (imported while the parent draws the charts)
 
@@ -82,7 +108,11 @@ def start(report: Report, out_dir: Path) -> Callable[[], Path]:
     ctx = multiprocessing.get_context("fork")
     html_out, html_in = ctx.Pipe()
     done_out, done_in = ctx.Pipe()
-    child = ctx.Process(target=_lay_out_in_child, args=(html_out, done_in, str(path)), daemon=True)
+    child = ctx.Process(
+        target=_lay_out_in_child,
+        args=(html_out, done_in, str(path), os.getpid(), (html_in, done_out)),
+        daemon=True,
+    )
     # the child must never garbage-collect what it inherits: in a process where other
     # libraries run threads (DuckDB, arrow), finalising their objects in the child can
     # crash it. Frozen objects are left alone by the child's collector.
@@ -92,6 +122,7 @@ def start(report: Report, out_dir: Path) -> Callable[[], Path]:
     finally:
         gc.unfreeze()
     done_in.close()  # the child holds its own end: a crash is seen as end-of-file
+    html_out.close()
     try:
         html_in.send(print_html(report))
     except BaseException:

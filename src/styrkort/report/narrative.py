@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from styrkort.core.findings import Finding, Source, error
+from styrkort.core.findings import Finding, Source, error, warning
 from styrkort.report.format import MINUS
 from styrkort.report.model import (
     Block,
@@ -92,6 +92,7 @@ def substitute(
             return _render_figure(fig, flt)
 
         out_lines.append(PLACEHOLDER.sub(repl, line))
+    findings.extend(html_findings(text, source))
     return "\n".join(out_lines), findings
 
 
@@ -200,6 +201,39 @@ def _plain(spans: tuple[Span, ...]) -> bool:
 
 def _text(spans: tuple[Span, ...]) -> str:
     return "".join(s.text for s in spans)
+
+
+def html_findings(markdown: str, source: Source) -> list[Finding]:
+    """HTML in a narrative is never rendered (the report escapes what people write); say so
+    instead of dropping it silently: a block is lost whole (error), an inline tag alone (warning)."""
+    if "<" not in markdown:
+        return []
+    findings: list[Finding] = []
+    base = source.line or 1
+    for tok in _MD.parse(markdown):
+        line = base + tok.map[0] if tok.map else base
+        if tok.type == "html_block":
+            findings.append(
+                error(
+                    source._replace(line=line),
+                    "narrative.html",
+                    f"HTML-blocket '{' '.join(tok.content.split())[:60]}' visas inte i rapporten; texten i det "
+                    "försvinner.",
+                    "Skriv texten som vanlig Markdown (stycken, # rubriker, - punktlistor).",
+                )
+            )
+        elif tok.type == "inline":
+            tags = [c.content for c in tok.children or [] if c.type == "html_inline"]
+            if tags:
+                findings.append(
+                    warning(
+                        source._replace(line=line),
+                        "narrative.html",
+                        f"HTML-taggen {tags[0]!r} visas inte i rapporten (bara texten runt den).",
+                        "Ta bort taggen; använd Markdown, t.ex. **fet** eller *kursiv*.",
+                    )
+                )
+    return findings
 
 
 def _inline_text(token: object) -> str:

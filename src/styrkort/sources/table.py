@@ -36,6 +36,9 @@ from styrkort.core.audit import (
     value_cell,
 )
 from styrkort.core.findings import Finding, Source, error, warning
+from styrkort.core.limits import exceeded
+from styrkort.sources.safe_yaml import YamlLimit as _YamlLimit
+from styrkort.sources.safe_yaml import check as _yaml_limits
 
 __all__ = [
     "GridRead",
@@ -320,6 +323,23 @@ def _unit(texts: Iterable[str]) -> str:
     return ""
 
 
+def _unreadable_xlsx(shown: str, exc: Exception) -> Finding:
+    return error(
+        Source(shown),
+        "audit.read",
+        f"Excel-filen kan inte läsas ({type(exc).__name__}).",
+        "Öppna filen i Excel och spara den igen som .xlsx, eller exportera tabellen som CSV.",
+    )
+
+
+def _refusal(path: Path, shown: str) -> Finding | None:
+    """A file over a size or sheet limit is a finding before any reader opens it (core/limits.py)."""
+    from styrkort.core.limits import MAX_FILE_BYTES, MAX_TABLE_CELLS
+    from styrkort.sources.safe_xlsx import refusal
+
+    return refusal(path, Source(shown), MAX_FILE_BYTES, MAX_TABLE_CELLS)
+
+
 # ---------------------------------------------------------------------------
 # The one table reader: a file (CSV or XLSX) as a grid of cells with line numbers
 
@@ -380,6 +400,9 @@ def read_grid(
                 )
             ],
         )
+    refused = _refusal(path, shown)
+    if refused is not None:
+        return GridRead(None, [refused])
     suffix = path.suffix.casefold()
     if suffix in {".xlsx", ".xlsm"}:
         rows, findings = _xlsx_grid(path, shown, sheet, code)
@@ -562,6 +585,9 @@ def _xlsx_grid(
 ) -> tuple[Grid | None, list[Finding]]:
     import openpyxl  # heavy; only when an XLSX is read
 
+    refused = _refusal(path, shown)
+    if refused is not None:
+        return None, [refused]
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any unreadable workbook is a finding, not a crash
@@ -603,6 +629,8 @@ def _xlsx_grid(
             if line is not None:
                 grid.append((line, cells))
         title = worksheet.title
+    except Exception as exc:  # a sheet that breaks while it is read (found by bench/fuzz.py)
+        return None, [_unreadable_xlsx(shown, exc)]
     finally:
         workbook.close()
     if empty:
@@ -688,6 +716,9 @@ def _format_decimals(number_format: str, value: Decimal) -> tuple[int, bool]:
 def _sidecar_lines(path: Path, shown: str) -> tuple[list[tuple[Source, str]], list[Finding]]:
     import yaml
 
+    refused = _refusal(path, shown)
+    if refused is not None:
+        return [], [refused]
     try:
         text = decode_text(path.read_bytes())
     except OSError as exc:
@@ -700,7 +731,10 @@ def _sidecar_lines(path: Path, shown: str) -> tuple[list[tuple[Source, str]], li
             )
         ]
     try:
+        _yaml_limits(text)
         node = yaml.compose(text)
+    except _YamlLimit as exc:
+        return [], [exceeded(exc.limit, Source(shown, exc.line), exc.actual)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -56,6 +56,7 @@ from styrkort.core.goals import (
     Perspective,
     Status,
 )
+from styrkort.core.limits import MAX_FILE_BYTES, MAX_LOG_BYTES, Limit, exceeded, text_findings
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -69,7 +70,7 @@ from styrkort.core.model import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.core.values import DEFAULT_SCALES, Direction, Scale, normalise_unit
-from styrkort.sources import followup, schema
+from styrkort.sources import confine, followup, schema
 from styrkort.sources.accountmap import KINDS
 from styrkort.sources.history import indicator_history, kolada_spec, read_history_section
 from styrkort.sources.table import read_records
@@ -101,13 +102,31 @@ class LoadResult:
 class _Ctx:
     """Collects findings while one workspace is read."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, allow_outside: bool = False) -> None:
         self.root = root
+        self.allow_outside = allow_outside
         self.findings: list[Finding] = []
         self.files: dict[str, str] = {}
         self.documents: dict[str, LocDict] = {}
         self.assets: dict[str, bytes] = {}
         self.year: int | None = None  # the period's year, once read (history must be earlier)
+
+    def checked_path(
+        self, rel: str, where: Source, *, must_exist: bool = True, limit: Limit = MAX_FILE_BYTES
+    ) -> Path | None:
+        """``rel`` resolved inside the workspace (sources/confine.py), or None and a finding."""
+        try:
+            return confine.resolve(
+                self.root,
+                rel,
+                where,
+                limit=limit,
+                allow_outside=self.allow_outside,
+                must_exist=must_exist,
+            )
+        except confine.Refused as exc:
+            self.findings.append(exc.finding)
+            return None
 
     def err(self, file: str, line: int | None, code: str, message: str, hint: str) -> None:
         self.findings.append(error(Source(file, line), f"workspace.{code}", message, hint))
@@ -116,9 +135,11 @@ class _Ctx:
         self.findings.append(warning(Source(file, line), f"workspace.{code}", message, hint))
 
     def read_text(self, rel: str, line_of_ref: tuple[str, int | None] | None = None) -> str | None:
-        path = self.root / rel
+        where = line_of_ref or (rel, None)
+        path = self.checked_path(rel, Source(*where), must_exist=False)
+        if path is None:
+            return None
         if not path.is_file():
-            where = line_of_ref or (rel, None)
             self.err(
                 where[0],
                 where[1],
@@ -127,7 +148,11 @@ class _Ctx:
                 "Skapa filen eller rätta sökvägen.",
             )
             return None
-        raw = path.read_bytes()
+        try:
+            raw = confine.read_bytes(path, Source(rel))
+        except confine.Refused as exc:
+            self.findings.append(exc.finding)
+            return None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -149,6 +174,9 @@ class _Ctx:
         try:
             data, dups = load(text)
         except YamlError as exc:
+            if exc.limit is not None:
+                self.findings.append(exceeded(exc.limit, Source(rel, exc.line), exc.actual))
+                return None
             self.err(
                 rel,
                 exc.line,
@@ -250,6 +278,7 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
             "Använd uppnått, delvis uppnått, ej uppnått, saknar värde eller ej bedömt.",
         )
         return None
+    _date(ctx, d, "date", rel)  # a finding when it is no date
     return ManualAssessment(
         status, _s(d, "justification"), _s(d, "by"), _s(d, "date"), Source(rel, d.line)
     )
@@ -794,6 +823,7 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
                 "Ange vikter större än noll.",
             )
             weights = []
+        _date(ctx, k_data, "reference_date")  # a finding when it is no date
         key = AllocationKey(
             tuple(weights),
             _s(k_data, "basis") or "population",
@@ -821,15 +851,17 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
     )
 
 
-def _date(ctx: _Ctx, d: LocDict, key: str) -> dt.date | None:
+def _date(ctx: _Ctx, d: LocDict, key: str, rel: str = MAIN_FILE) -> dt.date | None:
     text = _s(d, key)
     if not text:
         return None
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         ctx.err(
-            MAIN_FILE,
+            rel,
             _line(d, key),
             "date",
             f"'{text}' är inget datum.",
@@ -838,13 +870,17 @@ def _date(ctx: _Ctx, d: LocDict, key: str) -> dt.date | None:
         return None
 
 
+def _plausible_year(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}", text)) and 1900 <= int(text) <= 2199
+
+
 def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
-    if not isinstance(d, LocDict) or not re.fullmatch(r"\d{4}", _s(d, "year")):
+    if not isinstance(d, LocDict) or not _plausible_year(_s(d, "year")):
         ctx.err(
             MAIN_FILE,
             _line(d, "year") if isinstance(d, LocDict) else line,
             "period",
-            "period ska ha year (fyrsiffrigt år).",
+            "period ska ha year (fyrsiffrigt år mellan 1900 och 2199).",
             "Skriv t.ex. period: {year: 2020, kind: year}.",
         )
         return None
@@ -875,6 +911,15 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
             "En delårsperiod måste ange end (periodens sista dag).",
             "Skriv t.ex. end: 2020-08-31.",
         )
+    if start is not None and end is not None and start > end:
+        ctx.err(
+            MAIN_FILE,
+            _line(d, "start"),
+            "period_order",
+            f"Periodens start {start} ligger efter dess slut {end}.",
+            "Rätta start eller end.",
+        )
+        return None
     for which, date in (("start", start), ("end", end)):
         if date is not None and date.year != year:
             ctx.err(
@@ -1086,13 +1131,16 @@ def _goal_rule(ctx: _Ctx, g: LocDict) -> AnyGoalRule | None:
     if mtext:
         try:
             majority = Fraction(mtext.replace(",", "."))
+            if not 0 < majority < 1:
+                raise ValueError(mtext)
         except (ValueError, ZeroDivisionError):
+            majority = goal_rule.majority
             ctx.err(
                 MAIN_FILE,
                 _line(g, "majority"),
                 "goal_rule",
-                f"'{mtext}' är ingen andel.",
-                "Skriv t.ex. 1/2.",
+                f"'{mtext}' är ingen andel mellan 0 och 1.",
+                "Skriv t.ex. 1/2 (fler än hälften).",
             )
     return GoalRule(pos_set, majority)
 
@@ -1215,6 +1263,8 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
         return ""
     _known_keys(ctx, MAIN_FILE, pub, "publication")
     rel = _s(pub, "word_template")
+    if rel and ctx.checked_path(rel, Source(MAIN_FILE, _line(pub, "word_template"))) is None:
+        return ""
     if rel and not (ctx.root / rel).is_file():
         ctx.err(
             MAIN_FILE,
@@ -1229,10 +1279,44 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
     return rel
 
 
-def load_workspace(root: Path | str) -> LoadResult:
-    """Read the workspace folder ``root``. Never raises on bad content."""
+def _goals_present(ctx: _Ctx, main: LocDict, rel: str) -> bool:
+    """A missing goals file is an error: silently "no goals" would publish an empty assessment."""
+    if (ctx.root / rel).exists() or (ctx.root / rel).is_symlink():
+        return True
+    ctx.err(
+        MAIN_FILE if "goals" in main else rel,
+        _line(main, "goals") if "goals" in main else None,
+        "missing_goals",
+        f"Målfilen '{rel}' finns inte; utan den har rapporten inga mål att bedöma.",
+        "Skapa filen (skriv goals: [] om nämnden inte har några mål för perioden) "
+        "eller rätta goals: i styrkort.yaml.",
+    )
+    return False
+
+
+def _ledger_paths_inside(ctx: _Ctx, config: Any) -> bool:
+    """The files ``finance: ledger:`` names (file, accounts, a budget table) lie in the workspace."""
+    if not isinstance(config, LocDict):
+        return True  # the ledger reader reports the shape
+    ok = True
+    for key in ("file", "accounts", "budget"):
+        rel = _s(config, key)
+        if not rel or (key == "budget" and rel.lower() in ("sie", "pbudget")):
+            continue
+        where = Source(MAIN_FILE, _line(config, key))
+        limit = MAX_LOG_BYTES if key == "file" else MAX_FILE_BYTES  # a ledger may be large
+        ok = ctx.checked_path(rel, where, must_exist=False, limit=limit) is not None and ok
+    return ok
+
+
+def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResult:
+    """Read the workspace folder ``root``. Never raises on bad content.
+
+    Every file it names must lie inside ``root`` unless ``allow_outside``
+    (sources/confine.py).
+    """
     root = Path(root)
-    ctx = _Ctx(root)
+    ctx = _Ctx(root, allow_outside)
     if not root.is_dir():
         ctx.err(
             str(root),
@@ -1252,7 +1336,7 @@ def load_workspace(root: Path | str) -> LoadResult:
     settings = _read_settings(ctx, main.get("settings"))
     goals_rel = _s(main, "goals") or GOALS_FILE
     council, goals, perspectives = (
-        _read_goals(ctx, goals_rel) if (root / goals_rel).exists() else ((), (), ())
+        _read_goals(ctx, goals_rel) if _goals_present(ctx, main, goals_rel) else ((), (), ())
     )
     _check_goal_refs(ctx, goals_rel, goals, perspectives, settings.rule)
     finance = main.get("finance", LocDict())
@@ -1265,7 +1349,7 @@ def load_workspace(root: Path | str) -> LoadResult:
         _read_investments(ctx, _s(finance, "investments")) if _s(finance, "investments") else ()
     )
     frames = _read_frames(ctx, _s(finance, "frames"), members) if _s(finance, "frames") else ()
-    if "ledger" in finance and period is not None:
+    if "ledger" in finance and period is not None and _ledger_paths_inside(ctx, finance["ledger"]):
         # finance: ledger: a SIE ledger gives the rows instead of the CSV totals (docs/sie.md)
         from styrkort.sources.ledger import workspace_finance
 
@@ -1306,4 +1390,5 @@ def load_workspace(root: Path | str) -> LoadResult:
         assets=dict(ctx.assets),
         history=history,
     )
+    ctx.findings.extend(text_findings(ws))
     return LoadResult(ws, ctx.findings, root, ctx.documents)

@@ -11,6 +11,9 @@ from typing import Any
 
 import yaml
 
+from styrkort.core.limits import Limit
+from styrkort.sources import safe_yaml
+
 
 class LocDict(dict[str, Any]):
     """A mapping with ``line`` (its own first line) and ``lines`` (key → line of the value).
@@ -45,9 +48,15 @@ class LocList(list[Any]):
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
+    """Unreadable YAML; ``limit`` is set when the text is over a limit (depth, alias expansion)."""
+
+    def __init__(
+        self, message: str, line: int | None, limit: Limit | None = None, actual: int | None = None
+    ) -> None:
         super().__init__(message)
         self.line = line
+        self.limit = limit
+        self.actual = actual
 
 
 def _convert(node: yaml.Node, duplicates: list[tuple[str, int]]) -> Any:
@@ -77,9 +86,15 @@ def _convert(node: yaml.Node, duplicates: list[tuple[str, int]]) -> Any:
 
 
 def load(text: str) -> tuple[Any, list[tuple[str, int]]]:
-    """Parse ``text``; returns the data and a list of (duplicate key, line). Raises YamlError."""
+    """Parse ``text``; returns the data and a list of (duplicate key, line). Raises YamlError.
+
+    Depth and alias expansion are bounded first (``safe_yaml.check``).
+    """
     try:
+        safe_yaml.check(text)
         node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except safe_yaml.YamlLimit as exc:
+        raise YamlError(str(exc), exc.line, exc.limit, exc.actual) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

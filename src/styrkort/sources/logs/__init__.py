@@ -121,7 +121,7 @@ def expand_mapping(path: Path, params: Mapping[str, str]) -> dict[str, str]:
         if not mpath.is_absolute():
             mpath = path.parent / mpath
         try:
-            data = yaml.safe_load(mpath.read_text(encoding="utf-8")) or {}
+            data = _load_mapping(mpath)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise UnreadableInput(
                 mpath,
@@ -141,6 +141,26 @@ def expand_mapping(path: Path, params: Mapping[str, str]) -> dict[str, str]:
                 merged[str(key)] = _flat(value)
     merged.update({k: v for k, v in params.items() if k != "mapping"})
     return merged
+
+
+def _load_mapping(mpath: Path) -> Any:
+    """The mapping file's YAML: a regular file within the size limit, depth and aliases bounded."""
+    import yaml
+
+    from styrkort.core.findings import Source
+    from styrkort.core.limits import exceeded
+    from styrkort.sources import confine, safe_yaml
+
+    mpath.stat()  # a missing file is an OSError, reported as an unreadable mapping
+    try:
+        text = confine.read_bytes(mpath, Source(mpath.name)).decode("utf-8")
+        safe_yaml.check(text)
+    except confine.Refused as exc:
+        raise UnreadableInput.from_finding(mpath, exc.finding) from exc
+    except safe_yaml.YamlLimit as exc:
+        finding = exceeded(exc.limit, Source(mpath.name, exc.line), exc.actual)
+        raise UnreadableInput.from_finding(mpath, finding) from exc
+    return yaml.safe_load(text) or {}
 
 
 def _flat(value: object) -> str:

@@ -14,12 +14,14 @@ import csv
 import datetime
 import gzip
 import io
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from styrkort.core.findings import Finding, Source, warning
+from styrkort.core.limits import MAX_DECOMPRESSED_BYTES, MAX_LOG_BYTES, exceeded
 
 MAX_ROW_FINDINGS = 20
 """Row findings reported one by one; the rest are summed up in one finding."""
@@ -28,11 +30,44 @@ MAX_ROW_FINDINGS = 20
 class UnreadableInput(Exception):
     """The file cannot be read at all (missing, not a table, wrong compression)."""
 
-    def __init__(self, path: Path, message: str, hint: str = "") -> None:
+    def __init__(
+        self, path: Path, message: str, hint: str = "", code: str = "metrics.olasbar"
+    ) -> None:
         super().__init__(message)
         self.path = path
         self.message = message
         self.hint = hint
+        self.code = code
+
+    @classmethod
+    def from_finding(cls, path: Path, finding: Finding) -> UnreadableInput:
+        return cls(path, finding.message, finding.hint, finding.code)
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressing stream that stops at ``MAX_DECOMPRESSED_BYTES`` (a gzip bomb)."""
+
+    def __init__(self, raw: Any, path: Path) -> None:
+        self._raw = raw
+        self._path = path
+        self._total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n: int = self._raw.readinto(buffer)
+        self._total += n
+        if self._total > MAX_DECOMPRESSED_BYTES.value:
+            raise UnreadableInput.from_finding(
+                self._path,
+                exceeded(MAX_DECOMPRESSED_BYTES, Source(self._path.name), what=self._path.name),
+            )
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 @dataclass
@@ -118,8 +153,27 @@ def file_kind(path: Path) -> str:
 
 def _open_text(path: Path, encoding: str) -> io.TextIOBase:
     if path.name.lower().endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
+        # the caller closes the returned stream (and with it the gzip file)
+        bounded = io.BufferedReader(_Bounded(gzip.open(path, "rb"), path))  # noqa: SIM115
+        return io.TextIOWrapper(bounded, encoding=encoding, newline="")
     return open(path, encoding=encoding, newline="")
+
+
+def _gzip_refusal(path: Path) -> Finding | None:
+    """A gzip file that unpacks past ``MAX_DECOMPRESSED_BYTES``, found by unpacking into
+    nothing (about a second per 500 MB, constant memory) before any row is parsed."""
+    if not path.name.lower().endswith(".gz"):
+        return None
+    total = 0
+    try:
+        with gzip.open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_DECOMPRESSED_BYTES.value:
+                    return exceeded(MAX_DECOMPRESSED_BYTES, Source(path.name), what=path.name)
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
+        return None  # the reader reports the broken file in its own words
+    return None
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -145,6 +199,11 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str = "utf
         raise UnreadableInput(path, f"Filen {path} finns inte.", "Kontrollera sökvägen.")
     if path.is_dir():
         raise UnreadableInput(path, f"{path} är en mapp, inte en fil.", "Ange en fil.")
+    from styrkort.sources.safe_xlsx import refusal
+
+    refused = refusal(path, Source(path.name), MAX_LOG_BYTES) or _gzip_refusal(path)
+    if refused is not None:
+        raise UnreadableInput.from_finding(path, refused)
     kind = file_kind(path)
     if kind == "xlsx":
         return _read_spreadsheet(path)
@@ -153,7 +212,7 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str = "utf
     try:
         fh = _open_text(path, encoding)
         first = fh.readline()
-    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise UnreadableInput(
             path,
             f"Filen {path.name} kan inte läsas som text ({exc}).",
@@ -174,7 +233,7 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str = "utf
                 consumed = reader.line_num
                 if cells:
                     yield line, cells
-        except (UnicodeDecodeError, OSError, EOFError, csv.Error) as exc:
+        except (UnicodeDecodeError, OSError, EOFError, csv.Error, zlib.error) as exc:
             raise UnreadableInput(
                 path,
                 f"Filen {path.name} kan inte läsas efter rad {consumed + 1} ({exc}).",

@@ -90,6 +90,23 @@ def load_raw(
     return {str(r[0]): str(r[1]) for r in con.execute("DESCRIBE raw").fetchall()}
 
 
+LOCAL_TIME_ZONE = "Europe/Stockholm"
+"""Metrics count in local wall time (business hours, holidays); a timestamp with an
+offset (``…+02:00``, ``…Z``) is converted to it instead of having the offset dropped."""
+
+_OFFSET = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+
+
+def local_timestamp(col: str) -> str:
+    """SQL: an ISO 8601 text column as a local TIMESTAMP, honouring a time-zone offset."""
+    text = f"replace({col}, 'T', ' ')"
+    return (
+        f"CASE WHEN regexp_matches({col}, '{_OFFSET}') "
+        f"THEN timezone('{LOCAL_TIME_ZONE}', TRY_CAST({text} AS TIMESTAMPTZ)) "
+        f"ELSE TRY_CAST({text} AS TIMESTAMP) END"
+    )
+
+
 class Exprs:
     """SQL expressions that type the columns of ``raw`` whatever their stored type."""
 
@@ -111,7 +128,9 @@ class Exprs:
             if self.formats:
                 fmts = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in self.formats) + "]"
                 return f"try_strptime({col}, {fmts})"
-            return f"TRY_CAST(replace({col}, 'T', ' ') AS TIMESTAMP)"
+            return local_timestamp(col)
+        if self.types.get(name, "").upper() in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
+            return f"timezone('{LOCAL_TIME_ZONE}', {col})"
         return f"CAST({col} AS TIMESTAMP)"
 
     def text(self, name: str) -> str:
