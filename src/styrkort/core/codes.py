@@ -186,6 +186,12 @@ CODES: dict[str, str] = {
     "internal_control.high_risk_control": "A high risk without a control.",
     "internal_control.control_result": "A control without a result.",
     "internal_control.deviation_action": "A deviation without an action.",
+    # hardening (issue 18)
+    "workspace.missing_goals": "The workspace names no goals file, or goals.yaml is missing.",
+    "workspace.not_a_file": "A path the workspace names is a folder, a device or another non-file.",
+    "workspace.outside": "A path the workspace names resolves outside the workspace folder (--allow-outside to trust it).",
+    "workspace.period_order": "The period starts after it ends.",
+    "narrative.html": "HTML in a narrative: it is not rendered (a block is lost, an inline tag dropped).",
     # targets
     "target.unreadable": "A target that cannot be read.",
     "target.no_baseline": "A change target (Öka/Minska/Bibehålla) without a baseline.",
