@@ -31,7 +31,7 @@ class UnreadableInput(Exception):
     """The file cannot be read at all (missing, not a table, wrong compression)."""
 
     def __init__(
-        self, path: Path, message: str, hint: str = "", code: str = "metrics.olasbar"
+        self, path: Path, message: str, hint: str = "", code: str = "metric.unreadable"
     ) -> None:
         super().__init__(message)
         self.path = path
