@@ -300,13 +300,14 @@ def default_kolada_files(root: Path) -> list[str]:
 
 
 def _inside(root: Path, rel: str) -> bool:
-    if not rel:
+    """``rel`` exists inside the workspace (symlinks resolved): the confinement rule of
+    sources/confine.py, for the folders and files history names."""
+    from styrkort.sources import confine
+
+    if not rel or Path(rel).is_absolute():
         return False
-    try:
-        path = (root / rel).resolve()
-        return path.is_relative_to(root.resolve()) and path.exists()
-    except (OSError, RuntimeError, ValueError):
-        return False
+    full = root / rel
+    return confine.inside(root, full) and full.exists()
 
 
 def _amounts(

@@ -524,7 +524,10 @@ def _csv_rows(ctx: _Ctx, rel: str, section: str) -> list[tuple[int, dict[str, st
     The columns are those ``section`` of the schema declares; '#' lines are comments.
     """
     required = schema.required_columns(section)
-    path = ctx.root / rel
+    checked = ctx.checked_path(rel, Source(MAIN_FILE), must_exist=False)
+    if checked is None:
+        return []  # outside the workspace, not a file, or over the size limit: a finding
+    path = checked
     if not path.is_file():
         ctx.err(
             rel,
