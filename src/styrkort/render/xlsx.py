@@ -144,7 +144,13 @@ def _write_table(wb: Any, t: Table, name: str, fmts: _Formats) -> None:
     ws.autofilter(header, 0, last, len(t.columns) - 1)
 
 
-def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
+def _write_goals(
+    wb: Any, tables: list[Table], fmts: _Formats, perspective_of: dict[str, str] | None = None
+) -> None:
+    """Every goal table on one sheet; with perspectives (issue 12) a first column names each
+    goal's perspective, as the report's sections do."""
+    perspective_of = perspective_of or {}
+    off = 1 if perspective_of else 0
     ws = wb.add_worksheet("Måluppfyllelse")
     ws.write_string(
         0, 0, "Nämndmål och indikatorer med bedömning", fmts.get("", True, font_size=12)
@@ -154,7 +160,14 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
     # The status column (symbol and word) goes last, whatever columns precede or follow it.
     si = next(i for i, c in enumerate(columns) if c.kind == "status")
     others = [c for i, c in enumerate(columns) if i != si]
-    labels = ["Nämndmål", *(c.label for c in others), "Symbol", "Bedömning", "Not"]
+    labels = [
+        *(["Perspektiv"] if off else []),
+        "Nämndmål",
+        *(c.label for c in others),
+        "Symbol",
+        "Bedömning",
+        "Not",
+    ]
     hfmt = fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True)
     for c, label in enumerate(labels):
         ws.write_string(header, c, label, hfmt)
@@ -164,30 +177,36 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
         for row in t.rows:
             r += 1
             bold = row.kind == "goal"
-            ws.write_string(r, 0, goal, fmts.get("", bold, text_wrap=True))
+            if off:
+                ws.write_string(
+                    r, 0, perspective_of.get(t.id, ""), fmts.get("", bold, text_wrap=True)
+                )
+            ws.write_string(r, off, goal, fmts.get("", bold, text_wrap=True))
             cells = row.cells
             rest = [cell for i, cell in enumerate(cells) if i != si]
-            for c, (cell, col) in enumerate(zip(rest, others, strict=False), 1):
+            for c, (cell, col) in enumerate(zip(rest, others, strict=False), 1 + off):
                 _write_cell(ws, r, c, cell, col, fmts, bold)
             status = cells[si]
             ws.write_string(
-                r, len(columns), status.symbol or "", fmts.get("", bold, align="center")
+                r, len(columns) + off, status.symbol or "", fmts.get("", bold, align="center")
             )
-            ws.write_string(r, len(columns) + 1, status.text, fmts.get("", bold))
+            ws.write_string(r, len(columns) + off + 1, status.text, fmts.get("", bold))
             notes = [
                 n
                 for n in t.notes
                 if cells[0].note and n.split(".", 1)[0] in cells[0].note.split(",")
             ]
             ws.write_string(
-                r, len(columns) + 2, " ".join(notes), fmts.get("", False, text_wrap=True)
+                r, len(columns) + off + 2, " ".join(notes), fmts.get("", False, text_wrap=True)
             )
-    ws.set_column(0, 1, 40)
-    ws.set_column(2, 3, 14)
-    ws.set_column(4, 4, 7)
-    ws.set_column(5, 5, 18)
-    ws.set_column(6, 6, 60)
-    ws.freeze_panes(header + 1, 2)
+    if off:
+        ws.set_column(0, 0, 20)
+    ws.set_column(off, 1 + off, 40)
+    ws.set_column(2 + off, 3 + off, 14)
+    ws.set_column(4 + off, 4 + off, 7)
+    ws.set_column(5 + off, 5 + off, 18)
+    ws.set_column(6 + off, 6 + off, 60)
+    ws.freeze_panes(header + 1, 2 + off)
     ws.autofilter(header, 0, r, len(labels) - 1)
 
 
@@ -300,7 +319,14 @@ def render_xlsx(report: Report, path: Path) -> Path:
     sheets.append(("Kontrollresultat", "Kontrollernas fynd: var, vad, åtgärd"))
     _write_about(wb, report, fmts, sheets)
     if goal_tables:
-        _write_goals(wb, goal_tables, fmts)
+        perspective_of = {
+            b.id: s.title
+            for s in report.walk()
+            if s.id.startswith("perspektiv-")
+            for b in s.blocks
+            if isinstance(b, Table)
+        }
+        _write_goals(wb, goal_tables, fmts, perspective_of)
     if activity_tables:
         _write_stacked(wb, "Aktiviteter", "Aktiviteter per mål", activity_tables, fmts)
     for name, t in names:
