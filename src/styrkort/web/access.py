@@ -24,6 +24,8 @@ refusal never reveals anything about the object.
 | upload_attachment                 | yes   | yes        | own indicators, until submitted | no | open          |
 | remove_attachment                 | yes   | yes        | what they uploaded | no   | open                  |
 | manage_deadlines, self_service (create, import, export periods), start_next_period | yes | yes | no | no | any |
+| edit_followup: an activity, a control's result (issue 19) | yes | yes | the rows they own (owner label) | no | any; the services add open and not submitted |
+| edit_followup: a council assignment | yes | yes | no | no | any |
 
 A Django superuser is an administrator of every organisation; the command line
 (``Access.system``) acts as an administrator.
@@ -64,6 +66,8 @@ class Action(enum.StrEnum):
     MANAGE_DEADLINES = "manage_deadlines"
     SELF_SERVICE = "self_service"
     START_NEXT_PERIOD = "start_next_period"
+    # activities, council assignments, internal control (issue 19)
+    EDIT_FOLLOWUP = "edit_followup"
 
 
 # Which action changes which field of an indicator (the API, the form and the service use this).
@@ -106,6 +110,7 @@ _ROLES: dict[Action, frozenset[Any]] = {
     Action.MANAGE_DEADLINES: _CONTROL,
     Action.SELF_SERVICE: _CONTROL,
     Action.START_NEXT_PERIOD: _CONTROL,
+    Action.EDIT_FOLLOWUP: _CONTROL | {m.Role.OWNER},  # owners: activities and controls they own
 }
 # the state a period must be in for the action (None: any state)
 _STATES: dict[Action, Any] = {
@@ -268,6 +273,11 @@ class Access:
             # an owner acts on their own indicators (and removes only what they uploaded)
             if action in _OWN_INDICATOR and isinstance(obj, m.Indicator):
                 allowed = self.owns(obj)
+            elif action is Action.EDIT_FOLLOWUP and isinstance(
+                obj, m.Activity | m.Control | m.Assignment
+            ):
+                # assignments are the controller's; an activity or control is its owner's
+                allowed = not isinstance(obj, m.Assignment) and self.owns(obj)
             elif action is Action.REMOVE_ATTACHMENT and isinstance(obj, m.Attachment):
                 allowed = self.owns(obj.indicator) and obj.user_id == getattr(self.user, "pk", None)
         if not allowed:

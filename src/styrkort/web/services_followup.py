@@ -13,7 +13,7 @@ state and the user's role, versioned and written to the audit log in one transac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 
@@ -31,22 +31,19 @@ CONTROL_FIELDS = {"result": "resultat", "comment": "kommentar"}
 
 
 def may_edit(access: Access, row: Any) -> bool:
-    """Controllers edit every row; an owner the activities and controls whose ``owner`` is one of their labels."""
-    if access.is_controller:
-        return True
-    if isinstance(row, m.Assignment):
-        return False
-    # Access.owns compares the row's owner text with the membership's labels (any row with .owner).
-    return access.owns(cast(m.Indicator, row))
+    """The one access policy's answer (web/access.py, action edit_followup) for ``row``."""
+    return access.may(Action.EDIT_FOLLOWUP, None, row)
 
 
 def require_edit(access: Access, row: Any, what: str) -> None:
-    access.require_read()
-    if not may_edit(access, row):
+    refusal = access.check(Action.EDIT_FOLLOWUP, None, row)
+    if isinstance(refusal, Forbidden):
         raise Forbidden(
             f"Du kan bara ändra {what} som är tilldelade dig.",
             "Be controllern ange dig som ansvarig (ägar-etikett).",
         )
+    if refusal is not None:
+        raise refusal
 
 
 def _invalid(message: str) -> services.Invalid:
