@@ -26,7 +26,7 @@ def next_period(request: HttpRequest, period_id: int) -> HttpResponse:
             return redirect("styrkort:next_period", period_id=period.pk)
         messages.success(
             request,
-            f"Perioden {new.title} är skapad. Utfallen {period.year} finns nu i historiken; "
+            f"{new.title} är skapad. Utfallen {period.year} finns nu i historiken; "
             f"{period.title} är oförändrad.",
         )
         return redirect("styrkort:overview", period_id=new.pk)
