@@ -15,12 +15,14 @@ EXAMPLE = REPO / "examples" / "sydnarke-it-2020"
 
 def test_check_json_lists_the_reference_reports_mistakes(capsys) -> None:  # type: ignore[no-untyped-def]
     code = main(["check", str(EXAMPLE), "--json"])
-    data = json.loads(capsys.readouterr().out)
+    envelope = json.loads(capsys.readouterr().out)
     assert code == 1  # the reference report has errors
+    assert envelope["ok"] is False
+    data = envelope["findings"]
     assert all({"code", "severity", "file", "line", "message"} <= set(item) for item in data)
     by_code = {d["code"]: d for d in data}
     label = by_code["period.label_year"]
-    assert label["file"].endswith("sydnarke-it-2020/styrkort.yaml") and label["line"] == 48
+    assert label["file"].endswith("sydnarke-it-2020/styrkort.yaml") and label["line"] == 49
     assert "TOTALT INVESTERAT 2018" in label["message"]
     assert by_code["goal.no_indicators"]["severity"] == "error"
     assert {
@@ -50,7 +52,7 @@ def test_build_writes_html_and_prints_findings(tmp_path: Path, capsys) -> None: 
     html = (tmp_path / "rapport.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in html
     assert "Askersund 227\u00a0tkr" in html
-    assert "styrkort.yaml:48: fel [period.label_year]" in out
+    assert "styrkort.yaml:49: fel [period.label_year]" in out
 
 
 def test_build_refuses_an_unreadable_workspace(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from styrkort.cli import build_parser
+from styrkort.commands._output import EXIT_CODES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
@@ -21,6 +22,20 @@ def _help_texts() -> str:
         "# Command-line reference\n",
         "Generated from the commands' own `--help` (tests/test_cli_docs.py keeps it true;",
         "regenerate with `pytest tests/test_cli_docs.py --update-golden`).\n",
+        "## Exit codes\n",
+        "The same for every command (`styrkort/commands/_output.py`):\n",
+        "| code | meaning |\n|---|---|",
+        *(f"| {code} | {meaning} |" for code, meaning in EXIT_CODES.items()),
+        "",
+        "`build` writes the report even when the checks find errors (they are printed, and",
+        "shown in the report) and exits 0; `build --strict` exits 1 then, like `check`.\n",
+        "## JSON output\n",
+        'Every `--json` prints one object, `{"ok": …, "findings": […], …}`: `ok` is false when',
+        "the command failed or found an error; `findings` lists each finding with `code`,",
+        "`severity`, `file`, `line`, `message` and `hint`; the other keys are the command's",
+        "own result. Finding codes are listed in docs/findings.md.\n",
+        "Flags and metavariables are English; `audit --deklaration` and `--blad` remain as",
+        "aliases of `--declaration` and `--sheet`.\n",
         "## styrkort\n",
         "```\n" + parser.format_help().rstrip() + "\n```\n",
     ]

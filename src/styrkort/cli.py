@@ -18,8 +18,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Styrkort: uppföljning och årsredovisning för nämnder – bedömd, kontrollerad, publicerbar.",
     )
     parser.add_argument("--version", action="version", version=f"styrkort {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # helpers shared by commands (_output.py, _progress.py), not commands
         module = importlib.import_module(f"styrkort.commands.{info.name}")
         module.register(sub)
     return parser

@@ -14,9 +14,9 @@ from pathlib import Path
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
 from styrkort.core.audit import audit_statement
 from styrkort.core.checks import run_checks
-from styrkort.core.finance import RowKind
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import Indicator, MetricSpec
+from styrkort.core.history import PastAmount, PastOutcome, merge_history
 from styrkort.core.model import Period, Workspace
 from styrkort.report.build import build_report, finding_views
 from styrkort.report.model import Report
@@ -181,7 +181,145 @@ def compute_metrics(
     return out, findings
 
 
-def run(root: Path | str, *, allow_outside: bool = False) -> PipelineResult:
+MAX_HISTORY_DEPTH = 10
+
+
+def _earlier_dates(period: Period, year: int) -> tuple[dt.date, dt.date]:
+    """The same span of an earlier year (an interim period's months, or the whole year)."""
+    first, last = period.first_day, period.last_day
+
+    def moved(d: dt.date) -> dt.date:
+        try:
+            return d.replace(year=d.year - (period.year - year))
+        except ValueError:  # 29 February
+            return d.replace(year=d.year - (period.year - year), day=28)
+
+    return moved(first), moved(last)
+
+
+def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspace, list[Finding]]:
+    """The workspace with its history completed: earlier periods' workspaces (inside this
+    one) and computed indicators' earlier data files give earlier outcomes; a value typed in
+    the indicator's own ``history`` wins over both (core.history.merge_history)."""
+    from styrkort.metrics import MetricRequest, compute_many
+
+    findings: list[Finding] = []
+    from_workspaces: dict[str, list[PastOutcome]] = {}
+    operating = list(ws.history.operating)
+    investments = list(ws.history.investments)
+    typed_op = {(p.key, p.year) for p in operating}
+    typed_inv = {(p.key, p.year) for p in investments}
+    for rel in ws.history.workspaces:
+        if depth >= MAX_HISTORY_DEPTH:
+            break
+        earlier = run(root / rel, report=False, depth=depth + 1)
+        ews, assessed = earlier.workspace, earlier.assessed
+        if ews is None or assessed is None:
+            findings.append(
+                error(
+                    ws.history.source,
+                    "history.workspace",
+                    f"Den tidigare arbetsytan '{rel}' kunde inte läsas, så dess utfall saknas i "
+                    "historiken.",
+                    f"Kör styrkort check {rel} och rätta felen där.",
+                )
+            )
+            continue
+        if ews.period.year >= ws.period.year:
+            findings.append(
+                error(
+                    ws.history.source,
+                    "history.workspace",
+                    f"Den tidigare arbetsytan '{rel}' avser {ews.period.year}, inte ett år före "
+                    f"{ws.period.year}.",
+                    "Ange arbetsytor för tidigare perioder i history.workspaces.",
+                )
+            )
+            continue
+        year = ews.period.year
+        for r in assessed.indicator_results():
+            ind = r.indicator
+            co = assessed.computed.get(ind.id)
+            written = (
+                ind.forecast if ews.period.is_interim and ind.forecast.strip() else ind.outcome
+            )
+            text = co.text if co is not None else written
+            past = [*ind.history, PastOutcome(year, text, ind.where("outcome"), rel)]
+            from_workspaces.setdefault(ind.id, []).extend(past)
+        for row in ews.operating:
+            if (row.category, year) not in typed_op:
+                operating.append(PastAmount(row.category, year, row.outcome, row.source))
+        for inv in ews.investments:
+            if (inv.project, year) not in typed_inv:
+                investments.append(PastAmount(inv.project, year, inv.outcome, inv.source))
+        for p in ews.history.operating:
+            if (p.key, p.year) not in typed_op:
+                operating.append(p)
+    # computed indicators: the same metric over each earlier year's data file
+    wanted: list[tuple[Indicator, MetricSpec, int, str]] = []
+    for goal in ws.goals:
+        for ind in goal.indicators:
+            spec = ind.metric
+            known = {p.year for p in ind.history}  # typed, or computed at import and stored
+            for year, file in spec.history if spec is not None else ():
+                if year in known:
+                    continue
+                if not (root / file).is_file():
+                    findings.append(
+                        error(
+                            spec.source,  # type: ignore[union-attr]
+                            "metric.missing_file",
+                            f"Datakällan '{file}' för '{ind.text}' {year} finns inte.",
+                            "Rätta sökvägen under metric.history eller lägg filen på plats.",
+                        )
+                    )
+                    continue
+                wanted.append((ind, spec, year, file))  # type: ignore[arg-type]
+    computed: dict[str, list[PastOutcome]] = {}
+    if wanted:
+        requests = [
+            MetricRequest(
+                spec.name,
+                root / file,
+                spec.profile,
+                dict(spec.params),
+                _earlier_dates(ws.period, year),
+            )
+            for _, spec, year, file in wanted
+        ]
+        for (ind, spec, year, file), result in zip(wanted, compute_many(requests), strict=True):
+            if result.value is None:
+                findings.append(
+                    error(
+                        spec.source,
+                        "metric.no_value",
+                        f"Beräkningen '{spec.name}' för '{ind.text}' gav inget värde för {year} "
+                        f"({file}).",
+                        "Kontrollera datakällan för det året.",
+                    )
+                )
+                continue
+            text = _outcome_text(Decimal(result.value), result.unit)
+            computed.setdefault(ind.id, []).append(PastOutcome(year, text, spec.source, "metric"))
+    if not from_workspaces and not computed and len(operating) == len(ws.history.operating):
+        return ws, findings
+
+    def completed(ind: Indicator) -> Indicator:
+        merged = merge_history(
+            from_workspaces.get(ind.id, ()), computed.get(ind.id, ()), ind.history
+        )
+        return replace(ind, history=merged) if merged != ind.history else ind
+
+    goals = tuple(
+        replace(g, indicators=tuple(completed(i) for i in g.indicators)) for g in ws.goals
+    )
+    history = replace(ws.history, operating=tuple(operating), investments=tuple(investments))
+    return replace(ws, goals=goals, history=history), findings
+
+
+def run(
+    root: Path | str, *, report: bool = True, depth: int = 0, allow_outside: bool = False
+) -> PipelineResult:
     """Read, compute, assess, check and build the report model of the workspace at ``root``.
 
     Files outside ``root`` are refused (findings) unless ``allow_outside``.
@@ -190,7 +328,15 @@ def run(root: Path | str, *, allow_outside: bool = False) -> PipelineResult:
     load = load_workspace(root, allow_outside=allow_outside)
     if load.workspace is None or not load.ok:
         return PipelineResult(root, load, findings=sort_findings(load.findings))
-    return run_workspace(load.workspace, root, load.findings, load, allow_outside=allow_outside)
+    return run_workspace(
+        load.workspace,
+        root,
+        load.findings,
+        load,
+        report=report,
+        depth=depth,
+        allow_outside=allow_outside,
+    )
 
 
 def run_workspace(
@@ -200,6 +346,7 @@ def run_workspace(
     load: LoadResult | None = None,
     *,
     report: bool = True,
+    depth: int = 0,
     allow_outside: bool = False,
 ) -> PipelineResult:
     """The same pipeline for a workspace that is already a value (the web app builds it from the database).
@@ -209,24 +356,27 @@ def run_workspace(
     """
     base = root or Path(".")
     load = load or LoadResult(ws, list(read_findings or []), root)
+    history_findings: list[Finding] = []
+    if root is not None:
+        ws, history_findings = resolve_history(ws, root, depth)
     computed, metric_findings = (
         compute_metrics(ws, base, allow_outside=allow_outside) if root is not None else ({}, [])
     )
     assessed = assess_workspace(ws, computed)
     checked = run_checks(assessed)
-    pre = [*(read_findings or []), *metric_findings, *checked]
+    pre = [*(read_findings or []), *history_findings, *metric_findings, *checked]
     if not report:
         # Screens that show only assessments: no report model, no audit of printed tables.
         return PipelineResult(base, load, assessed, None, sort_findings(pre))
     built, report_findings = build_report(assessed, pre)
-    audited = audit_presented_tables(built, ws)
+    audited = audit_presented_tables(built)
     findings = sort_findings([*pre, *report_findings, *audited])
     if audited:
         built = replace(built, findings=tuple(finding_views(findings)))
     return PipelineResult(base, load, assessed, built, findings)
 
 
-def audit_presented_tables(report: Report, ws: Workspace) -> list[Finding]:
+def audit_presented_tables(report: Report) -> list[Finding]:
     """Audit the operating and investment statements as printed (in tkr), like any published table.
 
     Totals computed from exact amounts can still show a visible rounding break
@@ -234,17 +384,11 @@ def audit_presented_tables(report: Report, ws: Workspace) -> list[Finding]:
     """
     findings: list[Finding] = []
     for table in report.tables():
-        if table.kind == "operating":
-            revenues = [r.source for r in ws.operating if r.kind is RowKind.REVENUE]
-            costs = [r.source for r in ws.operating if r.kind is RowKind.COST]
-            sources: list[Source | None] = [*revenues, None, *costs, None, None]
-        elif table.kind == "investments":
-            sources = [*(r.source for r in ws.investments), ws.investment_total_label_source]
-        else:
-            continue
-        findings.extend(
-            audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
-        )
+        if table.kind in ("operating", "investments"):
+            sources = [row.source for row in table.rows]  # each row says where it comes from
+            findings.extend(
+                audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
+            )
     return findings
 
 

@@ -129,7 +129,14 @@ def test_a_presented_table_with_a_break() -> None:
         kind="investments",
     )
     findings = audit_statement(table).findings
-    assert sorted(codes(findings)) == [("audit.relation", "error", 4), ("audit.sum", "error", 4)]
+    assert sorted(codes(findings)) == [
+        ("audit.misprint", "error", 4),
+        ("audit.relation", "error", 4),
+        ("audit.sum", "error", 4),
+    ]
+    misprint = next(f for f in findings if f.code == "audit.misprint")
+    assert misprint.details is not None
+    assert (misprint.details["column"], misprint.details["implied"]) == ("Utfall 2020", 3097)
     total = next(f for f in findings if f.code == "audit.sum")
     assert total.source.file == "rapport[investeringsredovisning]"
     assert total.details is not None

@@ -80,10 +80,10 @@ def test_every_check_is_documented() -> None:
 
 
 def test_goal_without_indicators() -> None:
-    assert codes(workspace(goals=(Goal("g", "Tomt mål"),)), "goal.indicators") == [
+    assert codes(workspace(goals=(Goal("g", "Tomt mål"),)), "goal.no_indicators") == [
         "goal.no_indicators"
     ]
-    assert codes(workspace(), "goal.indicators") == []
+    assert codes(workspace(), "goal.no_indicators") == []
 
 
 def test_goal_tie() -> None:
@@ -97,42 +97,44 @@ def test_goal_tie() -> None:
 def test_indicator_without_target_or_with_bad_target() -> None:
     assert codes(
         workspace(goals=(Goal("g", "M", indicators=(good_indicator(target=""),)),)),
-        "indicator.target",
+        "indicator.no_target",
     ) == ["indicator.no_target"]
     assert codes(
         workspace(goals=(Goal("g", "M", indicators=(good_indicator(target="bra"),)),)),
-        "indicator.target",
+        "indicator.no_target",
     ) == ["target.unreadable"]
-    assert codes(workspace(), "indicator.target") == []
+    assert codes(workspace(), "indicator.no_target") == []
 
 
 def test_indicator_without_outcome() -> None:
     ws = workspace(goals=(Goal("g", "M", indicators=(good_indicator(outcome="—"),)),))
-    assert codes(ws, "indicator.outcome") == ["indicator.no_outcome"]
+    assert codes(ws, "indicator.no_outcome") == ["indicator.no_outcome"]
     ws = workspace(goals=(Goal("g", "M", indicators=(good_indicator(outcome="ganska bra"),)),))
-    assert codes(ws, "indicator.outcome") == ["indicator.bad_outcome"]
-    assert codes(workspace(), "indicator.outcome") == []
+    assert codes(ws, "indicator.no_outcome") == ["indicator.bad_outcome"]
+    assert codes(workspace(), "indicator.no_outcome") == []
 
 
 def test_unit_mismatch_percent_against_index() -> None:
     hme = good_indicator(text="HME", unit="index", outcome="55%", target="Öka från 71,13")
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(hme,)),)), "indicator.units") == [
-        "indicator.unit_mismatch"
-    ]
+    assert codes(
+        workspace(goals=(Goal("g", "M", indicators=(hme,)),)), "indicator.unit_mismatch"
+    ) == ["indicator.unit_mismatch"]
     ok = good_indicator(text="HME", unit="index", outcome="72", target="Öka från 71,13")
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(ok,)),)), "indicator.units") == []
+    assert (
+        codes(workspace(goals=(Goal("g", "M", indicators=(ok,)),)), "indicator.unit_mismatch") == []
+    )
 
 
 def test_target_contradicts_direction() -> None:
     wrong = good_indicator(text="Minska sjukfrånvaron", direction=INC)
     assert "indicator.direction_text" in codes(
-        workspace(goals=(Goal("g", "M", indicators=(wrong,)),)), "indicator.direction"
+        workspace(goals=(Goal("g", "M", indicators=(wrong,)),)), "indicator.direction_text"
     )
     wrong_target = good_indicator(target="högst 90 %")
     assert codes(
-        workspace(goals=(Goal("g", "M", indicators=(wrong_target,)),)), "indicator.direction"
+        workspace(goals=(Goal("g", "M", indicators=(wrong_target,)),)), "indicator.direction_text"
     ) == ["indicator.direction_target"]
-    assert codes(workspace(), "indicator.direction") == []
+    assert codes(workspace(), "indicator.direction_text") == []
 
 
 def test_override_without_justification() -> None:
@@ -157,10 +159,12 @@ def test_published_summary_counts() -> None:
 
 
 def test_period_labels() -> None:
-    assert codes(workspace(investment_total_label="TOTALT INVESTERAT 2018"), "period.labels") == [
-        "period.label_year"
-    ]
-    assert codes(workspace(investment_total_label="TOTALT INVESTERAT 2020"), "period.labels") == []
+    assert codes(
+        workspace(investment_total_label="TOTALT INVESTERAT 2018"), "period.label_year"
+    ) == ["period.label_year"]
+    assert (
+        codes(workspace(investment_total_label="TOTALT INVESTERAT 2020"), "period.label_year") == []
+    )
 
 
 def test_allocation_members_and_key() -> None:
@@ -178,11 +182,13 @@ def test_allocation_members_and_key() -> None:
 
 def test_frame_overrun() -> None:
     frames = (FramePart("Nät", "a", D(100_000), D(0), D(122_000)),)
-    assert codes(workspace(frames=frames), "investment.frames") == ["investment.frame_overrun"]
+    assert codes(workspace(frames=frames), "investment.frame_overrun") == [
+        "investment.frame_overrun"
+    ]
     assert (
         codes(
             workspace(frames=(FramePart("Nät", "a", D(100_000), D(0), D(50_000)),)),
-            "investment.frames",
+            "investment.frame_overrun",
         )
         == []
     )
@@ -199,18 +205,21 @@ def test_figures_quoted_in_text(text: str, expected: list[str]) -> None:
     ws = workspace(
         narrative=(NarrativeSection("x", "Text", text, source=Source("narrative/x.md", 2)),)
     )
-    assert codes(ws, "text.figures") == expected
+    assert codes(ws, "text.figure_not_in_tables") == expected
 
 
 def test_budget_indicator_against_statement() -> None:
     budget = good_indicator(
         text="Håller budgetramen", kind="budget", unit="tkr", outcome="-50 tkr", target="0 tkr"
     )
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(budget,)),)), "indicator.budget") == [
-        "indicator.budget_mismatch"
-    ]
+    assert codes(
+        workspace(goals=(Goal("g", "M", indicators=(budget,)),)), "indicator.budget_mismatch"
+    ) == ["indicator.budget_mismatch"]
     right = replace(budget, outcome="-100 tkr")
-    assert codes(workspace(goals=(Goal("g", "M", indicators=(right,)),)), "indicator.budget") == []
+    assert (
+        codes(workspace(goals=(Goal("g", "M", indicators=(right,)),)), "indicator.budget_mismatch")
+        == []
+    )
 
 
 def test_budget_indicator_takes_deviation_when_empty() -> None:
@@ -221,3 +230,51 @@ def test_budget_indicator_takes_deviation_when_empty() -> None:
     r = a.goals[0].indicators[0]
     assert r.outcome is not None and getattr(r.outcome, "value", None) == D(-100)
     assert r.status is Status.NOT_MET
+
+
+def test_an_undecided_goal_says_what_to_decide() -> None:
+    undecided = good_indicator(id="i2", target="bra")  # unreadable target
+    goal = Goal(
+        "g1", "Mål", indicators=(good_indicator(), undecided), source=Source("goals.yaml", 3)
+    )
+    findings = run_checks(assess_workspace(workspace(goals=(goal,))), {"goal.undecided"})
+    assert [f.code for f in findings] == ["goal.undecided"]
+    assert "1 indikator som inte kan bedömas" in findings[0].message
+    assert "skriv målvärdet så att det kan tolkas" in findings[0].message
+    assert codes(workspace(), "goal.undecided") == []
+
+
+def test_an_undecided_verdict_names_the_goals() -> None:
+    empty = Goal("g2", "Tomt mål", source=Source("goals.yaml", 9))
+    ws = workspace(goals=(workspace().goals[0], empty))
+    findings = run_checks(assess_workspace(ws), {"summary.undecided"})
+    assert [f.code for f in findings] == ["summary.undecided"]
+    assert "'Tomt mål'" in findings[0].message
+    assert codes(workspace(), "summary.undecided") == []
+
+
+def test_published_verdict_and_goal_counts() -> None:
+    said = PublishedClaims(
+        verdict_text="Vilket gör att nämndmålen uppnås delvis.",
+        goal_counts=((Status.MET, 2),),
+        source=Source("styrkort.yaml", 40),
+    )
+    assert codes(workspace(claims=said), "summary.verdict") == [
+        "summary.verdict",
+        "summary.goal_counts",
+    ]
+    right = PublishedClaims(
+        verdict_text="Vilket gör att nämndmålen uppnås.", goal_counts=((Status.MET, 1),)
+    )
+    assert codes(workspace(claims=right), "summary.verdict") == []
+
+
+def test_a_sentence_target_shows_its_reading() -> None:
+    sentence = good_indicator(target="Minst 90 % av de svarande ska vara nöjda")
+    ws = workspace(goals=(Goal("g1", "Mål", indicators=(sentence,)),))
+    findings = run_checks(assess_workspace(ws), {"target.read_as"})
+    assert [f.message for f in findings] == [
+        "'Öka andelen besvarade samtal': målvärdet 'Minst 90 % av de svarande ska vara nöjda' "
+        "tolkas som 'minst 90 %'."
+    ]
+    assert codes(workspace(), "target.read_as") == []

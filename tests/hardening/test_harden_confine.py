@@ -53,7 +53,7 @@ def test_the_explicit_option_reads_outside(ws: Path, capsys: pytest.CaptureFixtu
     assert load_workspace(ws, allow_outside=True).ok
     assert main(["check", str(ws)]) == 1
     assert "workspace.outside" in capsys.readouterr().out
-    main(["check", "--tillat-utanfor", str(ws)])
+    main(["check", "--allow-outside", str(ws)])
     assert "workspace.outside" not in capsys.readouterr().out
 
 

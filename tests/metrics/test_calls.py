@@ -85,7 +85,7 @@ def test_service_level_by_queue(calls: Path) -> None:
 def test_bad_abandoned_mode_is_a_finding(calls: Path) -> None:
     r = compute("service-level", calls, profile="calls", params={"abandoned": "sometimes"})
     assert r.value is None
-    assert r.findings[-1].code == "metrics.parameter"
+    assert r.findings[-1].code == "metric.parameter"
 
 
 def test_speed_of_answer(calls: Path) -> None:
@@ -130,7 +130,7 @@ def test_technion_mapping(tmp_path: Path) -> None:
     assert (r.numerator, r.denominator) == (2, 4)
     assert r.details["not_offered_ivr"] == 1
     assert r.details["phantom"] == 1
-    assert [(f.code, f.source.line) for f in r.findings] == [("logg.rad.faltantal", 7)]
+    assert [(f.code, f.source.line) for f in r.findings] == [("log.field_count", 7)]
     import datetime
 
     jan1 = compute(

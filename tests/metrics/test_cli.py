@@ -83,7 +83,7 @@ def test_unreadable_input_exits_1_with_finding(
     assert code == 1
     data = json.loads(capsys.readouterr().out)
     assert data["value"] is None
-    assert data["findings"][0]["code"] == "metrics.olasbar"
+    assert data["findings"][0]["code"] == "metric.unreadable"
     assert data["findings"][0]["severity"] == "error"
 
 

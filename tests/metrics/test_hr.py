@@ -45,7 +45,7 @@ def test_sick_leave_seven_ratios(tmp_path: Path) -> None:
     assert d["age_29"] is None  # 5 employees: no figure
     assert d["age_30_49"] == Decimal(7 * 50 + 4 * 20) / Decimal(11000)
     assert d["age_50"] is None  # 7 employees
-    assert any(f.code == "sjukfranvaro.liten_grupp" for f in r.findings)
+    assert any(f.code == "metric.small_group" for f in r.findings)
     assert "ingen uppgift för grupper om 10 anställda eller färre" in r.definition
 
 
@@ -92,7 +92,7 @@ def test_group_of_exactly_ten_gets_no_figure_eleven_does(tmp_path: Path) -> None
 def test_age_needs_a_year(tmp_path: Path) -> None:
     r = compute("sick-leave", sick_file(tmp_path), profile="sick-leave")
     assert r.value is None
-    assert r.findings[-1].code == "metrics.parameter"
+    assert r.findings[-1].code == "metric.parameter"
     ok = compute("sick-leave", sick_file(tmp_path), profile="sick-leave", params={"year": "2020"})
     assert ok.value == Decimal(820) / Decimal(23000)
 
@@ -118,9 +118,9 @@ def test_spells_give_long_term_hours(tmp_path: Path) -> None:
 def test_bad_sick_leave_rows_are_findings(tmp_path: Path) -> None:
     path = sick_file(tmp_path, "E99,X,1980,1000,5,0\nE98,K,1980,,5,0\n")
     r = compute("sick-leave", path, profile="sick-leave", period=YEAR)
-    assert [(f.code, f.source.line) for f in r.findings if f.code == "sjukfranvaro.rad"] == [
-        ("sjukfranvaro.rad", 25),
-        ("sjukfranvaro.rad", 26),
+    assert [(f.code, f.source.line) for f in r.findings if f.code == "log.sick_leave_row"] == [
+        ("log.sick_leave_row", 25),
+        ("log.sick_leave_row", 26),
     ]
     assert r.count == 23
 
@@ -158,7 +158,7 @@ def test_hme_indices(tmp_path: Path) -> None:
     assert r.unit == "index"
     assert r.count == 4  # the empty sheet is not a respondent
     assert d["responses_l1"] == 2
-    assert [(f.code, f.source.line) for f in r.findings] == [("hme.svar", 6)]
+    assert [(f.code, f.source.line) for f in r.findings] == [("log.hme_answer", 6)]
     assert "medelvärdet av de nio frågeindexen" in r.definition
 
 
@@ -169,14 +169,14 @@ def test_hme_part(tmp_path: Path) -> None:
     assert r.value == Decimal(75)
     assert r.definition.startswith("HME delindex motivation")
     bad = compute("hme", path, profile="hme", params={"part": "glädje"})
-    assert bad.value is None and bad.findings[-1].code == "metrics.parameter"
+    assert bad.value is None and bad.findings[-1].code == "metric.parameter"
 
 
 def test_hme_missing_column_is_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "hme.csv"
     path.write_text("m1,m2\n1,2\n", encoding="utf-8")
     r = compute("hme", path, profile="hme")
-    assert r.value is None and r.findings[0].code == "metrics.olasbar"
+    assert r.value is None and r.findings[0].code == "metric.unreadable"
 
 
 def test_spells_without_sick_hours_column(tmp_path: Path) -> None:
@@ -189,4 +189,4 @@ def test_spells_without_sick_hours_column(tmp_path: Path) -> None:
     missing = tmp_path / "m.csv"
     missing.write_text("anstalld,kon,alder,ordinarie_timmar\nE1,K,35,1000\n", encoding="utf-8")
     bad = compute("sick-leave", missing, profile="sick-leave")
-    assert bad.value is None and bad.findings[0].code == "metrics.olasbar"
+    assert bad.value is None and bad.findings[0].code == "metric.unreadable"

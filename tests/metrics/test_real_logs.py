@@ -105,8 +105,8 @@ def test_servicenow_first_response_priority_1(servicenow: dict[str, dict[str, An
     )
     assert (r.numerator, r.denominator) == (len(within), len(eligible))
     assert [(f.code, f.source.line) for f in r.findings] == [
-        ("servicenow.status", 115643),
-        ("servicenow.status", 115644),
+        ("log.servicenow_status", 115643),
+        ("log.servicenow_status", 115644),
     ]
 
 

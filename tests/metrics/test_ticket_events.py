@@ -139,7 +139,7 @@ def test_event_rows_with_bad_times_are_findings(tmp_path: Path) -> None:
     )
     r = compute("handling-time", path, profile="ticket-events")
     assert r.value == Decimal(1)
-    assert [(f.code, f.source.line) for f in r.findings] == [("logg.tidpunkt", 3)]
+    assert [(f.code, f.source.line) for f in r.findings] == [("log.timestamp", 3)]
 
 
 def test_compute_many_gives_the_same_figures_as_one_by_one(tmp_path: Path) -> None:
@@ -161,5 +161,5 @@ def test_compute_many_gives_the_same_figures_as_one_by_one(tmp_path: Path) -> No
     single = [compute(m, path, profile="ticket-events", params=p) for m, p in asks]
     assert batch == single
     assert [r.value is None for r in batch] == [False] * 6 + [True, True]
-    assert batch[6].findings[-1].code == "metrics.parameter"
-    assert batch[7].findings[-1].code == "metrics.okant_matt"
+    assert batch[6].findings[-1].code == "metric.parameter"
+    assert batch[7].findings[-1].code == "metric.unknown_metric"

@@ -108,7 +108,7 @@ def test_first_level_resolution_group_rule_needs_groups(tmp_path: Path) -> None:
     path = write(tmp_path, "t.csv", BASIC)
     r = compute("first-level-resolution", path, profile="tickets", params={"rule": "group"})
     assert r.value is None
-    assert r.findings[-1].code == "metrics.parameter"
+    assert r.findings[-1].code == "metric.parameter"
 
 
 def test_handling_time_mean_and_median(tmp_path: Path) -> None:
@@ -256,7 +256,7 @@ I1,2020-03-02 10:00,2020-03-02 11:00,Incident
     assert "2 öppna dagar" in bus.definition
     nocat = compute("delivered-within", path, profile="tickets")
     assert nocat.denominator == 4
-    assert any(f.code == "metrics.kategori" for f in nocat.findings)
+    assert any(f.code == "metric.category" for f in nocat.findings)
 
 
 def test_period_selects_by_opening_and_open_at_period_end(tmp_path: Path) -> None:
@@ -294,42 +294,45 @@ D,2020-03-02 10:00
     path = write(tmp_path, "t.csv", text)
     r = compute("first-response-within", path, profile="tickets", params={"limit": "30min"})
     by_code = {f.code: f for f in r.findings}
-    assert by_code["logg.tidpunkt"].source.line == 3
-    assert by_code["logg.rad.faltantal"].source.line == 5
-    assert by_code["metrics.negativ_tid"].source.line == 4
+    assert by_code["log.timestamp"].source.line == 3
+    assert by_code["log.field_count"].source.line == 5
+    assert by_code["metric.negative_time"].source.line == 4
     assert (r.numerator, r.denominator) == (1, 1)
 
 
 def test_unknown_metric_profile_and_param_are_findings(tmp_path: Path) -> None:
     path = write(tmp_path, "t.csv", BASIC)
     for result, code in (
-        (compute("no-such", path, profile="tickets"), "metrics.okant_matt"),
-        (compute("handling-time", path, profile="nope"), "metrics.okand_profil"),
+        (compute("no-such", path, profile="tickets"), "metric.unknown_metric"),
+        (compute("handling-time", path, profile="nope"), "metric.unknown_profile"),
         (
             compute("handling-time", path, profile="tickets", params={"limt": "2h"}),
-            "metrics.okand_parameter",
+            "metric.unknown_parameter",
         ),
         (
             compute("handling-time", path, profile="tickets", params={"hours": "sometimes"}),
-            "metrics.parameter",
+            "metric.parameter",
         ),
         (
             compute("handling-time", path, profile="tickets", params={"open": "17-8"}),
-            "metrics.parameter",
+            "metric.parameter",
         ),
         (
             compute("first-response-within", path, profile="tickets", params={"limit": "soon"}),
-            "metrics.parameter",
+            "metric.parameter",
         ),
         (
             compute("handling-time", path, profile="tickets", params={"closed": "lillejulafton"}),
-            "metrics.parameter",
+            "metric.parameter",
         ),
-        (compute("service-level", path, profile="tickets"), "metrics.fel_profil"),
-        (compute("handling-time", tmp_path / "missing.csv", profile="tickets"), "metrics.olasbar"),
+        (compute("service-level", path, profile="tickets"), "metric.wrong_profile"),
+        (
+            compute("handling-time", tmp_path / "missing.csv", profile="tickets"),
+            "metric.unreadable",
+        ),
         (
             compute("handling-time", path, profile="tickets", params={"pause": "Väntar"}),
-            "metrics.parameter",
+            "metric.parameter",
         ),
     ):
         assert result.value is None
@@ -341,15 +344,15 @@ def test_missing_required_column_is_unreadable(tmp_path: Path) -> None:
     path = write(tmp_path, "t.csv", "nummer,öppnad\nA,2020-03-02 10:00")
     r = compute("handling-time", path, profile="tickets")
     assert r.value is None
-    assert r.findings[0].code == "metrics.olasbar"
+    assert r.findings[0].code == "metric.unreadable"
     assert "col.id" in r.findings[0].hint
     mapped = {"col.id": "nummer", "col.opened_at": "öppnad"}
     no_stop = compute("handling-time", path, profile="tickets", params=mapped)
     assert no_stop.value is None
-    assert no_stop.findings[-1].code == "metrics.parameter"
+    assert no_stop.findings[-1].code == "metric.parameter"
     assert "resolved_at" in no_stop.findings[-1].message
     closed = compute("handling-time", path, profile="tickets", params={**mapped, "stop": "closed"})
-    assert closed.findings[-1].code == "metrics.parameter"
+    assert closed.findings[-1].code == "metric.parameter"
 
 
 def test_feature_scan_matches_one_case_per_plan(tmp_path: Path) -> None:

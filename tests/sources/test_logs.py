@@ -63,8 +63,8 @@ def test_xlsx_input(tmp_path: Path) -> None:
         },
     )
     assert (r.numerator, r.denominator) == (1, 2)
-    assert [(f.code, f.source.line) for f in r.findings if f.code == "logg.tidpunkt"] == [
-        ("logg.tidpunkt", 4)
+    assert [(f.code, f.source.line) for f in r.findings if f.code == "log.timestamp"] == [
+        ("log.timestamp", 4)
     ]
 
 
@@ -88,7 +88,7 @@ def test_yaml_mapping_relative_to_data_file(tmp_path: Path) -> None:
     broken = compute(
         "first-response-within", path, profile="tickets", params={"mapping": "nope.yaml"}
     )
-    assert broken.value is None and broken.findings[0].code == "metrics.olasbar"
+    assert broken.value is None and broken.findings[0].code == "metric.unreadable"
 
 
 def test_parquet_typed_and_text_columns(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_parquet_typed_and_text_columns(tmp_path: Path) -> None:
     )
     r2 = compute("first-response-within", text, profile="tickets", params={"limit": "30min"})
     assert (r2.numerator, r2.denominator) == (1, 1)
-    assert [(f.code, f.source.line) for f in r2.findings] == [("logg.tidpunkt", 2)]
+    assert [(f.code, f.source.line) for f in r2.findings] == [("log.timestamp", 2)]
 
 
 def test_many_bad_rows_are_summarised(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_many_bad_rows_are_summarised(tmp_path: Path) -> None:
     bad = "".join(f"X{i},igår,\n" for i in range(30))
     path.write_text("id,opened_at,closed_at\n" + bad + "A,2020-03-02 10:00,\n", encoding="utf-8")
     r = compute("handling-time", path, profile="tickets", params={"stop": "closed"})
-    times = [f for f in r.findings if f.code == "logg.tidpunkt"]
+    times = [f for f in r.findings if f.code == "log.timestamp"]
     assert [f.source.line for f in times[:MAX_ROW_FINDINGS]] == list(range(2, 2 + MAX_ROW_FINDINGS))
     assert times[-1].source.line is None and times[-1].details == {"count": 30}
     assert r.count == 1
@@ -140,7 +140,7 @@ def test_unreadable_files_are_findings_not_exceptions(
     path.write_bytes(content)
     r = compute("handling-time", path, profile="tickets")
     assert r.value is None
-    assert r.findings[-1].code == "metrics.olasbar"
+    assert r.findings[-1].code == "metric.unreadable"
     assert r.findings[-1].severity.value == "error"
 
 
@@ -164,7 +164,7 @@ def test_generic_calls_with_decimal_comma_and_custom_outcomes(tmp_path: Path) ->
         params={"col.arrived_at": "Tid", "col.wait_s": "Kötid", "col.outcome": "Resultat"},
     )
     assert (r.numerator, r.denominator) == (1, 3)
-    assert [(f.code, f.source.line) for f in r.findings] == [("logg.utfall", 6)]
+    assert [(f.code, f.source.line) for f in r.findings] == [("log.outcome", 6)]
     asa = compute(
         "speed-of-answer",
         path,

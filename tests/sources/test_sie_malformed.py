@@ -462,3 +462,39 @@ def test_many_findings_are_capped_and_counted() -> None:
     assert more
     assert more[0].details is not None
     assert more[0].details["count"] == 10
+
+
+def test_sums_past_28_digits_stay_exact() -> None:
+    # issue 18: the default decimal context rounds at 28 digits; a sum of 33 digits was
+    # read as 1.000000000000000000000000000E+29
+    base = (CASES / "base.se").read_bytes().split(b"#VER A 1")[0]
+    body = (
+        b"#VER A 1 20200115 big\r\n{\r\n"
+        b"#TRANS 1930 {} 99999999999999999999999999999.99\r\n"
+        b"#TRANS 1930 {} 0.01\r\n"
+        b"#TRANS 3010 {} -100000000000000000000000000000.00\r\n}\r\n"
+    )
+    data = base + body
+    exact = "100000000000000000000000000000.00"
+    for reference in (False, True):
+        tree = read_sie(data, reference=reference)
+        assert tree.ledger is not None, tree.findings
+        assert not [f for f in tree.findings if f.code == "sie.unbalanced"]
+        assert str(tree.ledger.sums()[("1930", (), "202001")]) == exact
+        sums = sum_sie(data, reference=reference).sums
+        assert sums is not None
+        assert str(sums.sums[("1930", (), "202001")]) == exact
+        assert str(sums.account_totals()["1930"]) == exact
+        assert str(tree.ledger.vouchers[0].total()) == "0.00"
+
+
+def test_encoding_choice_does_not_depend_on_the_chunk_size() -> None:
+    # issue 18: read_sie and sum_sie disagreed on fuzzed files because the encoding was
+    # guessed on the first chunk with a non-ASCII byte, whose size the caller chooses; a
+    # small chunk saw only UTF-8 and read the rest with replacement characters
+    data = (CASES / "encoding_sample.se").read_bytes()
+    tree = read_sie(data, name="f.se")
+    for chunk in (64, 1024, 4096, 1 << 22):
+        sums = sum_sie(data, name="f.se", dimensions=("1", "6"), chunk_size=chunk)
+        assert sums.findings == tree.findings, chunk
+    assert "sie.encoding" not in {f.code for f in tree.findings}

@@ -21,11 +21,7 @@ pytestmark = pytest.mark.skipif(not vector.AVAILABLE, reason="pyarrow is not ins
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
-    fast = fn(*args, **kwargs)
-    with monkeypatch.context() as m:
-        m.setattr(vector, "AVAILABLE", False)
-        slow = fn(*args, **kwargs)
-    return fast, slow
+    return fn(*args, **kwargs), fn(*args, reference=True, **kwargs)
 
 
 def _same(fast: Any, slow: Any) -> None:
@@ -52,16 +48,17 @@ def _synthetic(vouchers: int = 3_000) -> bytes:
 
 
 def _fast_path_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Record, for every stretch offered to the vectorised reader, whether it accepted it."""
+    """Record, for every stretch offered to the vectorised reader, whether it read all of it."""
     taken: list[bool] = []
-    original = vector.feed_vouchers
+    original = vector.VectorReader.feed
 
-    def spy(*args: Any) -> int | None:
-        result = original(*args)
-        taken.append(result is not None)
+    def spy(self: vector.VectorReader, data: bytes, lineno: int) -> int:
+        before = self.handed_over
+        result = original(self, data, lineno)
+        taken.append(self.handed_over == before)
         return result
 
-    monkeypatch.setattr(vector, "feed_vouchers", spy)
+    monkeypatch.setattr(vector.VectorReader, "feed", spy)
     return taken
 
 
@@ -153,11 +150,10 @@ def test_random_voucher_streams_agree(body: list[str]) -> None:
     text = "\r\n".join(line.format(n=i + 1) for i, line in enumerate(body)) + "\r\n"
     data = header + text.encode("cp437")
     fast = [read_sie(data), sum_sie(data, dimensions=("1",), chunk_size=128)]
-    vector.AVAILABLE = False
-    try:
-        slow = [read_sie(data), sum_sie(data, dimensions=("1",), chunk_size=128)]
-    finally:
-        vector.AVAILABLE = True
+    slow = [
+        read_sie(data, reference=True),
+        sum_sie(data, dimensions=("1",), chunk_size=128, reference=True),
+    ]
     for a, b in zip(fast, slow, strict=True):
         _same(a, b)
 
@@ -214,9 +210,7 @@ def _by_position(monkeypatch: pytest.MonkeyPatch, data: bytes, **kwargs: Any) ->
         m.setattr(vector, "_located", spy)
         fast = sum_sie(data, dimensions=("1",), **kwargs)
     assert located and all(located)
-    with monkeypatch.context() as m:
-        m.setattr(vector, "AVAILABLE", False)
-        _same(fast, sum_sie(data, dimensions=("1",), **kwargs))
+    _same(fast, sum_sie(data, dimensions=("1",), reference=True, **kwargs))
 
 
 @pytest.mark.parametrize(
@@ -295,11 +289,7 @@ def test_random_amounts_and_fields_agree(vouchers: list[list[tuple[str, str]]]) 
         out.append("}")
     data = header + ("\r\n".join(out) + "\r\n").encode("cp437")
     fast = [sum_sie(data, dimensions=("1", "6"), chunk_size=size) for size in (128, 4096)]
-    vector.AVAILABLE = False
-    try:
-        slow = sum_sie(data, dimensions=("1", "6"))
-    finally:
-        vector.AVAILABLE = True
+    slow = sum_sie(data, dimensions=("1", "6"), reference=True)
     for result in fast:
         _same(result, slow)
 
@@ -315,3 +305,28 @@ def test_other_encodings_read_the_same_sums(monkeypatch: pytest.MonkeyPatch, enc
         _same(fast, slow)
         assert fast.sums is not None and reference.sums is not None
         assert dict(fast.sums.sums) == dict(reference.sums.sums)
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_vectorised_reader_does_not_import_the_parser() -> None:
+    # the contract is state.py: vector.py and state.py never import reader.py (no cycle),
+    # and vector.py touches no private attribute of the state it is given
+    import re
+
+    folder = Path(vector.__file__).parent
+    for name in ("vector.py", "state.py"):
+        assert "styrkort.sources.sie.reader" not in _imports(folder / name), name
+    assert "styrkort.sources.sie.vector" not in _imports(folder / "state.py")
+    text = (folder / "vector.py").read_text(encoding="utf-8")
+    assert not re.search(r"\b(?:st|state|p)\._[a-z]", text)

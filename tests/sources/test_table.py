@@ -44,6 +44,7 @@ def test_the_reference_statements_are_clean(name: str) -> None:
 def test_planted_breaks_in_the_operating_statement() -> None:
     findings = audit_file(CASES / "sydnarke-2020-drift-brott.csv")
     assert sorted(codes(findings)) == [
+        ("audit.misprint", "error", 10),
         ("audit.relation", "error", 10),
         ("audit.rounding", "warning", 9),
         ("audit.sum", "error", 13),
@@ -55,7 +56,15 @@ def test_planted_breaks_in_the_operating_statement() -> None:
 
 def test_planted_breaks_in_the_investment_statement() -> None:
     findings = audit_file(CASES / "sydnarke-2020-investering-brott.csv")
-    assert sorted(codes(findings)) == [("audit.relation", "error", 9), ("audit.sum", "error", 9)]
+    assert sorted(codes(findings)) == [
+        ("audit.misprint", "error", 9),
+        ("audit.relation", "error", 9),
+        ("audit.sum", "error", 9),
+    ]
+    misprint = next(f for f in findings if f.code == "audit.misprint")
+    assert misprint.details is not None
+    assert (misprint.details["column"], misprint.details["implied"]) == ("BUDGET 2020", 10769)
+    assert misprint.details["cause"] == "transposed"
     total = next(f for f in findings if f.code == "audit.sum")
     assert total.details is not None
     assert (total.details["column"], total.details["difference"]) == ("BUDGET 2020", Decimal(27))
@@ -73,10 +82,18 @@ BROKEN = {
         ("audit.varav_in_sum", "error", 9),
     ],
     "brott-avrundning-mnkr.csv": [("audit.rounding", "warning", 8)],
-    "brott-resultat.csv": [("audit.relation", "error", 6), ("audit.sum", "error", 8)],
-    "brott-positiva-intakter.csv": [("audit.relation", "error", 9)],
-    "brott-resultatrakning.csv": [("audit.sum", "error", 9)],
-    "brott-tecken.csv": [("audit.relation", "error", 7), ("audit.sum", "error", 8)],
+    "brott-resultat.csv": [
+        ("audit.misprint", "error", 6),
+        ("audit.relation", "error", 6),
+        ("audit.sum", "error", 8),
+    ],
+    "brott-positiva-intakter.csv": [("audit.misprint", "error", 9), ("audit.relation", "error", 9)],
+    "brott-resultatrakning.csv": [("audit.misprint", "error", 7), ("audit.sum", "error", 9)],
+    "brott-tecken.csv": [
+        ("audit.misprint", "error", 7),
+        ("audit.relation", "error", 7),
+        ("audit.sum", "error", 8),
+    ],
 }
 
 
@@ -406,7 +423,7 @@ def test_cli_real_error_exits_1_and_json_has_details(capsys: pytest.CaptureFixtu
     assert main(["audit", "--json", str(CASES / "sydnarke-2020-investering-brott.csv")]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is False
-    assert data["tables"][0]["errors"] == 2
+    assert data["tables"][0]["errors"] == 3
     total = next(f for f in data["findings"] if f["code"] == "audit.sum")
     assert total["line"] == 9
     assert total["severity"] == "error"

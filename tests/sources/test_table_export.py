@@ -52,4 +52,7 @@ def test_an_exported_statement_edited_by_hand(exported: Path, tmp_path: Path) ->
     lines = {f.source.line for f in findings}
     assert edited[2].row in lines  # the row's own deviation no longer holds
     assert all(f.severity.value == "error" for f in findings)
-    assert {f.code for f in findings} == {"audit.relation", "audit.sum"}
+    assert {f.code for f in findings} == {"audit.relation", "audit.sum", "audit.misprint"}
+    misprint = next(f for f in findings if f.code == "audit.misprint")
+    assert misprint.details is not None
+    assert (misprint.source.line, misprint.details["implied"]) == (edited[2].row, 4985)

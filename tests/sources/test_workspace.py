@@ -246,3 +246,113 @@ def test_word_template_key(tmp_path: Path) -> None:
         make(tmp_path, MINIMAL + "publication:\n  word_template: saknas.docx\n")
     )
     assert [(f.code, f.source.line) for f in missing.findings] == [("workspace.missing_file", 6)]
+
+
+RULES = (
+    MINIMAL
+    + """\
+settings:
+{settings}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("settings", "code", "line"),
+    [
+        ("  preset: okänd", "workspace.setting", 6),
+        (
+            "  tolerance:\n    kind: bands\n    bands:\n      - {from: '80', status: delvis uppnått}",
+            "workspace.bands",
+            9,
+        ),  # no bottom band
+        (
+            "  tolerance:\n    kind: bands\n    bands:\n      - {status: ej uppnått}\n"
+            "      - {from: '80', status: delvis uppnått}\n      - {above: '80', status: uppnått}",
+            "workspace.bands",
+            9,
+        ),  # two bands on the same edge
+        (
+            "  tolerance:\n    kind: bands\n    bands:\n      - {status: ej bedömt}",
+            "workspace.bands",
+            9,
+        ),
+        ("  goal_rule: {kind: points, points: {uppnått: två}}", "workspace.goal_rule", 6),
+        ("  goal_rule: {kind: lottning}", "workspace.goal_rule", 6),
+        ("  scales: {kvalitet: [bara]}", "workspace.scales", 6),
+    ],
+)
+def test_bad_rules_say_where_and_how(tmp_path: Path, settings: str, code: str, line: int) -> None:
+    r = load_workspace(make(tmp_path, RULES.format(settings=settings)))
+    found = [(f.code, f.source.line) for f in r.findings]
+    assert (code, line) in found, found
+    assert all(f.hint for f in r.findings)
+
+
+def test_rules_presets_scales_and_perspectives_are_read(tmp_path: Path) -> None:
+    main = (
+        RULES.format(
+            settings="  preset: andel-av-malvarde\n  goal_rules: {strikt: samlad-poang}\n"
+            "  scales: {kvalitet: [låg, medel, hög]}"
+        )
+        + "published: {verdict: Vilket gör att nämndmålen uppnås., goals: {uppnått: 1}}\n"
+    )
+    goals = """\
+perspectives:
+  - {id: ekonomi, title: Ekonomi}
+goals:
+  - {id: a, title: A, perspective: ekonomi, rule: strikt, indicators: []}
+  - {id: b, title: B, perspective: okänt, rule: saknas, indicators: []}
+"""
+    r = load_workspace(make(tmp_path, main, **{"goals.yaml": goals}))
+    assert r.workspace is not None
+    ws = r.workspace
+    assert ws.settings.rule.preset == "andel-av-malvarde"
+    assert [n for n, _ in ws.settings.rule.goal_rules] == ["strikt"]
+    assert [s.name for s in ws.settings.rule.scales] == ["trafikljus", "kvalitet"]
+    assert [p.title for p in ws.perspectives] == ["Ekonomi"]
+    assert ws.claims.verdict_text == "Vilket gör att nämndmålen uppnås."
+    assert [(f.code, f.source.line) for f in r.findings] == [
+        ("workspace.unknown_perspective", 5),
+        ("workspace.unknown_rule", 5),
+    ]
+
+
+def test_an_alternative_not_in_force_is_read_and_said_to_be_ignored(tmp_path: Path) -> None:
+    """ratio with kind: bands (and positive with kind: points) was silently ignored before."""
+    settings = (
+        "  tolerance:\n    kind: bands\n    ratio: '0,9'\n    bands:\n"
+        "      - {status: ej uppnått}\n      - {from: '80', status: delvis uppnått}\n"
+        "      - {from: '100', status: uppnått}\n"
+        "  goal_rule:\n    kind: points\n    positive: [uppnått]\n"
+        "    points: {uppnått: 2, delvis uppnått: 1}\n"
+        "    bands: [{status: ej uppnått}, {from: '50', status: uppnått}]"
+    )
+    r = load_workspace(make(tmp_path, RULES.format(settings=settings)))
+    assert r.workspace is not None and r.ok
+    rule = r.workspace.settings.rule
+    assert rule.tolerance.bands is not None and rule.tolerance.ratio == Decimal("0.8")
+    ignored = [(f.source.line, f.message) for f in r.findings if f.code == "workspace.ignored_key"]
+    assert ignored == [
+        (
+            8,
+            "Nyckeln 'ratio' i tolerance gäller bara när kind är ratio, progress eller none; den ignoreras.",
+        ),
+        (15, "Nyckeln 'positive' i goal_rule gäller bara när kind är majority; den ignoreras."),
+    ]
+
+
+@pytest.mark.parametrize("preset", ["majoritet", "andel-av-malvarde", "samlad-poang"])
+def test_read_rule_reads_what_rule_settings_writes(preset: str) -> None:
+    """The database stores the rule as rule_settings writes it and reads it with read_rule."""
+    from styrkort.core.assess import PRESETS, AssessmentRule
+    from styrkort.sources.workspace import read_rule
+    from styrkort.sources.workspace_write import dump_yaml, rule_settings
+
+    base = PRESETS[preset].rule
+    rule = AssessmentRule(
+        base.tolerance, base.goal_rule, (("egen", PRESETS["samlad-poang"].rule.goal_rule),), preset
+    )
+    back, findings = read_rule(dump_yaml(rule_settings(rule)))
+    assert (back, findings) == (rule, [])
+    assert read_rule("") == (AssessmentRule(), [])

@@ -24,7 +24,11 @@ def _plain(ws: Workspace) -> Workspace:
     def ind(i: Indicator) -> Indicator:
         m = i.metric and dataclasses.replace(i.metric, source=nowhere)
         manual = i.manual and dataclasses.replace(i.manual, source=nowhere)
-        return dataclasses.replace(i, source=nowhere, sources={}, metric=m, manual=manual)
+        history = tuple(dataclasses.replace(p, source=nowhere) for p in i.history)
+        kolada = i.kolada and dataclasses.replace(i.kolada, source=nowhere)
+        return dataclasses.replace(
+            i, source=nowhere, sources={}, metric=m, manual=manual, history=history, kolada=kolada
+        )
 
     def goal(g: Goal) -> Goal:
         manual = g.manual and dataclasses.replace(g.manual, source=nowhere)
@@ -42,6 +46,7 @@ def _plain(ws: Workspace) -> Workspace:
         ),
         period=dataclasses.replace(ws.period, source=nowhere),
         council_goals=strip(ws.council_goals),
+        perspectives=strip(ws.perspectives),
         goals=tuple(goal(g) for g in ws.goals),
         operating=strip(ws.operating),
         investments=strip(ws.investments),
@@ -50,6 +55,13 @@ def _plain(ws: Workspace) -> Workspace:
         claims=dataclasses.replace(ws.claims, source=nowhere),
         investment_total_label_source=nowhere,
         files={},
+        history=dataclasses.replace(
+            ws.history,
+            source=nowhere,
+            operating=strip(ws.history.operating),
+            investments=strip(ws.history.investments),
+            kolada=strip(ws.history.kolada),
+        ),
     )
 
 
@@ -72,6 +84,11 @@ def _roundtrip(src: Path, tmp: Path) -> None:
 
 def test_example_round_trip(tmp_path: Path) -> None:
     _roundtrip(EXAMPLE, tmp_path)
+
+
+def test_perspectives_rules_scales_and_verdict_round_trip(tmp_path: Path) -> None:
+    # presets, bands, a points rule per goal, own scales, perspectives, published verdict (issue 12)
+    _roundtrip(EXAMPLE.parent / "exempel-perspektiv-2022", tmp_path)
 
 
 def test_richer_copy_round_trip(tmp_path: Path) -> None:

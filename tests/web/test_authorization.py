@@ -117,16 +117,31 @@ ENDPOINTS = [
     Endpoint("findings", "GET", lambda c: f"{P(c)}/fynd/", READ_ALL),
     Endpoint("report", "GET", lambda c: f"{P(c)}/rapport/", READ_ALL),
     Endpoint("download-html", "GET", lambda c: f"{P(c)}/rapport/html/", READ_ALL),
-    Endpoint("submit", "POST", lambda c: f"{P(c)}/lamna-in/", {"owner", "other_owner"}),
+    Endpoint(
+        "submit",
+        "POST",
+        lambda c: f"{P(c)}/lamna-in/",
+        {"owner", "other_owner"},
+        lambda c: {"bekrafta": "ja"},
+    ),
     Endpoint(
         "return",
         "POST",
         lambda c: f"{P(c)}/aterlamna/{c['users']['owner'].pk}/",
         CONTROL,
+        lambda c: {"bekrafta": "ja", "motivering": "Rätta kommentaren"},
         setup=_submitted,
     ),
-    Endpoint("approve", "POST", lambda c: f"{P(c)}/godkann/", CONTROL),
-    Endpoint("lock", "POST", lambda c: f"{P(c)}/las/", CONTROL, state="approved"),
+    Endpoint(
+        "approve",
+        "POST",
+        lambda c: f"{P(c)}/godkann/",
+        CONTROL,
+        lambda c: {"bekrafta": "ja", "motivering": "Godkänd av nämnden"},
+    ),
+    Endpoint(
+        "lock", "POST", lambda c: f"{P(c)}/las/", CONTROL, lambda c: {"bekrafta": "ja"}, "approved"
+    ),
     Endpoint("unapprove-form", "GET", lambda c: f"{P(c)}/oppna/", CONTROL, state="approved"),
     Endpoint(
         "unapprove",
@@ -170,7 +185,10 @@ ENDPOINTS = [
         "POST",
         lambda c: f"/organisation/{c['org'].pk}/roller/",
         {"admin"},
-        lambda c: {"ta_bort": m.Membership.objects.get(user=c["users"]["reader"]).pk},
+        lambda c: {
+            "ta_bort": m.Membership.objects.get(user=c["users"]["reader"]).pk,
+            "bekrafta": "ja",
+        },
     ),
     Endpoint("api-periods", "GET", lambda c: "/api/periods/", READ_ALL | {"outsider"}),
     Endpoint("api-openapi", "GET", lambda c: "/api/openapi.json", READ_ALL | {"outsider"}),

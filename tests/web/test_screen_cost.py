@@ -19,10 +19,13 @@ from styrkort.web import models as m
 from styrkort.web.mapping import load_rows
 from styrkort.web.templatetags.styrkort_tags import status
 
-# Session, user, period, role, the period's eight tables, owners, submissions.
-OVERVIEW_QUERIES = 14
+# Session, user, period, role, the period's eight tables, owners, submissions, and for an
+# owner the latest return of their submission (its reason is shown).
+OVERVIEW_QUERIES = (
+    16  # +1: the earlier periods of the organisation (history), one query for any number of years
+)
 # Session, user, period, role, the period's eight tables, submitted?, history.
-INDICATOR_QUERIES = 14
+INDICATOR_QUERIES = 15  # +1: the earlier periods (history)
 
 
 def _queries(client: Any, url: str) -> int:

@@ -175,3 +175,23 @@ def test_serve_creates_the_administrator_and_runs_the_server(
     assert "administratören 'admin' har skapats" in out
     assert "http://127.0.0.1:8123/" in out
     assert calls == [("runserver", "127.0.0.1:8123")]
+
+
+def test_sqlite_file_is_created_owner_only(tmp_path: Path) -> None:
+    """Before: the database file was created with the umask, readable by all users."""
+    import stat
+
+    db = tmp_path / "data" / "styrkort.sqlite3"
+    out = _settings(
+        {"STYRKORT_SECRET_KEY": "k", "STYRKORT_DATABASE_URL": f"sqlite:///{db}"},
+        "s.DATABASES['default']['NAME']",
+        tmp_path,
+    )
+    assert out == str(db)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+    db.chmod(0o644)  # an older, world-readable file is narrowed
+    _settings(
+        {"STYRKORT_SECRET_KEY": "k", "STYRKORT_DATABASE_URL": f"sqlite:///{db}"}, "1", tmp_path
+    )
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 from html.parser import HTMLParser
 from typing import Any
@@ -34,7 +35,11 @@ def test_full_workflow_open_submit_approve_lock_reopen(
     p = example_period
     owner = as_user("owner")
     assert _save(owner, p, _ind(p), outcome="91 %").status_code == 302
-    assert owner.post(f"/period/{p.pk}/lamna-in/").status_code == 302
+    # submitting asks for confirmation first; nothing changes until confirmed
+    confirm = owner.post(f"/period/{p.pk}/lamna-in/")
+    assert confirm.status_code == 200 and "Lämna in dina indikatorer?" in confirm.content.decode()
+    assert not m.Submission.objects.filter(period=p, user=users["owner"]).exists()
+    assert owner.post(f"/period/{p.pk}/lamna-in/", {"bekrafta": "ja"}).status_code == 302
     assert m.Submission.objects.filter(period=p, user=users["owner"]).exists()
     # after submitting, the owner cannot change any more
     resp = _save(owner, p, _ind(p), outcome="92 %")
@@ -44,14 +49,34 @@ def test_full_workflow_open_submit_approve_lock_reopen(
     assert "Spara indikatorn" not in page
     assert "återlämna" in page
     controller = as_user("controller")
-    assert controller.post(f"/period/{p.pk}/aterlamna/{users['owner'].pk}/").status_code == 302
+    back = f"/period/{p.pk}/aterlamna/{users['owner'].pk}/"
+    # returning needs a reason, which the owner sees
+    assert controller.post(back, {"bekrafta": "ja"}).status_code == 422
+    assert (
+        controller.post(back, {"bekrafta": "ja", "motivering": "Kommentar saknas"}).status_code
+        == 302
+    )
     owner = as_user("owner")
+    assert "Kommentar saknas" in owner.get(f"/period/{p.pk}/").content.decode()
     assert _save(owner, p, _ind(p), outcome="92 %").status_code == 302
     controller = as_user("controller")
-    assert controller.post(f"/period/{p.pk}/godkann/").status_code == 302
+    # approval lists the errors and missing submissions and needs an override with a reason
+    page = controller.post(f"/period/{p.pk}/godkann/", {"bekrafta": "ja"})
+    assert page.status_code == 422
+    assert "Har inte lämnat in: other_owner, owner." in page.content.decode()
+    p.refresh_from_db()
+    assert p.state == m.PeriodState.OPEN
+    assert (
+        controller.post(
+            f"/period/{p.pk}/godkann/", {"bekrafta": "ja", "motivering": "Beslut i nämnden"}
+        ).status_code
+        == 302
+    )
     p.refresh_from_db()
     assert p.state == m.PeriodState.APPROVED
-    assert controller.post(f"/period/{p.pk}/las/").status_code == 302
+    assert "Beslut i nämnden" in m.AuditEntry.objects.get(action="godkänn").note
+    assert controller.post(f"/period/{p.pk}/las/").status_code == 200  # the confirmation
+    assert controller.post(f"/period/{p.pk}/las/", {"bekrafta": "ja"}).status_code == 302
     p.refresh_from_db()
     assert p.state == m.PeriodState.LOCKED
     # the controller cannot reopen a locked period; an administrator can, with a justification
@@ -238,11 +263,12 @@ def test_narrative_and_finance_are_versioned_too(as_user: Any, example_period: m
 @pytest.mark.parametrize(
     ("key", "outcome", "message"),
     [
-        ("hme", "55 %", "indikatorn mäts i ”index”"),
-        ("miljodiplomering", "12", "Ja eller Nej"),
-        ("normal-8h", "Ja", "ska vara ett tal i %"),
+        # core's words (checks indicator.units and indicator.outcome), not a copy of its rules
+        ("hme", "55 %", "indikatorn mäts i 'index'"),
+        ("miljodiplomering", "12", "kan inte jämföras med målvärdet (Ja)"),
+        ("normal-8h", "Ja", "indikatorn mäts i '%'"),
         ("normal-8h", "ungefär hälften", "kan inte tolkas"),
-        ("handlaggningstid", "21 %", "indikatorn mäts i ”st”"),
+        ("handlaggningstid", "21 %", "indikatorn mäts i 'st'"),
     ],
 )
 def test_outcome_is_validated_against_unit_and_target_type(
@@ -252,7 +278,7 @@ def test_outcome_is_validated_against_unit_and_target_type(
     before = ind.outcome
     resp = _save(as_user("controller"), example_period, ind, outcome=outcome)
     assert resp.status_code == 422
-    assert message in resp.content.decode()
+    assert message in html.unescape(resp.content.decode())
     assert _ind(example_period, key).outcome == before
 
 
@@ -325,10 +351,13 @@ def test_audit_log_records_who_what_from_to_and_exports_csv(
     assert entry.at is not None
     c = as_user("auditor")
     page = c.get(f"/organisation/{example_period.organisation.pk}/logg/").content.decode()
-    assert "indikator normal-8h" in page
+    text = example_period.indicators.get(key="normal-8h").text
+    assert f"Indikator: {html.escape(text)}" in page  # the label, not the key
     resp = c.get(f"/organisation/{example_period.organisation.pk}/logg.csv")
     assert resp["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(resp.streaming_content).decode("utf-8-sig"))))
+    body = b"".join(resp.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "tidpunkt",
         "användare",
@@ -344,7 +373,7 @@ def test_audit_log_records_who_what_from_to_and_exports_csv(
         "owner",
         "ändra",
         "Årsredovisning 2020",
-        "indikator normal-8h",
+        f"Indikator: {text}",
         "utfall",
         "",
         "91 %",
@@ -476,7 +505,8 @@ def test_finance_screen_shows_core_deviations_and_refuses_bad_amounts(
     c = as_user("controller")
     page = c.get(f"/period/{example_period.pk}/ekonomi/").content.decode()
     assert "Avvikelse (budget − utfall)" in page
-    assert "-3970000" in page  # TJÄNSTER: 1 015 000 − 4 985 000, computed by the core
+    # TJÄNSTER: 1 015 000 − 4 985 000, computed by the core, written as the report writes figures
+    assert "\u22123\u00a0970\u00a0000" in page
     assert "Kvar av ram" in page
     row = example_period.operating_rows.first()
     resp = c.post(
@@ -495,10 +525,13 @@ def test_administrator_removes_a_role_but_not_their_own(
     c = as_user("admin")
     org = example_period.organisation
     reader = m.Membership.objects.get(user=users["reader"])
-    assert c.post(f"/organisation/{org.pk}/roller/", {"ta_bort": reader.pk}).status_code == 302
+    url = f"/organisation/{org.pk}/roller/"
+    assert c.post(url, {"ta_bort": reader.pk}).status_code == 200  # asks for confirmation
+    assert m.Membership.objects.filter(pk=reader.pk).exists()
+    assert c.post(url, {"ta_bort": reader.pk, "bekrafta": "ja"}).status_code == 302
     assert not m.Membership.objects.filter(pk=reader.pk).exists()
     own = m.Membership.objects.get(user=users["admin"])
-    assert c.post(f"/organisation/{org.pk}/roller/", {"ta_bort": own.pk}).status_code == 409
+    assert c.post(url, {"ta_bort": own.pk, "bekrafta": "ja"}).status_code == 409
     assert m.AuditEntry.objects.filter(action="roll", target="användare reader", new="").exists()
     # the removed reader no longer sees the organisation
     assert as_user("reader").get(f"/period/{example_period.pk}/").status_code == 404

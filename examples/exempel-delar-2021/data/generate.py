@@ -27,7 +27,7 @@ def fmt(t: dt.datetime | None) -> str:
     return t.strftime("%Y-%m-%d %H:%M") if t else ""
 
 
-def tickets() -> None:
+def tickets(name: str = "arenden.csv") -> None:
     rows = []
     days = [START.date() + dt.timedelta(days=i) for i in range((END - START).days + 1)]
     weekdays = [d for d in days if d.weekday() < 5]
@@ -59,7 +59,7 @@ def tickets() -> None:
                 "ja" if escalated else "nej",
             ]
         )
-    with (HERE / "arenden.csv").open("w", newline="", encoding="utf-8") as f:
+    with (HERE / name).open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow(
             [
@@ -123,8 +123,18 @@ def survey() -> None:
             )
 
 
+def last_year() -> None:
+    """The same service desk in January–August 2020, for the computed indicators' history
+    (goals.yaml: metric.history); its own seed, so the 2021 files do not change."""
+    global START, END, rng
+    START, END = dt.datetime(2020, 1, 6, 0, 0), dt.datetime(2020, 8, 31, 23, 59)
+    rng = random.Random(2020)
+    tickets("arenden-2020.csv")
+
+
 if __name__ == "__main__":
     tickets()
     calls()
     staff()
     survey()
+    last_year()

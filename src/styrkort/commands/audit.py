@@ -8,9 +8,7 @@ there are only rounding breaks or nothing at all.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,11 @@ ihop) står i rader som börjar med # i tabellen, eller i en fil bredvid den
 (drift.csv.yaml eller drift.yaml). Utan deklaration gäller standardreglerna:
 rader som börjar med Totalt/Summa summerar raderna sedan föregående summa,
 Netto/Resultat summerar delsummorna, varav-rader räknas inte med, och
-Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Se docs/audit.md.
+Avvikelse = Budget - Utfall (eller Utfall - Budget) härleds. Utan deklaration
+läses också talen: summor tryckta ovanför sina rader eller utan summaord,
+relationer mellan två till fyra kolumner som stämmer på nästan alla rader.
+Det härledda skrivs ut som deklarationsrader att kopiera, och när en enda
+felskriven cell förklarar flera brott pekas den ut. Se docs/audit.md.
 
 Är argumentet en katalog granskas arbetsytans egen drift- och
 investeringsredovisning som de presenteras (avrundade till tkr).
@@ -45,18 +47,28 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "tables",
         nargs="+",
-        metavar="TABELL",
+        metavar="TABLE",
         help="tabell i CSV- eller XLSX-format, eller en arbetsytas katalog",
     )
-    parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     parser.add_argument(
-        "--deklaration",
-        metavar="FIL",
-        type=Path,
-        help="deklarationsfil (YAML) i stället för TABELL.yaml bredvid tabellen",
+        "--json",
+        action="store_true",
+        help='skriv resultatet som JSON: {"ok": …, "findings": […], …}',
     )
     parser.add_argument(
-        "--blad", metavar="NAMN", help="vilket blad i en XLSX-fil (annars det aktiva)"
+        "--declaration",
+        "--deklaration",
+        dest="deklaration",
+        metavar="FILE",
+        type=Path,
+        help="deklarationsfil (YAML) i stället för TABLE.yaml bredvid tabellen",
+    )
+    parser.add_argument(
+        "--sheet",
+        "--blad",
+        dest="blad",
+        metavar="NAME",
+        help="vilket blad i en XLSX-fil (annars det aktiva)",
     )
     parser.set_defaults(handler=run)
 
@@ -82,19 +94,17 @@ def run(args: argparse.Namespace) -> int:
         results.append(_counted(summary, findings))
     every = [f for _, findings in results for f in findings]
     if args.json:
-        payload = {
-            "ok": not has_errors(every),
-            "tables": [summary for summary, _ in results],
-            "findings": [f.as_dict() for f in every],
-        }
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
-        sys.stdout.write("\n")
+        from styrkort.commands._output import envelope, print_json
+
+        print_json(envelope(every, tables=[summary for summary, _ in results]))
     else:
         try:
             for summary, findings in results:
                 for finding in findings:
                     print(finding.format())
                 print(_summary_line(summary))
+                for line in _structure_lines(summary):
+                    print(line)
         except BrokenPipeError:  # `styrkort audit t.csv | head`
             sys.stderr.close()
     return 1 if has_errors(every) else 0
@@ -199,7 +209,25 @@ def _summary(table: Any, report: Any) -> dict[str, Any]:
             for s in report.sums
         ],
         "relations": [str(r) for r in report.relations],
-        "inferred_relations": [str(r) for r in report.inferred_relations],
+        "inferred_relations": [
+            {"relation": str(r), "holds_on": matches, "rows": evaluated}
+            for r, (matches, evaluated) in zip(
+                report.inferred_relations, report.relation_support, strict=False
+            )
+        ],
+        "read_as_rows": [table.rows[i].label for i in report.rows_read_as_rows],
+        "inferred_declaration": report.inferred_declaration(table),
+        "misprints": [
+            {
+                "row": table.rows[m.cell[0]].label,
+                "line": table.rows[m.cell[0]].source.line,
+                "column": table.columns[m.cell[1]],
+                "printed": m.printed,
+                "implied": m.implied,
+                "cause": m.cause,
+            }
+            for m in report.misprints
+        ],
         "checked": report.checked_cells,
     }
 
@@ -210,7 +238,9 @@ def _summary_line(summary: dict[str, Any]) -> str:
         return f"{name}: kunde inte granskas."
     count = len(summary["sums"])
     parts = [f"{count} {'summa' if count == 1 else 'summor'}"]
-    relations = summary["relations"] + [f"{r} (härledd)" for r in summary["inferred_relations"]]
+    relations = summary["relations"] + [
+        f"{r['relation']} (härledd)" for r in summary["inferred_relations"]
+    ]
     if relations:
         parts.append("relation " + "; ".join(relations))
     verdict = (
@@ -222,9 +252,17 @@ def _summary_line(summary: dict[str, Any]) -> str:
     return f"{name}: {', '.join(parts)}; {summary['checked']} tal kontrollerade: {verdict}."
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+STRUCTURE_LINES = 40
+"""The most lines of inferred structure printed as text (--json has them all)."""
+
+
+def _structure_lines(summary: dict[str, Any]) -> list[str]:
+    """What was inferred, as declaration lines a user can copy into the table's header."""
+    lines = summary.get("inferred_declaration") or []
+    if not lines:
+        return []
+    out = ["  Härledd struktur (kopiera till tabellens huvud för att deklarera den):"]
+    out += [f"  # {line}" for line in lines[:STRUCTURE_LINES]]
+    if len(lines) > STRUCTURE_LINES:
+        out.append(f"  … och {len(lines) - STRUCTURE_LINES} rader till (se --json).")
+    return out

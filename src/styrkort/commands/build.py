@@ -21,21 +21,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "build", help="bygg rapporten (HTML, PDF, Word, Excel) och skriv ut kontrollernas fynd"
     )
-    p.add_argument("workspace", type=Path, help="arbetsytan (mappen med styrkort.yaml)")
-    p.add_argument("--out", type=Path, help="utmapp (standard: build/ i arbetsytan)")
     p.add_argument(
-        "--format", default="", help="kommaseparerade format: html,pdf,docx,xlsx (standard: alla)"
+        "workspace", metavar="WORKSPACE", type=Path, help="arbetsytan (mappen med styrkort.yaml)"
+    )
+    p.add_argument("--out", metavar="DIR", type=Path, help="utmapp (standard: build/ i arbetsytan)")
+    p.add_argument(
+        "--format",
+        metavar="FORMATS",
+        default="",
+        help="kommaseparerade format: html,pdf,docx,xlsx (standard: alla)",
     )
     p.add_argument(
         "--word-template",
+        metavar="FILE",
         type=Path,
         help="kommunens egen Word-mall (.docx med platshållare); standard: publication.word_template i styrkort.yaml",
     )
     p.add_argument(
-        "--strict", action="store_true", help="avsluta med kod 1 om kontrollerna ger fel"
+        "--strict",
+        action="store_true",
+        help="avsluta med kod 1 om kontrollerna ger fel (utan: kod 0 när rapporten är byggd)",
     )
     p.add_argument(
-        "--tillat-utanfor",
+        "--allow-outside",
         dest="allow_outside",
         action="store_true",
         help="läs filer som arbetsytan pekar ut utanför sin mapp (bara för arbetsytor du litar på)",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -14,10 +13,14 @@ from styrkort.core.findings import Finding, Severity
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="kontrollera arbetsytan; avslutar med kod 1 vid fel")
-    p.add_argument("workspace", type=Path)
-    p.add_argument("--json", action="store_true", help="skriv fynden som en JSON-lista")
     p.add_argument(
-        "--tillat-utanfor",
+        "workspace", metavar="WORKSPACE", type=Path, help="arbetsytan (mappen med styrkort.yaml)"
+    )
+    p.add_argument(
+        "--json", action="store_true", help='skriv resultatet som JSON: {"ok": …, "findings": […]}'
+    )
+    p.add_argument(
+        "--allow-outside",
         dest="allow_outside",
         action="store_true",
         help="läs filer som arbetsytan pekar ut utanför sin mapp (bara för arbetsytor du litar på)",
@@ -40,12 +43,12 @@ def print_findings(findings: Iterable[Finding], root: Path, stream: object = Non
 
 
 def handle(args: argparse.Namespace) -> int:
+    from styrkort.commands._output import envelope, exit_code, print_json
     from styrkort.pipeline import located, run
 
     result = run(args.workspace, allow_outside=args.allow_outside)
     if args.json:
-        data = [located(f, args.workspace).as_dict() for f in result.findings]
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print_json(envelope(located(f, args.workspace) for f in result.findings))
     else:
         print_findings(result.findings, args.workspace)
-    return 1 if result.has_errors else 0
+    return exit_code(result.findings)

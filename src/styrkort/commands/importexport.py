@@ -14,17 +14,29 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="läs in en arbetsyta (mapp) i webbappens databas")
-    p.add_argument("workspace", type=Path, help="arbetsytan (mappen med styrkort.yaml)")
+    p.add_argument(
+        "workspace", metavar="WORKSPACE", type=Path, help="arbetsytan (mappen med styrkort.yaml)"
+    )
     p.add_argument(
         "--replace",
         action="store_true",
         help="ersätt en befintlig period med samma organisation, år och benämning",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="med --replace: ersätt även en godkänd eller låst period (skrivs i ändringsloggen)",
+    )
     p.set_defaults(handler=handle_import)
     e = sub.add_parser("export", help="skriv en period ur databasen till en arbetsyta (mapp)")
-    e.add_argument("dir", type=Path, help="utmapp (skapas; ska vara tom eller saknas)")
     e.add_argument(
-        "--period", type=int, help="periodens id (se listan som skrivs ut när flera finns)"
+        "dir", metavar="DIR", type=Path, help="utmapp (skapas; ska vara tom eller saknas)"
+    )
+    e.add_argument(
+        "--period",
+        metavar="ID",
+        type=int,
+        help="periodens id (se listan som skrivs ut när flera finns)",
     )
     e.set_defaults(handler=handle_export)
 
@@ -48,15 +60,27 @@ def handle_import(args: argparse.Namespace) -> int:
     boot.setup()
     from django.db import transaction
 
+    from styrkort.pipeline import located, resolve_history
     from styrkort.web.commands import import_or_replace
+    from styrkort.web.errors import Refusal
     from styrkort.web.mapping import UnstorableAmount
 
-    ws = load.workspace
+    # Earlier periods' workspaces and data files are read now: the database keeps their
+    # values in the indicators' history, not the folders.
+    assert load.workspace is not None  # refused above
+    ws, history_findings = resolve_history(load.workspace, args.workspace)
+    for f in history_findings:
+        print(located(f, args.workspace).format(), file=sys.stderr)
     try:
         with transaction.atomic():
-            period, replaced = import_or_replace(ws, replace=args.replace)
+            period, replaced = import_or_replace(
+                ws, replace=args.replace, force=args.force, root=args.workspace
+            )
     except UnstorableAmount as exc:
         print(f"styrkort: {exc} Inget lästes in. Rätta beloppet och försök igen.", file=sys.stderr)
+        return 1
+    except Refusal as exc:
+        print(f"styrkort: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
         return 1
     if period is None:
         print(

@@ -10,7 +10,6 @@ cannot be made (value missing because of an error finding), 2 on bad usage.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,31 +32,37 @@ def register(subparsers: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="metrics_command", metavar="UNDERKOMMANDO")
+    sub = parser.add_subparsers(dest="metrics_command", metavar="SUBCOMMAND")
     run_parser = sub.add_parser("run", help="beräkna ett mått ur en fil")
     run_parser.add_argument(
-        "file", metavar="FIL", type=Path, help="loggfil (CSV, CSV.gz, XLSX eller Parquet)"
+        "file", metavar="FILE", type=Path, help="loggfil (CSV, CSV.gz, XLSX eller Parquet)"
     )
     run_parser.add_argument(
-        "--profile", required=True, metavar="PROFIL", help="filens format, t.ex. servicenow"
+        "--profile", required=True, metavar="PROFILE", help="filens format, t.ex. servicenow"
     )
     run_parser.add_argument(
-        "--metric", required=True, metavar="MÅTT", help="måttets namn, t.ex. service-level"
+        "--metric", required=True, metavar="METRIC", help="måttets namn, t.ex. service-level"
     )
     run_parser.add_argument(
         "--param",
         action="append",
         default=[],
-        metavar="NYCKEL=VÄRDE",
+        metavar="KEY=VALUE",
         help="parameter (kan upprepas), t.ex. --param priorities=1 --param limit=30min",
     )
     run_parser.add_argument(
         "--period", metavar="PERIOD", help="2020, 2020-03 eller 2020-01..2020-08"
     )
-    run_parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    run_parser.add_argument(
+        "--json",
+        action="store_true",
+        help='skriv resultatet som JSON: {"ok": …, "findings": […], …}',
+    )
     run_parser.set_defaults(handler=run)
     list_parser = sub.add_parser("list", help="visa mått, profiler och parametrar")
-    list_parser.add_argument("--json", action="store_true", help="skriv listan som JSON")
+    list_parser.add_argument(
+        "--json", action="store_true", help='skriv listan som JSON: {"ok": …, "findings": […], …}'
+    )
     list_parser.set_defaults(handler=list_metrics)
     parser.set_defaults(handler=lambda args: _usage(parser))
 
@@ -68,6 +73,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from styrkort.commands._output import envelope, print_json
     from styrkort.core.findings import sort_findings
     from styrkort.metrics import compute
     from styrkort.metrics._common import parse_period
@@ -76,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     for item in args.param:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            print(f"styrkort metrics: --param {item!r} ska skrivas NYCKEL=VÄRDE", file=sys.stderr)
+            print(f"styrkort metrics: --param {item!r} ska skrivas KEY=VALUE", file=sys.stderr)
             return 2
         params[key.strip()] = value.strip()
     period = None
@@ -91,7 +97,12 @@ def run(args: argparse.Namespace) -> int:
     # malformed): a script must not take "inget värde" for success
     failed = result.value is None
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        data = result.as_dict()
+        print_json(
+            envelope(
+                result.findings, ok=not failed, **{k: v for k, v in data.items() if k != "findings"}
+            )
+        )
     else:
         print(_format_value(result))
         print(f"Definition: {result.definition}")
@@ -130,11 +141,14 @@ def _format_value(result: Any) -> str:
 
 
 def list_metrics(args: argparse.Namespace) -> int:
+    from styrkort.commands._output import print_json
     from styrkort.metrics import METRICS, PROFILES
     from styrkort.sources.logs import profile_param_names
 
     if args.json:
         data = {
+            "ok": True,
+            "findings": [],
             "metrics": [
                 {
                     "name": m.name,
@@ -159,7 +173,7 @@ def list_metrics(args: argparse.Namespace) -> int:
                 for p in PROFILES.values()
             ],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return 0
     print("Mått:")
     for m in METRICS.values():

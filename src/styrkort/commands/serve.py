@@ -15,13 +15,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "serve", help="starta webbappen lokalt (databas: STYRKORT_DATABASE_URL, standard SQLite)"
     )
-    p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (standard 8000)")
+    p.add_argument(
+        "--host",
+        metavar="HOST",
+        default="127.0.0.1",
+        help="adress att lyssna på (standard 127.0.0.1)",
+    )
+    p.add_argument("--port", metavar="PORT", type=int, default=8000, help="port (standard 8000)")
     p.set_defaults(handler=handle)
     m = sub.add_parser(
         "manage", help="kör ett Django-hanteringskommando med Styrkorts inställningar"
     )
-    m.add_argument("args", nargs=argparse.REMAINDER, help="kommandot och dess argument")
+    m.add_argument(
+        "args", metavar="ARGS", nargs=argparse.REMAINDER, help="kommandot och dess argument"
+    )
     m.set_defaults(handler=handle_manage)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
         help="läs en SIE-fil (SIE 1–4, 4E/4I) från bokföringssystemet",
         description="Läs en SIE-fil från bokföringssystemet och visa vad den innehåller.",
     )
-    sub = parser.add_subparsers(dest="sie_command", metavar="DELKOMMANDO")
+    sub = parser.add_subparsers(dest="sie_command", metavar="SUBCOMMAND")
     summary = sub.add_parser(
         "summary",
         help="sammanfattning: konton, verifikationer, summor per konto och fynd",
@@ -25,8 +25,19 @@ def register(subparsers: Any) -> None:
             "Slutkod 1 när filen inte går att läsa."
         ),
     )
-    summary.add_argument("file", metavar="FIL", help="SIE-filen (.se, .si)")
-    summary.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    summary.add_argument("file", metavar="FILE", help="SIE-filen (.se, .si)")
+    summary.add_argument(
+        "--json",
+        action="store_true",
+        help='skriv resultatet som JSON: {"ok": …, "findings": […], …}',
+    )
+    summary.add_argument(
+        "--reference",
+        action="store_true",
+        help="läs med referensläsaren (rad för rad, utan den vektoriserade snabbvägen); "
+        "samma resultat, långsammare; för felsökning och jämförelse",
+    )
+    summary.add_argument("--quiet", "-q", action="store_true", help="visa ingen förloppsindikator")
     summary.set_defaults(handler=_summary)
     parser.set_defaults(handler=lambda args: _help(parser))
 
@@ -40,12 +51,17 @@ def _money(value: Decimal) -> str:
     return format(value, "f")
 
 
-def summary_data(path: str) -> tuple[dict[str, Any], list[Any], bool]:
+def summary_data(
+    path: str,
+    *,
+    reference: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> tuple[dict[str, Any], list[Any], bool]:
     """The summary as the JSON object, its findings, and whether the file could be read."""
     from styrkort.core.findings import sort_findings
     from styrkort.sources.sie import sum_sie
 
-    result = sum_sie(path, by_period=False, name=path)
+    result = sum_sie(path, by_period=False, name=path, reference=reference, progress=progress)
     sums = result.sums
     findings = sort_findings(result.findings)
     data: dict[str, Any] = {
@@ -82,16 +98,23 @@ def summary_data(path: str) -> tuple[dict[str, Any], list[Any], bool]:
 
 
 def _swedish_int(n: int) -> str:
-    from styrkort.core.audit import format_amount
+    from styrkort.core.numbers import format_amount
 
     return format_amount(Decimal(n))
 
 
 def _summary(args: argparse.Namespace) -> int:
-    data, findings, ok = summary_data(args.file)
+    from pathlib import Path
+
+    from styrkort.commands._progress import Progress
+
+    with Progress(f"Läser {Path(args.file).name}", quiet=args.quiet) as bar:
+        data, findings, ok = summary_data(args.file, reference=args.reference, progress=bar)
     if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from styrkort.commands._output import envelope, print_json
+
+        data.pop("findings")
+        print_json(envelope(findings, ok=ok, **data))
         return 0 if ok else 1
     out = sys.stdout
     if ok:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from styrkort.core.activities import judge_goals
 from styrkort.core.allocation import Allocation, split_result
 from styrkort.core.assess import (
     GoalResult,
@@ -49,6 +50,8 @@ class Assessed:
     investments: InvestmentStatement | None
     allocation: Allocation | None
     computed: Mapping[str, ComputedOutcome] = field(default_factory=dict)
+    perspectives: tuple[Summary, ...] = ()
+    """Counts and verdict per perspective (``Summary.perspective``), in the workspace's order."""
 
     def indicator_results(self) -> list[IndicatorResult]:
         return [r for g in self.goals for r in g.indicators]
@@ -75,6 +78,14 @@ def budget_outcome(
         _tkr_text(operating.net.deviation),
         "Avvikelse mot budget enligt driftredovisningen (budget − utfall, nettoresultat).",
     )
+
+
+def judge_by_activities(ws: Workspace, results: list[GoalResult]) -> list[GoalResult]:
+    """Goals with activities judged from them (core/activities.py); others unchanged."""
+    f = ws.followup
+    if not f.activities and not f.bases:
+        return results
+    return list(judge_goals(results, f.activities, f.bases, f.activity_rule, ws.settings.rule))
 
 
 def assess_workspace(
@@ -116,7 +127,12 @@ def assess_workspace(
             else:
                 results.append(assess_indicator(ind, rule, outcome_text=written))
         goal_results.append(assess_goal(goal, results, rule))
+    goal_results = judge_by_activities(ws, goal_results)
     summary = summarize(goal_results, rule)
+    per_perspective = tuple(
+        summarize([g for g in goal_results if g.goal.perspective == p.id], rule, p.id)
+        for p in ws.perspectives
+    )
 
     allocation = None
     key = ws.organisation.allocation_key
@@ -130,4 +146,13 @@ def assess_workspace(
         places = exponent if isinstance(exponent, int) and exponent < 0 else 0
         unit = Decimal(1).scaleb(min(places, -2) if places else 0)
         allocation = split_result(result, key, unit)
-    return Assessed(ws, tuple(goal_results), summary, operating, investments, allocation, outcomes)
+    return Assessed(
+        ws,
+        tuple(goal_results),
+        summary,
+        operating,
+        investments,
+        allocation,
+        outcomes,
+        per_perspective,
+    )

@@ -13,34 +13,49 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from styrkort.core.assess import Reason, units_of
+from styrkort.core.activities import (
+    ActivityStatus,
+    activities_of,
+    basis_of,
+    counted_parts,
+    is_late,
+    says_not_carried_out,
+)
+from styrkort.core.assess import GoalRule, Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
-from styrkort.core.audit import format_amount
+from styrkort.core.assignments import is_overdue
 from styrkort.core.finance import Amounts, unstorable_amounts
 from styrkort.core.findings import Finding, error, info, warning
-from styrkort.core.goals import Status
-from styrkort.core.targets import describe, target_direction
+from styrkort.core.goals import Status, counted, read_verdict, status_word
+from styrkort.core.internal_control import ControlResult
+from styrkort.core.numbers import format_amount
+from styrkort.core.targets import Threshold, describe, target_direction
 from styrkort.core.values import Direction, Quantity
 
 CheckFn = Callable[[Assessed], Iterator[Finding]]
 CHECKS: dict[str, CheckFn] = {}
+CHECK_CODES: dict[str, tuple[str, ...]] = {}
+"""A check's name → every code its findings carry (the name first; core/codes.py lists them)."""
 
 
-def check(name: str) -> Callable[[CheckFn], CheckFn]:
+def check(name: str, *more_codes: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check named by the code it emits (and the other codes it may emit)."""
+
     def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
             raise ValueError(f"check {name} registered twice")
         CHECKS[name] = fn
+        CHECK_CODES[name] = (name, *more_codes)
         return fn
 
     return register
 
 
 def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
-    """Run every registered check (or those named in ``only``) and collect their findings."""
+    """Run every registered check (or those with a code in ``only``) and collect their findings."""
     out: list[Finding] = []
     for name, fn in CHECKS.items():
-        if only is None or name in only:
+        if only is None or not only.isdisjoint(CHECK_CODES[name]):
             out.extend(fn(a))
     return out
 
@@ -48,11 +63,11 @@ def run_checks(a: Assessed, only: set[str] | None = None) -> list[Finding]:
 # --- goals and indicators -------------------------------------------------------------
 
 
-@check("goal.indicators")
+@check("goal.no_indicators")
 def goals_have_indicators(a: Assessed) -> Iterator[Finding]:
     """Every board goal has at least one indicator; otherwise it cannot be assessed."""
     for g in a.goals:
-        if not g.goal.indicators:
+        if not g.goal.indicators and not activities_of(a.workspace.followup.activities, g.goal.id):
             yield error(
                 g.goal.source,
                 "goal.no_indicators",
@@ -65,10 +80,10 @@ def goals_have_indicators(a: Assessed) -> Iterator[Finding]:
 def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
     """A goal where exactly half the indicators are met or partly met is left to a person."""
     for g in a.goals:
-        if g.reason is Reason.TIE:
-            pos = sum(
-                1 for r in g.indicators if r.status in a.workspace.settings.rule.goal_rule.positive
-            )
+        if g.reason is Reason.TIE and not activities_of(a.workspace.followup.activities, g.goal.id):
+            rule = a.workspace.settings.rule.rule_for(g.goal)
+            positive = rule.positive if isinstance(rule, GoalRule) else frozenset({Status.MET})
+            pos = sum(1 for r in g.indicators if r.status in positive)
             yield warning(
                 g.goal.source,
                 "goal.tie",
@@ -76,9 +91,81 @@ def goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
                 "är uppnådda eller delvis uppnådda; bedömningsregeln avgör inte fallet och målet är ej bedömt.",
                 "Gör en manuell bedömning av målet (assessment: status och motivering).",
             )
+    # goals judged from activities (core/activities.py) are tied in the same way
+    yield from activity_goal_ties_are_decided(a)
 
 
-@check("indicator.target")
+_TO_DECIDE = {
+    Reason.NO_TARGET: "ange ett målvärde",
+    Reason.BAD_TARGET: "skriv målvärdet så att det kan tolkas",
+    Reason.BAD_OUTCOME: "skriv utfallet så att det kan tolkas",
+    Reason.UNIT_MISMATCH: "ange utfall och målvärde i samma enhet",
+    Reason.INCOMPARABLE: "ange utfallet i samma form som målvärdet",
+    Reason.TIE: "bedöm målet manuellt",
+    Reason.EMPTY: "lägg till indikatorer eller bedöm målet manuellt",
+    Reason.UNDECIDED: "avgör de delar som är ej bedömda",
+}
+
+
+@check("goal.undecided")
+def undecided_goals_say_what_to_decide(a: Assessed) -> Iterator[Finding]:
+    """A goal whose status depends on indicators that are not assessed is itself not assessed,
+    never negative; the finding names what a person must decide (SPEC §4)."""
+    for g in a.goals:
+        if g.reason is not Reason.UNDECIDED:
+            continue
+        open_parts = [r for r in g.indicators if r.status is Status.NOT_ASSESSED]
+        what = "; ".join(
+            f"'{r.indicator.text}': {_TO_DECIDE.get(r.reason, 'bedöm indikatorn manuellt')}"
+            for r in open_parts
+        )
+        yield warning(
+            g.goal.source,
+            "goal.undecided",
+            f"Nämndmålet '{g.goal.title}' är ej bedömt: bedömningen beror på "
+            f"{counted(len(open_parts), 'indikator', 'indikatorer')} som inte kan bedömas ({what}).",
+            "Avgör indikatorerna (målvärde, utfall eller manuell bedömning med motivering), "
+            "eller bedöm målet manuellt.",
+        )
+
+
+@check("summary.undecided")
+def undecided_verdict_says_what_to_decide(a: Assessed) -> Iterator[Finding]:
+    """The board's verdict, when the goals leave it open, names the goals a person must decide."""
+    s = a.summary
+    if s.verdict is not Status.NOT_ASSESSED or s.verdict_reason is Reason.EMPTY:
+        return
+    open_goals = [g for g in a.goals if g.status is Status.NOT_ASSESSED]
+    if s.verdict_reason is Reason.TIE:
+        why = "lika många nämndmål talar för som emot"
+    else:
+        names = ", ".join(f"'{g.goal.title}'" for g in open_goals)
+        why = f"den beror på {counted(len(open_goals), 'nämndmål', 'nämndmål')} som är ej bedömda ({names})"
+    yield warning(
+        a.workspace.claims.source if a.workspace.claims.source.file else a.workspace.period.source,
+        "summary.undecided",
+        f"Nämndens samlade bedömning av nämndmålen är ej bedömd: {why}.",
+        "Avgör de ej bedömda nämndmålen (eller deras indikatorer), eller gör en manuell "
+        "bedömning med motivering.",
+    )
+
+
+@check("target.read_as")
+def sentence_targets_show_their_reading(a: Assessed) -> Iterator[Finding]:
+    """A target read out of a sentence ("75 % av de svarande ska vara nöjda") shows how it was read."""
+    for r in a.indicator_results():
+        t = r.target
+        if isinstance(t, Threshold) and t.reading:
+            yield info(
+                r.indicator.where("target"),
+                "target.read_as",
+                f"'{r.indicator.text}': målvärdet '{r.indicator.target}' tolkas som '{t.reading}'.",
+                f"Stämmer tolkningen kan målvärdet skrivas kort ('{t.reading}') och resten stå "
+                "i indikatorns text.",
+            )
+
+
+@check("indicator.no_target", "target.unreadable", "target.no_baseline", "target.no_direction")
 def indicators_have_targets(a: Assessed) -> Iterator[Finding]:
     """Every indicator has a readable target (målvärde)."""
     for r in a.indicator_results():
@@ -99,7 +186,7 @@ def indicators_have_targets(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("indicator.outcome")
+@check("indicator.no_outcome", "indicator.bad_outcome")
 def indicators_have_outcomes(a: Assessed) -> Iterator[Finding]:
     """Every indicator has a readable outcome (utfall) for the period."""
     for r in a.indicator_results():
@@ -121,7 +208,7 @@ def indicators_have_outcomes(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("indicator.units")
+@check("indicator.unit_mismatch", "indicator.incomparable")
 def units_agree(a: Assessed) -> Iterator[Finding]:
     """The units of outcome, target and indicator agree (no percentage compared with an index)."""
     for r in a.indicator_results():
@@ -162,7 +249,7 @@ _INCREASE_TEXT = re.compile(r"^\s*(öka|höja|förbättra)", re.I)
 _DECREASE_TEXT = re.compile(r"^\s*(minska|sänka|reducera)", re.I)
 
 
-@check("indicator.direction")
+@check("indicator.direction_text", "indicator.direction_target")
 def direction_agrees_with_text_and_target(a: Assessed) -> Iterator[Finding]:
     """The indicator's direction, the verb of its text and the kind of target do not contradict each other."""
     for r in a.indicator_results():
@@ -194,7 +281,7 @@ def direction_agrees_with_text_and_target(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("assessment.override")
+@check("assessment.override", "assessment.no_justification")
 def overrides_are_justified(a: Assessed) -> Iterator[Finding]:
     """A manual assessment has a justification; each accepted override is listed for the record."""
     items = [(r.indicator.manual, r.indicator.text, r.computed) for r in a.indicator_results()]
@@ -220,22 +307,20 @@ def overrides_are_justified(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("summary.counts")
+@check("summary.counts", "summary.more_than_indicators")
 def published_summary_matches(a: Assessed) -> Iterator[Finding]:
     """Counts stated in a published summary match the goal tables."""
     claims = a.workspace.claims
     s = a.summary
-    stated = [
-        (claims.summary_met, Status.MET, "uppnådda"),
-        (claims.summary_partly, Status.PARTLY, "delvis uppnådda"),
-    ]
-    for claimed, status, word in stated:
+    stated = [(claims.summary_met, Status.MET), (claims.summary_partly, Status.PARTLY)]
+    for claimed, status in stated:
         if claimed is not None and claimed != s.count(status):
             yield error(
                 claims.source,
                 "summary.counts",
-                f"Sammanfattningen anger {claimed} st {word}, men måltabellerna ger {s.count(status)} st "
-                f"(av {s.indicators} indikatorer).",
+                f"Sammanfattningen anger {claimed} st {status_word(status, claimed)}, "
+                f"men måltabellerna ger {s.count(status)} st "
+                f"(av {counted(s.indicators, 'indikator', 'indikatorer')}).",
                 "Använd den genererade sammanfattningen, eller rätta måltabellerna.",
             )
     if claims.summary_met is not None and claims.summary_partly is not None:
@@ -244,9 +329,43 @@ def published_summary_matches(a: Assessed) -> Iterator[Finding]:
             yield error(
                 claims.source,
                 "summary.more_than_indicators",
-                f"Sammanfattningen räknar {total} indikatorer ({claims.summary_met} + {claims.summary_partly}) "
+                f"Sammanfattningen räknar {counted(total, 'indikator', 'indikatorer')} "
+                f"({claims.summary_met} + {claims.summary_partly}) "
                 f"men måltabellerna har bara {s.indicators}.",
                 "Kontrollera om en indikator saknas i tabellerna eller räknats två gånger.",
+            )
+
+
+@check("summary.verdict", "summary.goal_counts")
+def published_verdict_matches(a: Assessed) -> Iterator[Finding]:
+    """The verdict sentence and goal counts a published report printed equal what its goal tables give."""
+    claims = a.workspace.claims
+    s = a.summary
+    if claims.verdict_text:
+        stated = read_verdict(claims.verdict_text)
+        if stated is not None and stated is not s.verdict:
+            why = (
+                " (den beror på nämndmål som är ej bedömda)"
+                if s.verdict_reason in (Reason.UNDECIDED, Reason.TIE)
+                else ""
+            )
+            yield error(
+                claims.source,
+                "summary.verdict",
+                f"Den publicerade sammanfattningen säger '{claims.verdict_text.strip()}' "
+                f"({stated.value}), men nämndmålen i tabellerna ger '{s.verdict.value}'{why}.",
+                "Rätta sammanfattningen efter måltabellerna, eller bedöm de nämndmål som "
+                "avgör saken manuellt med motivering.",
+            )
+    for status, claimed in claims.goal_counts:
+        got = s.count(status, goals=True)
+        if claimed != got:
+            yield error(
+                claims.source,
+                "summary.goal_counts",
+                f"Sammanfattningen anger {claimed} nämndmål som {status_word(status, claimed, neuter=True)}, "
+                f"men måltabellerna ger {got}.",
+                "Använd den genererade sammanfattningen, eller rätta måltabellerna.",
             )
 
 
@@ -269,7 +388,9 @@ def amounts_can_be_stored(a: Assessed) -> Iterator[Finding]:
         )
 
 
-@check("allocation.sum")
+@check(
+    "allocation.sum", "allocation.no_key", "allocation.member_missing", "allocation.unknown_member"
+)
 def allocation_sums_to_result(a: Assessed) -> Iterator[Finding]:
     """The members' shares add up to the board's result, to the krona, and every member has a share."""
     al = a.allocation
@@ -311,7 +432,7 @@ def allocation_sums_to_result(a: Assessed) -> Iterator[Finding]:
             )
 
 
-@check("investment.frames")
+@check("investment.frame_overrun")
 def frames_not_overrun(a: Assessed) -> Iterator[Finding]:
     """Multi-year frames: an overrun is stated so that the text explains it."""
     inv = a.investments
@@ -331,7 +452,7 @@ def frames_not_overrun(a: Assessed) -> Iterator[Finding]:
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
 
-@check("period.labels")
+@check("period.label_year")
 def period_labels_match_year(a: Assessed) -> Iterator[Finding]:
     """Labels that name a year name the report's year."""
     year = a.workspace.period.year
@@ -362,7 +483,7 @@ def period_labels_match_year(a: Assessed) -> Iterator[Finding]:
 _TKR = re.compile(r"(?<![\d,])(-|−|–)?\s?(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s?tkr\b")
 
 
-@check("text.figures")
+@check("text.figure_not_in_tables")
 def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
     """Amounts in tkr written into narrative text exist in the finance tables."""
     known: set[Decimal] = set()
@@ -427,7 +548,7 @@ def quoted_figures_match_tables(a: Assessed) -> Iterator[Finding]:
                     )
 
 
-@check("indicator.budget")
+@check("indicator.budget_mismatch")
 def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
     """A written budget-indicator outcome equals the operating statement's deviation."""
     op = a.operating
@@ -448,3 +569,161 @@ def budget_indicator_matches_statement(a: Assessed) -> Iterator[Finding]:
                     f"{format_amount(expected)} tkr.",
                     "Lämna utfallet tomt så hämtas det från driftredovisningen.",
                 )
+
+
+# --- activities, council assignments, internal control (core/activities.py, assignments.py,
+# internal_control.py). "Today" is the period's last day: core has no clock.
+
+
+@check("activity.done_incomplete")
+def done_activities_are_complete(a: Assessed) -> Iterator[Finding]:
+    """An activity marked klar has a degree of completion of 100 % (or none given)."""
+    for act in a.workspace.followup.activities:
+        if (
+            act.status is ActivityStatus.DONE
+            and act.completion is not None
+            and act.completion < 100
+        ):
+            yield error(
+                act.where("completion"),
+                "activity.done_incomplete",
+                f"Aktiviteten '{act.title}' är markerad som klar men färdiggraden är {act.completion} %.",
+                "Sätt färdiggraden till 100 %, eller ändra status till pågår eller försenad.",
+            )
+
+
+@check("activity.done_not_carried_out")
+def done_activities_were_carried_out(a: Assessed) -> Iterator[Finding]:
+    """An activity marked klar does not have a comment saying it was not carried out (activities.NOT_CARRIED_OUT)."""
+    for act in a.workspace.followup.activities:
+        phrase = says_not_carried_out(act.comment) if act.status is ActivityStatus.DONE else None
+        if phrase:
+            yield error(
+                act.where("comment"),
+                "activity.done_not_carried_out",
+                f"Aktiviteten '{act.title}' är markerad som klar, men kommentaren säger '{phrase}'.",
+                "Ändra status (försenad, avbruten, ej påbörjad) eller rätta kommentaren.",
+            )
+
+
+@check("activity.goal_met_unfinished")
+def met_goals_have_finished_activities(a: Assessed) -> Iterator[Finding]:
+    """A goal judged uppnått has no activity that is still ej påbörjad, pågår or försenad."""
+    for g in a.goals:
+        if g.status is not Status.MET:
+            continue
+        open_ = [
+            act
+            for act in activities_of(a.workspace.followup.activities, g.goal.id)
+            if not act.status.finished
+        ]
+        if open_:
+            names = ", ".join(f"'{act.title}' ({act.status.value})" for act in open_)
+            yield warning(
+                g.goal.source,
+                "activity.goal_met_unfinished",
+                f"Nämndmålet '{g.goal.title}' bedöms uppnått men har aktiviteter som inte är klara: {names}.",
+                "Bedöm målet som delvis uppnått, eller uppdatera aktiviteternas status.",
+            )
+
+
+@check("activity.late_comment")
+def late_activities_are_explained(a: Assessed) -> Iterator[Finding]:
+    """A late activity (försenad, or past its deadline and not finished) has a comment saying why."""
+    today = a.workspace.period.last_day
+    for act in a.workspace.followup.activities:
+        if is_late(act, today) and not act.comment.strip():
+            when = f" (slutdatum {act.deadline.isoformat()})" if act.deadline else ""
+            yield warning(
+                act.where("status"),
+                "activity.late_comment",
+                f"Aktiviteten '{act.title}' är försenad{when} men saknar kommentar.",
+                f"Be ansvarig{f' ({act.owner})' if act.owner else ''} att kommentera varför och när den blir klar.",
+            )
+
+
+def activity_goal_ties_are_decided(a: Assessed) -> Iterator[Finding]:
+    """A goal judged from activities where exactly half the parts count for it is left to a person."""
+    f = a.workspace.followup
+    for g in a.goals:
+        own = activities_of(f.activities, g.goal.id)
+        if g.reason is Reason.TIE and own:
+            n = counted_parts(g, own, basis_of(g.goal, own, f.bases.get(g.goal.id)))
+            yield warning(
+                g.goal.source,
+                "goal.tie",
+                f"Nämndmålet '{g.goal.title}': exakt hälften av de {n} delar som bedöms är klara "
+                "eller pågår enligt plan; bedömningsregeln avgör inte fallet och målet är ej bedömt.",
+                "Gör en manuell bedömning av målet (assessment: status och motivering).",
+            )
+
+
+@check("assignment.overdue")
+def assignments_not_overdue(a: Assessed) -> Iterator[Finding]:
+    """A council assignment whose deadline has come by the period's end is genomfört, or is flagged."""
+    today = a.workspace.period.last_day
+    for asg in a.workspace.followup.assignments:
+        if is_overdue(asg, today):
+            assert asg.deadline is not None
+            yield warning(
+                asg.where("deadline"),
+                "assignment.overdue",
+                f"Uppdraget '{asg.text}' skulle vara klart {asg.deadline.isoformat()} men är "
+                f"{asg.status.value} vid periodens slut ({today.isoformat()}).",
+                "Förklara i kommentaren varför och när uppdraget blir genomfört.",
+            )
+
+
+@check("internal_control.high_risk_control")
+def high_risks_have_controls(a: Assessed) -> Iterator[Finding]:
+    """Every risk valued at or above the scale's control level has at least one control."""
+    plan = a.workspace.followup.internal_control
+    for r in plan.risks:
+        if r.value >= plan.scale.control_from and not r.controls:
+            level = plan.scale.level(r.value).name
+            yield error(
+                r.source,
+                "internal_control.high_risk_control",
+                f"Risken '{r.title}' har riskvärdet {r.value} ({level}) men ingen kontroll.",
+                f"Lägg till en kontroll för risken (risker med värde {plan.scale.control_from} "
+                "eller mer ska kontrolleras), eller motivera en lägre riskbedömning.",
+            )
+
+
+@check("internal_control.control_result")
+def controls_have_results(a: Assessed) -> Iterator[Finding]:
+    """Every control of the plan has a result in the follow-up (utan anmärkning, avvikelse, ej genomförd)."""
+    for c in a.workspace.followup.internal_control.controls:
+        if c.result is None:
+            yield warning(
+                c.where("result"),
+                "internal_control.control_result",
+                f"Kontrollen '{c.title}' saknar resultat i uppföljningen.",
+                f"Be ansvarig{f' ({c.owner})' if c.owner else ''} att ange resultat: "
+                "utan anmärkning, avvikelse eller ej genomförd.",
+            )
+
+
+@check("internal_control.deviation_action")
+def deviations_have_actions(a: Assessed) -> Iterator[Finding]:
+    """Every deviation found by a control has an action (åtgärd); a result avvikelse names its deviations."""
+    for c in a.workspace.followup.internal_control.controls:
+        for d in c.deviations:
+            if not d.action.strip():
+                yield error(
+                    d.source if d.source.file else c.source,
+                    "internal_control.deviation_action",
+                    f"Avvikelsen '{d.text}' i kontrollen '{c.title}' saknar åtgärd.",
+                    "Ange vilken åtgärd som vidtas och vem som ansvarar för den.",
+                )
+        if c.result is ControlResult.DEVIATION and not c.deviations:
+            yield error(
+                c.where("result"),
+                "internal_control.deviation_action",
+                f"Kontrollen '{c.title}' har resultatet avvikelse men ingen avvikelse är beskriven.",
+                "Beskriv avvikelsen och åtgärden (deviations: text, action, owner).",
+            )
+
+
+# Checks kept in their own modules register themselves on import.
+from styrkort.core import history_checks as _history_checks  # noqa: E402, F401

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from styrkort.core.findings import NOWHERE, Source
+from styrkort.core.history import KoladaSpec, PastOutcome
 from styrkort.core.values import Direction
 
 
@@ -60,6 +61,56 @@ class Status(enum.Enum):
         return aliases.get(t)
 
 
+# Swedish agreement of a status with what it counts: "1 indikator bedöms uppnådd",
+# "2 bedöms uppnådda", "1 mål är uppnått". (singular common, singular neuter, plural)
+_FORMS: dict[Status, tuple[str, str, str]] = {
+    Status.MET: ("uppnådd", "uppnått", "uppnådda"),
+    Status.PARTLY: ("delvis uppnådd", "delvis uppnått", "delvis uppnådda"),
+    Status.NOT_MET: ("ej uppnådd", "ej uppnått", "ej uppnådda"),
+    Status.NO_VALUE: ("saknar värde", "saknar värde", "saknar värde"),
+    Status.NOT_ASSESSED: ("ej bedömd", "ej bedömt", "ej bedömda"),
+}
+
+
+def status_word(status: Status, count: int, *, neuter: bool = False) -> str:
+    """The status as a predicate agreeing with ``count`` things (neuter: mål; common: indikator)."""
+    singular_common, singular_neuter, plural = _FORMS[status]
+    if count == 1:
+        return singular_neuter if neuter else singular_common
+    return plural
+
+
+_VERDICT_WORDS: tuple[tuple[str, Status], ...] = (
+    ("uppnås delvis", Status.PARTLY),
+    ("delvis uppnådda", Status.PARTLY),
+    ("delvis uppnått", Status.PARTLY),
+    ("uppnås inte", Status.NOT_MET),
+    ("inte uppnås", Status.NOT_MET),
+    ("uppnås ej", Status.NOT_MET),
+    ("ej uppnått", Status.NOT_MET),
+    ("inte uppnått", Status.NOT_MET),
+    ("ej bedöm", Status.NOT_ASSESSED),
+    ("inte bedömas", Status.NOT_ASSESSED),
+    ("uppnås", Status.MET),
+    ("uppnått", Status.MET),
+    ("uppnådda", Status.MET),
+)
+
+
+def read_verdict(sentence: str) -> Status | None:
+    """The verdict a printed sentence states ("Vilket gör att nämndmålen uppnås delvis." → delvis)."""
+    low = " ".join(sentence.lower().split())
+    for words, status in _VERDICT_WORDS:
+        if words in low:
+            return status
+    return Status.parse(low.rstrip("."))
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """``1 indikator``, ``0 indikatorer``, ``13 indikatorer``."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 @dataclass(frozen=True, slots=True)
 class ManualAssessment:
     """A person's override of a computed status; the justification is mandatory."""
@@ -81,6 +132,9 @@ class MetricSpec:
     params: tuple[tuple[str, str], ...] = ()
     period: str = ""
     source: Source = NOWHERE
+    history: tuple[tuple[int, str], ...] = ()
+    """Earlier years' data files, ``(year, file)``: the metric is computed from each for the
+    indicator's history, with the same definition and parameters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +156,10 @@ class Indicator:
     metric: MetricSpec | None = None
     source: Source = NOWHERE
     sources: Mapping[str, Source] = field(default_factory=dict)
+    history: tuple[PastOutcome, ...] = ()
+    """Earlier periods' outcomes, oldest first (see core/history.py)."""
+    kolada: KoladaSpec | None = None
+    """The Kolada key figure to compare with, when there is one."""
 
     def where(self, field_name: str) -> Source:
         """The file and line of one field, falling back to the indicator's own line."""
@@ -118,6 +176,20 @@ class Goal:
     indicators: tuple[Indicator, ...] = ()
     comment: str = ""
     manual: ManualAssessment | None = None
+    source: Source = NOWHERE
+    perspective: str = ""
+    """The id of the perspective the goal belongs to (optional level, e.g. Medarbetare)."""
+    rule: str = ""
+    """The name of the goal rule that assesses this goal; empty for the organisation's default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Perspective:
+    """A perspective (e.g. balanced-scorecard Invånare, Verksamhet, Medarbetare, Ekonomi):
+    an optional level between the council goals and the board goals."""
+
+    id: str
+    title: str
     source: Source = NOWHERE
 
 

@@ -10,7 +10,9 @@ from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
 from styrkort.core.findings import NOWHERE, Source
-from styrkort.core.goals import CouncilGoal, Goal
+from styrkort.core.followup import FollowUp
+from styrkort.core.goals import CouncilGoal, Goal, Perspective, Status
+from styrkort.core.history import History
 
 
 class PeriodKind(enum.Enum):
@@ -108,6 +110,10 @@ class PublishedClaims:
     summary_met: int | None = None
     summary_partly: int | None = None
     source: Source = NOWHERE
+    verdict_text: str = ""
+    """The verdict sentence as printed ("Vilket gör att nämndmålen uppnås delvis.")."""
+    goal_counts: tuple[tuple[Status, int], ...] = ()
+    """Goal counts as printed, per status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,8 @@ class Workspace:
     settings: Settings = field(default_factory=Settings)
     council_goals: tuple[CouncilGoal, ...] = ()
     goals: tuple[Goal, ...] = ()
+    perspectives: tuple[Perspective, ...] = ()
+    """Optional level between council goals and board goals; goals name theirs by id."""
     operating: tuple[OperatingRow, ...] = ()
     investments: tuple[InvestmentRow, ...] = ()
     frames: tuple[FramePart, ...] = ()
@@ -131,3 +139,10 @@ class Workspace:
     narrative: tuple[NarrativeSection, ...] = ()
     claims: PublishedClaims = field(default_factory=PublishedClaims)
     files: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    """Binary files the workspace names (the Word template): relative path → bytes, so that an
+    imported workspace keeps them and the web can use them."""
+    history: History = field(default_factory=History)
+    """Earlier years: finance outcomes, Kolada values, how many years the tables print."""
+    followup: FollowUp = field(default_factory=FollowUp)
+    """Activities, council assignments and the internal-control plan (core/followup.py)."""

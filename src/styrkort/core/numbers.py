@@ -9,7 +9,7 @@ decimal point when there is no comma and the text cannot be a thousands group.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MINUS_SIGNS = "-\u2212\u2013\u2012\u2014"
 SPACES = " \u00a0\u202f\u2009\u2007"
@@ -50,3 +50,25 @@ def is_minus_only(text: str) -> bool:
     """A cell holding only a dash: Swedish tables print "–" for zero or nothing."""
     s = text.strip()
     return len(s) == 1 and s in MINUS_SIGNS
+
+
+def format_amount(value: Decimal, decimals: int | None = None) -> str:
+    """Swedish figure: ``Decimal("-3970.5")`` -> ``"−3 970,5"`` (NBSP thousands, U+2212 minus)."""
+    if decimals is None:
+        exponent = value.normalize().as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    quantised = (
+        value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        if decimals >= 0
+        else value
+    )
+    sign = "\u2212" if quantised < 0 else ""
+    digits = f"{abs(quantised):.{max(decimals, 0)}f}"
+    whole, _, frac = digits.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = "\u00a0".join(groups)
+    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"

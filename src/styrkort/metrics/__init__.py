@@ -254,7 +254,7 @@ def _check(req: MetricRequest) -> _Checked | MetricResult:
             [
                 error(
                     source,
-                    "metrics.okant_matt",
+                    "metric.unknown_metric",
                     f'Måttet "{metric}" finns inte.',
                     "Kända mått: " + ", ".join(METRICS) + " (styrkort metrics list).",
                 )
@@ -269,7 +269,7 @@ def _check(req: MetricRequest) -> _Checked | MetricResult:
             [
                 error(
                     source,
-                    "metrics.okand_profil",
+                    "metric.unknown_profile",
                     f'Profilen "{profile}" finns inte.',
                     "Kända profiler: " + ", ".join(PROFILES) + " (styrkort metrics list).",
                 )
@@ -283,7 +283,7 @@ def _check(req: MetricRequest) -> _Checked | MetricResult:
             [
                 error(
                     source,
-                    "metrics.fel_profil",
+                    "metric.wrong_profile",
                     f"Måttet {metric} behöver {spec.kind}-data, men profilen {profile} läser {prof.kind}-data.",
                     "Välj en profil av rätt slag (styrkort metrics list).",
                 )
@@ -297,7 +297,7 @@ def _check(req: MetricRequest) -> _Checked | MetricResult:
             [
                 error(
                     source,
-                    "metrics.period",
+                    "metric.period",
                     f"Perioden {period[0]}–{period[1]} slutar före den börjar.",
                     "Ange perioden som FRÅN..TILL.",
                 )
@@ -322,7 +322,7 @@ def _check(req: MetricRequest) -> _Checked | MetricResult:
             [
                 error(
                     source,
-                    "metrics.okand_parameter",
+                    "metric.unknown_parameter",
                     f"Okänd parameter {', '.join(sorted(unknown))} för måttet {metric} med profilen {profile}.",
                     "Parametrar: "
                     + ", ".join([*metric_params, *sorted(allowed)])
@@ -348,7 +348,7 @@ def _param_failure(
             *loaded,
             error(
                 Source(str(req.path)),
-                "metrics.parameter",
+                "metric.parameter",
                 exc.message,
                 exc.hint,
                 parameter=exc.name,
@@ -369,7 +369,7 @@ def _query_failure(
             *loaded,
             error(
                 Source(str(req.path)),
-                "metrics.berakning",
+                "metric.computation",
                 f"Beräkningen misslyckades ({type(exc).__name__}: {str(exc).splitlines()[0]}).",
                 "Kontrollera kolumnmappningen och filens innehåll.",
             ),

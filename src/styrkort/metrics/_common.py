@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from styrkort.core.audit import format_amount
 from styrkort.core.findings import Finding
-from styrkort.core.numbers import parse_decimal
+from styrkort.core.numbers import format_amount, parse_decimal
 
 
 @dataclass(frozen=True, slots=True)

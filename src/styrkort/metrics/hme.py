@@ -65,7 +65,7 @@ def hme(con: Any, loaded: LoadedLog, params: Mapping[str, str], period: Any) -> 
         findings.append(
             warning(
                 Source(loaded.file),
-                "hme.obesvarad",
+                "metric.hme_unanswered",
                 f"Ingen har svarat på {', '.join(missing)}; index som bygger på dem kan inte beräknas.",
                 "Kontrollera att rätt kolumner läses (col.m1=… osv.).",
             )

@@ -133,7 +133,7 @@ def sick_leave(
                 findings.append(
                     info(
                         src,
-                        "sjukfranvaro.liten_grupp",
+                        "metric.small_group",
                         f"Gruppen {PART_TEXT[name]} har {len(members)} anställda (högst {min_group}); ingen uppgift redovisas.",
                         "Uppgiften får inte redovisas för så små grupper.",
                     )
@@ -148,7 +148,7 @@ def sick_leave(
         findings.append(
             warning(
                 src,
-                "sjukfranvaro.langtid",
+                "metric.sick_leave_long_term",
                 "Långtidssjukfrånvaron kan inte beräknas: minst en rad saknar både sjuktimmar_lang och sjukperioder.",
                 "Lägg till kolumnen sjuktimmar_lang eller sjukperioder (dagar:timmar;…).",
             )
@@ -160,7 +160,7 @@ def sick_leave(
         findings.append(
             warning(
                 src,
-                "sjukfranvaro.alder",
+                "metric.sick_leave_age",
                 "Minst en anställd saknar ålder och födelseår och räknas inte i åldersgrupperna.",
                 "Fyll i födelseår eller ålder.",
             )

@@ -642,7 +642,7 @@ def _plan_findings(
             findings.append(
                 warning(
                     Source(loaded.file, int(line)),
-                    "metrics.negativ_tid",
+                    "metric.negative_time",
                     f"Ärende {tid}: {TIME_TEXT[spec.stop]} ligger före {TIME_TEXT[spec.start]}; ärendet räknas inte.",
                     "Kontrollera tidpunkterna i källsystemet.",
                 )
@@ -651,7 +651,7 @@ def _plan_findings(
             findings.append(
                 warning(
                     Source(loaded.file),
-                    "metrics.negativ_tid",
+                    "metric.negative_time",
                     f"Totalt {negative} ärenden har stopphändelse före starthändelse och räknas inte.",
                     "Kontrollera tidpunkterna i källsystemet.",
                     count=negative,
@@ -661,7 +661,7 @@ def _plan_findings(
         findings.append(
             info(
                 Source(loaded.file),
-                "metrics.saknar_start",
+                "metric.no_start",
                 f"{counts[2]} ärenden saknar starthändelsen ({TIME_TEXT[spec.start]}) och räknas inte.",
                 "",
                 count=counts[2],
@@ -768,7 +768,7 @@ def _share_within(
             findings.append(
                 info(
                     Source(loaded.file),
-                    "metrics.kategori",
+                    "metric.category",
                     "Ingen kategori är vald, så alla ärenden räknas som leveranser.",
                     "Ange categories=… (t.ex. beställningar av datorer och kringutrustning).",
                 )

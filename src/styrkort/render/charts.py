@@ -256,6 +256,126 @@ def _indicator_vs_target(chart: Chart) -> Figure:
     return fig
 
 
+def _trend(chart: Chart) -> Figure:
+    """An indicator's outcome per year as a line with labelled points; comparisons (Kolada)
+    as further lines, each with its own marker and dash, so no line depends on colour."""
+    fig, ax = _new_figure(1.9)
+    xs = list(range(len(chart.categories)))
+    styles = [("o", "-", OKABE_ITO["blue"]), ("s", "--", OKABE_ITO["vermillion"]),
+              ("^", ":", OKABE_ITO["bluish_green"]), ("D", "-.", OKABE_ITO["orange"])]  # fmt: skip
+    values = [float(v) for _, vs in chart.series for v in vs if v is not None]
+    decimals = 1 if any(v != int(v) for v in values) else 0
+    for i, (name, vs) in enumerate(chart.series):
+        marker, dash, colour = styles[i % len(styles)]
+        points = [(x, float(v)) for x, v in zip(xs, vs, strict=False) if v is not None]
+        if not points:
+            continue
+        ax.plot(
+            [x for x, _ in points],
+            [y for _, y in points],
+            marker=marker,
+            linestyle=dash,
+            color=colour,
+            label=name,
+            linewidth=1.4,
+            markersize=5,
+        )
+        if i == 0:
+            for x, y in points:
+                ax.annotate(
+                    swedish(y, decimals),
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                )
+    ax.set_xticks(xs, list(chart.categories))
+    if values:
+        low, high = min(values), max(values)
+        pad = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
+        ax.set_ylim(low - pad, high + pad)
+    ax.set_ylabel(chart.unit or "")
+    _axis_formatter(ax, "y", decimals)
+    if len(chart.series) > 1:
+        fig.legend(loc="outside lower center", ncols=len(chart.series), frameon=False)
+    ax.set_title(_wrap(chart.title, 64), loc="left", fontweight="bold")
+    return fig
+
+
+# One colour and one pattern per risk level, lowest first; the level word is printed in every cell.
+RISK_STYLE = (
+    (OKABE_ITO["bluish_green"], ""),
+    (OKABE_ITO["yellow"], "..."),
+    (OKABE_ITO["orange"], "///"),
+    (OKABE_ITO["vermillion"], "xx"),
+)
+
+
+def _risk_style(index: int, levels: int) -> tuple[str, str]:
+    """Spread the levels over the styles, so the lowest is green and the highest vermillion."""
+    if levels <= 1:
+        return RISK_STYLE[0]
+    return RISK_STYLE[round(index * (len(RISK_STYLE) - 1) / (levels - 1))]
+
+
+def _risk_matrix(chart: Chart) -> Figure:
+    """A probability × consequence grid: each cell coloured and hatched by level, with the level word and the count."""
+    from matplotlib.patches import Rectangle
+
+    n_rows, n_cols = len(chart.series), len(chart.categories)
+    fig, ax = _new_figure(0.62 * n_rows + 1.3)
+    order = list(dict.fromkeys(word for row in chart.labels for word in row))
+    # levels in the order they first grow along the bottom row and up: lowest first
+    order.sort(
+        key=lambda w: min(
+            (n_rows - i) * (j + 1)
+            for i, row in enumerate(chart.labels)
+            for j, x in enumerate(row)
+            if x == w
+        )
+    )
+    for i, (_, counts) in enumerate(chart.series):
+        y = n_rows - 1 - i
+        for j, n in enumerate(counts):
+            word = chart.labels[i][j] if chart.labels else ""
+            colour, hatch = _risk_style(order.index(word), len(order)) if word else ("#FFFFFF", "")
+            ax.add_patch(
+                Rectangle(
+                    (j, y),
+                    1,
+                    1,
+                    facecolor=colour,
+                    hatch=hatch,
+                    edgecolor="#000000",
+                    linewidth=0.6,
+                    alpha=0.55,
+                )
+            )
+            k = int(n or 0)
+            count = f"{k} risk" + ("er" if k != 1 else "") if k else "–"
+            ax.text(
+                j + 0.5,
+                y + 0.5,
+                f"{word.capitalize()}\n{count}",
+                ha="center",
+                va="center",
+                fontweight="bold" if k else "normal",
+                bbox={"facecolor": "#FFFFFF", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+            )
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(0, n_rows)
+    ax.set_xticks([j + 0.5 for j in range(n_cols)], [_wrap(c, 14) for c in chart.categories])
+    ax.set_yticks([n_rows - 1 - i + 0.5 for i in range(n_rows)], [name for name, _ in chart.series])
+    ax.set_xlabel("Konsekvens")
+    ax.set_ylabel("Sannolikhet")
+    ax.tick_params(length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(chart.title, loc="left", fontweight="bold")
+    return fig
+
+
 def _generic(chart: Chart) -> Figure:
     return _budget_vs_outcome(chart)
 
@@ -264,6 +384,8 @@ DRAWERS = {
     "status_distribution": _status_distribution,
     "budget_vs_outcome": _budget_vs_outcome,
     "indicator_vs_target": _indicator_vs_target,
+    "trend": _trend,
+    "risk_matrix": _risk_matrix,
 }
 
 

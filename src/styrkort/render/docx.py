@@ -32,7 +32,10 @@ from styrkort.report.model import (
     Chart,
     Paragraph,
     Report,
+    RichList,
+    RichParagraph,
     Section,
+    Span,
     SubHeading,
     Table,
 )
@@ -178,6 +181,7 @@ class _Writer:
         }
         self.caption_style = _ensure_style(styles_doc, "Caption", "Normal")
         self.bullet_style = _ensure_style(styles_doc, "List Bullet", "Normal")
+        self.number_style = _ensure_style(styles_doc, "List Number", "Normal")
         try:
             styles_doc.styles["Table Grid"]
             self.table_style: str | None = "Table Grid"
@@ -202,10 +206,69 @@ class _Writer:
         elif isinstance(b, BulletList):
             for item in b.items:
                 self.doc.add_paragraph(item, style=self.bullet_style)
+        elif isinstance(b, RichParagraph):
+            self.spans(self.doc.add_paragraph(), b.spans)
+        elif isinstance(b, RichList):
+            style = self.number_style if b.ordered else self.bullet_style
+            numbered = b.ordered and self.restart_numbering(None)
+            for n, spans in enumerate(b.items, 1):
+                para = self.doc.add_paragraph(style=style)
+                if numbered:
+                    self.number_paragraph(para)
+                elif b.ordered:  # a template whose list style has no numbers: write them
+                    para.add_run(f"{n}. ")
+                self.spans(para, spans)
         elif isinstance(b, SubHeading):
             self.heading(b.text, level + 1)
         elif isinstance(b, Chart):
             self.chart(b)
+
+    def spans(self, para: Any, spans: tuple[Span, ...]) -> None:
+        """Runs with bold and italic; a link is a real hyperlink (blue, underlined)."""
+        for sp in spans:
+            if sp.href:
+                _hyperlink(para, sp.text, sp.href, bold=sp.strong, italic=sp.em)
+            else:
+                run = para.add_run(sp.text)
+                run.bold = sp.strong or None
+                run.italic = sp.em or None
+
+    def _style_num_id(self, name: str) -> int | None:
+        element = self.doc.styles[name].element
+        ppr = element.pPr
+        if ppr is None or ppr.numPr is None or ppr.numPr.numId is None:
+            return None
+        return int(ppr.numPr.numId.val)
+
+    def restart_numbering(self, _para: Any) -> bool:
+        """Each numbered list starts at 1: a new numbering instance of the style's list.
+        False when the style has no numbering (a template without "List Number")."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        num_id = self._style_num_id(self.number_style)
+        if num_id is None:
+            return False
+        try:
+            numbering = self.doc.part.numbering_part.element
+            abstract = numbering.num_having_numId(num_id).abstractNumId.val
+            num = numbering.add_num(abstract)
+            override = OxmlElement("w:lvlOverride")
+            override.set(qn("w:ilvl"), "0")
+            start = OxmlElement("w:startOverride")
+            start.set(qn("w:val"), "1")
+            override.append(start)
+            num.append(override)
+            self._list_num = num.numId
+        except (AttributeError, KeyError, NotImplementedError):
+            self._list_num = None
+        return True
+
+    def number_paragraph(self, para: Any) -> None:
+        if getattr(self, "_list_num", None) is not None:
+            num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = self._list_num
 
     def _cell_text(self, c: Cell) -> str:
         text = f"{c.symbol} {c.text}" if c.kind == "status" and c.symbol else c.text
@@ -518,3 +581,33 @@ def write(report: Report, out_dir: Path, template: Path | None = None) -> Path:
     path = out_dir / FILENAME
     path.write_bytes(data)
     return path
+
+
+def _hyperlink(para: Any, text: str, url: str, *, bold: bool = False, italic: bool = False) -> None:
+    """A clickable link in a Word paragraph (python-docx has no API for it)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel = para.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "0B4F9C")
+    props.append(color)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    if bold:
+        props.append(OxmlElement("w:b"))
+    if italic:
+        props.append(OxmlElement("w:i"))
+    run.append(props)
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    para._p.append(link)

@@ -8,7 +8,17 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from styrkort.report.model import BulletList, Chart, Paragraph, Report, Section, SubHeading, Table
+from styrkort.report.model import (
+    BulletList,
+    Chart,
+    Paragraph,
+    Report,
+    RichList,
+    RichParagraph,
+    Section,
+    SubHeading,
+    Table,
+)
 
 
 @lru_cache(maxsize=1)
@@ -25,6 +35,8 @@ def _env() -> Environment:
     env.tests["bullets"] = lambda b: isinstance(b, BulletList)
     env.tests["subheading"] = lambda b: isinstance(b, SubHeading)
     env.tests["chart"] = lambda b: isinstance(b, Chart)
+    env.tests["richparagraph"] = lambda b: isinstance(b, RichParagraph)
+    env.tests["richlist"] = lambda b: isinstance(b, RichList)
     return env
 
 

@@ -39,6 +39,12 @@ KIND_NAMES = {
     "operating": "Driftredovisning",
     "investments": "Investeringsredovisning",
     "allocation": "Fördelning",
+    "assignments": "Uppdrag",
+    "control_summary": "Intern kontroll",
+    "risk_matrix": "Riskmatris",
+    "risks": "Riskanalys",
+    "controls": "Kontroller",
+    "deviations": "Avvikelser",
 }
 
 
@@ -138,14 +144,30 @@ def _write_table(wb: Any, t: Table, name: str, fmts: _Formats) -> None:
     ws.autofilter(header, 0, last, len(t.columns) - 1)
 
 
-def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
+def _write_goals(
+    wb: Any, tables: list[Table], fmts: _Formats, perspective_of: dict[str, str] | None = None
+) -> None:
+    """Every goal table on one sheet; with perspectives (issue 12) a first column names each
+    goal's perspective, as the report's sections do."""
+    perspective_of = perspective_of or {}
+    off = 1 if perspective_of else 0
     ws = wb.add_worksheet("Måluppfyllelse")
     ws.write_string(
         0, 0, "Nämndmål och indikatorer med bedömning", fmts.get("", True, font_size=12)
     )
     header = 2
     columns = tables[0].columns
-    labels = ["Nämndmål", *(c.label for c in columns[:-1]), "Symbol", "Bedömning", "Not"]
+    # The status column (symbol and word) goes last, whatever columns precede or follow it.
+    si = next(i for i, c in enumerate(columns) if c.kind == "status")
+    others = [c for i, c in enumerate(columns) if i != si]
+    labels = [
+        *(["Perspektiv"] if off else []),
+        "Nämndmål",
+        *(c.label for c in others),
+        "Symbol",
+        "Bedömning",
+        "Not",
+    ]
     hfmt = fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True)
     for c, label in enumerate(labels):
         ws.write_string(header, c, label, hfmt)
@@ -155,30 +177,66 @@ def _write_goals(wb: Any, tables: list[Table], fmts: _Formats) -> None:
         for row in t.rows:
             r += 1
             bold = row.kind == "goal"
-            ws.write_string(r, 0, goal, fmts.get("", bold, text_wrap=True))
+            if off:
+                ws.write_string(
+                    r, 0, perspective_of.get(t.id, ""), fmts.get("", bold, text_wrap=True)
+                )
+            ws.write_string(r, off, goal, fmts.get("", bold, text_wrap=True))
             cells = row.cells
-            for c, (cell, col) in enumerate(zip(cells[:-1], columns[:-1], strict=False), 1):
+            rest = [cell for i, cell in enumerate(cells) if i != si]
+            for c, (cell, col) in enumerate(zip(rest, others, strict=False), 1 + off):
                 _write_cell(ws, r, c, cell, col, fmts, bold)
-            status = cells[-1]
+            status = cells[si]
             ws.write_string(
-                r, len(columns), status.symbol or "", fmts.get("", bold, align="center")
+                r, len(columns) + off, status.symbol or "", fmts.get("", bold, align="center")
             )
-            ws.write_string(r, len(columns) + 1, status.text, fmts.get("", bold))
+            ws.write_string(r, len(columns) + off + 1, status.text, fmts.get("", bold))
             notes = [
                 n
                 for n in t.notes
                 if cells[0].note and n.split(".", 1)[0] in cells[0].note.split(",")
             ]
             ws.write_string(
-                r, len(columns) + 2, " ".join(notes), fmts.get("", False, text_wrap=True)
+                r, len(columns) + off + 2, " ".join(notes), fmts.get("", False, text_wrap=True)
+            )
+    if off:
+        ws.set_column(0, 0, 20)
+    ws.set_column(off, 1 + off, 40)
+    ws.set_column(2 + off, 3 + off, 14)
+    ws.set_column(4 + off, 4 + off, 7)
+    ws.set_column(5 + off, 5 + off, 18)
+    ws.set_column(6 + off, 6 + off, 60)
+    ws.freeze_panes(header + 1, 2 + off)
+    ws.autofilter(header, 0, r, len(labels) - 1)
+
+
+def _write_stacked(wb: Any, name: str, title: str, tables: list[Table], fmts: _Formats) -> None:
+    """Tables of the same columns on one sheet, with a first column naming each table (the activities)."""
+    ws = wb.add_worksheet(name)
+    ws.write_string(0, 0, title, fmts.get("", True, font_size=12))
+    header = 2
+    columns = tables[0].columns
+    hfmt = fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True)
+    for c, label in enumerate(["Mål", *(_header_label(col) for col in columns), "Not"]):
+        ws.write_string(header, c, label, hfmt)
+    r = header
+    for t in tables:
+        for row in t.rows:
+            r += 1
+            bold = row.kind == "goal"
+            ws.write_string(r, 0, t.caption.split(": ", 1)[-1], fmts.get("", bold, text_wrap=True))
+            for c, (cell, col) in enumerate(zip(row.cells, columns, strict=False), 1):
+                _write_cell(ws, r, c, cell, col, fmts, bold)
+            mark = row.cells[0].note
+            notes = [n for n in t.notes if mark and n.split(".", 1)[0] in mark.split(",")]
+            ws.write_string(
+                r, len(columns) + 1, " ".join(notes), fmts.get("", False, text_wrap=True)
             )
     ws.set_column(0, 1, 40)
-    ws.set_column(2, 3, 14)
-    ws.set_column(4, 4, 7)
-    ws.set_column(5, 5, 18)
-    ws.set_column(6, 6, 60)
+    ws.set_column(2, len(columns), 16)
+    ws.set_column(len(columns) + 1, len(columns) + 1, 60)
     ws.freeze_panes(header + 1, 2)
-    ws.autofilter(header, 0, r, len(labels) - 1)
+    ws.autofilter(header, 0, r, len(columns) + 1)
 
 
 def _write_findings(wb: Any, report: Report, fmts: _Formats) -> None:
@@ -248,17 +306,29 @@ def render_xlsx(report: Report, path: Path) -> Path:
         }
     )
     fmts = _Formats(wb)
-    taken = {"om", "måluppfyllelse", "kontrollresultat"}
+    taken = {"om", "måluppfyllelse", "kontrollresultat", "aktiviteter"}
     tables = report.tables()
     goal_tables = [t for t in tables if t.kind == "goal"]
-    others = [t for t in tables if t.kind != "goal"]
+    activity_tables = [t for t in tables if t.kind == "activities"]
+    others = [t for t in tables if t.kind not in ("goal", "activities")]
     names = [(sheet_name(_short_name(t), taken), t) for t in others]
     sheets = [("Måluppfyllelse", "Nämndmål och indikatorer med bedömning")] if goal_tables else []
+    if activity_tables:
+        sheets.append(("Aktiviteter", "Aktiviteter per mål med status och färdiggrad"))
     sheets += [(n, t.caption) for n, t in names]
     sheets.append(("Kontrollresultat", "Kontrollernas fynd: var, vad, åtgärd"))
     _write_about(wb, report, fmts, sheets)
     if goal_tables:
-        _write_goals(wb, goal_tables, fmts)
+        perspective_of = {
+            b.id: s.title
+            for s in report.walk()
+            if s.id.startswith("perspektiv-")
+            for b in s.blocks
+            if isinstance(b, Table)
+        }
+        _write_goals(wb, goal_tables, fmts, perspective_of)
+    if activity_tables:
+        _write_stacked(wb, "Aktiviteter", "Aktiviteter per mål", activity_tables, fmts)
     for name, t in names:
         _write_table(wb, t, name, fmts)
     _write_findings(wb, report, fmts)

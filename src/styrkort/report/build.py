@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from styrkort.core.assess import GoalResult, IndicatorResult, Reason
+from styrkort.core.assess import PRESETS, GoalResult, IndicatorResult, Reason, Summary
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.finance import Amounts, OperatingStatement, SignConvention, present
-from styrkort.core.findings import Finding, sort_findings
-from styrkort.core.goals import Status
-from styrkort.core.model import RoundingPolicy, Workspace
+from styrkort.core.findings import Finding, Source, sort_findings
+from styrkort.core.goals import Status, counted, status_word
+from styrkort.core.model import NarrativeSection, RoundingPolicy, Workspace
 from styrkort.core.targets import Change, Maintain, Target, Threshold
 from styrkort.core.values import Quantity
+from styrkort.report import followup
 from styrkort.report import format as fmt
+from styrkort.report import history as hist
 from styrkort.report.model import (
     Block,
     BulletList,
@@ -54,6 +57,49 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
+def _and_list(items: Sequence[str]) -> str:
+    """``a``, ``a och b``, ``a, b och c``: a list as a controller writes it."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def indicator_count_phrase(status: Status, n: int) -> str:
+    """``9 st bedöms uppnådda``, ``1 st bedöms uppnådd``, ``2 st saknar värde``, ``1 st är ej bedömd``."""
+    if status is Status.NO_VALUE:
+        return f"{n} st saknar värde"
+    if status is Status.NOT_ASSESSED:
+        return f"{n} st är {status_word(status, n)}"
+    return f"{n} st bedöms {status_word(status, n)}"
+
+
+def verdict_sentence(s: Summary, whose: str, goals_word: str = "nämndmålen") -> str:
+    """``Av nämndens 3 mål är 1 uppnått och 2 delvis uppnådda. Vilket gör att nämndmålen uppnås delvis.``"""
+    goal_counts = [
+        f"{s.count(st, goals=True)} {status_word(st, s.count(st, goals=True), neuter=True)}"
+        for st in Status
+        if s.count(st, goals=True)
+    ]
+    goal_line = f"Av {whose} {s.goals} mål är {_and_list(goal_counts)}." if s.goals else ""
+    if s.verdict is Status.NOT_ASSESSED:
+        verdict = {
+            Reason.TIE: "Enligt bedömningsregeln kan nämndmålen som helhet inte bedömas "
+            "(lika många mål för som emot); en manuell bedömning behövs.",
+            Reason.EMPTY: "Det finns inga nämndmål att bedöma.",
+        }.get(
+            s.verdict_reason,
+            "Nämndmålen som helhet kan inte bedömas förrän de mål som är ej bedömda har avgjorts.",
+        )
+    else:
+        verdict = {
+            Status.MET: f"Vilket gör att {goals_word} uppnås.",
+            Status.PARTLY: f"Vilket gör att {goals_word} uppnås delvis.",
+            Status.NOT_MET: f"Vilket gör att {goals_word} inte uppnås.",
+            Status.NO_VALUE: "",
+        }[s.verdict]
+    return f"{goal_line} {verdict}".strip()
+
+
 class _Builder:
     def __init__(self, a: Assessed) -> None:
         self.a = a
@@ -63,7 +109,8 @@ class _Builder:
         self.sentences: dict[str, str] = {}
         self.findings: list[Finding] = []
         self.lr = self.ws.settings.rounding is RoundingPolicy.LARGEST_REMAINDER
-        self.collecting = False
+        # Narrative sections wait in their place until every figure is known (``_resolve``).
+        self.slots: dict[int, NarrativeSection] = {}
 
     # --- figures and sentences ---------------------------------------------------------
 
@@ -85,54 +132,70 @@ class _Builder:
         blocks: list[Block] = [
             self.sentence("summary.intro", f"{org} {verb} {self.year} följande rörande nämndmålen;")
         ]
-        words = {
-            Status.MET: "bedöms uppnådda",
-            Status.PARTLY: "bedöms delvis uppnådda",
-            Status.NOT_MET: "bedöms ej uppnådda",
-            Status.NO_VALUE: "saknar värde",
-            Status.NOT_ASSESSED: "är ej bedömda",
-        }
         items = []
-        for status, word in words.items():
+        for status in Status:
             n = s.count(status)
             if n:
-                items.append(f"{n} st {word}")
-                self.sentences[f"summary.{status.name.lower()}"] = f"{n} st {word}"
+                items.append(indicator_count_phrase(status, n))
+                self.sentences[f"summary.{status.name.lower()}"] = items[-1]
+        items += followup.summary_items(self.a, self.sentences)
         blocks.append(BulletList(tuple(items), generated=True))
-        verdict = {
-            Status.MET: "Vilket gör att nämndmålen uppnås.",
-            Status.PARTLY: "Vilket gör att nämndmålen uppnås delvis.",
-            Status.NOT_MET: "Vilket gör att nämndmålen inte uppnås.",
-            Status.NOT_ASSESSED: "Enligt bedömningsregeln kan nämndmålen som helhet inte bedömas "
-            "(lika många mål för som emot); en manuell bedömning behövs.",
-            Status.NO_VALUE: "",
-        }[s.verdict]
-        goal_counts = [
-            f"{s.count(st, goals=True)} {st.value}" for st in Status if s.count(st, goals=True)
-        ]
-        goal_line = f"Av nämndens {s.goals} mål är {_join(goal_counts)}." if s.goals else ""
-        blocks.append(self.sentence("summary.verdict", f"{goal_line} {verdict}".strip()))
+        blocks.append(self.sentence("summary.verdict", verdict_sentence(s, "nämndens")))
         basis = "helår" if not self.ws.period.is_interim else "helårsprognos"
         blocks.append(
             self.sentence(
                 "summary.basis",
-                f"Uppföljningen av målen baseras på indikatorerna som verksamheten har gjort på {basis}.",
+                f"Uppföljningen av målen baseras på {followup.basis_words(self.a)} som verksamheten "
+                f"har gjort på {basis}.",
             )
         )
         return blocks
 
     def rule_blocks(self) -> list[Block]:
+        """The rule in force, printed the way the reference report prints its own."""
         rule = self.ws.settings.rule
-        return [
+        preset = PRESETS.get(rule.preset)
+        intro = "Bedömningen görs enligt principen nedan."
+        if preset is not None and rule == preset.rule:
+            intro = (
+                f"Bedömningen görs enligt principen nedan ({preset.title.split(':')[0].lower()})."
+            )
+        blocks: list[Block] = [
             SubHeading("Bedömning av måluppfyllelse"),
-            Paragraph("Bedömningen görs enligt principen nedan.", generated=True),
+            Paragraph(intro, generated=True),
             BulletList(tuple(rule.goal_rule.describe()), generated=True),
+        ]
+        for name, own in rule.goal_rules:
+            titles = [g.title for g in self.ws.goals if g.rule == name]
+            if not titles:
+                continue
+            blocks.append(
+                Paragraph(
+                    f"För {'nämndmålet' if len(titles) == 1 else 'nämndmålen'} "
+                    f"{_and_list([f'”{t}”' for t in titles])} gäller en egen regel ({name}):",
+                    generated=True,
+                )
+            )
+            blocks.append(BulletList(tuple(own.describe()), generated=True))
+        blocks.append(
             Paragraph(
-                f"En indikator bedöms delvis uppnådd när målvärdet inte nås men {rule.tolerance.describe()}. "
+                f"En indikator bedöms delvis uppnådd när målvärdet inte nås men {rule.tolerance.describe()}"
+                + (":" if rule.tolerance.lines() else "."),
+                generated=True,
+            )
+        )
+        if rule.tolerance.lines():
+            blocks.append(BulletList(tuple(rule.tolerance.lines()), generated=True))
+        blocks.append(
+            Paragraph(
+                "Ett mål om förändring (Öka, Minska) nås vid varje förbättring från utgångsvärdet; "
+                "anger det ett värde att nå bedöms det delvis uppnått när utfallet nått toleransens "
+                "andel av vägen dit. En försämring bedöms aldrig som delvis uppnådd. "
                 "En indikator utan målvärde kan inte bedömas.",
                 generated=True,
-            ),
-        ]
+            )
+        )
+        return blocks
 
     def status_cell(self, status: Status, manual: bool = False) -> Cell:
         text = status.label + (" (manuell bedömning)" if manual else "")
@@ -153,28 +216,36 @@ class _Builder:
         if ind.comment:
             notes.append(f"{ind.text}: {ind.comment}")
             marks.append(str(len(notes)))
+        if isinstance(r.target, Threshold) and r.target.reading:
+            notes.append(f"{ind.text}: målvärdet tolkas som {r.target.reading}.")
+            marks.append(str(len(notes)))
         number = r.outcome.value if isinstance(r.outcome, Quantity) else None
         outcome_text = fmt.value(r.outcome, ind.outcome)
         return Row(
             (
                 Cell(ind.text, "label", note=",".join(marks) or None),
+                *hist.history_cells(r, hist.history_years(self.ws)),
                 Cell(outcome_text, "value", number=number),
                 Cell(fmt.target_text(ind.target), "target"),
                 self.status_cell(r.status, r.override is not None),
+                *hist.trailing_cells(self.ws, r, self.a),
             )
         )
 
     def goal_table(self, g: GoalResult, index: int) -> Table:
         notes: list[str] = []
         rows = [self.indicator_row(r, notes) for r in g.indicators]
+        previous = [Cell("") for _ in hist.history_years(self.ws)]
         if not g.indicators:
             rows.append(
                 Row(
                     (
                         Cell("Nämndmålet saknar indikatorer.", "label"),
+                        *previous,
                         Cell("—"),
                         Cell("—"),
                         Cell(""),
+                        *hist.empty_trailing(self.ws),
                     )
                 )
             )
@@ -183,13 +254,17 @@ class _Builder:
             reason = " (lika många för som emot)"
         elif g.reason is Reason.EMPTY:
             reason = " (inga indikatorer)"
+        elif g.reason is Reason.UNDECIDED:
+            reason = " (beror på indikatorer som är ej bedömda)"
         rows.append(
             Row(
                 (
                     Cell(f"Bedömning av nämndmålet{reason}", "label"),
+                    *previous,
                     Cell(""),
                     Cell(""),
                     self.status_cell(g.status, g.override is not None),
+                    *hist.empty_trailing(self.ws),
                 ),
                 kind="goal",
             )
@@ -204,9 +279,11 @@ class _Builder:
             caption=f"Nämndmål: {g.goal.title}",
             columns=(
                 Column("Indikator"),
+                *hist.history_columns(self.ws),
                 Column(outcome_label, "value"),
                 Column(f"Målvärde {self.year}", "target"),
                 Column("Bedömning", "status"),
+                *hist.trailing_columns(self.ws),
             ),
             rows=tuple(rows),
             notes=tuple(f"{i}. {n}" for i, n in enumerate(notes, 1)),
@@ -288,7 +365,18 @@ class _Builder:
         if self.a.summary.indicators:
             blocks.append(self.status_chart())
         blocks += self.indicator_charts()
-        tables = tuple(self.goal_table(g, i) for i, g in enumerate(self.a.goals, 1))
+        outcome_texts = {k: v.text for k, v in self.a.computed.items()}
+        blocks += hist.trend_charts(self.a, outcome_texts)
+        blocks += followup.rule_blocks(self.a)
+        tables: tuple[Block, ...] = followup.with_activities(
+            self.a,
+            [
+                self.goal_table(g, i)
+                for i, g in enumerate(self.a.goals, 1)
+                if g.goal.perspective not in {p.id for p in self.ws.perspectives}
+            ],
+        )
+        children = self.perspective_sections()
         for g in self.a.goals:
             self.figures[f"mal.{g.goal.id}.bedomning"] = Figure(g.status.value)
             for r in g.indicators:
@@ -296,17 +384,43 @@ class _Builder:
                 self.figures[f"{base}.utfall"] = Figure(fmt.value(r.outcome, r.indicator.outcome))
                 self.figures[f"{base}.malvarde"] = Figure(fmt.target_text(r.indicator.target))
                 self.figures[f"{base}.bedomning"] = Figure(r.status.value)
-        child = Section("namndmal", "1.1.1", "Nämndmål", tables)
+        child = Section("namndmal", "1.1.1", "Nämndmål", tables, children)
         return Section("maluppfyllelse", "1.1", "Måluppfyllelse", tuple(blocks), (child,))
+
+    def perspective_sections(self) -> tuple[Section, ...]:
+        """One section per perspective: its counts, its verdict and its goal tables."""
+        out = []
+        summaries = {s.perspective: s for s in self.a.perspectives}
+        for i, p in enumerate(self.ws.perspectives, 1):
+            s = summaries[p.id]
+            goals = [g for g in self.a.goals if g.goal.perspective == p.id]
+            blocks: list[Block] = []
+            if goals:
+                items = [indicator_count_phrase(st, s.count(st)) for st in Status if s.count(st)]
+                blocks.append(
+                    self.sentence(
+                        f"summary.perspective.{p.id}",
+                        f"Perspektivet {p.title}: {counted(s.indicators, 'indikator', 'indikatorer')}, "
+                        f"där {_and_list(items)}. "
+                        + verdict_sentence(s, "perspektivets", "perspektivets nämndmål"),
+                    )
+                )
+                blocks += [self.goal_table(g, 0) for g in goals]
+            else:
+                blocks.append(Paragraph("Perspektivet har inga nämndmål.", generated=True))
+            out.append(Section(f"perspektiv-{p.id}", f"1.1.1.{i}", p.title, tuple(blocks)))
+        return tuple(out)
 
     # --- narrative ---------------------------------------------------------------------
 
-    def narrative_blocks(self, section: object) -> list[Block]:
-        from styrkort.core.model import NarrativeSection
+    def narrative_blocks(self, section: NarrativeSection) -> list[Block]:
+        """A placeholder for ``section``: its live figures are filled in once the whole
+        report, and so every figure, is built (``_resolve``)."""
+        slot = Paragraph("", key=f"narrative:{section.id}")
+        self.slots[id(slot)] = section
+        return [slot]
 
-        assert isinstance(section, NarrativeSection)
-        if self.collecting:
-            return []  # the first pass only collects figures
+    def _narrative(self, section: NarrativeSection) -> list[Block]:
         text, findings = substitute(section.markdown, self.figures, section.source)
         self.findings.extend(findings)
         blocks = list(to_blocks(text))
@@ -336,11 +450,13 @@ class _Builder:
 
     def operating_table(self, op: OperatingStatement) -> Table:
         """The operating statement; RKR R14 columns (original budget, changes) and the forecast when the data has them."""
-        items: list[tuple[str, Amounts, str]] = [(r.category, r, "body") for r in op.revenues]
-        items.append((op.total_revenues.label, op.total_revenues, "subtotal"))
-        items += [(r.category, r, "body") for r in op.costs]
-        items.append((op.total_costs.label, op.total_costs, "subtotal"))
-        items.append((op.net.label, op.net, "total"))
+        items: list[tuple[str, Amounts, str, Source | None]] = [
+            (r.category, r, "body", r.source) for r in op.revenues
+        ]
+        items.append((op.total_revenues.label, op.total_revenues, "subtotal", None))
+        items += [(r.category, r, "body", r.source) for r in op.costs]
+        items.append((op.total_costs.label, op.total_costs, "subtotal", None))
+        items.append((op.net.label, op.net, "total", None))
         convention = self.ws.settings.sign_convention
 
         def shown(v: Decimal) -> Decimal:
@@ -362,7 +478,15 @@ class _Builder:
         forecast = self._rounded_column(op, opt("forecast")) if has_forecast else []
         # The deviation compares the budget with the forecast in an interim period, else with the outcome.
         compared = forecast if has_forecast else outcome
+        previous = self._previous_column(op) if hist.has_operating_history(self.ws) else []
         columns = [Column("Slagtext")]
+        if previous:
+            earlier = (
+                re.sub(rf"\b{self.year}\b", str(self.year - 1), self.ws.period.title)
+                if self.ws.period.is_interim
+                else str(self.year - 1)
+            )
+            columns.append(Column(f"Utfall {earlier}", "amount", "tkr"))
         if has_original:
             columns += [
                 Column(f"Ursprunglig budget {self.year}", "amount", "tkr"),
@@ -383,12 +507,14 @@ class _Builder:
         columns.append(
             Column("Avvikelse mot prognos" if has_forecast else "Avvikelse", "amount", "tkr")
         )
+        if previous:
+            columns.append(Column(f"Förändring mot {self.year - 1}", "amount", "tkr"))
 
         def amount(v: Decimal) -> Cell:
             return Cell(fmt.tkr_value(v), "amount", number=v)
 
         rows = []
-        for i, (label, obj, kind) in enumerate(items):
+        for i, (label, obj, kind, source) in enumerate(items):
             b, o, c = budget[i], outcome[i], compared[i]
             if self.lr or has_forecast:
                 dev = b - c
@@ -399,6 +525,9 @@ class _Builder:
             self.fig_tkr(f"{key}.utfall", shown(o))
             self.fig_tkr(f"{key}.avvikelse", dev)
             cells = [Cell(label, "label")]
+            before = previous[i] if previous else None
+            if previous:
+                cells.append(amount(shown(before)) if before is not None else Cell("—", "amount"))
             if has_original:
                 cells += [amount(shown(original[i])), amount(shown(b - original[i]))]
             cells += [amount(shown(b)), amount(shown(o))]
@@ -406,12 +535,17 @@ class _Builder:
                 self.fig_tkr(f"{key}.prognos", shown(forecast[i]))
                 cells.append(amount(shown(forecast[i])))
             cells.append(amount(dev))
+            if previous:
+                cells.append(
+                    amount(shown(o) - shown(before)) if before is not None else Cell("—", "amount")
+                )
             rows.append(
                 Row(
                     tuple(cells),
                     kind="body"
                     if kind == "body"
                     else ("subtotal" if kind == "subtotal" else "total"),
+                    source=source,
                 )
             )
         notes = [self.rounding_note()]
@@ -432,6 +566,32 @@ class _Builder:
             notes=tuple(notes),
             kind="operating",
         )
+
+    def _previous_column(self, op: OperatingStatement) -> list[Decimal | None]:
+        """Last year's outcome per row in tkr, in the rows' order, rounded by the table's
+        policy; a total is left empty when one of its rows has no earlier outcome."""
+        last = self.year - 1
+
+        def one(category: str) -> Decimal | None:
+            return self.ws.history.operating_outcome(category, last)
+
+        def total(values: list[Decimal | None]) -> Decimal | None:
+            present_values = [v for v in values if v is not None]
+            return sum(present_values, ZERO) if len(present_values) == len(values) else None
+
+        revenues = [one(r.category) for r in op.revenues]
+        costs = [one(r.category) for r in op.costs]
+        tr, tc = total(revenues), total(costs)
+        net = None if tr is None or tc is None else tr + tc
+        if net is not None:
+            exact: dict[int, Decimal] = {
+                id(r): v
+                for r, v in zip([*op.revenues, *op.costs], [*revenues, *costs], strict=True)
+                if v is not None
+            }
+            exact.update({id(op.total_revenues): tr, id(op.total_costs): tc, id(op.net): net})  # type: ignore[dict-item]
+            return list(self._rounded_column(op, lambda x: exact[id(x)]))
+        return [None if v is None else round_unit(v) for v in [*revenues, tr, *costs, tc, net]]
 
     def rounding_note(self) -> str:
         if self.lr:
@@ -611,7 +771,8 @@ class _Builder:
                         Cell(fmt.tkr_value(b), "amount", number=b),
                         Cell(fmt.tkr_value(o), "amount", number=o),
                         Cell(fmt.tkr_value(dev), "amount", number=dev),
-                    )
+                    ),
+                    source=r.source,
                 )
             )
         tdev = tb - to if self.lr else round_unit(inv.total.deviation)
@@ -627,6 +788,7 @@ class _Builder:
                     Cell(fmt.tkr_value(tdev), "amount", number=tdev),
                 ),
                 kind="total",
+                source=inv.total_label_source,
             )
         )
         blocks.append(
@@ -810,19 +972,15 @@ class _Builder:
             self.figures[f"antal.{word}"] = Figure(str(s.count(st)), Decimal(s.count(st)))
         self.figures["antal.indikatorer"] = Figure(str(s.indicators), Decimal(s.indicators))
         self.figures["antal.mal"] = Figure(str(s.goals), Decimal(s.goals))
-        # A first pass collects every figure, so that any narrative may embed any figure;
-        # the second pass builds the sections with all figures known.
-        self.collecting = True
-        self.section_finance()
-        self.section_goals()
-        self.collecting = False
-        self.findings.clear()
-        self.sentences.clear()
+        followup.register_figures(self.a, self.figures)
+        # One pass: the sections register their figures as they are built; the narrative
+        # sections, which may embed any figure, are filled in afterwards (_resolve).
         finance = self.section_finance()
         goals = self.section_goals()
         narrative = self.section_narrative()
         children = [goals, narrative] + ([finance] if finance else [])
-        top = Section("verksamheter", "1", "Verksamheter", (), tuple(children))
+        children += followup.sections(self.a, len(children) + 1, self.sentences)
+        top = self._resolve(Section("verksamheter", "1", "Verksamheter", (), tuple(children)))
         views = tuple(finding_views(sort_findings([*findings, *self.findings])))
         return Report(
             title=self.ws.title,
@@ -836,6 +994,15 @@ class _Builder:
             figures={k: v.text for k, v in sorted(self.figures.items())},
             rounding_note=self.rounding_note(),
         )
+
+    def _resolve(self, section: Section) -> Section:
+        """``section`` with every narrative placeholder replaced by its text and figures."""
+        blocks: list[Block] = []
+        for block in section.blocks:
+            narrative = self.slots.get(id(block))
+            blocks += self._narrative(narrative) if narrative is not None else [block]
+        children = tuple(self._resolve(child) for child in section.children)
+        return replace(section, blocks=tuple(blocks), children=children)
 
 
 def finding_views(findings: Iterable[Finding]) -> list[FindingView]:

@@ -15,7 +15,7 @@ from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 
 from styrkort.core.assessed import round_unit
-from styrkort.core.values import Missing, Quantity, Value, YesNo
+from styrkort.core.values import DateValue, Level, Missing, Value, YesNo
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
@@ -77,7 +77,10 @@ def value(v: Value | None, written: str = "") -> str:
         return "—"
     if isinstance(v, YesNo):
         return "Ja" if v.value else "Nej"
-    assert isinstance(v, Quantity)
+    if isinstance(v, DateValue):
+        return v.value.isoformat()
+    if isinstance(v, Level):
+        return v.name[0].upper() + v.name[1:]
     if v.unit == "tkr":  # amounts are shown in whole tkr, like the tables
         return with_unit(number(v.value), v.unit)
     return with_unit(number(v.value, keep=True), v.unit)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from styrkort.core.findings import Source
+
 CellKind = Literal["text", "amount", "value", "target", "status", "label"]
 RowKind = Literal["body", "subtotal", "total", "goal"]
 
@@ -39,6 +41,9 @@ class Column:
 class Row:
     cells: tuple[Cell, ...]
     kind: RowKind = "body"
+    source: Source | None = field(default=None, compare=False, metadata={"data": False})
+    """Where the row's figures come from (the workspace row): the audit of the printed table
+    points its findings there by the row itself, never by its position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
     unit: str = ""
+    labels: tuple[tuple[str, ...], ...] = ()
+    """A word per data point, by series (a risk matrix cell's level), drawn with the value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,36 @@ class SubHeading:
     text: str
 
 
-Block = Paragraph | BulletList | Table | Chart | SubHeading
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of narrative text with its emphasis, or a link (``href``)."""
+
+    text: str
+    strong: bool = False
+    em: bool = False
+    href: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RichParagraph:
+    """A narrative paragraph with emphasis or links (a plain one is a ``Paragraph``)."""
+
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class RichList:
+    """A numbered list, or a list with emphasis or links (a plain bullet list is a ``BulletList``)."""
+
+    items: tuple[tuple[Span, ...], ...]
+    ordered: bool = False
+
+
+Block = Paragraph | BulletList | Table | Chart | SubHeading | RichParagraph | RichList
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +188,8 @@ def to_data(obj: object) -> object:
     if is_dataclass(obj) and not isinstance(obj, type):
         data: dict[str, object] = {"type": type(obj).__name__}
         for f in fields(obj):
-            data[f.name] = to_data(getattr(obj, f.name))
+            if f.metadata.get("data", True):
+                data[f.name] = to_data(getattr(obj, f.name))
         return data
     if isinstance(obj, tuple | list):
         return [to_data(x) for x in obj]

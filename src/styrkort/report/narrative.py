@@ -8,8 +8,9 @@ unknown name is a finding with file and line, and is printed visibly as
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +19,19 @@ from markdown_it import MarkdownIt
 
 from styrkort.core.findings import Finding, Source, error, warning
 from styrkort.report.format import MINUS
-from styrkort.report.model import Block, BulletList, Paragraph, SubHeading
+from styrkort.report.model import (
+    Block,
+    BulletList,
+    Cell,
+    Column,
+    Paragraph,
+    RichList,
+    RichParagraph,
+    Row,
+    Span,
+    SubHeading,
+    Table,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,113 @@ def substitute(
     return "\n".join(out_lines), findings
 
 
+# CommonMark with tables (GitHub's pipe tables): what a controller writes.
+_MD = MarkdownIt("commonmark").enable("table")
+
+# Links the report may carry: web and e-mail addresses (never javascript: or a local file).
+SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.I)
+# What the report cannot show in every format, with what to write instead (Swedish).
+_UNSUPPORTED = {
+    "image": "Bilder kan inte visas i berättelsen; lägg bilden i en bilaga eller beskriv den i text.",
+    "html_inline": "HTML-kod visas inte i rapporten; skriv texten utan HTML (Markdown: **fet**, *kursiv*, [länk](https://…)).",
+    "html_block": "HTML-kod visas inte i rapporten; skriv texten utan HTML (Markdown: **fet**, *kursiv*, [länk](https://…)).",
+    "blockquote_open": "Citatblock (rader som börjar med >) kan inte visas likadant i alla format; skriv citatet som ett stycke inom citattecken.",
+    "fence": "Kodblock kan inte visas i rapporten; skriv texten som vanliga stycken.",
+    "code_block": "Indragen text (fyra mellanslag) blir ett kodblock, som inte kan visas i rapporten; ta bort indraget.",
+    "hr": "Horisontella linjer (---) visas inte i rapporten; använd en rubrik (## Rubrik) för att dela texten.",
+}
+
+
+def markdown_problems(markdown: str) -> list[str]:
+    """Why the narrative cannot be shown the same in HTML, PDF and Word (empty: it can).
+
+    Headings, paragraphs, emphasis, links (``https://``, ``mailto:``), bullet and numbered
+    lists and tables are shown in every format; anything else is refused with a message
+    rather than dropped silently."""
+    out: list[str] = []
+
+    def add(message: str) -> None:
+        if message not in out:
+            out.append(message)
+
+    def walk(tokens: list[object]) -> None:
+        for tok in tokens:
+            kind = getattr(tok, "type", "")
+            if kind in _UNSUPPORTED:
+                add(_UNSUPPORTED[kind])
+            if kind == "link_open":
+                href = str(getattr(tok, "attrGet", lambda _k: "")("href") or "")
+                if not SAFE_LINK.match(href):
+                    add(
+                        f"Länken ”{href}” kan inte tas med i rapporten; bara webbadresser "
+                        "(https://…) och e-postadresser (mailto:…) går."
+                    )
+            children = getattr(tok, "children", None)
+            if children:
+                walk(children)
+
+    walk(list(_MD.parse(markdown)))
+    # a link the parser refused (javascript:, file:) would otherwise print as raw Markdown
+    for match in _LINK_TEXT.finditer(markdown):
+        href = match.group(1).strip()
+        if not SAFE_LINK.match(href):
+            add(
+                f"Länken ”{href}” kan inte tas med i rapporten; bara webbadresser "
+                "(https://…) och e-postadresser (mailto:…) går."
+            )
+    return out
+
+
+_LINK_TEXT = re.compile(r"\[[^\]\n]*\]\(([^)\s]*)[^)]*\)")
+
+
+def _spans(token: object) -> tuple[Span, ...]:
+    """The inline content of ``token`` as runs of text with their emphasis and links."""
+    children = getattr(token, "children", None) or []
+    spans: list[Span] = []
+    strong = em = 0
+    href = ""
+    for child in children:
+        kind = child.type
+        if kind in {"text", "code_inline"}:
+            text = child.content
+        elif kind in {"softbreak", "hardbreak"}:
+            text = " "
+        else:
+            if kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
+            elif kind == "em_open":
+                em += 1
+            elif kind == "em_close":
+                em -= 1
+            elif kind == "link_open":
+                link = str(child.attrGet("href") or "")
+                href = link if SAFE_LINK.match(link) else ""
+            elif kind == "link_close":
+                href = ""
+            continue
+        span = Span(text, strong > 0, em > 0, href)
+        if spans and (spans[-1].strong, spans[-1].em, spans[-1].href) == (
+            span.strong,
+            span.em,
+            span.href,
+        ):
+            spans[-1] = Span(spans[-1].text + text, span.strong, span.em, span.href)
+        else:
+            spans.append(span)
+    return tuple(spans)
+
+
+def _plain(spans: tuple[Span, ...]) -> bool:
+    return all(not (s.strong or s.em or s.href) for s in spans)
+
+
+def _text(spans: tuple[Span, ...]) -> str:
+    return "".join(s.text for s in spans)
+
+
 def html_findings(markdown: str, source: Source) -> list[Finding]:
     """HTML in a narrative is never rendered (the report escapes what people write); say so
     instead of dropping it silently: a block is lost whole (error), an inline tag alone (warning)."""
@@ -116,45 +236,92 @@ def html_findings(markdown: str, source: Source) -> list[Finding]:
     return findings
 
 
-_MD = MarkdownIt("commonmark")
-
-
 def _inline_text(token: object) -> str:
-    children = getattr(token, "children", None) or []
-    parts = []
-    for child in children:
-        if child.type in {"text", "code_inline"}:
-            parts.append(child.content)
-        elif child.type in {"softbreak", "hardbreak"}:
-            parts.append(" ")
-    return "".join(parts)
+    return _text(_spans(token))
+
+
+def _table(tokens: Sequence[object], start: int, number: int) -> tuple[Table, int]:
+    """A Markdown pipe table from ``tokens[start]`` (``table_open``) → a report table."""
+    header: list[str] = []
+    rows: list[list[str]] = []
+    current: list[str] | None = None
+    in_head = False
+    i = start
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = getattr(tok, "type", "")
+        if kind == "table_close":
+            break
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            current = []
+        elif kind == "tr_close" and current is not None:
+            if in_head:
+                header = current
+            else:
+                rows.append(current)
+            current = None
+        elif kind == "inline" and current is not None:
+            current.append(_inline_text(tok))
+        i += 1
+    width = max([len(header), *(len(r) for r in rows)]) if header or rows else 0
+    columns = tuple(Column(h) for h in (header + [""] * (width - len(header))))
+    body = tuple(
+        Row(
+            tuple(
+                Cell(c, "label" if j == 0 else "text")
+                for j, c in enumerate(r + [""] * (width - len(r)))
+            )
+        )
+        for r in rows
+    )
+    caption = "Tabell: " + ", ".join(h for h in header if h) if any(header) else "Tabell"
+    digest = hashlib.sha1(repr((header, rows)).encode(), usedforsecurity=False).hexdigest()[:8]
+    return Table(f"berattelse-tabell-{number}-{digest}", caption, columns, body), i
 
 
 @lru_cache(maxsize=256)
 def to_blocks(markdown: str) -> tuple[Block, ...]:
-    """Paragraphs, bullet lists and sub-headings of a Markdown text (inline markup flattened).
+    """Headings, paragraphs, bullet and numbered lists and tables of a Markdown text, with
+    emphasis and links kept (``RichParagraph``, ``RichList``); plain text stays a
+    ``Paragraph`` or ``BulletList``. What cannot be shown is listed by ``markdown_problems``.
 
     Cached: the web app builds the same narratives on every request.
     """
     blocks: list[Block] = []
     tokens = _MD.parse(markdown)
-    items: list[str] | None = None
+    items: list[tuple[Span, ...]] | None = None
+    ordered = False
+    tables = 0
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         if tok.type in {"bullet_list_open", "ordered_list_open"}:
-            items = []
+            items, ordered = [], tok.type == "ordered_list_open"
         elif tok.type in {"bullet_list_close", "ordered_list_close"}:
-            blocks.append(BulletList(tuple(items or ())))
+            found = tuple(items or ())
+            if ordered or not all(_plain(it) for it in found):
+                blocks.append(RichList(found, ordered))
+            else:
+                blocks.append(BulletList(tuple(_text(it) for it in found)))
             items = None
         elif tok.type == "heading_open":
             blocks.append(SubHeading(_inline_text(tokens[i + 1])))
             i += 2
+        elif tok.type == "table_open":
+            tables += 1
+            table, i = _table(tokens, i, tables)
+            blocks.append(table)
         elif tok.type == "inline":
-            text = _inline_text(tok)
+            spans = _spans(tok)
             if items is not None:
-                items.append(text)
+                items.append(spans)
+            elif _plain(spans):
+                blocks.append(Paragraph(_text(spans)))
             else:
-                blocks.append(Paragraph(text))
+                blocks.append(RichParagraph(spans))
         i += 1
     return tuple(blocks)

@@ -27,14 +27,13 @@ that it is a default (``accountmap.default``, info).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from styrkort.core.finance import RowKind
 from styrkort.core.findings import Finding, Source, error, has_errors, info, warning
+from styrkort.sources.table import Records, read_records, records_from_text
 
 KINDS = {
     "revenue": RowKind.REVENUE,
@@ -182,12 +181,16 @@ def _digits(text: str) -> bool:
 
 def parse_account_map(text: str, name: str) -> tuple[AccountMap | None, list[Finding]]:
     """Rules from CSV text; None (and error findings) when the file cannot be used."""
-    findings: list[Finding] = []
-    lines = text.splitlines()
-    content = [
-        (i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")
-    ]
-    if not content:
+    return account_map_of(records_from_text(text, name, code="accountmap.read"))
+
+
+def account_map_of(table: Records) -> tuple[AccountMap | None, list[Finding]]:
+    """Rules from a table read by ``sources/table.py``; None (and findings) when unusable."""
+    name = table.name
+    findings: list[Finding] = list(table.findings)
+    if table.header is None:
+        return None, findings
+    if not table.header:
         return None, [
             error(
                 Source(name, 1),
@@ -196,26 +199,23 @@ def parse_account_map(text: str, name: str) -> tuple[AccountMap | None, list[Fin
                 "Första raden ska vara from,to,category eller prefix,category, sedan en regel per rad.",
             )
         ]
-    header_line, header_text = content[0]
-    delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
-    rows = list(csv.reader(io.StringIO("\n".join(t for _, t in content)), delimiter=delimiter))
-    header = [h.strip().lower() for h in rows[0]]
+    header = table.header
     has_prefix = "prefix" in header
     has_range = "from" in header and "to" in header
     if "category" not in header or not (has_prefix or has_range):
         return None, [
             error(
-                Source(name, header_line),
+                Source(name, table.header_line),
                 "accountmap.columns",
-                f"Rubrikraden {header_text!r} saknar kolumnerna from,to,category eller prefix,category.",
+                f"Rubrikraden {','.join(header)!r} saknar kolumnerna from,to,category eller prefix,category.",
                 "Skriv rubrikraden from,to,category (intervall) eller prefix,category (kontoprefix); "
                 "kolumnen kind (revenue/cost) är frivillig.",
             )
         ]
     rules: list[Rule] = []
-    for (line, _raw), cells in zip(content[1:], rows[1:], strict=True):
-        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-        src = Source(name, line)
+    for record in table.rows:
+        row = record.values
+        src = Source(name, record.line)
         category = row.get("category", "")
         prefix = row.get("prefix", "")
         low, high = row.get("from", ""), row.get("to", "")
@@ -274,22 +274,7 @@ def parse_account_map(text: str, name: str) -> tuple[AccountMap | None, list[Fin
 def read_account_map(
     path: Path | str, *, name: str | None = None
 ) -> tuple[AccountMap | None, list[Finding]]:
-    """Read an account mapping CSV (UTF-8); None and findings when it cannot be used."""
+    """Read an account mapping (CSV or XLSX, sources/table.py); None and findings when it
+    cannot be used."""
     p = Path(path)
-    label = name or p.name
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        return None, [
-            error(
-                Source(label),
-                "accountmap.read",
-                f"Kontoplansmappningen kunde inte läsas: {exc.strerror or exc}.",
-                "Kontrollera sökvägen i styrkort.yaml.",
-            )
-        ]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    return parse_account_map(text, label)
+    return account_map_of(read_records(p, name=name or p.name, code="accountmap.read"))

@@ -7,7 +7,7 @@ the workspace folder, no larger than ``core.limits.MAX_FILE_BYTES`` (logs:
 ``MAX_LOG_BYTES``). Anything else is a finding, and the file is not opened:
 ``../../etc/passwd``, ``/proc/self/environ``, a symlink out of the folder,
 ``/dev/zero`` or a FIFO. ``allow_outside=True`` (the CLI's
-``--tillat-utanfor``) is the explicit way to read files outside a trusted
+``--allow-outside``) is the explicit way to read files outside a trusted
 workspace; size limits hold even then.
 """
 
@@ -64,7 +64,7 @@ def resolve(
                 OUTSIDE_CODE,
                 f"Sökvägen '{rel}' pekar utanför arbetsytan; filen läses inte.",
                 "Lägg filen i arbetsytans mapp och ange en relativ sökväg utan '..' och utan "
-                "symboliska länkar ut ur mappen (eller kör med --tillat-utanfor om du litar "
+                "symboliska länkar ut ur mappen (eller kör med --allow-outside om du litar "
                 "på arbetsytan).",
             )
         )

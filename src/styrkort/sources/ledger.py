@@ -30,7 +30,7 @@ The functions here are pure over a parsed ledger (``LedgerSums``) and an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +41,7 @@ from styrkort.core.findings import Finding, Source, error, has_errors, info, war
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources.accountmap import AccountMap, default_kommunbas, read_account_map
 from styrkort.sources.sie import LedgerSums, sum_sie
-from styrkort.sources.table import decode_text
+from styrkort.sources.table import read_records
 
 ZERO = Decimal(0)
 
@@ -238,26 +238,10 @@ def _texts(value: Any) -> tuple[str, ...]:
 
 
 def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None, list[Finding]]:
-    import csv
-    import io
-
-    try:
-        text = decode_text(path.read_bytes())
-    except OSError as exc:
-        return None, [
-            error(
-                Source(rel),
-                "ledger.budget",
-                f"Budgettabellen kunde inte läsas: {exc}.",
-                "Kontrollera sökvägen under finance: ledger: budget (kolumner category,budget).",
-            )
-        ]
-    lines = [
-        (i + 1, ln)
-        for i, ln in enumerate(text.splitlines())
-        if ln.strip() and not ln.lstrip().startswith("#")
-    ]
-    if not lines:
+    table = read_records(path, name=rel, code="ledger.budget")
+    if table.header is None:
+        return None, list(table.findings)
+    if not table.header:
         return None, [
             error(
                 Source(rel, 1),
@@ -266,13 +250,10 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
                 "Skriv category,budget och en rad per kategori.",
             )
         ]
-    delimiter = ";" if lines[0][1].count(";") > lines[0][1].count(",") else ","
-    rows = list(csv.reader(io.StringIO("\n".join(t for _, t in lines)), delimiter=delimiter))
-    header = [h.strip().lower() for h in rows[0]]
-    if "category" not in header or "budget" not in header:
+    if "category" not in table.header or "budget" not in table.header:
         return None, [
             error(
-                Source(rel, lines[0][0]),
+                Source(rel, table.header_line),
                 "ledger.budget",
                 "Budgettabellen saknar kolumnerna category och budget.",
                 "Första raden ska vara category,budget.",
@@ -280,8 +261,8 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
         ]
     out: dict[str, Decimal] = {}
     findings: list[Finding] = []
-    for (line, _), cells in zip(lines[1:], rows[1:], strict=True):
-        row = dict(zip(header, (c.strip() for c in cells), strict=False))
+    for record in table.rows:
+        line, row = record.line, record.values
         value = parse_decimal(row.get("budget", ""))
         if value is not None and (problem := amount_problem(value)) is not None:
             findings.append(
@@ -308,12 +289,17 @@ def _read_budget_table(path: Path, rel: str) -> tuple[dict[str, Decimal] | None,
 
 
 def workspace_finance(
-    root: Path, config: Any, period_first: dt.date, period_last: dt.date
+    root: Path,
+    config: Any,
+    period_first: dt.date,
+    period_last: dt.date,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> LedgerFinance:
     """Read ``finance: ledger:`` of styrkort.yaml: the SIE file, the mapping and the scope.
 
     ``config`` is the mapping under ``ledger:``. Never raises on bad content;
     when the ledger cannot be used, the rows are None and the findings say why.
+    ``progress`` is handed to :func:`sum_sie` (bytes read, file size), for a progress bar.
     """
     where = Source("styrkort.yaml", getattr(config, "line", None))
     if not isinstance(config, dict):
@@ -358,7 +344,7 @@ def workspace_finance(
         ansvar_dimension=_text(config.get("ansvar_dimension")) or "1",
         project_dimension=_text(config.get("project_dimension")) or "6",
     )
-    result = sum_sie(root / rel, dimensions=scope.dimensions, name=rel)
+    result = sum_sie(root / rel, dimensions=scope.dimensions, name=rel, progress=progress)
     findings += result.findings
     ledger = result.sums
     if ledger is None or mapping is None:

@@ -35,14 +35,22 @@ from styrkort.core.audit import (
     printed_cell,
     value_cell,
 )
-from styrkort.core.findings import Finding, Source, error
+from styrkort.core.findings import Finding, Source, error, warning
 from styrkort.core.limits import exceeded
 from styrkort.sources.safe_yaml import YamlLimit as _YamlLimit
 from styrkort.sources.safe_yaml import check as _yaml_limits
 
 __all__ = [
+    "GridRead",
+    "Record",
+    "Records",
     "TableRead",
+    "decode",
+    "read_grid",
+    "read_records",
     "read_table",
+    "records_from_grid",
+    "records_from_text",
     "sidecar_for",
     "table_from_grid",
 ]
@@ -80,38 +88,8 @@ def read_table(
 ) -> TableRead:
     """Read ``path`` (CSV or XLSX) and its declaration (header lines and sidecar file)."""
     shown = name or str(path)
-    if not path.is_file():
-        return TableRead(
-            None,
-            Declaration(),
-            [
-                error(
-                    Source(shown),
-                    "audit.read",
-                    f"Filen {shown} finns inte.",
-                    "Ange sökvägen till en tabell i CSV- eller XLSX-format.",
-                )
-            ],
-        )
-    suffix = path.suffix.casefold()
-    if suffix in {".xlsx", ".xlsm"}:
-        grid, findings = _xlsx_grid(path, shown, sheet)
-    elif suffix in UNSUPPORTED:
-        return TableRead(
-            None,
-            Declaration(),
-            [
-                error(
-                    Source(shown),
-                    "audit.read",
-                    f"Formatet {suffix} kan inte läsas ({UNSUPPORTED[suffix]}).",
-                    "Spara tabellen som .xlsx (Arkiv > Spara som > Excel-arbetsbok) eller som "
-                    "CSV; en tabell i Word eller PDF kopieras in i Excel först.",
-                )
-            ],
-        )
-    else:
-        grid, findings = _csv_grid(path, shown)
+    got = read_grid(path, name=shown, sheet=sheet)
+    grid, findings = got.rows, list(got.findings)
     if grid is None:
         return TableRead(None, Declaration(), findings)
     table, lines, grid_findings = table_from_grid(shown, grid)
@@ -237,6 +215,7 @@ def table_from_grid(
             )
         )
         return None, declaration, findings
+    findings += _formula_rows(rows)
     columns = tuple(headers[c] or f"kolumn {c + 1}" for c in figure_cols)
     table = PublishedTable(
         name=name,
@@ -246,6 +225,31 @@ def table_from_grid(
         header=Source(name, header_line),
     )
     return table, declaration, findings
+
+
+def _formula_rows(rows: Sequence[TableRow]) -> list[Finding]:
+    """Rows whose figures are all XLSX formulas without a saved value.
+
+    The audit takes a row without a readable figure for a repeated header and passes
+    over it; a row of formulas is figures nobody can see, so it is reported here instead
+    of leaving the table to look clean (issue 18).
+    """
+    out = []
+    for row in rows:
+        filled = [c for c in row.cells if not c.blank]
+        if len(filled) >= 2 and all(_is_formula(c) for c in filled):
+            out.append(
+                warning(
+                    row.source,
+                    "audit.unreadable",
+                    f"Raden {row.label!r} har bara formler utan sparat värde "
+                    f"({', '.join(c.text for c in filled)}); raden kontrolleras inte.",
+                    "Formlerna har inget sparat värde: öppna filen i Excel och spara den, "
+                    "eller exportera tabellen som CSV.",
+                    row=row.label,
+                )
+            )
+    return out
 
 
 def _header_row(body: Sequence[tuple[int, Sequence[GridCell]]]) -> int | None:
@@ -284,6 +288,12 @@ def _is_number(cell: GridCell) -> bool:
     return parsed.value is not None
 
 
+def _is_formula(cell: GridCell) -> bool:
+    """An XLSX formula without a saved value: a figure the reader cannot see (never a blank
+    or a text), so that its column stays a figure column and the audit reports it unreadable."""
+    return isinstance(cell, Cell) and not cell.readable and cell.text.startswith("=")
+
+
 def _all_text(cells: Sequence[GridCell], columns: Iterable[int]) -> bool:
     texts = [_at(cells, c) for c in columns]
     return any(_text(t).strip() for t in texts) and not any(
@@ -294,7 +304,7 @@ def _all_text(cells: Sequence[GridCell], columns: Iterable[int]) -> bool:
 def _mostly_numbers(cells: Sequence[GridCell]) -> bool:
     """A figure column: at least half of its filled cells are numbers (a text column is left out)."""
     filled = [c for c in cells if _text(c).strip()]
-    numbers = sum(1 for c in filled if _is_number(c))
+    numbers = sum(1 for c in filled if _is_number(c) or _is_formula(c))
     return bool(filled) and 2 * numbers >= len(filled)
 
 
@@ -331,37 +341,108 @@ def _refusal(path: Path, shown: str) -> Finding | None:
 
 
 # ---------------------------------------------------------------------------
-# CSV
+# The one table reader: a file (CSV or XLSX) as a grid of cells with line numbers
+
+
+Grid = list[tuple[int, Sequence[GridCell]]]
+
+
+@dataclass(frozen=True, slots=True)
+class GridRead:
+    """A table file as rows of cells, each with its line (CSV) or row number (XLSX).
+
+    ``rows`` is None when the file cannot be read at all; ``findings`` say why. Lines
+    starting with ``#`` are rows of one cell holding the whole line (comments and the
+    audit's declarations). ``encoding`` is how a CSV file was decoded.
+    """
+
+    rows: Grid | None
+    findings: list[Finding]
+    encoding: str = "utf-8"
+    text: str = ""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """A text file's bytes as (text, encoding): UTF-8 (BOM or not), else Windows-1252 as
+    Swedish Excel saves."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), encoding.removesuffix("-sig")
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"  # pragma: no cover - cp1252 decodes nearly everything
 
 
 def decode_text(data: bytes) -> str:
-    """A text file's bytes as text: UTF-8 (BOM or not), else Windows-1252 as Swedish Excel saves."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # pragma: no cover - cp1252 decodes nearly everything
+    """A text file's bytes as text (see :func:`decode`)."""
+    return decode(data)[0]
 
 
-def _csv_grid(
-    path: Path, shown: str
-) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
+def read_grid(
+    path: Path, *, name: str | None = None, sheet: str | None = None, code: str = "audit.read"
+) -> GridRead:
+    """Read ``path`` (CSV in ``;``, ``,`` or tab; UTF-8 or Windows-1252; or XLSX) as a grid.
+
+    Never raises on bad input: a missing, unreadable or broken file is a finding with
+    ``code`` (the caller's area, e.g. ``workspace.table``) and ``rows`` None. A quoted
+    line break is data; a quote that swallows rows of the table is a finding.
+    """
+    shown = name or str(path)
+    if not path.is_file():
+        return GridRead(
+            None,
+            [
+                error(
+                    Source(shown),
+                    code,
+                    f"Filen {shown} finns inte.",
+                    "Ange sökvägen till en tabell i CSV- eller XLSX-format.",
+                )
+            ],
+        )
     refused = _refusal(path, shown)
     if refused is not None:
-        return None, [refused]
+        return GridRead(None, [refused])
+    suffix = path.suffix.casefold()
+    if suffix in {".xlsx", ".xlsm"}:
+        rows, findings = _xlsx_grid(path, shown, sheet, code)
+        return GridRead(rows, findings)
+    if suffix in UNSUPPORTED:
+        return GridRead(
+            None,
+            [
+                error(
+                    Source(shown),
+                    code,
+                    f"Formatet {suffix} kan inte läsas ({UNSUPPORTED[suffix]}).",
+                    "Spara tabellen som .xlsx (Arkiv > Spara som > Excel-arbetsbok) eller som "
+                    "CSV; en tabell i Word eller PDF kopieras in i Excel först.",
+                )
+            ],
+        )
     try:
-        text = decode_text(path.read_bytes())
+        text, encoding = decode(path.read_bytes())
     except OSError as exc:
-        return None, [
-            error(
-                Source(shown),
-                "audit.read",
-                f"Filen {shown} kan inte läsas: {exc.strerror}.",
-                "Kontrollera behörigheten.",
-            )
-        ]
-    lines = text.splitlines()
+        return GridRead(
+            None,
+            [
+                error(
+                    Source(shown),
+                    code,
+                    f"Filen {shown} kan inte läsas: {exc.strerror}.",
+                    "Kontrollera behörigheten.",
+                )
+            ],
+        )
+    rows, findings = grid_from_text(text, shown, code=code)
+    return GridRead(rows, findings, encoding, text)
+
+
+def grid_from_text(
+    text: str, shown: str, *, code: str = "audit.read"
+) -> tuple[Grid | None, list[Finding]]:
+    """CSV text as a grid (see :func:`read_grid`); the delimiter is sniffed."""
+    lines = text.removeprefix("\ufeff").splitlines()
     # Declaration lines are taken whole, before CSV splitting: they may hold the delimiter.
     declaration = {i + 1: line for i, line in enumerate(lines) if line.lstrip().startswith("#")}
     kept = ["" if (i + 1) in declaration else line for i, line in enumerate(lines)]
@@ -375,14 +456,14 @@ def _csv_grid(
             previous = reader.line_num
             if _swallows_rows(row, delimiter):
                 never_closed = "\n".join(kept[start - 1 : previous]).count('"') % 2 == 1
-                return None, [_stray_quote(shown, start, previous, never_closed)]
+                return None, [_stray_quote(shown, start, previous, never_closed, code)]
             if row:
                 grid.append((start, row))
     except csv.Error as exc:
         return None, [
             error(
                 Source(shown, previous + 1),
-                "audit.read",
+                code,
                 f"CSV-filen kan inte läsas: {exc}.",
                 "Kontrollera citattecknen på raden.",
             )
@@ -398,11 +479,11 @@ def _swallows_rows(row: Sequence[str], delimiter: str) -> bool:
     return any("\n" in cell.rstrip("\n") and delimiter in cell for cell in row)
 
 
-def _stray_quote(shown: str, start: int, end: int, never_closed: bool) -> Finding:
+def _stray_quote(shown: str, start: int, end: int, never_closed: bool, code: str) -> Finding:
     closes = "stängs aldrig" if never_closed else f"stängs först på rad {end}"
     return error(
         Source(shown, start),
-        "audit.read",
+        code,
         f'Ett citattecken (") på rad {start} {closes}, så raderna {start}–{end} skulle läsas '
         "som en enda cell; tabellen granskas inte.",
         'Ta bort det lösa citattecknet eller stäng det på samma rad ("text"), och kör granskningen igen.',
@@ -424,12 +505,84 @@ def _outside_quotes(line: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Records: a table with a header row (workspace tables, account maps, budget tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One row under the header: its line, column (lower case) → text (stripped)."""
+
+    line: int
+    values: dict[str, str]
+    extra_cells: int = 0
+    """Cells beyond the header's width (a wrong delimiter or a stray quote)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """A table read by its header row. ``rows`` is empty and ``header`` () for an empty file;
+    ``header`` is None only when the file could not be read (``findings`` say why)."""
+
+    name: str
+    header: tuple[str, ...] | None
+    header_line: int = 0
+    rows: tuple[Record, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    encoding: str = "utf-8"
+    text: str = ""
+
+
+def records_from_grid(name: str, grid: Grid) -> Records:
+    """The header (the first row that is no ``#`` comment) and the rows below it."""
+    content: list[tuple[int, list[str]]] = []
+    for line, cells in grid:
+        texts = [_text(c) for c in cells]
+        filled = [t for t in texts if t.strip()]
+        if filled and not filled[0].lstrip().startswith("#"):
+            content.append((line, texts))
+    if not content:
+        return Records(name, ())
+    header_line, header_cells = content[0]
+    header = tuple(h.strip().lower() for h in header_cells)
+    rows = tuple(
+        Record(
+            line,
+            {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)},
+            max(0, len(cells) - len(header)),
+        )
+        for line, cells in content[1:]
+    )
+    return Records(name, header, header_line, rows)
+
+
+def read_records(path: Path, *, name: str | None = None, code: str) -> Records:
+    """Read a table with a header row from ``path`` (CSV or XLSX); never raises on bad input."""
+    shown = name or str(path)
+    got = read_grid(path, name=shown, code=code)
+    if got.rows is None:
+        return Records(shown, None, findings=tuple(got.findings), encoding=got.encoding)
+    read = records_from_grid(shown, got.rows)
+    return Records(
+        shown, read.header, read.header_line, read.rows, tuple(got.findings), got.encoding, got.text
+    )
+
+
+def records_from_text(text: str, name: str, *, code: str) -> Records:
+    """:func:`read_records` for CSV text already in memory."""
+    grid, findings = grid_from_text(text, name, code=code)
+    if grid is None:
+        return Records(name, None, findings=tuple(findings), text=text)
+    read = records_from_grid(name, grid)
+    return Records(name, read.header, read.header_line, read.rows, tuple(findings), text=text)
+
+
+# ---------------------------------------------------------------------------
 # XLSX
 
 
 def _xlsx_grid(
-    path: Path, shown: str, sheet: str | None
-) -> tuple[list[tuple[int, Sequence[GridCell]]] | None, list[Finding]]:
+    path: Path, shown: str, sheet: str | None, code: str
+) -> tuple[Grid | None, list[Finding]]:
     import openpyxl  # heavy; only when an XLSX is read
 
     refused = _refusal(path, shown)
@@ -441,7 +594,7 @@ def _xlsx_grid(
         return None, [
             error(
                 Source(shown),
-                "audit.read",
+                code,
                 f"Excel-filen kan inte läsas ({type(exc).__name__}).",
                 "Öppna filen i Excel och spara den igen som .xlsx, eller exportera tabellen som CSV.",
             )
@@ -452,7 +605,7 @@ def _xlsx_grid(
                 return None, [
                     error(
                         Source(shown),
-                        "audit.read",
+                        code,
                         f"Bladet {sheet!r} finns inte i arbetsboken.",
                         "Välj ett av bladen: "
                         + ", ".join(repr(s) for s in workbook.sheetnames)
@@ -511,7 +664,7 @@ def _formulas_without_values(
                     and value.startswith("=")
                     and (line, index) in empty
                 ):
-                    lines[line][index] = value
+                    lines[line][index] = Cell(text=value, readable=False)
     finally:
         workbook.close()
 

@@ -16,9 +16,7 @@ workspace could not be read completely, and no report should be built.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from styrkort.core.allocation import AllocationKey
-from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
+from styrkort.core.assess import (
+    PRESETS,
+    AnyGoalRule,
+    AssessmentRule,
+    Band,
+    Bands,
+    GoalRule,
+    PointsRule,
+    Tolerance,
+    ToleranceKind,
+    bands_problem,
+    sorted_bands,
+)
 from styrkort.core.finance import (
     FramePart,
     InvestmentRow,
@@ -37,7 +47,15 @@ from styrkort.core.finance import (
     amount_problem,
 )
 from styrkort.core.findings import Finding, Source, error, has_errors, warning
-from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.goals import (
+    CouncilGoal,
+    Goal,
+    Indicator,
+    ManualAssessment,
+    MetricSpec,
+    Perspective,
+    Status,
+)
 from styrkort.core.limits import MAX_FILE_BYTES, MAX_LOG_BYTES, Limit, exceeded, text_findings
 from styrkort.core.model import (
     Member,
@@ -51,14 +69,16 @@ from styrkort.core.model import (
     Workspace,
 )
 from styrkort.core.numbers import parse_decimal
-from styrkort.core.values import Direction, normalise_unit
-from styrkort.sources import confine
+from styrkort.core.values import DEFAULT_SCALES, Direction, Scale, normalise_unit
+from styrkort.sources import confine, followup, schema
 from styrkort.sources.accountmap import KINDS
+from styrkort.sources.history import indicator_history, kolada_spec, read_history_section
+from styrkort.sources.table import read_records
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
 MAIN_FILE = "styrkort.yaml"
 GOALS_FILE = "goals.yaml"
-PLACEMENTS = ("maluppfyllelse", "verksamhetsberattelse", "drift", "investeringar", "fordelning")
+PLACEMENTS = schema.PLACEMENTS
 
 
 @dataclass
@@ -66,6 +86,8 @@ class LoadResult:
     workspace: Workspace | None
     findings: list[Finding] = field(default_factory=list)
     root: Path | None = None
+    documents: dict[str, Any] = field(default_factory=dict)
+    """The YAML files as read (file → ``LocDict``), each remembering the keys the reader read."""
 
     @property
     def ok(self) -> bool:
@@ -85,6 +107,9 @@ class _Ctx:
         self.allow_outside = allow_outside
         self.findings: list[Finding] = []
         self.files: dict[str, str] = {}
+        self.documents: dict[str, LocDict] = {}
+        self.assets: dict[str, bytes] = {}
+        self.year: int | None = None  # the period's year, once read (history must be earlier)
 
     def checked_path(
         self, rel: str, where: Source, *, must_exist: bool = True, limit: Limit = MAX_FILE_BYTES
@@ -177,6 +202,7 @@ class _Ctx:
                 "Se docs/workspace.md.",
             )
             return None
+        self.documents[rel] = data
         return data
 
 
@@ -189,7 +215,12 @@ def _line(d: LocDict, key: str) -> int:
     return d.lines.get(key, d.line)
 
 
-def _known_keys(ctx: _Ctx, rel: str, d: LocDict, allowed: set[str], what: str) -> None:
+def _known_keys(ctx: _Ctx, rel: str, d: Any, section: str) -> None:
+    """A warning per key of ``d`` that the schema does not declare for ``section``."""
+    if not isinstance(d, LocDict):
+        return
+    allowed = schema.keys(section)
+    what = schema.section(section).what
     for key in d:
         if key not in allowed:
             ctx.warn(
@@ -198,6 +229,29 @@ def _known_keys(ctx: _Ctx, rel: str, d: LocDict, allowed: set[str], what: str) -
                 "unknown_key",
                 f"Okänd nyckel '{key}' i {what}; den ignoreras.",
                 f"Tillåtna nycklar: {', '.join(sorted(allowed))}.",
+            )
+
+
+def _ignored_alternatives(ctx: _Ctx, rel: str, d: Any, section: str) -> None:
+    """A warning per key of ``d`` that does not apply with the section's other values.
+
+    Alternatives such as a tolerance's ``ratio`` and ``bands`` are declared in the schema
+    (``Field.when``); the key is read (so it is known) and the user is told it is ignored.
+    """
+    if not isinstance(d, LocDict):
+        return
+    s = schema.section(section)
+    for f in s.fields:
+        if f.key in d and not f.applies(s, d):
+            d.get(f.key)
+            key, values = f.when[0], f.when[1:]
+            ctx.warn(
+                rel,
+                d.key_lines.get(f.key, d.line),
+                "ignored_key",
+                f"Nyckeln '{f.key}' i {s.what} gäller bara när {key} är "
+                f"{schema.either(values)}; den ignoreras.",
+                f"Ta bort {f.key} eller ändra {key}.",
             )
 
 
@@ -213,6 +267,7 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
             "Skriv t.ex. assessment: {status: uppnått, justification: …}.",
         )
         return None
+    _known_keys(ctx, rel, d, "assessment")
     status = Status.parse(_s(d, "status"))
     if status is None:
         ctx.err(
@@ -229,12 +284,6 @@ def _manual(ctx: _Ctx, rel: str, d: Any, line: int) -> ManualAssessment | None:
     )
 
 
-INDICATOR_KEYS = {
-    "id", "text", "unit", "direction", "baseline", "target", "outcome", "forecast", "owner",
-    "comment", "kind", "assessment", "metric",
-}  # fmt: skip
-
-
 def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> Indicator | None:
     if not isinstance(d, LocDict):
         ctx.err(
@@ -245,7 +294,7 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
             "Se docs/workspace.md.",
         )
         return None
-    _known_keys(ctx, rel, d, INDICATOR_KEYS, "indikatorn")
+    _known_keys(ctx, rel, d, "indicator")
     text = _s(d, "text")
     if not text:
         ctx.err(
@@ -284,6 +333,7 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
     metric = None
     md = d.get("metric")
     if isinstance(md, LocDict):
+        _known_keys(ctx, rel, md, "metric")
         params = md.get("params", LocDict())
         if not isinstance(params, LocDict):
             params = LocDict()
@@ -294,6 +344,12 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
             params=tuple((k, str(v)) for k, v in params.items()),
             period=_s(md, "period"),
             source=Source(rel, md.line),
+            history=tuple(
+                (p.year, p.text)
+                for p in indicator_history(
+                    ctx, rel, md.get("history"), _line(md, "history"), ctx.year
+                )
+            ),
         )
         if not metric.name or not metric.file:
             ctx.err(
@@ -331,6 +387,8 @@ def _indicator(ctx: _Ctx, rel: str, d: Any, line: int, used_ids: set[str]) -> In
         metric=metric,
         source=Source(rel, d.line),
         sources=sources,
+        history=indicator_history(ctx, rel, d.get("history"), _line(d, "history"), ctx.year),
+        kolada=kolada_spec(ctx, rel, d.get("kolada"), _line(d, "kolada")),
     )
 
 
@@ -339,17 +397,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
 
 
-def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goal, ...]]:
+def _read_goals(
+    ctx: _Ctx, rel: str
+) -> tuple[tuple[CouncilGoal, ...], tuple[Goal, ...], tuple[Perspective, ...]]:
     data = ctx.yaml(rel)
     if data is None:
-        return (), ()
-    _known_keys(ctx, rel, data, {"council_goals", "goals"}, rel)
+        return (), (), ()
+    perspectives = _perspectives(ctx, rel, data.get("perspectives"))
+    _known_keys(ctx, rel, data, "goals_file")
     used: set[str] = set()
     council: list[CouncilGoal] = []
     cg_data = data.get("council_goals", LocList())
     if isinstance(cg_data, LocList):
         for item, line in zip(cg_data, cg_data.lines, strict=True):
             if isinstance(item, LocDict) and _s(item, "title"):
+                _known_keys(ctx, rel, item, "council_goal")
                 cid = _s(item, "id") or _slug(_s(item, "title"))
                 council.append(CouncilGoal(cid, _s(item, "title"), Source(rel, line)))
             else:
@@ -371,18 +433,12 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
             "goals ska vara en lista av nämndmål.",
             "Se docs/workspace.md.",
         )
-        return tuple(council), ()
+        return tuple(council), (), perspectives
     for item, line in zip(g_data, g_data.lines, strict=True):
         if not isinstance(item, LocDict) or not _s(item, "title"):
             ctx.err(rel, line, "goal_shape", "Ett nämndmål ska ha title.", "Se docs/workspace.md.")
             continue
-        _known_keys(
-            ctx,
-            rel,
-            item,
-            {"id", "title", "council_goal", "indicators", "comment", "assessment"},
-            "nämndmålet",
-        )
+        _known_keys(ctx, rel, item, "goal")
         gid = _s(item, "id") or _slug(_s(item, "title"))[:40]
         if gid in used:
             ctx.err(
@@ -426,21 +482,76 @@ def _read_goals(ctx: _Ctx, rel: str) -> tuple[tuple[CouncilGoal, ...], tuple[Goa
                 comment=_s(item, "comment"),
                 manual=_manual(ctx, rel, item.get("assessment"), _line(item, "assessment")),
                 source=Source(rel, line),
+                perspective=_s(item, "perspective"),
+                rule=_s(item, "rule"),
             )
         )
-    return tuple(council), tuple(goals)
+    return tuple(council), tuple(goals), perspectives
 
 
-def _csv_rows(ctx: _Ctx, rel: str, required: set[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file as (line, {column: text}); '#' lines are comments; ';' or ',' separated."""
-    text = ctx.read_text(rel)
-    if text is None:
+def _check_goal_refs(
+    ctx: _Ctx,
+    rel: str,
+    goals: tuple[Goal, ...],
+    perspectives: tuple[Perspective, ...],
+    rule: AssessmentRule,
+) -> None:
+    """A goal's perspective and rule name ones that exist."""
+    known = {p.id for p in perspectives}
+    names = {n for n, _ in rule.goal_rules}
+    for g in goals:
+        if g.perspective and g.perspective not in known:
+            ctx.err(
+                rel,
+                g.source.line,
+                "unknown_perspective",
+                f"Perspektivet '{g.perspective}' finns inte i perspectives.",
+                "Rätta id:t eller lägg till perspektivet i goals.yaml (perspectives).",
+            )
+        if g.rule and g.rule not in names:
+            ctx.err(
+                rel,
+                g.source.line,
+                "unknown_rule",
+                f"Bedömningsregeln '{g.rule}' finns inte i settings.goal_rules.",
+                f"Använd en av: {', '.join(sorted(names)) or '(inga angivna)'}, eller ta bort rule.",
+            )
+
+
+def _csv_rows(ctx: _Ctx, rel: str, section: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of the table ``rel`` (CSV or XLSX, sources/table.py) as (line, {column: text}).
+
+    The columns are those ``section`` of the schema declares; '#' lines are comments.
+    """
+    required = schema.required_columns(section)
+    checked = ctx.checked_path(rel, Source(MAIN_FILE), must_exist=False)
+    if checked is None:
+        return []  # outside the workspace, not a file, or over the size limit: a finding
+    path = checked
+    if not path.is_file():
+        ctx.err(
+            rel,
+            None,
+            "missing_file",
+            f"Filen '{rel}' finns inte.",
+            "Skapa filen eller rätta sökvägen.",
+        )
         return []
-    lines = text.splitlines()
-    content = [
-        (i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")
-    ]
-    if not content:
+    got = read_records(path, name=rel, code="workspace.table")
+    ctx.findings.extend(got.findings)
+    if got.encoding not in ("utf-8", ""):
+        ctx.warn(
+            rel,
+            None,
+            "encoding",
+            f"'{rel}' är inte UTF-8; läst som Windows-1252.",
+            "Spara filen som UTF-8.",
+        )
+    if got.text:
+        ctx.files[rel] = got.text
+    if got.header is None:
+        return []
+    if not got.header:
         ctx.err(
             rel,
             1,
@@ -449,35 +560,38 @@ def _csv_rows(ctx: _Ctx, rel: str, required: set[str]) -> list[tuple[int, dict[s
             f"Första raden ska ange kolumnerna: {', '.join(sorted(required))}.",
         )
         return []
-    header_line, header_text = content[0]
-    delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(t for _, t in content)), delimiter=delimiter)
-    rows = list(reader)
-    header = [h.strip().lower() for h in rows[0]]
-    missing = required - set(header)
+    missing = required - set(got.header)
     if missing:
         ctx.err(
             rel,
-            header_line,
+            got.header_line,
             "csv_columns",
             f"Kolumner saknas: {', '.join(sorted(missing))}.",
             f"Rubrikraden ska innehålla {', '.join(sorted(required))}.",
         )
         return []
+    allowed = schema.keys(section)
+    for column in got.header:
+        if column and column not in allowed:
+            ctx.warn(
+                rel,
+                got.header_line,
+                "unknown_key",
+                f"Okänd kolumn '{column}' i {rel}; den ignoreras.",
+                f"Tillåtna kolumner: {', '.join(f.key for f in schema.section(section).fields)}.",
+            )
     out = []
-    for (line, _), cells in zip(content[1:], rows[1:], strict=True):
-        if len(cells) > len(header):
+    for row in got.rows:
+        if row.extra_cells:
             ctx.err(
                 rel,
-                line,
+                row.line,
                 "csv_cells",
-                f"Raden har {len(cells)} fält men rubriken {len(header)}.",
-                f"Kontrollera avgränsaren ('{delimiter}') och citattecken.",
+                f"Raden har {len(got.header) + row.extra_cells} fält men rubriken {len(got.header)}.",
+                "Kontrollera avgränsaren (';' eller ',') och citattecken.",
             )
             continue
-        out.append(
-            (line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
-        )
+        out.append((row.line, row.values))
     return out
 
 
@@ -519,7 +633,7 @@ def _amount(
 
 def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
     rows = []
-    for line, r in _csv_rows(ctx, rel, {"category", "kind", "budget", "outcome"}):
+    for line, r in _csv_rows(ctx, rel, "operating"):
         kind = KINDS.get(r["kind"].lower())
         if kind is None:
             ctx.err(
@@ -560,7 +674,7 @@ def _read_operating(ctx: _Ctx, rel: str) -> tuple[OperatingRow, ...]:
 
 def _read_investments(ctx: _Ctx, rel: str) -> tuple[InvestmentRow, ...]:
     rows = []
-    for line, r in _csv_rows(ctx, rel, {"project", "budget", "outcome"}):
+    for line, r in _csv_rows(ctx, rel, "investments"):
         budget = _amount(ctx, rel, line, "budget", r["budget"])
         outcome = _amount(ctx, rel, line, "outcome", r["outcome"])
         if budget is None or outcome is None:
@@ -573,7 +687,7 @@ def _read_investments(ctx: _Ctx, rel: str) -> tuple[InvestmentRow, ...]:
 
 def _read_frames(ctx: _Ctx, rel: str, members: set[str]) -> tuple[FramePart, ...]:
     parts = []
-    for line, r in _csv_rows(ctx, rel, {"project", "member", "frame", "outcome"}):
+    for line, r in _csv_rows(ctx, rel, "frames"):
         frame = _amount(ctx, rel, line, "frame", r["frame"])
         earlier = _amount(
             ctx, rel, line, "earlier_outcome", r.get("earlier_outcome", ""), required=False
@@ -612,6 +726,7 @@ def _read_narrative(ctx: _Ctx, main: LocDict) -> tuple[NarrativeSection, ...]:
     out = []
     for item, line in zip(items, items.lines, strict=True):
         entry = item if isinstance(item, LocDict) else LocDict({"file": item})
+        _known_keys(ctx, MAIN_FILE, entry, "narrative")
         rel = _s(entry, "file")
         placement = _s(entry, "placement") or "verksamhetsberattelse"
         if placement not in PLACEMENTS:
@@ -651,18 +766,13 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
             "Se docs/workspace.md.",
         )
         return None
-    _known_keys(
-        ctx,
-        MAIN_FILE,
-        d,
-        {"name", "municipality", "kind", "host", "members", "allocation_key"},
-        "organisation",
-    )
+    _known_keys(ctx, MAIN_FILE, d, "organisation")
     members = []
     m_data = d.get("members", LocList())
     if isinstance(m_data, LocList):
         for item, mline in zip(m_data, m_data.lines, strict=True):
             if isinstance(item, LocDict) and _s(item, "id"):
+                _known_keys(ctx, MAIN_FILE, item, "member")
                 members.append(
                     Member(
                         _s(item, "id"),
@@ -691,6 +801,7 @@ def _read_org(ctx: _Ctx, d: Any, line: int) -> Organisation | None:
     key = None
     k_data = d.get("allocation_key")
     if isinstance(k_data, LocDict):
+        _known_keys(ctx, MAIN_FILE, k_data, "allocation_key")
         weights = []
         w_data = k_data.get("weights", LocDict())
         if isinstance(w_data, LocDict):
@@ -776,6 +887,7 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
             "Skriv t.ex. period: {year: 2020, kind: year}.",
         )
         return None
+    _known_keys(ctx, MAIN_FILE, d, "period")
     kind_text = _s(d, "kind") or "year"
     kind = {
         "year": PeriodKind.YEAR,
@@ -826,9 +938,7 @@ def _read_period(ctx: _Ctx, d: Any, line: int) -> Period | None:
 def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     if not isinstance(d, LocDict):
         return Settings()
-    _known_keys(
-        ctx, MAIN_FILE, d, {"sign_convention", "rounding", "tolerance", "goal_rule"}, "settings"
-    )
+    _known_keys(ctx, MAIN_FILE, d, "settings")
 
     def choose(key: str, options: dict[str, Any], default: Any) -> Any:
         text = _s(d, key)
@@ -849,61 +959,284 @@ def _read_settings(ctx: _Ctx, d: Any) -> Settings:
     rounding = choose(
         "rounding", {r.value: r for r in RoundingPolicy}, RoundingPolicy.TOTALS_FROM_UNROUNDED
     )
-    tolerance = Tolerance()
+    return Settings(sign, rounding, _rule(ctx, d))
+
+
+def read_rule(text: str) -> tuple[AssessmentRule, list[Finding]]:
+    """The assessment rule of a ``settings`` mapping written as YAML, as
+    ``workspace_write.rule_settings`` gives it (``preset``, ``tolerance``, ``goal_rule``,
+    ``goal_rules``, ``scales``); the default rule for an empty text.
+
+    The one reader of the rule: the workspace folder's ``settings`` and the database's
+    ``Period.rule`` (web/mapping.py) both go through it. Findings name ``styrkort.yaml``.
+    """
+    ctx = _Ctx(Path("."))
+    try:
+        data, _duplicates = load(text)
+    except YamlError as e:
+        ctx.err(MAIN_FILE, e.line, "yaml", f"Bedömningsregeln kan inte läsas: {e}", "Rätta YAML.")
+        data = None
+    return _rule(ctx, data if isinstance(data, LocDict) else LocDict()), ctx.findings
+
+
+def _rule(ctx: _Ctx, d: LocDict) -> AssessmentRule:
+    base = _rule_preset(ctx, d)
+    tolerance = base.tolerance
     t = d.get("tolerance")
+    _known_keys(ctx, MAIN_FILE, t, "tolerance")
+    _ignored_alternatives(ctx, MAIN_FILE, t, "tolerance")
     if isinstance(t, LocDict):
         kind = {k.value: k for k in ToleranceKind}.get(_s(t, "kind") or "ratio")
         ratio = parse_decimal(_s(t, "ratio") or "0,8")
-        if kind is None or ratio is None or not (0 < ratio <= 1):
+        if kind is ToleranceKind.BANDS:
+            bands = _bands(ctx, t.get("bands"), _line(t, "bands"))
+            if bands is not None:
+                tolerance = Tolerance(kind, bands=bands)
+        elif kind is None or ratio is None or not (0 < ratio <= 1):
             ctx.err(
                 MAIN_FILE,
                 t.line,
                 "tolerance",
-                "tolerance ska ha kind (ratio, progress, none) och ratio mellan 0 och 1.",
+                "tolerance ska ha kind (ratio, progress, bands, none) och ratio mellan 0 och 1.",
                 "Skriv t.ex. tolerance: {kind: ratio, ratio: 0,8}.",
             )
         else:
             tolerance = Tolerance(kind, ratio)
-    goal_rule = GoalRule()
+    goal_rule = base.goal_rule
     g = d.get("goal_rule")
     if isinstance(g, LocDict):
-        positive = g.get("positive")
-        pos_set = goal_rule.positive
-        if isinstance(positive, LocList):
-            parsed = [Status.parse(str(p)) for p in positive]
-            if any(p is None for p in parsed):
+        goal_rule = _goal_rule(ctx, g) or goal_rule
+    return AssessmentRule(
+        tolerance,
+        goal_rule,
+        _named_goal_rules(ctx, d.get("goal_rules")),
+        base.preset,
+        _scales(ctx, d.get("scales")),
+    )
+
+
+# --- assessment rules: presets, bands, points, a rule per goal, scales ------------------
+
+
+def _rule_preset(ctx: _Ctx, d: LocDict) -> AssessmentRule:
+    name = _s(d, "preset")
+    if not name:
+        return AssessmentRule()
+    preset = PRESETS.get(name)
+    if preset is None:
+        ctx.err(
+            MAIN_FILE,
+            _line(d, "preset"),
+            "setting",
+            f"Okänd bedömningsregel '{name}'.",
+            f"Använd en av: {', '.join(PRESETS)} (se docs/workspace.md).",
+        )
+        return AssessmentRule()
+    return preset.rule
+
+
+def _bands(ctx: _Ctx, data: Any, line: int) -> Bands | None:
+    """``[{status: ej uppnått}, {from: 80, status: delvis uppnått}, {above: 95, status: …}]``."""
+    hint = (
+        "Skriv t.ex. bands: [{status: ej uppnått}, {from: 80, status: delvis uppnått}, "
+        "{from: 100, status: uppnått}] – 'from' tar med gränsen, 'above' gör det inte."
+    )
+    if not isinstance(data, LocList) or not data:
+        ctx.err(MAIN_FILE, line, "bands", "bands ska vara en lista av intervall.", hint)
+        return None
+    bands = []
+    for item, item_line in zip(data, data.lines[-len(data) :], strict=True):
+        status = Status.parse(_s(item, "status")) if isinstance(item, LocDict) else None
+        if status is None or status in (Status.NO_VALUE, Status.NOT_ASSESSED):
+            ctx.err(
+                MAIN_FILE,
+                item_line,
+                "bands",
+                "Varje intervall ska ha status uppnått, delvis uppnått eller ej uppnått.",
+                hint,
+            )
+            return None
+        assert isinstance(item, LocDict)
+        edge_text, inclusive = (
+            (_s(item, "from"), True) if "from" in item else (_s(item, "above"), False)
+        )
+        edge = parse_decimal(edge_text) if edge_text else None
+        if edge_text and edge is None:
+            ctx.err(MAIN_FILE, item_line, "bands", f"'{edge_text}' är inget tal.", hint)
+            return None
+        bands.append(Band(status, edge, inclusive or edge is None))
+    ordered = sorted_bands(bands)
+    problem = bands_problem(ordered)
+    if problem:
+        ctx.err(MAIN_FILE, line, "bands", f"Intervallen går inte ihop: {problem}.", hint)
+        return None
+    return Bands(ordered)
+
+
+def _goal_rule(ctx: _Ctx, g: LocDict) -> AnyGoalRule | None:
+    _known_keys(ctx, MAIN_FILE, g, "goal_rule")
+    _ignored_alternatives(ctx, MAIN_FILE, g, "goal_rule")
+    kind = _s(g, "kind") or "majority"
+    if kind == "points":
+        points_data = g.get("points")
+        points: list[tuple[Status, Decimal]] = []
+        if isinstance(points_data, LocDict):
+            for key, value in points_data.items():
+                status, number = Status.parse(key), parse_decimal(str(value))
+                if status is None or number is None:
+                    ctx.err(
+                        MAIN_FILE,
+                        points_data.lines.get(key, points_data.line),
+                        "goal_rule",
+                        f"Poängen '{key}: {value}' kan inte tolkas.",
+                        "Skriv t.ex. points: {uppnått: 2, delvis uppnått: 1}.",
+                    )
+                    return None
+                points.append((status, number))
+        bands = _bands(ctx, g.get("bands"), _line(g, "bands"))
+        if not points or bands is None:
+            if not points:
                 ctx.err(
                     MAIN_FILE,
-                    positive.line,
+                    g.line,
                     "goal_rule",
-                    "goal_rule.positive innehåller en okänd bedömning.",
-                    "Använd uppnått, delvis uppnått, …",
+                    "En poängregel behöver points och bands.",
+                    "Skriv t.ex. points: {uppnått: 2, delvis uppnått: 1}.",
                 )
-            else:
-                pos_set = frozenset(p for p in parsed if p is not None)
-        majority = goal_rule.majority
-        mtext = _s(g, "majority")
-        if mtext:
-            try:
-                majority = Fraction(mtext.replace(",", "."))
-                if not 0 < majority < 1:
-                    raise ValueError(mtext)
-            except (ValueError, ZeroDivisionError):
-                majority = goal_rule.majority
+            return None
+        return PointsRule(tuple(points), bands)
+    if kind != "majority":
+        ctx.err(
+            MAIN_FILE,
+            _line(g, "kind"),
+            "goal_rule",
+            f"Okänd regel '{kind}'.",
+            "Använd kind: majority (referensrapportens regel) eller points.",
+        )
+        return None
+    goal_rule = GoalRule()
+    positive = g.get("positive")
+    pos_set = goal_rule.positive
+    if isinstance(positive, LocList):
+        parsed = [Status.parse(str(p)) for p in positive]
+        if any(p is None for p in parsed):
+            ctx.err(
+                MAIN_FILE,
+                positive.line,
+                "goal_rule",
+                "goal_rule.positive innehåller en okänd bedömning.",
+                "Använd uppnått, delvis uppnått, …",
+            )
+        else:
+            pos_set = frozenset(p for p in parsed if p is not None)
+    majority = goal_rule.majority
+    mtext = _s(g, "majority")
+    if mtext:
+        try:
+            majority = Fraction(mtext.replace(",", "."))
+            if not 0 < majority < 1:
+                raise ValueError(mtext)
+        except (ValueError, ZeroDivisionError):
+            majority = goal_rule.majority
+            ctx.err(
+                MAIN_FILE,
+                _line(g, "majority"),
+                "goal_rule",
+                f"'{mtext}' är ingen andel mellan 0 och 1.",
+                "Skriv t.ex. 1/2 (fler än hälften).",
+            )
+    return GoalRule(pos_set, majority)
+
+
+def _named_goal_rules(ctx: _Ctx, data: Any) -> tuple[tuple[str, AnyGoalRule], ...]:
+    if not isinstance(data, LocDict):
+        return ()
+    out = []
+    for name, g in data.items():
+        if isinstance(g, LocDict):
+            rule = _goal_rule(ctx, g)
+            if rule is not None:
+                out.append((name, rule))
+        elif g in PRESETS:
+            out.append((name, PRESETS[g].rule.goal_rule))
+        else:
+            ctx.err(
+                MAIN_FILE,
+                data.lines.get(name, data.line),
+                "goal_rule",
+                f"Regeln '{name}' ska vara en mappning eller namnet på en förinställd regel.",
+                f"Förinställda regler: {', '.join(PRESETS)}.",
+            )
+    return tuple(out)
+
+
+def _scales(ctx: _Ctx, data: Any) -> tuple[Scale, ...]:
+    """``scales: {kvalitet: [låg, medel, hög]}``: named levels, worst first, beside the traffic light."""
+    if not isinstance(data, LocDict):
+        return DEFAULT_SCALES
+    out = list(DEFAULT_SCALES)
+    for name, levels in data.items():
+        if not isinstance(levels, LocList) or len(levels) < 2:
+            ctx.err(
+                MAIN_FILE,
+                data.lines.get(name, data.line),
+                "scales",
+                f"Skalan '{name}' ska vara en lista med minst två nivåer, sämst först.",
+                "Skriv t.ex. scales: {kvalitet: [låg, medel, hög]}.",
+            )
+            continue
+        out.append(Scale(name, tuple(str(v) for v in levels)))
+    return tuple(out)
+
+
+def _perspectives(ctx: _Ctx, rel: str, data: Any) -> tuple[Perspective, ...]:
+    """``perspectives: [{id: invanare, title: Invånare}, …]`` in goals.yaml."""
+    if not isinstance(data, LocList):
+        return ()
+    out = []
+    for item, line in zip(data, data.lines[-len(data) :], strict=True):
+        if isinstance(item, LocDict) and _s(item, "title"):
+            _known_keys(ctx, rel, item, "perspective")
+            out.append(
+                Perspective(
+                    _s(item, "id") or _slug(_s(item, "title")), _s(item, "title"), Source(rel, line)
+                )
+            )
+        else:
+            ctx.err(
+                rel,
+                line,
+                "perspective",
+                "Ett perspektiv ska ha title (och gärna id).",
+                "Se docs/workspace.md.",
+            )
+    return tuple(out)
+
+
+def _published_verdict(ctx: _Ctx, d: LocDict) -> tuple[str, tuple[tuple[Status, int], ...]]:
+    """``published: {verdict: "Vilket gör att …", goals: {uppnått: 1, …}}``."""
+    counts = []
+    goals = d.get("goals")
+    if isinstance(goals, LocDict):
+        for key, value in goals.items():
+            status = Status.parse(key)
+            if status is None or not str(value).isdigit():
                 ctx.err(
                     MAIN_FILE,
-                    _line(g, "majority"),
-                    "goal_rule",
-                    f"'{mtext}' är ingen andel mellan 0 och 1.",
-                    "Skriv t.ex. 1/2 (fler än hälften).",
+                    goals.lines.get(key, goals.line),
+                    "published",
+                    f"'{key}: {value}' är ingen bedömning med ett antal.",
+                    "Skriv t.ex. goals: {uppnått: 1, delvis uppnått: 2}.",
                 )
-        goal_rule = GoalRule(pos_set, majority)
-    return Settings(sign, rounding, AssessmentRule(tolerance, goal_rule))
+                continue
+            counts.append((status, int(str(value))))
+    return _s(d, "verdict"), tuple(counts)
 
 
 def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
     if not isinstance(d, LocDict):
         return PublishedClaims()
+    _known_keys(ctx, MAIN_FILE, d, "published")
 
     def num(key: str) -> int | None:
         text = _s(d, key)
@@ -920,7 +1253,10 @@ def _claims(ctx: _Ctx, d: Any) -> PublishedClaims:
             return None
         return int(text)
 
-    return PublishedClaims(num("summary_met"), num("summary_partly"), Source(MAIN_FILE, d.line))
+    verdict, goal_counts = _published_verdict(ctx, d)
+    return PublishedClaims(
+        num("summary_met"), num("summary_partly"), Source(MAIN_FILE, d.line), verdict, goal_counts
+    )
 
 
 def _word_template(ctx: _Ctx, main: LocDict) -> str:
@@ -928,7 +1264,7 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
     pub = main.get("publication")
     if not isinstance(pub, LocDict):
         return ""
-    _known_keys(ctx, MAIN_FILE, pub, {"word_template"}, "publication")
+    _known_keys(ctx, MAIN_FILE, pub, "publication")
     rel = _s(pub, "word_template")
     if rel and ctx.checked_path(rel, Source(MAIN_FILE, _line(pub, "word_template"))) is None:
         return ""
@@ -941,6 +1277,8 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
             "Rätta sökvägen (relativ till arbetsytan) eller ta bort nyckeln.",
         )
         return ""
+    if rel:
+        ctx.assets[rel] = (ctx.root / rel).read_bytes()
     return rel
 
 
@@ -994,33 +1332,20 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
     main = ctx.yaml(MAIN_FILE)
     if main is None:
         return LoadResult(None, ctx.findings, root)
-    _known_keys(
-        ctx,
-        MAIN_FILE,
-        main,
-        {
-            "title",
-            "organisation",
-            "period",
-            "settings",
-            "published",
-            "finance",
-            "goals",
-            "narrative",
-            "publication",
-        },
-        MAIN_FILE,
-    )
+    _known_keys(ctx, MAIN_FILE, main, "main")
     org = _read_org(ctx, main.get("organisation"), _line(main, "organisation"))
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
+    ctx.year = period.year if period is not None else None
     settings = _read_settings(ctx, main.get("settings"))
     goals_rel = _s(main, "goals") or GOALS_FILE
-    council, goals = (
-        _read_goals(ctx, goals_rel) if _goals_present(ctx, main, goals_rel) else ((), ())
+    council, goals, perspectives = (
+        _read_goals(ctx, goals_rel) if _goals_present(ctx, main, goals_rel) else ((), (), ())
     )
+    _check_goal_refs(ctx, goals_rel, goals, perspectives, settings.rule)
     finance = main.get("finance", LocDict())
     if not isinstance(finance, LocDict):
         finance = LocDict()
+    _known_keys(ctx, MAIN_FILE, finance, "finance")
     members = {m.id for m in org.members} if org else set()
     operating = _read_operating(ctx, _s(finance, "operating")) if _s(finance, "operating") else ()
     investments = (
@@ -1031,11 +1356,19 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
         # finance: ledger: a SIE ledger gives the rows instead of the CSV totals (docs/sie.md)
         from styrkort.sources.ledger import workspace_finance
 
+        _known_keys(ctx, MAIN_FILE, finance["ledger"], "ledger")
         got = workspace_finance(root, finance["ledger"], period.first_day, period.last_day)
         ctx.findings.extend(got.findings)
         operating = got.operating if got.operating is not None else operating
         investments = got.investments if got.investments is not None else investments
     narrative = _read_narrative(ctx, main)
+    history = read_history_section(
+        ctx,
+        MAIN_FILE,
+        main.get("history"),
+        _line(main, "history"),
+        lambda rel, section: _csv_rows(ctx, rel, section),
+    )
     if org is None or period is None:
         return LoadResult(None, ctx.findings, root)
     ws = Workspace(
@@ -1045,6 +1378,7 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
         settings=settings,
         council_goals=council,
         goals=goals,
+        perspectives=perspectives,
         operating=operating,
         investments=investments,
         frames=frames,
@@ -1054,7 +1388,10 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
         word_template=_word_template(ctx, main),
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),
+        followup=followup.read_followup(ctx, goals_rel, council, goals),
         files=dict(ctx.files),
+        assets=dict(ctx.assets),
+        history=history,
     )
     ctx.findings.extend(text_findings(ws))
-    return LoadResult(ws, ctx.findings, root)
+    return LoadResult(ws, ctx.findings, root, ctx.documents)

@@ -16,13 +16,26 @@ from styrkort.sources import safe_yaml
 
 
 class LocDict(dict[str, Any]):
-    """A mapping with ``line`` (its own first line) and ``lines`` (key → line of the value)."""
+    """A mapping with ``line`` (its own first line) and ``lines`` (key → line of the value).
+
+    ``read`` holds the keys a reader has looked up (``get`` or ``[]``): a test of the
+    workspace schema finds a declared field that the reader never reads.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.line = 0
         self.lines: dict[str, int] = {}
         self.key_lines: dict[str, int] = {}
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
 
 
 class LocList(list[Any]):

@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from styrkort.core.assess import IndicatorResult
+from styrkort.sources import schema
 from styrkort.web import models as m
 from styrkort.web import services
-from styrkort.web.access import Access, organisations_for
+from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action, organisations_for
 from styrkort.web.errors import Forbidden, NotFound, Refusal, Unauthorized
-from styrkort.web.forms import outcome_problem
+from styrkort.web.forms import db_int
 from styrkort.web.mapping import screen_of
+from styrkort.web.rules import indicator_problems
 from styrkort.web.views import assessed
 
 View = Callable[..., HttpResponse]
@@ -83,7 +85,11 @@ def api_view(*methods: str, write: tuple[str, ...] = ()) -> Callable[[View], Vie
 
 
 def _period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
-    period = m.Period.objects.select_related("organisation").filter(pk=period_id).first()
+    period = (
+        m.Period.objects.select_related("organisation").filter(pk=period_id).first()
+        if db_int(period_id) is not None
+        else None
+    )
     if period is None:
         raise NotFound("Perioden finns inte eller så har du inte behörighet till den.")
     access = Access(request.api_user, period.organisation)
@@ -91,14 +97,17 @@ def _period(request: HttpRequest, period_id: int) -> tuple[m.Period, Access]:
     return period, access
 
 
+def _fields(row: Any, section: str) -> dict[str, Any]:
+    """The workspace fields of ``row`` that the API shows, as the schema declares them."""
+    return {f.key: getattr(row, f.column) for f in schema.api_fields(section)}
+
+
 def _period_json(p: m.Period) -> dict[str, Any]:
     return {
         "id": p.pk,
         "organisation": p.organisation.name,
         "title": p.title,
-        "year": p.year,
-        "kind": p.kind,
-        "label": p.label,
+        **_fields(p, "period"),
         "state": p.state,
     }
 
@@ -111,15 +120,7 @@ def _indicator_json(ind: m.Indicator, r: IndicatorResult | None) -> dict[str, An
     data: dict[str, Any] = {
         "id": ind.key,
         "goal": ind.goal.key,
-        "text": ind.text,
-        "unit": ind.unit,
-        "direction": ind.direction,
-        "baseline": ind.baseline,
-        "target": ind.target,
-        "outcome": ind.outcome,
-        "forecast": ind.forecast,
-        "owner": ind.owner,
-        "comment": ind.comment,
+        **_fields(ind, "indicator"),
         "version": ind.version,
         "manual_assessment": (
             {
@@ -159,9 +160,7 @@ def goals(request: HttpRequest, period_id: int) -> HttpResponse:
         out.append(
             {
                 "id": g.key,
-                "title": g.title,
-                "council_goal": g.council_goal,
-                "comment": g.comment,
+                **_fields(g, "goal"),
                 "status": _status(gr.status),
                 "computed_status": _status(gr.computed),
                 "version": g.version,
@@ -193,7 +192,7 @@ def indicators(request: HttpRequest, period_id: int) -> HttpResponse:
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise services.Invalid(
             f"Innehållet är inte giltig JSON: {exc}.", 'Skicka t.ex. {"outcome": "67 %"}.'
         ) from exc
@@ -204,7 +203,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-WRITABLE = ("outcome", "forecast", "comment")
+# The fields the API writes: an indicator's outcome fields as the policy names them.
+OUTCOME_FIELDS = tuple(f for f, a in INDICATOR_FIELD_ACTIONS.items() if a is Action.EDIT_OUTCOME)
 
 
 @api_view("GET", "PATCH", "PUT", "POST", write=("PATCH", "PUT", "POST"))
@@ -214,29 +214,36 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
     if ind is None:
         raise NotFound(f"Indikatorn '{key}' finns inte i perioden.")
     if request.method != "GET":
+        # Permission before validation: nothing about the indicator is revealed to someone
+        # who may not change it.
+        access.require(Action.EDIT_OUTCOME, period, ind)
+        writable = OUTCOME_FIELDS
         data = _body(request)
-        unknown = set(data) - {*WRITABLE, "version"}
+        unknown = set(data) - {*writable, "version"}
         if unknown:
             raise services.Invalid(
-                f"Okända fält: {', '.join(sorted(unknown))}.",
-                f"Skrivbara fält: {', '.join(WRITABLE)} (och version).",
+                f"Okända fält: {', '.join(sorted(map(str, unknown)))}.",
+                f"Skrivbara fält: {', '.join(writable)} (och version).",
             )
         changes = {}
-        for name in WRITABLE:
+        for name in writable:
             if name in data:
                 if not isinstance(data[name], str):
                     raise services.Invalid(f"'{name}' ska vara text, t.ex. \"67 %\".")
-                changes[name] = data[name].strip()
+                if any("\ud800" <= ch <= "\udfff" for ch in data[name]):
+                    raise services.Invalid(
+                        f"'{name}' innehåller ett ensamt surrogattecken (ogiltig Unicode).",
+                        "Skicka texten som giltig UTF-8.",
+                    )
+                changes[name] = services.text(data[name]).strip()
         if not changes:
-            raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(WRITABLE)}.")
-        for name, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
-            if changes.get(name):
-                problem = outcome_problem(changes[name], ind, what=what)
-                if problem:
-                    raise services.Invalid(problem)
+            raise services.Invalid("Inget att ändra.", f"Ange något av {', '.join(writable)}.")
         version = data.get("version")
-        if version is not None and not isinstance(version, int):
+        if version is not None and (db_int(version) is None or not isinstance(version, int)):
             raise services.Invalid("'version' ska vara ett heltal.")
+        problems = indicator_problems(ind, changes)
+        if problems:
+            raise services.Invalid(" ".join(problems.values()))
         services.update_indicator(access, ind.pk, version, changes)
     a = assessed(period, report=False)  # read after the write: the row and its status
     row = next(i for i in a.rows.indicators if i.pk == ind.pk)
@@ -434,9 +441,7 @@ OPENAPI: dict[str, Any] = {
                     "id": {"type": "integer"},
                     "organisation": {"type": "string"},
                     "title": {"type": "string"},
-                    "year": {"type": "integer"},
-                    "kind": {"type": "string", "enum": ["year", "interim"]},
-                    "label": {"type": "string"},
+                    **schema.openapi_properties("period"),
                     "state": {"type": "string", "enum": ["open", "approved", "locked"]},
                 },
             },
@@ -445,15 +450,7 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "id": {"type": "string"},
                     "goal": {"type": "string"},
-                    "text": {"type": "string"},
-                    "unit": {"type": "string"},
-                    "direction": {"type": "string", "enum": ["", "increase", "decrease"]},
-                    "baseline": {"type": "string"},
-                    "target": {"type": "string"},
-                    "outcome": {"type": "string"},
-                    "forecast": {"type": "string"},
-                    "owner": {"type": "string"},
-                    "comment": {"type": "string"},
+                    **schema.openapi_properties("indicator"),
                     "version": {"type": "integer"},
                     "manual_assessment": {"type": ["object", "null"]},
                     "status": _schema_ref("Status"),
@@ -464,9 +461,7 @@ OPENAPI: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "council_goal": {"type": "string"},
-                    "comment": {"type": "string"},
+                    **schema.openapi_properties("goal"),
                     "status": _schema_ref("Status"),
                     "computed_status": _schema_ref("Status"),
                     "version": {"type": "integer"},

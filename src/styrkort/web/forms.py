@@ -10,61 +10,32 @@ from django import forms
 from styrkort.core.finance import amount_problem
 from styrkort.core.goals import Status
 from styrkort.core.numbers import parse_decimal
-from styrkort.core.targets import Equals, TargetProblem, parse_target, target_unit
-from styrkort.core.values import Direction, Missing, Quantity, YesNo, normalise_unit, parse_value
+from styrkort.core.values import normalise_unit
+from styrkort.report.narrative import markdown_problems
 from styrkort.web import models as m
+from styrkort.web.rules import indicator_problems, plausibility_warnings
+
+# The largest id or version the database holds (a 64-bit signed integer); a larger number in
+# a URL or a form is no row (404) or a form error, never an overflow in the database driver.
+MAX_DB_INT = 2**63 - 1
 
 
-def outcome_problem(text: str, indicator: m.Indicator, *, what: str = "Utfallet") -> str | None:
-    """Why ``text`` is not a valid outcome of ``indicator`` (its unit and target type), or None."""
-    value = parse_value(text)
-    if value is None:
-        return (
-            f"{what} ”{text}” kan inte tolkas. Skriv ett tal med enhet (t.ex. ”67 %”, ”21 st”, "
-            "”-823 tkr”), Ja eller Nej, eller ”—” om värdet saknas."
-        )
-    if isinstance(value, Missing):
+def db_int(value: object) -> int | None:
+    """``value`` as an integer the database can compare, or None."""
+    if isinstance(value, bool):
         return None
-    unit = normalise_unit(indicator.unit)
-    direction = Direction(indicator.direction) if indicator.direction else None
-    base = parse_value(indicator.baseline) if indicator.baseline else None
-    target = parse_target(
-        indicator.target, direction, base.value if isinstance(base, Quantity) else None
-    )
-    yes_no = unit == "ja/nej" or isinstance(target, Equals)
-    if yes_no:
-        if not isinstance(value, YesNo):
-            return f"{what} för denna indikator anges med Ja eller Nej."
-        return None
-    if isinstance(value, YesNo):
-        if unit or (target is not None and not isinstance(target, TargetProblem)):
-            return f"{what} ska vara ett tal{f' i {unit}' if unit else ''}, inte Ja/Nej."
-        return None
-    assert isinstance(value, Quantity)
-    if value.unit and unit and value.unit != unit:
-        return f"{what} har enheten ”{value.unit}” men indikatorn mäts i ”{unit}”. Skriv t.ex. ”{text.split()[0].rstrip('%')} {unit}”."
-    if (
-        value.unit
-        and not unit
-        and target is not None
-        and not isinstance(target, TargetProblem | Equals)
-    ):
-        t_unit = target_unit(target)
-        if t_unit and t_unit != value.unit:
-            return f"{what} har enheten ”{value.unit}” men målvärdet har ”{t_unit}”."
-    return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 20:
+            return None
+        number = int(text)
+    return number if -MAX_DB_INT <= number <= MAX_DB_INT else None
 
 
-def target_problem(text: str, direction: str, baseline: str) -> str | None:
-    base = parse_value(baseline) if baseline else None
-    parsed = parse_target(
-        text,
-        Direction(direction) if direction else None,
-        base.value if isinstance(base, Quantity) else None,
-    )
-    if isinstance(parsed, TargetProblem):
-        return f"{parsed.message} {parsed.hint}"
-    return None
+def _version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_DB_INT)
 
 
 DIRECTIONS = [
@@ -75,7 +46,7 @@ DIRECTIONS = [
 
 
 class IndicatorForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     outcome = forms.CharField(
         label="Utfall",
         required=False,
@@ -97,44 +68,49 @@ class IndicatorForm(forms.Form):
     direction = forms.ChoiceField(label="Riktning", required=False, choices=DIRECTIONS)
     owner = forms.CharField(label="Ägare", required=False, max_length=200)
 
-    CONTROLLER_ONLY = ("target", "baseline", "unit", "direction", "owner")
+    plausible = forms.CharField(
+        label="Spara ändå – motivering",
+        required=False,
+        max_length=500,
+        help_text="Värdet ser orimligt ut. Rätta det, eller skriv varför det stämmer; motiveringen loggas.",
+    )
 
     def __init__(
-        self, *args: Any, indicator: m.Indicator, controller: bool, interim: bool, **kwargs: Any
+        self, *args: Any, indicator: m.Indicator, editable: set[str], interim: bool, **kwargs: Any
     ) -> None:
+        """``editable``: the fields the user may change (access.editable_fields)."""
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        if not controller:
-            for name in self.CONTROLLER_ONLY:
+        for name in list(self.fields):
+            if name not in ("version", "plausible") and name not in editable:
                 del self.fields[name]
-        if not interim:
+        if not interim and "forecast" in self.fields:
             del self.fields["forecast"]
+        self.warnings: dict[str, str] = {}
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"falt-{name}")
 
-    def _as_edited(self, data: dict[str, Any]) -> m.Indicator:
-        ind = m.Indicator(
-            **{f: getattr(self.indicator, f) for f in ("unit", "direction", "baseline", "target")}
-        )
-        for f in ("unit", "direction", "baseline", "target"):
-            if f in data:
-                setattr(ind, f, data[f] or "")
-        ind.unit = normalise_unit(ind.unit) or ""
-        return ind
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        edited = self._as_edited(data)
-        if "target" in data and data.get("target"):
-            problem = target_problem(data["target"], edited.direction, edited.baseline)
-            if problem:
-                self.add_error("target", problem)
-        for name, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
-            text = (data.get(name) or "").strip()
-            if name in self.fields and text:
-                problem = outcome_problem(text, edited, what=what)
-                if problem:
-                    self.add_error(name, problem)
+        edits = {
+            name: data[name] or ""
+            for name in ("unit", "direction", "baseline", "target", "outcome", "forecast")
+            if name in self.fields and name in data
+        }
+        for name, problem in indicator_problems(self.indicator, edits).items():
+            if name in self.fields:
+                self.add_error(name, problem)
+        changed = {
+            k: v for k, v in edits.items() if (v or "").strip() != getattr(self.indicator, k)
+        }
+        self.warnings = plausibility_warnings(self.indicator, changed)
+        if self.warnings and not (data.get("plausible") or "").strip():
+            self.add_error(
+                "plausible",
+                "Värdet ser orimligt ut: "
+                + " ".join(self.warnings.values())
+                + " Rätta värdet, eller skriv här varför det stämmer och spara igen.",
+            )
         return data
 
     def changes(self) -> dict[str, str]:
@@ -143,7 +119,7 @@ class IndicatorForm(forms.Form):
         out = {
             name: (data.get(name) or "").strip()
             for name in self.fields
-            if name != "version" and name in self.data
+            if name not in ("version", "plausible") and name in self.data
         }
         if "unit" in out:
             out["unit"] = normalise_unit(out["unit"]) or ""
@@ -156,7 +132,7 @@ STATUS_CHOICES = [("", "Beräknad bedömning (ingen manuell)")] + [(s.value, s.l
 class AssessmentForm(forms.Form):
     """Ids are prefixed ``bedomning-`` so the form can share a page with another form."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     status = forms.ChoiceField(label="Manuell bedömning", choices=STATUS_CHOICES, required=False)
     justification = forms.CharField(
         label="Motivering",
@@ -183,7 +159,7 @@ class GoalCommentForm(forms.Form):
         kwargs.setdefault("auto_id", "kommentar-%s")
         super().__init__(*args, **kwargs)
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     comment = forms.CharField(
         label="Kommentar och analys",
         required=False,
@@ -192,7 +168,7 @@ class GoalCommentForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     title = forms.CharField(
         label="Rubrik",
         required=False,
@@ -203,8 +179,19 @@ class NarrativeForm(forms.Form):
         label="Text (Markdown)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 18, "id": "falt-text"}),
-        help_text="Markdown. Levande siffror skrivs {{ namn }}, t.ex. {{ år }}.",
+        help_text=(
+            "Markdown: **fet**, *kursiv*, [länk](https://…), listor (- eller 1.), tabeller "
+            "(| a | b |) och rubriker (##). Levande siffror skrivs {{ namn }}, t.ex. {{ år }}."
+        ),
     )
+
+    def clean_markdown(self) -> str:
+        """Refuse what the report cannot show the same in HTML, PDF and Word (never dropped silently)."""
+        text = str(self.cleaned_data.get("markdown") or "")
+        problems = markdown_problems(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
 
 
 class JustificationForm(forms.Form):
@@ -220,7 +207,10 @@ class MembershipForm(forms.Form):
         widget=forms.TextInput(attrs={"id": "falt-anvandarnamn"}),
     )
     role = forms.ChoiceField(
-        label="Roll", choices=m.Role.choices, widget=forms.Select(attrs={"id": "falt-roll"})
+        label="Roll",
+        choices=m.Role.choices,
+        initial=m.Role.READER,  # the least privilege unless the administrator chooses otherwise
+        widget=forms.Select(attrs={"id": "falt-roll"}),
     )
     is_auditor = forms.BooleanField(
         label="Revisor (läser ändringsloggen)",

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
 
 from styrkort.core.allocation import AllocationKey
-from styrkort.core.assess import AssessmentRule, GoalRule, Tolerance, ToleranceKind
+from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import (
     FramePart,
     InvestmentRow,
@@ -27,7 +27,16 @@ from styrkort.core.finance import (
     unstorable_amounts,
 )
 from styrkort.core.findings import Source
-from styrkort.core.goals import CouncilGoal, Goal, Indicator, ManualAssessment, MetricSpec, Status
+from styrkort.core.goals import (
+    CouncilGoal,
+    Goal,
+    Indicator,
+    ManualAssessment,
+    MetricSpec,
+    Perspective,
+    Status,
+)
+from styrkort.core.history import History, KoladaSpec, KoladaValue, PastAmount, PastOutcome
 from styrkort.core.model import (
     Member,
     NarrativeSection,
@@ -40,6 +49,9 @@ from styrkort.core.model import (
     Workspace,
 )
 from styrkort.core.values import Direction
+from styrkort.sources.workspace import read_rule
+from styrkort.sources.workspace_write import dump_yaml, perspectives_doc, rule_settings
+from styrkort.web import mapping_followup
 from styrkort.web import models as m
 
 # Indicator field → the Swedish field name used in sources and on the screen (anchors "falt-<name>").
@@ -91,6 +103,7 @@ def _metric(data: Any, source: Source) -> MetricSpec | None:
         params=tuple((str(k), str(v)) for k, v in data.get("params", [])),
         period=str(data.get("period", "")),
         source=source,
+        history=tuple((int(y), str(f)) for y, f in data.get("history", [])),
     )
 
 
@@ -118,21 +131,41 @@ def indicator_value(row: m.Indicator) -> Indicator:
         metric=_metric(row.metric, web_source("indikator", row.key, "beräkning")),
         source=src,
         sources={f: web_source("indikator", row.key, name) for f, name in INDICATOR_FIELDS.items()},
+        history=history_value(row.history, row.key),
+        kolada=kolada_value(row.kolada, row.key),
     )
+
+
+@lru_cache(maxsize=64)
+def _rule(document: str) -> AssessmentRule:
+    """``Period.rule`` (YAML) read by the workspace reader's own rule reader.
+
+    The document was written by ``rule_settings`` from a rule that was read without errors,
+    so reading it again gives the same rule (tests/web/test_schema.py); the rule is a frozen
+    value, so periods with the same rule share it.
+    """
+    rule, _findings = read_rule(document)
+    return rule
 
 
 def _settings(p: m.Period) -> Settings:
-    positive = frozenset(
-        s for s in (Status.parse(x) for x in p.goal_rule_positive.split(",")) if s is not None
-    )
     return Settings(
         sign_convention=SignConvention(p.sign_convention),
         rounding=RoundingPolicy(p.rounding),
-        rule=AssessmentRule(
-            Tolerance(ToleranceKind(p.tolerance_kind), Decimal(p.tolerance_ratio).normalize()),
-            GoalRule(positive, Fraction(p.goal_rule_majority)),
-        ),
+        rule=_rule(p.rule),
     )
+
+
+def perspectives_value(data: Any) -> tuple[Perspective, ...]:
+    return tuple(
+        Perspective(str(p["id"]), str(p["title"]), web_source("perspektiv", str(p["id"])))
+        for p in (data if isinstance(data, list) else [])
+        if isinstance(p, dict)
+    )
+
+
+def _goal_counts(data: Any) -> tuple[tuple[Status, int], ...]:
+    return tuple((Status(st), int(n)) for st, n in (data if isinstance(data, list) else []))
 
 
 @dataclass
@@ -246,10 +279,12 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 web_source("mål", g.key, "bedömning"),
             ),
             source=web_source("mål", g.key),
+            perspective=g.perspective,
+            rule=g.rule,
         )
         for g in rows.goals
     )
-    return Workspace(
+    ws = Workspace(
         organisation=organisation,
         period=core_period,
         title=period.title,
@@ -258,6 +293,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
             CouncilGoal(c.key, c.title, web_source("kf-mål", c.key)) for c in rows.council_goals
         ),
         goals=goals,
+        perspectives=perspectives_value(period.perspectives),
         operating=tuple(
             OperatingRow(
                 r.category,
@@ -266,9 +302,9 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 _d(r.outcome),
                 _od(r.original_budget),
                 _od(r.forecast),
-                web_source("ekonomi", "drift", str(i + 1)),
+                web_source("ekonomi", "drift", r.category),
             )
-            for i, r in enumerate(rows.operating)
+            for r in rows.operating
         ),
         investments=tuple(
             InvestmentRow(
@@ -276,9 +312,9 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 _d(r.budget),
                 _d(r.outcome),
                 r.member,
-                web_source("ekonomi", "investeringar", str(i + 1)),
+                web_source("ekonomi", "investeringar", r.project),
             )
-            for i, r in enumerate(rows.investments)
+            for r in rows.investments
         ),
         frames=tuple(
             FramePart(
@@ -287,9 +323,9 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
                 _d(r.frame),
                 _d(r.earlier_outcome),
                 _d(r.outcome),
-                web_source("ekonomi", "ramar", str(i + 1)),
+                web_source("ekonomi", "ramar", f"{r.project}/{r.member}"),
             )
-            for i, r in enumerate(rows.frames)
+            for r in rows.frames
         ),
         investment_total_label=period.investment_total_label,
         investment_total_label_source=web_source("ekonomi", "investeringar", "summarad"),
@@ -301,9 +337,24 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
             for n in rows.narrative
         ),
         claims=PublishedClaims(
-            period.summary_met, period.summary_partly, web_source("period", "", "publicerat")
+            period.summary_met,
+            period.summary_partly,
+            web_source("period", "", "publicerat"),
+            period.published_verdict,
+            _goal_counts(period.published_goals),
         ),
+        history=period_history(period),
+        word_template=period.word_template,
+        assets=(
+            {period.word_template: bytes(period.word_template_data)} if period.word_template else {}
+        ),
+        followup=mapping_followup.followup_of(period),
     )
+    # Earlier periods of the same organisation are the indicators' history, not retyped
+    # (one query, whatever the number of years); a value stored with the indicator wins.
+    from styrkort.web.history import earlier_outcomes, with_earlier_periods
+
+    return with_earlier_periods(ws, earlier_outcomes(period))
 
 
 def _d(value: Any) -> Decimal:
@@ -335,6 +386,101 @@ def _metric_data(spec: MetricSpec | None) -> dict[str, Any] | None:
         "profile": spec.profile,
         "params": [list(p) for p in spec.params],
         "period": spec.period,
+        "history": [list(p) for p in spec.history],
+    }
+
+
+# --- history (core.history) as JSON on the indicator and the period ----------------------
+
+
+def history_data(history: tuple[PastOutcome, ...]) -> list[list[Any]]:
+    return [[p.year, p.text, p.origin] for p in history]
+
+
+def history_value(data: Any, key: str) -> tuple[PastOutcome, ...]:
+    src = web_source("indikator", key, "historik")
+    out = []
+    for item in data if isinstance(data, list) else []:
+        year, text, origin = (list(item) + ["", "", ""])[:3]
+        out.append(PastOutcome(int(year), str(text), src, str(origin)))
+    return tuple(out)
+
+
+def kolada_data(spec: KoladaSpec | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    return {
+        "kpi": spec.kpi,
+        "municipality": spec.municipality,
+        "compare": [list(c) for c in spec.compare],
+        "gender": spec.gender,
+    }
+
+
+def kolada_value(data: Any, key: str) -> KoladaSpec | None:
+    if not isinstance(data, dict) or not data.get("kpi"):
+        return None
+    return KoladaSpec(
+        str(data["kpi"]),
+        str(data.get("municipality", "")),
+        tuple((str(c), str(n)) for c, n in data.get("compare", [])),
+        str(data.get("gender", "T")),
+        web_source("indikator", key, "kolada"),
+    )
+
+
+def _amounts_data(rows: tuple[PastAmount, ...]) -> list[list[Any]]:
+    return [[p.key, p.year, str(p.outcome)] for p in rows]
+
+
+def _amounts_value(data: Any, table: str) -> tuple[PastAmount, ...]:
+    return tuple(
+        PastAmount(str(k), int(y), _d(a), web_source("ekonomi", table, "historik"))
+        for k, y, a in (data if isinstance(data, list) else [])
+    )
+
+
+def period_history(period: m.Period) -> History:
+    return History(
+        operating=_amounts_value(period.history_operating, "drift"),
+        investments=_amounts_value(period.history_investments, "investeringar"),
+        kolada=tuple(
+            KoladaValue(
+                str(v[0]),
+                str(v[1]),
+                int(v[2]),
+                None if v[3] is None else Decimal(str(v[3])),
+                str(v[4]),
+                str(v[5]),
+                web_source("period", "", "kolada"),
+            )
+            for v in (period.kolada_values if isinstance(period.kolada_values, list) else [])
+        ),
+        columns=period.history_columns,
+        trend=period.history_trend,
+        source=web_source("period", "", "historik"),
+    )
+
+
+def history_fields(h: History) -> dict[str, Any]:
+    """The period's columns for ``h`` (earlier workspaces are read at import: their values
+    are in the indicators' history and the finance history by then)."""
+    return {
+        "history_columns": h.columns,
+        "history_trend": h.trend,
+        "history_operating": _amounts_data(h.operating),
+        "history_investments": _amounts_data(h.investments),
+        "kolada_values": [
+            [
+                v.kpi,
+                v.municipality,
+                v.year,
+                None if v.value is None else str(v.value),
+                v.gender,
+                v.status,
+            ]
+            for v in h.kolada
+        ],
     }
 
 
@@ -394,14 +540,17 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         label=p.label,
         sign_convention=s.sign_convention.value,
         rounding=s.rounding.value,
-        tolerance_kind=s.rule.tolerance.kind.value,
-        tolerance_ratio=s.rule.tolerance.ratio,
-        goal_rule_positive=",".join(st.value for st in Status if st in s.rule.goal_rule.positive),
-        goal_rule_majority=f"{s.rule.goal_rule.majority.numerator}/{s.rule.goal_rule.majority.denominator}",
+        rule=dump_yaml(rule_settings(s.rule)),
+        perspectives=perspectives_doc(ws.perspectives),
         summary_met=ws.claims.summary_met,
         summary_partly=ws.claims.summary_partly,
+        published_verdict=ws.claims.verdict_text,
+        published_goals=[[st.value, n] for st, n in ws.claims.goal_counts],
         investment_total_label=ws.investment_total_label,
         frames_note=ws.frames_note,
+        **history_fields(ws.history),
+        word_template=ws.word_template,
+        word_template_data=ws.assets.get(ws.word_template, b"") if ws.word_template else b"",
     )
     m.CouncilGoal.objects.bulk_create(
         m.CouncilGoal(period=period, key=c.id, title=c.title, position=i)
@@ -413,6 +562,8 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
             key=g.id,
             title=g.title,
             council_goal=g.council_goal,
+            perspective=g.perspective,
+            rule=g.rule,
             comment=g.comment,
             position=gi,
             **_manual_fields(g.manual),
@@ -433,6 +584,8 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
                 comment=ind.comment,
                 kind=ind.kind,
                 metric=_metric_data(ind.metric),
+                history=history_data(ind.history),
+                kolada=kolada_data(ind.kolada),
                 position=ii,
                 **_manual_fields(ind.manual),
             )
@@ -485,4 +638,5 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         )
         for i, n in enumerate(ws.narrative)
     )
+    mapping_followup.store_followup(period, ws.followup)
     return period

@@ -13,7 +13,9 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 AMOUNT = {"max_digits": 20, "decimal_places": 4}
 
@@ -138,15 +140,34 @@ class Period(models.Model):
     # settings
     sign_convention = models.CharField(max_length=30, default="ledger")
     rounding = models.CharField(max_length=30, default="totals_from_unrounded")
-    tolerance_kind = models.CharField(max_length=20, default="ratio")
-    tolerance_ratio = models.DecimalField(max_digits=6, decimal_places=4, default="0.8")
-    goal_rule_positive = models.CharField(max_length=200, default="uppnått,delvis uppnått")
-    goal_rule_majority = models.CharField(max_length=20, default="1/2")
+    rule = models.TextField("bedömningsregel", blank=True)
+    """The whole assessment rule as YAML, as ``styrkort.yaml``'s settings write it
+    (``workspace_write.rule_settings``: preset, tolerance, goal_rule, goal_rules, scales), read
+    by ``sources.workspace.read_rule``. Text, not JSON: the order of named rules, scales and
+    points is part of the rule, and PostgreSQL's jsonb does not keep the order of keys."""
+    perspectives = models.JSONField("perspektiv", default=list, blank=True)
+    """``[{"id": …, "title": …}, …]`` in the workspace's order (goals.yaml perspectives)."""
     # published claims and finance labels
     summary_met = models.PositiveIntegerField(null=True, blank=True)
     summary_partly = models.PositiveIntegerField(null=True, blank=True)
+    published_verdict = models.TextField("publicerad dom", blank=True)
+    published_goals = models.JSONField("publicerat antal mål", default=list, blank=True)
+    """``[[status, count], …]`` as the report printed them (published.goals)."""
     investment_total_label = models.CharField(max_length=200, blank=True)
     frames_note = models.TextField("not under ramtabellen", blank=True)
+    # publication: the municipality's Word template, its path in the folder and its bytes
+    word_template = models.CharField("Word-mall", max_length=300, blank=True)
+    # History (core.history.History): how the report prints earlier years, and the finance
+    # outcomes and Kolada values of earlier years, kept as JSON lists on the period so that a
+    # screen reads them in the period's own row whatever the number of years.
+    history_columns = models.PositiveSmallIntegerField("tidigare år i måltabellerna", default=2)
+    history_trend = models.BooleanField("visa trend", default=True)
+    history_operating = models.JSONField("driftens utfall tidigare år", default=list, blank=True)
+    history_investments = models.JSONField(
+        "investeringarnas utfall tidigare år", default=list, blank=True
+    )
+    kolada_values = models.JSONField("Kolada-värden", default=list, blank=True)
+    word_template_data = models.BinaryField("Word-mallens innehåll", blank=True, default=b"")
     finance_version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -212,6 +233,8 @@ class Goal(Assessable):
     key = models.CharField("id", max_length=100)
     title = models.CharField("rubrik", max_length=500)
     council_goal = models.CharField("KF-mål (id)", max_length=100, blank=True)
+    perspective = models.CharField("perspektiv (id)", max_length=100, blank=True)
+    rule = models.CharField("målregel (namn)", max_length=100, blank=True)
 
     class Meta:
         ordering = (
@@ -240,6 +263,9 @@ class Indicator(Assessable):
     owner = models.CharField("ägare", max_length=200, blank=True)
     kind = models.CharField("typ", max_length=50, blank=True)
     metric = models.JSONField("beräkning", null=True, blank=True)
+    history = models.JSONField("utfall tidigare år", default=list, blank=True)
+    """``[[year, outcome as written, origin], …]``, oldest first (core.history.PastOutcome)."""
+    kolada = models.JSONField("Kolada-nyckeltal", null=True, blank=True)
 
     class Meta:
         ordering = (
@@ -381,3 +407,141 @@ class ApiToken(models.Model):
         token = "sk_" + secrets.token_urlsafe(32)
         row = cls.objects.create(user=user, name=name, prefix=token[:10], key_hash=cls.hash(token))
         return row, token
+
+
+class DataFile(models.Model):
+    """A data file a computed indicator's metric reads (an ITSM export, a call log, a mapping),
+    stored with its period so the period in the database computes as its folder does.
+
+    ``path`` is the file's path relative to the workspace folder, as the metric names it
+    (``data/arenden.csv``); the metrics run from these bytes (web/datafiles.py)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="data_files")
+    path = models.CharField("sökväg i arbetsytan", max_length=300)
+    content = models.BinaryField("innehåll")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("storlek (byte)")
+    uploaded = models.DateTimeField("uppladdad", auto_now_add=True)
+    uploaded_by = models.CharField("uppladdad av", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "datafil"
+        verbose_name_plural = "datafiler"
+        ordering = ("path",)
+        constraints = [
+            models.UniqueConstraint(fields=["period", "path"], name="datafile_unique_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.size} byte)"
+
+
+# --- owners' tools (issue 15, deliverable 5): deadlines, reminders, comments, attachments ------
+
+
+class Deadline(models.Model):
+    """When the owners' outcomes are due: one for the whole period (``user`` empty) and, where
+    needed, one per owner that replaces it for that owner."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="deadlines")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name="indikatorägare",
+    )
+    due = models.DateField("sista dag")
+    remind_days_before = models.PositiveIntegerField("påminn dagar före", default=3)
+
+    class Meta:
+        verbose_name = "tidsfrist"
+        verbose_name_plural = "tidsfrister"
+        ordering = ("period", "user", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "user"], name="deadline_owner_unique"),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(user__isnull=True),
+                name="deadline_period_unique",
+            ),
+        ]
+
+
+class Reminder(models.Model):
+    """A reminder e-mail that was sent, so that each one goes out once per deadline and kind."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField("slag", max_length=20)  # "before" or "late"
+    due = models.DateField("sista dag")
+    email = models.CharField("e-post", max_length=254)
+    at = models.DateTimeField("skickad", auto_now_add=True)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "user", "kind", "due"], name="reminder_once")
+        ]
+
+
+class IndicatorComment(models.Model):
+    """One message in an indicator's comment thread (not the report's analysis text)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="thread")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    username = models.CharField("författare", max_length=150)
+    at = models.DateTimeField("tidpunkt", auto_now_add=True)
+    text = models.TextField("kommentar")
+
+    class Meta:
+        ordering = ("at", "pk")
+
+
+class Attachment(models.Model):
+    """Evidence behind an outcome. The bytes live in a file under STYRKORT_MEDIA_ROOT (``stored``
+    is its path relative to that root, a random name); the row keeps name, type, size and hash."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="attachments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    username = models.CharField("uppladdad av", max_length=150)
+    at = models.DateTimeField("uppladdad", auto_now_add=True)
+    name = models.CharField("filnamn", max_length=255)
+    stored = models.CharField(max_length=300, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("storlek (byte)")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+
+@receiver(post_delete, sender=Attachment)
+def _remove_attachment_file(sender: type[Attachment], instance: Attachment, **_: object) -> None:
+    """An attachment's file goes with its row (also when a period is deleted or replaced by an
+    import), once the transaction has committed: a rolled-back delete keeps its file."""
+    from pathlib import Path
+
+    root = Path(settings.STYRKORT_MEDIA_ROOT).resolve()
+    path = (root / instance.stored).resolve()
+    if root in path.parents:
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+# Activities, council assignments and internal control (issue 19) live in their own module.
+from styrkort.web import models_followup  # noqa: E402
+
+Activity = models_followup.Activity
+Assignment = models_followup.Assignment
+Control = models_followup.Control
+ControlDeviation = models_followup.ControlDeviation
+ControlProcess = models_followup.ControlProcess
+ControlRisk = models_followup.ControlRisk
+FollowUpSettings = models_followup.FollowUpSettings

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from styrkort.core.finance import amount_problem
 from styrkort.core.goals import Status
 from styrkort.core.model import Workspace
 from styrkort.web import models as m
-from styrkort.web.access import Access
-from styrkort.web.errors import Conflict, Forbidden, NotFound, PeriodLocked, Refusal, StateConflict
+from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action
+from styrkort.web.errors import Conflict, NotFound, Refusal, StateConflict
 from styrkort.web.mapping import INDICATOR_FIELDS, store_workspace
 
 
@@ -75,43 +76,29 @@ def audit(
 
 
 def import_workspace(
-    ws: Workspace, user: Any = None, organisation: m.Organisation | None = None
+    ws: Workspace,
+    user: Any = None,
+    organisation: m.Organisation | None = None,
+    root: Path | None = None,
 ) -> m.Period:
-    """Store a workspace read from a folder as a new period; one audit entry."""
+    """Store a workspace read from a folder as a new period, with the data files its metrics
+    read (from ``root``, the folder); one audit entry."""
+    from styrkort.web.datafiles import named_files, store_files
+
     with transaction.atomic():
         period = store_workspace(ws, organisation)
-        audit(
-            user,
-            period.organisation,
-            period,
-            "import",
-            f"period {period.title}",
-            note=f"{period.indicators.count()} indikatorer",
-        )
+        files = named_files(ws, root) if root is not None else []
+        if files:
+            store_files(period, root, files, user)  # type: ignore[arg-type]
+        note = f"{period.indicators.count()} indikatorer"
+        if files:
+            note += f", {len(files)} datafiler ({', '.join(files)})"
+        audit(user, period.organisation, period, "import", f"period {period.title}", note=note)
     return period
 
 
 def _locked_period(period_id: int) -> m.Period:
     return m.Period.objects.select_for_update().select_related("organisation").get(pk=period_id)
-
-
-def ensure_editable(period: m.Period, access: Access) -> None:
-    """Refuse any edit of a locked or approved period, and an owner's edit after submission."""
-    if period.state == m.PeriodState.LOCKED:
-        raise PeriodLocked(
-            f"Perioden ”{period.title}” är låst. Inga ändringar kan göras.",
-            "En administratör kan öppna perioden igen; det loggas.",
-        )
-    if period.state == m.PeriodState.APPROVED:
-        raise StateConflict(
-            f"Perioden ”{period.title}” är godkänd och kan inte ändras.",
-            "Controllern kan återöppna perioden om något måste rättas.",
-        )
-    if access.is_owner and m.Submission.objects.filter(period=period, user=access.user).exists():
-        raise StateConflict(
-            "Du har redan lämnat in dina indikatorer för perioden.",
-            "Be controllern att återlämna inlämningen om något måste ändras.",
-        )
 
 
 def _check_version(kind: str, row: Any, version: int | None) -> None:
@@ -138,28 +125,37 @@ def _versioned_update(
         _check_version(kind, model.objects.get(pk=row.pk), -1)
 
 
-OWNER_FIELDS = {"outcome", "forecast", "comment"}
-CONTROLLER_FIELDS = {"text", "unit", "direction", "baseline", "target", "owner"}
+# C0 control characters that no report format can hold; a vertical tab or form feed (what Word
+# puts in copied text for a line break) becomes a line break, the others are dropped.
+_CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n"} | {0x0B: "\n", 0x0C: "\n"}
+
+
+def text(value: str) -> str:
+    """Text from a text area or the API as stored: CR LF and lone CR become LF, control
+    characters are dropped (a vertical tab or form feed becomes LF)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
 
 
 def update_indicator(
-    access: Access, indicator_id: int, version: int | None, changes: Mapping[str, str]
+    access: Access,
+    indicator_id: int,
+    version: int | None,
+    changes: Mapping[str, str],
+    note: str = "",
 ) -> m.Indicator:
     """Change an indicator's texts. Owners change outcome, forecast and comment; controllers everything."""
     with transaction.atomic():
         ind = m.Indicator.objects.select_related("period", "period__organisation").get(
             pk=indicator_id
         )
-        access.require_edit_outcome(ind)
         period = _locked_period(ind.period_id)
-        ensure_editable(period, access)
-        unknown = set(changes) - OWNER_FIELDS - CONTROLLER_FIELDS
+        access.require(Action.EDIT_OUTCOME, period, ind)
+        unknown = set(changes) - set(INDICATOR_FIELD_ACTIONS)
         if unknown:
             raise Invalid(f"Okända fält: {', '.join(sorted(unknown))}.")
-        if not access.is_controller and set(changes) - OWNER_FIELDS:
-            raise Forbidden("Bara controllern får ändra målvärde, enhet, riktning och ägare.")
+        access.require_fields(period, ind, set(changes))
         _check_version("Indikatorn", ind, version)
-        diff = {k: v for k, v in changes.items() if getattr(ind, k) != v}
+        diff = {k: text(v) for k, v in changes.items() if getattr(ind, k) != text(v)}
         if not diff:
             return ind
         _versioned_update(m.Indicator, ind, version, diff, "Indikatorn")
@@ -173,6 +169,7 @@ def update_indicator(
                 field,
                 getattr(ind, field),
                 new,
+                note,
             )
         ind.refresh_from_db()
         return ind
@@ -189,9 +186,8 @@ def _assess(
 ) -> Any:
     with transaction.atomic():
         row = model.objects.select_related("period", "period__organisation").get(pk=row_id)
-        access.require_controller()
         period = _locked_period(row.period_id)
-        ensure_editable(period, access)
+        access.require(Action.ASSESS, period, row)
         _check_version(what.capitalize(), row, version)
         if status:
             parsed = Status.parse(status)
@@ -207,7 +203,7 @@ def _assess(
                 )
             changes = {
                 "manual_status": parsed.value,
-                "manual_justification": justification.strip(),
+                "manual_justification": text(justification.strip()),
                 "manual_by": _name(access.user),
                 "manual_date": timezone.localdate().isoformat(),
             }
@@ -255,10 +251,10 @@ def assess_goal(
 def update_goal_comment(access: Access, goal_id: int, version: int | None, comment: str) -> m.Goal:
     with transaction.atomic():
         goal = m.Goal.objects.select_related("period", "period__organisation").get(pk=goal_id)
-        access.require_controller()
         period = _locked_period(goal.period_id)
-        ensure_editable(period, access)
+        access.require(Action.EDIT_GOAL, period, goal)
         _check_version("Målet", goal, version)
+        comment = text(comment)
         if goal.comment != comment:
             _versioned_update(m.Goal, goal, version, {"comment": comment}, "Målet")
             audit(
@@ -292,8 +288,7 @@ def update_finance(
     """Change amounts in the finance tables: ``(table, row id, field) → kronor``. Returns the number changed."""
     with transaction.atomic():
         period = _locked_period(period_id)
-        access.require_controller()
-        ensure_editable(period, access)
+        access.require(Action.EDIT_FINANCE, period)
         if version is not None and period.finance_version != version:
             raise Conflict(
                 "Ekonomitabellerna har ändrats av någon annan sedan du öppnade sidan. Dina ändringar har inte sparats.",
@@ -308,7 +303,12 @@ def update_finance(
                 raise Invalid(f"Beloppet {field} måste anges (0 om inget).")
             if value is not None and (problem := amount_problem(value)) is not None:
                 raise Invalid(f"{table} {field}: {problem}", "Kontrollera beloppet och rätta det.")
-            row = model.objects.get(pk=row_id, period=period)
+            row = model.objects.filter(pk=row_id, period=period).first()
+            if row is None:
+                raise Invalid(
+                    "Raden finns inte i periodens ekonomitabeller.",
+                    "Ladda om sidan; raden kan ha tagits bort.",
+                )
             old = getattr(row, field)
             if (old is None) != (value is None) or (
                 old is not None and value is not None and Decimal(old) != value
@@ -339,11 +339,10 @@ def update_narrative(
         sec = m.NarrativeSection.objects.select_related("period", "period__organisation").get(
             pk=section_id
         )
-        access.require_controller()
         period = _locked_period(sec.period_id)
-        ensure_editable(period, access)
+        access.require(Action.EDIT_NARRATIVE, period, sec)
         _check_version("Texten", sec, version)
-        markdown = markdown.replace("\r\n", "\n").rstrip("\n")
+        markdown = text(markdown).rstrip("\n")
         diff = {
             k: v
             for k, v in (("title", title.strip()), ("markdown", markdown))
@@ -372,10 +371,7 @@ def update_narrative(
 def submit(access: Access, period_id: int) -> None:
     with transaction.atomic():
         period = _locked_period(period_id)
-        access.require_read()
-        if not access.is_owner:
-            raise Forbidden("Bara indikatorägare lämnar in; controllern godkänner perioden.")
-        ensure_editable(period, access)
+        access.require(Action.SUBMIT, period)
         m.Submission.objects.create(period=period, user=access.user)
         audit(
             access.user,
@@ -389,12 +385,16 @@ def submit(access: Access, period_id: int) -> None:
         )
 
 
-def return_submission(access: Access, period_id: int, user_id: int) -> None:
+def return_submission(access: Access, period_id: int, user_id: int, reason: str) -> None:
+    """Give a submission back to its owner; the reason is logged and shown to the owner."""
     with transaction.atomic():
         period = _locked_period(period_id)
-        access.require_controller()
-        if period.state != m.PeriodState.OPEN:
-            ensure_editable(period, access)
+        access.require(Action.RETURN_SUBMISSION, period)
+        if not reason.strip():
+            raise Invalid(
+                "Ange varför inlämningen återlämnas.",
+                "Ägaren ser motiveringen på översikten och vet vad som ska rättas.",
+            )
         sub = (
             m.Submission.objects.filter(period=period, user_id=user_id)
             .select_related("user")
@@ -412,22 +412,28 @@ def return_submission(access: Access, period_id: int, user_id: int) -> None:
             "inlämning",
             sub.user.get_username(),
             "återlämnad",
+            reason.strip(),
         )
+
+
+def last_return(period: m.Period, user: Any) -> m.AuditEntry | None:
+    """The latest return of ``user``'s submission (its note is the controller's reason), unless
+    they have submitted again since. One query."""
+    name = _name(user)
+    last = (
+        m.AuditEntry.objects.filter(period=period, field="inlämning")
+        .filter(Q(action="återlämna", old=name) | Q(action="lämna in", username=name))
+        .order_by("-pk")
+        .first()
+    )
+    return last if last is not None and last.action == "återlämna" else None
 
 
 def _transition(
-    access: Access, period_id: int, expected: Any, new: Any, action: str, note: str = ""
+    access: Access, period_id: int, action: Action, new: Any, verb: str, note: str = ""
 ) -> m.Period:
     period = _locked_period(period_id)
-    if period.state == m.PeriodState.LOCKED and new != m.PeriodState.OPEN:
-        raise PeriodLocked(
-            f"Perioden ”{period.title}” är låst.", "En administratör kan öppna perioden igen."
-        )
-    if period.state != expected:
-        raise StateConflict(
-            f"Perioden är {m.PeriodState(period.state).label.lower()}, inte {m.PeriodState(expected).label.lower()}; ändringen kan inte göras.",
-            "Ladda om sidan för att se periodens läge.",
-        )
+    access.require(action, period)
     old = period.state
     period.state = new
     period.save(update_fields=["state"])
@@ -435,7 +441,7 @@ def _transition(
         access.user,
         period.organisation,
         period,
-        action,
+        verb,
         f"period {period.title}",
         "läge",
         m.PeriodState(old).label,
@@ -445,21 +451,53 @@ def _transition(
     return period
 
 
-def approve(access: Access, period_id: int) -> m.Period:
+def approval_blockers(period: m.Period, errors: int) -> list[str]:
+    """What speaks against approving: the checks' errors and the owners who have not submitted."""
+    out = []
+    if errors:
+        out.append(f"Kontrollerna hittar {errors} fel.")
+    submitted = set(period.submissions.values_list("user_id", flat=True))
+    late = (
+        m.Membership.objects.filter(organisation=period.organisation, role=m.Role.OWNER)
+        .exclude(user_id__in=submitted)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    names = [ms.user.get_username() for ms in late]
+    if names:
+        out.append(f"Har inte lämnat in: {', '.join(names)}.")
+    return out
+
+
+def approve(
+    access: Access, period_id: int, blockers: list[str] | None = None, override: str = ""
+) -> m.Period:
+    """Approve an open period. With ``blockers`` (approval_blockers) an explicit override
+    with a reason is needed; the reason and the blockers are logged."""
     with transaction.atomic():
-        access.require_controller()
-        return _transition(access, period_id, m.PeriodState.OPEN, m.PeriodState.APPROVED, "godkänn")
+        access.require(Action.APPROVE, m.Period.objects.get(pk=period_id))
+        note = ""
+        if blockers:
+            if not override.strip():
+                raise Invalid(
+                    "Perioden har fel eller saknade inlämningar: " + " ".join(blockers),
+                    "Rätta först, eller godkänn ändå med en motivering.",
+                )
+            note = f"Godkänd trots: {' '.join(blockers)} Motivering: {override.strip()}"
+        return _transition(
+            access, period_id, Action.APPROVE, m.PeriodState.APPROVED, "godkänn", note
+        )
 
 
 def unapprove(access: Access, period_id: int, justification: str) -> m.Period:
     with transaction.atomic():
-        access.require_controller()
+        access.require(Action.UNAPPROVE, m.Period.objects.get(pk=period_id))
         if not justification.strip():
             raise Invalid("Ange varför godkännandet tas tillbaka.")
         return _transition(
             access,
             period_id,
-            m.PeriodState.APPROVED,
+            Action.UNAPPROVE,
             m.PeriodState.OPEN,
             "återöppna",
             justification.strip(),
@@ -468,42 +506,47 @@ def unapprove(access: Access, period_id: int, justification: str) -> m.Period:
 
 def lock(access: Access, period_id: int) -> m.Period:
     with transaction.atomic():
-        access.require_controller()
-        return _transition(access, period_id, m.PeriodState.APPROVED, m.PeriodState.LOCKED, "lås")
+        return _transition(access, period_id, Action.LOCK, m.PeriodState.LOCKED, "lås")
 
 
 def reopen(access: Access, period_id: int, justification: str) -> m.Period:
     """Reopen a locked period: administrators only, with a justification, logged."""
     with transaction.atomic():
-        access.require_admin()
+        access.require(Action.REOPEN, m.Period.objects.get(pk=period_id))
         if not justification.strip():
             raise Invalid(
                 "Ange varför den låsta perioden öppnas igen.",
                 "Motiveringen sparas i ändringsloggen.",
             )
         return _transition(
-            access,
-            period_id,
-            m.PeriodState.LOCKED,
-            m.PeriodState.OPEN,
-            "lås upp",
-            justification.strip(),
+            access, period_id, Action.REOPEN, m.PeriodState.OPEN, "lås upp", justification.strip()
         )
 
 
 # --- users and roles ------------------------------------------------------------------------
 
 
+def role_text(ms: m.Membership) -> str:
+    """A role as a person reads it in the audit log: ``Indikatorägare (ägare: HR)``."""
+    parts = [m.Role(ms.role).label]
+    extra = []
+    if ms.is_auditor:
+        extra.append("revisor")
+    if ms.owner_labels.strip():
+        extra.append(f"ägare: {ms.owner_labels.strip()}")
+    return parts[0] + (f" ({', '.join(extra)})" if extra else "")
+
+
 def set_membership(
     access: Access, user: Any, role: str, is_auditor: bool, owner_labels: str
 ) -> m.Membership:
     with transaction.atomic():
-        access.require_admin()
+        access.require(Action.MANAGE_ROLES)
         if role not in m.Role.values:
             raise Invalid(f"Okänd roll '{role}'.")
         org = access.organisation
         ms = m.Membership.objects.filter(user=user, organisation=org).first()
-        old = f"{ms.role} revisor={ms.is_auditor} ägare={ms.owner_labels}" if ms else ""
+        old = role_text(ms) if ms else ""
         if ms is None:
             ms = m.Membership(user=user, organisation=org)
         ms.role, ms.is_auditor, ms.owner_labels = role, is_auditor, owner_labels.strip()
@@ -516,14 +559,14 @@ def set_membership(
             f"användare {user.get_username()}",
             "roll",
             old,
-            f"{role} revisor={is_auditor} ägare={ms.owner_labels}",
+            role_text(ms),
         )
         return ms
 
 
 def remove_membership(access: Access, membership_id: int) -> None:
     with transaction.atomic():
-        access.require_admin()
+        access.require(Action.MANAGE_ROLES)
         ms = (
             m.Membership.objects.select_related("user")
             .filter(pk=membership_id, organisation=access.organisation)
@@ -533,7 +576,7 @@ def remove_membership(access: Access, membership_id: int) -> None:
             raise NotFound("Rollen finns inte.")
         if ms.user_id == getattr(access.user, "pk", None):
             raise StateConflict("Du kan inte ta bort din egen roll.", "Be en annan administratör.")
-        old = f"{ms.role} revisor={ms.is_auditor} ägare={ms.owner_labels}"
+        old = role_text(ms)
         ms.delete()
         audit(
             access.user,

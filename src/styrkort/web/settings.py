@@ -14,7 +14,9 @@ balancer:
   also on whenever DEBUG is off, except when ``STYRKORT_LOCAL_HTTP=1`` (set by
   ``styrkort serve`` for plain HTTP on the local machine);
 - ``STYRKORT_ALLOWED_HOSTS``: comma-separated host names;
-- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…).
+- ``STYRKORT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://…);
+- ``STYRKORT_TRUSTED_PROXIES``: the reverse proxies (addresses or networks) whose
+  ``X-Forwarded-For`` names the client, for the log-in lock-out (clientip.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from styrkort.web.clientip import trusted_proxies
 
 
 def _flag(name: str) -> bool:
@@ -125,10 +129,31 @@ TEMPLATES = [
     },
 ]
 
+
+def private_sqlite(name: str) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only, before SQLite
+    creates it with the process's umask (often readable by all users). An existing file
+    readable by others is narrowed to the owner. SQLite gives its -wal and -shm files the
+    database file's permissions."""
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only or foreign file: SQLite reports what is wrong when it opens it
+
+
 DATABASES = {
     "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    private_sqlite(str(DATABASES["default"].get("NAME") or ""))
     # Several workers writing to one SQLite file: take the write lock at the start of each
     # transaction and wait for it (instead of failing with "database is locked"), and let
     # readers go on during writes (WAL). Measured in bench/web.py: 0 errors with, 56 without.
@@ -188,6 +213,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "styrkort/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Behind a reverse proxy the lock-out is keyed on the client's address as the proxy forwards it.
+STYRKORT_TRUSTED_PROXIES = trusted_proxies()
+AXES_CLIENT_IP_CALLABLE = "styrkort.web.clientip.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -196,3 +224,49 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("STYRKORT_LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = "styrkort.web.views_errors.csrf_failure"
+
+# --- owners' tools and self-service (docs/web.md, "Ägarnas verktyg") ----------------------------
+# E-mail (reminders, password reset): STYRKORT_EMAIL_BACKEND is "console" (the default: printed
+# in the server's log), "smtp", "file" (one file per message in STYRKORT_EMAIL_FILE_PATH) or a
+# dotted path to any Django e-mail backend.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+_email_backend = os.environ.get("STYRKORT_EMAIL_BACKEND", "").strip() or "console"
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_HOST = os.environ.get("STYRKORT_EMAIL_HOST", "localhost").strip()
+EMAIL_PORT = int(os.environ.get("STYRKORT_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("STYRKORT_EMAIL_USER", "").strip()
+EMAIL_HOST_PASSWORD = os.environ.get("STYRKORT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("STYRKORT_EMAIL_TLS")
+EMAIL_USE_SSL = _flag("STYRKORT_EMAIL_SSL")
+EMAIL_TIMEOUT = 30
+EMAIL_FILE_PATH = os.environ.get("STYRKORT_EMAIL_FILE_PATH", "").strip() or str(
+    data_dir() / "e-post"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("STYRKORT_EMAIL_FROM", "").strip() or "styrkort@localhost"
+# The address of the app as people reach it, for links in e-mails (e.g. https://styrkort.kommun.se).
+STYRKORT_BASE_URL = os.environ.get("STYRKORT_BASE_URL", "").strip()
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# Attachments: stored as files outside the database, never under the static files.
+STYRKORT_MEDIA_ROOT = os.environ.get("STYRKORT_MEDIA_ROOT", "").strip() or str(
+    data_dir() / "bilagor"
+)
+STYRKORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("STYRKORT_ATTACHMENT_MAX_BYTES", "10000000"))
+STYRKORT_ATTACHMENT_TYPES = [
+    t.strip().lower().lstrip(".")
+    for t in os.environ.get(
+        "STYRKORT_ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,xlsx,docx,pptx,odt,ods,csv,txt"
+    ).split(",")
+    if t.strip()
+]
+# Importing a zipped workspace: the upload, its unpacked size and its number of files.
+STYRKORT_IMPORT_MAX_BYTES = int(os.environ.get("STYRKORT_IMPORT_MAX_BYTES", "50000000"))
+STYRKORT_IMPORT_MAX_UNPACKED = int(os.environ.get("STYRKORT_IMPORT_MAX_UNPACKED", "200000000"))
+STYRKORT_IMPORT_MAX_FILES = int(os.environ.get("STYRKORT_IMPORT_MAX_FILES", "2000"))
+# The bulk-entry grid sends 3–4 fields per indicator; Django's default of 1000 fields would
+# refuse a controller's grid of a large organisation (250+ indicators).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -7,7 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from styrkort.web import api, views
+from styrkort.web import api, api_followup, views, views_followup, views_history
+from styrkort.web.owner_urls import owner_screens
 
 app_name = "styrkort"
 
@@ -33,6 +34,11 @@ screens = [
         views.indicator_assess,
         name="indicator_assess",
     ),
+    path(
+        "period/<int:period_id>/indikator/<int:indicator_id>/datafil/",
+        views.indicator_data,
+        name="indicator_data",
+    ),
     path("period/<int:period_id>/mal/<int:goal_id>/", views.goal, name="goal"),
     path("period/<int:period_id>/ekonomi/", views.finance, name="finance"),
     path("period/<int:period_id>/berattelse/", views.narrative_list, name="narrative_list"),
@@ -43,6 +49,7 @@ screens = [
         name="narrative_preview",
     ),
     path("period/<int:period_id>/fynd/", views.findings, name="findings"),
+    *views_followup.urls(),
     path("period/<int:period_id>/rapport/", views.report, name="report"),
     path("period/<int:period_id>/rapport/<str:fmt>/", views.download, name="download"),
     path("period/<int:period_id>/lamna-in/", views.submit, name="submit"),
@@ -53,16 +60,19 @@ screens = [
     ),
     path("period/<int:period_id>/godkann/", views.approve, name="approve"),
     path("period/<int:period_id>/las/", views.lock, name="lock"),
+    path("period/<int:period_id>/nasta-period/", views_history.next_period, name="next_period"),
     path("period/<int:period_id>/oppna/", views.reopen, name="reopen"),
     path("organisation/<int:org_id>/logg/", views.audit_log, name="audit"),
     path("organisation/<int:org_id>/logg.csv", views.audit_csv, name="audit_csv"),
     path("organisation/<int:org_id>/roller/", views.roles, name="roles"),
+    *owner_screens,
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/periods/", api.periods, name="api_periods"),
     path("api/periods/<int:period_id>/goals/", api.goals, name="api_goals"),
     path("api/periods/<int:period_id>/indicators/", api.indicators, name="api_indicators"),
     path("api/periods/<int:period_id>/indicators/<str:key>/", api.indicator, name="api_indicator"),
     path("api/periods/<int:period_id>/findings/", api.findings, name="api_findings"),
+    *api_followup.urls(),
 ]
 
 urlpatterns = [

@@ -33,14 +33,22 @@ PAGES = [
 ]
 
 
+# Desktop and phone width (WCAG 1.4.10 reflow: 320 CSS px is the rule; 390 px is a
+# common phone). At phone width no screen may scroll sideways: tables reflow or scroll in
+# their own container.
+WIDTHS = (1280, 390)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
     ("screen", "key", "user"), [p[1:] for p in PAGES], ids=[p[0] for p in PAGES]
 )
 def test_page_has_no_wcag_violations(
-    app: Any, page: Any, screen: str, key: str | None, user: str | None
+    app: Any, page: Any, screen: str, key: str | None, user: str | None, width: int
 ) -> None:
     from playwright.sync_api import expect
 
+    page.set_viewport_size({"width": width, "height": 900})
     if user is not None:
         login_reusing_session(page, app, user)
     response = page.goto(app.path(screen, key=key))
@@ -52,6 +60,17 @@ def test_page_has_no_wcag_violations(
     # The style sheet is loaded, so that colour contrast is checked on the real colours.
     assert page.evaluate("[...document.styleSheets].some(s => s.cssRules.length > 0)")
     assert_accessible(page)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px at {width} px"
+    if width < 600:
+        # the status of every indicator is visible without scrolling sideways (tables that
+        # reflow; others scroll inside their own container)
+        for status in page.locator("table.reflow td .status").all()[:40]:
+            if status.is_visible():
+                box = status.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width + 1, status.inner_text()
 
 
 def focused(locator: Any) -> bool:

@@ -34,7 +34,8 @@ def indicator_row(page: Any) -> Any:
 def test_two_people_saving_the_same_indicator_the_second_is_told(
     chromium: Any, app: Any, page: Any
 ) -> None:
-    """Optimistic locking in the browser: no silent lost update, a Swedish 409 instead.
+    """Optimistic locking in the browser: no silent lost update; the second person sees both
+    versions side by side and keeps what they typed (issue 15.2).
     (Runs before the period is locked below: the module's tests share one server.)"""
     from playwright.sync_api import expect
 
@@ -58,10 +59,15 @@ def test_two_people_saving_the_same_indicator_the_second_is_told(
     with page.expect_response(lambda r: r.request.method == "POST" and r.url == url) as response:
         page.get_by_role("button", name="Spara indikatorn").click()
     assert response.value.status == 409
-    expect(page.get_by_role("heading", level=1)).to_have_text("Någon annan har ändrat samma sak")
-    expect(page.get_by_text("Dina ändringar har inte sparats.")).to_be_visible()
-    page.goto(url)
-    expect(outcome_field(page)).to_have_value("68 %")
+    conflict = page.locator("#konflikt")
+    expect(conflict).to_contain_text("Någon annan har sparat indikatorn medan du skrev")
+    expect(conflict.get_by_role("cell", name="71 %")).to_be_visible()  # mine
+    expect(conflict.get_by_role("cell", name="68 %")).to_be_visible()  # theirs
+    expect(outcome_field(page)).to_have_value("71 %")  # nothing typed is lost
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara min version").click()
+    expect(page.get_by_text("Indikatorn har sparats.")).to_be_visible()
+    expect(outcome_field(page)).to_have_value("71 %")
 
 
 def test_owner_enters_outcome_controller_locks_owner_is_refused(
@@ -101,9 +107,19 @@ def test_owner_enters_outcome_controller_locks_owner_is_refused(
         state = ctl.locator("#period-state")
         expect(state).to_have_text("Öppen")
         ctl.get_by_role("button", name="Godkänn perioden").click()
+        # approval lists what speaks against it and needs a reason to go ahead
+        expect(ctl.get_by_role("heading", level=1)).to_have_text("Godkänn perioden?")
+        expect(ctl.locator("#hinder")).to_contain_text("Har inte lämnat in")
+        assert_accessible(ctl)
+        ctl.get_by_role("button", name="Godkänn ändå").click()
+        expect(ctl.locator("#felsammanfattning")).to_be_focused()
+        ctl.get_by_label("Varför godkänns perioden trots detta").fill("Nämndens beslut")
+        ctl.get_by_role("button", name="Godkänn ändå").click()
         expect(ctl.get_by_text("Perioden är godkänd.")).to_be_visible()
         expect(state).to_have_text("Godkänd")
         ctl.get_by_role("button", name="Lås perioden").click()
+        expect(ctl.get_by_role("heading", level=1)).to_have_text("Lås perioden?")
+        ctl.get_by_role("button", name="Ja, lås").click()
         expect(ctl.get_by_text("Perioden är låst. Inga ändringar kan göras.")).to_be_visible()
         expect(state).to_have_text("Låst")
         expect(ctl.get_by_role("button", name="Godkänn perioden")).to_have_count(0)
@@ -129,7 +145,7 @@ def test_owner_enters_outcome_controller_locks_owner_is_refused(
     expect(page.get_by_text("Perioden är låst; inga ändringar kan göras.")).to_be_visible()
     expect(page.get_by_role("button", name="Spara indikatorn")).to_have_count(0)
     expect(page.locator("#bedomning-nu")).to_contain_text("Uppnått")
-    expect(page.locator("dl.facts").last).to_contain_text("93 %")
+    expect(page.locator("dl.facts").first).to_contain_text(re.compile(r"93\s%"))
 
 
 def test_failed_logins_are_throttled(chromium: Any, app: Any, page: Any) -> None:

@@ -31,7 +31,7 @@ class UnreadableInput(Exception):
     """The file cannot be read at all (missing, not a table, wrong compression)."""
 
     def __init__(
-        self, path: Path, message: str, hint: str = "", code: str = "metrics.olasbar"
+        self, path: Path, message: str, hint: str = "", code: str = "metric.unreadable"
     ) -> None:
         super().__init__(message)
         self.path = path
@@ -333,7 +333,7 @@ def select_columns(
         if len(cells) != width:
             found.add(
                 line,
-                "logg.rad.faltantal",
+                "log.field_count",
                 f"Raden har {len(cells)} fält men rubrikraden {width}; raden har lästs bort.",
                 "Rätta raden i källfilen (ofta mellanslag i stället för tabb eller ett citattecken som saknas).",
             )

@@ -188,7 +188,7 @@ class Exprs:
             "raw",
             f"{_quote(name)} IS NOT NULL AND {self.ts(name)} IS NULL",
             _quote(name),
-            "logg.tidpunkt",
+            "log.timestamp",
             f'Ogiltig tidpunkt i {label}: "{{value}}".',
             hint,
         )
@@ -225,7 +225,7 @@ def load_tickets(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         f"{_quote('id')} IS NULL OR {x.ts('opened_at')} IS NULL",
         "''",
-        "logg.saknas",
+        "log.missing",
         "Ärendenummer eller öppningstid saknas; ärendet har lästs bort.",
         "Varje ärende ska ha ett nummer och en öppningstid.",
     )
@@ -303,7 +303,7 @@ def load_ticket_events(con: Any, path: Path, params: Mapping[str, str]) -> Loade
         "raw",
         f"{_quote('id')} IS NULL OR {_quote('state')} IS NULL",
         "''",
-        "logg.saknas",
+        "log.missing",
         "Ärendenummer eller status saknas; raden har lästs bort.",
         "Varje rad ska ha ärendenummer, tidpunkt och status.",
     )
@@ -383,7 +383,7 @@ def load_calls(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         f"NOT coalesce({known}, FALSE)",
         x.text("outcome"),
-        "logg.utfall",
+        "log.outcome",
         'Okänt utfall "{value}"; samtalet har lästs bort.',
         "Ange vilka värden som betyder besvarat, avbrutet, IVR och fantom med outcome.answered=… osv.",
     )
@@ -393,7 +393,7 @@ def load_calls(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         f"coalesce({known}, FALSE) AND ({answered} OR {abandoned}) AND ({wait} IS NULL OR {wait} < 0)",
         x.text("wait_s"),
-        "logg.vantetid",
+        "log.wait_time",
         'Ogiltig väntetid "{value}"; samtalet har lästs bort.',
         "Väntetiden anges i sekunder (0 när samtalet besvarades utan kö).",
     )

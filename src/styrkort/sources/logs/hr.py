@@ -179,7 +179,7 @@ def load_sick_leave(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLo
         else:
             found.add(
                 line,
-                "sjukfranvaro.rad",
+                "log.sick_leave_row",
                 "Raden kan inte användas: " + "; ".join(problems) + ". Den räknas inte med.",
                 "Rätta raden i källfilen.",
             )
@@ -215,7 +215,7 @@ def load_hme(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
             if d is None or d != int(d) or not 1 <= d <= 5:
                 found.add(
                     line,
-                    "hme.svar",
+                    "log.hme_answer",
                     f'Svaret "{text}" på fråga {cols[q]} är inte ett heltal 1–5; det räknas som obesvarat.',
                     "Svaren ska vara 1–5; lämna cellen tom för obesvarad fråga.",
                 )

@@ -65,7 +65,7 @@ def load(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         f"state IS NULL OR state NOT IN ({known})",
         "state",
-        "servicenow.status",
+        "log.servicenow_status",
         'Okänd status "{value}" i incident_state; raden har lästs bort.',
         "Kända statusar: " + ", ".join(STATES) + ".",
     )
@@ -74,7 +74,7 @@ def load(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         f"{_ts('updated_at')} IS NULL OR {_ts('opened_at')} IS NULL",
         "coalesce(updated_at, '') || ' / ' || coalesce(opened_at, '')",
-        "servicenow.datum",
+        "log.servicenow_date",
         'Ogiltig tidpunkt i sys_updated_at/opened_at ("{value}"); raden har lästs bort.',
         "Tidpunkter ska skrivas d/m/åååå H:MM.",
     )
@@ -83,7 +83,7 @@ def load(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         "ticket_id IS NULL",
         "''",
-        "servicenow.nummer",
+        "log.servicenow_number",
         "Ärendenummer (number) saknas; raden har lästs bort.",
         "Varje rad ska ha ett ärendenummer.",
     )

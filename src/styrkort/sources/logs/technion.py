@@ -49,7 +49,7 @@ def load(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         "outcome IS NULL OR outcome NOT IN ('AGENT', 'HANG', 'PHANTOM')",
         "outcome",
-        "technion.utfall",
+        "log.technion_outcome",
         'Okänt utfall "{value}"; samtalet har lästs bort.',
         "Kända utfall: AGENT (besvarat), HANG (lagt på), PHANTOM (fantomsamtal).",
     )
@@ -58,7 +58,7 @@ def load(con: Any, path: Path, params: Mapping[str, str]) -> LoadedLog:
         "raw",
         f"{ARRIVED} IS NULL OR TRY_CAST(q_time AS INTEGER) IS NULL OR TRY_CAST(q_time AS INTEGER) < 0",
         "coalesce(date, '') || ' ' || coalesce(vru_entry, '') || ' / q_time ' || coalesce(q_time, '')",
-        "technion.varde",
+        "log.technion_value",
         'Ogiltigt datum, klockslag eller kötid ("{value}"); samtalet har lästs bort.',
         "date skrivs ååmmdd, klockslag H:MM:SS och q_time i hela sekunder.",
     )

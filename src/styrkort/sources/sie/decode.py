@@ -10,14 +10,19 @@ sequences is UTF-8; otherwise the Swedish letters decide between CP437
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 CHUNK = 4 * 1024 * 1024
+SAMPLE = 256 * 1024
+"""Bytes the encoding is chosen on, from the first line with a non-ASCII byte."""
 
 _CP437_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a")
 _LATIN9_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc")
 _C1 = frozenset(range(0x80, 0xA0))
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_FIRST_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 def guess_encoding(sample: bytes) -> str:
@@ -29,12 +34,14 @@ def guess_encoding(sample: bytes) -> str:
     except UnicodeDecodeError:
         return _cp437_or_latin9(sample)
     # valid UTF-8; CP437 box drawing can be too (╤¡ is D1 AD), so ask for plausible letters
-    plausible = total = 0
-    for ch in text:
-        if ch >= "\x80":
-            total += 1
-            if "\xa0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u20ff" or ch == "\ufffd":
-                plausible += 1
+    # only the non-ASCII characters are counted (found in C: a 4 MB chunk is mostly ASCII)
+    others = _NON_ASCII.findall(text)
+    total = len(others)
+    plausible = sum(
+        1
+        for ch in others
+        if "\xa0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u20ff" or ch == "\ufffd"
+    )
     if plausible * 2 >= total:
         return "utf-8"
     return _cp437_or_latin9(sample)
@@ -90,7 +97,7 @@ class Decoded:
             data = self._stream.read(self._chunk_size)
             if not data:
                 if carry:
-                    yield self._detect(carry)
+                    yield self._detect(carry, b"")
                 return
             data = carry + data
             cut = data.rfind(b"\n")
@@ -99,16 +106,33 @@ class Decoded:
                 continue
             carry = data[cut + 1 :]
             block = data[: cut + 1]
-            yield self._detect(block)
+            if self.encoding is None and not block.isascii():
+                # the sample the choice is made on must not depend on the chunk size: read
+                # ahead so that it is always SAMPLE bytes from the first non-ASCII line on
+                while len(carry) < SAMPLE:
+                    more = self._stream.read(SAMPLE)
+                    if not more:
+                        break
+                    carry += more
+            yield self._detect(block, carry)
 
-    def _detect(self, block: bytes) -> bytes:
+    def _detect(self, block: bytes, ahead: bytes) -> bytes:
         """Choose the encoding at the first block with a non-ASCII byte; drop a BOM."""
         if self.encoding is None:
             if block.isascii():
                 self._lines_before += block.count(b"\n")
                 return block
-            self.encoding = guess_encoding(block)
-            first = next(i for i, b in enumerate(block) if b >= 0x80)
+            found = _FIRST_NON_ASCII.search(block)
+            first = found.start() if found else 0
+            start = block.rfind(b"\n", 0, first) + 1
+            sample = block[start : start + SAMPLE]
+            if len(sample) < SAMPLE:
+                sample += ahead[: SAMPLE - len(sample)]
+            if len(block) - start + len(ahead) > SAMPLE:
+                sample = sample[: sample.rfind(b"\n") + 1] or sample  # whole lines only
+            if block.startswith(b"\xef\xbb\xbf") and start > 0:
+                sample = b"\xef\xbb\xbf" + sample
+            self.encoding = guess_encoding(sample)
             self.first_non_ascii_line = self._lines_before + block.count(b"\n", 0, first) + 1
         if block.startswith(b"\xef\xbb\xbf"):
             block = block[3:]

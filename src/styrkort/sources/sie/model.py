@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from typing import NamedTuple
 
 from styrkort.core.findings import Finding
@@ -20,6 +20,8 @@ Objects = tuple[tuple[str, str], ...]
 """An object list ``{1 "100" 6 "P1"}`` as ``(("1", "100"), ("6", "P1"))``; ``()`` is ``{}``."""
 
 ZERO = Decimal(0)
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Sums of amounts are exact whatever their digits (the default context rounds at 28)."""
 
 
 class Account(NamedTuple):
@@ -126,7 +128,10 @@ class Voucher(NamedTuple):
     line: int | None = None
 
     def total(self) -> Decimal:
-        return sum((t.amount for t in self.transactions), ZERO)
+        total = ZERO
+        for t in self.transactions:
+            total = EXACT.add(total, t.amount)
+        return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +193,7 @@ class Ledger:
                 tuple(objs.get(d) for d in dims),
                 f"{date.year:04d}{date.month:02d}" if by_period else None,
             )
-            out[key] = out.get(key, ZERO) + t.amount
+            out[key] = EXACT.add(out.get(key, ZERO), t.amount)
         return out
 
 
@@ -214,7 +219,7 @@ class LedgerSums:
     def account_totals(self) -> dict[str, Decimal]:
         out: dict[str, Decimal] = {}
         for (account, _objs, _period), amount in self.sums.items():
-            out[account] = out.get(account, ZERO) + amount
+            out[account] = EXACT.add(out.get(account, ZERO), amount)
         return out
 
 

@@ -17,17 +17,17 @@ import gc
 import io
 import zlib
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from styrkort.core.findings import Finding, Severity, Source, has_errors
-from styrkort.core.numbers import parse_decimal
 from styrkort.sources.sie import vector
 from styrkort.sources.sie.codes import CODES, severity
 from styrkort.sources.sie.decode import CHUNK, Decoded
 from styrkort.sources.sie.lexer import Field, object_pairs, quoted_words, split_fields
 from styrkort.sources.sie.model import (
+    EXACT,
     ZERO,
     Account,
     Balance,
@@ -40,18 +40,23 @@ from styrkort.sources.sie.model import (
     Objects,
     PeriodBalance,
     SieResult,
-    SumKey,
     SumsResult,
     Transaction,
     Voucher,
+)
+from styrkort.sources.sie.state import (
+    AMOUNT_CHARS,
+    CACHE_LIMIT,
+    ReadState,
+    SeriesNumbers,
+    parse_amount,
+    parse_date,
 )
 
 MAX_PER_CODE = 50
 """Findings listed per code; the rest are counted in one ``sie.more`` finding."""
 
-_CACHE_LIMIT = 200_000
 _MISSING = object()
-_AMOUNT_CHARS = "0123456789.-"
 
 
 class _Bad(Exception):
@@ -62,28 +67,6 @@ class _Bad(Exception):
         self.code = code
         self.message = message
         self.hint = hint
-
-
-def _parse_date(text: str) -> dt.date | None:
-    if len(text) != 8 or not text.isascii() or not text.isdigit():
-        return None
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
-def _parse_amount(text: str) -> tuple[Decimal | None, bool]:
-    """(value, per the spec) for an amount field; value None when it is no number."""
-    if text and text.strip(_AMOUNT_CHARS) == "":
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is not None:
-            return value, True
-    lenient = parse_decimal(text)
-    return lenient, False
 
 
 class _Voucher:
@@ -131,55 +114,12 @@ class _Voucher:
         self.pending: Transaction | None = None
 
 
-class _Numbers:
-    """The voucher numbers seen in one series, in memory that stays small for sequential numbering.
+class _Parser(ReadState):
+    """The line reader: reads every record and gives every finding (the reference)."""
 
-    ``next`` is the number that would extend the run ``lo..hi`` (the fast path).
-    """
-
-    __slots__ = ("hi", "lo", "next", "others")
-
-    def __init__(self) -> None:
-        self.lo = 0
-        self.hi = -1
-        self.next = ""
-        self.others: set[object] = set()
-
-    def add(self, number: str) -> bool:
-        """Record ``number``; False when it was seen before."""
-        integral = number.isascii() and number.isdigit() and (number[0] != "0" or number == "0")
-        if not integral:
-            if number in self.others:
-                return False
-            self.others.add(number)
-            return True
-        key = int(number)
-        if self.lo <= key <= self.hi or key in self.others:
-            return False
-        if self.hi < self.lo:
-            self.lo = self.hi = key
-        elif key == self.hi + 1:
-            self.hi = key
-            while self.hi + 1 in self.others:
-                self.hi += 1
-                self.others.discard(self.hi)
-        elif key == self.lo - 1:
-            self.lo = key
-            while self.lo - 1 in self.others:
-                self.lo -= 1
-                self.others.discard(self.lo)
-        else:
-            self.others.add(key)
-        self.next = str(self.hi + 1)
-        return True
-
-
-class _Parser:
     def __init__(self, name: str, *, keep_tree: bool, dimensions: tuple[str, ...], by_period: bool):
+        super().__init__(keep_tree=keep_tree, dimensions=dimensions, by_period=by_period)
         self.name = name
-        self.keep_tree = keep_tree
-        self.dims = dimensions
-        self.by_period = by_period
         self.findings: list[Finding] = []
         self.code_counts: dict[str, int] = {}
         # header
@@ -195,7 +135,6 @@ class _Parser:
         self.company_id = ""
         self.chart_type = ""
         self.currency = ""
-        self.years: dict[int, FinancialYear] = {}
         self.accounts: dict[str, Account] = {}
         self.dimensions: dict[str, Dimension] = {}
         self.objects: dict[tuple[str, str], str] = {}
@@ -203,33 +142,20 @@ class _Parser:
         self.balances: list[Balance] = []
         self.object_balances: list[ObjectBalance] = []
         self.period_balances: list[PeriodBalance] = []
-        self.vouchers: list[Voucher] = []
-        self.sums: dict[SumKey, Decimal] = {}
-        self.voucher_count = 0
-        self.transaction_count = 0
         # state
         self.voucher: _Voucher | None = None
         self.expect_brace: _Voucher | None = None
-        self.series: dict[str, _Numbers] = {}
-        self.used_accounts: dict[str, int] = {}
-        self.used_objects: dict[tuple[str, str], int] = {}
         self.unknown_years: set[int] = set()
-        self.date_cache: dict[str, tuple[dt.date, str] | object | None] = {}
         self.heads: dict[str, tuple[str, Objects, tuple[str | None, ...]]] = {}
-        # state of the vectorised reader (vector.py): parsed object lists by their bytes,
-        # and partial sums of accepted chunks waiting for vector.flush()
-        self.vector_objects: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
-        self.vector_partials: dict[str, list[Any]] = {"ore": [], "dec": []}
-        self.vector_partial_rows = 0
-        self.vector_ore_chunks = 0
-        self.none_key: tuple[str | None, ...] = (None,) * len(dimensions)
         self.crc_state: int | None = None  # running CRC between the #KSUMMA records
         self.crc_started_line: int | None = None
         self.crc_done = False
-        self.has_money = False
         self._deferred_years: list[tuple[int, int]] = []
         self._crc_before_close = 0
-        self._encoding = "cp437"
+        self._months: dict[FinancialYear, tuple[str, str]] = {}
+        self._lists: dict[str, Objects] = {}
+        # (year, month) of #PSALDO/#PBUDGET read without a finding, while the years stay
+        self._period_keys: dict[tuple[str, str], int] = {}
         self.handlers: dict[str, Callable[[list[Field], int], None]] = {
             "#FLAGGA": self._flagga,
             "#FORMAT": self._format,
@@ -293,7 +219,7 @@ class _Parser:
         sums = self.sums
         sums_get = sums.get
         date_cache = self.date_cache
-        date_period = self._date_period
+        date_period = self.date_period
         by_period = self.by_period
         fast_ver = self._fast_ver
         heads_get = self.heads.get
@@ -315,6 +241,8 @@ class _Parser:
                 voucher = self.voucher
                 if voucher is None:
                     if s.startswith("#VER ") and fast_ver(s, lineno):
+                        continue
+                    if s.startswith("#P") and self._fast_period(s, lineno):
                         continue
                 elif voucher.pending is None and s.startswith("#TRANS "):
                     e = s.find("}")
@@ -345,7 +273,7 @@ class _Parser:
                         if rest:
                             amount_text = rest[0]
                             amount: Decimal | None = None
-                            if not amount_text.strip(_AMOUNT_CHARS):
+                            if not amount_text.strip(AMOUNT_CHARS):
                                 try:
                                     amount = Decimal(amount_text)
                                 except InvalidOperation:
@@ -401,6 +329,7 @@ class _Parser:
                     if (
                         numbers is not None
                         and v.number == numbers.next
+                        and not numbers.others
                         and (year0 is None or year0.start <= v.date <= year0.end)
                     ):
                         numbers.hi += 1
@@ -445,20 +374,90 @@ class _Parser:
             key = tuple(lookup.get(d) for d in self.dims)
         else:
             key = self.none_key
-        if len(self.heads) > _CACHE_LIMIT:
+        if len(self.heads) > CACHE_LIMIT:
             self.heads.clear()
         value = (account, pairs, key)
         self.heads[head] = value
         return value
 
-    def _date_period(self, text: str) -> tuple[dt.date, str] | None:
-        """A date and its month ``YYYYMM``, cached (a file has few distinct dates)."""
-        date = _parse_date(text)
-        value = (date, f"{date.year:04d}{date.month:02d}") if date else None
-        if len(self.date_cache) > _CACHE_LIMIT:
-            self.date_cache.clear()
-        self.date_cache[text] = value
-        return value
+    def at_rest(self) -> bool:
+        return self.voucher is None and self.expect_brace is None and self.crc_state is None
+
+    def _fast_period(self, s: str, lineno: int) -> bool:
+        """``#PSALDO``/``#PBUDGET`` with one object list, split without the general splitter.
+
+        The fields are exactly what :func:`split_fields` gives for such a line (the same
+        ``quoted_words`` on each part); False sends the line to record().
+        """
+        if self.expect_brace is not None or "\\" in s:
+            return False
+        b = s.find("{")
+        e = s.find("}")
+        n = len(s)
+        if (
+            b <= 0
+            or e < b
+            or s[b - 1] not in " \t"
+            or (e + 1 < n and s[e + 1] not in " \t")
+            or s.find("{", b + 1) >= 0
+            or s.find("}", e + 1) >= 0
+        ):
+            return False
+        pre = quoted_words(s[:b])
+        if pre is None or len(pre) != 4 or pre[0] not in ("#PSALDO", "#PBUDGET"):
+            return False
+        inner = s[b + 1 : e]
+        objs = self._lists.get(inner)
+        if objs is None:
+            words = quoted_words(inner)
+            if words is None or len(words) % 2:
+                return False
+            objs = tuple(zip(words[0::2], words[1::2], strict=True))
+            if len(self._lists) < CACHE_LIMIT:
+                self._lists[inner] = objs
+        post = quoted_words(s[e + 1 :])
+        if post is None:
+            return False
+        label = pre[0]
+        year = self._period_keys.get((pre[1], pre[2]))
+        amount_text = post[0] if post else ""
+        if year is not None and len(post) <= 2 and not amount_text.strip(AMOUNT_CHARS):
+            # a year and month seen before without a finding: only the money is new
+            try:
+                amount = Decimal(amount_text)
+            except InvalidOperation:
+                amount = None
+            if amount is not None:
+                used = self.used_objects
+                for pair in objs:
+                    if pair not in used:
+                        used[pair] = lineno
+                account = pre[3]
+                if account not in self.used_accounts:
+                    self.used_accounts[account] = lineno
+                self.has_money = True
+                quantity = parse_amount(post[1])[0] if len(post) > 1 and post[1] else None
+                self.period_balances.append(
+                    PeriodBalance(label[1:], year, pre[2], account, objs, amount, quantity, lineno)
+                )
+                return True
+        self._label = label
+        found = sum(self.code_counts.values())
+        try:
+            self._period_balance([pre[1], pre[2], pre[3], objs, *post], lineno)
+        except _Bad as bad:
+            self.add(bad.code, lineno, bad.message, bad.hint)
+        else:
+            # (_period_balance read the year with int(): no error here)
+            year = int(pre[1])
+            if (
+                found == sum(self.code_counts.values())
+                and pre[1] == str(year)
+                and year in self.years
+                and len(self._period_keys) < CACHE_LIMIT
+            ):
+                self._period_keys[(pre[1], pre[2])] = year
+        return True
 
     def _fast_ver(self, s: str, lineno: int) -> bool:
         """The common well-formed ``#VER``; False sends the line to record()."""
@@ -482,7 +481,7 @@ class _Parser:
             return False
         dp = self.date_cache.get(f[3], _MISSING)
         if dp is _MISSING:
-            dp = self._date_period(f[3])
+            dp = self.date_period(f[3])
         if dp is None:
             return False
         n = len(f)
@@ -490,7 +489,7 @@ class _Parser:
         if n > 5 and f[5]:
             reg = self.date_cache.get(f[5], _MISSING)
             if reg is _MISSING:
-                reg = self._date_period(f[5])
+                reg = self.date_period(f[5])
             registered = reg[0] if reg else None  # type: ignore[index]
         assert isinstance(dp, tuple)
         date: dt.date = dp[0]
@@ -580,7 +579,7 @@ class _Parser:
         return value
 
     def _amount(self, text: str, lineno: int, what: str = "beloppet") -> Decimal:
-        value, exact = _parse_amount(text)
+        value, exact = parse_amount(text)
         if value is None:
             raise _Bad(
                 "sie.bad_amount",
@@ -600,7 +599,7 @@ class _Parser:
         text = self._str(fields, i, "kvantitet", required=False)
         if not text:
             return None
-        value, _exact = _parse_amount(text)
+        value, _exact = parse_amount(text)
         return value
 
     def _year(self, fields: list[Field], i: int, lineno: int) -> int:
@@ -621,7 +620,7 @@ class _Parser:
     def _date(self, text: str, what: str) -> dt.date:
         value = self.date_cache.get(text, _MISSING)
         if value is _MISSING:
-            value = self._date_period(text)
+            value = self.date_period(text)
         if not isinstance(value, tuple):
             raise _Bad(
                 "sie.bad_date",
@@ -679,7 +678,7 @@ class _Parser:
         self.program_version = self._str(f, 1, "version", required=False)
 
     def _gen(self, f: list[Field], lineno: int) -> None:
-        self.generated = _parse_date(self._str(f, 0, "datum", required=False))
+        self.generated = parse_date(self._str(f, 0, "datum", required=False))
 
     def _fnamn(self, f: list[Field], lineno: int) -> None:
         self.company = self._str(f, 0, "företagsnamn", required=False)
@@ -707,6 +706,7 @@ class _Parser:
                 "Kontrollera räkenskapsårets datum i bokföringsprogrammet.",
             )
         self.years[year] = FinancialYear(year, start, end)
+        self._period_keys.clear()
 
     def _year_number(self, f: list[Field]) -> int:
         text = self._str(f, 0, "årsnummer")
@@ -796,7 +796,9 @@ class _Parser:
     def _period_balance(self, f: list[Field], lineno: int) -> None:
         year = self._year(f, 0, lineno)
         period = self._str(f, 1, "period")
-        if len(period) != 6 or _parse_date(period + "01") is None:
+        if len(period) != 6 or (
+            self.date_cache.get(period + "01") is None and (self.date_period(period + "01") is None)
+        ):
             raise _Bad(
                 "sie.bad_date",
                 f"{self._label}: perioden {period!r} är ingen månad.",
@@ -808,7 +810,10 @@ class _Parser:
         self._note_account(account, lineno)
         self.has_money = True
         rar = self.years.get(year)
-        if rar is not None and not (f"{rar.start:%Y%m}" <= period <= f"{rar.end:%Y%m}"):
+        months = None if rar is None else self._months.get(rar)
+        if rar is not None and months is None:
+            months = self._months[rar] = (f"{rar.start:%Y%m}", f"{rar.end:%Y%m}")
+        if rar is not None and months is not None and not (months[0] <= period <= months[1]):
             self.add(
                 "sie.period_outside_year",
                 lineno,
@@ -837,7 +842,7 @@ class _Parser:
         date = self._date(self._str(f, 2, "verifikationsdatum"), "verifikationsdatumet")
         text = self._str(f, 3, "text", required=False)
         reg_text = self._str(f, 4, "registreringsdatum", required=False)
-        registered = _parse_date(reg_text) if reg_text else None  # a bad one is only lost
+        registered = parse_date(reg_text) if reg_text else None  # a bad one is only lost
         sign = self._str(f, 5, "signatur", required=False)
         self.has_money = True
         self.expect_brace = _Voucher(series, number, date, text, registered, sign, lineno)
@@ -939,7 +944,7 @@ class _Parser:
         self.voucher_count += 1
         numbers = self.series.get(v.series)
         if numbers is None:
-            numbers = self.series[v.series] = _Numbers()
+            numbers = self.series[v.series] = SeriesNumbers()
         if v.number and not numbers.add(v.number):
             self.add(
                 "sie.duplicate_voucher",
@@ -1037,13 +1042,12 @@ class _Parser:
                 parts.append("}")
             else:
                 parts.append(field)
-        data = "".join(parts).encode(self._encoding, errors="replace")
+        data = "".join(parts).encode(self.encoding, errors="replace")
         self.crc_state = zlib.crc32(data, self.crc_state or 0)
 
     # ---------------------------------------------------------------- the end
 
     def finish(self, decoded: Decoded, lineno: int) -> None:
-        vector.flush(self)
         if self.voucher is not None:
             v = self.voucher
             self.add(
@@ -1224,6 +1228,14 @@ def _voucher_run(data: bytes) -> tuple[int, int] | None:
     return first, data.index(b"\n", last + 1) + 1
 
 
+def _as_read(decoded: Decoded, data: bytes, encoding: str) -> bytes:
+    """``data`` for the vectorised reader: as is in a one-byte encoding, else the text the
+    line reader would read (replacement characters included), encoded again."""
+    if decoded.one_byte:
+        return data
+    return decoded.decode(data).encode(encoding)
+
+
 def _run(
     stream: BinaryIO,
     name: str,
@@ -1232,6 +1244,9 @@ def _run(
     dimensions: Iterable[str | int] = (),
     by_period: bool = True,
     chunk_size: int = CHUNK,
+    reference: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+    total: int | None = None,
 ) -> tuple[_Parser | None, list[Finding], str]:
     decoded = Decoded(stream, chunk_size)
     refusal = _not_sie(decoded.head(), name)
@@ -1240,35 +1255,52 @@ def _run(
     parser = _Parser(
         name, keep_tree=keep_tree, dimensions=tuple(str(d) for d in dimensions), by_period=by_period
     )
+
+    def line_reader(data: bytes, lineno: int) -> int:
+        return parser.feed(decoded.decode(data), lineno)
+
+    # runs of whole vouchers go to the vectorised reader (vector.py), which hands back to
+    # the line reader what it does not read itself
+    fast = None if reference or not vector.AVAILABLE else vector.VectorReader(parser, line_reader)
     lineno = 0
+    done_bytes = 0
     carry = b""
     for block in decoded.blocks():
-        parser._encoding = decoded.encoding or "ascii"
+        parser.encoding = decoded.encoding or "ascii"
         data = carry + block if carry else block
         carry = b""
-        # runs of whole vouchers go to the vectorised reader (vector.py); the boundaries are
-        # found in the bytes (ASCII bytes never stand inside a UTF-8 character), and only
-        # what the line reader reads is decoded
-        span = _voucher_run(data) if vector.AVAILABLE else None
-        if span is None:
+        # the boundaries are found in the bytes (ASCII bytes never stand inside a UTF-8
+        # character), and only what the line reader reads is decoded
+        span = _voucher_run(data) if fast is not None else None
+        if fast is None:
             lineno = parser.feed(decoded.decode(data), lineno)
-            continue
-        first, cut = span
-        lineno = parser.feed(decoded.decode(data[:first]), lineno)
-        middle = data[first:cut]
-        if decoded.one_byte:  # one byte per character: the vectorised reader takes the bytes
-            done = vector.feed_vouchers(parser, middle, lineno)
-            lineno = done if done is not None else parser.feed(decoded.decode(middle), lineno)
+        elif span is None:
+            lineno = fast.feed_records(_as_read(decoded, data, parser.encoding), lineno)
         else:
-            text = decoded.decode(middle)
-            done = vector.feed_vouchers(parser, text.encode(parser._encoding), lineno)
-            lineno = done if done is not None else parser.feed(text, lineno)
-        carry = data[cut:]
+            first, cut = span
+            lineno = fast.feed_records(_as_read(decoded, data[:first], parser.encoding), lineno)
+            lineno = fast.feed(_as_read(decoded, data[first:cut], parser.encoding), lineno)
+            carry = data[cut:]
+        done_bytes += len(data) - len(carry)
+        if progress is not None:
+            progress(done_bytes, total)
     if carry:
         lineno = parser.feed(decoded.decode(carry), lineno)
+    if fast is not None:
+        fast.flush()
     encoding = decoded.encoding or "cp437"
     parser.finish(decoded, lineno)
     return parser, parser.findings, encoding
+
+
+def _size(source: str | Path | bytes) -> int | None:
+    """The size of what will be read, for progress (None when it cannot be known)."""
+    if isinstance(source, bytes):
+        return len(source)
+    try:
+        return Path(source).stat().st_size
+    except OSError:
+        return None
 
 
 def _guarded(
@@ -1304,7 +1336,8 @@ def _safe(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return run(stream, label)
+        with localcontext(EXACT):  # sums past 28 digits stay exact
+            return run(stream, label)
     except OSError as exc:
         return None, [
             Finding(
@@ -1330,15 +1363,31 @@ def _safe(
             gc.enable()
 
 
-def read_sie(source: str | Path | bytes, *, name: str | None = None) -> SieResult:
+def read_sie(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    reference: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> SieResult:
     """Read a whole SIE file: header, balances, budget and every voucher.
 
     ``source`` is a path or the file's bytes; ``name`` is what findings call the
     file (default: the file name). Returns ``SieResult(ledger or None, findings)``.
+    ``reference=True`` reads with the line reader alone (no vectorised fast path;
+    the answer is the same, only slower). ``progress``, when given, is called after
+    each chunk with the bytes read so far and the file's size (None when unknown).
     """
 
     def run(stream: BinaryIO, label: str) -> tuple[object, list[Finding]]:
-        parser, findings, encoding = _run(stream, label, keep_tree=True)
+        parser, findings, encoding = _run(
+            stream,
+            label,
+            keep_tree=True,
+            reference=reference,
+            progress=progress,
+            total=_size(source) if progress is not None else None,
+        )
         if parser is None or has_errors(findings):
             return None, findings
         ledger = Ledger(
@@ -1362,12 +1411,15 @@ def sum_sie(
     by_period: bool = True,
     name: str | None = None,
     chunk_size: int = CHUNK,
+    reference: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SumsResult:
     """Stream a SIE file, summing the vouchers per account × ``dimensions`` × month.
 
     Memory holds the header, the balances and budget, and the sums, but never the
     vouchers: a 1 GB file needs no more than a small one with the same chart.
-    All the checks of :func:`read_sie` run too.
+    All the checks of :func:`read_sie` run too. ``reference`` and ``progress`` as
+    for :func:`read_sie`.
     """
     dims = tuple(str(d) for d in dimensions)
 
@@ -1379,6 +1431,9 @@ def sum_sie(
             dimensions=dims,
             by_period=by_period,
             chunk_size=chunk_size,
+            reference=reference,
+            progress=progress,
+            total=_size(source) if progress is not None else None,
         )
         if parser is None or has_errors(findings):
             return None, findings

@@ -1,38 +1,41 @@
-"""The fast path for runs of clean vouchers: whole chunks at once with pyarrow.
+"""The fast path for runs of vouchers: whole chunks at once with pyarrow.
 
 A 50 MB municipal file is almost entirely vouchers written the same way::
 
     #VER A 17 20200310 "Faktura 17" 20200311
     {
-    #TRANS 6540 {1 "4100" 6 "P1"} 1234.50
+    #TRANS 6540 {1 "4100" 6 "P1"} 1234.50 20200310 "Faktura" 2
     #TRANS 2440 {} -1234.50 20200310 "Faktura"
     }
 
-This module takes a stretch of such lines (between voucher boundaries) and does
-the work of :meth:`_Parser.feed` with pyarrow's vectorised string kernels:
-classify the lines, check the block structure, extract fields with one regular
-expression per kind, cast the amounts to decimal, and group the sums.
+:class:`VectorReader` takes a stretch of lines from a ``#VER`` to a ``}`` and does
+the work of the line reader with pyarrow's vectorised string kernels: classify
+the lines, cut them into vouchers, check each voucher's structure and the shape of
+its lines, extract fields with one regular expression per kind (or by byte
+position), check dates, the year and the balance per voucher, and group the sums.
 
-It is a pure optimisation with a strict contract: it only accepts a stretch
-when every line has one of the exact shapes above and the stretch would give no
-finding (balanced vouchers, real dates inside the year, voucher numbers next in
-their series, no odd object list). Anything else returns None and the caller
-reads the stretch line by line, which gives the findings. So both paths always
-give the same ledger, sums and findings (tests/sources/test_sie_vector.py).
+It is a pure optimisation with a strict contract (state.py): it reads a voucher
+only when the voucher would give no finding and every line has a shape it reads
+exactly as the line reader does (balanced, dated inside year 0, numbered next in
+its series). Every other voucher — a ``#RTRANS``/``#BTRANS`` correction, an
+unbalanced or out-of-order voucher, a broken line, a record it does not know —
+is handed, line for line and in file order, to the line reader, which gives the
+findings. So both paths give the same ledger, sums and findings
+(tests/sources/test_sie_vector.py), and a rare record costs only its own voucher.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from styrkort.sources.sie.lexer import object_pairs
-from styrkort.sources.sie.model import Objects, Transaction, Voucher
-
-if TYPE_CHECKING:  # pragma: no cover
-    from styrkort.sources.sie.reader import _Parser
+from styrkort.sources.sie.lexer import object_pairs, quoted_words
+from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher
+from styrkort.sources.sie.state import CACHE_LIMIT, ReadState, SeriesNumbers, parse_amount
 
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
     import numpy as np
@@ -43,20 +46,23 @@ try:  # pyarrow is a dependency of styrkort, but the reader works without it
 except ImportError:  # pragma: no cover
     AVAILABLE = False
 
-# a field: quoted without escapes or braces, or a word without controls, quotes, backslashes, braces
-_TOKEN = rb'(?:"[^"\\{}\r\n]*"|[^\x00-\x20"\\{}]+)'
+# a quoted field: no braces or line ends; \" is a quote (a backslash before anything else
+# is itself), so a quote after a backslash never closes the field
+_QUOTED = rb'"(?:[^"\\{}\r\n]|\\+[^"\\{}\r\n]|\\+")*"'
+# a field: quoted, or a word without controls, quotes, backslashes, braces
+_TOKEN = rb"(?:" + _QUOTED + rb'|[^\x00-\x20"\\{}]+)'
 _END = rb"[ \t]*\r?\n$"
-# the exact shapes accepted (checked with a match, which RE2 runs as a fast DFA) ...
+# the exact shapes read (checked with a match, which RE2 runs as a fast DFA) ...
 _VER_OK = (
     rb"^[ \t]*#VER[ \t]+" + _TOKEN + rb"[ \t]+" + _TOKEN + rb"[ \t]+[0-9]{8}"
-    rb"(?:[ \t]+" + _TOKEN + rb")?(?:[ \t]+" + _TOKEN + rb")?(?:[ \t]+" + _TOKEN + rb")?" + _END
+    rb"(?:[ \t]+" + _TOKEN + rb")*" + _END
 )
 _TRANS_OK = (
     rb'^[ \t]*#TRANS[ \t]+[0-9]+[ \t]+\{(?:[^{}"\\\r\n]|"[^"\\{}\r\n]*")*\}'
-    rb'[ \t]+-?[0-9]+(?:\.[0-9]+)?(?:[ \t]+(?:[0-9]{8}|"")(?:[ \t]+' + _TOKEN + rb")?)?" + _END
+    rb'[ \t]+-?[0-9]+(?:\.[0-9]+)?(?:[ \t]+(?:[0-9]{8}|"")(?:[ \t]+' + _TOKEN + rb")*)?" + _END
 )
-# ... and, on lines known to have those shapes, simple patterns that pick the fields out
-_W = rb'"[^"]*"|[^ \t\r\n]+'
+# ... and, on lines known to have those shapes, patterns that pick the fields out
+_W = _QUOTED + rb"|[^ \t\r\n]+"
 _VER_FIELDS = (
     rb"^[ \t]*#VER[ \t]+(?P<series>"
     + _W
@@ -80,130 +86,174 @@ _TRANS_FIELDS = (
 )
 _TRANS_TREE = (
     rb"^[ \t]*#TRANS[ \t]+(?P<account>[0-9]+)[ \t]+\{(?P<objects>[^}]*)\}[ \t]+(?P<amount>[^ \t\r\n]+)"
-    rb"(?:[ \t]+(?P<date>[^ \t\r\n]+)(?:[ \t]+(?P<text>" + _W + rb"))?)?"
+    rb"(?:[ \t]+(?P<date>[^ \t\r\n]+)(?:[ \t]+(?P<text>"
+    + _W
+    + rb")(?:[ \t]+(?P<qty>"
+    + _W
+    + rb")(?:[ \t]+(?P<sign>"
+    + _W
+    + rb"))?)?)?)?"
 )
-_MISSING: Any = object()
-_STRUCTURE = re.compile(rb"(?:\x01\x02\x03*\x04)*")
+_INTEGRAL = rb"^(?:0|[1-9][0-9]{0,14})$"
+# amounts summed as decimal128(38, 10): at most 16 integer digits and 10 decimals, so
+# that a chunk's sums cannot overflow; other amounts leave their voucher to the line reader
+_DECIMAL_AMOUNT = r"^-?[0-9]{1,16}(?:\.[0-9]{1,10})?$"
 _SCALE = 10
 # partial sums wait in arrow until flush(); regrouped above this many rows (memory stays
 # bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
 _REGROUP_ROWS = 250_000
+_PACKED_PARTS = 8
 # a chunk is summed in öre only when its amounts add up to less than this in absolute value
 # (exact in float64 too); after 2048 such chunks (2048 × 2**52 = 2**63) the sums go to Decimal
 _ORE_CHUNK_LIMIT = 2.0**52
 _ORE_FLUSH_CHUNKS = 2048
+
+# fewer #PSALDO/#PBUDGET lines than this in a stretch are left to the line reader
+_PERIOD_RUN = 64
+_NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?"
+_PERIOD_OK = (
+    rb"^#(?P<label>PSALDO|PBUDGET)[ \t]+(?P<year>0|-?[1-9][0-9]{0,3})[ \t]+(?P<period>[0-9]{6})"
+    rb"[ \t]+(?P<account>[0-9]+)[ \t]+\{(?P<objects>(?:[^{}\"\\\r\n]|\"[^\"\\{}\r\n]*\")*)\}"
+    rb"[ \t]+(?P<amount>" + _NUMBER + rb")(?:[ \t]+(?P<qty>" + _NUMBER + rb"))?" + _END
+)
 _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
+# the inside of an object list of up to four pairs of cleanly separated fields
+_LIST_TOKEN = rb'"[^"\\{}\r\n]*"|[^\x00-\x20"\\{}]+'
+_LIST_PAIRS = 4
+_LIST = (
+    rb"^[ \t]*"
+    + b"".join(
+        rb"(?:(?P<d%d>" % j
+        + _LIST_TOKEN
+        + rb")[ \t]+(?P<o%d>" % j
+        + _LIST_TOKEN
+        + rb")"
+        + (rb"[ \t]+" if j < _LIST_PAIRS - 1 else b"")
+        for j in range(_LIST_PAIRS)
+    ).replace(rb")[ \t]+(?:(?P<d", rb")(?:[ \t]+(?P<d")
+    + rb")?" * _LIST_PAIRS
+    + rb"[ \t]*$"
+)
+_ZERO: Any = None
+_ZERO32: Any = None
+_ONE32: Any = None
+_TWO: Any = None
+_ARROW_ERRORS: tuple[type[BaseException], ...] = (ValueError, OverflowError, LookupError)
+if AVAILABLE:
+    _ARROW_ERRORS += (pa.ArrowInvalid, pa.ArrowNotImplementedError)
+
+LineReader = Callable[[bytes, int], int]
+"""The line reader: reads ``data`` (whole lines) after line ``lineno``, returns the last line's number."""
+
+
+class VectorReader:
+    """Reads stretches of vouchers for a :class:`ReadState`; hands the rest to the line reader.
+
+    ``feed`` takes whole lines from a ``#VER`` line to a ``}`` line and returns the
+    number of the last line read; ``flush`` adds the partial sums still waiting in
+    arrow to ``state.sums`` (call it once at the end). ``vectorised`` and
+    ``handed_over`` count the lines each way (for tests and benchmarks).
+    """
+
+    def __init__(self, state: ReadState, line_reader: LineReader) -> None:
+        self.state = state
+        self.line_reader = line_reader
+        self.noted: set[bytes] = set()
+        """Object lists whose pairs were noted as used (at their first line)."""
+        self.partials: dict[str, list[Any]] = {"ore": [], "dec": []}
+        # sums in öre grouped with numpy on packed key codes (no acero, which imports pandas):
+        # per key part (account, each dimension, month) the values seen, code 0 being None
+        self.key_values: list[list[Any]] = []
+        self.key_codes: list[dict[Any, int]] = []
+        self.packed: list[tuple[Any, Any]] = []
+        self.partial_rows = 0
+        self.ore_chunks = 0
+        self.vectorised = 0
+        self.handed_over = 0
+
+    def feed(self, data: bytes, lineno: int) -> int:
+        """Read ``data`` (whole lines from a ``#VER`` to a ``}``) after line ``lineno``."""
+        plan: _Plan | None = None
+        if self.state.at_rest() and data.endswith(b"\n") and len(data) < 2**31:
+            try:
+                plan = _plan(self, data, lineno)
+            except _ARROW_ERRORS:
+                plan = None
+        if plan is None:
+            self.handed_over += data.count(b"\n")
+            return self.line_reader(data, lineno)
+        return _commit(self, plan, data, lineno)
+
+    def feed_records(self, data: bytes, lineno: int) -> int:
+        """Read whole lines outside vouchers: runs of ``#PSALDO``/``#PBUDGET`` at once, the rest
+        by the line reader, in file order."""
+        if (
+            data.count(b"\n#P") < _PERIOD_RUN
+            or not data.endswith(b"\n")
+            or len(data) >= 2**31
+            or (b"\n#PSALDO " not in data and b"\n#PBUDGET " not in data)
+        ):
+            self.handed_over += data.count(b"\n")
+            return self.line_reader(data, lineno)
+        # the header before the first period balance is read first: its #RAR decide the years
+        first = min(i for i in (data.find(b"\n#PSALDO "), data.find(b"\n#PBUDGET ")) if i >= 0) + 1
+        self.handed_over += data.count(b"\n", 0, first)
+        lineno = self.line_reader(data[:first], lineno)
+        data = data[first:]
+        try:
+            plan = _period_plan(self, data, lineno)
+        except _ARROW_ERRORS:
+            plan = None
+        if plan is None:
+            self.handed_over += data.count(b"\n")
+            return self.line_reader(data, lineno)
+        return _period_commit(self, plan, data, lineno)
+
+    def flush(self) -> None:
+        """Add the partial sums waiting from vectorised chunks to ``state.sums`` (Decimal, exact)."""
+        _flush(self)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a stretch holds, worked out before any state changes."""
+
+    accounts: Any
+    amount_text: Any
+    cand_seg: Any
+    consec: Any
+    good: Any
+    inner: Any
+    lists: list[Any]
+    list_columns: tuple[Any, ...]
+    need: Any
+    n_lines: int
+    num: Any
+    ore: Any
+    parsed: list[Objects]
+    row_line: Any
+    seg_line: Any
+    ser_idx: Any
+    ser_names: list[str]
+    t_date: Any
+    t_has_date: Any
+    tree: list[Voucher] | None
+    uniques: list[bytes]
+    v_date: Any
+    voucher_of: Any
+    year0: Any
 
 
 def _unquote(arr: Any) -> Any:
-    """Strip the quotes of quoted fields (unquoted ones have none)."""
-    return pc.if_else(pc.starts_with(arr, b'"'), pc.binary_slice(arr, 1, -1), arr)
+    """Strip the quotes of quoted fields (unquoted ones have none) and read ``\\"`` as ``"``."""
+    quoted = pc.starts_with(arr, b'"')
+    inner = pc.if_else(quoted, pc.binary_slice(arr, 1, -1), arr)
+    return pc.replace_substring(inner, b'\\"', b'"')
 
 
 def _ascii(arr: Any) -> Any:
     """A binary column the patterns proved ASCII (digits, dates, amounts) as strings."""
     return arr.cast(pa.string())
-
-
-def feed_vouchers(p: _Parser, data: bytes, lineno: int) -> int | None:
-    """Read complete lines of vouchers only at once; None when they need the line reader.
-
-    ``data`` is the lines in the file's encoding (for a multi-byte encoding, the text the
-    line reader would read, encoded again).
-    """
-    if (
-        not AVAILABLE
-        or p.voucher is not None
-        or p.expect_brace is not None
-        or p.crc_state is not None
-    ):
-        return None
-    encoding = p._encoding or "ascii"
-    try:
-        if b"\\" in data:
-            return None
-        return _feed(p, data, encoding, lineno)
-    except (
-        pa.ArrowInvalid,
-        pa.ArrowNotImplementedError,
-        ValueError,
-        OverflowError,
-        UnicodeError,
-        LookupError,
-    ):
-        return None
-
-
-def _numbered(p: _Parser, series: list[str], numbers: list[str]) -> dict[str, list[Any]] | None:
-    """The series' new (lo, hi, next) when every voucher is the next in its series, else None."""
-    state: dict[str, list[Any]] = {}
-    for s, num in zip(series, numbers, strict=True):
-        st = state.get(s)
-        if st is None:
-            known = p.series.get(s)
-            if known is not None and known.hi >= known.lo:
-                st = state[s] = [known.lo, known.hi, known.next]
-            else:
-                if known is not None and known.others:
-                    return None
-                if not (num.isascii() and num.isdigit() and (num[0] != "0" or num == "0")):
-                    return None
-                st = state[s] = [int(num), int(num) - 1, num]
-        if num != st[2]:
-            return None
-        st[1] += 1
-        st[2] = str(st[1] + 1)
-    return state
-
-
-def _one_series(
-    p: _Parser, series: Any, numbers: Any, encoding: str
-) -> dict[str, list[Any]] | None:
-    """The common case at arrow speed: one series, numbered 1, 2, 3 … on from where it stood."""
-    if len(series) == 0 or pc.count_distinct(series).as_py() != 1:
-        return None
-    name = series[0].as_py().decode(encoding)
-    known = p.series.get(name)
-    if known is not None and (known.others or known.hi < known.lo):
-        return None
-    if not pc.all(pc.match_substring_regex(numbers, rb"^(?:0|[1-9][0-9]{0,14})$")).as_py():
-        return None
-    values = pc.cast(_ascii(numbers), pa.int64())
-    first = values[0].as_py()
-    if known is not None and first != known.hi + 1:
-        return None
-    n = len(values)
-    if (
-        n > 1
-        and not pc.all(pc.equal(pc.subtract(values.slice(1), values.slice(0, n - 1)), 1)).as_py()
-    ):
-        return None
-    lo = known.lo if known is not None else first
-    hi = first + n - 1
-    return {name: [lo, hi, str(hi + 1)]}
-
-
-def _whole_ore(amount_text: Any) -> Any:
-    """The amounts in öre (numpy int64) when every one has exactly two decimals, else None."""
-    if not pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
-        return None
-    ore = pc.cast(pc.replace_substring(amount_text, ".", ""), pa.int64())
-    if float(pc.sum(pc.abs(ore)).as_py() or 0) >= _ORE_CHUNK_LIMIT:
-        return None
-    return ore
-
-
-def _balanced(ore: Any, amount_text: Any, voucher_of: Any, n_ver: int) -> bool:
-    """Every voucher's rows sum to zero (exactly)."""
-    if ore is not None:
-        # whole öre: integers, summed exactly in float64 while below 2**53
-        weights = _np(ore).astype(np.float64)
-        totals = np.bincount(_np(voucher_of), weights=weights, minlength=n_ver)
-        return not totals.any()
-    amounts = pc.cast(amount_text, _DECIMAL)
-    per_voucher = pa.table({"v": voucher_of, "a": amounts}).group_by("v").aggregate([("a", "sum")])
-    zero = pa.scalar(Decimal(0), _DECIMAL)
-    return not pc.any(pc.not_equal(per_voucher.column("a_sum"), zero)).as_py()
 
 
 def _mask(arr: Any) -> Any:
@@ -223,6 +273,8 @@ def _np(arr: Any) -> Any:
     Not ``Array.to_numpy()``: that imports pandas on its first call, which costs
     more than reading a 50 MB file.
     """
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     if arr.null_count:  # pragma: no cover - callers pass arrays without nulls
         raise ValueError("nulls")
     dtype = np.dtype(arr.type.to_pandas_dtype())
@@ -233,6 +285,38 @@ def _arrow(values: Any) -> Any:
     """A numpy int64 array as an arrow one without copying (``pa.array`` imports pandas)."""
     values = np.ascontiguousarray(values, np.int64)
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def _bools(values: Any) -> Any:
+    """A numpy bool array as an arrow one."""
+    return pc.cast(_arrow(values.astype(np.int64)), pa.bool_())
+
+
+def _array(values: list[Any], type_: Any) -> Any:
+    """A small arrow array of Python values (None is null), built from buffers.
+
+    Not ``pa.array`` or ``pa.scalar``, nor a Python value passed to a compute function:
+    each asks pyarrow whether the value is a pandas object, which imports pandas, and
+    that costs more than reading a 50 MB file.
+    """
+    n = len(values)
+    valid = np.fromiter((v is not None for v in values), np.bool_, n)
+    validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    if pa.types.is_binary(type_) or pa.types.is_string(type_):
+        items = [b"" if v is None else v.encode() if isinstance(v, str) else v for v in values]
+        offsets = np.zeros(n + 1, np.int32)
+        np.cumsum(np.fromiter(map(len, items), np.int64, n), out=offsets[1:])
+        return pa.Array.from_buffers(
+            type_, n, [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(items))]
+        )
+    ints = np.asarray([0 if v is None else v for v in values], np.int64)
+    arr = pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(ints)])
+    return arr if type_ == pa.int64() else arr.cast(type_)
+
+
+def _scalar(value: Any, type_: Any) -> Any:
+    """One arrow scalar, without pandas (see :func:`_array`)."""
+    return _array([value], type_)[0]
 
 
 def _lines(data: bytes) -> Any:
@@ -246,18 +330,12 @@ def _lines(data: bytes) -> Any:
     )
 
 
-def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
-    if not data.endswith(b"\n") or len(data) >= 2**31:
-        return None
-    lines = _lines(data)
-    n_lines = len(lines)
-    raw = np.frombuffer(data, np.uint8)
-    offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
+def _classify(lines: Any, raw: Any, offsets: Any) -> tuple[Any, ...]:
+    """Masks of the #VER, #TRANS, ``{``, ``}`` and blank lines, and whether any line is indented."""
     starts = offsets[:-1]
     first = raw[starts]
     indented = bool(((first == 32) | (first == 9)).any())
     if indented:
-        # indented lines: classify with patterns
         is_ver = pc.match_substring_regex(lines, rb"^[ \t]*#VER[ \t]")
         is_trans = pc.match_substring_regex(lines, rb"^[ \t]*#TRANS[ \t]")
         is_open = pc.match_substring_regex(lines, rb"^[ \t]*\{" + _END)
@@ -274,194 +352,528 @@ def _feed(p: _Parser, data: bytes, encoding: str, lineno: int) -> int | None:
         is_close = (first == 125) & ((lengths == 2) | ends_crlf)
         blank = (lengths == 1) | ((lengths == 2) & (first == 13))
     v, t, o, c, b = map(_mask, (is_ver, is_trans, is_open, is_close, blank))
-    if not (v | t | o | c | b).all():
-        return None  # some other record: the line reader
-    code = v.astype(np.int8) + 2 * o.astype(np.int8) + 3 * t.astype(np.int8) + 4 * c.astype(np.int8)
-    codes = code[~b].tobytes()
-    if not codes or _STRUCTURE.fullmatch(codes) is None:
-        return None
+    return v, t, o, c, b, indented
 
-    ver_lines = pc.filter(lines, is_ver)
-    trans_lines = pc.filter(lines, is_trans)
-    if not (
-        pc.all(pc.match_substring_regex(ver_lines, _VER_OK)).as_py() is not False
-        and pc.all(pc.match_substring_regex(trans_lines, _TRANS_OK)).as_py() is not False
-    ):
+
+def _segments_ok(v: Any, t: Any, o: Any, c: Any, b: Any, seg: Any, n_seg: int) -> Any:
+    """Per segment (a #VER line and the lines up to the next one): exactly #VER, {, #TRANS…, }."""
+    code = v.astype(np.int8) + 2 * o.astype(np.int8) + 3 * t.astype(np.int8) + 4 * c.astype(np.int8)
+    idx = np.flatnonzero(~b)
+    code = code[idx]
+    seg_nb = seg[idx]
+    first_of_seg = np.searchsorted(seg_nb, np.arange(n_seg))
+    rank = np.arange(len(idx)) - first_of_seg[seg_nb]
+    last = np.ones(len(idx), np.bool_)
+    last[:-1] = seg_nb[1:] != seg_nb[:-1]
+    good = np.where(
+        rank == 0,
+        code == 1,
+        np.where(rank == 1, code == 2, ((code == 3) & ~last) | ((code == 4) & last)),
+    )
+    good &= ~last | (code == 4)
+    bad_seg = np.bincount(seg_nb[~good], minlength=n_seg) > 0
+    return ~bad_seg
+
+
+def _strip_quotes(arr: Any) -> Any:
+    return pc.if_else(pc.starts_with(arr, b'"'), pc.binary_slice(arr, 1, -1), arr)
+
+
+def _parse_lists(
+    lists: Any,
+    encoding: str,
+    dims: tuple[str, ...],
+    fallback: Callable[[str], Objects | None],
+    need: Any = None,
+) -> tuple[list[Objects | None], list[Any], tuple[Any, ...]]:
+    """Each object list's pairs (None when it is broken) and, per chosen dimension, its objects.
+
+    Lists of up to four cleanly separated pairs are split at once with ``_LIST``; on
+    those, ``object_pairs`` and ``quoted_words`` agree. Any other list is split by
+    ``fallback`` (the function the line reader uses for it). The objects per chosen
+    dimension are arrow string arrays (null when the list lacks the dimension; the
+    last pair of a dimension wins, as in a dict). With ``need`` (a mask), only those
+    lists and the broken ones get their pairs as Python tuples; the others are ``()``.
+    """
+    n = len(lists)
+    if dims or need is None:
+        ex = pc.extract_regex(lists, _LIST)
+        valid = _mask(pc.is_valid(ex))
+        raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
+        present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
+        dcols = [_strip_quotes(d) for d in raw_d]
+        ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
+    else:
+        # no dimension asked for: which lists split cleanly is a (fast) match, and only
+        # the lists still needed are taken apart; the other rows of the columns are unused
+        valid = _mask(pc.match_substring_regex(lists, _LIST))
+        sel = np.flatnonzero(valid & need)
+        present = [np.zeros(n, np.bool_) for _ in range(_LIST_PAIRS)]
+        dcols = [pa.nulls(n, pa.binary()) for _ in range(_LIST_PAIRS)]
+        ocols = list(dcols)
+        if len(sel):
+            ex = pc.extract_regex(pc.take(lists, _arrow(sel)), _LIST)
+            spread = np.zeros(n, np.int64)
+            spread[sel] = np.arange(len(sel))
+            back = _arrow(spread)
+            for j in range(_LIST_PAIRS):
+                d = ex.field(f"d{j}")
+                present[j][sel] = _mask(pc.greater(pc.binary_length(d), _ZERO))
+                dcols[j] = pc.take(_strip_quotes(d), back)
+                ocols[j] = pc.take(_strip_quotes(ex.field(f"o{j}")), back)
+    k_of = sum(m.astype(np.int64) for m in present)
+    out: list[Objects | None] = [None] * n
+    wanted = valid if need is None else valid & need
+    if need is not None:
+        for r in np.flatnonzero(valid & ~need).tolist():
+            out[r] = ()
+    for k in range(_LIST_PAIRS + 1):
+        rows = np.flatnonzero(wanted & (k_of == k))
+        if not len(rows):
+            continue
+        if k == 0:
+            for r in rows.tolist():
+                out[r] = ()
+            continue
+        take = _arrow(rows)
+        columns = []
+        for j in range(k):
+            ds = _texts(pc.take(dcols[j], take), encoding)
+            os_ = _texts(pc.take(ocols[j], take), encoding)
+            columns.append(zip(ds, os_, strict=True))
+        for r, value in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
+            out[r] = value
+    others = np.flatnonzero(~valid).tolist()
+    if others:
+        texts = pc.take(lists, _arrow(np.asarray(others))).to_pylist()
+        for r, u in zip(others, texts, strict=True):
+            out[r] = fallback(u.decode(encoding))
+    by_dim: list[Any] = []
+    for d in dims:
+        wanted = d.encode(encoding)
+        value = pa.nulls(n, pa.binary())
+        for j in range(_LIST_PAIRS):
+            hit = pc.and_(_bools(present[j]), pc.equal(dcols[j], _scalar(wanted, pa.binary())))
+            value = pc.if_else(hit, ocols[j], value)
+        if others:
+            patch = []
+            for r in others:
+                objs = out[r]
+                patch.append(None if objs is None else dict(objs).get(d))
+            fixed = _array(patch, pa.string())
+            decoded = _decode_column(value, encoding)
+            mask = np.zeros(n, np.bool_)
+            mask[others] = True
+            full = pc.take(
+                pa.concat_arrays([decoded, fixed]),
+                _arrow(np.where(mask, n + np.cumsum(mask) - 1, np.arange(n))),
+            )
+            by_dim.append(full)
+        else:
+            by_dim.append(_decode_column(value, encoding))
+    return out, by_dim, (valid, present, dcols, ocols)
+
+
+def _decode_column(arr: Any, encoding: str) -> Any:
+    """A binary column (nulls allowed) as strings in the file's encoding."""
+    if encoding in ("ascii", "utf-8"):
+        return arr.cast(pa.string())
+    encoded = arr.dictionary_encode()
+    words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
+    return pc.take(_array(words, pa.string()), encoded.indices)
+
+
+def _pairs_of(text: str) -> Objects | None:
+    """An object list's pairs as split_fields gives them for a line it splits with str methods."""
+    words = quoted_words(text)
+    if words is None or len(words) % 2:
         return None
-    ver_pos = pc.indices_nonzero(is_ver)
-    trans_pos = pc.indices_nonzero(is_trans)
-    trans: Any = None
+    return tuple(zip(words[0::2], words[1::2], strict=True))
+
+
+def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
+    st = r.state
+    encoding = st.encoding or "ascii"
+    lines = _lines(data)
+    n_lines = len(lines)
+    raw = np.frombuffer(data, np.uint8)
+    offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
+    v, t, o, c, b, indented = _classify(lines, raw, offsets)
+    if n_lines == 0 or not v[0]:
+        return None
+    seg = np.cumsum(v) - 1
+    n_seg = int(v.sum())
+    cand = _segments_ok(v, t, o, c, b, seg, n_seg)
+    ver_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(v)), _VER_OK))
+    cand &= ver_ok
+    t_rows = np.flatnonzero(t)
+    if len(t_rows):
+        trans_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(t)), _TRANS_OK))
+        cand[seg[t_rows[~trans_ok]]] = False
+    if not cand.any():
+        return None
+    line_cand = cand[seg]
+    vc = v & line_cand
+    tc = t & line_cand
+    cand_seg = np.flatnonzero(cand)
+    n_cv = len(cand_seg)
+    row_line = np.flatnonzero(tc)  # line index of each candidate row
+    cv_of_line = np.cumsum(vc) - 1
+    voucher_of = cv_of_line[row_line]
+    n_rows = len(row_line)
+
+    # fields: by byte position for the sums on unindented lines, else with the patterns
+    by_position = not st.keep_tree and not indented
     ver: Any = None
-    located = None
-    # the sums need fewer fields: on unindented lines without tabs they are found by position
-    by_position = not p.keep_tree and not indented and b"\t" not in data
-    ver_fields = _ver_located(raw, data, offsets, v) if by_position else None
+    trans: Any = None
+    ver_fields = _ver_located(raw, data, offsets, vc) if by_position else None
     if ver_fields is None:
-        ver = pc.extract_regex(ver_lines, _VER_TREE if p.keep_tree else _VER_FIELDS)
+        ver = pc.extract_regex(
+            pc.filter(lines, _bools(vc)), _VER_TREE if st.keep_tree else _VER_FIELDS
+        )
         if ver.null_count:  # pragma: no cover - the shapes were checked
             return None
         ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
     ver_series, ver_numbers, v_date = ver_fields
-    n_ver = len(v_date)
-    if by_position:
-        located = _located(raw, data, offsets, t, o, c)
+    located = _located(raw, data, offsets, row_line) if by_position and n_rows else None
     if located is not None:
         accounts, objects_bin, amount_text, t_date, ore = located
     else:
-        trans = pc.extract_regex(trans_lines, _TRANS_TREE if p.keep_tree else _TRANS_FIELDS)
+        trans = pc.extract_regex(
+            pc.filter(lines, _bools(tc)), _TRANS_TREE if st.keep_tree else _TRANS_FIELDS
+        )
         if trans.null_count:  # pragma: no cover - the shapes were checked
             return None
         t_date = _ascii(trans.field("date"))
         amount_text = _ascii(trans.field("amount"))
         accounts = _ascii(trans.field("account"))
         objects_bin = trans.field("objects")
-        ore = _whole_ore(amount_text) if len(trans) else None
-    n_trans = len(accounts)
+        ore = _whole_ore(amount_text) if n_rows else None
+    bad = np.zeros(n_cv, np.bool_)
 
-    # voucher of each row: how many #VER lines stand before it, minus one
-    voucher_of = pc.subtract(pc.filter(pc.cumulative_sum(pc.cast(is_ver, pa.int64())), is_trans), 1)
+    def bad_rows(rows: Any) -> None:
+        bad[voucher_of[_mask(rows)]] = True
 
-    # dates: every distinct one must be real; vouchers inside year 0
-    t_has_date = pc.and_(pc.not_equal(t_date, ""), pc.not_equal(t_date, '""'))
+    # dates: every one real; vouchers inside year 0
+    t_date = pc.fill_null(t_date, _scalar("", pa.string()))
+    t_has_date = pc.and_(
+        pc.not_equal(t_date, _scalar("", pa.string())),
+        pc.not_equal(t_date, _scalar('""', pa.string())),
+    )
     distinct = set(pc.unique(v_date).to_pylist())
-    distinct.update(x for x in pc.unique(pc.filter(t_date, t_has_date)).to_pylist())
-    cache = p.date_cache
+    distinct.update(pc.unique(pc.filter(t_date, t_has_date)).to_pylist())
+    cache = st.date_cache
+    wrong = []
     for d in distinct:
+        value = cache.get(d)
         if d not in cache:
-            p._date_period(d)
-        if cache[d] is None:
-            return None
-    year0 = p.years.get(0)
-    if year0 is not None and n_ver:
-        lo, hi = f"{year0.start:%Y%m%d}", f"{year0.end:%Y%m%d}"
-        if pc.any(pc.or_(pc.less(v_date, lo), pc.greater(v_date, hi))).as_py():
-            return None
+            value = st.date_period(d)
+        if value is None:
+            wrong.append(d)
+    if wrong:
+        wrong_dates = _array(wrong, pa.string())
+        bad |= _mask(pc.is_in(v_date, wrong_dates))
+        if n_rows:
+            bad_rows(pc.is_in(t_date, wrong_dates))
+    year0 = st.years.get(0)
+    if year0 is not None:
+        lo = _scalar(f"{year0.start:%Y%m%d}", pa.string())
+        hi = _scalar(f"{year0.end:%Y%m%d}", pa.string())
+        bad |= _mask(pc.or_(pc.less(v_date, lo), pc.greater(v_date, hi)))
 
     # amounts, and every voucher balanced
-    if n_trans and not _balanced(ore, amount_text, voucher_of, n_ver):
-        return None
+    if n_rows:
+        if ore is not None:
+            # whole öre: integers, summed exactly in float64 while below 2**53
+            totals = np.bincount(voucher_of, weights=_np(ore).astype(np.float64), minlength=n_cv)
+            bad |= totals != 0
+        else:
+            fits = pc.match_substring_regex(amount_text, _DECIMAL_AMOUNT)
+            if not pc.all(fits).as_py():
+                bad_rows(pc.invert(fits))
+                amount_text = pc.if_else(fits, amount_text, _scalar("0", pa.string()))
+            amounts = pc.cast(amount_text, _DECIMAL)
+            per = (
+                pa.table({"v": _arrow(voucher_of), "a": amounts})
+                .group_by("v", use_threads=False)
+                .aggregate([("a", "sum")])
+            )
+            nonzero = pc.not_equal(per.column("a_sum"), _scalar(0, _DECIMAL))
+            bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
-    # object lists: parse each distinct one once per file (cached by its bytes)
+    # object lists: each distinct one of the chunk split at once
     inner = objects_bin.dictionary_encode()
     uniques = inner.dictionary.to_pylist()
-    known_lists = p.vector_objects
-    dims = p.dims
-    parsed: list[Objects] = []
-    dim_keys: list[tuple[str | None, ...]] = []
-    fresh: list[int] = []
-    new_lists: dict[bytes, tuple[Objects, tuple[str | None, ...]]] = {}
-    for i, u in enumerate(uniques):
-        entry = known_lists.get(u)
-        if entry is None:
-            objs = object_pairs(u.decode(encoding))
-            if objs is None:
-                return None
-            lookup = dict(objs)
-            entry = new_lists[u] = (objs, tuple(lookup.get(d) for d in dims))
-            fresh.append(i)
-        parsed.append(entry[0])
-        dim_keys.append(entry[1])
+    # the sums need the pairs only of lists whose first use is still to be noted
+    need = None
+    if not st.keep_tree:
+        noted = r.noted
+        need = np.fromiter((u not in noted for u in uniques), np.bool_, len(uniques))
+    found, by_dim, list_columns = _parse_lists(
+        inner.dictionary, encoding, st.dims, object_pairs, need
+    )
+    broken = [i for i, objs in enumerate(found) if objs is None]
+    parsed: list[Objects] = [() if objs is None else objs for objs in found]
+    if broken:
+        bad_rows(pc.is_in(inner.indices, _array(broken, inner.indices.type)))
 
-    # voucher numbers: each the next in its series (else the line reader decides)
+    # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
     series_arr = _unquote(ver_series)
     numbers_arr = _unquote(ver_numbers)
-    state: dict[str, list[Any]] | None = _one_series(p, series_arr, numbers_arr, encoding)
-    series: list[str] = []
-    numbers: list[str] = []
-    if state is None or p.keep_tree:
-        series = _texts(series_arr, encoding)
-        numbers = _texts(numbers_arr, encoding)
-    if state is None:
-        state = _numbered(p, series, numbers)
-        if state is None:
-            return None
-
-    # ---- accepted: from here on the parser's state changes
-    from styrkort.sources.sie.reader import _Numbers
-
-    for s, (lo, hi, nxt) in state.items():
-        numbers_state = p.series.get(s)
-        if numbers_state is None:
-            numbers_state = p.series[s] = _Numbers()
-        numbers_state.lo, numbers_state.hi, numbers_state.next = lo, hi, nxt
-    used_accounts = p.used_accounts
-    for account in pc.unique(accounts).to_pylist():
-        if account not in used_accounts:
-            at = pc.index(accounts, account).as_py()
-            used_accounts[account] = lineno + 1 + trans_pos[at].as_py()
-    if fresh:
-        # dictionary_encode numbers the lists in order of first appearance: the running
-        # maximum of the indices steps up exactly at each list's first row
-        indices = _np(inner.indices)
-        steps = np.flatnonzero(np.diff(np.maximum.accumulate(indices)) > 0) + 1
-        first_rows = np.concatenate(([0], steps)).tolist()
-        rows = _np(trans_pos)
-        used_objects = p.used_objects
-        for i in fresh:
-            at = lineno + 1 + int(rows[first_rows[i]])
-            for pair in parsed[i]:
-                used_objects.setdefault(pair, at)
-        if len(known_lists) < 200_000:
-            known_lists.update(new_lists)
-    p.has_money = p.has_money or n_ver > 0
-    p.voucher_count += n_ver
-    p.transaction_count += n_trans
-
-    if p.keep_tree:
-        _tree(
-            p,
+    ser_dict = series_arr.dictionary_encode()
+    ser_idx = _np(ser_dict.indices).astype(np.int64)
+    ser_names = _texts(ser_dict.dictionary, encoding)
+    integral = _mask(pc.match_substring_regex(numbers_arr, _INTEGRAL))
+    num = _np(
+        pc.cast(
+            _ascii(pc.if_else(_bools(integral), numbers_arr, _scalar(b"-1", pa.binary()))),
+            pa.int64(),
+        )
+    )
+    good = ~bad & integral
+    consec = np.zeros(n_cv, np.bool_)
+    if n_cv > 1:
+        consec[1:] = (
+            good[:-1]
+            & good[1:]
+            & (ser_idx[1:] == ser_idx[:-1])
+            & (num[1:] == num[:-1] + 1)
+            & (cand_seg[1:] == cand_seg[:-1] + 1)
+        )
+    tree = None
+    if st.keep_tree:
+        tree = _tree(
+            st,
             ver,
-            ver_pos,
             trans,
-            trans_pos,
+            np.flatnonzero(vc),
+            row_line,
             voucher_of,
             inner,
             parsed,
-            series,
-            numbers,
+            series_arr,
+            numbers_arr,
             lineno,
             encoding,
         )
+    seg_line = np.append(np.flatnonzero(v), n_lines)
+    return _Plan(
+        accounts=accounts,
+        amount_text=amount_text,
+        cand_seg=cand_seg,
+        consec=consec,
+        good=good,
+        inner=inner,
+        lists=by_dim,
+        list_columns=list_columns,
+        need=need,
+        n_lines=n_lines,
+        num=num,
+        ore=ore,
+        parsed=parsed,
+        row_line=row_line,
+        seg_line=seg_line,
+        ser_idx=ser_idx,
+        ser_names=ser_names,
+        t_date=t_date,
+        t_has_date=t_has_date,
+        tree=tree,
+        uniques=uniques,
+        v_date=v_date,
+        voucher_of=voucher_of,
+        year0=year0,
+    )
+
+
+def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
+    """Read the plan's runs of good vouchers, hand everything else to the line reader, in order."""
+    st = r.state
+    good, consec, cand_seg, num = plan.good, plan.consec, plan.cand_seg, plan.num
+    seg_line = plan.seg_line
+    line_start = _line_starts(data, seg_line)
+    n_cv = len(good)
+    accepted = np.zeros(n_cv, np.bool_)
+    starts = np.flatnonzero(good & ~consec)
+    follow = np.zeros(n_cv, np.bool_)
+    follow[:-1] = consec[1:]
+    ends = np.flatnonzero(good & ~follow) + 1
+    pos = 0  # the next segment not yet read
+
+    def hand_over(a: int, z: int) -> None:
+        if z > a:
+            first, last = int(seg_line[a]), int(seg_line[z])
+            r.handed_over += last - first
+            r.line_reader(data[line_start[a] : line_start[z]], lineno + first)
+
+    tree = plan.tree
+    for a, z in zip(starts.tolist(), ends.tolist(), strict=True):
+        hand_over(pos, int(cand_seg[a]))
+        k = a
+        while k < z:
+            if (
+                st.years.get(0) is not plan.year0
+                or not st.at_rest()
+                or not _numbered_next(
+                    st, plan.ser_names[plan.ser_idx[k]], int(num[k]), int(num[z - 1])
+                )
+            ):
+                hand_over(int(cand_seg[k]), int(cand_seg[k]) + 1)
+                k += 1
+                continue
+            accepted[k:z] = True
+            if tree is not None:
+                st.vouchers.extend(tree[k:z])
+            r.vectorised += int(seg_line[cand_seg[z - 1] + 1] - seg_line[cand_seg[k]])
+            k = z
+        pos = int(cand_seg[z - 1]) + 1
+    hand_over(pos, len(seg_line) - 1)
+    n_acc = int(accepted.sum())
+    if n_acc:
+        st.has_money = True
+        st.voucher_count += n_acc
+        row_ok = accepted[plan.voucher_of]
+        all_rows = bool(row_ok.all())
+        st.transaction_count += len(row_ok) if all_rows else int(row_ok.sum())
+        _first_uses(r, plan, row_ok, lineno)
+        if tree is None and len(row_ok):
+            _sums(r, plan, None if all_rows else row_ok)
+    return lineno + plan.n_lines
+
+
+def _line_starts(data: bytes, seg_line: Any) -> list[int]:
+    """Byte offset of each segment's first line (and of the end)."""
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
+    starts = np.concatenate(([0], ends))
+    out: list[int] = starts[seg_line].tolist()
+    return out
+
+
+def _numbered_next(st: ReadState, name: str, first: int, last: int) -> bool:
+    """Vouchers ``first..last`` of series ``name`` are each the next: record them (else False)."""
+    known = st.series.get(name)
+    if known is None:
+        known = st.series[name] = SeriesNumbers()
+        lo = first
+    elif known.others:
+        return False
+    elif known.hi < known.lo:
+        lo = first
+    elif known.hi + 1 == first:
+        lo = known.lo
     else:
-        _sums(
-            p, v_date, t_date, accounts, voucher_of, t_has_date, inner, dim_keys, ore, amount_text
-        )
-    return lineno + n_lines
+        return False
+    known.extend_to(lo, last)
+    return True
 
 
-def _sums(
-    p: _Parser,
-    v_date: Any,
-    t_date: Any,
-    accounts: Any,
-    voucher_of: Any,
-    t_has_date: Any,
-    inner: Any,
-    dim_keys: list[tuple[str | None, ...]],
-    ore: Any,
-    amount_text: Any,
-) -> None:
-    """Group the chunk's rows; the partial sums wait in arrow until :func:`flush`."""
-    columns: dict[str, Any] = {"account": accounts}
-    keys = _keys(p)
-    for j in range(len(p.dims)):
-        values = pa.array([k[j] for k in dim_keys], pa.string())
-        columns[f"d{j}"] = pc.take(values, inner.indices)
-    if p.by_period:
-        own = pc.utf8_slice_codeunits(t_date, 0, 6)
-        of_voucher = pc.take(pc.utf8_slice_codeunits(v_date, 0, 6), voucher_of)
-        columns["period"] = pc.if_else(t_has_date, own, of_voucher)
-    partials = p.vector_partials
-    if ore is not None:
+def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
+    """Note the first line of each account and object pair on the rows read."""
+    rows = np.flatnonzero(row_ok)
+    if not len(rows):
+        return
+    lines = plan.row_line[rows] + (lineno + 1)
+    accounts = pc.take(plan.accounts, _arrow(rows)).dictionary_encode()
+    idx = _np(accounts.indices)
+    _, first = np.unique(idx, return_index=True)
+    names = accounts.dictionary.to_pylist()
+    account_lines = dict(zip(names, lines[first].tolist(), strict=True))
+    lists = _np(plan.inner.indices)[rows]
+    uniq, first = np.unique(lists, return_index=True)
+    pair_lines: dict[tuple[str, str], int] = {}
+    parsed = plan.parsed
+    uniques = plan.uniques
+    noted = r.noted
+    # a list read in an earlier chunk has its pairs noted at an earlier line already
+    if plan.need is not None:  # worked out in _plan: noted grows only here, once per list
+        fresh = plan.need[uniq]
+    else:
+        fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
+    fresh_lists, fresh_lines = uniq[fresh], lines[first][fresh]
+    for i in fresh_lists.tolist():
+        if len(noted) < CACHE_LIMIT:
+            noted.add(uniques[i])
+    valid, present, dcols, ocols = plan.list_columns
+    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs)
+    split = valid[fresh_lists]
+    d_parts, o_parts, line_parts = [], [], []
+    for j in range(_LIST_PAIRS):
+        has = present[j][fresh_lists] & split
+        if has.any():
+            take = _arrow(fresh_lists[has])
+            d_parts.append(pc.take(dcols[j], take))
+            o_parts.append(pc.take(ocols[j], take))
+            line_parts.append(fresh_lines[has])
+    if d_parts:
+        joined = pc.binary_join_element_wise(
+            pa.concat_arrays(d_parts), pa.concat_arrays(o_parts), _scalar(b"\x00", pa.binary())
+        ).dictionary_encode()
+        at = np.concatenate(line_parts)
+        order = np.argsort(at, kind="stable")
+        keys, first_at = np.unique(_np(joined.indices)[order], return_index=True)
+        names = _texts(pc.take(joined.dictionary, _arrow(keys)), r.state.encoding or "ascii")
+        for name, line in zip(names, at[order][first_at].tolist(), strict=True):
+            d, o = name.split("\x00", 1)
+            pair_lines[(d, o)] = line
+    # the others (split by the line reader's function) one by one
+    for i, line in zip(fresh_lists[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
+        for pair in parsed[i]:
+            old = pair_lines.get(pair)
+            if old is None or line < old:
+                pair_lines[pair] = line
+    r.state.note_first_use(account_lines, pair_lines)
+
+
+def _whole_ore(amount_text: Any) -> Any:
+    """The amounts in öre (numpy int64) when every one has exactly two decimals, else None."""
+    if not pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
+        return None
+    ore = pc.cast(pc.replace_substring(amount_text, ".", ""), pa.int64())
+    if float(pc.sum(pc.abs(ore)).as_py() or 0) >= _ORE_CHUNK_LIMIT:
+        return None
+    return ore
+
+
+def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
+    """Group the rows read; the partial sums wait in arrow until :func:`_flush`."""
+    st = r.state
+    take = None if row_ok is None else _arrow(np.flatnonzero(row_ok))
+
+    def rows(arr: Any) -> Any:
+        return arr if take is None else pc.take(arr, take)
+
+    columns: dict[str, Any] = {"account": rows(plan.accounts)}
+    keys = _keys(st)
+    indices = rows(plan.inner.indices)
+    for j, values in enumerate(plan.lists):
+        columns[f"d{j}"] = pc.take(values, indices)
+    if st.by_period:
+        own = pc.utf8_slice_codeunits(rows(plan.t_date), 0, 6)
+        voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
+        of_voucher = pc.take(pc.utf8_slice_codeunits(plan.v_date, 0, 6), _arrow(voucher_of))
+        columns["period"] = pc.if_else(rows(plan.t_has_date), own, of_voucher)
+    partials = r.partials
+    if plan.ore is not None:
         # every amount in whole öre: exact int64 sums
+        ore = rows(plan.ore)
+        codes = _pack(r, [columns[k] for k in keys])
+        if codes is not None:
+            r.packed.append(_group_sum(codes, _np(ore)))
+            if len(r.packed) >= _PACKED_PARTS:  # memory follows the distinct keys, not the file
+                r.packed[:] = [_regroup_packed(r.packed)]
+            r.ore_chunks += 1
+            _after_chunk(r, keys)
+            return
         columns["amount"] = ore
         grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
         partials["ore"].append(_columns(grouped, keys, "ore"))
-        p.vector_ore_chunks += 1
+        r.ore_chunks += 1
     else:
+        amount_text = rows(plan.amount_text)
         dot = pc.find_substring(amount_text, ".")
         columns["decimals"] = pc.if_else(
-            pc.less(dot, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), 1)
+            pc.less(dot, _ZERO32),
+            _ZERO32,
+            pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), _ONE32),
         )
         columns["amount"] = pc.cast(amount_text, _DECIMAL)
         grouped = (
@@ -470,19 +882,114 @@ def _sums(
             .aggregate([("amount", "sum"), ("decimals", "max")])
         )
         partials["dec"].append(_columns(grouped, keys, "dec"))
-    p.vector_partial_rows += grouped.num_rows
-    if p.vector_ore_chunks >= _ORE_FLUSH_CHUNKS:
-        flush(p)  # int64 öre sums stay exact: hand them to Decimal before they could overflow
-    elif p.vector_partial_rows > _REGROUP_ROWS:
+    r.partial_rows += grouped.num_rows
+    _after_chunk(r, keys)
+
+
+def _after_chunk(r: VectorReader, keys: list[str]) -> None:
+    partials = r.partials
+    if r.ore_chunks >= _ORE_FLUSH_CHUNKS:
+        _flush(r)  # int64 öre sums stay exact: hand them to Decimal before they could overflow
+    elif r.partial_rows > _REGROUP_ROWS:
         # memory stays bounded by the distinct keys, not by the file: regroup what waits
         for kind, tables in partials.items():
             if len(tables) > 1:
                 tables[:] = [_regroup(tables, keys, kind)]
-        p.vector_partial_rows = sum(t.num_rows for ts in partials.values() for t in ts)
+        if len(r.packed) > 1:
+            r.packed[:] = [_regroup_packed(r.packed)]
+        r.partial_rows = sum(t.num_rows for ts in partials.values() for t in ts) + sum(
+            len(codes) for codes, _sums in r.packed
+        )
 
 
-def _keys(p: _Parser) -> list[str]:
-    return ["account", *(f"d{j}" for j in range(len(p.dims)))] + (["period"] if p.by_period else [])
+def _key_bits(parts: int, by_period: bool) -> list[int]:
+    """Bits of the packed key for each part: account 16, month 8, the dimensions share 39."""
+    ndims = parts - 1 - int(by_period)
+    dims = [39 // ndims] * ndims if ndims else []
+    return [16, *dims] + ([8] if by_period else [])
+
+
+def _pack(r: VectorReader, columns: list[Any]) -> Any:
+    """One int64 code per row for its whole key (account, objects, month), or None when a
+    part has more distinct values than its bits hold (then acero groups the chunk)."""
+    bits = _key_bits(len(columns), r.state.by_period)
+    if len(columns) > 6 or min(bits) < 8:
+        return None
+    if not r.key_values:
+        r.key_values = [[None] for _ in columns]
+        r.key_codes = [{} for _ in columns]
+    n = len(columns[0])
+    code = np.zeros(n, np.int64)
+    for part, (arr, width) in enumerate(zip(columns, bits, strict=True)):
+        encoded = arr.dictionary_encode()
+        codes_of = r.key_codes[part]
+        values_of = r.key_values[part]
+        mapping = []
+        for value in encoded.dictionary.to_pylist():
+            c = codes_of.get(value)
+            if c is None:
+                c = codes_of[value] = len(values_of)
+                values_of.append(value)
+            mapping.append(c)
+        if len(values_of) >= 1 << width:
+            return None
+        mapping.append(0)  # a null (a list without the dimension) is None
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
+        local = _np(indices).astype(np.int64)
+        code = (code << width) | np.asarray(mapping, np.int64)[local]
+    return code
+
+
+def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
+    """Distinct codes and the exact int64 sum of the values of each."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[starts], np.add.reduceat(values[order], starts) if len(starts) else values[:0]
+
+
+def _regroup_packed(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    return _group_sum(
+        np.concatenate([c for c, _v in parts]), np.concatenate([v for _c, v in parts])
+    )
+
+
+def _flush_packed(r: VectorReader) -> None:
+    if not r.packed:
+        return
+    st = r.state
+    codes, totals = _regroup_packed(r.packed)
+    r.packed.clear()
+    bits = _key_bits(len(r.key_values), st.by_period)
+    parts: list[list[Any]] = []
+    rest = codes
+    for values, width in zip(reversed(r.key_values), reversed(bits), strict=True):
+        part = (rest & ((1 << width) - 1)).tolist()
+        rest = rest >> width
+        parts.append(list(map(values.__getitem__, part)))
+    parts.reverse()
+    ndims = len(st.dims)
+    n = len(totals)
+    objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else [st.none_key] * n
+    periods = parts[-1] if st.by_period else [None] * n
+    keys = list(zip(parts[0], objects_keys, periods, strict=True))
+    values = [Decimal(t).scaleb(-2) for t in totals.tolist()]
+    sums = st.sums
+    if not sums:
+        sums.update(zip(keys, values, strict=True))
+        return
+    get = sums.get
+    zero = Decimal(0)
+    for key, value in zip(keys, values, strict=True):
+        sums[key] = get(key, zero) + value
+
+
+def _keys(st: ReadState) -> list[str]:
+    return ["account", *(f"d{j}" for j in range(len(st.dims)))] + (
+        ["period"] if st.by_period else []
+    )
 
 
 def _regroup(tables: list[Any], keys: list[str], kind: str) -> Any:
@@ -508,14 +1015,17 @@ def _columns(table: Any, keys: list[str], kind: str) -> Any:
     return table.select([*keys, *values])
 
 
-def flush(p: _Parser) -> None:
-    """Add the partial sums waiting from vectorised chunks to ``p.sums`` (Decimal, exact)."""
-    partials = p.vector_partials
+def _flush(r: VectorReader) -> None:
+    _flush_packed(r)
+    partials = r.partials
     if not any(partials.values()):
+        r.partial_rows = 0
+        r.ore_chunks = 0
         return
-    keys = _keys(p)
-    sums = p.sums
-    ndims = len(p.dims)
+    st = r.state
+    keys = _keys(st)
+    sums = st.sums
+    ndims = len(st.dims)
     zero = Decimal(0)
     get = sums.get
     for kind, tables in partials.items():
@@ -536,17 +1046,17 @@ def flush(p: _Parser) -> None:
             ]
         cols = [grouped.column(k).to_pylist() for k in keys]
         objects_keys = (
-            list(zip(*cols[1 : 1 + ndims], strict=True)) if ndims else [p.none_key] * len(totals)
+            list(zip(*cols[1 : 1 + ndims], strict=True)) if ndims else [st.none_key] * len(totals)
         )
-        periods = cols[-1] if p.by_period else [None] * len(totals)
+        periods = cols[-1] if st.by_period else [None] * len(totals)
         for account, okey, period, total in zip(
             cols[0], objects_keys, periods, totals, strict=True
         ):
             # the line reader's Decimal sum has the exponent of its most precise amount
             key = (account, okey, period)
             sums[key] = get(key, zero) + total
-    p.vector_partial_rows = 0
-    p.vector_ore_chunks = 0
+    r.partial_rows = 0
+    r.ore_chunks = 0
 
 
 def _spans(buffer: Any, begin: Any, end: Any) -> Any:
@@ -567,8 +1077,8 @@ def _spans(buffer: Any, begin: Any, end: Any) -> Any:
 def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
     """For each ``begin``, the position of the first space at or after it, or -1.
 
-    -1 also when a control character (tab, CR, LF) or a quote comes first, except
-    a quote at ``begin`` itself that is closed before the space (``"A"``).
+    -1 also when a control character (tab, CR, LF), a quote or a backslash comes first,
+    except a quote at ``begin`` itself that is closed before the space (``"A"``).
     """
     end = np.full(len(begin), -1, np.int64)
     open_rows = np.arange(len(begin))
@@ -581,7 +1091,7 @@ def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
         ch = raw[at]
         space = ch == 32
         end[open_rows[space]] = at[space]
-        bad = (ch < 32) | ((ch == 34) & (k > 0) & ~quoted[open_rows])
+        bad = (ch < 32) | (ch == 92) | ((ch == 34) & (k > 0) & ~quoted[open_rows])
         open_rows = open_rows[~space & ~bad]
     return end
 
@@ -589,10 +1099,10 @@ def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
 def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     """Series, number (binary, quotes kept) and date of each #VER line, found by position.
 
-    Only for unindented lines without tabs whose shape ``_VER_OK`` proved: "#VER ", a
-    field, one space, a field, one space, the date. A field is a word or a quoted text
-    without a space in it; anything else (a quoted field with a space, two spaces)
-    returns None and the fields are taken with the regular expression instead.
+    Only for unindented lines whose shape ``_VER_OK`` proved: "#VER ", a field, one
+    space, a field, one space, the date. A field is a word or a quoted text without a
+    space or backslash in it; anything else returns None and the fields are taken with
+    the regular expression instead.
     """
     rows = np.flatnonzero(v)
     if len(rows) == 0:
@@ -615,43 +1125,44 @@ def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     # a quoted field must be closed: '"A"', never '"A' (the start of '"A B"')
     for field in (series, numbers):
         quoted = pc.starts_with(field, b'"')
-        closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), 2))
+        closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), _TWO))
         if pc.any(pc.and_(quoted, pc.invert(closed))).as_py():
             return None
     dates = _spans(buffer, number_end + 1, number_end + 9).cast(pa.string())
     return series, numbers, dates
 
 
-def _located(raw: Any, data: bytes, offsets: Any, t: Any, o: Any, c: Any) -> Any:
+def _located(raw: Any, data: bytes, offsets: Any, row_line: Any) -> Any:
     """The #TRANS fields found by byte positions instead of a regular expression, or None.
 
-    Only for unindented lines whose shape ``_TRANS_OK`` has already proved: each
-    such line holds exactly one ``{`` and one ``}`` (quoted fields may hold no braces),
-    and so do the ``{`` and ``}`` lines, so the n-th brace of the chunk belongs to a
-    known line. Every further assumption (one space between fields, an amount with
-    exactly two decimals) is checked, and when one fails for any row the chunk's
-    fields are taken with the regular expression instead. Returns accounts,
-    object lists (binary), amounts (text), transaction dates ("" when none) and the
-    amounts in öre.
+    Only for unindented lines whose shape ``_TRANS_OK`` has already proved: each such
+    line holds exactly one ``{`` and one ``}`` (quoted fields may hold no braces), so
+    the first brace at or after a line's start is its own. Every further assumption
+    (one space between fields, an amount with exactly two decimals) is checked, and
+    when one fails for any row the fields are taken with the regular expression
+    instead. Returns accounts, object lists (binary), amounts (text; None: not
+    needed), transaction dates ("" when none) and the amounts in öre.
     """
-    rows = np.flatnonzero(t)
-    n = len(rows)
+    n = len(row_line)
     if n == 0:
         return None
-    begins = offsets[:-1][rows].astype(np.int64)
-    ends = offsets[1:][rows].astype(np.int64)
+    begins = offsets[:-1][row_line].astype(np.int64)
+    ends = offsets[1:][row_line].astype(np.int64)
     opens = np.flatnonzero(raw == 123)
     closes = np.flatnonzero(raw == 125)
-    with_open, with_close = o | t, c | t
-    if len(opens) != int(with_open.sum()) or len(closes) != int(with_close.sum()):
+    ko = np.searchsorted(opens, begins)
+    if (ko >= len(opens)).any():
         return None
-    op = opens[t[with_open]]
-    cl = closes[t[with_close]]
+    op = opens[ko]
+    kc = np.searchsorted(closes, op)
+    if (kc >= len(closes)).any():
+        return None
+    cl = closes[kc]
     if not ((op > begins + 7) & (cl > op) & (cl + 2 < ends)).all():
         return None
     # "#TRANS 6540 {": the account is [begin + 7, open - 1) when one space stands on each side
     a, z = raw[begins + 7], raw[op - 2]
-    if not ((a >= 48) & (a <= 57) & (z >= 48) & (z <= 57)).all():
+    if not ((a >= 48) & (a <= 57) & (z >= 48) & (z <= 57) & (raw[op - 1] == 32)).all():
         return None
     # "} 1234.50": one space, then the amount, whose decimal point is the first after "}"
     lead = raw[cl + 2]
@@ -672,7 +1183,7 @@ def _located(raw: Any, data: bytes, offsets: Any, t: Any, o: Any, c: Any) -> Any
     # after the amount: " 20200310" (a date), ' ""' (none), trailing spaces, or the line end
     nxt = raw[np.minimum(stop + 1, len(raw) - 1)]  # only read where a space came first
     dated = spaced & (nxt >= 48) & (nxt <= 57)
-    if not (~spaced | dated | (nxt == 34) | (nxt == 13) | (nxt == 10)).all():
+    if not (~spaced | dated | (nxt == 34) | (nxt == 13) | (nxt == 10) | (nxt == 32)).all():
         return None
     # the amount in öre: the integer part, strictly parsed (arrow refuses spaces, tabs and
     # quotes, so a range running past the amount into the next field cannot parse), and two
@@ -697,8 +1208,7 @@ def _located(raw: Any, data: bytes, offsets: Any, t: Any, o: Any, c: Any) -> Any
     dates = _spans(buffer, date_begin, np.where(dated, stop + 9, stop)).cast(pa.string())
     accounts = _spans(buffer, begins + 7, op - 1).cast(pa.string())
     objects = _spans(buffer, op + 1, cl)
-    amount_text = None  # not needed: every amount is in whole öre
-    return accounts, objects, amount_text, dates, ore
+    return accounts, objects, None, dates, ore
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
@@ -706,8 +1216,8 @@ def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
     if len(arr) == 0:
         return []
     binary = arr.type == pa.binary()
-    whole = pa.ListArray.from_arrays(pa.array([0, len(arr)], pa.int32()), arr)
-    joined = pc.binary_join(whole, b"\n" if binary else "\n")[0].as_py()
+    whole = pa.ListArray.from_arrays(_array([0, len(arr)], pa.int32()), arr)
+    joined = pc.binary_join(whole, _scalar("\n", pa.binary() if binary else pa.string()))[0].as_py()
     text: str = joined.decode(encoding) if binary else joined
     return text.split("\n")
 
@@ -719,88 +1229,217 @@ def _ints(arr: Any) -> list[int]:
 
 def _decoded(arr: Any, encoding: str) -> list[str]:
     """A binary column as Python strings in the file's encoding ("" for a missing field)."""
-    return _texts(pc.fill_null(_unquote(arr), b""), encoding)
+    return _texts(pc.fill_null(_unquote(arr), _scalar(b"", pa.binary())), encoding)
 
 
 def _tree(
-    p: _Parser,
+    st: ReadState,
     ver: Any,
-    ver_pos: Any,
     trans: Any,
-    trans_pos: Any,
+    ver_line: Any,
+    row_line: Any,
     voucher_of: Any,
     inner: Any,
     parsed: list[Objects],
-    series: list[str],
-    numbers: list[str],
+    series_arr: Any,
+    numbers_arr: Any,
     lineno: int,
     encoding: str,
-) -> None:
-    cache = p.date_cache
+) -> list[Voucher]:
+    """The candidate vouchers as the line reader would build them (file order)."""
+    cache = st.date_cache
     day_of: dict[str, dt.date | None] = {"": None, '""': None}
     for text, value in cache.items():
         if isinstance(value, tuple):
             day_of[text] = value[0]
-    objects = list(map(parsed.__getitem__, _ints(inner.indices)))
-    amounts = list(map(Decimal, _texts(_ascii(trans.field("amount")))))
-    dates = list(map(day_of.__getitem__, _texts(_ascii(trans.field("date")))))
-    texts = _decoded(trans.field("text"), encoding)
-    lines = _ints(pc.add(trans_pos, lineno + 1))
-    n = len(amounts)
-    rows = list(
-        map(
-            Transaction._make,
-            zip(
-                _texts(_ascii(trans.field("account"))),
-                objects,
-                amounts,
-                dates,
-                texts,
-                [None] * n,
-                [""] * n,
-                lines,
-                strict=True,
-            ),
+    get_day = day_of.get
+    n_cv = len(ver_line)
+    rows: list[Transaction] = []
+    if trans is not None and len(row_line):
+        objects = list(map(parsed.__getitem__, _ints(inner.indices)))
+        amounts = list(map(Decimal, _texts(_ascii(trans.field("amount")))))
+        dates = list(
+            map(
+                get_day,
+                _texts(_ascii(pc.fill_null(trans.field("date"), _scalar(b"", pa.binary())))),
+            )
         )
-    )
-    counts = pc.value_counts(voucher_of)
-    per_voucher = dict(
-        zip(_ints(counts.field("values")), _ints(counts.field("counts")), strict=True)
-    )
-    v_dates = list(map(day_of.__getitem__, _texts(_ascii(ver.field("date")))))
+        texts = _decoded(trans.field("text"), encoding)
+        qty_texts = _decoded(trans.field("qty"), encoding)
+        quantities: dict[str, Decimal | None] = {"": None}
+        for q in set(qty_texts):
+            if q not in quantities:
+                quantities[q] = parse_amount(q)[0]
+        signs = _decoded(trans.field("sign"), encoding)
+        lines = (row_line + (lineno + 1)).tolist()
+        rows = list(
+            map(
+                Transaction._make,
+                zip(
+                    _texts(_ascii(trans.field("account"))),
+                    objects,
+                    amounts,
+                    dates,
+                    texts,
+                    map(quantities.__getitem__, qty_texts),
+                    signs,
+                    lines,
+                    strict=True,
+                ),
+            )
+        )
+    counts = np.bincount(voucher_of, minlength=n_cv).tolist() if len(row_line) else [0] * n_cv
+    v_dates = list(map(get_day, _texts(_ascii(ver.field("date")))))
     v_texts = _decoded(ver.field("text"), encoding)
     v_regs = _decoded(ver.field("reg"), encoding)
     v_signs = _decoded(ver.field("sign"), encoding)
-    v_lines = _ints(pc.add(ver_pos, lineno + 1))
+    v_lines = (ver_line + (lineno + 1)).tolist()
+    registered: dict[str, dt.date | None] = {"": None}
     for reg in set(v_regs):
-        if reg and reg not in day_of:
-            value = cache.get(reg, _MISSING)
-            if value is _MISSING:
-                value = p._date_period(reg)
-            day_of[reg] = value[0] if isinstance(value, tuple) else None
-    registered = list(map(day_of.__getitem__, v_regs))
+        if reg not in registered:
+            value = cache.get(reg) if reg in cache else st.date_period(reg)
+            registered[reg] = value[0] if isinstance(value, tuple) else None
     groups = []
     start = 0
-    for k in range(len(v_dates)):
-        size = per_voucher.get(k, 0)
+    for size in counts:
         groups.append(tuple(rows[start : start + size]))
         start += size
-    empty = [()] * len(v_dates)
-    p.vouchers.extend(
+    empty = [()] * n_cv
+    return list(
         map(
             Voucher._make,
             zip(
-                series,
-                numbers,
+                _texts(series_arr, encoding),
+                _texts(numbers_arr, encoding),
                 v_dates,
                 v_texts,
                 groups,
                 empty,
                 empty,
-                registered,
+                map(registered.__getitem__, v_regs),
                 v_signs,
                 v_lines,
                 strict=True,
             ),
         )
     )
+
+
+@dataclass(slots=True)
+class _PeriodPlan:
+    """Which lines of a stretch are period balances read at once, and those rows."""
+
+    good: Any
+    rows: list[PeriodBalance]
+    account_lines: dict[str, int]
+    pair_lines: dict[tuple[str, str], int]
+    year_of: dict[int, Any]
+    n_lines: int
+
+
+def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | None:
+    st = r.state
+    encoding = st.encoding or "ascii"
+    lines = _lines(data)
+    n_lines = len(lines)
+    fields = pc.extract_regex(lines, _PERIOD_OK)
+    good = _mask(pc.is_valid(fields))
+    if not good.any():
+        return None
+    at = np.flatnonzero(good)
+    fields = pc.filter(fields, _bools(good))
+    years = _texts(_ascii(fields.field("year")))
+    periods = _texts(_ascii(fields.field("period")))
+    # the year must be known and the month real and inside it, else the line reader says so
+    months: dict[tuple[str, str], int | None] = {}
+    for key in set(zip(years, periods, strict=True)):
+        year = int(key[0])
+        rar = st.years.get(year)
+        value = st.date_cache.get(key[1] + "01") if key[1] + "01" in st.date_cache else None
+        if value is None:
+            value = st.date_period(key[1] + "01")
+        inside = (
+            rar is not None
+            and value is not None
+            and f"{rar.start:%Y%m}" <= key[1] <= f"{rar.end:%Y%m}"
+        )
+        months[key] = year if inside else None
+    year_numbers = [months[key] for key in zip(years, periods, strict=True)]
+    inner = fields.field("objects").dictionary_encode()
+    parsed, _, _ = _parse_lists(inner.dictionary, encoding, (), _pairs_of)
+    objects = [parsed[i] for i in _ints(inner.indices)]
+    labels = _texts(_ascii(fields.field("label")))
+    accounts = _texts(_ascii(fields.field("account")))
+    amounts = list(map(Decimal, _texts(_ascii(fields.field("amount")))))
+    quantities = [
+        Decimal(q) if q else None
+        for q in _texts(_ascii(pc.fill_null(fields.field("qty"), _scalar(b"", pa.binary()))))
+    ]
+    line_numbers = (at + (lineno + 1)).tolist()
+    rows: list[PeriodBalance] = []
+    ok = np.ones(len(at), np.bool_)
+    account_lines: dict[str, int] = {}
+    pair_lines: dict[tuple[str, str], int] = {}
+    for k, (label, year, period, account, objs, amount, qty, line) in enumerate(
+        zip(
+            labels,
+            year_numbers,
+            periods,
+            accounts,
+            objects,
+            amounts,
+            quantities,
+            line_numbers,
+            strict=True,
+        )
+    ):
+        if year is None or objs is None:
+            ok[k] = False
+            continue
+        rows.append(PeriodBalance(label, year, period, account, objs, amount, qty, line))
+        if account not in account_lines:
+            account_lines[account] = line
+        for pair in objs:
+            if pair not in pair_lines:
+                pair_lines[pair] = line
+    good[at[~ok]] = False
+    if not good.any():
+        return None
+    return _PeriodPlan(good, rows, account_lines, pair_lines, dict(st.years), n_lines)
+
+
+def _period_commit(r: VectorReader, plan: _PeriodPlan, data: bytes, lineno: int) -> int:
+    """Append the period balances read, in file order with what the line reader reads between."""
+    st = r.state
+    good = plan.good
+    change = np.flatnonzero(np.diff(good.astype(np.int8))) + 1
+    bounds = [0, *change.tolist(), len(good)]
+    starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1))
+    taken = 0
+    for a, z in itertools.pairwise(bounds):
+        n = z - a
+        if good[a] and st.at_rest() and st.years == plan.year_of:
+            st.period_balances.extend(plan.rows[taken : taken + n])
+            r.vectorised += n
+        elif good[a]:
+            # the line reader's state changed what these lines mean: it reads them
+            r.handed_over += n
+            r.line_reader(data[starts[a] : starts[z]], lineno + a)
+            plan.rows[taken : taken + n] = []
+            continue
+        else:
+            r.handed_over += n
+            r.line_reader(data[starts[a] : starts[z]], lineno + a)
+            continue
+        taken += n
+    if taken:
+        st.has_money = True
+    st.note_first_use(plan.account_lines, plan.pair_lines)
+    return lineno + plan.n_lines
+
+
+if AVAILABLE:
+    _ZERO = _scalar(0, pa.int32())
+    _ZERO32 = _scalar(0, pa.int32())
+    _ONE32 = _scalar(1, pa.int32())
+    _TWO = _scalar(2, pa.int32())

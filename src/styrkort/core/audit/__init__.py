@@ -38,6 +38,15 @@ The default structure, when nothing is declared:
   headed *Totalt*/*Summa* is checked as the sum of the others when most rows
   say so.
 
+When nothing about the structure is declared, the figures are read too
+(docs/audit.md, "Inferring the structure of a bare table"): totals printed
+above their rows or without a total's label, labelled totals that nothing adds
+up to read as rows, column relations of two to four signed columns
+(:mod:`styrkort.core.audit.infer`); :meth:`AuditReport.inferred_declaration`
+gives what was inferred as declaration lines. Breaks that share a cell are
+traced to the one misprinted cell when one explains them
+(:mod:`styrkort.core.audit.misprint`).
+
 docs/audit.md documents the format, the declaration and every finding.
 Standard library only: no files, no printing (readers live in
 ``styrkort.sources.table``).
@@ -45,16 +54,19 @@ Standard library only: no files, no printing (readers live in
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from styrkort.core.audit import infer
+from styrkort.core.audit.misprint import CAUSES, Misprint, localise
 from styrkort.core.findings import Finding, Source, error, info, warning
-from styrkort.core.numbers import is_minus_only, parse_decimal
+from styrkort.core.numbers import format_amount, is_minus_only, parse_decimal
 
 __all__ = [
     "AuditReport",
@@ -316,7 +328,7 @@ def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration,
             continue
         key_text, _, value = text.partition(":")
         key = " ".join(key_text.split()).casefold()
-        value = value.strip()
+        value = _strip_comment(value).strip()
         kind = KEYS.get(key)
         if kind is None:
             close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.75)
@@ -387,6 +399,17 @@ def parse_declaration(lines: Iterable[tuple[Source, str]]) -> tuple[Declaration,
         unsummed=tuple(unsummed),
     )
     return declaration, findings
+
+
+def _strip_comment(value: str) -> str:
+    """``A = B - C  # stämmer på 9 av 9 rader`` -> ``A = B - C``: a '#' after a space, outside quotes."""
+    quoted = False
+    for i, ch in enumerate(value):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "#" and not quoted and i > 0 and value[i - 1].isspace():
+            return value[:i]
+    return value
 
 
 _ROW_SCOPE = re.compile(r"\s*\((?:rader|rad)\s*:\s*([^)]*)\)\s*$", re.IGNORECASE)
@@ -491,6 +514,28 @@ _VARAV = re.compile(r"^(varav|därav)(?!\w)")
 _PERCENT_WORDS = ("%", "procent", "andel")
 
 
+_TARGET_WORDS = (
+    "avvikelse",
+    "avv",
+    "differens",
+    "diff",
+    "resultat",
+    "netto",
+    "summa",
+    "totalt",
+    "total",
+    "utgående",
+    "saldo",
+    "återstår",
+    "kvar",
+)
+
+
+def _target_preference(norm: str) -> int:
+    """A column whose header says it is computed (a deviation, a result, a net) is a relation's target."""
+    return 1 if any(w in norm for w in _TARGET_WORDS) else 0
+
+
 def _first_word(norm: str) -> str:
     return norm.split(" ", 1)[0] if norm else ""
 
@@ -498,7 +543,7 @@ def _first_word(norm: str) -> str:
 def default_total_kind(label: str) -> str | None:
     """``"subtotal"``, ``"grand"`` or None, from the label alone."""
     norm = normalise_label(label)
-    if _RATIO.search(norm) or _LABEL_UNIT.search(norm):
+    if _RATIO.search(_QUALIFIER.sub("", norm)) or _LABEL_UNIT.search(norm):
         return None
     if _first_word(norm) in _SUBTOTAL_WORDS:
         return "subtotal"
@@ -507,9 +552,13 @@ def default_total_kind(label: str) -> str | None:
     return None
 
 
+# "Hemlöshet (75 %)": a share of something, said in parentheses, is part of a name, not a ratio.
+_QUALIFIER = re.compile(r"\(\s*\d+(?:[,.]\d+)?\s*%\s*\)")
+
+
 def is_ratio_label(label: str) -> bool:
     """A ratio or share ("Kostnad per invånare", "Andel ...", "... %"): never summed by default."""
-    return _RATIO.search(normalise_label(label)) is not None
+    return _RATIO.search(_QUALIFIER.sub("", normalise_label(label))) is not None
 
 
 def is_varav_label(label: str) -> bool:
@@ -573,32 +622,59 @@ class AuditReport:
     summed_columns: tuple[str, ...] = field(default=())
     unit: str = ""
     """The unit used in messages: the declaration's, else the one found in the table."""
+    relation_support: tuple[tuple[int, int], ...] = ()
+    """Per inferred relation: (rows it holds on, rows it was evaluated on)."""
+    rows_read_as_rows: tuple[int, ...] = ()
+    """Rows labelled like totals that the figures show are plain rows (``detalj:``)."""
+    misprints: tuple[Misprint, ...] = ()
+    """Cells whose correction explains every break around them."""
+
+    def inferred_declaration(self, table: PublishedTable) -> list[str]:
+        """What was inferred, in the declaration syntax: lines to copy into the table's header.
+
+        Totals found by their figures (printed above their rows, or without a
+        total's label), total-looking rows read as rows, and the inferred column
+        relations, each preceded by how many rows support it. Totals found by
+        their label need no line: the default rule finds them again.
+        """
+        lines: list[str] = []
+        for s in self.sums:
+            if s.reading in _FIGURE_READINGS:
+                parts = " ".join(
+                    ("- " if sign < 0 else "+ ") + _quoted(table.rows[p].label)
+                    for sign, p in s.parts
+                ).removeprefix("+ ")
+                lines.append(f"summa: {_quoted(table.rows[s.total].label)} = {parts}")
+        for i in self.rows_read_as_rows:
+            lines.append(f"detalj: {_quoted(table.rows[i].label)}")
+        for relation, (matches, evaluated) in zip(
+            self.inferred_relations, self.relation_support, strict=False
+        ):
+            lines.append(f"relation: {_relation_text(relation)}")
+            lines[-1] += f"  # stämmer på {matches} av {evaluated} rader" if evaluated else ""
+        return lines
+
+
+_FIGURE_READINGS = ("above", "below", "top")
+"""Readings of a total found by its figures rather than by its label."""
+
+
+def _quoted(name: str) -> str:
+    """A name as the declaration reads it: quoted when it holds an operator, '=', ',' or '#'."""
+    if re.search(r"(^|\s)[+\-\u2212\u2013](\s|$)|[=,#]", name):
+        return f'"{name}"'
+    return name
+
+
+def _relation_text(relation: Relation) -> str:
+    right = " ".join(
+        ("- " if t.sign < 0 else "+ ") + _quoted(t.name) for t in relation.terms
+    ).removeprefix("+ ")
+    return f"{_quoted(relation.target)} = {right}"
 
 
 # ---------------------------------------------------------------------------
 # Formatting for messages
-
-
-def format_amount(value: Decimal, decimals: int | None = None) -> str:
-    """Swedish figure: ``Decimal("-3970.5")`` -> ``"−3 970,5"`` (NBSP thousands, U+2212 minus)."""
-    if decimals is None:
-        exponent = value.normalize().as_tuple().exponent
-        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    quantised = (
-        value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        if decimals >= 0
-        else value
-    )
-    sign = "\u2212" if quantised < 0 else ""
-    digits = f"{abs(quantised):.{max(decimals, 0)}f}"
-    whole, _, frac = digits.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = "\u00a0".join(groups)
-    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
 
 
 def _fmt(value: Decimal) -> str:
@@ -669,6 +745,118 @@ def audit(table: PublishedTable, declaration: Declaration | None = None) -> Audi
     return _Audit(table, declaration or Declaration()).run()
 
 
+class _Probe:
+    """Running sums of a candidate total's parts in two columns: a cheap test before the full one.
+
+    ``add`` adds a part and says whether either column adds up within rounding
+    so far (a misprint breaks at most one of them).
+    """
+
+    __slots__ = ("columns", "grid", "sums")
+
+    def __init__(self, grid: infer.Grid, columns: list[tuple[int, tuple[int, int]]]) -> None:
+        self.grid = grid
+        self.columns = columns
+        self.sums = [[0, 0, 0] for _ in columns]  # value, bound, coarsest half unit
+
+    def add(self, row: int) -> bool:
+        fits = False
+        for (col, total), acc in zip(self.columns, self.sums, strict=True):
+            f = self.grid.cell(row, col)
+            if f is not None and f is not infer.UNREADABLE:
+                acc[0] += f[0]
+                acc[1] += f[1]
+                acc[2] = max(acc[2], f[1])
+            bound = acc[1] + (total[1] if total[1] > acc[2] else 0)
+            fits = fits or abs(total[0] - acc[0]) <= bound
+        return fits
+
+
+class _Runs:
+    """Prefix sums of the detail rows between labelled totals, for the search for implicit totals.
+
+    ``rows`` are the detail rows in order and ``position`` maps a row to its
+    place there; ``run_end[p]`` is where the run of detail rows containing
+    ``p`` ends (a labelled total ends a run). ``fits`` yields the ends of the
+    contiguous groups after a row whose running sum matches the total in one
+    of the probe's columns within rounding: a cheap filter before the full test.
+    """
+
+    def __init__(self, grid: infer.Grid, kinds: list[str], columns: Sequence[int]) -> None:
+        self.rows: list[int] = []
+        self.position: dict[int, int] = {}
+        self.run_end: list[int] = []
+        starts: list[int] = []
+        for i, kind in enumerate(kinds):
+            if kind in {"subtotal", "grand"}:
+                starts.append(len(self.rows))
+            elif kind == "detail":
+                self.position[i] = len(self.rows)
+                self.rows.append(i)
+        starts.append(len(self.rows))
+        self.run_start: list[int] = []
+        self.label_before: list[int | None] = []
+        labels = [i for i, kind in enumerate(kinds) if kind in {"subtotal", "grand"}]
+        bound = 0
+        for p in range(len(self.rows)):
+            while starts[bound] <= p:
+                bound += 1
+            self.run_end.append(starts[bound])
+            self.run_start.append(starts[bound - 1] if bound > 0 else 0)
+            self.label_before.append(labels[bound - 1] if bound > 0 else None)
+        self.sums: dict[int, tuple[list[int], list[int]]] = {}
+        for col in columns:
+            values, halves = [0], [0]
+            for row in self.rows:
+                f = grid.cell(row, col)
+                if f is None or f is infer.UNREADABLE:
+                    values.append(values[-1])
+                    # An unreadable part cannot be judged: let the full test decide.
+                    halves.append(halves[-1] + (1 << 60 if f is infer.UNREADABLE else 0))
+                else:
+                    values.append(values[-1] + f[0])
+                    halves.append(halves[-1] + f[1])
+            self.sums[col] = (values, halves)
+
+    def fits(self, probe: _Probe, first: int, end: int) -> Iterator[int]:
+        """Ends ``q`` (first + 1 ≤ q < end) where rows first..q may sum to the probe's total."""
+        (c0, t0), (c1, t1) = probe.columns
+        v0, h0 = self.sums[c0]
+        v1, h1 = self.sums[c1]
+        b0, g0, b1, g1 = v0[first], h0[first], v1[first], h1[first]
+        for q in range(first + 1, end):
+            if (
+                abs(t0[0] - (v0[q + 1] - b0)) <= h0[q + 1] - g0 + t0[1]
+                or abs(t1[0] - (v1[q + 1] - b1)) <= h1[q + 1] - g1 + t1[1]
+            ):
+                yield q
+
+    def fits_before(self, probe: _Probe, last: int, count: int) -> Iterator[int]:
+        """Counts ``k`` (2 ≤ k ≤ count) where the k detail rows before position ``last`` may sum to the total."""
+        (c0, t0), (c1, t1) = probe.columns
+        v0, h0 = self.sums[c0]
+        v1, h1 = self.sums[c1]
+        e0, f0, e1, f1 = v0[last], h0[last], v1[last], h1[last]
+        for k in range(2, count + 1):
+            q = last - k
+            if (
+                abs(t0[0] - (e0 - v0[q])) <= f0 - h0[q] + t0[1]
+                or abs(t1[0] - (e1 - v1[q])) <= f1 - h1[q] + t1[1]
+            ):
+                yield k
+
+    @staticmethod
+    def fits_back(probe: _Probe, parts: list[int]) -> Iterator[int]:
+        """Counts ``k`` ≥ 2 where the first k of ``parts`` (nearest first) may sum to the total."""
+        for k, row in enumerate(parts, start=1):
+            if probe.add(row) and k >= 2:
+                yield k
+
+
+_MAX_GROUP = 60
+"""The most rows a total found by its figures alone may sum (a board's activities)."""
+
+
 class _Audit:
     def __init__(self, table: PublishedTable, declaration: Declaration) -> None:
         self.table = table
@@ -679,6 +867,13 @@ class _Audit:
         self.columns = _Names(list(table.columns))
         self.checked = 0
         self.kinds: list[str] = []
+        self.summed: list[int] = []
+        self.support: list[tuple[int, int]] = []
+        self.read_as_rows: list[int] = []
+        self.breaks: dict[tuple[str, int, int], int] = {}
+        """A real break -> the index of its finding: ("sum", total row, column) or ("rel", relation, row)."""
+        self.sum_parts: dict[int, tuple[tuple[int, int], ...]] = {}
+        self.checked_relations: list[tuple[_Resolved, set[int] | None]] = []
 
     @functools.cached_property
     def labels(self) -> _Names:
@@ -690,6 +885,7 @@ class _Audit:
     def run(self) -> AuditReport:
         self._unreadable_cells()
         summed = self._summed_columns()
+        self.summed = summed
         kinds = self._classify()
         self.kinds = kinds
         sums = self._sums(kinds, summed)
@@ -711,6 +907,7 @@ class _Audit:
                     "('# relation: Avvikelse = Budget - Utfall'), se docs/audit.md.",
                 )
             )
+        misprints = self._localise() if self.breaks else []
         return AuditReport(
             findings=tuple(self.findings),
             sums=tuple(sums),
@@ -719,7 +916,209 @@ class _Audit:
             checked_cells=self.checked,
             summed_columns=tuple(self.table.columns[c] for c in summed),
             unit=self.unit,
+            relation_support=tuple(self.support),
+            rows_read_as_rows=tuple(self.read_as_rows),
+            misprints=tuple(misprints),
         )
+
+    # -- the numeric grid (structure and relation inference) ----------------
+
+    @functools.cached_property
+    def grid(self) -> infer.Grid:
+        """Every figure as an integer in half units of the finest printed decimal."""
+        finest = 0
+        for row in self.rows:
+            for cell in row.cells:
+                if cell.value is not None and not cell.exact:
+                    finest = max(finest, cell.decimals)
+        finest = min(finest, 6)
+        scale = 2 * 10**finest
+        rows: list[tuple[infer.Figure, ...]] = []
+        for row in self.rows:
+            figures: list[infer.Figure] = []
+            for cell in row.cells:
+                if not cell.readable:
+                    figures.append(infer.UNREADABLE)
+                elif cell.value is None:
+                    figures.append(None)
+                else:
+                    half = 0 if cell.exact else 10 ** max(finest - cell.decimals, 0)
+                    figures.append((int(cell.value * scale), half))
+            rows.append(tuple(figures))
+        return infer.Grid(tuple(rows))
+
+    def _group_fit(self, total: int, parts: Sequence[int], columns: Sequence[int]) -> int | None:
+        """How many columns break when ``total`` is read as the sum of ``parts``; None if unusable.
+
+        Usable: in at least two columns the total is beyond rounding of zero and
+        adds up, and at least two parts have a figure other than zero.
+        """
+        grid = self.grid
+        evaluated = broken = strong = 0
+        for col in columns:
+            t = grid.cell(total, col)
+            if t is None or t is infer.UNREADABLE:
+                continue
+            computed = bound = coarsest = 0
+            largest = abs(t[0])
+            usable = True
+            for p in parts:
+                f = grid.cell(p, col)
+                if f is None:
+                    continue
+                if f is infer.UNREADABLE:
+                    usable = False
+                    break
+                computed += f[0]
+                bound += f[1]
+                coarsest = max(coarsest, f[1])
+                largest = max(largest, abs(f[0]))
+            if t[1] > coarsest:
+                bound += t[1]
+            if not usable or largest <= bound:
+                # Figures within rounding of zero fit any reading: they say nothing.
+                continue
+            evaluated += 1
+            if abs(t[0] - computed) > bound:
+                broken += 1
+                if broken > 1:
+                    return broken
+            elif abs(t[0]) > bound:
+                strong += 1
+        if strong < 2:
+            return None
+        nonzero_parts = sum(
+            1
+            for p in parts
+            if any(
+                (f := grid.cell(p, c)) not in (None, infer.UNREADABLE) and f[0] != 0
+                for c in columns
+            )
+        )
+        return broken if nonzero_parts >= 2 else None
+
+    def _probe(self, total: int, columns: Sequence[int]) -> _Probe | None:
+        """A running sum in the total's first two columns with figures beyond rounding."""
+        picked: list[tuple[int, tuple[int, int]]] = []
+        for col in columns:
+            f = self.grid.cell(total, col)
+            if f is not None and f is not infer.UNREADABLE and abs(f[0]) > f[1]:
+                picked.append((col, f))
+                if len(picked) == 2:
+                    return _Probe(self.grid, picked)
+        return None
+
+    @staticmethod
+    def _close_enough(broken: int | None, columns: int) -> bool:
+        """All columns hold, or all but one of three or more (one misprinted cell)."""
+        return broken is not None and (broken == 0 or (broken == 1 and columns >= 3))
+
+    def _implicit_totals(
+        self, kinds: list[str], summed: list[int]
+    ) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+        """Totals without a total's label, found by their figures.
+
+        ``above``: a row followed by the rows it sums (a board and its
+        activities), found bottom-up so that nested groups come first; their
+        rows are then parts of the group only. ``below``: a row that sums the
+        rows above it since the previous total (a result line such as
+        "Balanskravsresultat").
+        """
+        above: dict[int, tuple[int, ...]] = {}
+        below: dict[int, tuple[int, ...]] = {}
+        absorbed: set[int] = set()
+        n = len(self.rows)
+        ncols = len(summed)
+        runs = _Runs(self.grid, kinds, summed)
+        absorbed_at: list[int] = []  # positions of the absorbed rows among the detail rows, sorted
+
+        def group(total: int, items: list[int]) -> bool:
+            return self._close_enough(self._group_fit(total, items, summed), ncols)
+
+        for i in range(n - 1, -1, -1):
+            if kinds[i] != "detail":
+                continue
+            probe = self._probe(i, summed)
+            if probe is None:
+                continue
+            p = runs.position[i]
+            end = min(runs.run_end[p], p + 1 + _MAX_GROUP)
+            nearest = bisect.bisect_left(absorbed_at, p + 1)
+            if nearest == len(absorbed_at) or absorbed_at[nearest] >= end:
+                # Contiguous rows: running sums from the prefix sums, the full test on a fit.
+                for q in runs.fits(probe, p + 1, end):
+                    if group(i, runs.rows[p + 1 : q + 1]):
+                        above[i] = tuple(runs.rows[p + 1 : q + 1])
+                        absorbed.update(above[i])
+                        for r in above[i]:
+                            bisect.insort(absorbed_at, runs.position[r])
+                        break
+                continue
+            items: list[int] = []
+            for j in range(i + 1, n):
+                if kinds[j] in {"subtotal", "grand"}:
+                    break
+                if kinds[j] != "detail" or j in absorbed:
+                    continue
+                items.append(j)
+                if len(items) > _MAX_GROUP:
+                    break
+                fits = probe.add(j)
+                if len(items) >= 2 and fits and group(i, items):
+                    above[i] = tuple(items)
+                    absorbed.update(items)
+                    for r in items:
+                        bisect.insort(absorbed_at, runs.position[r])
+                    break
+        last_below = -1  # position (among the detail rows) of the latest total found below its rows
+        for i in range(n):
+            if kinds[i] != "detail" or i in absorbed or i in above:
+                continue
+            probe = self._probe(i, summed)
+            if probe is None:
+                continue
+            pos = runs.position[i]
+            lo = max(runs.run_start[pos], pos - _MAX_GROUP - 1, last_below + 1)
+            window = runs.rows[lo:pos]
+            found: list[int] | None = None
+            if not any(j in absorbed for j in window):
+                # The rows since the previous total, nearest first, and that total itself.
+                stop_row: int | None = None
+                if last_below >= runs.run_start[pos] and lo == last_below + 1:
+                    stop_row = runs.rows[last_below]
+                elif lo == runs.run_start[pos]:
+                    stop_row = runs.label_before[pos]
+                parts = window[::-1]
+                for k in runs.fits_before(probe, pos, len(parts)):
+                    if group(i, parts[:k]):
+                        found = parts[:k]
+                        break
+                if (
+                    found is None
+                    and stop_row is not None
+                    and parts
+                    and group(i, [*parts, stop_row])
+                ):
+                    found = [*parts, stop_row]
+            else:
+                back: list[int] = []
+                for j in range(i - 1, -1, -1):
+                    stop = kinds[j] in {"subtotal", "grand"} or j in below
+                    if not stop and (kinds[j] != "detail" or j in absorbed):
+                        continue
+                    back.append(j)
+                    if stop or len(back) > _MAX_GROUP:
+                        break
+                for k in runs.fits_back(probe, back):
+                    if group(i, back[:k]):
+                        found = back[:k]
+                        break
+            if found is not None:
+                below[i] = tuple(sorted(found))
+                last_below = pos
+        for i in absorbed:
+            kinds[i] = "part"
+        return above, below
 
     # -- cells and columns -------------------------------------------------
 
@@ -855,12 +1254,88 @@ class _Audit:
 
     def _sums(self, kinds: list[str], summed: list[int]) -> list[CheckedSum]:
         rules = self._declared_sums(kinds)
+        # Structure from the figures only when nothing about it is declared or known.
+        bare = not self.decl.sums and not any(r.kind in ROW_KINDS for r in self.rows)
+        if not bare:
+            return self._sum_pass(kinds, summed, rules, {}, {}, bare=False)
+        original = list(kinds)
+        state = (len(self.findings), dict(self.breaks), dict(self.sum_parts), self.checked)
+        without = self._sum_pass(kinds, summed, rules, {}, {}, bare=True)
+        # When the labelled totals hold and every row is part of one, the figures have
+        # nothing more to say: no search for totals without a label (most long tables).
+        covered = {p for parts in self.sum_parts.values() for _, p in parts}
+        if not any(kind == "sum" for kind, _, _ in self.breaks) and all(
+            i in covered for i, kind in enumerate(kinds) if kind == "detail"
+        ):
+            return without
+        grouped = list(original)
+        above, below = self._implicit_totals(grouped, summed)
+        if not above and not below:
+            return without
+        # Totals found by their figures are kept only if the other totals hold at least as
+        # well with them as without them (a row equal to the sum of two others by chance
+        # would break the labelled total that really sums them).
+        plain = (
+            self.findings[state[0] :],
+            dict(self.breaks),
+            dict(self.sum_parts),
+            self.checked,
+            list(self.read_as_rows),
+            list(kinds),
+        )
+        del self.findings[state[0] :]
+        self.breaks, self.sum_parts, self.checked = dict(state[1]), dict(state[2]), state[3]
+        self.read_as_rows = []
+        with_groups = self._sum_pass(grouped, summed, rules, above, below, bare=True)
+        found = set(above) | set(below)
+        elsewhere = sum(1 for kind, total, _ in self.breaks if kind == "sum" and total not in found)
+        if elsewhere <= sum(1 for kind, _, _ in plain[1] if kind == "sum"):
+            kinds[:] = grouped
+            return with_groups
+        del self.findings[state[0] :]
+        self.findings += plain[0]
+        self.breaks, self.sum_parts, self.checked = plain[1], plain[2], plain[3]
+        self.read_as_rows = plain[4]
+        kinds[:] = plain[5]
+        return without
+
+    def _sum_pass(
+        self,
+        kinds: list[str],
+        summed: list[int],
+        rules: dict[int, SumRule],
+        above: dict[int, tuple[int, ...]],
+        below: dict[int, tuple[int, ...]],
+        *,
+        bare: bool,
+    ) -> list[CheckedSum]:
         checked: list[CheckedSum] = []
         section: list[int] = []  # detail rows since the previous total
         section_varav: list[int] = []
         open_items: dict[int, None] = {}  # not yet summed since the previous grand total (ordered)
+        top: set[int] = set()  # totals of rows below them: never part of a later total
+
+        def add(
+            total: int, parts: tuple[tuple[int, int], ...], declared: bool, reading: str
+        ) -> None:
+            self._check_sum(total, parts, summed, section_varav, declared=declared)
+            checked.append(CheckedSum(total, parts, declared, reading))
+            self.sum_parts[total] = parts
+
         for i, kind in enumerate(kinds):
+            if kind == "part":
+                continue
+            if kind == "detail" and i in below:
+                parts = tuple((1, p) for p in below[i])
+                add(i, parts, False, "below")
+                for p in below[i]:
+                    open_items.pop(p, None)
+                open_items[i] = None
+                section, section_varav = [], []
+                continue
             if kind == "detail":
+                if i in above:
+                    add(i, tuple((1, p) for p in above[i]), False, "above")
                 section.append(i)
                 open_items[i] = None
                 continue
@@ -871,16 +1346,34 @@ class _Audit:
                 continue
             rule = rules.get(i)
             if rule is not None and rule.parts is not None:
-                parts = self._resolve_parts(rule, i)
+                resolved = self._resolve_parts(rule, i)
                 # A rule naming a missing row is reported; the total then falls back
                 # to the default reading, so that one typo does not cascade.
-                if parts is not None:
-                    self._check_sum(i, parts, summed, section_varav, declared=True)
-                    checked.append(CheckedSum(i, parts, True, "declared"))
-                    for _, p in parts:
+                if resolved is not None:
+                    add(i, resolved, True, "declared")
+                    for _, p in resolved:
                         open_items.pop(p, None)
                     open_items[i] = None
                     section, section_varav = [], []
+                    continue
+            if bare and rule is None and not section:
+                without_rows = self._total_without_rows(i, kinds, summed, open_items)
+                if without_rows is not None:
+                    name, parts = without_rows
+                    add(i, parts, False, name)
+                    if name == "top":
+                        top.add(i)
+                    else:
+                        open_items = {}
+                        open_items[i] = None
+                    section_varav = []
+                    continue
+                if self.rows[i].has_figures:
+                    # Labelled like a total, but no reading adds up: a row (a lonely "Summa ...").
+                    kinds[i] = "detail"
+                    self.read_as_rows.append(i)
+                    section.append(i)
+                    open_items[i] = None
                     continue
             as_subtotal = tuple((1, p) for p in section)
             # The other reading is built only when needed: open items can be many.
@@ -891,19 +1384,26 @@ class _Audit:
                 order = order[:1]  # the structure is known: no second reading
             chosen: tuple[str, tuple[tuple[int, int], ...]] | None = None
             first: tuple[str, tuple[tuple[int, int], ...]] | None = None
+            fewest = 0
             for name in order:
-                parts = as_subtotal if name == "subtotal" else tuple((1, p) for p in open_items)
+                parts = (
+                    as_subtotal
+                    if name == "subtotal"
+                    else tuple((1, p) for p in open_items if p not in top)
+                )
                 if not parts or (first is not None and parts == first[1]):
                     continue
-                first = first or (name, parts)
-                if not self._has_real_break(i, parts, summed):
+                broken = sum(1 for o in self._outcomes(i, parts, summed) if o.real)
+                if not broken:
                     chosen = (name, parts)
                     break
+                # Neither reading holds: the one that breaks in fewer columns is the likelier.
+                if first is None or broken < fewest:
+                    first, fewest = (name, parts), broken
             chosen = chosen or first
             if chosen is not None:
                 reading, parts = chosen
-                self._check_sum(i, parts, summed, section_varav, declared=False)
-                checked.append(CheckedSum(i, parts, False, reading))
+                add(i, parts, False, reading)
                 if reading == "grand":
                     open_items = {}
                 else:
@@ -912,6 +1412,53 @@ class _Audit:
             open_items[i] = None
             section, section_varav = [], []
         return checked
+
+    def _total_without_rows(
+        self,
+        i: int,
+        kinds: list[str],
+        summed: list[int],
+        open_items: dict[int, None],
+    ) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+        """A labelled total with no rows of its own above it: what it sums, if anything adds up.
+
+        With nothing open above it, it may total the rows *below* it (a grand
+        total printed first): the later totals, or the later rows. After other
+        totals, it may sum what is still open (the default grand reading).
+        None when no reading adds up, in all columns or all but one.
+        """
+        columns = len(summed)
+        readings: list[tuple[str, tuple[int, ...]]] = []
+        open_parts = tuple(p for p in open_items)
+        if open_parts:
+            # The default grand reading stands unless it breaks in every column (at least two):
+            # a total with a misprint breaks in one column, a row that only looks like a total in all.
+            outcomes = self._outcomes(i, tuple((1, p) for p in open_parts), summed)
+            if len(outcomes) < 2 or any(not o.real for o in outcomes):
+                return "grand", tuple((1, p) for p in open_parts)
+        else:
+            later_totals = tuple(
+                j for j in range(i + 1, len(kinds)) if kinds[j] in {"subtotal", "grand"}
+            )
+            later_rows = tuple(j for j in range(i + 1, len(kinds)) if kinds[j] == "detail")
+            readings += [("top", later_totals), ("top", later_rows)]
+        for name, parts in readings:
+            if len(parts) < 1:
+                continue
+            broken = (
+                self._group_fit(i, parts, summed)
+                if len(parts) >= 2
+                else self._single_fit(i, parts[0], summed)
+            )
+            if self._close_enough(broken, columns):
+                return name, tuple((1, p) for p in parts)
+        return None
+
+    def _single_fit(self, total: int, part: int, summed: list[int]) -> int | None:
+        outcomes = self._outcomes(total, ((1, part),), summed)
+        if len(outcomes) < 2:
+            return None
+        return sum(1 for o in outcomes if o.real)
 
     def _outcomes(
         self, total: int, parts: Sequence[tuple[int, int]], summed: list[int]
@@ -927,11 +1474,6 @@ class _Audit:
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
-
-    def _has_real_break(
-        self, total: int, parts: Sequence[tuple[int, int]], summed: list[int]
-    ) -> bool:
-        return any(o.real for o in self._outcomes(total, parts, summed))
 
     def _check_sum(
         self,
@@ -959,6 +1501,7 @@ class _Audit:
                     self._rounding_finding(row, col, outcome, len(parts), what, details)
                 )
                 continue
+            self.breaks[("sum", total, outcome.column)] = len(self.findings)
             diagnosis = self._diagnose_sum(outcome, parts, varav_in)
             code = "audit.varav_in_sum" if diagnosis.startswith("varav:") else "audit.sum"
             diagnosis = diagnosis.removeprefix("varav:")
@@ -1123,15 +1666,33 @@ class _Audit:
 
     def _fit(self, target: int, terms: tuple[tuple[int, int], ...]) -> tuple[int, int]:
         """(rows where ``target`` = signed sum of ``terms`` within rounding, rows evaluated)."""
+        # The rule of _combine, on the integer grid (the same figures, faster).
         matches = evaluated = 0
-        for row in self.rows:
-            if all(row.cell(c).blank for _, c in terms):
+        unreadable = infer.UNREADABLE
+        for cells in self.grid.rows:
+            t = cells[target] if target < len(cells) else None
+            if t is None or t is unreadable:
                 continue
-            outcome = _combine(target, row.cell(target), [(sign, row.cell(c)) for sign, c in terms])
-            if outcome is None:
+            computed = bound = coarsest = 0
+            filled = True
+            usable = False
+            for sign, c in terms:
+                f = cells[c] if c < len(cells) else None
+                if f is None:
+                    continue
+                if f is unreadable:
+                    filled = False
+                    break
+                usable = True
+                computed += sign * f[0]
+                bound += f[1]
+                coarsest = max(coarsest, f[1])
+            if not filled or not usable:
                 continue
+            if t[1] > coarsest:
+                bound += t[1]
             evaluated += 1
-            matches += not outcome.real
+            matches += abs(t[0] - computed) <= bound
         return matches, evaluated
 
     def _relation(
@@ -1146,16 +1707,25 @@ class _Audit:
         return relation, (target, terms)
 
     def _infer_relations(self) -> list[tuple[Relation, _Resolved]]:
-        """The deviation column and a column total, when the table has them and most rows agree."""
+        """The deviation column, a column total, and any relation of two to four signed columns.
+
+        The deviation (``Avvikelse = Budget - Utfall`` or the reverse) and a
+        last column headed *Totalt* are recognised by their headers; every other
+        relation is searched for in the figures (:mod:`styrkort.core.audit.infer`)
+        and kept when it holds on at least three rows and on most rows.
+        """
         norm = [normalise_label(c) for c in self.table.columns]
         usable = [
             c
             for c in range(len(norm))
             if not any(w in norm[c] for w in _PERCENT_WORDS)
             and norm[c].rstrip(".") not in _ID_COLUMNS
+            and c not in self.table.percent_columns
+            and not any(r.cell(c).percent for r in self.rows)
         ]
         inferred: list[tuple[Relation, _Resolved]] = []
-        deviation = self._infer_deviation(norm, usable)
+        unknown: list[Finding] = []
+        deviation = self._infer_deviation(norm, usable, unknown)
         if deviation is not None:
             inferred.append(deviation)
         totals = [c for c in usable if _first_word(norm[c]) in _SUBTOTAL_WORDS]
@@ -1165,10 +1735,29 @@ class _Audit:
             matches, evaluated = self._fit(totals[0], terms)
             if evaluated and 2 * matches > evaluated:
                 inferred.append(self._relation(totals[0], terms))
+        self.support = [
+            (f.matches, f.evaluated)
+            for f in (infer.fit(self.grid, t, terms) for _, (t, terms) in inferred)
+        ]
+        found = infer.search(
+            self.grid,
+            usable,
+            known=[resolved for _, resolved in inferred],
+            preference=[_target_preference(n) for n in norm],
+        )
+        for f in found:
+            # "Avvikelse = Kommunbidrag - Nettokostnad": the added columns first, as people write it.
+            terms = tuple(sorted(f.terms, key=lambda t: (t[0] < 0, t[1])))
+            inferred.append(self._relation(f.target, terms))
+            self.support.append((f.matches, f.evaluated))
+        explained = {self.table.columns[t] for _, (t, _) in inferred}
+        self.findings += [
+            f for f in unknown if f.details is None or f.details.get("column") not in explained
+        ]
         return inferred
 
     def _infer_deviation(
-        self, norm: list[str], usable: list[int]
+        self, norm: list[str], usable: list[int], unknown: list[Finding]
     ) -> tuple[Relation, _Resolved] | None:
         deviation = [c for c in usable if norm[c].startswith("avv")]
         budget = [c for c in usable if "budget" in norm[c] and c not in deviation]
@@ -1194,7 +1783,7 @@ class _Audit:
         matches, evaluated, chosen = best
         if 2 * matches <= evaluated:
             columns = self.table.columns
-            self.findings.append(
+            unknown.append(
                 warning(
                     self.table.header or Source(self.table.name),
                     "audit.relation.unknown",
@@ -1202,6 +1791,7 @@ class _Audit:
                     "budget på mer än hälften av raderna; den kontrolleras inte.",
                     f"Deklarera hur kolumnen räknas, till exempel '# relation: {columns[a]} = "
                     f"{columns[b]} - {columns[outcome[0]]}', eller '# relation: ingen'.",
+                    column=columns[a],
                 )
             )
             return None
@@ -1235,6 +1825,7 @@ class _Audit:
         rows: set[int] | None = None,
     ) -> None:
         target, terms = resolved
+        self.checked_relations.append((resolved, rows))
         for index, row in enumerate(self.rows):
             if rows is not None and index not in rows:
                 continue
@@ -1267,6 +1858,7 @@ class _Audit:
                     )
                 )
                 continue
+            self.breaks[("rel", len(self.checked_relations) - 1, index)] = len(self.findings)
             diagnosis = ""
             printed = outcome.printed.value or ZERO
             if printed != 0 and abs(printed + outcome.computed) <= outcome.bound:
@@ -1297,6 +1889,7 @@ class _Audit:
                 parent = self._varav_parent(i)
                 if parent is not None:
                     groups.setdefault(parent, []).append(i)
+        mixed = {col for col in summed if self._mixed_signs(col, kinds)}
         for parent, children in groups.items():
             prow = self.rows[parent]
             for col in summed:
@@ -1311,6 +1904,26 @@ class _Audit:
                 bound = sum((c.half_unit for c in cells), ZERO) + pcell.half_unit
                 if abs(total) - abs(pcell.value) > bound:
                     first = self.rows[children[0]]
+                    if col in mixed:
+                        # A result or deviation: the row's other parts may have the opposite sign.
+                        self.findings.append(
+                            info(
+                                first.source,
+                                "audit.varav_exceeds",
+                                f"Varav-raderna under {prow.label!r}, kolumn {self._col(col)!r}, är "
+                                f"tillsammans {_fmt(total)}, mer än raden själv ({_fmt(pcell.value)}). "
+                                "Kolumnen har både positiva och negativa tal, så radens övriga delar "
+                                "kan ha motsatt tecken: inget fel i sig.",
+                                "Kontrollera att varav-raderna hör till raden ovanför.",
+                                row=first.label,
+                                column=self._col(col),
+                                printed=total,
+                                computed=pcell.value,
+                                difference=total - pcell.value,
+                                unit=self.unit,
+                            )
+                        )
+                        continue
                     self.findings.append(
                         error(
                             first.source,
@@ -1328,6 +1941,142 @@ class _Audit:
                             unit=self.unit,
                         )
                     )
+
+    def _mixed_signs(self, col: int, kinds: list[str]) -> bool:
+        """Whether the column's rows have both signs (a result or deviation, not costs or revenues)."""
+        signs = {
+            cell.value > 0
+            for i, row in enumerate(self.rows)
+            if kinds[i] in {"detail", "part"}
+            and (cell := row.cell(col)).value is not None
+            and cell.value != 0
+        }
+        return len(signs) > 1
+
+    # -- misprints ---------------------------------------------------------
+
+    def _check_cells(self, key: tuple[str, int, int]) -> dict[tuple[int, int], int]:
+        kind, a, b = key
+        cells: dict[tuple[int, int], int] = {}
+        if kind == "sum":
+            cells[(a, b)] = 1
+            for sign, p in self.sum_parts[a]:
+                if self.rows[p].cell(b).value is not None:
+                    cells[(p, b)] = cells.get((p, b), 0) - sign
+        else:
+            (target, terms), _ = self.checked_relations[a]
+            cells[(b, target)] = 1
+            for sign, c in terms:
+                if self.rows[b].cell(c).value is not None:
+                    cells[(b, c)] = cells.get((b, c), 0) - sign
+        return cells
+
+    def _outcome(self, key: tuple[str, int, int]) -> _Outcome | None:
+        kind, a, b = key
+        if kind == "sum":
+            return _combine(
+                b, self.rows[a].cell(b), [(s, self.rows[p].cell(b)) for s, p in self.sum_parts[a]]
+            )
+        (target, terms), _ = self.checked_relations[a]
+        row = self.rows[b]
+        if all(row.cell(c).blank for _, c in terms):
+            return None
+        return _combine(target, row.cell(target), [(s, row.cell(c)) for s, c in terms])
+
+    def _localise(self) -> list[Misprint]:
+        """Name the cell that explains each group of breaks, and mark the breaks as its consequences."""
+        summed = set(self.summed)
+        in_sums: dict[int, list[int]] = {}
+        for total, parts in self.sum_parts.items():
+            in_sums.setdefault(total, []).append(total)
+            for _, p in parts:
+                in_sums.setdefault(p, []).append(total)
+
+        outcomes: dict[tuple[str, int, int], _Outcome | None] = {}
+        cells: dict[tuple[str, int, int], dict[tuple[int, int], int]] = {}
+
+        def cells_of(key: tuple[str, int, int]) -> dict[tuple[int, int], int]:
+            if key not in cells:
+                cells[key] = self._check_cells(key)
+            return cells[key]
+
+        def outcome_of(key: tuple[str, int, int]) -> _Outcome | None:
+            # A total of many rows takes part in the checks of every one of them: compute it once.
+            if key not in outcomes:
+                outcomes[key] = self._outcome(key)
+            return outcomes[key]
+
+        def checks_of(cell: tuple[int, int]) -> list[tuple[str, int, int]]:
+            row, col = cell
+            found: list[tuple[str, int, int]] = []
+            if col in summed:
+                found += [("sum", t, col) for t in in_sums.get(row, [])]
+            for n, ((target, terms), rows) in enumerate(self.checked_relations):
+                if (rows is None or row in rows) and (
+                    col == target or any(c == col for _, c in terms)
+                ):
+                    found.append(("rel", n, row))
+            return [k for k in found if outcome_of(k) is not None]
+
+        def residual(key: tuple[str, int, int]) -> tuple[Decimal, Decimal]:
+            outcome = outcome_of(key)
+            assert outcome is not None
+            return outcome.difference, outcome.bound
+
+        def value_of(cell: tuple[int, int]) -> tuple[Decimal, int] | None:
+            c = self.rows[cell[0]].cell(cell[1])
+            return None if c.value is None or c.exact else (c.value, c.decimals)
+
+        found = localise(
+            list(self.breaks),
+            cells_of=cells_of,  # type: ignore[arg-type]
+            residual=residual,  # type: ignore[arg-type]
+            checks_of=checks_of,
+            value_of=value_of,
+        )
+        for m in found:
+            row, col = m.cell
+            r = self.rows[row]
+            cause = CAUSES.get(m.cause, "")
+            why = f" Troligen {cause}." if cause else ""
+            consequences = len(m.explains)
+            self.findings.append(
+                error(
+                    r.source,
+                    "audit.misprint",
+                    f"Cellen på raden {r.label!r}, kolumn {self._col(col)!r}, är troligen felskriven: "
+                    f"tryckt {_fmt(m.printed)}, men {_fmt(m.implied)} får "
+                    f"{'brottet' if consequences == 1 else f'alla {consequences} brott'} runt den att "
+                    f"stämma utan att något annat slutar stämma.{why}",
+                    f"Rätta cellen till {_fmt(m.implied)}; de andra felen i samma rader och "
+                    "kolumner är följder av den.",
+                    row=r.label,
+                    column=self._col(col),
+                    printed=m.printed,
+                    computed=m.implied,
+                    difference=m.printed - m.implied,
+                    implied=m.implied,
+                    cause=m.cause,
+                    consequences=consequences,
+                    unit=self.unit,
+                )
+            )
+            where = f"{r.label!r}, kolumn {self._col(col)!r}"
+            for key in m.explains:
+                index = self.breaks[key]  # type: ignore[index]
+                f = self.findings[index]
+                details = dict(f.details or {})
+                details.update(
+                    cause_row=r.label, cause_column=self._col(col), cause_line=r.source.line
+                )
+                self.findings[index] = f._replace(
+                    message=f"{f.message} Följd av den troligen felskrivna cellen {where} "
+                    f"(tryckt {_fmt(m.printed)}, bör vara {_fmt(m.implied)}).",
+                    hint=f"Rätta i första hand cellen {where} till {_fmt(m.implied)}: då stämmer "
+                    "även detta.",
+                    details=details,
+                )
+        return found
 
 
 def _transposed(printed: Decimal, computed: Decimal, decimals: int) -> bool:

@@ -1,0 +1,171 @@
+"""History in the web app (issue "years, not a year"): an indicator's earlier outcomes and
+trend on its page, the trend per indicator on the overview, earlier periods of the same
+organisation read from the database, and starting the next period (årsskifte).
+
+The figures, trends and charts are the report's (report/history.py, render/charts.py): the
+web shows what the report shows, in the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.db import transaction
+
+from styrkort.core.assess import IndicatorResult
+from styrkort.core.goals import Goal, Indicator
+from styrkort.core.history import PastOutcome, merge_history, series
+from styrkort.core.model import Workspace
+from styrkort.core.rollover import Rollover, roll_over
+from styrkort.pipeline import PipelineResult
+from styrkort.report import format as fmt
+from styrkort.report import history as report_history
+from styrkort.web import models as m
+
+
+def earlier_outcomes(period: m.Period) -> dict[str, list[PastOutcome]]:
+    """Every earlier period's outcome per indicator key, for the same organisation and kind of
+    period: one query, whatever the number of years."""
+    from styrkort.web.mapping import web_source
+
+    rows = (
+        m.Indicator.objects.filter(
+            period__organisation_id=period.organisation_id,
+            period__kind=period.kind,
+            period__year__lt=period.year,
+        )
+        .order_by("period__year")
+        .values_list("key", "period__year", "outcome", "forecast")
+    )
+    out: dict[str, list[PastOutcome]] = {}
+    interim = period.kind == "interim"
+    for key, year, outcome, forecast in rows:
+        text = (forecast if interim and forecast.strip() else outcome).strip()
+        if text:
+            out.setdefault(key, []).append(
+                PastOutcome(year, text, web_source("indikator", key, "historik"), "database")
+            )
+    return out
+
+
+def with_earlier_periods(ws: Workspace, earlier: dict[str, list[PastOutcome]]) -> Workspace:
+    """``ws`` with the database's earlier periods in each indicator's history; a value stored
+    with the indicator itself (typed, or moved there at rollover) wins."""
+    if not earlier:
+        return ws
+
+    def indicator(ind: Indicator) -> Indicator:
+        found = earlier.get(ind.id)
+        if not found:
+            return ind
+        return replace(ind, history=merge_history(found, ind.history))
+
+    def goal(g: Goal) -> Goal:
+        return replace(g, indicators=tuple(indicator(i) for i in g.indicators))
+
+    return replace(ws, goals=tuple(goal(g) for g in ws.goals))
+
+
+def trend_text(result: IndicatorResult, year: int) -> str:
+    """The trend as the report's goal table prints it (arrow and word), or an empty string."""
+    arrow, word = report_history.trend_of(result, year)
+    if word is not None:
+        return f"{arrow} {word.label}"
+    return arrow
+
+
+def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None:
+    """The indicator page's history: a table of years and outcomes, the trend, and the
+    report's trend chart as a picture with its alternative text."""
+    from styrkort.render import charts
+
+    a = result.assessed
+    if a is None:
+        return None
+    r = next((x for x in a.indicator_results() if x.indicator.id == key), None)
+    if r is None or not r.indicator.history:
+        return None
+    year = a.workspace.period.year
+    current = a.computed[key].text if key in a.computed else r.indicator.outcome
+    rows = [
+        {"year": y, "text": fmt.value(_parse(t), t) if t else "—", "current": y == year}
+        for y, t in series(r.indicator.history, year, current)
+    ]
+    chart = next(
+        (
+            c
+            for c in report_history.trend_charts(
+                replace(
+                    a,
+                    workspace=replace(
+                        a.workspace, history=replace(a.workspace.history, trend=True)
+                    ),
+                ),
+                {k: v.text for k, v in a.computed.items()},
+            )
+            if c.id == f"trend-{key}"
+        ),
+        None,
+    )
+    return {
+        "rows": rows,
+        "trend": trend_text(r, year),
+        "chart": charts.data_uri(chart, "png") if chart is not None else "",
+        "alt": chart.alt if chart is not None else "",
+        "title": chart.title if chart is not None else "",
+    }
+
+
+def _parse(text: str) -> Any:
+    from styrkort.core.values import parse_value
+
+    return parse_value(text)
+
+
+def preview_next_period(result: PipelineResult) -> Rollover | None:
+    """What "Starta nästa period" would create, before anything is stored."""
+    a = result.assessed
+    if a is None:
+        return None
+    ws = a.workspace
+    interim = ws.period.is_interim
+    outcomes = {
+        r.indicator.id: (r.indicator.forecast or r.indicator.outcome)
+        if interim
+        else r.indicator.outcome
+        for r in a.indicator_results()
+    }
+    outcomes.update({k: v.text for k, v in a.computed.items()})
+    return roll_over(ws, ws.period.year + 1, outcomes)
+
+
+def start_next_period(period: m.Period, result: PipelineResult, user: Any) -> m.Period:
+    """Store the next period of ``period``'s organisation; the old period is not changed.
+
+    Refused (ValueError, Swedish) when the organisation already has a period of that year
+    and kind."""
+    from styrkort.web.mapping import store_workspace
+    from styrkort.web.services import audit
+
+    rolled = preview_next_period(result)
+    if rolled is None:
+        raise ValueError("Perioden kan inte läsas, så nästa period kan inte startas.")
+    new_year = period.year + 1
+    with transaction.atomic():
+        if m.Period.objects.filter(
+            organisation=period.organisation, year=new_year, kind=period.kind
+        ).exists():
+            raise ValueError(
+                f"{period.organisation.name} har redan en period för {new_year}; den skapas inte igen."
+            )
+        new = store_workspace(rolled.workspace, period.organisation)
+        audit(
+            user,
+            period.organisation,
+            new,
+            "starta period",
+            f"period {new.title}",
+            note=f"från {period.title}: utfallen {period.year} flyttade till historiken",
+        )
+    return new

@@ -1,0 +1,127 @@
+"""The web asks core: is this outcome, forecast or target valid for this indicator, and is it
+plausible? No rule is written here: validity is what core's assessment and checks
+(``indicator.outcome``, ``indicator.units``, ``indicator.target``) say about the indicator
+as edited; plausibility compares the value with the indicator's unit and baseline.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from styrkort.core.assess import (
+    AssessmentRule,
+    GoalResult,
+    IndicatorResult,
+    Reason,
+    assess_indicator,
+)
+from styrkort.core.assessed import Assessed
+from styrkort.core.checks import run_checks
+from styrkort.core.goals import Status
+from styrkort.core.values import Quantity, normalise_unit, parse_value
+from styrkort.web import models as m
+from styrkort.web.mapping import indicator_value
+
+# The checks whose findings refuse a value typed on the indicator screen or sent to the API.
+VALUE_CHECKS = {"indicator.no_outcome", "indicator.unit_mismatch"}
+# Codes that are not a problem of what was typed: an empty or missing value may be saved.
+ALLOWED_CODES = {"indicator.no_outcome", "indicator.no_target"}
+DEFINITION = ("unit", "direction", "baseline", "target")
+WHAT = {"outcome": "Utfallet", "forecast": "Prognosen"}
+
+
+def _edited(row: m.Indicator, edits: Mapping[str, str]) -> m.Indicator:
+    ind = copy.copy(row)
+    for name in (*DEFINITION, "outcome", "forecast"):
+        if name in edits:
+            setattr(ind, name, edits[name] or "")
+    ind.unit = normalise_unit(ind.unit) or ""
+    ind.manual_status = ""  # the typed value is checked, not a person's override
+    return ind
+
+
+def _result_checks(result: IndicatorResult) -> list[Any]:
+    """Core's checks over one indicator result (they read only ``indicator_results``)."""
+    goal = GoalResult(None, (result,), Status.NOT_ASSESSED, Status.NOT_ASSESSED, Reason.EMPTY)  # type: ignore[arg-type]
+    a = Assessed(None, (goal,), None, None, None, None)  # type: ignore[arg-type]
+    return run_checks(a, only=VALUE_CHECKS)
+
+
+def indicator_problems(row: m.Indicator, edits: Mapping[str, str]) -> dict[str, str]:
+    """Why the edited values cannot be saved, by field (``outcome``, ``forecast``, ``target``)."""
+    ind = _edited(row, edits)
+    core = indicator_value(ind)
+    rule = AssessmentRule()
+    out: dict[str, str] = {}
+    first = assess_indicator(core, rule)
+    if "target" in edits and (edits["target"] or "").strip() and first.target_problem:
+        out["target"] = f"{first.target_problem.message} {first.target_problem.hint}".strip()
+    for name in ("outcome", "forecast"):
+        text = (edits.get(name) or "").strip()
+        if name not in edits or not text:
+            continue
+        result = assess_indicator(core, rule, outcome_text=text)
+        problems = [f for f in _result_checks(result) if f.code not in ALLOWED_CODES]
+        if problems:
+            f = problems[0]
+            message = f.message if name == "outcome" else f"{WHAT[name]}: {f.message}"
+            out[name] = f"{message} {f.hint}".strip()
+    return out
+
+
+_POINT = re.compile(r"\d\.\d")
+
+
+def plausibility_warnings(row: m.Indicator, edits: Mapping[str, str]) -> dict[str, str]:
+    """Values that can be saved but look wrong: a share outside 0–100 %, a negative count,
+    a decimal point instead of a comma, a value far from the baseline."""
+    ind = _edited(row, edits)
+    out: dict[str, str] = {}
+    for name in ("outcome", "forecast"):
+        text = (edits.get(name) or "").strip()
+        if name not in edits or not text:
+            continue
+        value = parse_value(text)
+        if not isinstance(value, Quantity):
+            continue
+        unit = value.unit or ind.unit or None
+        what = WHAT[name]
+        notes = []
+        if _POINT.search(text):
+            notes.append(
+                f"{what} ”{text}” har decimalpunkt; på svenska skrivs decimalkomma "
+                f"(”{text.replace('.', ',')}”)."
+            )
+        if unit == "%" and not (Decimal(0) <= value.value <= Decimal(100)):
+            notes.append(f"{what} {text} är en andel utanför 0–100 %.")
+        if unit == "st" and value.value < 0:
+            notes.append(f"{what} {text} är ett negativt antal.")
+        base = parse_value(ind.baseline) if ind.baseline else None
+        if isinstance(base, Quantity) and base.value > 0 and value.value >= 0:
+            ratio = value.value / base.value
+            if ratio > 10 or ratio < Decimal("0.1"):
+                notes.append(
+                    f"{what} {text} ligger långt från utgångsvärdet {ind.baseline} "
+                    "(mer än tio gånger större eller mindre)."
+                )
+        if notes:
+            out[name] = " ".join(notes)
+    return out
+
+
+def missing_outcome_keys(findings: list[Any]) -> set[str]:
+    """The indicators without an outcome by exactly the rule of the ``indicator.no_outcome``
+    check: the keys its findings name."""
+    from styrkort.web.mapping import screen_of
+
+    keys = set()
+    for f in findings:
+        if f.code == "indicator.no_outcome":
+            where = screen_of(f.source)
+            if where:
+                keys.add(where[1])
+    return keys
