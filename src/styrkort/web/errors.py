@@ -99,6 +99,10 @@ class RefusalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A NUL character names no row and PostgreSQL refuses it in any text comparison
+        # (a 500 otherwise): a path or query parameter holding one is no page.
+        if "\x00" in request.path or any("\x00" in v for v in request.GET.values()):
+            return refusal_response(request, NotFound("Sidan finns inte."))
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
