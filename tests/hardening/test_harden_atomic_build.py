@@ -125,11 +125,13 @@ def test_no_pdf_process_outlives_a_killed_build(
     assert children, "the build never started its PDF process"
     proc.send_signal(sig)
     proc.communicate(timeout=60)
-    assert proc.returncode != 0
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(_alive(c) for c in children):
         time.sleep(0.1)
     assert not any(_alive(c) for c in children), "an orphaned PDF process is still running"
+    if proc.returncode == 0:  # on a quiet machine the signal can come after the last step
+        assert sorted(snapshot(out)) == ["rapport.html", "rapport.pdf", "rapport.xlsx"]
+        return
     assert snapshot(out) == before
     if sig is not signal.SIGKILL:  # kill -9 leaves no chance to tidy; the old set is intact anyway
         assert [p.name for p in tmp_path.iterdir() if ".ny-" in p.name] == []
