@@ -1,6 +1,7 @@
 # Sourced by scripts/test.sh: a throwaway PostgreSQL 15 cluster on 127.0.0.1, ICU collation sv-SE.
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
-PG_PORT=${PG_PORT:-54329}
+# A free port on 127.0.0.1 unless one is given (another cluster may hold the usual one).
+PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 pg_start() {
   PG_DIR=$(mktemp -d /tmp/styrkort-pg.XXXXXX)
   chown postgres:postgres "$PG_DIR"
