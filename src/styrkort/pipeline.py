@@ -101,8 +101,6 @@ def compute_metrics(
     indicators read is scanned once. Source files must lie in the workspace
     (sources/confine.py) unless ``allow_outside``.
     """
-    from styrkort.metrics import MetricRequest, compute_many
-
     out: dict[str, ComputedOutcome] = {}
     findings: list[Finding] = []
     wanted: list[tuple[Indicator, MetricSpec, Path, tuple[dt.date, dt.date] | None]] = []
@@ -140,6 +138,12 @@ def compute_metrics(
                 )
                 continue
             wanted.append((ind, spec, path, dates))
+    if not wanted:
+        return out, findings
+    # The metrics layer (DuckDB, the log profiles) is imported only when a metric runs: a
+    # workspace without computed indicators does not pay its start-up.
+    from styrkort.metrics import MetricRequest, compute_many
+
     requests = [
         MetricRequest(spec.name, path, spec.profile, dict(spec.params), dates)
         for _, spec, path, dates in wanted
@@ -201,8 +205,6 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
     """The workspace with its history completed: earlier periods' workspaces (inside this
     one) and computed indicators' earlier data files give earlier outcomes; a value typed in
     the indicator's own ``history`` wins over both (core.history.merge_history)."""
-    from styrkort.metrics import MetricRequest, compute_many
-
     findings: list[Finding] = []
     from_workspaces: dict[str, list[PastOutcome]] = {}
     operating = list(ws.history.operating)
@@ -277,6 +279,8 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
                 wanted.append((ind, spec, year, file))  # type: ignore[arg-type]
     computed: dict[str, list[PastOutcome]] = {}
     if wanted:
+        from styrkort.metrics import MetricRequest, compute_many  # only when a metric has history
+
         requests = [
             MetricRequest(
                 spec.name,

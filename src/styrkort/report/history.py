@@ -127,15 +127,22 @@ def latest_kolada(ws: Workspace, spec: KoladaSpec, code: str) -> tuple[int | Non
     return None, None
 
 
-def trend_charts(a: Assessed, outcome_texts: dict[str, str]) -> list[Chart]:
+def trend_charts(
+    a: Assessed, outcome_texts: dict[str, str], *, only: str | None = None
+) -> list[Chart]:
     """One small line chart per indicator with history: the outcome per year (and the Kolada
-    comparisons), the figures in the alternative text so no reader depends on the picture."""
+    comparisons), the figures in the alternative text so no reader depends on the picture.
+
+    The report draws them when the workspace prints trends; ``only`` (an indicator id) draws
+    that indicator's chart whatever the setting (the web's indicator page)."""
     ws = a.workspace
     year = ws.period.year
     charts = []
-    if not has_trends(ws):
+    if only is None and not has_trends(ws):
         return []
     for r in a.indicator_results():
+        if only is not None and r.indicator.id != only:
+            continue
         ind = r.indicator
         if not ind.history:
             continue

@@ -37,9 +37,9 @@ from typing import Any, Protocol
 from styrkort.core.findings import Finding, Source, error, warning
 from styrkort.core.history import History, KoladaSpec, KoladaValue, PastAmount, PastOutcome
 from styrkort.core.numbers import parse_decimal
+from styrkort.sources import schema
 from styrkort.sources.yamlloc import LocDict, LocList
 
-HISTORY_KEYS = {"columns", "trend", "workspaces", "operating", "investments", "kolada"}
 KOLADA_KEYS = {"kpi", "municipality", "compare", "gender"}
 MAX_COLUMNS = 10
 
@@ -190,14 +190,15 @@ def read_history_section(
             "Se docs/workspace.md, avsnittet Historik.",
         )
         return History()
+    allowed = schema.keys("history")  # the one declaration of the section's keys
     for key in data:
-        if key not in HISTORY_KEYS:
+        if key not in allowed:
             ctx.warn(
                 main_file,
                 data.key_lines.get(key, data.line),
                 "unknown_key",
                 f"Okänd nyckel '{key}' i history; den ignoreras.",
-                f"Tillåtna nycklar: {', '.join(sorted(HISTORY_KEYS))}.",
+                f"Tillåtna nycklar: {', '.join(sorted(allowed))}.",
             )
     columns = 2
     if "columns" in data:

@@ -18,6 +18,7 @@ from styrkort.core.goals import Goal, Indicator
 from styrkort.core.history import PastOutcome, merge_history, series
 from styrkort.core.model import Workspace
 from styrkort.core.rollover import Rollover, roll_over
+from styrkort.core.values import parse_value
 from styrkort.pipeline import PipelineResult
 from styrkort.report import format as fmt
 from styrkort.report import history as report_history
@@ -89,25 +90,11 @@ def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None
     year = a.workspace.period.year
     current = a.computed[key].text if key in a.computed else r.indicator.outcome
     rows = [
-        {"year": y, "text": fmt.value(_parse(t), t) if t else "—", "current": y == year}
+        {"year": y, "text": fmt.value(parse_value(t), t) if t else "—", "current": y == year}
         for y, t in series(r.indicator.history, year, current)
     ]
-    chart = next(
-        (
-            c
-            for c in report_history.trend_charts(
-                replace(
-                    a,
-                    workspace=replace(
-                        a.workspace, history=replace(a.workspace.history, trend=True)
-                    ),
-                ),
-                {k: v.text for k, v in a.computed.items()},
-            )
-            if c.id == f"trend-{key}"
-        ),
-        None,
-    )
+    charts_ = report_history.trend_charts(a, {k: v.text for k, v in a.computed.items()}, only=key)
+    chart = charts_[0] if charts_ else None
     return {
         "rows": rows,
         "trend": trend_text(r, year),
@@ -115,12 +102,6 @@ def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None
         "alt": chart.alt if chart is not None else "",
         "title": chart.title if chart is not None else "",
     }
-
-
-def _parse(text: str) -> Any:
-    from styrkort.core.values import parse_value
-
-    return parse_value(text)
 
 
 def preview_next_period(result: PipelineResult) -> Rollover | None:
