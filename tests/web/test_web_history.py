@@ -53,6 +53,8 @@ def test_indicator_page_and_overview_show_history_and_trend(client: Any) -> None
     for year, text in (("2016", "8,2"), ("2019", "7,1"), ("2020 (denna period)", "6,8")):
         assert f"{year}</th><td>{text}" in page
     assert 'src="data:image/png;base64,' in page
+    # the Kolada comparison the report's goal table prints
+    assert "Jämförelse (Kolada): Riket 7,3 (2019)." in page
     # the figures are in the alternative text: the chart is no picture only
     assert "2016: 8,2; 2017: 7,9; 2018: 7,4; 2019: 7,1; 2020: 6,8" in page
 

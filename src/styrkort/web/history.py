@@ -95,8 +95,15 @@ def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None
     ]
     charts_ = report_history.trend_charts(a, {k: v.text for k, v in a.computed.items()}, only=key)
     chart = charts_[0] if charts_ else None
+    spec = r.indicator.kolada
+    # the Kolada comparison as the report's goal table prints it (newest value, its year)
+    comparisons = [
+        {"name": name, "text": report_history.kolada_cell(a.workspace, spec, code).text}
+        for code, name in (spec.compare if spec is not None else ())
+    ]
     return {
         "rows": rows,
+        "comparisons": comparisons,
         "trend": trend_text(r, year),
         "chart": charts.data_uri(chart, "png") if chart is not None else "",
         "alt": chart.alt if chart is not None else "",
