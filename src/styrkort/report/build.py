@@ -105,6 +105,7 @@ class _Builder:
         self.a = a
         self.ws = a.workspace
         self.year = self.ws.period.year
+        self.layout = hist.layout(self.ws)  # earlier-year and trend columns, once per report
         self.figures: dict[str, Figure] = {}
         self.sentences: dict[str, str] = {}
         self.findings: list[Finding] = []
@@ -224,18 +225,18 @@ class _Builder:
         return Row(
             (
                 Cell(ind.text, "label", note=",".join(marks) or None),
-                *hist.history_cells(r, hist.history_years(self.ws)),
+                *hist.history_cells(r, self.layout.years),
                 Cell(outcome_text, "value", number=number),
                 Cell(fmt.target_text(ind.target), "target"),
                 self.status_cell(r.status, r.override is not None),
-                *hist.trailing_cells(self.ws, r, self.a),
+                *hist.trailing_cells(self.ws, r, self.layout),
             )
         )
 
     def goal_table(self, g: GoalResult, index: int) -> Table:
         notes: list[str] = []
         rows = [self.indicator_row(r, notes) for r in g.indicators]
-        previous = [Cell("") for _ in hist.history_years(self.ws)]
+        previous = [Cell("") for _ in self.layout.years]
         if not g.indicators:
             rows.append(
                 Row(
@@ -245,7 +246,7 @@ class _Builder:
                         Cell("—"),
                         Cell("—"),
                         Cell(""),
-                        *hist.empty_trailing(self.ws),
+                        *hist.empty_trailing(self.layout),
                     )
                 )
             )
@@ -264,7 +265,7 @@ class _Builder:
                     Cell(""),
                     Cell(""),
                     self.status_cell(g.status, g.override is not None),
-                    *hist.empty_trailing(self.ws),
+                    *hist.empty_trailing(self.layout),
                 ),
                 kind="goal",
             )
@@ -279,11 +280,11 @@ class _Builder:
             caption=f"Nämndmål: {g.goal.title}",
             columns=(
                 Column("Indikator"),
-                *hist.history_columns(self.ws),
+                *hist.history_columns(self.layout),
                 Column(outcome_label, "value"),
                 Column(f"Målvärde {self.year}", "target"),
                 Column("Bedömning", "status"),
-                *hist.trailing_columns(self.ws),
+                *hist.trailing_columns(self.layout),
             ),
             rows=tuple(rows),
             notes=tuple(f"{i}. {n}" for i, n in enumerate(notes, 1)),

@@ -5,6 +5,7 @@ operating statement. Pure: assessed values in, report-model blocks out."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from styrkort.core.assess import IndicatorResult
@@ -49,17 +50,26 @@ def comparisons(ws: Workspace) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def history_columns(ws: Workspace) -> list[Column]:
-    return [Column(f"Utfall {y}", "value") for y in history_years(ws)]
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the goal tables print around this year's columns; computed once per report."""
+
+    years: tuple[int, ...]
+    trends: bool
+    comparisons: tuple[tuple[str, str], ...]
 
 
-def trailing_columns(ws: Workspace) -> list[Column]:
-    cols = []
-    if has_trends(ws):
-        cols.append(Column("Trend", "text"))
-    for _code, name in comparisons(ws):
-        cols.append(Column(f"{name} (Kolada)", "value"))
-    return cols
+def layout(ws: Workspace) -> Layout:
+    return Layout(tuple(history_years(ws)), has_trends(ws), tuple(comparisons(ws)))
+
+
+def history_columns(lay: Layout) -> list[Column]:
+    return [Column(f"Utfall {y}", "value") for y in lay.years]
+
+
+def trailing_columns(lay: Layout) -> list[Column]:
+    cols = [Column("Trend", "text")] if lay.trends else []
+    return cols + [Column(f"{name} (Kolada)", "value") for _code, name in lay.comparisons]
 
 
 def history_cells(r: IndicatorResult, years: Sequence[int]) -> list[Cell]:
@@ -90,19 +100,20 @@ def trend_of(r: IndicatorResult, year: int) -> tuple[str, Trend | None]:
     return arrow, trend(before, r.outcome, r.indicator.direction, unit)
 
 
-def trailing_cells(ws: Workspace, r: IndicatorResult, a: Assessed) -> list[Cell]:
-    cells = []
-    if has_trends(ws):
-        arrow, word = trend_of(r, ws.period.year)
-        text = f"{arrow} {word.label}".strip() if word else (arrow or "—")
-        cells.append(Cell(text, "text"))
-    for code, _name in comparisons(ws):
-        cells.append(kolada_cell(ws, r.indicator.kolada, code))
-    return cells
+def trend_text(r: IndicatorResult, year: int) -> str:
+    """The trend as the goal tables print it: arrow and word (``↘ Förbättring``), the arrow
+    alone when the indicator has no direction, empty when there is nothing to compare."""
+    arrow, word = trend_of(r, year)
+    return f"{arrow} {word.label}" if word is not None else arrow
 
 
-def empty_trailing(ws: Workspace) -> list[Cell]:
-    return [Cell("") for _ in trailing_columns(ws)]
+def trailing_cells(ws: Workspace, r: IndicatorResult, lay: Layout) -> list[Cell]:
+    cells = [Cell(trend_text(r, ws.period.year) or "—", "text")] if lay.trends else []
+    return cells + [kolada_cell(ws, r.indicator.kolada, code) for code, _ in lay.comparisons]
+
+
+def empty_trailing(lay: Layout) -> list[Cell]:
+    return [Cell("") for _ in trailing_columns(lay)]
 
 
 def kolada_cell(ws: Workspace, spec: KoladaSpec | None, code: str) -> Cell:
@@ -197,10 +208,6 @@ def trend_charts(
             )
         )
     return charts
-
-
-def previous_operating(ws: Workspace, category: str) -> Decimal | None:
-    return ws.history.operating_outcome(category, ws.period.year - 1)
 
 
 def has_operating_history(ws: Workspace) -> bool:

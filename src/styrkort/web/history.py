@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 
-from styrkort.core.assess import IndicatorResult
 from styrkort.core.goals import Goal, Indicator
 from styrkort.core.history import PastOutcome, merge_history, series
 from styrkort.core.model import Workspace
@@ -68,14 +67,6 @@ def with_earlier_periods(ws: Workspace, earlier: dict[str, list[PastOutcome]]) -
     return replace(ws, goals=tuple(goal(g) for g in ws.goals))
 
 
-def trend_text(result: IndicatorResult, year: int) -> str:
-    """The trend as the report's goal table prints it (arrow and word), or an empty string."""
-    arrow, word = report_history.trend_of(result, year)
-    if word is not None:
-        return f"{arrow} {word.label}"
-    return arrow
-
-
 def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None:
     """The indicator page's history: a table of years and outcomes, the trend, and the
     report's trend chart as a picture with its alternative text."""
@@ -104,7 +95,7 @@ def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None
     return {
         "rows": rows,
         "comparisons": comparisons,
-        "trend": trend_text(r, year),
+        "trend": report_history.trend_text(r, year),
         "chart": charts.data_uri(chart, "png") if chart is not None else "",
         "alt": chart.alt if chart is not None else "",
         "title": chart.title if chart is not None else "",

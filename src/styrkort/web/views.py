@@ -31,6 +31,7 @@ from styrkort.pipeline import PipelineResult, run_workspace
 from styrkort.render import FORMATS, available_formats
 from styrkort.render.html import render_html
 from styrkort.report import format as fmt
+from styrkort.report.history import trend_text
 from styrkort.report.narrative import Figure, markdown_problems, substitute, to_blocks
 from styrkort.web import models as m
 from styrkort.web import services
@@ -47,7 +48,7 @@ from styrkort.web.forms import (
     db_int,
     parse_amount,
 )
-from styrkort.web.history import indicator_history, trend_text
+from styrkort.web.history import indicator_history
 from styrkort.web.mapping import (
     INDICATOR_FIELDS,
     PeriodRows,
