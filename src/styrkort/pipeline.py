@@ -239,14 +239,10 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
             )
             continue
         year = ews.period.year
+        shown = assessed.outcome_texts()
         for r in assessed.indicator_results():
             ind = r.indicator
-            co = assessed.computed.get(ind.id)
-            written = (
-                ind.forecast if ews.period.is_interim and ind.forecast.strip() else ind.outcome
-            )
-            text = co.text if co is not None else written
-            past = [*ind.history, PastOutcome(year, text, ind.where("outcome"), rel)]
+            past = [*ind.history, PastOutcome(year, shown[ind.id], ind.where("outcome"), rel)]
             from_workspaces.setdefault(ind.id, []).extend(past)
         for row in ews.operating:
             if (row.category, year) not in typed_op:

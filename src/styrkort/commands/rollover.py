@@ -65,13 +65,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"styrkort: {out} kan inte användas: {exc.strerror}.", file=sys.stderr)
         return 2
     ws = assessed.workspace  # history already completed by the pipeline
-    outcomes = {r.indicator.id: r.indicator.outcome for r in assessed.indicator_results()}
-    if ws.period.is_interim:
-        outcomes = {
-            r.indicator.id: (r.indicator.forecast or r.indicator.outcome)
-            for r in assessed.indicator_results()
-        }
-    outcomes.update({k: v.text for k, v in assessed.computed.items()})
+    outcomes = assessed.outcome_texts()
     rolled = roll_over(ws, args.year, outcomes)
     out.mkdir(parents=True, exist_ok=True)
     write_workspace(rolled.workspace, out)

@@ -56,6 +56,21 @@ class Assessed:
     def indicator_results(self) -> list[IndicatorResult]:
         return [r for g in self.goals for r in g.indicators]
 
+    def outcome_texts(self) -> dict[str, str]:
+        """Each indicator's outcome as the period shows it, by id: the computed value, else the
+        forecast in an interim period, else the written outcome (what history and rollover keep)."""
+        interim = self.workspace.period.is_interim
+        out = {
+            r.indicator.id: (
+                r.indicator.forecast
+                if interim and r.indicator.forecast.strip()
+                else r.indicator.outcome
+            )
+            for r in self.indicator_results()
+        }
+        out.update({k: v.text for k, v in self.computed.items()})
+        return out
+
 
 def _tkr_text(amount_kr: Decimal) -> str:
     value = amount_kr / THOUSAND

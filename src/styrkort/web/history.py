@@ -107,16 +107,7 @@ def preview_next_period(result: PipelineResult) -> Rollover | None:
     a = result.assessed
     if a is None:
         return None
-    ws = a.workspace
-    interim = ws.period.is_interim
-    outcomes = {
-        r.indicator.id: (r.indicator.forecast or r.indicator.outcome)
-        if interim
-        else r.indicator.outcome
-        for r in a.indicator_results()
-    }
-    outcomes.update({k: v.text for k, v in a.computed.items()})
-    return roll_over(ws, ws.period.year + 1, outcomes)
+    return roll_over(a.workspace, a.workspace.period.year + 1, a.outcome_texts())
 
 
 def start_next_period(period: m.Period, result: PipelineResult, user: Any) -> m.Period:
