@@ -282,3 +282,89 @@ def unstorable_amounts(
         for column, value in amounts:
             if value is not None and (problem := amount_problem(value)) is not None:
                 yield label, source, column, problem
+
+
+@dataclass(frozen=True, slots=True)
+class ResultPart:
+    """A "varav" row: a part of a board (e.g. "varav vatten och avlopp") printed under it in the
+    municipality's operating statement. Kronor, revenues and costs positive (as printed)."""
+
+    label: str
+    contribution: Decimal
+    revenues: Decimal
+    costs: Decimal
+    budget_result: Decimal = ZERO
+    source: Source = NOWHERE
+
+    @property
+    def result(self) -> Decimal:
+        return self.contribution + self.revenues - self.costs
+
+    @property
+    def deviation(self) -> Decimal:
+        return self.result - self.budget_result
+
+
+@dataclass(frozen=True, slots=True)
+class BoardResult:
+    """A board's row in the municipality's operating statement (nämndernas driftredovisning).
+
+    Kronor, presented as municipal annual reports print them: the contribution
+    (nämndbidrag / kommunbidrag), revenues and costs positive; the result
+    positive for a surplus. ``budget_result`` is the result the budget planned
+    (0 in the gross model, where the contribution is the budgeted net cost).
+
+    The balanskrav columns and the carried-forward results are None when the
+    board does not state them (``balance_adjustment`` is signed as printed:
+    a realisation gain that does not count is negative).
+    """
+
+    contribution: Decimal
+    revenues: Decimal
+    costs: Decimal
+    budget_result: Decimal = ZERO
+    balance_adjustment: Decimal | None = None
+    opening_result: Decimal | None = None
+    """Ingående redovisat resultat (carried forward from earlier years)."""
+    disposition: Decimal | None = None
+    """What the council decided to use or write off of the carried result this year."""
+    parts: tuple[ResultPart, ...] = ()
+    net_model: bool = False
+    """True when the board is budgeted by a net frame (nettoram) stated in its workspace."""
+    source: Source = NOWHERE
+
+    @property
+    def result(self) -> Decimal:
+        """Årets resultat: contribution + revenues − costs."""
+        return self.contribution + self.revenues - self.costs
+
+    @property
+    def deviation(self) -> Decimal:
+        """Avvikelse mot budgeterat resultat (positive favourable)."""
+        return self.result - self.budget_result
+
+    @property
+    def balance_result(self) -> Decimal | None:
+        """Balanskravsresultat: the result plus the balanskrav adjustment."""
+        return None if self.balance_adjustment is None else self.result + self.balance_adjustment
+
+    @property
+    def closing_result(self) -> Decimal | None:
+        """Utgående redovisat resultat = ingående + årets resultat − disposition."""
+        if self.opening_result is None:
+            return None
+        return self.opening_result + self.result - (self.disposition or ZERO)
+
+
+def board_result(operating: OperatingStatement) -> BoardResult:
+    """The gross model (bruttobudget): the contribution is the budgeted net cost, so the
+    budgeted result is 0 and the result equals the net deviation.
+
+    The net-budget model (a stated contribution, balanskrav adjustment and carried-forward
+    results) extends this from the workspace's finance settings.
+    """
+    return BoardResult(
+        contribution=operating.net.budget,
+        revenues=-operating.total_revenues.outcome,
+        costs=operating.total_costs.outcome,
+    )
