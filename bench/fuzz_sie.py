@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 CASES = ROOT / "tests" / "sources" / "sie_cases"
 DATA = ROOT.parent / "shared" / "data" / "sie"
+SMALL = 2000  # bytes of a seed kept by small_seeds
 
 RECORDS = [
     b"#VER A 3 20200301 text",
@@ -118,6 +119,21 @@ def seeds() -> list[bytes]:
         for p in sorted(DATA.iterdir()):
             data = p.read_bytes()
             out.append(data[:4000] + data[-2000:] if len(data) > 8000 else data)
+    return out
+
+
+def small_seeds(limit: int = SMALL) -> list[bytes]:
+    """The seeds cut to at most ``limit`` bytes at a line end (head and, for long files, the
+    tail): a mutation then lands on a record that matters far more often, and the four reads
+    of an input take about 2 ms instead of 10 (what lets a million inputs run in an hour)."""
+    out = []
+    for data in seeds():
+        if len(data) <= limit:
+            out.append(data)
+            continue
+        head = data[: data.rfind(b"\n", 0, limit * 2 // 3) + 1]
+        tail = data[len(data) - limit // 3 :]
+        out.append(head + tail[tail.find(b"\n") + 1 :])
     return out
 
 
@@ -222,9 +238,11 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 def inputs(n: int, seed: int) -> Iterator[bytes]:
     rng = random.Random(seed)
-    pool = seeds()
-    for _ in range(n):
-        yield mutate(rng.choice(pool), rng)
+    pool = small_seeds()
+    whole = seeds()
+    for i in range(n):
+        # one input in fifty from a whole seed (up to 6 KB), the rest from the cut seeds
+        yield mutate(rng.choice(whole if i % 50 == 49 else pool), rng)
 
 
 def fuzz_sie(n: int, seed: int, *, timeout: float = 5.0, show: int = 0) -> dict[str, Any]:
@@ -238,7 +256,7 @@ def fuzz_sie(n: int, seed: int, *, timeout: float = 5.0, show: int = 0) -> dict[
     started = time.perf_counter()
     try:
         for i, data in enumerate(inputs(n, seed)):
-            chunk = 64 if i % 3 == 0 else 4096
+            chunk = 64 if i % 10 == 0 else 4096  # tiny chunks: records split across reads
             try:
                 if use_alarm:
                     signal.setitimer(signal.ITIMER_REAL, timeout)
