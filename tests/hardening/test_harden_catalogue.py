@@ -7,7 +7,9 @@ the file goes:
   the example workspace, which is then read by the whole pipeline;
 - ``narrative.md``: replaces the example's first narrative file;
 - ``audit``: a published table given to the table audit (``styrkort audit``);
-- ``log``: a log file given to a metric (``styrkort metrics run``).
+- ``log``: a log file given to a metric (``styrkort metrics run``);
+- ``sie``: a SIE file read by ``read_sie`` and ``sum_sie``, each with the fast and
+  the reference reader; the four reads must also agree (bench/fuzz_sie.py's check).
 
 Each case must give a finding with the expected code (and the run must not
 raise). The code ``ok`` marks input that once crashed and is valid: it must
@@ -17,6 +19,7 @@ adding a file; nothing else changes.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import time
 from pathlib import Path
@@ -42,6 +45,12 @@ def findings_for(case: Path, tmp_path: Path) -> list[Finding]:
         from styrkort.sources.table import read_table
 
         return read_table(case).findings
+    if slot == "sie":
+        from styrkort.sources.sie import read_sie
+
+        data = case.read_bytes()
+        assert _fuzz_sie_check(data) == []  # the four reads agree on the case
+        return read_sie(data, name=case.name).findings
     if slot == "log":
         from styrkort.metrics import compute
 
@@ -55,9 +64,26 @@ def findings_for(case: Path, tmp_path: Path) -> list[Finding]:
     return run(ws).findings
 
 
+def _fuzz_sie_check(data: bytes) -> list[str]:
+    bench = HERE.parents[1] / "bench" / "fuzz_sie.py"
+    spec = importlib.util.spec_from_file_location("styrkort_bench_fuzz_sie", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.check(data) + module.check(data, chunk_size=64)  # type: ignore[no-any-return]
+
+
 def test_the_catalogue_is_there() -> None:
     slots = {c.parent.name for c in CASES}
-    assert slots == {"styrkort.yaml", "goals.yaml", "operating.csv", "narrative.md", "audit", "log"}
+    assert slots == {
+        "styrkort.yaml",
+        "goals.yaml",
+        "operating.csv",
+        "narrative.md",
+        "audit",
+        "log",
+        "sie",
+    }
     assert len(CASES) >= 25
 
 

@@ -513,23 +513,31 @@ def check_template(template: Path) -> list[Finding]:
     return findings
 
 
+def template_environment() -> Any:
+    """The Jinja environment a Word template is filled in (also what bench/fuzz.py fuzzes).
+
+    A template comes with a workspace, perhaps from another organisation: it is code we did
+    not write. The sandbox lets it read the report's values and nothing else (no attributes
+    starting with "_", no method that changes a value, no str.format escape)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
 def render_template(report: Report, template: Path) -> bytes:
     """The report filled into a municipality's Word template; raises ``TemplateError`` with findings."""
     report = xml_safe(report)
     from docxtpl import DocxTemplate
-    from jinja2 import StrictUndefined, UndefinedError
+    from jinja2 import UndefinedError
     from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     findings = check_template(template)
     if findings:
         raise TemplateError(findings)
     tpl = DocxTemplate(str(template))
     context = template_context(report, tpl, set(tpl.get_undeclared_template_variables()))
-    # A template comes with a workspace, perhaps from another organisation: it is code we did
-    # not write. The sandbox lets it read the report's values and nothing else (no attributes
-    # starting with "_", no method that changes a value, no str.format escape).
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = template_environment()  # the sandbox: the report's values and nothing else
     try:
         tpl.render(context, jinja_env=env)
     except SecurityError as exc:

@@ -262,8 +262,17 @@ class _Parser(ReadState):
                             rest = tail.split(None, 2)
                             if len(rest) == 3:
                                 third = rest.pop()
-                                if not tail[: len(tail) - len(third)].isascii() or (
-                                    '"' in third and quoted_words(third) is None
+                                cut = len(tail) - len(third)
+                                # as the tree's path above: a quote after a separator other
+                                # than space or tab (str.split also splits at \x1d …), or a
+                                # backslash, is for the line reader (found by bench/fuzz.py)
+                                if not tail[:cut].isascii() or (
+                                    '"' in third
+                                    and (
+                                        "\\" in tail
+                                        or tail[cut - 1] not in " \t"
+                                        or quoted_words(third) is None
+                                    )
                                 ):
                                     rest = None  # the line reader reads it (and its quoting)
                             elif not tail.isascii():
