@@ -651,6 +651,7 @@ def run_reader(
     outcomes: Counter[str] = Counter()
     first: str | None = None
     started = last = time.monotonic()
+    cpu = time.process_time()
     signal.signal(signal.SIGALRM, _alarm)
     corpus = list(seeds)
     stop = started + seconds if seconds else None
@@ -700,6 +701,7 @@ def run_reader(
         "hangs": hangs,
         "disagreements": disagreements,
         "seconds": round(time.monotonic() - started, 1),
+        "cpu_seconds": time.process_time() - cpu,
         "outcomes": dict(outcomes.most_common()),
         "first": first,
     }
@@ -750,6 +752,10 @@ def run_parallel(
         "seconds": round(time.monotonic() - started, 1),
     }
     total["per_second"] = round(total["inputs"] / total["seconds"], 1) if total["seconds"] else 0
+    # CPU time per input does not depend on how busy the machine is: what a million costs
+    cpu = sum(p["cpu_seconds"] for p in parts)
+    total["cpu_ms_per_input"] = round(1000 * cpu / total["inputs"], 3) if total["inputs"] else 0
+    total["million_on_free_cores_min"] = round(total["cpu_ms_per_input"] * 1000 / jobs / 60, 1)
     outcomes: Counter[str] = Counter()
     for p in parts:
         outcomes.update(p["outcomes"])
@@ -804,11 +810,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             with args.json.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(result, ensure_ascii=False) + "\n")
-    print(f"{'reader':<14} {'inputs':>9} {'crashes':>8} {'hangs':>6} {'disagree':>8} {'per s':>8}")
+    print(
+        f"{'reader':<14} {'inputs':>9} {'crashes':>8} {'hangs':>6} {'disagree':>8} {'per s':>8} "
+        f"{'cpu ms':>7}"
+    )
     for r in results:
         print(
             f"{r['reader']:<14} {r['inputs']:>9} {r['crashes']:>8} {r['hangs']:>6} "
-            f"{r['disagreements']:>8} {r['per_second']:>8}"
+            f"{r['disagreements']:>8} {r['per_second']:>8} {r['cpu_ms_per_input']:>7}"
         )
     failed = any(r["crashes"] or r["hangs"] or r["disagreements"] for r in results)
     return 1 if failed else 0
