@@ -125,6 +125,21 @@ MAX_NARRATIVE_CHARS = Limit(
     "berättelsefilens längd",
     "Dela upp texten i flera berättelsefiler.",
 )
+MAX_TEMPLATE_SECONDS = Limit(
+    "max_template_seconds",
+    60,
+    "sekunder",
+    "tiden för att fylla i mallen",
+    "Ta bort loopar i loopar ({% for %} inuti {% for %}) och range(...) ur mallen; "
+    "platshållarna i docs/publication.md behöver inga loopar.",
+)
+MAX_TEMPLATE_ITEMS = Limit(
+    "max_template_items",
+    1_000_000,
+    "tecken eller element",
+    "storleken på ett värde som mallen räknar fram",
+    "Ta bort multiplikationen eller upphöjningen ur mallen ({{ 'x' * 1000000 }}, 10 ** 1000).",
+)
 
 ALL: tuple[Limit, ...] = (
     MAX_FILE_BYTES,
@@ -139,6 +154,8 @@ ALL: tuple[Limit, ...] = (
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
     MAX_NARRATIVE_CHARS,
+    MAX_TEMPLATE_SECONDS,
+    MAX_TEMPLATE_ITEMS,
 )
 BY_NAME: dict[str, Limit] = {limit.name: limit for limit in ALL}
 

@@ -18,12 +18,18 @@ never as a crash.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import io
-from collections.abc import Iterable
+import math
+import re
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from styrkort.core.findings import Finding, Source, error
+from styrkort.core.limits import MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_SECONDS, Limit, exceeded
 from styrkort.render.textsafe import xml_safe
 from styrkort.report.model import (
     Block,
@@ -471,7 +477,9 @@ def check_template(template: Path) -> list[Finding]:
         ]
     try:
         tpl = DocxTemplate(str(template))
-        variables = tpl.get_undeclared_template_variables()
+        # the sandbox parses too: a plain environment folds constants while it compiles, and
+        # {{ 10 ** 100000000 }} would then take hours before anything could stop it
+        variables = tpl.get_undeclared_template_variables(jinja_env=template_environment())
     except TemplateSyntaxError as exc:
         return [
             _template_finding(
@@ -513,20 +521,130 @@ def check_template(template: Path) -> list[Finding]:
     return findings
 
 
+class TemplateLimit(Exception):
+    """A template went over ``MAX_TEMPLATE_ITEMS`` or ``MAX_TEMPLATE_SECONDS``."""
+
+    def __init__(self, limit: Limit, actual: int | None = None) -> None:
+        super().__init__(limit.name)
+        self.limit = limit
+        self.actual = actual
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+_BIG_WIDTH = re.compile(r"[%{:][^%{}]*?\d{7,}")  # a format width of millions: '%999999999d'
+
+
+def _check_arguments(values: Iterable[Any]) -> None:
+    """An argument that would make a filter or a call build something huge
+    (``center(10**9)``, ``indent(...)``, ``'%999999999d'|format``, ``'{:>999999999}'.format``)."""
+    most = MAX_TEMPLATE_ITEMS.value
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > most:
+            raise TemplateLimit(MAX_TEMPLATE_ITEMS, int(min(abs(value), 10**18)))
+        if isinstance(value, str) and _BIG_WIDTH.search(value):
+            raise TemplateLimit(MAX_TEMPLATE_ITEMS)
+
+
+def _bounded_filter(func: Any) -> Any:
+    @functools.wraps(func)  # keeps jinja's pass_context/pass_eval_context marks
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments([*args, *kwargs.values()])
+        return func(*args, **kwargs)
+
+    return bounded
+
+
 def template_environment() -> Any:
     """The Jinja environment a Word template is filled in (also what bench/fuzz.py fuzzes).
 
     A template comes with a workspace, perhaps from another organisation: it is code we did
     not write. The sandbox lets it read the report's values and nothing else (no attributes
-    starting with "_", no method that changes a value, no str.format escape)."""
-    from jinja2 import StrictUndefined
+    starting with "_", no method that changes a value, no str.format escape), and ``*`` and
+    ``**`` may not make a value over ``MAX_TEMPLATE_ITEMS`` (``'x' * 10**10`` would take
+    10 GB). Time is bounded by ``render_template`` (``MAX_TEMPLATE_SECONDS``)."""
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    class Bounded(ImmutableSandboxedEnvironment):  # type: ignore[misc]
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
+            bound = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)  # str.format's
+            _check_arguments([bound, *args, *kwargs.values()])
+            return super().call(context, obj, *args, **kwargs)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            most = MAX_TEMPLATE_ITEMS.value
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    size = _size(seq)
+                    if size is not None and isinstance(n, int) and size * n > most:
+                        raise TemplateLimit(MAX_TEMPLATE_ITEMS, size * n)
+            elif (
+                isinstance(left, int | float)
+                and isinstance(right, int | float)
+                and abs(left) > 1
+                and right > 0
+                and right * math.log10(abs(left)) > 300  # more digits than any figure has
+            ):
+                raise TemplateLimit(MAX_TEMPLATE_ITEMS)
+            return super().call_binop(context, operator, left, right)
+
+    from jinja2 import StrictUndefined
+
+    env = Bounded(undefined=StrictUndefined, autoescape=True)
+    env.filters = {name: _bounded_filter(f) for name, f in env.filters.items()}
+    return env
 
 
-def render_template(report: Report, template: Path) -> bytes:
-    """The report filled into a municipality's Word template; raises ``TemplateError`` with findings."""
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Stop the code in this thread after ``seconds`` with ``TemplateLimit`` (a Jinja loop
+    runs Python code, so an exception set from a watchdog thread reaches it; works in any
+    thread, unlike an alarm signal)."""
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"finished": False, "fired": False}
+    stop = threading.Event()
+
+    def watch() -> None:
+        if stop.wait(seconds):
+            return
+        with lock:
+            if not state["finished"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(target), ctypes.py_object(_TemplateTimeout)
+                )
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        with lock:
+            state["finished"] = True
+        watcher.join()
+        if state["fired"]:
+            # the exception may still be pending: clear it, and say so in one place
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            raise TemplateLimit(MAX_TEMPLATE_SECONDS)
+
+
+class _TemplateTimeout(TemplateLimit):
+    """Raised in the rendering thread by the watchdog (made without arguments)."""
+
+    def __init__(self) -> None:
+        super().__init__(MAX_TEMPLATE_SECONDS)
+
+
+def render_template(report: Report, template: Path, *, seconds: float | None = None) -> bytes:
+    """The report filled into a municipality's Word template; raises ``TemplateError`` with findings.
+
+    ``seconds``: the time limit (``MAX_TEMPLATE_SECONDS`` when None)."""
     report = xml_safe(report)
     from docxtpl import DocxTemplate
     from jinja2 import UndefinedError
@@ -536,10 +654,24 @@ def render_template(report: Report, template: Path) -> bytes:
     if findings:
         raise TemplateError(findings)
     tpl = DocxTemplate(str(template))
-    context = template_context(report, tpl, set(tpl.get_undeclared_template_variables()))
+    used = set(tpl.get_undeclared_template_variables(jinja_env=template_environment()))
+    context = template_context(report, tpl, used)
     env = template_environment()  # the sandbox: the report's values and nothing else
     try:
-        tpl.render(context, jinja_env=env)
+        with _deadline(seconds if seconds is not None else MAX_TEMPLATE_SECONDS.value):
+            tpl.render(context, jinja_env=env)
+    except TemplateLimit as exc:
+        raise TemplateError(
+            [
+                exceeded(
+                    exc.limit,
+                    Source(str(template)),
+                    exc.actual,
+                    "Word-mallen",
+                    "mallen användes inte",
+                )
+            ]
+        ) from exc
     except SecurityError as exc:
         raise TemplateError(
             [
