@@ -567,7 +567,7 @@ def template_environment() -> Any:
     10 GB). Time is bounded by ``render_template`` (``MAX_TEMPLATE_SECONDS``)."""
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    class Bounded(ImmutableSandboxedEnvironment):  # type: ignore[misc]
+    class Bounded(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**"})
 
         def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
