@@ -326,6 +326,7 @@ def _mutate_named(data: bytes, rng: random.Random) -> bytes:
 
 
 WORD_MARK = "FUZZTEXT"
+WORD_SECONDS = 5.0  # the render deadline in the text stage (the product's is 60 s)
 
 
 class Readers:
@@ -496,7 +497,7 @@ class Readers:
         if rng.random() < whole:
             return self.word_document(data, rng)
         from docxtpl import DocxTemplate  # noqa: F401  (the same docxtpl the product uses)
-        from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+        from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
         from jinja2.exceptions import SecurityError
 
         from styrkort.render import docx
@@ -507,9 +508,9 @@ class Readers:
         if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
             return "unreadable"  # no such .docx: XML cannot hold these (word_document tries)
         xml = tpl.patch_xml(w["body"].replace(WORD_MARK, text))
-        # check_template: get_undeclared_template_variables parses with a plain Environment
+        # check_template: get_undeclared_template_variables, parsed in the sandbox
         try:
-            variables = meta.find_undeclared_variables(Environment().parse(xml))
+            variables = meta.find_undeclared_variables(docx.template_environment().parse(xml))
         except TemplateSyntaxError:
             return "word_template.syntax"
         except Exception:
@@ -521,9 +522,12 @@ class Readers:
         env = docx.template_environment()
         assert isinstance(env.undefined, type) and issubclass(env.undefined, StrictUndefined)
         try:
-            out = tpl.render_xml_part(xml, tpl.docx._part, w["context"], env)
-            tree = tpl.fix_tables(out)
-            tpl.fix_docpr_ids(tree)
+            with docx._deadline(WORD_SECONDS):  # render_template's deadline, shorter here
+                out = tpl.render_xml_part(xml, tpl.docx._part, w["context"], env)
+                tree = tpl.fix_tables(out)
+                tpl.fix_docpr_ids(tree)
+        except docx.TemplateLimit as exc:
+            return f"limit.{exc.limit.name}"
         except SecurityError:
             return "word_template.unsafe"
         except UndefinedError:
