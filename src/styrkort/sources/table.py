@@ -663,6 +663,9 @@ def _formulas_without_values(
                     and isinstance(value, str)
                     and value.startswith("=")
                     and (line, index) in empty
+                    # a row numbered 0 or twice (a broken file, found by bench/fuzz.py) is
+                    # not in the grid as this cell's row
+                    and index < len(lines.get(line, ()))
                 ):
                     lines[line][index] = Cell(text=value, readable=False)
     finally:
