@@ -110,3 +110,67 @@ def test_earlier_periods_in_the_database_are_history_with_constant_queries(clien
     with CaptureQueriesContext(connection) as two_years:
         assert client.get(f"/period/{p2022.pk}/").status_code == 200
     assert len(two_years) == len(one_year)
+
+
+def _years(client: Any, first: m.Period, last_year: int) -> dict[int, m.Period]:
+    """``first`` rolled over year by year up to ``last_year`` ("Starta nästa period"), with a
+    sick-leave outcome typed in each year, as the controller does."""
+    periods = {first.year: first}
+    p = first
+    for year in range(first.year + 1, last_year + 1):
+        assert client.post(f"/period/{p.pk}/nasta-period/").status_code == 302
+        p = m.Period.objects.get(organisation=first.organisation, year=year)
+        m.Indicator.objects.filter(period=p, key="sjukfranvaro").update(
+            outcome=f"{year - 2015},1 %"
+        )
+        periods[year] = p
+    return periods
+
+
+def test_overview_and_indicator_page_queries_do_not_grow_from_two_to_six_earlier_periods(
+    client: Any,
+) -> None:
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    periods = _years(client, first, 2026)
+
+    def counts(p: m.Period) -> tuple[int, int]:
+        ind = p.indicators.get(key="sjukfranvaro")
+        out = []
+        for url in (f"/period/{p.pk}/", f"/period/{p.pk}/indikator/{ind.pk}/"):
+            with CaptureQueriesContext(connection) as q:
+                page = client.get(url)
+            assert page.status_code == 200
+            out.append(len(q))
+        return out[0], out[1]
+
+    two, six = periods[2022], periods[2026]  # 2020–2021 and 2020–2025 before them
+    assert counts(two) == counts(six)
+    page = client.get(f"/period/{six.pk}/indikator/{six.indicators.get(key='sjukfranvaro').pk}/")
+    # the history comes from the earlier periods in the database (2021–2025 typed there)
+    for year in range(2021, 2026):
+        assert f"{year}</th><td>{year - 2015},1" in page.content.decode()
+
+
+def test_the_screens_show_a_change_made_by_any_path_at_once(client: Any) -> None:
+    """The assessed period is reused while its content is the same (web/assessment_cache):
+    a change written past the services (an import, the admin, a shell), in the period or in
+    an earlier one, shows at once."""
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    periods = _years(client, first, 2022)
+    p = periods[2022]
+    ind = p.indicators.get(key="sjukfranvaro")
+    page_url = f"/period/{p.pk}/indikator/{ind.pk}/"
+    assert "7,1 %" in client.get(page_url).content.decode()  # 2022: the typed outcome
+    client.get(f"/period/{p.pk}/")
+    m.Indicator.objects.filter(pk=ind.pk).update(outcome="4,4 %")
+    assert "4,4\u00a0%" in client.get(f"/period/{p.pk}/").content.decode()
+    # an earlier period's outcome (the indicator's own history has no 2021, so the earlier
+    # period in the database gives it)
+    m.Indicator.objects.filter(pk=ind.pk).update(history=[[2020, "6,8 %", ""]])
+    assert "2021</th><td>6,1" in client.get(page_url).content.decode()
+    m.Indicator.objects.filter(period=periods[2021], key="sjukfranvaro").update(outcome="5,5 %")
+    page = client.get(page_url).content.decode()
+    assert "2021</th><td>5,5" in page
+    assert "2021: 5,5" in page  # the chart's alternative text too
