@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/web.py                 # ~2 minutes, 50 users
     .venv/bin/python bench/web.py --seconds 30 --users 20
+    .venv/bin/python bench/web.py --history 10    # 10 years × 500 indicators, reading
 
 What it does, all on this machine:
 1. a fresh SQLite database in a temporary folder: migrations, the example
@@ -21,6 +22,15 @@ What it does, all on this machine:
    are checked and printed. ``--strict`` makes a missed target exit 1. Also the CPU
    time the server (master and workers, from /proc) and this load generator used
    during the load phase, per request: the two share the machine's cores.
+
+``--history 10`` (issue "years, not a year") measures history instead: one organisation with
+10 periods × ``--indicators`` (500) indicators, stored as that organisation's years so each
+indicator's history comes from the earlier periods in the database; each owner answers for one
+unit's goals (20 indicators). The users read the newest period: the overview and a random
+indicator's page (history table and trend chart), with the baseline as above. The setup also
+counts the queries of both screens for the first period (no earlier years) and the newest (nine
+earlier years) through Django's test client; the targets are p95 ≤ 100 ms for both screens and
+equal query counts.
 
 Requests go to 127.0.0.1 only; every loop is bounded by the deadline and the server is
 stopped at the end.

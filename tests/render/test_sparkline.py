@@ -7,6 +7,7 @@ import dataclasses
 import io
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,31 @@ def test_a_trend_chart_is_cheap() -> None:
     for _ in range(5):
         sparkline.png(TREND)
     assert (time.perf_counter() - t0) / 5 < 0.1
+
+
+def test_html_pdf_and_word_share_one_drawing_of_each_trend_chart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from styrkort.pipeline import run
+    from styrkort.render import docx, html, pdf
+
+    report = run(Path(__file__).resolve().parents[1] / "data" / "fem-ar-2020").report
+    assert report is not None
+    drawn: list[str] = []
+    real = sparkline.png
+
+    def counting(chart: Chart) -> bytes:
+        drawn.append(chart.id)
+        return real(chart)
+
+    monkeypatch.setattr(sparkline, "png", counting)
+    charts.png.cache_clear()
+    page = html.render_html(report)
+    printed = pdf.print_html(report)
+    docx.write(report, tmp_path)
+    trends = [
+        b for s in report.walk() for b in s.blocks if isinstance(b, Chart) and b.kind == "trend"
+    ]
+    assert trends and sorted(drawn) == sorted(c.id for c in trends)  # each once
+    uri = charts.data_uri(trends[0])
+    assert uri in page and uri in printed

@@ -379,7 +379,9 @@ def _save(chart: Chart, kind: str) -> bytes:
     return buf.getvalue()
 
 
-@functools.lru_cache(maxsize=64)
+# Room for a report's every chart (a trend chart per indicator: hundreds in a large
+# organisation, ~15 kB each), so HTML, the PDF and Word draw each once, not once each.
+@functools.lru_cache(maxsize=1024)
 def png(chart: Chart) -> bytes:
     """The chart as PNG bytes (cached per chart)."""
     return _save(chart, "png")
