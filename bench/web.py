@@ -196,6 +196,7 @@ class Client:
         data: dict[str, str] | None = None,
         expected: tuple[int, ...] = (200,),
         labels: dict[int, str] | None = None,
+        timeout: float = 30,
     ) -> tuple[int, str, str]:
         """Do one request, record its time (under ``labels[status]`` if given, else
         ``endpoint``); returns (status, body, Location)."""
@@ -208,7 +209,7 @@ class Client:
             req.add_header("Origin", self.base)
         t0 = time.perf_counter()
         try:
-            with self.opener.open(req, timeout=30) as resp:
+            with self.opener.open(req, timeout=timeout) as resp:
                 status, text, location = (
                     resp.status,
                     resp.read().decode("utf-8", "replace"),
@@ -414,10 +415,12 @@ def prepare(tmp: Path, n_users: int) -> Setup:
 
 
 def log_in(client: Client, username: str) -> None:
-    _, page, _ = client.request("login_page", LOGIN_PATH)
+    # Log-ins hash the password (CPU-heavy) and all users log in at once before the load
+    # phase: on a busy machine they queue for long, which is not what is measured.
+    _, page, _ = client.request("login_page", LOGIN_PATH, timeout=300)
     fields = form_fields(page, 'action="/logga-in/"')
     fields.update(username=username, password=PASSWORD)
-    status, _, location = client.request("login", LOGIN_PATH, fields, expected=(302,))
+    status, _, location = client.request("login", LOGIN_PATH, fields, expected=(302,), timeout=300)
     if status != 302 or LOGIN_PATH in location:
         raise RuntimeError(f"log-in as {username} failed (HTTP {status})")
 
@@ -669,8 +672,8 @@ def simulated_user(
             log_in(client, username)
             # Warm-up, not measured in the results: each worker imports and caches lazily.
             period, indicator = setup.period, setup.indicators[i % len(setup.indicators)]
-            client.request("warmup", f"/period/{period}/")
-            client.request("warmup", f"/period/{period}/indikator/{indicator}/")
+            client.request("warmup", f"/period/{period}/", timeout=300)
+            client.request("warmup", f"/period/{period}/indikator/{indicator}/", timeout=300)
         finally:
             logged_in.release()
         run_.started.wait(timeout=600)
