@@ -174,3 +174,24 @@ def test_the_screens_show_a_change_made_by_any_path_at_once(client: Any) -> None
     page = client.get(page_url).content.decode()
     assert "2021</th><td>5,5" in page
     assert "2021: 5,5" in page  # the chart's alternative text too
+
+
+def test_the_assessment_cache_keeps_a_few_periods_and_what_screens_derive_from_them() -> None:
+    from styrkort.web import assessment_cache as cache
+
+    cache.clear()
+    results = [object() for _ in range(cache.SIZE + 1)]
+    for i, r in enumerate(results[: cache.SIZE]):
+        assert cache.get_or_run(("p", i), lambda r=r: r) is r
+    assert cache.get_or_run(("p", 0), lambda: pytest.fail("not run again")) is results[0]
+    built: list[int] = []
+    assert cache.derived(results[1], "x", lambda: built.append(1) or "html") == "html"
+    assert cache.derived(results[1], "x", lambda: "other") == "html"
+    # one more period: the least recently used (1, since 0 was just used) goes, with its parts
+    cache.get_or_run(("p", cache.SIZE), lambda: results[-1])
+    assert cache.derived(results[1], "x", lambda: "again") == "again"
+    # a result that is not cached is never remembered
+    loose = object()
+    assert cache.derived(loose, "x", lambda: "a") == "a"
+    assert cache.derived(loose, "x", lambda: "b") == "b"
+    cache.clear()
