@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
-from styrkort.core.audit import audit_statement
+from styrkort.core.audit import audit, parse_declaration, presented_table
 from styrkort.core.checks import run_checks
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import Indicator, MetricSpec
@@ -384,12 +384,20 @@ def audit_presented_tables(report: Report) -> list[Finding]:
     """
     findings: list[Finding] = []
     for table in report.tables():
-        if table.kind in ("operating", "investments"):
+        if table.kind in AUDITED_KINDS:
+            name = f"rapport[{table.id}]"
             sources = [row.source for row in table.rows]  # each row says where it comes from
-            findings.extend(
-                audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
+            # a table's own relations (the result transfer's) are declared as the audit reads them
+            declaration, _ = parse_declaration(
+                (Source(name, 1), f"relation: {r}") for r in table.relations
             )
+            printed = presented_table(table, file=name, row_sources=sources)
+            findings.extend(audit(printed, declaration).findings)
     return findings
+
+
+AUDITED_KINDS = ("operating", "investments", "result")
+"""The kinds of report table the pipeline audits as printed (report.model.Table.kind)."""
 
 
 def located(finding: Finding, root: Path) -> Finding:
