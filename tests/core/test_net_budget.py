@@ -208,3 +208,56 @@ def test_an_unreadable_or_unstorable_amount_is_a_reading_error(tmp_path: Path) -
 def test_a_part_without_label_is_a_reading_error(tmp_path: Path) -> None:
     loaded = load_workspace(_edited(tmp_path, "- label: varav vatten och avlopp", "- x: 1"))
     assert any(f.code == "workspace.result_part" for f in loaded.findings)
+
+
+# --- rollover (årsskifte): utgående of year N is ingående of N+1
+
+
+def test_rollover_carries_the_closing_result_and_empties_the_year() -> None:
+    from styrkort.core.rollover import roll_over
+
+    rolled = roll_over(_ws(replace(NET, closing_result=D(1_900_000))), 2023, {})
+    r = rolled.workspace.result_settings
+    assert r.model is BudgetModel.NET
+    assert r.opening_result == D(1_900_000)
+    assert (r.disposition, r.closing_result, r.balance_adjustment, r.contribution) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert r.budget_result == 0 and r.balance_adjustment_text == ""
+    assert [(p.label, p.revenues) for p in r.parts] == [("varav vatten och avlopp", 0)]
+    assert [f.code for f in rolled.findings] == ["rollover.carried_result"]
+    assert "1\u00a0900\u00a0000 kr" in rolled.findings[0].message
+
+
+def test_rollover_checks_the_relation_and_carries_the_computed_result() -> None:
+    from styrkort.core.rollover import roll_over
+
+    rolled = roll_over(_ws(replace(NET, closing_result=D(2_000_000))), 2023, {})
+    assert rolled.workspace.result_settings.opening_result == D(1_900_000)
+    warning = next(f for f in rolled.findings if f.code == "rollover.closing_result")
+    assert warning.severity.name == "WARNING" and "2\u00a0000\u00a0000 kr" in warning.message
+
+
+def test_rollover_without_carried_results_carries_nothing() -> None:
+    from styrkort.core.rollover import roll_over
+
+    rolled = roll_over(_ws(ResultSettings()), 2023, {})
+    assert rolled.workspace.result_settings == ResultSettings()
+    assert rolled.findings == ()
+
+
+def test_rollover_command_writes_the_next_ingående(tmp_path: Path) -> None:
+    from styrkort.cli import main
+
+    out = tmp_path / "2023"
+    assert main(["rollover", str(DATA), "--year", "2023", "--out", str(out)]) == 0
+    ws = load_workspace(out).workspace
+    assert ws is not None
+    assert ws.result_settings.opening_result == D(1_900_000)
+    assert ws.result_settings.disposition is None
+    # the old period is untouched
+    old = load_workspace(DATA).workspace
+    assert old is not None and old.result_settings.opening_result == D(2_300_000)

@@ -151,6 +151,8 @@ CODES: dict[str, str] = {
     "kolada.missing": "An indicator names a Kolada key figure the workspace has no values for.",
     "kolada.read": "A Kolada file (API JSON or CSV download) cannot be read.",
     "rollover.baseline": "After a rollover: a target that quotes last period's baseline, or a removed baseline.",
+    "rollover.carried_result": "After a rollover: the utgående redovisat resultat carried as the next year's ingående (info), or why none could be.",
+    "rollover.closing_result": "At a rollover: the stated utgående redovisat resultat differs from ingående + årets resultat − disposition; the computed one is carried.",
     # rules, perspectives and published verdicts (issue 12)
     "workspace.bands": "Share-of-target bands with a gap, an overlap or an unreadable edge.",
     "workspace.perspective": "A perspective without id or title.",

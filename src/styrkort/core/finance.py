@@ -369,6 +369,31 @@ class BudgetModel(enum.Enum):
     may plan a result (e.g. using an earlier surplus) and carries its result forward."""
 
 
+RESULT_WORDS: dict[str, str] = {
+    "model": "Budgetmodell",
+    "contribution": "Kommunbidrag",
+    "revenues": "Intäkter",
+    "costs": "Kostnader",
+    "result": "Årets resultat",
+    "budget_result": "Budgeterat resultat",
+    "deviation": "Avvikelse",
+    "balance_adjustment": "Justering balanskrav",
+    "balance_adjustment_text": "Vad justeringen avser",
+    "balance_result": "Balanskravsresultat",
+    "opening_result": "Ingående redovisat resultat",
+    "disposition": "Disposition",
+    "closing_result": "Utgående redovisat resultat",
+    "label": "Varav-rad",
+}
+"""The Swedish words for the board's result columns: the report and the web's Ekonomi screen
+print the same ones."""
+
+MODEL_WORDS: dict[BudgetModel, str] = {
+    BudgetModel.GROSS: "Bruttobudget",
+    BudgetModel.NET: "Nettoram",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ResultSettings:
     """What a board's workspace states about its result beyond the operating statement

@@ -14,6 +14,7 @@ from decimal import Decimal
 from styrkort.core.assess import PRESETS, GoalResult, IndicatorResult, Reason, Summary
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.finance import (
+    RESULT_WORDS,
     Amounts,
     BoardResult,
     OperatingStatement,
@@ -790,7 +791,7 @@ class _Builder:
         outcome_rows = [b.contribution, b.revenues, -b.costs]
         budget = [*self._tkr_rows(budget_rows, b.budget_result), round_unit(b.budget_result)]
         outcome = [*self._tkr_rows(outcome_rows, b.result), round_unit(b.result)]
-        labels = ["Kommunbidrag", "Intäkter", "Kostnader", "Årets resultat"]
+        labels = [RESULT_WORDS[k] for k in ("contribution", "revenues", "costs", "result")]
         rows = []
         for i, label in enumerate(labels):
             dev = outcome[i] - budget[i]
@@ -851,7 +852,7 @@ class _Builder:
                     Column(""),
                     Column(f"Budget {self.year}", "amount", "tkr"),
                     Column(f"Utfall {self.year}", "amount", "tkr"),
-                    Column("Avvikelse", "amount", "tkr"),
+                    Column(RESULT_WORDS["deviation"], "amount", "tkr"),
                 ),
                 tuple(rows),
                 unit="tkr",
@@ -870,10 +871,10 @@ class _Builder:
         adjustment = b.balance_adjustment or ZERO
         balance = b.result + adjustment
         values = [*self._tkr_rows([b.result, adjustment], balance), round_unit(balance)]
-        label = "Justering balanskrav" + (
+        label = RESULT_WORDS["balance_adjustment"] + (
             f": {b.balance_adjustment_text}" if b.balance_adjustment_text else ""
         )
-        labels = ["Årets resultat", label, "Balanskravsresultat"]
+        labels = [RESULT_WORDS["result"], label, RESULT_WORDS["balance_result"]]
         rows = tuple(
             Row(
                 (Cell(text, "label"), Cell(fmt.tkr_value(v), "amount", number=v)),
@@ -886,7 +887,7 @@ class _Builder:
         return [
             Table(
                 "balanskrav",
-                f"Balanskravsresultat {self.year}",
+                f"{RESULT_WORDS['balance_result']} {self.year}",
                 (Column(""), Column(f"Utfall {self.year}", "amount", "tkr")),
                 rows,
                 unit="tkr",
@@ -905,11 +906,8 @@ class _Builder:
         cells = [Cell(self.ws.organisation.name, "label")]
         cells += [Cell(fmt.tkr_value(v), "amount", number=v) for v in values]
         cells.append(Cell(fmt.tkr_value(printed_closing), "amount", number=printed_closing))
-        columns = (
-            "Ingående redovisat resultat",
-            "Årets resultat",
-            "Disposition",
-            "Utgående redovisat resultat",
+        columns = tuple(
+            RESULT_WORDS[k] for k in ("opening_result", "result", "disposition", "closing_result")
         )
         return [
             Table(
