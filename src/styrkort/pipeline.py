@@ -12,14 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
-from styrkort.core.audit import audit, parse_declaration, presented_table
+from styrkort.core.audit import Declaration, audit, parse_declaration, presented_table
 from styrkort.core.checks import run_checks
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import Indicator, MetricSpec
 from styrkort.core.history import PastAmount, PastOutcome, merge_history
 from styrkort.core.model import Period, Workspace
 from styrkort.report.build import build_report, finding_views
-from styrkort.report.model import Report
+from styrkort.report.model import Report, Table
 from styrkort.sources.workspace import LoadResult, load_workspace
 
 
@@ -387,13 +387,16 @@ def audit_presented_tables(report: Report) -> list[Finding]:
         if table.kind in AUDITED_KINDS:
             name = f"rapport[{table.id}]"
             sources = [row.source for row in table.rows]  # each row says where it comes from
-            # a table's own relations (the result transfer's) are declared as the audit reads them
-            declaration, _ = parse_declaration(
-                (Source(name, 1), f"relation: {r}") for r in table.relations
-            )
             printed = presented_table(table, file=name, row_sources=sources)
-            findings.extend(audit(printed, declaration).findings)
+            findings.extend(audit(printed, table_declaration(table, name)).findings)
     return findings
+
+
+def table_declaration(table: Table, name: str) -> Declaration:
+    """A report table's own relations (the result transfer's) as the table audit reads a
+    declaration (``relation: A = B + C``); the empty declaration when it states none."""
+    declaration, _ = parse_declaration((Source(name, 1), f"relation: {r}") for r in table.relations)
+    return declaration
 
 
 AUDITED_KINDS = ("operating", "investments", "result")
