@@ -66,7 +66,7 @@ def test_the_ekonomi_screen_shows_the_form_in_the_reports_words(client: Any) -> 
     ):
         assert f">{word}" in page, word
     assert 'name="contribution" id="r-contribution" value="24\u00a0000\u00a0000"' in page
-    assert 'value="net" checked' in page
+    assert 'id="r-model-net" value="net" checked' in page
     assert 'value="varav vatten och avlopp"' in page
     # what core computes from them
     assert "<dt>Utgående redovisat resultat</dt><dd>1\u00a0900\u00a0000 kr</dd>" in page
