@@ -260,11 +260,11 @@ BOARDS = (
                 "kf-hallbar",
                 (
                     (
-                        "Energianvändning i kommunens lokaler",
-                        "kWh/m²",
+                        "Energianvändning i kommunens lokaler per m²",
+                        "kWh",
                         "decrease",
-                        "högst 150 kWh/m²",
-                        "146 kWh/m²",
+                        "högst 150 kWh",
+                        "146 kWh",
                     ),
                     (
                         "Andel förnybar energi i fordonsflottan",
