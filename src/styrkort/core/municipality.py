@@ -155,6 +155,8 @@ class MunicipalityConfig:
     stated_result: Decimal | None = None
     """The municipality's result as its income statement (resultaträkning) states it."""
     source: Source = NOWHERE
+    result_source: Source = NOWHERE
+    """Where ``stated_result`` is written."""
 
     def board(self, board_id: str) -> BoardRef | None:
         return next((b for b in self.boards if b.id == board_id), None)
@@ -650,7 +652,7 @@ def statement_findings(
             )
     if config.stated_result is not None and config.stated_result != result.result:
         yield error(
-            config.source,
+            config.result_source if config.result_source != NOWHERE else config.source,
             "municipality.total",
             f"Kommunens resultat enligt resultaträkningen är {_tkr(config.stated_result)} tkr, "
             f"men driftredovisningen per nämnd summerar till {_tkr(result.result)} tkr.",
