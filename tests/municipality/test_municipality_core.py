@@ -11,7 +11,6 @@ from styrkort.core.finance import BoardResult, ResultPart, RowKind
 from styrkort.core.findings import Source
 from styrkort.core.goals import Goal, Indicator, Status
 from styrkort.core.model import Organisation, Period, Workspace
-from styrkort.core.values import Direction
 from styrkort.core.municipality import (
     BoardRef,
     CouncilGoalSpec,
@@ -25,6 +24,7 @@ from styrkort.core.municipality import (
     joint_shares,
     operating_by_board,
 )
+from styrkort.core.values import Direction
 
 D = Decimal
 KS = BoardRef("ks", "Kommunstyrelsen", "ks", source=Source("styrkort.yaml", 8))
@@ -143,9 +143,12 @@ KEY = (("Askersund", D(11313)), ("Hallsberg", D(15954)), ("Laxå", D(5637)), ("L
 
 
 def _joint(**kw: object) -> JointBoard:
-    base: dict[str, object] = dict(
-        name="Sydnärkes IT-nämnd", host="Lekebergs kommun", result=D(-823000), member="Hallsberg"
-    )
+    base: dict[str, object] = {
+        "name": "Sydnärkes IT-nämnd",
+        "host": "Lekebergs kommun",
+        "result": D(-823000),
+        "member": "Hallsberg",
+    }
     base.update(kw)
     return JointBoard(**base)  # type: ignore[arg-type]
 
