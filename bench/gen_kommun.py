@@ -612,6 +612,7 @@ def generate_scaled(
     history: int = 3,
     ledger_rows: int = 500_000,
     seed: int = YEAR,
+    trend: bool = False,
 ) -> Path:
     """A municipality of ``boards`` generated boards, each with ``goals`` × ``indicators``,
     ``history`` earlier years per indicator and a synthetic SIE ledger of about
@@ -629,7 +630,7 @@ def generate_scaled(
         ws = root / folder
         ws.mkdir(parents=True)
         extra = (
-            f"history: {{columns: {history}}}\n"
+            f"history: {{columns: {history}, trend: {'true' if trend else 'false'}}}\n"
             "finance:\n  ledger:\n    file: huvudbok.se\n    budget: sie\n"
         )
         (ws / "styrkort.yaml").write_text(
