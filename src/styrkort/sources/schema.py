@@ -532,7 +532,7 @@ SECTIONS: tuple[Section, ...] = (
     # --- the municipality workspace (issue 14): its own styrkort.yaml, kind: municipality ---
     Section(
         "municipality",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "",
         "kommunens styrkort.yaml",
         (
@@ -551,7 +551,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_rule",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "rule",
         "rule",
         (
@@ -564,7 +564,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_board",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "boards[]",
         "nämnden",
         (
@@ -577,7 +577,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_council_goal",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "council_goals[]",
         "KF-målet",
         (
@@ -588,7 +588,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_finance",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "finance_administration[]",
         "finansförvaltningens rad",
         (
@@ -600,7 +600,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_elimination",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "eliminations[]",
         "elimineringen",
         (
@@ -611,7 +611,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_joint_board",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "joint_boards[]",
         "den gemensamma nämnden",
         (
