@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import BoardResult, board_result
+from styrkort.core.finance import BoardResult
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.municipality import (
     BoardRef,
@@ -25,7 +25,7 @@ from styrkort.core.municipality import (
     MunicipalityConfig,
     assess_municipality,
 )
-from styrkort.pipeline import MUNICIPALITY_RELATIONS, PipelineResult, audit_presented_tables, run
+from styrkort.pipeline import MUNICIPALITY_KINDS, PipelineResult, audit_presented_tables, run
 from styrkort.report.build import finding_views
 from styrkort.report.model import Report
 from styrkort.report.municipality import municipality_report
@@ -42,9 +42,9 @@ __all__ = [
 
 
 def _board_result(assessed: Assessed) -> BoardResult | None:
-    """The board's row in the municipality's operating statement (gross model until the
-    net-budget model lands as ``assessed.board_result``)."""
-    return board_result(assessed.operating) if assessed.operating is not None else None
+    """The board's row in the municipality's operating statement: its own result, gross or
+    net model (``Assessed.board_result``, computed once when the board is assessed)."""
+    return assessed.board_result
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +192,7 @@ def build_municipality(
     m = assess_municipality(config, ready)
     findings += m.findings
     report = municipality_report(m, reports, sort_findings(findings))
-    audited = audit_presented_tables(report, kinds=tuple(MUNICIPALITY_RELATIONS))
+    audited = audit_presented_tables(report, kinds=MUNICIPALITY_KINDS)
     findings = sort_findings([*findings, *audited])
     if audited:
         report = replace(report, findings=tuple(finding_views(findings)))

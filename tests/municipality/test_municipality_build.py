@@ -87,12 +87,30 @@ def test_every_boards_row_agrees_with_that_boards_own_report(report: Report) -> 
         revenues, costs, net = own["TOTALT INTÄKTER"], own["TOTALT KOSTNADER"], own["NETTORESULTAT"]
         row = rows[ref.name]
         figures = dict(zip(columns[1:], (_number(c) for c in row.cells[1:]), strict=True))
-        assert figures["Nämndbidrag"] == _number(net.cells[budget_col]), ref.name
-        assert figures["Intäkter"] == -_number(revenues.cells[outcome_col]), ref.name
-        assert figures["Kostnader"] == _number(costs.cells[outcome_col]), ref.name
-        # the board's result is its net deviation (budget − outcome) in its own report
-        assert figures["Resultat"] == _number(net.cells[-1]), ref.name
-        assert figures["Avvikelse"] == figures["Resultat"] - figures["Budgeterat resultat"]
+        by_id = {t.id: t for t in alone.tables()}
+        if "resultat-kommunbidrag" in by_id:  # the net model: its result against the contribution
+            res = {r.cells[0].text: r for r in by_id["resultat-kommunbidrag"].rows}
+            assert figures["Kommunbidrag"] == _number(res["Kommunbidrag"].cells[2]), ref.name
+            assert figures["Intäkter"] == _number(res["Intäkter"].cells[2]), ref.name
+            assert figures["Kostnader"] == -_number(res["Kostnader"].cells[2]), ref.name
+            assert figures["Årets resultat"] == _number(res["Årets resultat"].cells[2])
+            assert figures["Budgeterat resultat"] == _number(res["Årets resultat"].cells[1])
+        else:  # the gross model: the contribution is the net budget, the result its deviation
+            assert figures["Kommunbidrag"] == _number(net.cells[budget_col]), ref.name
+            assert figures["Intäkter"] == -_number(revenues.cells[outcome_col]), ref.name
+            assert figures["Kostnader"] == _number(costs.cells[outcome_col]), ref.name
+            assert figures["Årets resultat"] == _number(net.cells[-1]), ref.name
+            assert figures["Budgeterat resultat"] == 0
+        assert figures["Avvikelse"] == figures["Årets resultat"] - figures["Budgeterat resultat"]
+        if "balanskrav" in by_id:
+            (balance,) = [r for r in by_id["balanskrav"].rows if r.kind == "total"]
+            assert figures["Balanskravsresultat"] == _number(balance.cells[1]), ref.name
+        if "resultatoverforing" in by_id:
+            carried = next(
+                r for r in report.table("municipality_carried").rows if r.cells[0].text == ref.name
+            )
+            (own_row,) = by_id["resultatoverforing"].rows
+            assert [c.text for c in carried.cells[1:]] == [c.text for c in own_row.cells[1:]]
         # and its chapter is its own report, re-numbered
         chapter = next(s for s in report.sections if s.title == ref.name)
         titles = [s.title for s in chapter.children]
@@ -116,7 +134,7 @@ def test_the_municipalitys_tables_pass_the_audit_and_a_broken_total_does_not(
     table = report.table("municipality_operating")
     i = next(i for i, r in enumerate(table.rows) if r.cells[0].text == "Summa nämnder")
     cells = list(table.rows[i].cells)
-    cells[4] = Cell("−19 000", "amount", number=Decimal(-19000))  # Resultat, was −20 320
+    cells[4] = Cell("−19 000", "amount", number=Decimal(-19000))  # Årets resultat, was −20 320
     broken_row = Row(tuple(cells), "subtotal")
     broken = replace(table, rows=(*table.rows[:i], broken_row, *table.rows[i + 1 :]))
     sections = tuple(
