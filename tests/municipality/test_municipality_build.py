@@ -111,6 +111,14 @@ def test_every_boards_row_agrees_with_that_boards_own_report(report: Report) -> 
             )
             (own_row,) = by_id["resultatoverforing"].rows
             assert [c.text for c in carried.cells[1:]] == [c.text for c in own_row.cells[1:]]
+        invested = {r.cells[0].text: r for r in report.table("municipality_investments").rows}
+        if "investments" in {t.kind for t in alone.tables()}:
+            own_total = alone.table("investments").rows[-1]
+            assert [c.text for c in invested[ref.name].cells[1:3]] == [
+                c.text for c in own_total.cells[1:3]
+            ], ref.name
+        else:
+            assert ref.name not in invested
         # and its chapter is its own report, re-numbered
         chapter = next(s for s in report.sections if s.title == ref.name)
         titles = [s.title for s in chapter.children]
