@@ -785,7 +785,9 @@ def _narrative_preview(
 ) -> tuple[list[Any], list[Finding]]:
     result = run_period(period)
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
-    text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    text, found = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    # what the folder only warns about, the editor refuses: one error per problem, not both
+    findings = [f for f in found if f.code != "narrative.unsupported"]
     src = web_source("berättelse", sec.key, "text")
     findings += [
         error(src, "narrative.unsupported", problem, "Ändra texten; den sparas inte så här.")
