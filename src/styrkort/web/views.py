@@ -57,6 +57,7 @@ from styrkort.web.mapping import (
     web_source,
     workspace_of,
 )
+from styrkort.web.report_charts import report_charts
 from styrkort.web.rules import indicator_problems, missing_outcome_keys, plausibility_warnings
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -246,6 +247,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             errors=errors,
             warnings=sum(1 for f in a.findings if f.severity is Severity.WARNING),
             trends=trends,
+            charts=report_charts(a.result.report),
         ),
     )
 
