@@ -12,6 +12,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ from styrkort.web.mapping import (
 )
 from styrkort.web.report_charts import report_charts
 from styrkort.web.rules import indicator_problems, missing_outcome_keys, plausibility_warnings
+from styrkort.web.screen_findings import on_screen
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -95,9 +97,10 @@ class Assessment:
     indicators: dict[str, IndicatorResult]
     rows: PeriodRows
 
-    @property
+    @cached_property
     def findings(self) -> list[Finding]:
-        return self.result.findings
+        """The period's findings in the screens' words (screen_findings.on_screen)."""
+        return [on_screen(f) for f in self.result.findings]
 
 
 def run_period(
@@ -789,7 +792,7 @@ def _narrative_preview(
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
     text, found = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
     # what the folder only warns about, the editor refuses: one error per problem, not both
-    findings = [f for f in found if f.code != "narrative.unsupported"]
+    findings = [on_screen(f) for f in found if f.code != "narrative.unsupported"]
     src = web_source("berättelse", sec.key, "text")
     findings += [
         error(src, "narrative.unsupported", problem, "Ändra texten; den sparas inte så här.")
@@ -892,7 +895,11 @@ def findings(request: HttpRequest, period_id: int) -> HttpResponse:
 def report(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     result = run_period(period)
-    fragment = render_html(result.report, standalone=False) if result.report else ""
+    # the checks' findings are on their own screen, located by screen and field (the report's
+    # list would show internal web: sources)
+    fragment = (
+        render_html(result.report, standalone=False, show_findings=False) if result.report else ""
+    )
     return render(
         request,
         "styrkort/report.html",
