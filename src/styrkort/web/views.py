@@ -344,7 +344,7 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
                     ind.pk,
                     form.cleaned_data["version"],
                     changes,
-                    note=_plausible_note(form),
+                    note=form.plausible_note(),
                 )
             except Conflict as exc:
                 # Nothing typed is lost: both versions side by side, the form keeps the user's
@@ -376,13 +376,6 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
     if a is None:
         a = assessed(period, report=False)  # only this indicator's findings are shown
     return _indicator_page(request, period, access, ind, a, form, None, status, conflict)
-
-
-def _plausible_note(form: IndicatorForm) -> str:
-    reason = (form.cleaned_data.get("plausible") or "").strip()
-    if not reason or not form.warnings:
-        return ""
-    return f"Sparat trots varning ({' '.join(form.warnings.values())}): {reason}"
 
 
 def _indicator_page(

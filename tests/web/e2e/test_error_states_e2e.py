@@ -184,3 +184,25 @@ def test_narrative_the_report_cannot_render(app: Any, page: Any, width: int) -> 
     expect(text).to_have_attribute("aria-invalid", "true")
     expect(text).to_have_value(re.compile("Ett citat"))
     assert_error_screen(page, width)
+
+
+def test_grid_implausible_value_asks_for_a_reason_at_its_row(
+    app: Any, page: Any, width: int
+) -> None:
+    """Before: the grid refused 150 % with an error on a reason field it did not show."""
+    from playwright.sync_api import expect
+
+    login_reusing_session(page, app, "servicedesk")
+    page.goto(app.url + f"/period/{app.ids['period']}/snabbinmatning/")
+    row = page.locator("fieldset.grid-row").filter(has_text="akuta incidenter")
+    value = f"{100 + width % 97} %"  # over 100 %, different at each width
+    row.get_by_label(re.compile("^Utfall")).fill(value)
+    page.get_by_role("button", name="Spara alla").click()
+    expect(page.locator("#felsammanfattning")).to_contain_text("utanför 0–100")
+    assert_summary_links_to_invalid_field(page)
+    assert_error_screen(page, width)
+    row = page.locator("fieldset.grid-row").filter(has_text="akuta incidenter")
+    expect(row.get_by_label(re.compile("^Utfall"))).to_have_value(value)
+    row.get_by_label("Spara ändå – motivering").fill("Två mätpunkter")
+    page.get_by_role("button", name="Spara alla").click()
+    expect(page.get_by_text("1 indikator sparades.")).to_be_visible()
