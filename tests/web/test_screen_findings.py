@@ -130,6 +130,15 @@ def test_rewritten_hints_say_the_screen_and_field() -> None:
     )
     assert f.message == "Datafilen 'data/hme.csv' för 'HME' finns inte."
     assert "Beräkning och datafiler" in f.hint
+    n = on_screen(
+        error(
+            Source("web:berättelse/drift", 3),
+            "narrative.unknown_figure",
+            "Texten bäddar in 'resulat', som inte är någon känd uppgift.",
+            "Rätta namnet, t.ex. resultat (se docs/workspace.md).",
+        )
+    )
+    assert n.hint == "Rätta namnet, t.ex. resultat (i fältet Text på berättelsens sida)."
     # a hint no rewrite knows that still names a folder's words: the screen and field instead
     g = on_screen(error(src, "some.code", "Fel.", "Se docs/workspace.md och ange history.kolada."))
     assert g.hint == "Rätta det på skärmen indikator, fältet utfall."

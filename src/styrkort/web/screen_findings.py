@@ -39,7 +39,7 @@ def _hint(text: str) -> Rewrite:
 
 REWRITES: dict[str, tuple[Rewrite, ...]] = {
     "narrative.unknown_figure": (
-        _sub(r" \(se docs/workspace\.md\)", " i fältet Text (t.ex. {{ år }})"),
+        _sub(r" \(se docs/workspace\.md\)", " (i fältet Text på berättelsens sida)"),
     ),
     "indicator.no_outcome": (_sub(r"\(metric\)", f"({INDICATOR_DATA})"),),
     "history.gap": (
