@@ -195,3 +195,22 @@ def test_the_assessment_cache_keeps_a_few_periods_and_what_screens_derive_from_t
     assert cache.derived(loose, "x", lambda: "a") == "a"
     assert cache.derived(loose, "x", lambda: "b") == "b"
     cache.clear()
+
+
+def test_the_workspace_is_built_from_the_cache_key_alone(client: Any) -> None:
+    """web/assessment_cache keys on the period, its rows, its follow-up value and the earlier
+    periods' outcomes: building the workspace from those reads nothing else. A new query in
+    mapping.workspace_of fails here until its rows join the key (or it would show stale data)."""
+    from styrkort.web.history import earlier_outcomes, earlier_rows
+    from styrkort.web.mapping import load_rows, workspace_of
+    from styrkort.web.mapping_followup import followup_of
+
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    p = _years(client, first, 2021)[2021]
+    period = m.Period.objects.select_related("organisation", "followup_settings").get(pk=p.pk)
+    rows, earlier, followup = load_rows(period), earlier_rows(period), followup_of(period)
+    past = earlier_outcomes(period, earlier)
+    with CaptureQueriesContext(connection) as q:
+        workspace_of(period, rows, earlier=past, followup=followup)
+    assert [x["sql"] for x in q.captured_queries] == []
