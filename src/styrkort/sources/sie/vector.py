@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +38,12 @@ from typing import Any
 from styrkort.sources.sie.lexer import object_pairs, quoted_words
 from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher
 from styrkort.sources.sie.state import CACHE_LIMIT, ReadState, SeriesNumbers, parse_amount
+
+if "numpy" not in sys.modules:
+    # numpy's OpenBLAS starts a thread per core at import, and they spin for a while: 0.05 s
+    # of CPU per process on two cores (a fifth of a 50 MB file's reading), for linear algebra
+    # this reader never does. Only when the process has not chosen, and before the import.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
     import numpy as np
@@ -103,6 +111,8 @@ _SCALE = 10
 # bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
 _REGROUP_ROWS = 250_000
 _PACKED_PARTS = 8
+# a chunk's keys are summed by counting into bins when there can be at most this many
+_DENSE_KEYS = 1 << 21
 # a chunk is summed in öre only when its amounts add up to less than this in absolute value
 # (exact in float64 too); after 2048 such chunks (2048 × 2**52 = 2**63) the sums go to Decimal
 _ORE_CHUNK_LIMIT = 2.0**52
@@ -229,6 +239,7 @@ class _Plan:
     need: Any
     n_lines: int
     num: Any
+    offsets: Any
     ore: Any
     parsed: list[Objects]
     row_line: Any
@@ -669,6 +680,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         need=need,
         n_lines=n_lines,
         num=num,
+        offsets=offsets,
         ore=ore,
         parsed=parsed,
         row_line=row_line,
@@ -690,7 +702,7 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
     st = r.state
     good, consec, cand_seg, num = plan.good, plan.consec, plan.cand_seg, plan.num
     seg_line = plan.seg_line
-    line_start = _line_starts(data, seg_line)
+    line_start: list[int] = plan.offsets[seg_line].tolist()
     n_cv = len(good)
     accepted = np.zeros(n_cv, np.bool_)
     starts = np.flatnonzero(good & ~consec)
@@ -740,14 +752,6 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
     return lineno + plan.n_lines
 
 
-def _line_starts(data: bytes, seg_line: Any) -> list[int]:
-    """Byte offset of each segment's first line (and of the end)."""
-    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
-    starts = np.concatenate(([0], ends))
-    out: list[int] = starts[seg_line].tolist()
-    return out
-
-
 def _numbered_next(st: ReadState, name: str, first: int, last: int) -> bool:
     """Vouchers ``first..last`` of series ``name`` are each the next: record them (else False)."""
     known = st.series.get(name)
@@ -773,12 +777,10 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
         return
     lines = plan.row_line[rows] + (lineno + 1)
     accounts = pc.take(plan.accounts, _arrow(rows)).dictionary_encode()
-    idx = _np(accounts.indices)
-    _, first = np.unique(idx, return_index=True)
-    names = accounts.dictionary.to_pylist()
+    _, first = _first_seen(_np(accounts.indices))
+    names = _texts(accounts.dictionary)
     account_lines = dict(zip(names, lines[first].tolist(), strict=True))
-    lists = _np(plan.inner.indices)[rows]
-    uniq, first = np.unique(lists, return_index=True)
+    uniq, first = _first_seen(_np(plan.inner.indices)[rows])
     pair_lines: dict[tuple[str, str], int] = {}
     parsed = plan.parsed
     uniques = plan.uniques
@@ -823,6 +825,23 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     r.state.note_first_use(account_lines, pair_lines)
 
 
+def _first_seen(codes: Any) -> tuple[Any, Any]:
+    """The distinct codes and where each is first seen, for codes of a dictionary encoding.
+
+    Arrow numbers a dictionary's values in the order they first appear, and so does any
+    selection of its rows: a code is seen for the first time exactly where it exceeds every
+    code before it (no sort, unlike ``np.unique``).
+    """
+    if not len(codes):
+        return codes[:0], codes[:0].astype(np.int64)
+    running = np.maximum.accumulate(codes)
+    new = np.empty(len(codes), np.bool_)
+    new[0] = True
+    np.greater(running[1:], running[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    return codes[first], first
+
+
 def _whole_ore(amount_text: Any) -> Any:
     """The amounts in öre (numpy int64) when every one has exactly two decimals, else None."""
     if not pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
@@ -855,9 +874,13 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
     if plan.ore is not None:
         # every amount in whole öre: exact int64 sums
         ore = rows(plan.ore)
-        codes = _pack(r, [columns[k] for k in keys])
-        if codes is not None:
-            r.packed.append(_group_sum(codes, _np(ore)))
+        packed = _pack(r, [columns[k] for k in keys])
+        if packed is not None:
+            codes, dense, size = packed
+            if dense is None:
+                r.packed.append(_group_sum(codes, _np(ore)))
+            else:
+                r.packed.append(_bin_sum(codes, _np(ore), dense, size))
             if len(r.packed) >= _PACKED_PARTS:  # memory follows the distinct keys, not the file
                 r.packed[:] = [_regroup_packed(r.packed)]
             r.ore_chunks += 1
@@ -911,7 +934,11 @@ def _key_bits(parts: int, by_period: bool) -> list[int]:
 
 def _pack(r: VectorReader, columns: list[Any]) -> Any:
     """One int64 code per row for its whole key (account, objects, month), or None when a
-    part has more distinct values than its bits hold (then acero groups the chunk)."""
+    part has more distinct values than its bits hold (then acero groups the chunk).
+
+    With it (code, dense, size): the key numbered densely within the chunk (0 ≤ dense <
+    size), or None when there could be more than ``_DENSE_KEYS`` such numbers.
+    """
     bits = _key_bits(len(columns), r.state.by_period)
     if len(columns) > 6 or min(bits) < 8:
         return None
@@ -920,6 +947,8 @@ def _pack(r: VectorReader, columns: list[Any]) -> Any:
         r.key_codes = [{} for _ in columns]
     n = len(columns[0])
     code = np.zeros(n, np.int64)
+    dense: Any = np.zeros(n, np.int64)  # the same key numbered densely within this chunk
+    size = 1
     for part, (arr, width) in enumerate(zip(columns, bits, strict=True)):
         encoded = arr.dictionary_encode()
         codes_of = r.key_codes[part]
@@ -939,7 +968,9 @@ def _pack(r: VectorReader, columns: list[Any]) -> Any:
             indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
         local = _np(indices).astype(np.int64)
         code = (code << width) | np.asarray(mapping, np.int64)[local]
-    return code
+        size *= len(mapping)
+        dense = None if dense is None or size > _DENSE_KEYS else dense * len(mapping) + local
+    return code, dense, size
 
 
 def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
@@ -948,6 +979,19 @@ def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
     ordered = codes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     return ordered[starts], np.add.reduceat(values[order], starts) if len(starts) else values[:0]
+
+
+def _bin_sum(codes: Any, values: Any, dense: Any, size: int) -> tuple[Any, Any]:
+    """:func:`_group_sum` by counting into ``size`` bins (no sort).
+
+    The values are whole öre of a chunk whose absolute values add up to less than 2**52
+    (``_ORE_CHUNK_LIMIT``), so every partial sum in float64 is an exact integer.
+    """
+    present = np.flatnonzero(np.bincount(dense, minlength=size))
+    totals = np.bincount(dense, weights=values.astype(np.float64), minlength=size)
+    code_of = np.zeros(size, np.int64)
+    code_of[dense] = codes  # every row of a bin has the same code
+    return code_of[present], totals[present].astype(np.int64)
 
 
 def _regroup_packed(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
