@@ -330,3 +330,98 @@ def test_the_vectorised_reader_does_not_import_the_parser() -> None:
     assert "styrkort.sources.sie.vector" not in _imports(folder / "state.py")
     text = (folder / "vector.py").read_text(encoding="utf-8")
     assert not re.search(r"\b(?:st|state|p)\._[a-z]", text)
+
+
+# --- indented lines read by position; object lists split once per file (vector._Lists) ---
+
+INDENT_EDITS = [
+    (b"#TRANS 1930 {} 500.00", b"\t#TRANS 1930 {} 500.00"),
+    (b"#TRANS 1930 {} 500.00", b"  \t #TRANS 1930 {} 500.00"),
+    (b"#TRANS 1930 {} 500.00", b"\t#TRANS\t1930 {} 500.00"),
+    (b"#TRANS 1930 {} 500.00", b"\t#TRANS 1930\t{} 500.00"),
+    (b"#TRANS 1930 {} 500.00", b"\t#TRANSX 1930 {} 500.00"),
+    (b'#VER A 1 20200115 "Hyra"', b'\t#VER A 1 20200115 "Hyra"'),
+    (b'#VER A 1 20200115 "Hyra"', b'  #VER\tA 1 20200115 "Hyra"'),
+    (b'#VER A 1 20200115 "Hyra"', b'\t#VER "A" 1\t20200115 "Hyra"'),
+    (b"}\r\n#VER A 2", b"\t}\r\n#VER A 2"),
+    (b"}\r\n#VER A 2", b"} \r\n#VER A 2"),
+    (b"}\r\n#VER A 2", b"\t} \t\r\n#VER A 2"),
+    (b"}\r\n#VER A 2", b"}\r\n \t\r\n#VER A 2"),
+    (b"}\r\n#VER A 2", b"}\r\n \r \r\n#VER A 2"),
+]
+
+
+def _indented(data: bytes) -> bytes:
+    """Every line inside a voucher indented with a tab (as some programs write them)."""
+    return data.replace(b"\r\n#TRANS ", b"\r\n\t#TRANS ").replace(b"\r\n{", b"\r\n\t{")
+
+
+@pytest.mark.parametrize(("old", "new"), INDENT_EDITS)
+def test_indented_files_agree(monkeypatch: pytest.MonkeyPatch, old: bytes, new: bytes) -> None:
+    base = (CASES / "base.se").read_bytes()
+    for data in (base.replace(old, new, 1), _indented(base).replace(old, new, 1)):
+        _same(*_both(monkeypatch, read_sie, data, name="f.se"))
+        for chunk in (64, 4096):
+            for dims in ((), ("1", "6")):
+                _same(
+                    *_both(
+                        monkeypatch, sum_sie, data, dimensions=dims, name="f.se", chunk_size=chunk
+                    )
+                )
+
+
+def test_indented_sums_take_the_position_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    _by_position(monkeypatch, _indented(_synthetic()), chunk_size=64 * 1024)
+
+
+object_lists = st.sampled_from(
+    [
+        "{}",
+        "{ }",
+        "{1 100}",
+        '{1 "100"}',
+        '{"1" "100"}',
+        "{1 200 6 P1}",
+        "{6 P1 1 200}",
+        "{1 100 1 200}",  # the last pair of a dimension wins
+        '{1 "1 00"}',  # a quoted object with a space
+        "{1\t100}",
+        "{ 1  100 }",
+        '{1 "" 6 P1}',
+        "{1 100 6 P1 5 7 2 x 3 y}",  # more pairs than the pattern splits
+        '{1 "a""b"}',  # quotes without a separator: the line reader's function splits it
+        "{1 100 6}",  # odd: broken
+        '{1 "ö"}',
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(object_lists, st.booleans()), min_size=1, max_size=4), max_size=25),
+    st.sampled_from([1, 3, 10**6]),
+)
+def test_object_lists_across_chunks_agree(
+    vouchers: list[list[tuple[str, bool]]], cache_limit: int
+) -> None:
+    # the same lists again and again across small chunks, some in vouchers the line reader
+    # reads (unbalanced), some indented; with a cache that starts over every few lists
+    header = (CASES / "base.se").read_bytes().split(b"#VER A 1")[0]
+    out = []
+    for n, rows in enumerate(vouchers, start=1):
+        out += [f"#VER A {n} 20200115 text", "{"]
+        for k, (objects, indent) in enumerate(rows):
+            out.append(("\t" if indent else "") + f"#TRANS 5010 {objects} {k + 1}.00")
+        total = sum(range(1, len(rows) + 1)) + (n % 7 == 0)  # every seventh unbalanced
+        out += [f"#TRANS 1930 {{}} -{total}.00", "}"]
+    data = header + ("\r\n".join(out) + "\r\n").encode("cp437")
+    original = vector.CACHE_LIMIT
+    vector.CACHE_LIMIT = cache_limit
+    try:
+        for dims in ((), ("1",), ("1", "6", "2")):
+            for size in (128, 4096):
+                fast = sum_sie(data, dimensions=dims, chunk_size=size)
+                _same(fast, sum_sie(data, dimensions=dims, chunk_size=size, reference=True))
+        _same(read_sie(data), read_sie(data, reference=True))
+    finally:
+        vector.CACHE_LIMIT = original

@@ -168,13 +168,13 @@ class VectorReader:
     def __init__(self, state: ReadState, line_reader: LineReader) -> None:
         self.state = state
         self.line_reader = line_reader
-        self.noted: set[bytes] = set()
-        """Object lists whose pairs were noted as used (at their first line)."""
+        self.lists = _Lists(len(state.dims))
         self.partials: dict[str, list[Any]] = {"ore": [], "dec": []}
         # sums in öre grouped with numpy on packed key codes (no acero, which imports pandas):
         # per key part (account, each dimension, month) the values seen, code 0 being None
-        self.key_values: list[list[Any]] = []
-        self.key_codes: list[dict[Any, int]] = []
+        parts = 1 + len(state.dims) + int(state.by_period)
+        self.key_values: list[list[Any]] = [[None] for _ in range(parts)]
+        self.key_codes: list[dict[Any, int]] = [{} for _ in range(parts)]
         self.packed: list[tuple[Any, Any]] = []
         self.partial_rows = 0
         self.ore_chunks = 0
@@ -224,6 +224,39 @@ class VectorReader:
         _flush(self)
 
 
+class _Lists:
+    """The object lists of ``#TRANS`` rows seen so far, by their bytes, each split once.
+
+    A file has few distinct lists next to its rows, but a ledger with three dimensions can
+    have a hundred thousand; each is split (and its objects decoded) the first time it is
+    seen, and later chunks only look its bytes up. Per list (by id): ``status`` 0 split by
+    the pattern, 1 split by the line reader's function (its pairs in ``fallback``), 2
+    broken; ``codes[j]`` the code of its object of the j-th chosen dimension in the sums'
+    key values (0: none); ``noted`` whether its pairs' first use is noted; ``objects`` its
+    pairs (kept for the tree only).
+    """
+
+    __slots__ = ("codes", "fallback", "ids", "noted", "objects", "status")
+
+    def __init__(self, ndims: int) -> None:
+        self.ids: dict[bytes, int] = {}
+        self.status: Any = None
+        self.codes: list[Any] = [None] * ndims
+        self.noted: Any = None
+        self.objects: list[Objects | None] = []
+        self.fallback: dict[int, Objects] = {}
+        self.clear()
+
+    def clear(self) -> None:
+        self.ids.clear()
+        if AVAILABLE:
+            self.status = np.zeros(0, np.int8)
+            self.codes = [np.zeros(0, np.int64) for _ in self.codes]
+            self.noted = np.zeros(0, np.bool_)
+        self.objects.clear()
+        self.fallback.clear()
+
+
 @dataclass(slots=True)
 class _Plan:
     """What a stretch holds, worked out before any state changes."""
@@ -234,9 +267,8 @@ class _Plan:
     consec: Any
     good: Any
     inner: Any
-    lists: list[Any]
+    list_ids: Any
     list_columns: tuple[Any, ...]
-    need: Any
     n_lines: int
     num: Any
     offsets: Any
@@ -249,7 +281,6 @@ class _Plan:
     t_date: Any
     t_has_date: Any
     tree: list[Voucher] | None
-    uniques: list[bytes]
     v_date: Any
     voucher_of: Any
     year0: Any
@@ -341,17 +372,45 @@ def _lines(data: bytes) -> Any:
     )
 
 
-def _classify(lines: Any, raw: Any, offsets: Any) -> tuple[Any, ...]:
-    """Masks of the #VER, #TRANS, ``{``, ``}`` and blank lines, and whether any line is indented."""
+def _content_starts(raw: Any, starts: Any) -> Any:
+    """Where each line's content begins: after its indentation (spaces and tabs)."""
+    cs = starts.astype(np.int64)
+    first = raw[cs]
+    open_rows = np.flatnonzero((first == 32) | (first == 9))
+    while len(open_rows):
+        cs[open_rows] += 1
+        ch = raw[cs[open_rows]]
+        open_rows = open_rows[(ch == 32) | (ch == 9)]
+    return cs
+
+
+def _classify(lines: Any, raw: Any, offsets: Any, cs: Any) -> tuple[Any, ...]:
+    """Masks of the #VER, #TRANS, ``{``, ``}`` and blank lines, and whether any line is indented.
+
+    ``cs`` is where each line's content begins. An indented ``{`` or ``}`` line with spaces
+    before its line end is none of these (its voucher goes to the line reader).
+    """
     starts = offsets[:-1]
     first = raw[starts]
     indented = bool(((first == 32) | (first == 9)).any())
     if indented:
-        is_ver = pc.match_substring_regex(lines, rb"^[ \t]*#VER[ \t]")
-        is_trans = pc.match_substring_regex(lines, rb"^[ \t]*#TRANS[ \t]")
-        is_open = pc.match_substring_regex(lines, rb"^[ \t]*\{" + _END)
-        is_close = pc.match_substring_regex(lines, rb"^[ \t]*\}" + _END)
-        blank = pc.match_substring_regex(lines, rb"^[ \t\r]*\n$")
+        last = len(raw) - 1
+
+        def at(k: int) -> Any:
+            return raw[np.minimum(cs + k, last)]
+
+        b0, b1, b2, b3, b4 = raw[cs], at(1), at(2), at(3), at(4)
+        b5, b6 = at(5), at(6)
+        hash_ = b0 == 35
+        is_ver = hash_ & (b1 == 86) & (b2 == 69) & (b3 == 82) & ((b4 == 32) | (b4 == 9))
+        is_trans = (
+            hash_ & (b1 == 84) & (b2 == 82) & (b3 == 65) & (b4 == 78) & (b5 == 83)
+            & ((b6 == 32) | (b6 == 9))
+        )  # fmt: skip
+        ends_here = (b1 == 10) | ((b1 == 13) & (b2 == 10))
+        is_open = (b0 == 123) & ends_here
+        is_close = (b0 == 125) & ends_here
+        blank = (b0 == 10) | ((b0 == 13) & (b1 == 10))
     else:
         # no indentation: "{", "}" and blank lines by their length and first bytes
         is_ver = pc.starts_with(lines, b"#VER ")
@@ -390,99 +449,175 @@ def _strip_quotes(arr: Any) -> Any:
     return pc.if_else(pc.starts_with(arr, b'"'), pc.binary_slice(arr, 1, -1), arr)
 
 
-def _parse_lists(
-    lists: Any,
-    encoding: str,
-    dims: tuple[str, ...],
-    fallback: Callable[[str], Objects | None],
-    need: Any = None,
-) -> tuple[list[Objects | None], list[Any], tuple[Any, ...]]:
-    """Each object list's pairs (None when it is broken) and, per chosen dimension, its objects.
+def _split_lists(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
+    """Object lists of up to four cleanly separated pairs, split at once with ``_LIST``.
 
-    Lists of up to four cleanly separated pairs are split at once with ``_LIST``; on
-    those, ``object_pairs`` and ``quoted_words`` agree. Any other list is split by
-    ``fallback`` (the function the line reader uses for it). The objects per chosen
-    dimension are arrow string arrays (null when the list lacks the dimension; the
-    last pair of a dimension wins, as in a dict). With ``need`` (a mask), only those
-    lists and the broken ones get their pairs as Python tuples; the others are ``()``.
+    Returns ``valid`` (numpy: the list is of that shape; on those, ``object_pairs`` and
+    ``quoted_words`` agree) and per pair slot j ``present[j]`` (numpy) and the
+    dimension and object of the pair, quotes stripped (``dcols[j]``, ``ocols[j]``: arrow).
     """
-    n = len(lists)
-    if dims or need is None:
-        ex = pc.extract_regex(lists, _LIST)
-        valid = _mask(pc.is_valid(ex))
-        raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
-        present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
-        dcols = [_strip_quotes(d) for d in raw_d]
-        ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
-    else:
-        # no dimension asked for: which lists split cleanly is a (fast) match, and only
-        # the lists still needed are taken apart; the other rows of the columns are unused
-        valid = _mask(pc.match_substring_regex(lists, _LIST))
-        sel = np.flatnonzero(valid & need)
-        present = [np.zeros(n, np.bool_) for _ in range(_LIST_PAIRS)]
-        dcols = [pa.nulls(n, pa.binary()) for _ in range(_LIST_PAIRS)]
-        ocols = list(dcols)
-        if len(sel):
-            ex = pc.extract_regex(pc.take(lists, _arrow(sel)), _LIST)
-            spread = np.zeros(n, np.int64)
-            spread[sel] = np.arange(len(sel))
-            back = _arrow(spread)
-            for j in range(_LIST_PAIRS):
-                d = ex.field(f"d{j}")
-                present[j][sel] = _mask(pc.greater(pc.binary_length(d), _ZERO))
-                dcols[j] = pc.take(_strip_quotes(d), back)
-                ocols[j] = pc.take(_strip_quotes(ex.field(f"o{j}")), back)
-    k_of = sum(m.astype(np.int64) for m in present)
-    out: list[Objects | None] = [None] * n
-    wanted = valid if need is None else valid & need
-    if need is not None:
-        for r in np.flatnonzero(valid & ~need).tolist():
-            out[r] = ()
-    for k in range(_LIST_PAIRS + 1):
-        rows = np.flatnonzero(wanted & (k_of == k))
-        if not len(rows):
+    ex = pc.extract_regex(lists, _LIST)
+    valid = _mask(pc.is_valid(ex))
+    raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
+    present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
+    dcols = [_strip_quotes(d) for d in raw_d]
+    ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
+    return valid, present, dcols, ocols
+
+
+def _pairs_from(
+    rows: Any, present: list[Any], dcols: list[Any], ocols: list[Any], encoding: str
+) -> list[Objects]:
+    """The pairs of the split lists ``rows`` (each ``valid``) as Python tuples, in that order."""
+    out: list[Objects] = [()] * len(rows)
+    k_of = sum(m[rows].astype(np.int64) for m in present)
+    for k in range(1, _LIST_PAIRS + 1):
+        at = np.flatnonzero(k_of == k)
+        if not len(at):
             continue
-        if k == 0:
-            for r in rows.tolist():
-                out[r] = ()
-            continue
-        take = _arrow(rows)
-        columns = []
-        for j in range(k):
-            ds = _texts(pc.take(dcols[j], take), encoding)
-            os_ = _texts(pc.take(ocols[j], take), encoding)
-            columns.append(zip(ds, os_, strict=True))
-        for r, value in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
-            out[r] = value
-    others = np.flatnonzero(~valid).tolist()
-    if others:
-        texts = pc.take(lists, _arrow(np.asarray(others))).to_pylist()
-        for r, u in zip(others, texts, strict=True):
-            out[r] = fallback(u.decode(encoding))
-    by_dim: list[Any] = []
-    for d in dims:
-        wanted = d.encode(encoding)
-        value = pa.nulls(n, pa.binary())
-        for j in range(_LIST_PAIRS):
-            hit = pc.and_(_bools(present[j]), pc.equal(dcols[j], _scalar(wanted, pa.binary())))
-            value = pc.if_else(hit, ocols[j], value)
-        if others:
-            patch = []
-            for r in others:
-                objs = out[r]
-                patch.append(None if objs is None else dict(objs).get(d))
-            fixed = _array(patch, pa.string())
-            decoded = _decode_column(value, encoding)
-            mask = np.zeros(n, np.bool_)
-            mask[others] = True
-            full = pc.take(
-                pa.concat_arrays([decoded, fixed]),
-                _arrow(np.where(mask, n + np.cumsum(mask) - 1, np.arange(n))),
+        take = _arrow(rows[at])
+        columns = [
+            zip(
+                _texts(pc.take(dcols[j], take), encoding),
+                _texts(pc.take(ocols[j], take), encoding),
+                strict=True,
             )
-            by_dim.append(full)
+            for j in range(k)
+        ]
+        for i, value in zip(at.tolist(), zip(*columns, strict=True), strict=True):
+            out[i] = value
+    return out
+
+
+def _parse_lists(
+    lists: Any, encoding: str, fallback: Callable[[str], Objects | None]
+) -> list[Objects | None]:
+    """Each object list's pairs (None when it is broken): split at once when they are of
+    the clean shape (:func:`_split_lists`), else by ``fallback`` (the line reader's function)."""
+    valid, present, dcols, ocols = _split_lists(lists)
+    rows = np.flatnonzero(valid)
+    out: list[Objects | None] = [None] * len(lists)
+    for r, value in zip(
+        rows.tolist(), _pairs_from(rows, present, dcols, ocols, encoding), strict=True
+    ):
+        out[r] = value
+    others = np.flatnonzero(~valid)
+    if len(others):
+        texts = _split_bytes(pc.take(lists, _arrow(others)))
+        for r, u in zip(others.tolist(), texts, strict=True):
+            out[r] = fallback(u.decode(encoding))
+    return out
+
+
+def _split_bytes(arr: Any) -> list[bytes]:
+    """A binary column without newlines or nulls as Python bytes (joined and split in one go)."""
+    if len(arr) == 0:
+        return []
+    whole = pa.ListArray.from_arrays(_array([0, len(arr)], pa.int32()), arr)
+    joined: bytes = pc.binary_join(whole, _scalar(b"\n", pa.binary()))[0].as_py()
+    return joined.split(b"\n")
+
+
+def _list_ids(r: VectorReader, lists: Any, encoding: str) -> tuple[Any, tuple[Any, ...]]:
+    """The id (in ``r.lists``) of each of a chunk's distinct object lists; the new ones split.
+
+    Also the split of every list whose first use is still to be noted (all new ones among
+    them), for :func:`_first_uses`: ``(pos, valid, present, dcols, ocols)``, ``pos`` giving
+    each chunk list's row in the split (-1: not split).
+    """
+    cache = r.lists
+    uniques = _split_bytes(lists)
+    n = len(uniques)
+    if len(cache.ids) + n > CACHE_LIMIT:
+        cache.clear()
+    ids = np.fromiter(map(cache.ids.get, uniques, itertools.repeat(-1)), np.int64, n)
+    new = np.flatnonzero(ids < 0)
+    if len(new):
+        start = len(cache.ids)
+        ids[new] = np.arange(start, start + len(new))
+        cache.ids.update(
+            zip([uniques[i] for i in new.tolist()], range(start, start + len(new)), strict=True)
+        )
+        cache.status = np.concatenate([cache.status, np.zeros(len(new), np.int8)])
+        cache.noted = np.concatenate([cache.noted, np.zeros(len(new), np.bool_)])
+    sel = np.flatnonzero(~cache.noted[ids])
+    pos = np.full(n, -1, np.int64)
+    pos[sel] = np.arange(len(sel))
+    split: tuple[Any, ...] = (np.zeros(0, np.bool_), [], [], [])
+    if len(sel):
+        split = _split_lists(lists if len(sel) == n else pc.take(lists, _arrow(sel)))
+    if len(new):
+        _learn(r, ids[new], pos[new], [uniques[i] for i in new.tolist()], split, encoding)
+    return ids, (pos, *split)
+
+
+def _learn(
+    r: VectorReader,
+    ids: Any,
+    at: Any,
+    texts: list[bytes],
+    split: tuple[Any, ...],
+    encoding: str,
+) -> None:
+    """What the cache keeps of new lists ``ids`` (rows ``at`` of ``split``, bytes ``texts``)."""
+    cache = r.lists
+    valid, present, dcols, ocols = split
+    clean = valid[at]
+    status = np.where(clean, 0, 1).astype(np.int8)
+    pairs_of: dict[int, Objects | None] = {}
+    for k in np.flatnonzero(~clean).tolist():
+        pairs = object_pairs(texts[k].decode(encoding))
+        pairs_of[k] = pairs
+        if pairs is None:
+            status[k] = 2
         else:
-            by_dim.append(_decode_column(value, encoding))
-    return out, by_dim, (valid, present, dcols, ocols)
+            cache.fallback[int(ids[k])] = pairs
+    cache.status[ids] = status
+    take = _arrow(at)
+    for j, d in enumerate(r.state.dims):
+        # the object of dimension d: the last pair naming it wins, as in a dict
+        value = pa.nulls(len(at), pa.binary())
+        wanted = _scalar(d.encode(encoding), pa.binary())
+        for slot in range(_LIST_PAIRS):
+            hit = pc.and_(_bools(present[slot][at]), pc.equal(pc.take(dcols[slot], take), wanted))
+            value = pc.if_else(hit, pc.take(ocols[slot], take), value)
+        codes = _value_codes(r, 1 + j, value, encoding)
+        for k, pairs in pairs_of.items():
+            found = None if pairs is None else dict(pairs).get(d)
+            codes[k] = 0 if found is None else _code_of(r, 1 + j, found)
+        cache.codes[j] = np.concatenate([cache.codes[j], codes])
+    if r.state.keep_tree:
+        objects: list[Objects | None] = [None] * len(at)
+        rows = np.flatnonzero(clean)
+        for k, value in zip(
+            rows.tolist(), _pairs_from(at[rows], present, dcols, ocols, encoding), strict=True
+        ):
+            objects[k] = value
+        for k, pairs in pairs_of.items():
+            objects[k] = pairs
+        cache.objects.extend(objects)
+
+
+def _code_of(r: VectorReader, part: int, value: Any) -> int:
+    """The code of ``value`` in the sums' key part ``part`` (new values get the next code)."""
+    codes_of = r.key_codes[part]
+    code = codes_of.get(value)
+    if code is None:
+        values_of = r.key_values[part]
+        code = codes_of[value] = len(values_of)
+        values_of.append(value)
+    return code
+
+
+def _value_codes(r: VectorReader, part: int, arr: Any, encoding: str) -> Any:
+    """The codes (numpy int64) of a binary column's values (decoded; null: 0) in key part ``part``."""
+    encoded = arr.dictionary_encode()
+    words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
+    mapping = np.asarray([_code_of(r, part, w) for w in words] + [0], np.int64)
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
+    return mapping[_np(indices).astype(np.int64)]
 
 
 def _decode_column(arr: Any, encoding: str) -> Any:
@@ -509,7 +644,8 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     n_lines = len(lines)
     raw = np.frombuffer(data, np.uint8)
     offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
-    v, t, o, c, b, indented = _classify(lines, raw, offsets)
+    cs = _content_starts(raw, offsets[:-1])
+    v, t, o, c, b, _indented = _classify(lines, raw, offsets, cs)
     if n_lines == 0 or not v[0]:
         return None
     seg = np.cumsum(v) - 1
@@ -533,11 +669,12 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     voucher_of = cv_of_line[row_line]
     n_rows = len(row_line)
 
-    # fields: by byte position for the sums on unindented lines, else with the patterns
-    by_position = not st.keep_tree and not indented
+    # fields: by byte position for the sums, else (or when a line is of another form) with the
+    # patterns
+    by_position = not st.keep_tree
     ver: Any = None
     trans: Any = None
-    ver_fields = _ver_located(raw, data, offsets, vc) if by_position else None
+    ver_fields = _ver_located(raw, data, cs, vc) if by_position else None
     if ver_fields is None:
         ver = pc.extract_regex(
             pc.filter(lines, _bools(vc)), _VER_TREE if st.keep_tree else _VER_FIELDS
@@ -546,7 +683,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             return None
         ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
     ver_series, ver_numbers, v_date = ver_fields
-    located = _located(raw, data, offsets, row_line) if by_position and n_rows else None
+    located = _located(raw, data, offsets, cs, row_line) if by_position and n_rows else None
     if located is not None:
         accounts, objects_bin, amount_text, t_date, ore = located
     else:
@@ -612,21 +749,16 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             nonzero = pc.not_equal(per.column("a_sum"), _scalar(0, _DECIMAL))
             bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
-    # object lists: each distinct one of the chunk split at once
+    # object lists: each distinct one split once in the file (see _Lists)
     inner = objects_bin.dictionary_encode()
-    uniques = inner.dictionary.to_pylist()
-    # the sums need the pairs only of lists whose first use is still to be noted
-    need = None
-    if not st.keep_tree:
-        noted = r.noted
-        need = np.fromiter((u not in noted for u in uniques), np.bool_, len(uniques))
-    found, by_dim, list_columns = _parse_lists(
-        inner.dictionary, encoding, st.dims, object_pairs, need
-    )
-    broken = [i for i, objs in enumerate(found) if objs is None]
-    parsed: list[Objects] = [() if objs is None else objs for objs in found]
-    if broken:
-        bad_rows(pc.is_in(inner.indices, _array(broken, inner.indices.type)))
+    list_ids, list_columns = _list_ids(r, inner.dictionary, encoding)
+    status = r.lists.status[list_ids]
+    if (status == 2).any():
+        bad_rows((status == 2)[_np(inner.indices)])
+    parsed: list[Objects] = []
+    if st.keep_tree:
+        objects_of = r.lists.objects
+        parsed = [objects_of[i] or () for i in list_ids.tolist()]
 
     # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
     series_arr = _unquote(ver_series)
@@ -675,9 +807,8 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         consec=consec,
         good=good,
         inner=inner,
-        lists=by_dim,
+        list_ids=list_ids,
         list_columns=list_columns,
-        need=need,
         n_lines=n_lines,
         num=num,
         offsets=offsets,
@@ -690,7 +821,6 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         t_date=t_date,
         t_has_date=t_has_date,
         tree=tree,
-        uniques=uniques,
         v_date=v_date,
         voucher_of=voucher_of,
         year0=year0,
@@ -782,43 +912,40 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     account_lines = dict(zip(names, lines[first].tolist(), strict=True))
     uniq, first = _first_seen(_np(plan.inner.indices)[rows])
     pair_lines: dict[tuple[str, str], int] = {}
-    parsed = plan.parsed
-    uniques = plan.uniques
-    noted = r.noted
-    # a list read in an earlier chunk has its pairs noted at an earlier line already
-    if plan.need is not None:  # worked out in _plan: noted grows only here, once per list
-        fresh = plan.need[uniq]
-    else:
-        fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
-    fresh_lists, fresh_lines = uniq[fresh], lines[first][fresh]
-    for i in fresh_lists.tolist():
-        if len(noted) < CACHE_LIMIT:
-            noted.add(uniques[i])
-    valid, present, dcols, ocols = plan.list_columns
-    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs)
-    split = valid[fresh_lists]
+    cache = r.lists
+    # a list read before has its pairs noted at an earlier line already
+    ids = plan.list_ids[uniq]
+    fresh = ~cache.noted[ids]
+    cache.noted[ids[fresh]] = True
+    fresh_lists, fresh_lines, fresh_ids = uniq[fresh], lines[first][fresh], ids[fresh]
+    pos, _valid, present, dcols, ocols = plan.list_columns
+    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs);
+    # every list not noted when the chunk was planned was split then
+    split = cache.status[fresh_ids] == 0
+    at_split = pos[fresh_lists[split]]
+    split_lines = fresh_lines[split]
     d_parts, o_parts, line_parts = [], [], []
     for j in range(_LIST_PAIRS):
-        has = present[j][fresh_lists] & split
+        has = present[j][at_split] if len(at_split) else at_split.astype(np.bool_)
         if has.any():
-            take = _arrow(fresh_lists[has])
+            take = _arrow(at_split[has])
             d_parts.append(pc.take(dcols[j], take))
             o_parts.append(pc.take(ocols[j], take))
-            line_parts.append(fresh_lines[has])
+            line_parts.append(split_lines[has])
     if d_parts:
         joined = pc.binary_join_element_wise(
             pa.concat_arrays(d_parts), pa.concat_arrays(o_parts), _scalar(b"\x00", pa.binary())
         ).dictionary_encode()
         at = np.concatenate(line_parts)
-        order = np.argsort(at, kind="stable")
-        keys, first_at = np.unique(_np(joined.indices)[order], return_index=True)
-        names = _texts(pc.take(joined.dictionary, _arrow(keys)), r.state.encoding or "ascii")
-        for name, line in zip(names, at[order][first_at].tolist(), strict=True):
+        first_line = np.full(len(joined.dictionary), np.iinfo(np.int64).max, np.int64)
+        np.minimum.at(first_line, _np(joined.indices).astype(np.int64), at)
+        names = _texts(joined.dictionary, r.state.encoding or "ascii")
+        for name, line in zip(names, first_line.tolist(), strict=True):
             d, o = name.split("\x00", 1)
             pair_lines[(d, o)] = line
     # the others (split by the line reader's function) one by one
-    for i, line in zip(fresh_lists[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
-        for pair in parsed[i]:
+    for i, line in zip(fresh_ids[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
+        for pair in cache.fallback[i]:
             old = pair_lines.get(pair)
             if old is None or line < old:
                 pair_lines[pair] = line
@@ -862,9 +989,13 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
 
     columns: dict[str, Any] = {"account": rows(plan.accounts)}
     keys = _keys(st)
-    indices = rows(plan.inner.indices)
-    for j, values in enumerate(plan.lists):
-        columns[f"d{j}"] = pc.take(values, indices)
+    if st.dims:
+        indices = _np(plan.inner.indices)
+        if row_ok is not None:
+            indices = indices[row_ok]
+        for j in range(len(st.dims)):
+            # the codes of the objects in the key values (numpy; strings only for acero)
+            columns[f"d{j}"] = r.lists.codes[j][plan.list_ids][indices]
     if st.by_period:
         own = pc.utf8_slice_codeunits(rows(plan.t_date), 0, 6)
         voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
@@ -887,6 +1018,7 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
             _after_chunk(r, keys)
             return
         columns["amount"] = ore
+        _as_strings(r, columns)
         grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
         partials["ore"].append(_columns(grouped, keys, "ore"))
         r.ore_chunks += 1
@@ -899,6 +1031,7 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
             pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), _ONE32),
         )
         columns["amount"] = pc.cast(amount_text, _DECIMAL)
+        _as_strings(r, columns)
         grouped = (
             pa.table(columns)
             .group_by(keys, use_threads=False)
@@ -907,6 +1040,14 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
         partials["dec"].append(_columns(grouped, keys, "dec"))
     r.partial_rows += grouped.num_rows
     _after_chunk(r, keys)
+
+
+def _as_strings(r: VectorReader, columns: dict[str, Any]) -> None:
+    """The dimensions' columns as strings (they are codes of the key values) for acero."""
+    for j in range(len(r.state.dims)):
+        codes = columns[f"d{j}"]
+        if isinstance(codes, np.ndarray):
+            columns[f"d{j}"] = pc.take(_array(r.key_values[1 + j], pa.string()), _arrow(codes))
 
 
 def _after_chunk(r: VectorReader, keys: list[str]) -> None:
@@ -942,17 +1083,21 @@ def _pack(r: VectorReader, columns: list[Any]) -> Any:
     bits = _key_bits(len(columns), r.state.by_period)
     if len(columns) > 6 or min(bits) < 8:
         return None
-    if not r.key_values:
-        r.key_values = [[None] for _ in columns]
-        r.key_codes = [{} for _ in columns]
     n = len(columns[0])
     code = np.zeros(n, np.int64)
     dense: Any = np.zeros(n, np.int64)  # the same key numbered densely within this chunk
     size = 1
     for part, (arr, width) in enumerate(zip(columns, bits, strict=True)):
-        encoded = arr.dictionary_encode()
         codes_of = r.key_codes[part]
         values_of = r.key_values[part]
+        if isinstance(arr, np.ndarray):  # the codes already (the objects of a dimension)
+            if len(values_of) >= 1 << width:
+                return None
+            code = (code << width) | arr
+            size *= len(values_of)
+            dense = None if dense is None or size > _DENSE_KEYS else dense * len(values_of) + arr
+            continue
+        encoded = arr.dictionary_encode()
         mapping = []
         for value in encoded.dictionary.to_pylist():
             c = codes_of.get(value)
@@ -1140,10 +1285,11 @@ def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
     return end
 
 
-def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
+def _ver_located(raw: Any, data: bytes, cs: Any, v: Any) -> Any:
     """Series, number (binary, quotes kept) and date of each #VER line, found by position.
 
-    Only for unindented lines whose shape ``_VER_OK`` proved: "#VER ", a field, one
+    Only for lines whose shape ``_VER_OK`` proved, from their content's start ``cs`` (after
+    any indentation): "#VER ", a field, one
     space, a field, one space, the date. A field is a word or a quoted text without a
     space or backslash in it; anything else returns None and the fields are taken with
     the regular expression instead.
@@ -1151,8 +1297,8 @@ def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     rows = np.flatnonzero(v)
     if len(rows) == 0:
         return None
-    begins = offsets[:-1][rows].astype(np.int64)
-    if (raw[begins + 5] == 32).any():
+    begins = cs[rows]
+    if (raw[begins + 4] != 32).any() or (raw[begins + 5] == 32).any():
         return None
     series_end = _token_end(raw, begins + 5)
     if (series_end < 0).any():
@@ -1176,10 +1322,11 @@ def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     return series, numbers, dates
 
 
-def _located(raw: Any, data: bytes, offsets: Any, row_line: Any) -> Any:
+def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any:
     """The #TRANS fields found by byte positions instead of a regular expression, or None.
 
-    Only for unindented lines whose shape ``_TRANS_OK`` has already proved: each such
+    Only for lines whose shape ``_TRANS_OK`` has already proved (read from their content's
+    start ``cs``, after any indentation): each such
     line holds exactly one ``{`` and one ``}`` (quoted fields may hold no braces), so
     the first brace at or after a line's start is its own. Every further assumption
     (one space between fields, an amount with exactly two decimals) is checked, and
@@ -1190,8 +1337,10 @@ def _located(raw: Any, data: bytes, offsets: Any, row_line: Any) -> Any:
     n = len(row_line)
     if n == 0:
         return None
-    begins = offsets[:-1][row_line].astype(np.int64)
+    begins = cs[row_line]
     ends = offsets[1:][row_line].astype(np.int64)
+    if (raw[begins + 6] != 32).any():
+        return None
     opens = np.flatnonzero(raw == 123)
     closes = np.flatnonzero(raw == 125)
     ko = np.searchsorted(opens, begins)
@@ -1410,7 +1559,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         months[key] = year if inside else None
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]
     inner = fields.field("objects").dictionary_encode()
-    parsed, _, _ = _parse_lists(inner.dictionary, encoding, (), _pairs_of)
+    parsed = _parse_lists(inner.dictionary, encoding, _pairs_of)
     objects = [parsed[i] for i in _ints(inner.indices)]
     labels = _texts(_ascii(fields.field("label")))
     accounts = _texts(_ascii(fields.field("account")))
