@@ -425,3 +425,32 @@ def test_object_lists_across_chunks_agree(
         _same(read_sie(data), read_sie(data, reference=True))
     finally:
         vector.CACHE_LIMIT = original
+
+
+period_lines = st.tuples(
+    st.sampled_from(["PSALDO", "PBUDGET"]),
+    st.sampled_from(["0", "-1", "5", "00"]),  # known years, an unknown one, a malformed one
+    st.sampled_from(["202001", "202012", "201906", "202013", "202101"]),
+    st.sampled_from(["3010", "5010", "4711"]),  # 4711 is not in the chart
+    object_lists,
+    st.sampled_from(["-500.00", "12", "1.5", "1e3"]),
+    st.sampled_from(["", " 2", " 1.25"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(period_lines, min_size=60, max_size=140))
+def test_period_balance_runs_agree(rows: list[tuple[str, ...]]) -> None:
+    # runs of #PSALDO/#PBUDGET long enough for the vectorised reader, with lines it must
+    # leave to the line reader (unknown year, month outside it, broken list, odd amount)
+    base = (CASES / "base.se").read_bytes()
+    head, tail = base.split(b"#VER A 1", 1)
+    lines = [f"#{kind} {year} {month} {account} {objects} {amount}{qty}" for kind, year, month, account, objects, amount, qty in rows]  # fmt: skip
+    data = head + ("\r\n".join(lines) + "\r\n").encode("cp437") + b"#VER A 1" + tail
+    for dims in ((), ("1",)):
+        fast = sum_sie(data, dimensions=dims)
+        _same(fast, sum_sie(data, dimensions=dims, reference=True))
+        assert fast.sums is None or fast.sums.period_balances == (
+            sum_sie(data, dimensions=dims, reference=True).sums.period_balances  # type: ignore[union-attr]
+        )
+    _same(read_sie(data), read_sie(data, reference=True))

@@ -1560,7 +1560,8 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]
     inner = fields.field("objects").dictionary_encode()
     parsed = _parse_lists(inner.dictionary, encoding, _pairs_of)
-    objects = [parsed[i] for i in _ints(inner.indices)]
+    list_of = _np(inner.indices).astype(np.int64)
+    objects = list(map(parsed.__getitem__, list_of.tolist()))
     labels = _texts(_ascii(fields.field("label")))
     accounts = _texts(_ascii(fields.field("account")))
     amounts = list(map(Decimal, _texts(_ascii(fields.field("amount")))))
@@ -1569,36 +1570,45 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         for q in _texts(_ascii(pc.fill_null(fields.field("qty"), _scalar(b"", pa.binary()))))
     ]
     line_numbers = (at + (lineno + 1)).tolist()
-    rows: list[PeriodBalance] = []
-    ok = np.ones(len(at), np.bool_)
-    account_lines: dict[str, int] = {}
-    pair_lines: dict[tuple[str, str], int] = {}
-    for k, (label, year, period, account, objs, amount, qty, line) in enumerate(
-        zip(
-            labels,
-            year_numbers,
-            periods,
-            accounts,
-            objects,
-            amounts,
-            quantities,
-            line_numbers,
-            strict=True,
+    # a line whose year or month the line reader would find fault with, or whose object
+    # list is broken, is left to it
+    ok = np.fromiter(map(_both_known, year_numbers, objects), np.bool_, len(year_numbers))
+    keep = ok.tolist()
+    rows: list[PeriodBalance] = list(
+        itertools.compress(
+            map(
+                PeriodBalance,
+                labels,
+                year_numbers,
+                periods,
+                accounts,
+                objects,
+                amounts,
+                quantities,
+                line_numbers,
+            ),
+            keep,
         )
-    ):
-        if year is None or objs is None:
-            ok[k] = False
-            continue
-        rows.append(PeriodBalance(label, year, period, account, objs, amount, qty, line))
-        if account not in account_lines:
-            account_lines[account] = line
-        for pair in objs:
-            if pair not in pair_lines:
-                pair_lines[pair] = line
+    )
+    kept_lines = list(itertools.compress(line_numbers, keep))
+    # first uses: the earliest line of each account, and of each pair through its lists
+    earliest = dict(
+        zip(reversed(list(itertools.compress(accounts, keep))), reversed(kept_lines), strict=True)
+    )
+    account_lines = dict(sorted(earliest.items(), key=lambda item: item[1]))  # in file order
+    pair_lines: dict[tuple[str, str], int] = {}
+    lists, first = _first_seen(list_of[ok])
+    for i, line in zip(lists.tolist(), [kept_lines[k] for k in first.tolist()], strict=True):
+        for pair in parsed[i] or ():
+            pair_lines.setdefault(pair, line)
     good[at[~ok]] = False
     if not good.any():
         return None
     return _PeriodPlan(good, rows, account_lines, pair_lines, dict(st.years), n_lines)
+
+
+def _both_known(year: int | None, objects: Objects | None) -> bool:
+    return year is not None and objects is not None
 
 
 def _period_commit(r: VectorReader, plan: _PeriodPlan, data: bytes, lineno: int) -> int:
