@@ -654,24 +654,32 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     ver_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(v)), _VER_OK))
     cand &= ver_ok
     t_rows = np.flatnonzero(t)
-    if len(t_rows):
-        trans_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(t)), _TRANS_OK))
-        cand[seg[t_rows[~trans_ok]]] = False
+    # the sums read #TRANS lines by position, which proves most of their shape; only the
+    # rest is checked with _TRANS_OK below (the tree checks every line with it first)
+    by_position = not st.keep_tree
+    proven = not by_position
+
+    def prove_trans() -> None:
+        if len(t_rows):
+            trans_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(t)), _TRANS_OK))
+            cand[seg[t_rows[~trans_ok]]] = False
+
+    if proven:
+        prove_trans()
     if not cand.any():
         return None
-    line_cand = cand[seg]
-    vc = v & line_cand
-    tc = t & line_cand
-    cand_seg = np.flatnonzero(cand)
-    n_cv = len(cand_seg)
-    row_line = np.flatnonzero(tc)  # line index of each candidate row
-    cv_of_line = np.cumsum(vc) - 1
-    voucher_of = cv_of_line[row_line]
-    n_rows = len(row_line)
+    vc, tc, cand_seg, n_cv, row_line, voucher_of, n_rows = _candidates(cand, seg, v, t)
+    located = _located(raw, data, offsets, cs, row_line) if by_position and n_rows else None
+    if located is None and not proven:
+        prove_trans()
+        proven = True
+        if not cand.any():
+            return None
+        vc, tc, cand_seg, n_cv, row_line, voucher_of, n_rows = _candidates(cand, seg, v, t)
+        located = _located(raw, data, offsets, cs, row_line) if n_rows else None
 
     # fields: by byte position for the sums, else (or when a line is of another form) with the
     # patterns
-    by_position = not st.keep_tree
     ver: Any = None
     trans: Any = None
     ver_fields = _ver_located(raw, data, cs, vc) if by_position else None
@@ -683,9 +691,9 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             return None
         ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
     ver_series, ver_numbers, v_date = ver_fields
-    located = _located(raw, data, offsets, cs, row_line) if by_position and n_rows else None
+    unproven = None
     if located is not None:
-        accounts, objects_bin, amount_text, t_date, ore = located
+        accounts, objects_bin, amount_text, t_date, ore, unproven = located
     else:
         trans = pc.extract_regex(
             pc.filter(lines, _bools(tc)), _TRANS_TREE if st.keep_tree else _TRANS_FIELDS
@@ -753,8 +761,17 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     inner = objects_bin.dictionary_encode()
     list_ids, list_columns = _list_ids(r, inner.dictionary, encoding)
     status = r.lists.status[list_ids]
+    list_of_row = _np(inner.indices)
     if (status == 2).any():
-        bad_rows((status == 2)[_np(inner.indices)])
+        bad_rows((status == 2)[list_of_row])
+    if not proven and unproven is not None:
+        # what the positions did not prove (a row with fields after its amount, an object
+        # list the pattern did not split) is checked with the whole line's pattern
+        check = np.flatnonzero(unproven | (status == 1)[list_of_row])
+        if len(check):
+            at_lines = _arrow(row_line[check])
+            ok = _mask(pc.match_substring_regex(pc.take(lines, at_lines), _TRANS_OK))
+            bad[voucher_of[check[~ok]]] = True
     parsed: list[Objects] = []
     if st.keep_tree:
         objects_of = r.lists.objects
@@ -825,6 +842,17 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         voucher_of=voucher_of,
         year0=year0,
     )
+
+
+def _candidates(cand: Any, seg: Any, v: Any, t: Any) -> tuple[Any, ...]:
+    """The lines, vouchers and rows of the candidate segments ``cand``."""
+    line_cand = cand[seg]
+    vc = v & line_cand
+    tc = t & line_cand
+    cand_seg = np.flatnonzero(cand)
+    row_line = np.flatnonzero(tc)  # line index of each candidate row
+    voucher_of = (np.cumsum(vc) - 1)[row_line]
+    return vc, tc, cand_seg, len(cand_seg), row_line, voucher_of, len(row_line)
 
 
 def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
@@ -953,20 +981,15 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
 
 
 def _first_seen(codes: Any) -> tuple[Any, Any]:
-    """The distinct codes and where each is first seen, for codes of a dictionary encoding.
-
-    Arrow numbers a dictionary's values in the order they first appear, and so does any
-    selection of its rows: a code is seen for the first time exactly where it exceeds every
-    code before it (no sort, unlike ``np.unique``).
-    """
-    if not len(codes):
+    """The distinct codes (ascending) and where each is first seen (as ``np.unique`` with
+    ``return_index``, without sorting)."""
+    n = len(codes)
+    if not n:
         return codes[:0], codes[:0].astype(np.int64)
-    running = np.maximum.accumulate(codes)
-    new = np.empty(len(codes), np.bool_)
-    new[0] = True
-    np.greater(running[1:], running[:-1], out=new[1:])
-    first = np.flatnonzero(new)
-    return codes[first], first
+    first = np.full(int(codes.max()) + 1, n, np.int64)
+    np.minimum.at(first, codes.astype(np.int64), np.arange(n, dtype=np.int64))
+    present = np.flatnonzero(first < n)
+    return present.astype(codes.dtype), first[present]
 
 
 def _whole_ore(amount_text: Any) -> Any:
@@ -1325,14 +1348,17 @@ def _ver_located(raw: Any, data: bytes, cs: Any, v: Any) -> Any:
 def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any:
     """The #TRANS fields found by byte positions instead of a regular expression, or None.
 
-    Only for lines whose shape ``_TRANS_OK`` has already proved (read from their content's
-    start ``cs``, after any indentation): each such
-    line holds exactly one ``{`` and one ``}`` (quoted fields may hold no braces), so
-    the first brace at or after a line's start is its own. Every further assumption
-    (one space between fields, an amount with exactly two decimals) is checked, and
-    when one fails for any row the fields are taken with the regular expression
-    instead. Returns accounts, object lists (binary), amounts (text; None: not
-    needed), transaction dates ("" when none) and the amounts in öre.
+    Read from each line's content start ``cs`` (after any indentation): "#TRANS ", the
+    account (digits), " {", the object list up to the first "}" after the first "{", "} ",
+    and an amount with exactly two decimals. Every byte a field is read from is checked;
+    when a check fails for any row, None (the fields are then taken with the regular
+    expression). What is not checked here: whether the object list is of the clean shape
+    ``_LIST`` splits, and anything after the amount (a date, a text …); the caller checks
+    the rows where either is in doubt with ``_TRANS_OK``.
+
+    Returns accounts, object lists (binary), amounts (text; None: not needed),
+    transaction dates ("" when none), the amounts in öre, and which rows have more after
+    their amount than the line end (numpy).
     """
     n = len(row_line)
     if n == 0:
@@ -1356,6 +1382,10 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     # "#TRANS 6540 {": the account is [begin + 7, open - 1) when one space stands on each side
     a, z = raw[begins + 7], raw[op - 2]
     if not ((a >= 48) & (a <= 57) & (z >= 48) & (z <= 57) & (raw[op - 1] == 32)).all():
+        return None
+    buffer = pa.py_buffer(data)
+    account_bytes = _spans(buffer, begins + 7, op - 1)
+    if not pc.all(pc.match_substring_regex(account_bytes, rb"^[0-9]+$")).as_py():
         return None
     # "} 1234.50": one space, then the amount, whose decimal point is the first after "}"
     lead = raw[cl + 2]
@@ -1381,8 +1411,10 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     # the amount in öre: the integer part, strictly parsed (arrow refuses spaces, tabs and
     # quotes, so a range running past the amount into the next field cannot parse), and two
     # decimal digits
-    buffer = pa.py_buffer(data)
     negative = lead == 45
+    first_digit = raw[cl + 2 + negative]
+    if not ((first_digit >= 48) & (first_digit <= 57)).all():
+        return None
     d1 = raw[dot + 1].astype(np.int64) - 48
     d2 = raw[dot + 2].astype(np.int64) - 48
     if not ((d1 >= 0) & (d1 <= 9) & (d2 >= 0) & (d2 <= 9)).all():
@@ -1397,11 +1429,21 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     if float(np.abs(ore_np).sum(dtype=np.float64)) >= _ORE_CHUNK_LIMIT:
         return None
     ore = _arrow(np.where(negative, -ore_np, ore_np))
+    # a date is read only where eight digits stand (any other row is unproven, below)
+    last = len(raw) - 1
+    for k in range(2, 9):
+        digit = raw[np.minimum(stop + k, last)]
+        dated &= (digit >= 48) & (digit <= 57)
     date_begin = np.where(dated, stop + 1, stop)
     dates = _spans(buffer, date_begin, np.where(dated, stop + 9, stop)).cast(pa.string())
-    accounts = _spans(buffer, begins + 7, op - 1).cast(pa.string())
+    accounts = account_bytes.cast(pa.string())
     objects = _spans(buffer, op + 1, cl)
-    return accounts, objects, None, dates, ore
+    # what the positions prove is the whole line when the amount ends it; a row with more
+    # after its amount (a date, a text …) has the rest of its shape still to be proved
+    ends_line = (after == 10) | (
+        (after == 13) & (raw[np.minimum(stop + 1, last)] == 10) & (stop + 2 == ends)
+    )
+    return accounts, objects, None, dates, ore, ~ends_line
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
