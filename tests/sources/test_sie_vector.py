@@ -500,3 +500,43 @@ def test_a_list_first_seen_on_a_line_left_to_the_line_reader_agrees() -> None:
     data = (CASES / "period_first_use.se").read_bytes()
     for dims in ((), ("1",)):
         _same(sum_sie(data, dimensions=dims), sum_sie(data, dimensions=dims, reference=True))
+
+
+correction_rows = st.sampled_from(
+    [
+        ("T", "#TRANS 5010 {1 100} {a}"),
+        ("T", "#TRANS 5010 {1 200 6 P1} {a}"),
+        ("R", "#RTRANS 5010 {1 100} {a}"),  # matches the first #TRANS form
+        ("R", "#RTRANS 5010 {1 100} {a} 20200115 text"),
+        ("R", '#RTRANS 5010 {1 "100"} {a}'),  # the same objects written otherwise
+        ("R", "#RTRANS 5010 {1 100} 1.00"),  # another amount
+        ("R", "#RTRANS 3010 {1 100} {a}"),  # another account
+        ("R", "#RTRANS 5010 {1 100} {a} 20200231"),  # an impossible date
+        ("B", "#BTRANS 5010 {1 200 6 P1} {a} 20200115"),
+        ("B", "#BTRANS 5010 {5 7} 9.99"),  # an undeclared dimension, noted as used
+        ("B", "#BTRANS 5010 {1 100 6} 9.99"),  # a broken list
+        ("B", '#BTRANS 5010 {1 "a""b"} 9.99'),
+        ("B", "\t#BTRANS 5010 {} 9.999"),
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(correction_rows, min_size=1, max_size=6), max_size=20))
+def test_correction_rows_agree(vouchers: list[list[tuple[str, str]]]) -> None:
+    # #RTRANS/#BTRANS rows read by the vectorised sums, matched or not, with the line
+    # reader's findings; every voucher balanced by its #TRANS rows
+    header = (CASES / "base.se").read_bytes().split(b"#VER A 1")[0]
+    out = []
+    for n, rows in enumerate(vouchers, start=1):
+        out += [f"#VER A {n} 20200115 text", "{"]
+        total = 0
+        for k, (kind, form) in enumerate(rows):
+            out.append(form.replace("{a}", f"{k + 1}.00"))
+            total += k + 1 if kind == "T" else 0
+        out += [f"#TRANS 1930 {{}} -{total}.00", "}"]
+    data = header + ("\r\n".join(out) + "\r\n").encode("cp437")
+    for dims in ((), ("1",)):
+        for size in (128, 4096):
+            fast = sum_sie(data, dimensions=dims, chunk_size=size)
+            _same(fast, sum_sie(data, dimensions=dims, chunk_size=size, reference=True))

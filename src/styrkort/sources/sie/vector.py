@@ -102,6 +102,12 @@ _TRANS_TREE = (
     + _W
     + rb"))?)?)?)?"
 )
+# #RTRANS/#BTRANS (a correction: a row added, a row removed) read in the sums: the same shape
+_CORR_OK = _TRANS_OK.replace(rb"#TRANS", rb"#[RB]TRANS", 1)
+_CORR_FIELDS = (
+    rb"^[ \t]*#(?P<kind>[RB])TRANS[ \t]+(?P<account>[0-9]+)[ \t]+\{(?P<objects>[^}]*)\}"
+    rb"[ \t]+(?P<amount>[^ \t\r\n]+)(?:[ \t]+(?P<date>[^ \t\r\n]+))?"
+)
 _INTEGRAL = rb"^(?:0|[1-9][0-9]{0,14})$"
 # amounts summed as decimal128(38, 10): at most 16 integer digits and 10 decimals, so
 # that a chunk's sums cannot overflow; other amounts leave their voucher to the line reader
@@ -265,6 +271,7 @@ class _Plan:
     amount_text: Any
     cand_seg: Any
     consec: Any
+    corrections: Any
     good: Any
     inner: Any
     list_ids: Any
@@ -620,15 +627,6 @@ def _value_codes(r: VectorReader, part: int, arr: Any, encoding: str) -> Any:
     return mapping[_np(indices).astype(np.int64)]
 
 
-def _decode_column(arr: Any, encoding: str) -> Any:
-    """A binary column (nulls allowed) as strings in the file's encoding."""
-    if encoding in ("ascii", "utf-8"):
-        return arr.cast(pa.string())
-    encoded = arr.dictionary_encode()
-    words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
-    return pc.take(_array(words, pa.string()), encoded.indices)
-
-
 def _pairs_of(text: str) -> Objects | None:
     """An object list's pairs as split_fields gives them for a line it splits with str methods."""
     words = quoted_words(text)
@@ -650,7 +648,15 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         return None
     seg = np.cumsum(v) - 1
     n_seg = int(v.sum())
-    cand = _segments_ok(v, t, o, c, b, seg, n_seg)
+    # the sums read vouchers with #RTRANS/#BTRANS rows too (see _corrections)
+    corr = None
+    if not st.keep_tree and (b"#RTRANS" in data or b"#BTRANS" in data):
+        corr = _correction_lines(raw, cs)
+    cand = _segments_ok(v, t if corr is None else t | corr, o, c, b, seg, n_seg)
+    if corr is not None and corr.any():
+        c_all = np.flatnonzero(corr)
+        c_ok = _mask(pc.match_substring_regex(pc.take(lines, _arrow(c_all)), _CORR_OK))
+        cand[seg[c_all[~c_ok]]] = False
     ver_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(v)), _VER_OK))
     cand &= ver_ok
     t_rows = np.flatnonzero(t)
@@ -776,6 +782,14 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     if st.keep_tree:
         objects_of = r.lists.objects
         parsed = [objects_of[i] or () for i in list_ids.tolist()]
+    corrections = None
+    if corr is not None:
+        c_rows = np.flatnonzero(corr & cand[seg])
+        if len(c_rows):
+            corrections = _corrections(
+                r, lines, c_rows, (np.cumsum(vc) - 1)[c_rows], row_line, voucher_of,
+                accounts, list_ids[list_of_row], ore, bad, encoding,
+            )  # fmt: skip
 
     # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
     series_arr = _unquote(ver_series)
@@ -822,6 +836,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         amount_text=amount_text,
         cand_seg=cand_seg,
         consec=consec,
+        corrections=corrections,
         good=good,
         inner=inner,
         list_ids=list_ids,
@@ -842,6 +857,116 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         voucher_of=voucher_of,
         year0=year0,
     )
+
+
+def _correction_lines(raw: Any, cs: Any) -> Any:
+    """Which lines are ``#RTRANS`` or ``#BTRANS`` (from their content start ``cs``)."""
+    last = len(raw) - 1
+
+    def at(k: int) -> Any:
+        return raw[np.minimum(cs + k, last)]
+
+    b1, b7 = at(1), at(7)
+    return (
+        (raw[cs] == 35) & ((b1 == 82) | (b1 == 66)) & (at(2) == 84) & (at(3) == 82)
+        & (at(4) == 65) & (at(5) == 78) & (at(6) == 83) & ((b7 == 32) | (b7 == 9))
+    )  # fmt: skip
+
+
+def _corrections(
+    r: VectorReader,
+    lines: Any,
+    c_rows: Any,
+    c_voucher: Any,
+    row_line: Any,
+    voucher_of: Any,
+    accounts: Any,
+    row_list: Any,
+    ore: Any,
+    bad: Any,
+    encoding: str,
+) -> tuple[Any, Any, list[Objects]] | None:
+    """Check the ``#RTRANS``/``#BTRANS`` rows ``c_rows`` (lines) of candidate vouchers.
+
+    In the sums such a row adds nothing and counts nothing; the line reader only checks
+    it (its date, its object list, whose pairs it notes as used) and that each
+    ``#RTRANS`` is followed, before any other ``#RTRANS``, by a ``#TRANS`` with the same
+    account, objects and amount. A voucher where any of that needs a finding, or where
+    this reader cannot tell (a list not of the clean shape, an amount not in whole öre,
+    the same objects written differently), is marked in ``bad`` and left to the line
+    reader. Returns, for :func:`_correction_uses`, each row's voucher, line and pairs.
+    """
+    st = r.state
+    ex = pc.extract_regex(pc.take(lines, _arrow(c_rows)), _CORR_FIELDS)
+    if ex.null_count:  # pragma: no cover - the shapes were checked
+        bad[c_voucher] = True
+        return None
+    # dates: every one real
+    dates = _texts(_ascii(pc.fill_null(ex.field("date"), _scalar(b"", pa.binary()))))
+    for k, d in enumerate(dates):
+        if d and d != '""':
+            value = st.date_cache.get(d) if d in st.date_cache else st.date_period(d)
+            if not isinstance(value, tuple):
+                bad[c_voucher[k]] = True
+    # object lists: only those every splitter splits alike
+    inner = ex.field("objects").dictionary_encode()
+    ids, _split = _list_ids(r, inner.dictionary, encoding)
+    c_list = ids[_np(inner.indices)]
+    bad[c_voucher[r.lists.status[c_list] != 0]] = True
+    texts = _split_bytes(inner.dictionary)
+    pairs_of = [object_pairs(u.decode(encoding)) or () for u in texts]
+    pairs = [pairs_of[i] for i in _ints(inner.indices)]
+    # each #RTRANS and the next #TRANS (no other #RTRANS between; #BTRANS may stand there)
+    kinds = _texts(_ascii(ex.field("kind")))
+    added = np.fromiter((k == "R" for k in kinds), np.bool_, len(kinds))
+    if added.any():
+        if ore is None:
+            bad[c_voucher[added]] = True
+            return c_voucher, c_rows, pairs
+        amount_text = ex.field("amount")
+        whole = _mask(pc.match_substring_regex(amount_text, rb"^-?[0-9]{1,13}\.[0-9][0-9]$"))
+        r_at = np.flatnonzero(added)
+        bad[c_voucher[r_at[~whole[r_at]]]] = True
+        # the rows that are not #BTRANS, in line order: #TRANS rows and #RTRANS rows
+        lines_of = np.concatenate([row_line, c_rows[r_at]])
+        order = np.argsort(lines_of, kind="stable")
+        n_t = len(row_line)
+        position = np.empty(len(order), np.int64)
+        position[order] = np.arange(len(order))
+        after = position[n_t:] + 1  # where each #RTRANS's successor stands in `order`
+        has_next = after < len(order)
+        nxt = order[np.minimum(after, len(order) - 1)]
+        is_trans = has_next & (nxt < n_t)
+        t_idx = np.where(is_trans, nxt, 0)
+        same_voucher = is_trans & (voucher_of[t_idx] == c_voucher[r_at])
+        r_ore = np.zeros(len(r_at), np.int64)
+        r_amounts = _texts(_ascii(pc.take(amount_text, _arrow(r_at))))
+        for k, text in enumerate(r_amounts):
+            if whole[r_at[k]]:
+                r_ore[k] = int(text.replace(".", ""))
+        r_accounts = _texts(_ascii(pc.take(ex.field("account"), _arrow(r_at))))
+        t_accounts = _texts(pc.take(accounts, _arrow(t_idx)))
+        matched = (
+            same_voucher
+            & (_np(ore)[t_idx] == r_ore)
+            & (row_list[t_idx] == c_list[r_at])
+            & np.fromiter(map(str.__eq__, r_accounts, t_accounts), np.bool_, len(r_at))
+        )
+        bad[c_voucher[r_at[~matched]]] = True
+    return c_voucher, c_rows, pairs
+
+
+def _correction_uses(st: ReadState, corrections: Any, accepted: Any, lineno: int) -> None:
+    """Note the pairs of the correction rows of the vouchers read as used, at their lines."""
+    c_voucher, c_rows, pairs = corrections
+    pair_lines: dict[tuple[str, str], int] = {}
+    keep = accepted[c_voucher].tolist()
+    for ok, line, objects in zip(keep, (c_rows + (lineno + 1)).tolist(), pairs, strict=True):
+        if ok:
+            for pair in objects:
+                if pair not in pair_lines:
+                    pair_lines[pair] = line
+    st.note_first_use({}, pair_lines)
 
 
 def _candidates(cand: Any, seg: Any, v: Any, t: Any) -> tuple[Any, ...]:
@@ -905,6 +1030,8 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
         all_rows = bool(row_ok.all())
         st.transaction_count += len(row_ok) if all_rows else int(row_ok.sum())
         _first_uses(r, plan, row_ok, lineno)
+        if plan.corrections is not None:
+            _correction_uses(st, plan.corrections, accepted, lineno)
         if tree is None and len(row_ok):
             _sums(r, plan, None if all_rows else row_ok)
     return lineno + plan.n_lines
