@@ -124,6 +124,8 @@ _DENSE_KEYS = 1 << 21
 _ORE_CHUNK_LIMIT = 2.0**52
 _ORE_FLUSH_CHUNKS = 2048
 
+# the longest account read by position (a longer one sends the chunk to the patterns)
+_ACCOUNT_DIGITS = 16
 # fewer #PSALDO/#PBUDGET lines than this in a stretch are left to the line reader
 _PERIOD_RUN = 64
 _NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?"
@@ -1476,7 +1478,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     """The #TRANS fields found by byte positions instead of a regular expression, or None.
 
     Read from each line's content start ``cs`` (after any indentation): "#TRANS ", the
-    account (digits), " {", the object list up to the first "}" after the first "{", "} ",
+    account (digits), " {", the object list up to the first "}" after it, "} ",
     and an amount with exactly two decimals. Every byte a field is read from is checked;
     when a check fails for any row, None (the fields are then taken with the regular
     expression). What is not checked here: whether the object list is of the clean shape
@@ -1494,26 +1496,33 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     ends = offsets[1:][row_line].astype(np.int64)
     if (raw[begins + 6] != 32).any():
         return None
-    opens = np.flatnonzero(raw == 123)
-    closes = np.flatnonzero(raw == 125)
-    ko = np.searchsorted(opens, begins)
-    if (ko >= len(opens)).any():
+    # "#TRANS 6540 {": the account is the digits from begin + 7 up to one space and the "{"
+    last = len(raw) - 1
+    acc_end = begins + 7
+    open_rows = np.arange(n)
+    for _ in range(_ACCOUNT_DIGITS):
+        ch = raw[np.minimum(acc_end[open_rows], last)]
+        digit = (ch >= 48) & (ch <= 57)
+        if not digit.any():
+            break
+        acc_end[open_rows[digit]] += 1
+        open_rows = open_rows[digit]
+    else:
+        return None  # an account longer than any chart has
+    op = acc_end + 1
+    if not (
+        (acc_end > begins + 7) & (raw[acc_end] == 32) & (raw[np.minimum(op, last)] == 123)
+    ).all():
         return None
-    op = opens[ko]
+    closes = np.flatnonzero(raw == 125)
     kc = np.searchsorted(closes, op)
     if (kc >= len(closes)).any():
         return None
     cl = closes[kc]
-    if not ((op > begins + 7) & (cl > op) & (cl + 2 < ends)).all():
-        return None
-    # "#TRANS 6540 {": the account is [begin + 7, open - 1) when one space stands on each side
-    a, z = raw[begins + 7], raw[op - 2]
-    if not ((a >= 48) & (a <= 57) & (z >= 48) & (z <= 57) & (raw[op - 1] == 32)).all():
+    if not (cl + 2 < ends).all():
         return None
     buffer = pa.py_buffer(data)
-    account_bytes = _spans(buffer, begins + 7, op - 1)
-    if not pc.all(pc.match_substring_regex(account_bytes, rb"^[0-9]+$")).as_py():
-        return None
+    account_bytes = _spans(buffer, begins + 7, acc_end)
     # "} 1234.50": one space, then the amount, whose decimal point is the first after "}"
     lead = raw[cl + 2]
     if not ((raw[cl + 1] == 32) & (((lead >= 48) & (lead <= 57)) | (lead == 45))).all():
