@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import os
 import sys
 from collections.abc import Callable
@@ -1750,20 +1751,25 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     line_numbers = (at + (lineno + 1)).tolist()
     # a line whose year or month the line reader would find fault with, or whose object
     # list is broken, is left to it
-    ok = np.fromiter(map(_both_known, year_numbers, objects), np.bool_, len(year_numbers))
+    known = np.fromiter(map(operator.is_not, year_numbers, itertools.repeat(None)), np.bool_)
+    whole = np.fromiter(map(operator.is_not, parsed, itertools.repeat(None)), np.bool_)
+    ok = known & whole[list_of]
     keep = ok.tolist()
     rows: list[PeriodBalance] = list(
         itertools.compress(
             map(
-                PeriodBalance,
-                labels,
-                year_numbers,
-                periods,
-                accounts,
-                objects,
-                amounts,
-                quantities,
-                line_numbers,
+                PeriodBalance._make,
+                zip(
+                    labels,
+                    year_numbers,
+                    periods,
+                    accounts,
+                    objects,
+                    amounts,
+                    quantities,
+                    line_numbers,
+                    strict=True,
+                ),
             ),
             keep,
         )
@@ -1783,10 +1789,6 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     if not good.any():
         return None
     return _PeriodPlan(good, rows, account_lines, pair_lines, dict(st.years), n_lines)
-
-
-def _both_known(year: int | None, objects: Objects | None) -> bool:
-    return year is not None and objects is not None
 
 
 def _period_commit(r: VectorReader, plan: _PeriodPlan, data: bytes, lineno: int) -> int:
