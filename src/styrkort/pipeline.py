@@ -7,19 +7,27 @@ together. Pure apart from reading the workspace and the metric source files.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
-from styrkort.core.audit import audit_statement
+from styrkort.core.audit import (
+    Declaration,
+    audit,
+    is_varav_label,
+    parse_declaration,
+    presented_table,
+)
 from styrkort.core.checks import run_checks
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import Indicator, MetricSpec
 from styrkort.core.history import PastAmount, PastOutcome, merge_history
 from styrkort.core.model import Period, Workspace
 from styrkort.report.build import build_report, finding_views
-from styrkort.report.model import Report
+from styrkort.report.model import Report, Table
 from styrkort.sources.workspace import LoadResult, load_workspace
 
 
@@ -317,15 +325,38 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
     return replace(ws, goals=goals, history=history), findings
 
 
+class _Steps:
+    """Seconds per step of one run, into ``timings`` (step name in Swedish → seconds) when given:
+    a build of many boards names its slowest step (commands/_municipality.py)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.at = time.perf_counter()
+
+    def done(self, step: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[step] = self.timings.get(step, 0.0) + now - self.at
+            self.at = now
+
+
 def run(
-    root: Path | str, *, report: bool = True, depth: int = 0, allow_outside: bool = False
+    root: Path | str,
+    *,
+    report: bool = True,
+    depth: int = 0,
+    allow_outside: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> PipelineResult:
     """Read, compute, assess, check and build the report model of the workspace at ``root``.
 
-    Files outside ``root`` are refused (findings) unless ``allow_outside``.
+    Files outside ``root`` are refused (findings) unless ``allow_outside``. ``timings``
+    collects the seconds each step took.
     """
     root = Path(root)
+    steps = _Steps(timings)
     load = load_workspace(root, allow_outside=allow_outside)
+    steps.done("läsa arbetsytan")
     if load.workspace is None or not load.ok:
         return PipelineResult(root, load, findings=sort_findings(load.findings))
     return run_workspace(
@@ -336,6 +367,7 @@ def run(
         report=report,
         depth=depth,
         allow_outside=allow_outside,
+        timings=timings,
     )
 
 
@@ -348,6 +380,7 @@ def run_workspace(
     report: bool = True,
     depth: int = 0,
     allow_outside: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> PipelineResult:
     """The same pipeline for a workspace that is already a value (the web app builds it from the database).
 
@@ -355,41 +388,78 @@ def run_workspace(
     that name a metric get a finding instead of a value.
     """
     base = root or Path(".")
+    steps = _Steps(timings)
     load = load or LoadResult(ws, list(read_findings or []), root)
     history_findings: list[Finding] = []
     if root is not None:
         ws, history_findings = resolve_history(ws, root, depth)
+        steps.done("historik")
     computed, metric_findings = (
         compute_metrics(ws, base, allow_outside=allow_outside) if root is not None else ({}, [])
     )
+    steps.done("beräkna indikatorer")
     assessed = assess_workspace(ws, computed)
     checked = run_checks(assessed)
+    steps.done("bedöma och kontrollera")
     pre = [*(read_findings or []), *history_findings, *metric_findings, *checked]
     if not report:
         # Screens that show only assessments: no report model, no audit of printed tables.
         return PipelineResult(base, load, assessed, None, sort_findings(pre))
     built, report_findings = build_report(assessed, pre)
     audited = audit_presented_tables(built)
+    steps.done("bygga rapporten")
     findings = sort_findings([*pre, *report_findings, *audited])
     if audited:
         built = replace(built, findings=tuple(finding_views(findings)))
     return PipelineResult(base, load, assessed, built, findings)
 
 
-def audit_presented_tables(report: Report) -> list[Finding]:
-    """Audit the operating and investment statements as printed (in tkr), like any published table.
+MUNICIPALITY_KINDS = (
+    "municipality_operating",
+    "municipality_carried",
+    "municipality_investments",
+    "level_counts",
+    "joint_split",
+)
+"""The municipality's tables (report/municipality.py): audited with the relations they declare
+(``Table.relations``, stated once in core/municipality.py) and nothing inferred; a "varav" row
+is part of the row above it, never summed."""
+
+AUDITED_KINDS = ("operating", "investments", "result", *MUNICIPALITY_KINDS)
+"""The kinds of report table the pipeline audits as printed (report.model.Table.kind)."""
+
+
+def audit_presented_tables(report: Report, kinds: Collection[str] = AUDITED_KINDS) -> list[Finding]:
+    """Audit the statements as printed (in tkr), like any published table.
 
     Totals computed from exact amounts can still show a visible rounding break
-    in the printed table; the table audit reports it with the rows involved.
+    in the printed table; the table audit reports it with the rows involved. A table's
+    own relations (``Table.relations``) are checked on its printed figures.
     """
     findings: list[Finding] = []
     for table in report.tables():
-        if table.kind in ("operating", "investments"):
-            sources = [row.source for row in table.rows]  # each row says where it comes from
-            findings.extend(
-                audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
+        if table.kind not in kinds:
+            continue
+        name = f"rapport[{table.id}]"
+        sources = [row.source for row in table.rows]  # each row says where it comes from
+        printed = presented_table(table, file=name, row_sources=sources)
+        declaration = table_declaration(table, name)
+        if table.kind in MUNICIPALITY_KINDS:
+            rows = tuple(
+                replace(r, kind="varav") if is_varav_label(r.label) else r for r in printed.rows
             )
+            printed = replace(printed, rows=rows)
+            if not table.relations:
+                declaration = Declaration(no_relations=True)
+        findings.extend(audit(printed, declaration).findings)
     return findings
+
+
+def table_declaration(table: Table, name: str) -> Declaration:
+    """A report table's own relations (the result transfer's) as the table audit reads a
+    declaration (``relation: A = B + C``); the empty declaration when it states none."""
+    declaration, _ = parse_declaration((Source(name, 1), f"relation: {r}") for r in table.relations)
+    return declaration
 
 
 def located(finding: Finding, root: Path) -> Finding:

@@ -36,6 +36,7 @@ AREAS: dict[str, str] = {
     "activity": "Checks of activities (core/checks.py, core/activities.py).",
     "assignment": "Checks of council assignments (core/checks.py, core/assignments.py).",
     "internal_control": "Checks of the internal-control plan and its follow-up (core/checks.py).",
+    "municipality": "A municipality's workspace and report: many boards in one report (sources/municipality.py, core/municipality.py).",
 }
 
 CODES: dict[str, str] = {
@@ -151,9 +152,13 @@ CODES: dict[str, str] = {
     "kolada.missing": "An indicator names a Kolada key figure the workspace has no values for.",
     "kolada.read": "A Kolada file (API JSON or CSV download) cannot be read.",
     "rollover.baseline": "After a rollover: a target that quotes last period's baseline, or a removed baseline.",
+    "rollover.carried_result": "After a rollover: the utgående redovisat resultat carried as the next year's ingående (info), or why none could be.",
+    "rollover.closing_result": "At a rollover: the stated utgående redovisat resultat differs from ingående + årets resultat − disposition; the computed one is carried.",
     # rules, perspectives and published verdicts (issue 12)
     "workspace.bands": "Share-of-target bands with a gap, an overlap or an unreadable edge.",
     "workspace.perspective": "A perspective without id or title.",
+    "workspace.finance_model": "An unknown budget model (`finance.model`: gross or net).",
+    "workspace.result_part": "A varav part (`finance.parts`) that is not a mapping with a label.",
     "workspace.scales": "A scale of named levels (traffic lights …) that cannot be read.",
     "workspace.unknown_perspective": "A goal names a perspective that goals.yaml does not declare.",
     "workspace.unknown_rule": "A goal names a rule that settings.goal_rules does not declare.",
@@ -162,7 +167,7 @@ CODES: dict[str, str] = {
     "summary.verdict": "The published verdict sentence differs from the computed one.",
     "summary.goal_counts": "The published goal counts differ from the goal tables.",
     "target.read_as": "A target read out of a sentence: how it was read.",
-    "narrative.unsupported": "Markdown the report cannot render the same in every format (web editor).",
+    "narrative.unsupported": "Markdown the report cannot render the same in every format: refused by the web editor, a warning on a folder (report/narrative.py).",
     # activities, council assignments, internal control (issue 19; sources/followup.py)
     "workspace.activity_rule": "`activity_rule` maps an unknown activity status or a status that is no assessment.",
     "workspace.activity_shape": "An activity is not a mapping with a title.",
@@ -204,6 +209,7 @@ CODES: dict[str, str] = {
     "indicator.bad_outcome": "An outcome that cannot be read.",
     "indicator.unit_mismatch": "Outcome, target and indicator units disagree.",
     "indicator.incomparable": "Outcome and target cannot be compared.",
+    "indicator.implausible": "An outcome or forecast that looks wrong: a share outside 0–100 %, a negative count, a decimal point, far from the history (core/plausibility.py).",
     "indicator.direction_text": "The indicator's text says the opposite of its direction.",
     "indicator.direction_target": "The target says the opposite of the direction.",
     "indicator.budget_mismatch": "The budget indicator's outcome differs from the operating statement.",
@@ -212,6 +218,13 @@ CODES: dict[str, str] = {
     "summary.counts": "The published summary counts differ from the goal tables.",
     "summary.more_than_indicators": "The summary counts more than there are indicators.",
     "finance.amount_range": "An amount the database cannot store exactly.",
+    "finance.contribution": "Net model: the stated contribution minus the budgeted net cost is not the budgeted result.",
+    "finance.contribution_missing": "Net model (`finance.model: net`) without a stated contribution.",
+    "finance.parts": "The varav parts together exceed the board's contribution, revenues or costs.",
+    "finance.closing_result": "A stated utgående redovisat resultat differs from ingående + årets resultat − disposition.",
+    "finance.disposition_without_opening": "A disposition without an ingående redovisat resultat to take it from.",
+    "finance.balance_result": "A stated balanskravsresultat differs from årets resultat + justering balanskrav.",
+    "finance.balance_adjustment_text": "A balanskrav adjustment without a text saying what it is.",
     "allocation.sum": "The members' parts do not sum to the result.",
     "allocation.no_key": "A joint board without allocation key.",
     "allocation.member_missing": "A member without weight in the allocation key.",
@@ -252,6 +265,23 @@ CODES: dict[str, str] = {
     "word_template.unknown_value": "The template asks for a value the report does not have.",
     "word_template.unsafe": "The template reaches beyond the report's values; nothing is run.",
     "word_template.render": "An expression in the template fails.",
+    # the municipality (issue 14)
+    "municipality.config": "The municipality's styrkort.yaml lacks or misstates a field (kind, municipality, boards).",
+    "municipality.board": "A board entry lacks its id or name, or repeats another's id.",
+    "municipality.board_workspace": "A board's workspace cannot be read or built; the municipality's report is not built.",
+    "municipality.field": "A value of the municipality's styrkort.yaml cannot be read (an amount, a kind, a link).",
+    "municipality.goal_link": "A council goal links to a board or board goal that does not exist.",
+    "municipality.council_goal_empty": "A council goal has no linked board goals (not assessed).",
+    "municipality.council_goal_undecided": "A council goal's rule leaves it open (a tie, or undecided board goals).",
+    "municipality.joint_split_sum": "The host's split of a joint board's result does not sum to the result.",
+    "municipality.joint_share": "A member's share differs from what the allocation key gives, or no split is known.",
+    "municipality.joint_member": "The municipality is not among the members of the joint board's split.",
+    "municipality.board_row": "A board's own report disagrees with the municipality's figures for it (contribution, result).",
+    "municipality.contributions": "The contributions paid by the finance administration do not cancel the boards'.",
+    "municipality.elimination": "An elimination removes unequal revenues and costs (warning).",
+    "municipality.total": "The municipality's result differs from the one its income statement states.",
+    "municipality.board_period": "A board's workspace is for another year than the municipality's report.",
+    "municipality.board_no_finance": "A board without operating statement has no row in the municipality's statement.",
 }
 
 

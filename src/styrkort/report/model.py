@@ -56,7 +56,12 @@ class Table:
     """The unit of the amounts, printed with the caption (``tkr``)."""
     notes: tuple[str, ...] = ()
     kind: str = ""
-    """What the table is (``operating``, ``investments``, ``frames``, ``goal``, ``allocation``)."""
+    """What the table is (``operating``, ``investments``, ``frames``, ``goal``, ``allocation``,
+    ``result``)."""
+    relations: tuple[str, ...] = ()
+    """Relations between its columns as the table audit declares them
+    (``Utgående = Ingående + Årets resultat - Disposition``, docs/audit.md); the pipeline
+    checks them on the printed figures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +166,9 @@ class Report:
     """Every live figure a narrative may embed as ``{{ name }}``, formatted."""
     lang: str = "sv"
     rounding_note: str = ""
+    parts: tuple[str, ...] = field(default=(), metadata={"data": False})
+    """Ids of top-level sections that are parts of their own (a municipality's report: one per
+    board); Excel gives each a sheet. Empty for a board's report."""
 
     def walk(self) -> list[Section]:
         out: list[Section] = []

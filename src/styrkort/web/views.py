@@ -12,6 +12,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,8 +35,8 @@ from styrkort.render.html import render_html
 from styrkort.report import format as fmt
 from styrkort.report.history import trend_text
 from styrkort.report.narrative import Figure, markdown_problems, substitute, to_blocks
+from styrkort.web import assessment_cache, services, views_result
 from styrkort.web import models as m
-from styrkort.web import services
 from styrkort.web.access import Access, Action, organisations_for
 from styrkort.web.datafiles import materialise, store_bytes
 from styrkort.web.errors import Conflict, NotFound, Refusal
@@ -57,7 +59,9 @@ from styrkort.web.mapping import (
     web_source,
     workspace_of,
 )
+from styrkort.web.report_charts import report_charts
 from styrkort.web.rules import indicator_problems, missing_outcome_keys, plausibility_warnings
+from styrkort.web.screen_findings import on_screen
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -94,9 +98,10 @@ class Assessment:
     indicators: dict[str, IndicatorResult]
     rows: PeriodRows
 
-    @property
+    @cached_property
     def findings(self) -> list[Finding]:
-        return self.result.findings
+        """The period's findings in the screens' words (screen_findings.on_screen)."""
+        return [on_screen(f) for f in self.result.findings]
 
 
 def run_period(
@@ -106,8 +111,9 @@ def run_period(
     indicators read the data files stored with the period (datafiles.materialise)."""
     rows = rows or load_rows(period)
     computed = any(i.metric for i in rows.indicators)  # no query for a period without metrics
-    root = materialise(period) if computed else None
-    return run_workspace(workspace_of(period, rows), root, report=report)
+    if not computed:  # the same result while the period's content is the same
+        return assessment_cache.run_period(period, rows, report=report)
+    return run_workspace(workspace_of(period, rows), materialise(period), report=report)
 
 
 def assessed(period: m.Period, *, report: bool = True) -> Assessment:
@@ -147,6 +153,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "styrkort/home.html", {"periods": periods, "orgs": orgs})
 
 
+# A placeholder id in a reversed URL, replaced by each row's id (no real id is this large).
+URL_SLOT = 2_147_483_647
+
+
 @require_GET
 def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
@@ -154,15 +164,28 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     # The rows the pipeline was given: indicators and goals are not read a second time.
     by_key = {i.key: i for i in a.rows.indicators}
     # Links computed once per indicator (the page shows some indicators up to three times).
-    urls = {i.pk: reverse("styrkort:indicator", args=[period.pk, i.pk]) for i in a.rows.indicators}
-    rows = [
-        {
-            "goal": goal,
-            "result": a.goals[goal.key],
-            "indicators": [(by_key[r.indicator.id], r) for r in a.goals[goal.key].indicators],
+    # (one reverse(): per indicator it was a tenth of a 500-indicator page's time)
+    url = reverse("styrkort:indicator", args=[period.pk, URL_SLOT])
+    urls = {i.pk: url.replace(str(URL_SLOT), str(i.pk)) for i in a.rows.indicators}
+
+    def goal_tables() -> str:
+        rows = [
+            {
+                "goal": goal,
+                "result": a.goals[goal.key],
+                "indicators": [(by_key[r.indicator.id], r) for r in a.goals[goal.key].indicators],
+            }
+            for goal in a.rows.goals
+        ]
+        # the trend per indicator, as the report's goal tables print it (arrow and word)
+        trends = {
+            key: trend_text(r, period.year)
+            for key, r in a.indicators.items()
+            if r.indicator.history
         }
-        for goal in a.rows.goals
-    ]
+        context = {"period": period, "groups": perspective_groups(a, rows), "urls": urls}
+        return render_to_string("styrkort/_goal_tables.html", {**context, "trends": trends})
+
     # what is missing, and from whom: the owners' user names and labels, no model instances
     owners_of: dict[str, list[str]] = defaultdict(list)
     owners = list(
@@ -220,10 +243,6 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     )
     counts = [(s, a.result.assessed.summary.count(s)) for s in Status] if a.result.assessed else []
     errors = sum(1 for f in a.findings if f.severity is Severity.ERROR)
-    # the trend per indicator, as the report's goal tables print it (arrow and word)
-    trends = {
-        key: trend_text(r, period.year) for key, r in a.indicators.items() if r.indicator.history
-    }
     return render(
         request,
         "styrkort/overview.html",
@@ -231,8 +250,8 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             period,
             access,
             "overview",
-            rows=rows,
-            groups=perspective_groups(a, rows),
+            # the same for every user while the period's content is the same: rendered once
+            goal_tables=assessment_cache.derived(a.result, "overview.goal_tables", goal_tables),
             urls=urls,
             missing=missing_rows,
             owner_states=owner_states,
@@ -245,7 +264,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             counts=counts,
             errors=errors,
             warnings=sum(1 for f in a.findings if f.severity is Severity.WARNING),
-            trends=trends,
+            charts=report_charts(a.result.report),
         ),
     )
 
@@ -339,7 +358,7 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
                     ind.pk,
                     form.cleaned_data["version"],
                     changes,
-                    note=_plausible_note(form),
+                    note=form.plausible_note(),
                 )
             except Conflict as exc:
                 # Nothing typed is lost: both versions side by side, the form keeps the user's
@@ -371,13 +390,6 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
     if a is None:
         a = assessed(period, report=False)  # only this indicator's findings are shown
     return _indicator_page(request, period, access, ind, a, form, None, status, conflict)
-
-
-def _plausible_note(form: IndicatorForm) -> str:
-    reason = (form.cleaned_data.get("plausible") or "").strip()
-    if not reason or not form.warnings:
-        return ""
-    return f"Sparat trots varning ({' '.join(form.warnings.values())}): {reason}"
 
 
 def _indicator_page(
@@ -606,7 +618,12 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     errors: dict[str, str] = {}
     conflict = False
-    if request.method == "POST":
+    result_errors: dict[str, str] = {}  # the Resultat form (web/views_result.py)
+    if request.method == "POST" and request.POST.get("form") == "resultat":
+        result_errors = views_result.save(request, period, access)
+        if not result_errors:
+            return redirect("styrkort:finance", period_id=period.pk)
+    elif request.method == "POST":
         access.require(Action.EDIT_FINANCE, period)
         values: dict[tuple[str, int, str], Decimal | None] = {}
         for name, text in request.POST.items():
@@ -710,8 +727,15 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             allocation=a.result.assessed.allocation if a.result.assessed else None,
             can_edit=access.may(Action.EDIT_FINANCE, period),
             errors=errors,
+            **views_result.context(
+                request,
+                period,
+                a.result.findings,
+                a.result.assessed.board_result if a.result.assessed else None,
+                result_errors,
+            ),
         ),
-        status=422 if errors else 409 if conflict else 200,
+        status=422 if errors or result_errors else 409 if conflict else 200,
     )
 
 
@@ -785,7 +809,9 @@ def _narrative_preview(
 ) -> tuple[list[Any], list[Finding]]:
     result = run_period(period)
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
-    text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    text, found = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    # what the folder only warns about, the editor refuses: one error per problem, not both
+    findings = [on_screen(f) for f in found if f.code != "narrative.unsupported"]
     src = web_source("berättelse", sec.key, "text")
     findings += [
         error(src, "narrative.unsupported", problem, "Ändra texten; den sparas inte så här.")
@@ -888,7 +914,11 @@ def findings(request: HttpRequest, period_id: int) -> HttpResponse:
 def report(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     result = run_period(period)
-    fragment = render_html(result.report, standalone=False) if result.report else ""
+    # the checks' findings are on their own screen, located by screen and field (the report's
+    # list would show internal web: sources)
+    fragment = (
+        render_html(result.report, standalone=False, show_findings=False) if result.report else ""
+    )
     return render(
         request,
         "styrkort/report.html",
