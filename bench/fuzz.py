@@ -77,6 +77,7 @@ from xml.sax.saxutils import escape
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 EXAMPLE = REPO / "examples" / "sydnarke-it-2020"
+SCRATCH_ENV = "STYRKORT_FUZZ_SCRATCH"
 MEMORY_LIMIT = 4 << 30  # address space of a worker: a reader that grows past it is a crash
 
 TOKENS = [
@@ -622,7 +623,7 @@ def _worker_readers() -> Readers:
     """The worker's readers, made once per process, with a scratch folder on /dev/shm."""
     global _READERS
     if _READERS is None:
-        base = "/dev/shm" if Path("/dev/shm").is_dir() else None
+        base = os.environ.get(SCRATCH_ENV) or ("/dev/shm" if Path("/dev/shm").is_dir() else None)
         scratch = Path(tempfile.mkdtemp(prefix=f"styrkort-fuzz-{os.getpid()}-", dir=base))
         _READERS = Readers(scratch)
         with contextlib.suppress(ValueError, OSError):
@@ -811,6 +812,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     names = [r.strip() for r in args.readers.split(",") if r.strip()]
+    # the workers' scratch folders go into one folder of this run, removed at the end (a
+    # pool's worker ends without running atexit)
+    shm = "/dev/shm" if Path("/dev/shm").is_dir() else None
+    run_dir = tempfile.mkdtemp(prefix="styrkort-fuzz-run-", dir=shm)
+    os.environ[SCRATCH_ENV] = run_dir
+    try:
+        return _main(args, names)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _main(args: argparse.Namespace, names: list[str]) -> int:
     if args.replay:
         return replay(names[0], args.replay)
     results = []
