@@ -61,3 +61,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
         row, token = m.ApiToken.issue(obj.user, obj.name)
         obj.pk = row.pk
         messages.warning(request, f"API-nyckeln (visas bara nu, spara den): {token}")
+
+
+# --- the municipality (issue 14) ----------------------------------------------------------------
+
+
+class MunicipalityBoardInline(admin.TabularInline):
+    model = m.MunicipalityBoard
+    extra = 1
+
+
+class MunicipalityMembershipInline(admin.TabularInline):
+    model = m.MunicipalityMembership
+    extra = 1
+
+
+@admin.register(m.Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    """A municipality, its boards (with the ids its configuration names) and its roles. The
+    configuration's findings are shown on the municipality's own screens (/kommun/…)."""
+
+    list_display = ("name",)
+    fields = ("name", "config")
+    inlines = (MunicipalityBoardInline, MunicipalityMembershipInline)

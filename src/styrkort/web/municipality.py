@@ -1,0 +1,541 @@
+"""The municipality in the web app (issue 14): its configuration, the overview of its boards
+(each board's period state, verdict and result) and the municipality's report from the boards'
+approved periods.
+
+Every figure comes from the pipeline over each board's period as the board's own screens and
+report compute it (``views.run_period``: ``mapping.workspace_of`` → ``pipeline.run_workspace``);
+nothing here assesses or sums anything the core or the municipality report does not.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from styrkort.core.assessed import Assessed
+from styrkort.core.finance import BoardResult, board_result
+from styrkort.core.findings import Finding, Severity
+from styrkort.core.goals import Status
+from styrkort.web import models as m
+from styrkort.web.access import Access, Action
+from styrkort.web.errors import Conflict, NotFound
+from styrkort.web.services import Invalid, audit
+
+CONFIG_FILE = "styrkort.yaml"
+"""The name the configuration's findings are located in (the folder's file)."""
+
+
+# --- the configuration ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigSummary:
+    """What the web needs of the municipality's configuration: its name, report title, year and
+    the boards it names (id → name), in order."""
+
+    municipality: str
+    title: str
+    year: int | None
+    boards: tuple[tuple[str, str], ...]
+
+
+def read_config(text: str) -> tuple[ConfigSummary | None, list[Finding]]:
+    """The configuration text as the municipality folder's reader reads it (kommun's
+    ``sources.municipality.read_municipality_config``): its summary and findings."""
+    try:
+        from styrkort.sources.municipality import read_municipality_config
+    except ImportError:  # until the municipality reader is merged (issue 14, kommun branch)
+        return _provisional(text)
+    config, findings = read_municipality_config(text, CONFIG_FILE)
+    if config is None:
+        return None, findings
+    return _summary(config), findings
+
+
+def _provisional(text: str) -> tuple[ConfigSummary | None, list[Finding]]:
+    """The few keys the web shows, read until the municipality reader is merged."""
+    from styrkort.core.findings import Source, error
+    from styrkort.sources import yamlloc
+
+    if not text.strip():
+        return None, []
+    try:
+        data, _ = yamlloc.load(text)
+    except yamlloc.YamlError as exc:
+        return None, [
+            error(
+                Source(CONFIG_FILE, exc.line),
+                "municipality.yaml",
+                f"Konfigurationen är inte läsbar YAML: {exc}.",
+                "Rätta raden och spara igen.",
+            )
+        ]
+    if not isinstance(data, dict):
+        return None, []
+    period = data.get("period")
+    year = period.get("year") if isinstance(period, dict) else None
+    boards = data.get("boards")
+    return (
+        ConfigSummary(
+            municipality=str(data.get("municipality", "")),
+            title=str(data.get("title", "")),
+            year=int(year) if isinstance(year, str) and year.isdigit() else None,
+            boards=tuple(
+                (str(b.get("id", "")), str(b.get("name", "")))
+                for b in (boards if isinstance(boards, list) else [])
+                if isinstance(b, dict)
+            ),
+        ),
+        [],
+    )
+
+
+def _summary(config: Any) -> ConfigSummary:
+    year = getattr(getattr(config, "period", None), "year", None)
+    return ConfigSummary(
+        municipality=str(getattr(config, "municipality", "")),
+        title=str(getattr(config, "title", "")),
+        year=int(year) if year is not None else None,
+        boards=tuple((b.id, b.name) for b in getattr(config, "boards", ())),
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the screen shows about the municipality's set-up: where (a screen field or the
+    configuration's line), what is wrong and what to do; in Swedish."""
+
+    where: str
+    message: str
+    hint: str = ""
+    error: bool = True
+
+
+def config_problems(
+    config: ConfigSummary | None, findings: Iterable[Finding], links: Sequence[m.MunicipalityBoard]
+) -> list[Problem]:
+    """The configuration's own findings, then how the linked boards and the configuration's
+    ``boards`` disagree (a board id the configuration does not name, a board it names that no
+    board of the web app is linked to)."""
+    out = [
+        Problem(
+            f"Konfigurationen, {f.source}" if f.source.file else "Konfigurationen",
+            f.message,
+            f.hint,
+            f.severity is Severity.ERROR,
+        )
+        for f in findings
+    ]
+    if config is None:
+        return out
+    named = dict(config.boards)
+    for link in links:
+        if link.board_id not in named:
+            out.append(
+                Problem(
+                    f"Nämnden {link.organisation.name}",
+                    f"Nämndens id ”{link.board_id}” finns inte i konfigurationens boards-lista.",
+                    "Ändra nämndens id, eller lägg till den i konfigurationen.",
+                )
+            )
+    linked = {link.board_id for link in links}
+    for board_id, name in config.boards:
+        if board_id not in linked:
+            out.append(
+                Problem(
+                    f"Konfigurationens nämnd {board_id}",
+                    f"Nämnden ”{name}” ({board_id}) är inte kopplad till någon nämnd i Styrkort.",
+                    "Koppla nämnden under Hantera kommunen, eller ta bort den ur konfigurationen.",
+                    error=False,
+                )
+            )
+    return out
+
+
+# --- the boards' state, verdict and result --------------------------------------------------
+
+
+class BoardState(enum.Enum):
+    """Where a board's period stands in the workflow; shown as symbol and word (the words are
+    the period's states and the owners' "Inlämnad" elsewhere in the app)."""
+
+    NO_PERIOD = ("–", "Ingen period")
+    """The board has no period for the municipality's year."""
+    OPEN = ("✎", "Öppen")
+    """Open: the owners are entering outcomes."""
+    SUBMITTED = ("✓", "Inlämnad")
+    """Open, and every indicator owner of the board has handed in."""
+    APPROVED = ("✔", "Godkänd")
+    """Approved by the board's controller: its figures feed the municipality's report."""
+    LOCKED = ("🔒", "Låst")
+    """Locked: approved and closed for changes; feeds the municipality's report."""
+
+    @property
+    def symbol(self) -> str:
+        return self.value[0]
+
+    @property
+    def label(self) -> str:
+        return self.value[1]
+
+    @property
+    def css(self) -> str:
+        return self.name.lower()
+
+    @property
+    def feeds_report(self) -> bool:
+        """A board's approval feeds the municipality's report: approved and locked periods."""
+        return self in (BoardState.APPROVED, BoardState.LOCKED)
+
+
+def board_result_of(assessed: Assessed) -> BoardResult | None:
+    """A board's row in the municipality's operating statement. The one place the web asks for
+    it: the net-budget model's ``assessed.board_result`` replaces this at merge."""
+    if assessed.operating is None:
+        return None
+    return board_result(assessed.operating)
+
+
+@dataclass(frozen=True)
+class BoardFigures:
+    """What the pipeline says about one board's period (cached for periods that cannot change)."""
+
+    verdict: Status | None
+    result: BoardResult | None
+    errors: int
+    warnings: int
+
+
+_CACHE_SIZE = 256
+_cache: OrderedDict[tuple[Any, ...], BoardFigures] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _stamp(period: m.Period) -> tuple[Any, ...] | None:
+    """The cache key of an approved or locked period: its id, state and its latest audit entry
+    (approval, a forced replacement and reopening are all audited). None: an open period, which
+    is computed afresh on every request."""
+    if period.state == m.PeriodState.OPEN:
+        return None
+    latest = m.AuditEntry.objects.filter(period=period).aggregate(Max("pk"))["pk__max"]
+    return (period.pk, period.state, latest)
+
+
+def board_figures(period: m.Period) -> BoardFigures:
+    """The verdict and result the board's own report prints for ``period``."""
+    key = _stamp(period)
+    if key is not None:
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                return hit
+    from styrkort.web.views import run_period
+
+    run = run_period(period, report=False)
+    assessed = run.assessed
+    figures = BoardFigures(
+        verdict=assessed.summary.verdict if assessed is not None else None,
+        result=board_result_of(assessed) if assessed is not None else None,
+        errors=sum(1 for f in run.findings if f.severity is Severity.ERROR),
+        warnings=sum(1 for f in run.findings if f.severity is Severity.WARNING),
+    )
+    if key is not None:
+        with _cache_lock:
+            _cache[key] = figures
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return figures
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def period_for(periods: Sequence[m.Period], year: int | None) -> m.Period | None:
+    """A board's period in the municipality's report: the full year (helår) of ``year`` when it
+    has one, else its latest period of that year; with no year, its latest full-year period."""
+    if year is not None:
+        periods = [p for p in periods if p.year == year]
+    if not periods:
+        return None
+    full = [p for p in periods if p.kind == "year"]
+    pick = full or list(periods)
+    return max(pick, key=lambda p: (p.year, p.pk))
+
+
+def board_state(period: m.Period | None, owners: set[int], submitted: set[int]) -> BoardState:
+    if period is None:
+        return BoardState.NO_PERIOD
+    if period.state == m.PeriodState.LOCKED:
+        return BoardState.LOCKED
+    if period.state == m.PeriodState.APPROVED:
+        return BoardState.APPROVED
+    if owners and owners <= submitted:
+        return BoardState.SUBMITTED
+    return BoardState.OPEN
+
+
+@dataclass
+class BoardRow:
+    link: m.MunicipalityBoard
+    period: m.Period | None
+    state: BoardState
+    figures: BoardFigures | None
+
+    @property
+    def organisation(self) -> m.Organisation:
+        return self.link.organisation
+
+    @property
+    def result(self) -> BoardResult | None:
+        return self.figures.result if self.figures else None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Summa nämnder: the boards' rows added up, kronor (as the municipality's operating
+    statement adds them)."""
+
+    contribution: Decimal
+    revenues: Decimal
+    costs: Decimal
+    budget_result: Decimal
+    boards: int
+
+    @property
+    def result(self) -> Decimal:
+        return self.contribution + self.revenues - self.costs
+
+    @property
+    def deviation(self) -> Decimal:
+        return self.result - self.budget_result
+
+
+def totals(results: Iterable[BoardResult]) -> Totals:
+    rows = list(results)
+    zero = Decimal(0)
+    return Totals(
+        contribution=sum((r.contribution for r in rows), zero),
+        revenues=sum((r.revenues for r in rows), zero),
+        costs=sum((r.costs for r in rows), zero),
+        budget_result=sum((r.budget_result for r in rows), zero),
+        boards=len(rows),
+    )
+
+
+@dataclass
+class Overview:
+    municipality: m.Municipality
+    config: ConfigSummary | None
+    problems: list[Problem]
+    rows: list[BoardRow]
+    totals: Totals
+    counts: list[tuple[BoardState, int]] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        return self.config.year if self.config else None
+
+    @property
+    def included(self) -> list[BoardRow]:
+        """The boards whose approved (or locked) period feeds the municipality's report."""
+        return [r for r in self.rows if r.state.feeds_report]
+
+    @property
+    def missing(self) -> list[BoardRow]:
+        """The boards the municipality's report lacks: no period, or not approved yet."""
+        return [r for r in self.rows if not r.state.feeds_report]
+
+
+def links_of(municipality: m.Municipality) -> list[m.MunicipalityBoard]:
+    return list(municipality.board_links.select_related("organisation"))
+
+
+def overview(municipality: m.Municipality) -> Overview:
+    """Every linked board with its period for the municipality's year, state, verdict and result;
+    the totals row over the boards that have a result."""
+    config, findings = read_config(municipality.config)
+    links = links_of(municipality)
+    orgs = [link.organisation_id for link in links]
+    periods: dict[int, list[m.Period]] = {o: [] for o in orgs}
+    for p in m.Period.objects.filter(organisation_id__in=orgs).select_related(
+        "organisation", "followup_settings"
+    ):
+        periods[p.organisation_id].append(p)
+    chosen = {o: period_for(ps, config.year if config else None) for o, ps in periods.items()}
+    owners: dict[int, set[int]] = {o: set() for o in orgs}
+    for org_id, user_id in m.Membership.objects.filter(
+        organisation_id__in=orgs, role=m.Role.OWNER
+    ).values_list("organisation_id", "user_id"):
+        owners[org_id].add(user_id)
+    submitted: dict[int, set[int]] = {}
+    for period_id, user_id in m.Submission.objects.filter(
+        period_id__in=[p.pk for p in chosen.values() if p is not None]
+    ).values_list("period_id", "user_id"):
+        submitted.setdefault(period_id, set()).add(user_id)
+    rows = []
+    for link in links:
+        period = chosen[link.organisation_id]
+        state = board_state(
+            period,
+            owners[link.organisation_id],
+            submitted.get(period.pk, set()) if period else set(),
+        )
+        rows.append(BoardRow(link, period, state, board_figures(period) if period else None))
+    counts = [(s, sum(1 for r in rows if r.state is s)) for s in BoardState]
+    return Overview(
+        municipality,
+        config,
+        config_problems(config, findings, links),
+        rows,
+        totals(r.result for r in rows if r.result is not None),
+        [(s, n) for s, n in counts if n],
+    )
+
+
+# --- management -------------------------------------------------------------------------------
+
+
+def _municipality(access: Access) -> m.Municipality:
+    if access.municipality is None:
+        raise NotFound("Kommunen finns inte eller så har du inte behörighet till den.")
+    return access.municipality
+
+
+def create_municipality(access: Access, name: str, config: str) -> m.Municipality:
+    access.require(Action.CREATE_MUNICIPALITY)
+    if not name.strip():
+        raise Invalid("Ange kommunens namn.")
+    municipality = m.Municipality.objects.create(name=name.strip(), config=config)
+    if access.user is not None and getattr(access.user, "is_authenticated", False):
+        # the creator administers what they created
+        m.MunicipalityMembership.objects.get_or_create(
+            user=access.user,
+            municipality=municipality,
+            defaults={"role": m.MunicipalityRole.ADMIN},
+        )
+    return municipality
+
+
+def update_municipality(
+    access: Access, name: str, config: str, version: int | None
+) -> m.Municipality:
+    """Save the name and configuration text (kept as written, findings or not: the overview
+    shows them). ``version`` is the one the form was read at (a concurrent save is refused)."""
+    municipality = _municipality(access)
+    access.require(Action.MANAGE_MUNICIPALITY)
+    if not name.strip():
+        raise Invalid("Ange kommunens namn.")
+    with transaction.atomic():
+        row = m.Municipality.objects.select_for_update().get(pk=municipality.pk)
+        if version is not None and row.version != version:
+            raise Conflict(
+                "Någon annan har ändrat kommunens uppgifter sedan du öppnade sidan.",
+                "Ladda om sidan, se deras ändring och gör din igen.",
+            )
+        row.name = name.strip()
+        row.config = config
+        row.version += 1
+        row.save(update_fields=["name", "config", "version"])
+    return row
+
+
+def link_board(
+    access: Access, organisation: m.Organisation, board_id: str, position: int | None = None
+) -> m.MunicipalityBoard:
+    """Link a board (an organisation the user controls) under ``board_id``; logged in the
+    board's audit log, since the municipality's roles then read it."""
+    municipality = _municipality(access)
+    access.require(Action.LINK_BOARD, None, organisation)
+    board_id = board_id.strip()
+    if not board_id:
+        raise Invalid("Ange nämndens id, som i konfigurationens boards-lista (t.ex. ks).")
+    with transaction.atomic():
+        links = municipality.board_links
+        if links.filter(organisation=organisation).exists():
+            raise Invalid(f"{organisation.name} är redan kopplad till {municipality.name}.")
+        if links.filter(board_id=board_id).exists():
+            raise Invalid(
+                f"Id ”{board_id}” används redan av en annan nämnd i {municipality.name}.",
+                "Varje nämnd har ett eget id.",
+            )
+        if position is None:
+            position = (links.aggregate(Max("position"))["position__max"] or 0) + 1
+        link = m.MunicipalityBoard.objects.create(
+            municipality=municipality,
+            organisation=organisation,
+            board_id=board_id,
+            position=position,
+        )
+        audit(
+            access.user,
+            organisation,
+            None,
+            "koppla till kommun",
+            f"kommun {municipality.name}",
+            "nämndens id",
+            "",
+            board_id,
+        )
+    return link
+
+
+def unlink_board(access: Access, link_id: int) -> None:
+    municipality = _municipality(access)
+    access.require(Action.MANAGE_MUNICIPALITY)
+    with transaction.atomic():
+        link = municipality.board_links.select_related("organisation").filter(pk=link_id).first()
+        if link is None:
+            raise NotFound("Nämnden är inte kopplad till kommunen.")
+        link.delete()
+        audit(
+            access.user,
+            link.organisation,
+            None,
+            "koppla från kommun",
+            f"kommun {municipality.name}",
+            "nämndens id",
+            link.board_id,
+            "",
+        )
+
+
+def set_municipality_role(access: Access, user: Any, role: str) -> m.MunicipalityMembership:
+    access.require(Action.MANAGE_MUNICIPALITY_ROLES)
+    if role not in m.MunicipalityRole.values:
+        raise Invalid("Välj en av kommunens roller.")
+    ms, _ = m.MunicipalityMembership.objects.update_or_create(
+        user=user, municipality=_municipality(access), defaults={"role": role}
+    )
+    return ms
+
+
+def remove_municipality_role(access: Access, membership_id: int) -> None:
+    access.require(Action.MANAGE_MUNICIPALITY_ROLES)
+    deleted, _ = m.MunicipalityMembership.objects.filter(
+        pk=membership_id, municipality=_municipality(access)
+    ).delete()
+    if not deleted:
+        raise NotFound("Rollen finns inte.")
+
+
+def linkable_organisations(access: Access) -> list[m.Organisation]:
+    """The boards the user could link: those they control, not linked yet."""
+    from styrkort.web.access import organisations_for
+
+    linked = set(_municipality(access).board_links.values_list("organisation_id", flat=True))
+    return [
+        o
+        for o in organisations_for(access.user)
+        if o.pk not in linked and access.may(Action.LINK_BOARD, None, o)
+    ]

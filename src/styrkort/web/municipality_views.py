@@ -1,0 +1,306 @@
+"""Screens of the municipality (Swedish: /kommun/…): the list of municipalities, the overview of a
+municipality's boards, its report, and its management (configuration, boards, roles).
+
+Who may do what is asked of the one access policy (``Access.for_municipality``, web/access.py);
+every figure comes from ``web/municipality.py``, which runs each board's period through the same
+pipeline as the board's own screens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from styrkort.report import format as fmt
+from styrkort.web import models as m
+from styrkort.web import municipality as mu
+from styrkort.web.access import Access, Action, municipalities_for
+from styrkort.web.errors import NotFound
+from styrkort.web.forms import db_int
+
+
+def urls() -> list[URLPattern]:
+    return [
+        path("kommun/", municipality_list, name="municipality_list"),
+        path("kommun/ny/", municipality_new, name="municipality_new"),
+        path("kommun/<int:municipality_id>/", municipality_overview, name="municipality"),
+        path(
+            "kommun/<int:municipality_id>/hantera/",
+            municipality_manage,
+            name="municipality_manage",
+        ),
+        path(
+            "kommun/<int:municipality_id>/kontrollera/",
+            municipality_check,
+            name="municipality_check",
+        ),
+    ]
+
+
+def load_municipality(request: HttpRequest, municipality_id: int) -> tuple[m.Municipality, Access]:
+    """The municipality and the user's access to it; 404 for someone without a role in it."""
+    found = (
+        m.Municipality.objects.filter(pk=municipality_id).first()
+        if db_int(municipality_id) is not None
+        else None
+    )
+    if found is None:
+        raise NotFound("Kommunen finns inte eller så har du inte behörighet till den.")
+    access = Access.for_municipality(request.user, found)
+    access.require(Action.READ_MUNICIPALITY)
+    return found, access
+
+
+def _ctx(
+    municipality: m.Municipality | None, access: Access, active: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "municipality": municipality,
+        "access": access,
+        "active": active,
+        "can": access.allowed(),
+        **extra,
+    }
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+class MunicipalityForm(forms.Form):
+    name = forms.CharField(
+        label="Kommunens namn",
+        max_length=200,
+        widget=forms.TextInput(attrs={"id": "falt-namn", "autocomplete": "organization"}),
+    )
+    config = forms.CharField(
+        label="Konfiguration (styrkort.yaml)",
+        required=False,
+        help_text=(
+            "Samma innehåll som styrkort.yaml i en kommunmapp: kind: municipality, kommunens "
+            "namn, rapportens titel, period, nämnderna (id och namn) med mera (docs/workspace.md)."
+        ),
+        widget=forms.Textarea(
+            attrs={"id": "falt-konfiguration", "rows": 16, "spellcheck": "false"}
+        ),
+    )
+
+
+class LinkForm(forms.Form):
+    organisation = forms.TypedChoiceField(
+        label="Nämnd",
+        coerce=int,
+        widget=forms.Select(attrs={"id": "falt-namnd"}),
+    )
+    board_id = forms.CharField(
+        label="Nämndens id i konfigurationen",
+        max_length=100,
+        help_text="Som i konfigurationens boards-lista, t.ex. ks.",
+        widget=forms.TextInput(attrs={"id": "falt-namnd-id"}),
+    )
+
+    def __init__(self, *args: Any, organisations: list[m.Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+
+
+class RoleForm(forms.Form):
+    username = forms.CharField(
+        label="Användarnamn",
+        max_length=150,
+        widget=forms.TextInput(attrs={"id": "falt-anvandare"}),
+    )
+    role = forms.ChoiceField(
+        label="Roll i kommunen",
+        choices=m.MunicipalityRole.choices,
+        initial=m.MunicipalityRole.READER,  # least privilege unless chosen otherwise
+        widget=forms.Select(attrs={"id": "falt-kommunroll"}),
+    )
+
+
+# --- screens ----------------------------------------------------------------------------------
+
+
+@require_GET
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    access = Access.for_municipality(request.user, None)
+    return render(
+        request,
+        "styrkort/municipality_list.html",
+        _ctx(None, access, "municipalities", municipalities=municipalities_for(request.user)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def municipality_new(request: HttpRequest) -> HttpResponse:
+    access = Access.for_municipality(request.user, None)
+    access.require(Action.CREATE_MUNICIPALITY)
+    form = MunicipalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = mu.create_municipality(
+            access, form.cleaned_data["name"], form.cleaned_data["config"]
+        )
+        messages.success(request, f"{created.name} är skapad. Koppla nu kommunens nämnder.")
+        return HttpResponseRedirect(reverse("styrkort:municipality_manage", args=[created.pk]))
+    return render(
+        request,
+        "styrkort/municipality_new.html",
+        _ctx(None, access, "municipalities", form=form),
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def municipality_overview(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    municipality, access = load_municipality(request, municipality_id)
+    ov = mu.overview(municipality)
+    return render(
+        request,
+        "styrkort/municipality_overview.html",
+        _ctx(
+            municipality,
+            access,
+            "municipality",
+            ov=ov,
+            rows=[_row(r) for r in ov.rows],
+            totals=_money(ov.totals) if ov.totals.boards else None,
+        ),
+    )
+
+
+def _money(r: Any) -> dict[str, str]:
+    """A board's (or the totals') figures in tkr as the report prints them."""
+    return {
+        "contribution": fmt.tkr(r.contribution),
+        "revenues": fmt.tkr(r.revenues),
+        "costs": fmt.tkr(r.costs),
+        "result": fmt.tkr(r.result),
+        "budget_result": fmt.tkr(r.budget_result),
+        "deviation": fmt.tkr(r.deviation),
+    }
+
+
+def _row(row: mu.BoardRow) -> dict[str, Any]:
+    return {
+        "row": row,
+        "url": reverse("styrkort:overview", args=[row.period.pk]) if row.period else "",
+        "money": _money(row.result) if row.result is not None else None,
+    }
+
+
+@require_POST
+def municipality_check(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    """HTMX: the configuration text's findings as the user types (nothing is saved)."""
+    municipality, access = load_municipality(request, municipality_id)
+    access.require(Action.MANAGE_MUNICIPALITY)
+    config, findings = mu.read_config(request.POST.get("config", ""))
+    problems = mu.config_problems(config, findings, mu.links_of(municipality))
+    return render(
+        request,
+        "styrkort/municipality_check.html",
+        {"problems": problems, "config": config},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def municipality_manage(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    municipality, access = load_municipality(request, municipality_id)
+    access.require(Action.MANAGE_MUNICIPALITY)
+    here = reverse("styrkort:municipality_manage", args=[municipality.pk])
+    what = request.POST.get("gor", "")
+    form = MunicipalityForm(
+        request.POST if what == "spara" else None,
+        initial={"name": municipality.name, "config": municipality.config},
+    )
+    linkable = mu.linkable_organisations(access)
+    link_form = LinkForm(request.POST if what == "koppla" else None, organisations=linkable)
+    role_form = RoleForm(request.POST if what == "roll" else None)
+    status = 200
+    if what == "spara":
+        if form.is_valid():
+            mu.update_municipality(
+                access,
+                form.cleaned_data["name"],
+                form.cleaned_data["config"],
+                db_int(request.POST.get("version", "")),
+            )
+            messages.success(request, "Kommunens uppgifter är sparade.")
+            return HttpResponseRedirect(here)
+        status = 422
+    elif what == "koppla":
+        if form_ok := link_form.is_valid():
+            org = next(
+                (o for o in linkable if o.pk == link_form.cleaned_data["organisation"]), None
+            )
+            if org is None:
+                link_form.add_error("organisation", "Välj en nämnd i listan.")
+                form_ok = False
+            else:
+                mu.link_board(access, org, link_form.cleaned_data["board_id"])
+                messages.success(request, f"{org.name} är kopplad till {municipality.name}.")
+                return HttpResponseRedirect(here)
+        status = 422 if not form_ok else status
+    elif what == "koppla_fran":
+        link_id = db_int(request.POST.get("koppling", ""))
+        if link_id is None:
+            raise NotFound("Nämnden är inte kopplad till kommunen.")
+        mu.unlink_board(access, link_id)
+        messages.success(request, "Nämnden är inte längre kopplad till kommunen.")
+        return HttpResponseRedirect(here)
+    elif what == "roll":
+        access.require(Action.MANAGE_MUNICIPALITY_ROLES)
+        if role_form.is_valid():
+            user = (
+                get_user_model().objects.filter(username=role_form.cleaned_data["username"]).first()
+            )
+            if user is None:
+                role_form.add_error(
+                    "username",
+                    "Användaren finns inte. En administratör skapar användare under "
+                    "Användare och roller i en nämnd, eller i Django admin.",
+                )
+                status = 422
+            else:
+                mu.set_municipality_role(access, user, role_form.cleaned_data["role"])
+                messages.success(request, f"{user.get_username()} har fått sin roll i kommunen.")
+                return HttpResponseRedirect(here)
+        else:
+            status = 422
+    elif what == "ta_bort_roll":
+        ms_id = db_int(request.POST.get("roll_id", ""))
+        if ms_id is None:
+            raise NotFound("Rollen finns inte.")
+        mu.remove_municipality_role(access, ms_id)
+        messages.success(request, "Rollen i kommunen har tagits bort.")
+        return HttpResponseRedirect(here)
+    config, findings = mu.read_config(municipality.config)
+    links = mu.links_of(municipality)
+    memberships = (
+        list(municipality.memberships.select_related("user").order_by("user__username"))
+        if access.may(Action.MANAGE_MUNICIPALITY_ROLES)
+        else []
+    )
+    return render(
+        request,
+        "styrkort/municipality_manage.html",
+        _ctx(
+            municipality,
+            access,
+            "municipality_manage",
+            form=form,
+            link_form=link_form,
+            role_form=role_form,
+            links=links,
+            linkable=linkable,
+            memberships=memberships,
+            problems=mu.config_problems(config, findings, links),
+            config=config,
+        ),
+        status=status,
+    )
