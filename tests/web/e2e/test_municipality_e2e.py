@@ -1,0 +1,195 @@
+"""End to end, in chromium against the real app: the municipality's overview with per-role access
+(issue 14, "done when": the web app shows the municipality overview with per-role access).
+
+The module's server gets two more boards (the example imported under other names, one approved)
+and Exempelby kommun linking them with the example's own board. The municipality's controller
+sees every board, follows a link into a board and reads it without edit buttons; the example's
+board controller is refused the municipality and sees only their board. Every screen is checked
+with axe-core at 1280 and 390 px, without sideways page scroll at 390 px.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_support import assert_accessible, login_reusing_session
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[3]
+PASSWORD = "Kommun-Lösen-2026"
+
+# Run with ``styrkort manage shell -c`` on the module server's database.
+SETUP = """
+import json
+from dataclasses import replace
+from pathlib import Path
+from django.contrib.auth import get_user_model
+from styrkort.sources.workspace import load_workspace
+from styrkort.web import models as m
+from styrkort.web.services import import_workspace
+ks = m.Period.objects.get()
+ws = load_workspace(Path({example!r})).workspace
+periods = {{"ks": ks}}
+for board_id, name, state in [
+    ("bun", "Barn- och utbildningsnämnden", "approved"),
+    ("tn", "Tekniska nämnden", "open"),
+]:
+    p = import_workspace(replace(ws, organisation=replace(ws.organisation, name=name)))
+    p.state = state
+    p.save(update_fields=["state"])
+    periods[board_id] = p
+k = m.Municipality.objects.create(name="Exempelby kommun", config={config!r})
+for i, (board_id, p) in enumerate(periods.items()):
+    m.MunicipalityBoard.objects.create(
+        municipality=k, organisation=p.organisation, board_id=board_id, position=i
+    )
+user = get_user_model().objects.create_user("kommunctl", "", {password!r})
+m.MunicipalityMembership.objects.create(user=user, municipality=k, role="controller")
+print("E2E-KOMMUN=" + json.dumps({{
+    "municipality": k.pk,
+    "periods": {{b: p.pk for b, p in periods.items()}},
+    "names": {{b: p.organisation.name for b, p in periods.items()}},
+}}))
+"""
+CONFIG = """\
+kind: municipality
+municipality: Exempelby kommun
+title: Årsredovisning 2020
+period: {year: 2020}
+boards:
+  - {id: ks, name: Sydnärkes IT-nämnd}
+  - {id: bun, name: Barn- och utbildningsnämnden}
+  - {id: tn, name: Tekniska nämnden}
+"""
+
+
+def styrkort_exe() -> str:
+    exe = Path(sys.executable).with_name("styrkort")
+    return str(exe) if exe.exists() else "styrkort"
+
+
+@pytest.fixture(scope="module")
+def kommun(app: Any) -> dict[str, Any]:
+    """Exempelby kommun in the module server's database (the server reads it on each request)."""
+    data = app.log.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STYRKORT_", "DJANGO_"))}
+    env.update(
+        STYRKORT_DATA_DIR=str(data),
+        STYRKORT_DATABASE_URL=f"sqlite:///{data / 'styrkort.sqlite3'}",
+        STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
+    )
+    script = SETUP.format(
+        example=str(REPO / "examples" / "sydnarke-it-2020"), config=CONFIG, password=PASSWORD
+    )
+    proc = subprocess.run(
+        [styrkort_exe(), "manage", "shell", "-c", script],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("E2E-KOMMUN="))
+    ids: dict[str, Any] = json.loads(line.removeprefix("E2E-KOMMUN="))
+    return ids
+
+
+def login_kommun(page: Any, app: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(app.path("login"))
+    page.get_by_label("Användarnamn").fill("kommunctl")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text("Inloggad som kommunctl")).to_be_visible()
+
+
+def no_sideways_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_municipality_controller_sees_every_board(
+    app: Any, kommun: dict[str, Any], page: Any, width: int
+) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 900})
+    login_kommun(page, app)
+    # the start page leads to the municipality
+    page.goto(app.path("home"))
+    page.get_by_role("link", name="Exempelby kommun: nämndernas läge").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Exempelby kommun")
+    table = page.locator("#namnder-tabellen")
+    for board_id, name in kommun["names"].items():
+        row = table.locator(f"#namnd-{board_id}")
+        expect(row.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(table.locator("#namnd-bun")).to_contain_text("Godkänd")
+    expect(table.locator("#namnd-tn")).to_contain_text("Öppen")
+    expect(table.locator("#summa-namnder")).to_contain_text("Summa nämnder")
+    expect(page.locator("#rapporten")).to_be_visible()
+    expect(page.get_by_text("1 av 3 nämnder är med")).to_be_visible()
+    assert_accessible(page)
+    if width == 390:
+        no_sideways_scroll(page)
+    # into a board: read, never edit
+    table.locator("#namnd-tn").get_by_role("link", name=kommun["names"]["tn"], exact=True).click()
+    expect(page.get_by_text("Kommunens controller")).to_be_visible()
+    expect(page.locator("#period-state")).to_have_text("Öppen")
+    expect(page.get_by_role("button", name="Godkänn perioden")).to_have_count(0)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_municipality_is_managed_with_a_live_configuration_check(
+    app: Any, kommun: dict[str, Any], page: Any, width: int
+) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 900})
+    login_kommun(page, app)
+    page.goto(f"{app.url}/kommun/{kommun['municipality']}/hantera/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hantera kommunen")
+    check = page.locator("#konfigurationens-kontroll")
+    expect(check).to_contain_text("stämmer överens")
+    assert_accessible(page)
+    if width == 390:
+        no_sideways_scroll(page)
+    # HTMX: the configuration is checked as it is typed, nothing saved
+    field = page.get_by_label("Konfiguration (styrkort.yaml)")
+    field.fill(CONFIG.replace("id: tn", "id: tekn"))
+    field.press("End")
+    expect(check).to_contain_text("”tn” finns inte i konfigurationens boards-lista")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_board_controller_is_refused_the_municipality_and_sees_only_theirs(
+    app: Any, kommun: dict[str, Any], page: Any, width: int
+) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 900})
+    login_reusing_session(page, app, "kontroller")
+    page.goto(app.path("home"))
+    expect(page.get_by_text("nämndernas läge")).to_have_count(0)
+    resp = page.goto(f"{app.url}/kommun/{kommun['municipality']}/")
+    assert resp is not None and resp.status == 404
+    expect(page.get_by_text("finns inte eller så har du inte behörighet")).to_be_visible()
+    assert_accessible(page)
+    resp = page.goto(f"{app.url}/period/{kommun['periods']['tn']}/")
+    assert resp is not None and resp.status == 404
+    resp = page.goto(f"{app.url}/period/{kommun['periods']['ks']}/")
+    assert resp is not None and resp.status == 200
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sydnärkes IT-nämnd")
+    if width == 390:
+        no_sideways_scroll(page)
