@@ -17,8 +17,20 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"core"},
     "render": {"core", "report"},
     "pipeline": {"core", "sources", "metrics", "report"},
-    "web": {"core", "sources", "metrics", "report", "render", "pipeline"},
-    "commands": {"core", "sources", "metrics", "report", "render", "pipeline", "web", "cli"},
+    # the municipality's pipeline (issue 14): every board through the pipeline, then its report
+    "municipality": {"core", "sources", "metrics", "report", "pipeline"},
+    "web": {"core", "sources", "metrics", "report", "render", "pipeline", "municipality"},
+    "commands": {
+        "core",
+        "sources",
+        "metrics",
+        "report",
+        "render",
+        "pipeline",
+        "municipality",
+        "web",
+        "cli",
+    },
     "cli": {"commands"},
 }
 

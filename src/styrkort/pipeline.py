@@ -7,19 +7,35 @@ together. Pure apart from reading the workspace and the metric source files.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
-from styrkort.core.audit import audit_statement
+from styrkort.core.audit import (
+    Declaration,
+    audit,
+    audit_statement,
+    is_varav_label,
+    parse_declaration,
+    presented_table,
+)
 from styrkort.core.checks import run_checks
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.goals import Indicator, MetricSpec
 from styrkort.core.history import PastAmount, PastOutcome, merge_history
 from styrkort.core.model import Period, Workspace
+from styrkort.core.municipality import (
+    BALANCE_RELATIONS,
+    CARRIED_RELATIONS,
+    INVESTMENT_RELATIONS,
+    OPERATING_RELATIONS,
+)
 from styrkort.report.build import build_report, finding_views
-from styrkort.report.model import Report
+from styrkort.report.model import Report, Table
 from styrkort.sources.workspace import LoadResult, load_workspace
 
 
@@ -317,15 +333,38 @@ def resolve_history(ws: Workspace, root: Path, depth: int = 0) -> tuple[Workspac
     return replace(ws, goals=goals, history=history), findings
 
 
+class _Steps:
+    """Seconds per step of one run, into ``timings`` (step name in Swedish → seconds) when given:
+    a build of many boards names its slowest step (commands/_municipality.py)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.at = time.perf_counter()
+
+    def done(self, step: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[step] = self.timings.get(step, 0.0) + now - self.at
+            self.at = now
+
+
 def run(
-    root: Path | str, *, report: bool = True, depth: int = 0, allow_outside: bool = False
+    root: Path | str,
+    *,
+    report: bool = True,
+    depth: int = 0,
+    allow_outside: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> PipelineResult:
     """Read, compute, assess, check and build the report model of the workspace at ``root``.
 
-    Files outside ``root`` are refused (findings) unless ``allow_outside``.
+    Files outside ``root`` are refused (findings) unless ``allow_outside``. ``timings``
+    collects the seconds each step took.
     """
     root = Path(root)
+    steps = _Steps(timings)
     load = load_workspace(root, allow_outside=allow_outside)
+    steps.done("läsa arbetsytan")
     if load.workspace is None or not load.ok:
         return PipelineResult(root, load, findings=sort_findings(load.findings))
     return run_workspace(
@@ -336,6 +375,7 @@ def run(
         report=report,
         depth=depth,
         allow_outside=allow_outside,
+        timings=timings,
     )
 
 
@@ -348,6 +388,7 @@ def run_workspace(
     report: bool = True,
     depth: int = 0,
     allow_outside: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> PipelineResult:
     """The same pipeline for a workspace that is already a value (the web app builds it from the database).
 
@@ -355,40 +396,84 @@ def run_workspace(
     that name a metric get a finding instead of a value.
     """
     base = root or Path(".")
+    steps = _Steps(timings)
     load = load or LoadResult(ws, list(read_findings or []), root)
     history_findings: list[Finding] = []
     if root is not None:
         ws, history_findings = resolve_history(ws, root, depth)
+        steps.done("historik")
     computed, metric_findings = (
         compute_metrics(ws, base, allow_outside=allow_outside) if root is not None else ({}, [])
     )
+    steps.done("beräkna indikatorer")
     assessed = assess_workspace(ws, computed)
     checked = run_checks(assessed)
+    steps.done("bedöma och kontrollera")
     pre = [*(read_findings or []), *history_findings, *metric_findings, *checked]
     if not report:
         # Screens that show only assessments: no report model, no audit of printed tables.
         return PipelineResult(base, load, assessed, None, sort_findings(pre))
     built, report_findings = build_report(assessed, pre)
     audited = audit_presented_tables(built)
+    steps.done("bygga rapporten")
     findings = sort_findings([*pre, *report_findings, *audited])
     if audited:
         built = replace(built, findings=tuple(finding_views(findings)))
     return PipelineResult(base, load, assessed, built, findings)
 
 
-def audit_presented_tables(report: Report) -> list[Finding]:
-    """Audit the operating and investment statements as printed (in tkr), like any published table.
+MUNICIPALITY_RELATIONS: dict[str, tuple[str, ...]] = {
+    "municipality_operating": (*OPERATING_RELATIONS, *BALANCE_RELATIONS),
+    "municipality_carried": CARRIED_RELATIONS,
+    "municipality_investments": INVESTMENT_RELATIONS,
+    "level_counts": ("Totalt = Uppnått + Delvis uppnått + Ej uppnått + Saknar värde + Ej bedömt",),
+    "joint_split": (),
+}
+"""The municipality's tables (report/municipality.py) and the relations between their columns
+(core/municipality.py states them); a relation naming a column the table lacks is left out."""
+
+STATEMENT_KINDS = ("operating", "investments")
+
+
+def _declared_audit(table: Table, relations: tuple[str, ...]) -> list[Finding]:
+    """Audit a municipality table with its declared relations; "varav" rows are parts of the
+    row above them, never summed."""
+    name = f"rapport[{table.id}]"
+    published = presented_table(table, file=name, row_sources=[row.source for row in table.rows])
+    rows = tuple(replace(r, kind="varav") if is_varav_label(r.label) else r for r in published.rows)
+    published = replace(published, rows=rows)
+    columns = {c.label for c in table.columns}
+    lines = [
+        (Source(name, 1), f"relation: {rel}")
+        for rel in relations
+        if all(n.strip() in columns for n in re.split(r"[=+-]", rel) if n.strip())
+    ]
+    declaration, problems = parse_declaration(lines)
+    if not lines:
+        declaration = Declaration(no_relations=True)
+    return [*problems, *audit(published, declaration).findings]
+
+
+def audit_presented_tables(
+    report: Report, kinds: Collection[str] = (*STATEMENT_KINDS, *MUNICIPALITY_RELATIONS)
+) -> list[Finding]:
+    """Audit the statements as printed (in tkr), like any published table.
 
     Totals computed from exact amounts can still show a visible rounding break
-    in the printed table; the table audit reports it with the rows involved.
+    in the printed table; the table audit reports it with the rows involved. The
+    municipality's tables are audited with the relations their columns keep.
     """
     findings: list[Finding] = []
     for table in report.tables():
-        if table.kind in ("operating", "investments"):
+        if table.kind not in kinds:
+            continue
+        if table.kind in STATEMENT_KINDS:
             sources = [row.source for row in table.rows]  # each row says where it comes from
             findings.extend(
                 audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
             )
+        elif table.kind in MUNICIPALITY_RELATIONS:
+            findings.extend(_declared_audit(table, MUNICIPALITY_RELATIONS[table.kind]))
     return findings
 
 

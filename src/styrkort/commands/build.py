@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from styrkort.render import FORMATS, available_formats
 
 if TYPE_CHECKING:
-    from styrkort.pipeline import PipelineResult
+    from styrkort.report.model import Report
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="avsluta med kod 1 om kontrollerna ger fel (utan: kod 0 när rapporten är byggd)",
     )
     p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="visa ingen förloppsindikator (en kommuns bygge visar den annars på en terminal)",
+    )
+    p.add_argument(
         "--allow-outside",
         dest="allow_outside",
         action="store_true",
@@ -59,6 +65,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from styrkort.commands.check import print_findings
+    from styrkort.core.findings import has_errors
     from styrkort.pipeline import run
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()] or available_formats()
@@ -77,15 +84,29 @@ def handle(args: argparse.Namespace) -> int:
     except outdir.OutputRefused as exc:
         print(f"styrkort: {exc}", file=sys.stderr)
         return 1
-    result = run(args.workspace, allow_outside=args.allow_outside)
-    print_findings(result.findings, args.workspace)
-    if result.report is None:
+    from styrkort.commands._municipality import BoardProgress, run_municipality
+    from styrkort.sources.municipality import is_municipality
+
+    bar = BoardProgress(quiet=args.quiet)
+    template: Path | None = args.word_template
+    if is_municipality(args.workspace):
+        # a municipality: every board's workspace through the pipeline, one report
+        with bar:
+            report, findings = run_municipality(args, bar)
+    else:
+        result = run(args.workspace, allow_outside=args.allow_outside)
+        report, findings = result.report, result.findings
+        ws = result.workspace
+        if template is None and ws is not None and ws.word_template:
+            template = args.workspace / ws.word_template
+    print_findings(findings, args.workspace)
+    if report is None:
         print("styrkort: arbetsytan kunde inte läsas; ingen rapport byggdes.", file=sys.stderr)
         return 1
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with outdir.staging(out_dir) as stage:
-            written = _write_all(args, result, formats, stage)
+            written = _write_all(report, template, formats, stage)
             if written is None:
                 print(
                     f"styrkort: bygget misslyckades; rapporten i {out_dir} är orörd.",
@@ -104,17 +125,16 @@ def handle(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     for name in written:
         print(f"skrev {out_dir / name}")
-    return 1 if args.strict and result.has_errors else 0
+    return 1 if args.strict and has_errors(findings) else 0
 
 
 def _write_all(
-    args: argparse.Namespace, result: PipelineResult, formats: list[str], out_dir: Path
+    report: Report, template: Path | None, formats: list[str], out_dir: Path
 ) -> list[str] | None:
-    """Every format into ``out_dir``; the file names, or None when any failed."""
+    """Every format into ``out_dir`` (Word with ``template`` when given); the file names, or
+    None when any failed."""
     from styrkort.commands.check import print_findings
 
-    report = result.report
-    assert report is not None
     failed = False
     names: list[str] = []
     pending: dict[str, Callable[[], Path]] = {}
@@ -130,10 +150,6 @@ def _write_all(
             print(f"styrkort: formatet {name} är inte tillgängligt ({exc})", file=sys.stderr)
             return None
         if name == "docx":
-            ws = result.workspace
-            template = args.word_template or (
-                args.workspace / ws.word_template if ws and ws.word_template else None
-            )
             try:
                 path = module.write(report, out_dir, template=template)
             except module.TemplateError as exc:

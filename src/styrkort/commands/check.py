@@ -20,6 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--json", action="store_true", help='skriv resultatet som JSON: {"ok": …, "findings": […]}'
     )
     p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="visa ingen förloppsindikator (en kommuns kontroll visar den annars på en terminal)",
+    )
+    p.add_argument(
         "--allow-outside",
         dest="allow_outside",
         action="store_true",
@@ -43,12 +49,19 @@ def print_findings(findings: Iterable[Finding], root: Path, stream: object = Non
 
 
 def handle(args: argparse.Namespace) -> int:
+    from styrkort.commands._municipality import BoardProgress, run_municipality
     from styrkort.commands._output import envelope, exit_code, print_json
     from styrkort.pipeline import located, run
+    from styrkort.sources.municipality import is_municipality
 
-    result = run(args.workspace, allow_outside=args.allow_outside)
-    if args.json:
-        print_json(envelope(located(f, args.workspace) for f in result.findings))
+    if is_municipality(args.workspace):
+        # a municipality: every board's checks and the municipality's own
+        with BoardProgress(quiet=args.quiet) as bar:
+            _report, findings = run_municipality(args, bar)
     else:
-        print_findings(result.findings, args.workspace)
-    return exit_code(result.findings)
+        findings = run(args.workspace, allow_outside=args.allow_outside).findings
+    if args.json:
+        print_json(envelope(located(f, args.workspace) for f in findings))
+    else:
+        print_findings(findings, args.workspace)
+    return exit_code(findings)

@@ -36,6 +36,7 @@ AREAS: dict[str, str] = {
     "activity": "Checks of activities (core/checks.py, core/activities.py).",
     "assignment": "Checks of council assignments (core/checks.py, core/assignments.py).",
     "internal_control": "Checks of the internal-control plan and its follow-up (core/checks.py).",
+    "municipality": "A municipality's workspace and report: many boards in one report (sources/municipality.py, core/municipality.py).",
 }
 
 CODES: dict[str, str] = {
@@ -252,6 +253,23 @@ CODES: dict[str, str] = {
     "word_template.unknown_value": "The template asks for a value the report does not have.",
     "word_template.unsafe": "The template reaches beyond the report's values; nothing is run.",
     "word_template.render": "An expression in the template fails.",
+    # the municipality (issue 14)
+    "municipality.config": "The municipality's styrkort.yaml lacks or misstates a field (kind, municipality, boards).",
+    "municipality.board": "A board entry lacks its id or name, or repeats another's id.",
+    "municipality.board_workspace": "A board's workspace cannot be read or built; the municipality's report is not built.",
+    "municipality.field": "A value of the municipality's styrkort.yaml cannot be read (an amount, a kind, a link).",
+    "municipality.goal_link": "A council goal links to a board or board goal that does not exist.",
+    "municipality.council_goal_empty": "A council goal has no linked board goals (not assessed).",
+    "municipality.council_goal_undecided": "A council goal's rule leaves it open (a tie, or undecided board goals).",
+    "municipality.joint_split_sum": "The host's split of a joint board's result does not sum to the result.",
+    "municipality.joint_share": "A member's share differs from what the allocation key gives, or no split is known.",
+    "municipality.joint_member": "The municipality is not among the members of the joint board's split.",
+    "municipality.board_row": "A board's own report disagrees with the municipality's figures for it (contribution, result).",
+    "municipality.contributions": "The contributions paid by the finance administration do not cancel the boards'.",
+    "municipality.elimination": "An elimination removes unequal revenues and costs (warning).",
+    "municipality.total": "The municipality's result differs from the one its income statement states.",
+    "municipality.board_period": "A board's workspace is for another year than the municipality's report.",
+    "municipality.board_no_finance": "A board without operating statement has no row in the municipality's statement.",
 }
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from styrkort.report.model import Cell, Column, Report, Table
+from styrkort.report.model import Cell, Column, Report, Section, Table
 
 FILENAME = "rapport.xlsx"
 SEVERITY = {"error": "Fel", "warning": "Varning", "info": "Info"}
@@ -45,6 +45,11 @@ KIND_NAMES = {
     "risks": "Riskanalys",
     "controls": "Kontroller",
     "deviations": "Avvikelser",
+    "municipality_operating": "Drift per nämnd",
+    "municipality_carried": "Ackumulerat resultat",
+    "municipality_investments": "Investeringar per nämnd",
+    "council_goals": "KF-mål",
+    "level_counts": "Måluppfyllelse per nivå",
 }
 
 
@@ -239,6 +244,48 @@ def _write_stacked(wb: Any, name: str, title: str, tables: list[Table], fmts: _F
     ws.autofilter(header, 0, r, len(columns) + 1)
 
 
+def _section_tables(s: Section) -> list[Table]:
+    return [b for sub in (s, *_descendants(s)) for b in sub.blocks if isinstance(b, Table)]
+
+
+def _descendants(s: Section) -> list[Section]:
+    out: list[Section] = []
+    for c in s.children:
+        out += [c, *_descendants(c)]
+    return out
+
+
+def _write_part(wb: Any, name: str, part: Section, fmts: _Formats) -> None:
+    """A part of the report (a board's chapter in a municipality's report) on one sheet: each
+    of its tables under its caption, one after the other, numbers as numbers."""
+    ws = wb.add_worksheet(name)
+    ws.write_string(0, 0, f"{part.number} {part.title}", fmts.get("", True, font_size=14))
+    r = 2
+    widest = 1
+    hfmt = fmts.get("", True, bottom=2, bg_color="#EEF2F6", text_wrap=True)
+    for t in _section_tables(part):
+        title = t.caption + (f" ({t.unit})" if t.unit else "")
+        ws.write_string(r, 0, title, fmts.get("", True, font_size=12))
+        r += 1
+        for c, col in enumerate(t.columns):
+            ws.write_string(r, c, _header_label(col), hfmt)
+        for row in t.rows:
+            r += 1
+            bold = row.kind in ("subtotal", "total", "goal")
+            for c, (cell, col) in enumerate(zip(row.cells, t.columns, strict=False)):
+                if cell.kind == "status" and cell.status:
+                    ws.write_string(r, c, f"{cell.symbol} {cell.text}", fmts.get("", bold))
+                else:
+                    _write_cell(ws, r, c, cell, col, fmts, bold)
+        for note in t.notes:
+            r += 1
+            ws.write_string(r, 0, note, fmts.get("", False, italic=True))
+        widest = max(widest, len(t.columns))
+        r += 2
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, max(1, widest - 1), 16)
+
+
 def _write_findings(wb: Any, report: Report, fmts: _Formats) -> None:
     ws = wb.add_worksheet("Kontrollresultat")
     ws.write_string(
@@ -307,7 +354,12 @@ def render_xlsx(report: Report, path: Path) -> Path:
     )
     fmts = _Formats(wb)
     taken = {"om", "måluppfyllelse", "kontrollresultat", "aktiviteter"}
-    tables = report.tables()
+    # A report in parts (a municipality's: a chapter per board) gives each part one sheet;
+    # the tables outside the parts get sheets as in a board's report.
+    parts = [s for s in report.sections if s.id in report.parts]
+    in_parts = {id(t) for p in parts for t in _section_tables(p)}
+    part_names = [(sheet_name(p.title, taken), p) for p in parts]
+    tables = [t for t in report.tables() if id(t) not in in_parts]
     goal_tables = [t for t in tables if t.kind == "goal"]
     activity_tables = [t for t in tables if t.kind == "activities"]
     others = [t for t in tables if t.kind not in ("goal", "activities")]
@@ -316,6 +368,7 @@ def render_xlsx(report: Report, path: Path) -> Path:
     if activity_tables:
         sheets.append(("Aktiviteter", "Aktiviteter per mål med status och färdiggrad"))
     sheets += [(n, t.caption) for n, t in names]
+    sheets += [(n, f"{p.number} {p.title}: kapitlets tabeller") for n, p in part_names]
     sheets.append(("Kontrollresultat", "Kontrollernas fynd: var, vad, åtgärd"))
     _write_about(wb, report, fmts, sheets)
     if goal_tables:
@@ -331,6 +384,8 @@ def render_xlsx(report: Report, path: Path) -> Path:
         _write_stacked(wb, "Aktiviteter", "Aktiviteter per mål", activity_tables, fmts)
     for name, t in names:
         _write_table(wb, t, name, fmts)
+    for name, p in part_names:
+        _write_part(wb, name, p, fmts)
     _write_findings(wb, report, fmts)
     wb.close()
     return path

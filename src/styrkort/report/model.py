@@ -161,6 +161,9 @@ class Report:
     """Every live figure a narrative may embed as ``{{ name }}``, formatted."""
     lang: str = "sv"
     rounding_note: str = ""
+    parts: tuple[str, ...] = field(default=(), metadata={"data": False})
+    """Ids of top-level sections that are parts of their own (a municipality's report: one per
+    board); Excel gives each a sheet. Empty for a board's report."""
 
     def walk(self) -> list[Section]:
         out: list[Section] = []

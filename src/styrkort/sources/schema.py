@@ -140,6 +140,7 @@ _POINT_BANDS_EXAMPLE = (
     "[{status: ej uppnått}, {from: '50', status: delvis uppnått}, {above: '75', status: uppnått}]"
 )
 
+_MUNICIPALITY = "kommunens styrkort.yaml lagras som text (webben), varje fält läses ur den"
 _ROWS = "raderna lagras (tabellen {model}); exporten skriver alltid {file}"
 
 SECTIONS: tuple[Section, ...] = (
@@ -527,6 +528,102 @@ SECTIONS: tuple[Section, ...] = (
         ),
         model="Period",
         table=True,
+    ),
+    # --- the municipality workspace (issue 14): its own styrkort.yaml, kind: municipality ---
+    Section(
+        "municipality",
+        "styrkort.yaml",
+        "",
+        "kommunens styrkort.yaml",
+        (
+            Field("kind", "choice", "municipality: mappen är en kommuns arbetsyta med nämndernas arbetsytor i sig (en nämnds arbetsyta har ingen kind).", choices=("municipality",), required=True, not_stored=_MUNICIPALITY, example="municipality"),
+            Field("municipality", "text", "Kommunens namn, t.ex. Exempelby kommun.", required=True, not_stored=_MUNICIPALITY, example="Exempelby kommun"),
+            Field("title", "text", "Rapportens titel.", "Årsredovisning <år>", not_stored=_MUNICIPALITY, example="Årsredovisning 2022"),
+            Field("period", "mapping", "Perioden, som en nämnds period (year, kind, start, end, label).", section="period", required=True, not_stored=_MUNICIPALITY),
+            Field("rule", "mapping", "Kommunens regel för KF-målens bedömning utifrån nämndmålen; samma nycklar som bedömningsregeln i en nämnds settings (preset, tolerance, goal_rule, goal_rules, scales). Standard: majoritetsregeln.", section="municipality_rule", not_stored=_MUNICIPALITY),
+            Field("boards", "list", "Nämnderna, i tryckordning.", section="municipality_board", required=True, not_stored=_MUNICIPALITY),
+            Field("council_goals", "list", "KF-målen och nämndmålen som kopplas till dem.", section="municipality_council_goal", not_stored=_MUNICIPALITY),
+            Field("finance_administration", "list", "Finansförvaltningens rader (skatteintäkter, generella statsbidrag, finansiella poster …).", section="municipality_finance", not_stored=_MUNICIPALITY),
+            Field("eliminations", "list", "Interna poster mellan nämnderna som elimineras ur intäkter och kostnader.", section="municipality_elimination", not_stored=_MUNICIPALITY),
+            Field("joint_boards", "list", "Gemensamma nämnder som kommunen är medlem i, med värdkommunens fördelning av resultatet.", section="municipality_joint_board", not_stored=_MUNICIPALITY),
+            Field("result", "amount", "Kommunens resultat enligt resultaträkningen i kronor; kontrolleras mot driftredovisningen per nämnd.", not_stored=_MUNICIPALITY, example="12000000"),
+        ),
+    ),
+    Section(
+        "municipality_rule",
+        "styrkort.yaml",
+        "rule",
+        "rule",
+        (
+            Field("preset", "choice", "En publicerad bedömningsregel att utgå från, som settings.preset.", choices=tuple(PRESETS), not_stored=_MUNICIPALITY, example="samlad-poang"),
+            Field("tolerance", "mapping", "Som settings.tolerance (gäller indikatorer; påverkar inte KF-målen).", section="tolerance", not_stored=_MUNICIPALITY),
+            Field("goal_rule", "mapping", "Regeln för KF-målen utifrån nämndmålens bedömningar, som settings.goal_rule.", section="goal_rule", not_stored=_MUNICIPALITY),
+            Field("goal_rules", "mapping", "Som settings.goal_rules.", not_stored=_MUNICIPALITY, example="{strikt: {positive: [uppnått], majority: 2/3}}"),
+            Field("scales", "mapping", "Som settings.scales.", not_stored=_MUNICIPALITY, example="{kvalitet: [låg, medel, hög]}"),
+        ),
+    ),
+    Section(
+        "municipality_board",
+        "styrkort.yaml",
+        "boards[]",
+        "nämnden",
+        (
+            Field("id", "text", "Nämndens id, används i KF-målens kopplingar.", required=True, not_stored=_MUNICIPALITY, example="ks"),
+            Field("name", "text", "Nämndens namn som det trycks, t.ex. Kommunstyrelsen.", required=True, not_stored=_MUNICIPALITY, example="Kommunstyrelsen"),
+            Field("workspace", "file", "Nämndens arbetsyta: en mapp inuti kommunens.", not_stored=_MUNICIPALITY, example="namnder/ks"),
+            Field("contribution", "amount", "Nämndbidraget som fullmäktige beslutat, i kronor; kontrolleras mot nämndens egen rapport.", not_stored=_MUNICIPALITY, example="120000000"),
+            Field("result", "amount", "Nämndens resultat enligt kommunens bokslut, i kronor (överskott positivt); kontrolleras mot nämndens egen rapport.", not_stored=_MUNICIPALITY, example="-1500000"),
+        ),
+    ),
+    Section(
+        "municipality_council_goal",
+        "styrkort.yaml",
+        "council_goals[]",
+        "KF-målet",
+        (
+            Field("id", "text", "KF-målets id; en nämnds mål kan också koppla sig med council_goal: <id>.", required=True, not_stored=_MUNICIPALITY, example="kf1"),
+            Field("title", "text", "KF-målet som fullmäktige formulerat det.", required=True, not_stored=_MUNICIPALITY, example="Barn och unga ges goda förutsättningar"),
+            Field("goals", "list", "Nämndmål som kopplas hit, skrivna nämnd/mål (nämndens id och målets id), t.ex. [bun/bun-1, ks/ks-2].", not_stored=_MUNICIPALITY, example="[ks/ks-1]"),
+        ),
+    ),
+    Section(
+        "municipality_finance",
+        "styrkort.yaml",
+        "finance_administration[]",
+        "finansförvaltningens rad",
+        (
+            Field("label", "text", "Radens benämning, t.ex. Skatteintäkter.", required=True, not_stored=_MUNICIPALITY, example="Skatteintäkter"),
+            Field("kind", "choice", "revenue (intäkt) eller cost (kostnad).", required=True, choices=_choices(RowKind), not_stored=_MUNICIPALITY, example="revenue"),
+            Field("budget", "amount", "Budget i kronor, positiv.", required=True, not_stored=_MUNICIPALITY, example="900000000"),
+            Field("outcome", "amount", "Utfall i kronor, positivt.", required=True, not_stored=_MUNICIPALITY, example="910000000"),
+        ),
+    ),
+    Section(
+        "municipality_elimination",
+        "styrkort.yaml",
+        "eliminations[]",
+        "elimineringen",
+        (
+            Field("label", "text", "Vad som elimineras, t.ex. Interna hyror.", required=True, not_stored=_MUNICIPALITY, example="Interna hyror"),
+            Field("revenues", "amount", "Interna intäkter som tas bort, i kronor (positivt).", required=True, not_stored=_MUNICIPALITY, example="40000000"),
+            Field("costs", "amount", "Interna kostnader som tas bort, i kronor (positivt); brukar vara lika med intäkterna.", required=True, not_stored=_MUNICIPALITY, example="40000000"),
+        ),
+    ),
+    Section(
+        "municipality_joint_board",
+        "styrkort.yaml",
+        "joint_boards[]",
+        "den gemensamma nämnden",
+        (
+            Field("name", "text", "Den gemensamma nämndens namn.", required=True, not_stored=_MUNICIPALITY, example="Sydnärkes IT-nämnd"),
+            Field("host", "text", "Värdkommunen.", not_stored=_MUNICIPALITY, example="Lekebergs kommun"),
+            Field("member", "text", "Kommunens namn i fördelningen (split eller key).", required=True, not_stored=_MUNICIPALITY, example="Hallsberg"),
+            Field("result", "amount", "Den gemensamma nämndens resultat i kronor (underskott negativt).", required=True, not_stored=_MUNICIPALITY, example="-823000"),
+            Field("split", "mapping", "Värdkommunens fördelning: medlem → belopp i kronor, tecken som resultatet.", not_stored=_MUNICIPALITY, example="{Hallsberg: -823000}"),
+            Field("key", "mapping", "Fördelningsnyckeln: medlem → vikt (folkmängd eller andel); fördelningen räknas fram med största rest, eller kontrolleras mot split.", not_stored=_MUNICIPALITY, example="{Hallsberg: 1}"),
+            Field("board", "text", "Id för den nämnd vars driftredovisning bär andelen.", not_stored=_MUNICIPALITY, example="ks"),
+            Field("decision", "text", "Beslutet bakom fördelningen.", not_stored=_MUNICIPALITY, example="Samverkansavtal § 5"),
+        ),
     ),
 )  # fmt: skip
 
