@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from styrkort.core.finance import board_result
+from styrkort.municipality import build_municipality, load_municipality
 from styrkort.report import format as fmt
 from styrkort.sources.workspace import load_workspace
 from styrkort.web import models as m
@@ -20,35 +21,16 @@ from styrkort.web import municipality as mu
 from styrkort.web import services
 from styrkort.web.access import Access, Action, municipalities_for, organisations_for
 from styrkort.web.errors import Forbidden, NotFound
+from styrkort.web.municipality_import import import_municipality
 from styrkort.web.views import run_period
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+KOMMUN = EXAMPLES / "exempel-kommun"
+CONFIG = (KOMMUN / "styrkort.yaml").read_text(encoding="utf-8")
+BOARD_IDS = ("ks", "bun", "sn", "tn", "kfn", "bmn", "ofn", "vn")
 
-CONFIG = """\
-kind: municipality
-municipality: Exempelby kommun
-title: Årsredovisning 2020
-period: {year: 2020}
-boards:
-  - id: ks
-    name: Kommunstyrelsen
-  - id: bun
-    name: Barn- och utbildningsnämnden
-  - id: tn
-    name: Tekniska nämnden
-  - id: kfn
-    name: Kultur- och fritidsnämnden
-"""
-
-# name → (example folder, board id, state)
-BOARDS = {
-    "Kommunstyrelsen": ("sydnarke-it-2020", "ks", "approved"),
-    "Barn- och utbildningsnämnden": ("sydnarke-it-2020", "bun", "locked"),
-    "Tekniska nämnden": ("sydnarke-it-2020", "tn", "open"),
-    "Kultur- och fritidsnämnden": ("exempel-aktiviteter-2022", "kfn", "open"),
-}
 MUNICIPALITY_ROLES = {
     "k_admin": m.MunicipalityRole.ADMIN,
     "k_controller": m.MunicipalityRole.CONTROLLER,
@@ -57,8 +39,8 @@ MUNICIPALITY_ROLES = {
 ROLES = ("superuser", *MUNICIPALITY_ROLES, "ks_controller", "tn_owner", "outsider")
 
 
-def _import(folder: str, name: str) -> m.Period:
-    load = load_workspace(EXAMPLES / folder)
+def _import(folder: Path, name: str) -> m.Period:
+    load = load_workspace(folder)
     assert load.workspace is not None
     ws = load.workspace
     ws = replace(ws, organisation=replace(ws.organisation, name=name))
@@ -67,26 +49,23 @@ def _import(folder: str, name: str) -> m.Period:
 
 @pytest.fixture
 def kommun(db: Any) -> dict[str, Any]:
-    """Exempelby kommun: four boards (approved, locked, open with every owner submitted, and
-    one without a 2020 period), a board outside it, and a user per role."""
+    """The generated Exempelby kommun (eight boards) imported from its folder: Kommunstyrelsen
+    approved, Barn- och utbildningsnämnden locked, Tekniska nämnden open with every owner
+    handed in, the rest open; a board outside it, and a user per role."""
     users = {
         name: get_user_model().objects.create_user(name, "", None, is_superuser=name == "superuser")
         for name in ROLES
     }
-    municipality = m.Municipality.objects.create(name="Exempelby kommun", config=CONFIG)
-    periods: dict[str, m.Period] = {}
-    for i, (name, (folder, board_id, state)) in enumerate(BOARDS.items()):
-        period = _import(folder, name)
-        period.state = state
-        period.save(update_fields=["state"])
-        periods[board_id] = period
-        m.MunicipalityBoard.objects.create(
-            municipality=municipality,
-            organisation=period.organisation,
-            board_id=board_id,
-            position=i,
-        )
-    outside = _import("sydnarke-it-2020", "Grannkommunens nämnd")
+    imported = import_municipality(KOMMUN)
+    assert imported.municipality is not None, [f.format() for f in imported.findings]
+    municipality = imported.municipality
+    periods = {
+        link.board_id: link.organisation.periods.get() for link in municipality.board_links.all()
+    }
+    for board_id, state in (("ks", "approved"), ("bun", "locked")):
+        periods[board_id].state = state
+        periods[board_id].save(update_fields=["state"])
+    outside = _import(EXAMPLES / "sydnarke-it-2020", "Grannkommunens nämnd")
     for name, role in MUNICIPALITY_ROLES.items():
         m.MunicipalityMembership.objects.create(
             user=users[name], municipality=municipality, role=role
@@ -100,7 +79,7 @@ def kommun(db: Any) -> dict[str, Any]:
         user=users["tn_owner"],
         organisation=periods["tn"].organisation,
         role=m.Role.OWNER,
-        owner_labels="Servicedeskchef",
+        owner_labels="Controller",
     )
     m.Submission.objects.create(period=periods["tn"], user=users["tn_owner"])
     mu.clear_cache()
@@ -134,7 +113,9 @@ def test_a_board_id_and_a_board_are_linked_once_per_municipality(kommun: dict[st
 def test_deleting_a_board_removes_its_link_not_the_municipality(kommun: dict[str, Any]) -> None:
     kommun["periods"]["kfn"].organisation.delete()
     municipality = m.Municipality.objects.get()
-    assert [link.board_id for link in municipality.board_links.all()] == ["ks", "bun", "tn"]
+    assert [link.board_id for link in municipality.board_links.all()] == [
+        b for b in BOARD_IDS if b != "kfn"
+    ]
 
 
 # --- access -----------------------------------------------------------------------------------
@@ -189,7 +170,7 @@ def test_linking_a_board_needs_control_of_the_board(kommun: dict[str, Any]) -> N
     assert controller.may(Action.LINK_BOARD, None, outside)
     assert outside in mu.linkable_organisations(controller)
     link = mu.link_board(controller, outside, "gn")
-    assert link.position == 4
+    assert link.position == 8  # after the eight boards (0–7)
     entry = m.AuditEntry.objects.filter(organisation=outside).first()
     assert entry is not None and entry.action == "koppla till kommun" and entry.new == "gn"
 
@@ -289,30 +270,52 @@ def test_the_municipality_controller_reads_the_board_as_municipality_role(
 # --- the overview's figures -------------------------------------------------------------------
 
 
-def test_overview_states_verdicts_and_results_equal_each_boards_own(kommun: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def from_folder() -> Any:
+    """The municipality's report built from its folder, as ``styrkort build`` builds it."""
+    load = load_municipality(KOMMUN)
+    assert load.config is not None
+    return build_municipality(load.config, load.boards, load.root)
+
+
+def test_overview_states_verdicts_and_results_equal_each_boards_own(
+    kommun: dict[str, Any], from_folder: Any
+) -> None:
     ov = mu.overview(kommun["municipality"])
-    assert ov.year == 2020
+    assert ov.year == 2022
     states = {r.link.board_id: r.state for r in ov.rows}
     assert states == {
         "ks": mu.BoardState.APPROVED,
         "bun": mu.BoardState.LOCKED,
         "tn": mu.BoardState.SUBMITTED,
-        "kfn": mu.BoardState.NO_PERIOD,
+        **dict.fromkeys(("sn", "kfn", "bmn", "ofn", "vn"), mu.BoardState.OPEN),
     }
+    folder_rows = {ref.id: br for ref, br in from_folder.board_rows}
     for row in ov.rows:
-        if row.period is None:
-            assert row.figures is None
-            continue
         own = run_period(row.period)  # the board's own report
         assert own.assessed is not None and own.report is not None
         assert row.figures is not None
         assert row.figures.verdict is own.assessed.summary.verdict
         assert own.assessed.operating is not None
         assert row.result == board_result(own.assessed.operating)
-    results = [r.result for r in ov.rows if r.result is not None]
-    assert ov.totals.boards == 3
-    assert ov.totals.result == sum(r.result for r in results)
-    assert ov.totals.deviation == sum(r.deviation for r in results)
+        # and the row the municipality's report prints for the board, built from the folder
+        assert row.result is not None
+        assert row.result.result == folder_rows[row.link.board_id].result
+        assert row.result.contribution == folder_rows[row.link.board_id].contribution
+    assert ov.totals == from_folder.assessed.operating.boards_total
+
+
+def test_a_board_without_a_period_of_the_year_is_shown_as_such(kommun: dict[str, Any]) -> None:
+    outside = kommun["outside"].organisation  # its period is 2020, the municipality's 2022
+    m.MunicipalityBoard.objects.create(
+        municipality=kommun["municipality"], organisation=outside, board_id="gn", position=9
+    )
+    ov = mu.overview(kommun["municipality"])
+    row = ov.rows[-1]
+    assert row.state is mu.BoardState.NO_PERIOD and row.figures is None
+    assert row in ov.missing
+    page = _client(kommun, "k_reader").get(f"/kommun/{kommun['municipality'].pk}/")
+    assert "Ingen period för 2022" in page.content.decode()
 
 
 def test_the_overview_screen_prints_the_boards_figures_and_totals(kommun: dict[str, Any]) -> None:
@@ -322,31 +325,65 @@ def test_the_overview_screen_prints_the_boards_figures_and_totals(kommun: dict[s
     for row in ov.rows:
         assert row.organisation.name in html
         assert row.state.label in html
-        if row.period is not None:
-            assert f'href="/period/{row.period.pk}/"' in html
+        assert f'href="/period/{row.period.pk}/"' in html
+        assert fmt.tkr(row.result.result) in html
     assert "Summa nämnder" in html
+    assert ov.totals is not None
     assert fmt.tkr(ov.totals.result) in html
-    assert "Ingen period för 2020" in html
+    assert fmt.tkr(ov.totals.costs) in html
     # which boards the report lacks is said, not hidden
-    assert "2 av 4 nämnder är med" in html
+    assert "2 av 8 nämnder är med" in html
     assert "Saknas i rapporten" in html
 
 
-def test_approval_feeds_the_report(kommun: dict[str, Any]) -> None:
-    """A board enters the municipality's report when its controller approves the period."""
-    municipality, tn = kommun["municipality"], kommun["periods"]["tn"]
-    before = mu.overview(municipality)
-    assert "tn" in {r.link.board_id for r in before.missing}
-    controller = get_user_model().objects.create_user("tn_controller", "", None)
-    m.Membership.objects.create(
-        user=controller, organisation=tn.organisation, role=m.Role.CONTROLLER
+def _approve_all(kommun: dict[str, Any]) -> None:
+    """Each open board's controller approves its period (the checks' errors overridden)."""
+    for board_id, period in kommun["periods"].items():
+        period.refresh_from_db()
+        if period.state != m.PeriodState.OPEN:
+            continue
+        user = get_user_model().objects.create_user(f"{board_id}_ctl", "", None)
+        m.Membership.objects.create(
+            user=user, organisation=period.organisation, role=m.Role.CONTROLLER
+        )
+        services.approve(Access(user, period.organisation), period.pk, ["fel"], "Beslutat")
+
+
+def test_approval_feeds_the_report(kommun: dict[str, Any], from_folder: Any) -> None:
+    """A board enters the municipality's report when its controller approves the period; the
+    report waits for every board and names those it waits for."""
+    municipality = kommun["municipality"]
+    before = mu.build_report(municipality)
+    assert before.report is None
+    assert {r.link.board_id for r in before.waiting} == {"sn", "tn", "kfn", "bmn", "ofn", "vn"}
+    page = _client(kommun, "k_reader").get(f"/kommun/{municipality.pk}/rapport/").content.decode()
+    assert "Rapporten väntar på nämnderna" in page and "Socialnämnden" in page
+    assert (
+        _client(kommun, "k_reader").get(f"/kommun/{municipality.pk}/rapport/html/").status_code
+        == 409
     )
-    services.approve(
-        Access(controller, tn.organisation), tn.pk, ["Kontrollerna hittar fel."], "Beslutat"
+    _approve_all(kommun)
+    after = mu.build_report(municipality)
+    assert not after.waiting and after.report is not None and after.result is not None
+    assert [(ref.id, br.result) for ref, br in after.result.board_rows] == [
+        (ref.id, br.result) for ref, br in from_folder.board_rows
+    ]
+    assert (
+        after.result.assessed.operating.boards_total == from_folder.assessed.operating.boards_total
     )
-    after = mu.overview(municipality)
-    assert "tn" in {r.link.board_id for r in after.included}
-    assert {r.link.board_id for r in after.missing} == {"kfn"}
+    client = _client(kommun, "k_reader")
+    page = client.get(f"/kommun/{municipality.pk}/rapport/").content.decode()
+    assert "Summa nämnder" in page and "Ladda ned" in page
+    html = client.get(f"/kommun/{municipality.pk}/rapport/html/")
+    assert html.status_code == 200 and "Kommunstyrelsen" in html.content.decode()
+    xlsx = client.get(f"/kommun/{municipality.pk}/rapport/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # reopening a board takes it out of the report again
+    ks = kommun["periods"]["ks"]
+    ks.state = m.PeriodState.OPEN
+    ks.save(update_fields=["state"])
+    again = mu.build_report(municipality)
+    assert again.report is None and [r.link.board_id for r in again.waiting] == ["ks"]
 
 
 def test_figures_of_an_approved_period_are_cached_until_it_changes(kommun: dict[str, Any]) -> None:
@@ -364,7 +401,7 @@ def test_figures_of_an_approved_period_are_cached_until_it_changes(kommun: dict[
 
 def test_config_problems_name_unlinked_and_unknown_boards(kommun: dict[str, Any]) -> None:
     municipality = kommun["municipality"]
-    config, findings = mu.read_config(CONFIG.replace("id: kfn", "id: kf"))
+    config, findings = mu.read_config(CONFIG.replace("id: kfn\n", "id: kf\n"))
     problems = mu.config_problems(config, findings, mu.links_of(municipality))
     texts = " ".join(p.message for p in problems)
     assert "”kfn” finns inte i konfigurationens boards-lista" in texts

@@ -14,16 +14,24 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
-from styrkort.core.assessed import Assessed
-from styrkort.core.finance import BoardResult, board_result
+from styrkort.core.finance import BoardResult
 from styrkort.core.findings import Finding, Severity
 from styrkort.core.goals import Status
+from styrkort.core.model import Period
+from styrkort.core.municipality import (
+    BoardRef,
+    MunicipalityConfig,
+    StatementRow,
+    operating_by_board,
+)
+from styrkort.municipality import MunicipalityResult, _board_result, build_municipality
+from styrkort.report.model import Report
+from styrkort.sources.municipality import read_municipality_config
 from styrkort.web import models as m
 from styrkort.web.access import Access, Action
 from styrkort.web.errors import Conflict, NotFound
@@ -36,76 +44,9 @@ CONFIG_FILE = "styrkort.yaml"
 # --- the configuration ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ConfigSummary:
-    """What the web needs of the municipality's configuration: its name, report title, year and
-    the boards it names (id → name), in order."""
-
-    municipality: str
-    title: str
-    year: int | None
-    boards: tuple[tuple[str, str], ...]
-
-
-def read_config(text: str) -> tuple[ConfigSummary | None, list[Finding]]:
-    """The configuration text as the municipality folder's reader reads it (kommun's
-    ``sources.municipality.read_municipality_config``): its summary and findings."""
-    try:
-        from styrkort.sources.municipality import read_municipality_config
-    except ImportError:  # until the municipality reader is merged (issue 14, kommun branch)
-        return _provisional(text)
-    config, findings = read_municipality_config(text, CONFIG_FILE)
-    if config is None:
-        return None, findings
-    return _summary(config), findings
-
-
-def _provisional(text: str) -> tuple[ConfigSummary | None, list[Finding]]:
-    """The few keys the web shows, read until the municipality reader is merged."""
-    from styrkort.core.findings import Source, error
-    from styrkort.sources import yamlloc
-
-    if not text.strip():
-        return None, []
-    try:
-        data, _ = yamlloc.load(text)
-    except yamlloc.YamlError as exc:
-        return None, [
-            error(
-                Source(CONFIG_FILE, exc.line),
-                "municipality.yaml",
-                f"Konfigurationen är inte läsbar YAML: {exc}.",
-                "Rätta raden och spara igen.",
-            )
-        ]
-    if not isinstance(data, dict):
-        return None, []
-    period = data.get("period")
-    year = period.get("year") if isinstance(period, dict) else None
-    boards = data.get("boards")
-    return (
-        ConfigSummary(
-            municipality=str(data.get("municipality", "")),
-            title=str(data.get("title", "")),
-            year=int(year) if isinstance(year, str) and year.isdigit() else None,
-            boards=tuple(
-                (str(b.get("id", "")), str(b.get("name", "")))
-                for b in (boards if isinstance(boards, list) else [])
-                if isinstance(b, dict)
-            ),
-        ),
-        [],
-    )
-
-
-def _summary(config: Any) -> ConfigSummary:
-    year = getattr(getattr(config, "period", None), "year", None)
-    return ConfigSummary(
-        municipality=str(getattr(config, "municipality", "")),
-        title=str(getattr(config, "title", "")),
-        year=int(year) if year is not None else None,
-        boards=tuple((b.id, b.name) for b in getattr(config, "boards", ())),
-    )
+def read_config(text: str) -> tuple[MunicipalityConfig | None, list[Finding]]:
+    """The configuration text as the municipality folder's reader reads it (no file is read)."""
+    return read_municipality_config(text, CONFIG_FILE)
 
 
 @dataclass(frozen=True)
@@ -120,7 +61,9 @@ class Problem:
 
 
 def config_problems(
-    config: ConfigSummary | None, findings: Iterable[Finding], links: Sequence[m.MunicipalityBoard]
+    config: MunicipalityConfig | None,
+    findings: Iterable[Finding],
+    links: Sequence[m.MunicipalityBoard],
 ) -> list[Problem]:
     """The configuration's own findings, then how the linked boards and the configuration's
     ``boards`` disagree (a board id the configuration does not name, a board it names that no
@@ -136,7 +79,7 @@ def config_problems(
     ]
     if config is None:
         return out
-    named = dict(config.boards)
+    named = {b.id: b.name for b in config.boards}
     for link in links:
         if link.board_id not in named:
             out.append(
@@ -147,12 +90,12 @@ def config_problems(
                 )
             )
     linked = {link.board_id for link in links}
-    for board_id, name in config.boards:
-        if board_id not in linked:
+    for ref in config.boards:
+        if ref.id not in linked:
             out.append(
                 Problem(
-                    f"Konfigurationens nämnd {board_id}",
-                    f"Nämnden ”{name}” ({board_id}) är inte kopplad till någon nämnd i Styrkort.",
+                    f"Konfigurationens nämnd {ref.id}",
+                    f"Nämnden ”{ref.name}” ({ref.id}) är inte kopplad till någon nämnd i Styrkort.",
                     "Koppla nämnden under Hantera kommunen, eller ta bort den ur konfigurationen.",
                     error=False,
                 )
@@ -196,14 +139,6 @@ class BoardState(enum.Enum):
         return self in (BoardState.APPROVED, BoardState.LOCKED)
 
 
-def board_result_of(assessed: Assessed) -> BoardResult | None:
-    """A board's row in the municipality's operating statement. The one place the web asks for
-    it: the net-budget model's ``assessed.board_result`` replaces this at merge."""
-    if assessed.operating is None:
-        return None
-    return board_result(assessed.operating)
-
-
 @dataclass(frozen=True)
 class BoardFigures:
     """What the pipeline says about one board's period (cached for periods that cannot change)."""
@@ -244,7 +179,7 @@ def board_figures(period: m.Period) -> BoardFigures:
     assessed = run.assessed
     figures = BoardFigures(
         verdict=assessed.summary.verdict if assessed is not None else None,
-        result=board_result_of(assessed) if assessed is not None else None,
+        result=_board_result(assessed) if assessed is not None else None,
         errors=sum(1 for f in run.findings if f.severity is Severity.ERROR),
         warnings=sum(1 for f in run.findings if f.severity is Severity.WARNING),
     )
@@ -261,16 +196,14 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def period_for(periods: Sequence[m.Period], year: int | None) -> m.Period | None:
-    """A board's period in the municipality's report: the full year (helår) of ``year`` when it
-    has one, else its latest period of that year; with no year, its latest full-year period."""
-    if year is not None:
-        periods = [p for p in periods if p.year == year]
-    if not periods:
-        return None
-    full = [p for p in periods if p.kind == "year"]
-    pick = full or list(periods)
-    return max(pick, key=lambda p: (p.year, p.pk))
+def period_for(periods: Sequence[m.Period], period: Period | None) -> m.Period | None:
+    """A board's period in the municipality's report: its latest period of the municipality's
+    year and kind (helår or delår); without a readable configuration, its latest full year."""
+    if period is not None:
+        pick = [p for p in periods if p.year == period.year and p.kind == period.kind.value]
+    else:
+        pick = [p for p in periods if p.kind == "year"]
+    return max(pick, key=lambda p: (p.year, p.pk), default=None)
 
 
 def board_state(period: m.Period | None, owners: set[int], submitted: set[int]) -> BoardState:
@@ -301,50 +234,26 @@ class BoardRow:
         return self.figures.result if self.figures else None
 
 
-@dataclass(frozen=True)
-class Totals:
-    """Summa nämnder: the boards' rows added up, kronor (as the municipality's operating
-    statement adds them)."""
-
-    contribution: Decimal
-    revenues: Decimal
-    costs: Decimal
-    budget_result: Decimal
-    boards: int
-
-    @property
-    def result(self) -> Decimal:
-        return self.contribution + self.revenues - self.costs
-
-    @property
-    def deviation(self) -> Decimal:
-        return self.result - self.budget_result
-
-
-def totals(results: Iterable[BoardResult]) -> Totals:
-    rows = list(results)
-    zero = Decimal(0)
-    return Totals(
-        contribution=sum((r.contribution for r in rows), zero),
-        revenues=sum((r.revenues for r in rows), zero),
-        costs=sum((r.costs for r in rows), zero),
-        budget_result=sum((r.budget_result for r in rows), zero),
-        boards=len(rows),
-    )
+def ref_of(link: m.MunicipalityBoard, config: MunicipalityConfig | None) -> BoardRef:
+    """The configuration's board for a linked board (by its id), else one named as the board."""
+    ref = config.board(link.board_id) if config is not None else None
+    return ref or BoardRef(link.board_id, link.organisation.name)
 
 
 @dataclass
 class Overview:
     municipality: m.Municipality
-    config: ConfigSummary | None
+    config: MunicipalityConfig | None
     problems: list[Problem]
     rows: list[BoardRow]
-    totals: Totals
+    totals: StatementRow | None
+    """Summa nämnder over the boards that have a result, as the municipality's operating
+    statement adds them (``core.municipality.operating_by_board``); None without any."""
     counts: list[tuple[BoardState, int]] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:
-        return self.config.year if self.config else None
+        return self.config.period.year if self.config else None
 
     @property
     def included(self) -> list[BoardRow]:
@@ -372,7 +281,7 @@ def overview(municipality: m.Municipality) -> Overview:
         "organisation", "followup_settings"
     ):
         periods[p.organisation_id].append(p)
-    chosen = {o: period_for(ps, config.year if config else None) for o, ps in periods.items()}
+    chosen = {o: period_for(ps, config.period if config else None) for o, ps in periods.items()}
     owners: dict[int, set[int]] = {o: set() for o in orgs}
     for org_id, user_id in m.Membership.objects.filter(
         organisation_id__in=orgs, role=m.Role.OWNER
@@ -398,9 +307,13 @@ def overview(municipality: m.Municipality) -> Overview:
         config,
         config_problems(config, findings, links),
         rows,
-        totals(r.result for r in rows if r.result is not None),
+        _boards_total([(ref_of(r.link, config), r.result) for r in rows if r.result is not None]),
         [(s, n) for s, n in counts if n],
     )
+
+
+def _boards_total(boards: list[tuple[BoardRef, BoardResult]]) -> StatementRow | None:
+    return operating_by_board(boards).boards_total if boards else None
 
 
 # --- management -------------------------------------------------------------------------------
@@ -539,3 +452,54 @@ def linkable_organisations(access: Access) -> list[m.Organisation]:
         for o in organisations_for(access.user)
         if o.pk not in linked and access.may(Action.LINK_BOARD, None, o)
     ]
+
+
+# --- the municipality's report --------------------------------------------------------------
+
+
+@dataclass
+class ReportBuild:
+    """The municipality's report from the boards' approved (or locked) periods, or why not yet:
+    the boards not approved (``waiting``) and the configuration's boards no board of the web app
+    is linked to (``unlinked``) are named, never left out silently."""
+
+    overview: Overview
+    result: MunicipalityResult | None = None
+    waiting: list[BoardRow] = field(default_factory=list)
+    unlinked: list[BoardRef] = field(default_factory=list)
+
+    @property
+    def report(self) -> Report | None:
+        return self.result.report if self.result is not None else None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings if self.result is not None else []
+
+
+def build_report(municipality: m.Municipality) -> ReportBuild:
+    """Every board the configuration names, from its approved or locked period through the
+    board's own pipeline, into ``styrkort.municipality.build_municipality``."""
+    from styrkort.web.views import run_period
+
+    ov = overview(municipality)
+    build = ReportBuild(ov)
+    config = ov.config
+    if config is None:
+        return build
+    rows = {r.link.board_id: r for r in ov.rows}
+    build.unlinked = [ref for ref in config.boards if ref.id not in rows]
+    build.waiting = [
+        rows[ref.id]
+        for ref in config.boards
+        if ref.id in rows and not rows[ref.id].state.feeds_report
+    ]
+    if build.unlinked or build.waiting:
+        return build
+    boards = []
+    for ref in config.boards:
+        period = rows[ref.id].period
+        assert period is not None  # feeds_report: approved or locked
+        boards.append((ref, run_period(period)))
+    build.result = build_municipality(config, boards, None)
+    return build

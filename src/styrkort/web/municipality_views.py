@@ -8,6 +8,9 @@ pipeline as the board's own screens.
 
 from __future__ import annotations
 
+import importlib
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -18,12 +21,16 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from styrkort.core.findings import Severity
+from styrkort.render import FORMATS, available_formats
+from styrkort.render.html import render_html
 from styrkort.report import format as fmt
 from styrkort.web import models as m
 from styrkort.web import municipality as mu
 from styrkort.web.access import Access, Action, municipalities_for
-from styrkort.web.errors import NotFound
+from styrkort.web.errors import NotFound, StateConflict
 from styrkort.web.forms import db_int
+from styrkort.web.views import _content_type, _quote
 
 
 def urls() -> list[URLPattern]:
@@ -35,6 +42,16 @@ def urls() -> list[URLPattern]:
             "kommun/<int:municipality_id>/hantera/",
             municipality_manage,
             name="municipality_manage",
+        ),
+        path(
+            "kommun/<int:municipality_id>/rapport/",
+            municipality_report,
+            name="municipality_report",
+        ),
+        path(
+            "kommun/<int:municipality_id>/rapport/<str:fmt>/",
+            municipality_download,
+            name="municipality_download",
         ),
         path(
             "kommun/<int:municipality_id>/kontrollera/",
@@ -169,7 +186,7 @@ def municipality_overview(request: HttpRequest, municipality_id: int) -> HttpRes
             "municipality",
             ov=ov,
             rows=[_row(r) for r in ov.rows],
-            totals=_money(ov.totals) if ov.totals.boards else None,
+            totals=_money(ov.totals) if ov.totals else None,
         ),
     )
 
@@ -304,3 +321,50 @@ def municipality_manage(request: HttpRequest, municipality_id: int) -> HttpRespo
         ),
         status=status,
     )
+
+
+@require_GET
+def municipality_report(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    """The municipality's report from the boards' approved periods, or which boards it waits for."""
+    municipality, access = load_municipality(request, municipality_id)
+    build = mu.build_report(municipality)
+    fragment = render_html(build.report, standalone=False) if build.report is not None else ""
+    findings = build.findings
+    return render(
+        request,
+        "styrkort/municipality_report.html",
+        _ctx(
+            municipality,
+            access,
+            "municipality_report",
+            build=build,
+            fragment=fragment,
+            errors=sum(1 for f in findings if f.severity is Severity.ERROR),
+            warnings=sum(1 for f in findings if f.severity is Severity.WARNING),
+            error_findings=[f for f in findings if f.severity is Severity.ERROR][:50],
+            formats=[(f, FORMATS[f][1]) for f in available_formats()],
+        ),
+    )
+
+
+@require_GET
+def municipality_download(request: HttpRequest, municipality_id: int, fmt: str) -> HttpResponse:
+    municipality, _access = load_municipality(request, municipality_id)
+    if fmt not in available_formats():
+        raise NotFound(f"Formatet {fmt} finns inte i denna installation.")
+    build = mu.build_report(municipality)
+    if build.report is None:
+        raise StateConflict(
+            "Kommunens rapport kan inte byggas än: alla nämnder måste vara godkända.",
+            "Se Kommunens rapport för vilka nämnder som saknas.",
+        )
+    module = importlib.import_module(f"styrkort.render.{FORMATS[fmt][0]}")
+    with tempfile.TemporaryDirectory(prefix="styrkort-") as tmp:
+        written = Path(module.write(build.report, Path(tmp)))
+        data = written.read_bytes()
+    name = f"{municipality.name}-{build.overview.config.title if build.overview.config else ''}"
+    resp = HttpResponse(data, content_type=_content_type(fmt))
+    resp["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{_quote(name.strip('-').replace(' ', '-'))}{written.suffix}"
+    )
+    return resp

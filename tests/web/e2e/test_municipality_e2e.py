@@ -1,10 +1,11 @@
 """End to end, in chromium against the real app: the municipality's overview with per-role access
 (issue 14, "done when": the web app shows the municipality overview with per-role access).
 
-The module's server gets two more boards (the example imported under other names, one approved)
-and Exempelby kommun linking them with the example's own board. The municipality's controller
-sees every board, follows a link into a board and reads it without edit buttons; the example's
-board controller is refused the municipality and sees only their board. Every screen is checked
+The module's server gets the generated Exempelby kommun (``examples/exempel-kommun``: eight
+boards, two approved) beside the Sydnärke example. The municipality's controller sees every
+board, follows a link into a board and reads it without edit buttons, and sees which boards the
+municipality's report waits for; Sydnärke's board controller is refused the municipality and its
+boards and sees only their own. Every screen is checked
 with axe-core at 1280 and 390 px, without sideways page scroll at 390 px.
 """
 
@@ -28,28 +29,15 @@ PASSWORD = "Kommun-Lösen-2026"
 # Run with ``styrkort manage shell -c`` on the module server's database.
 SETUP = """
 import json
-from dataclasses import replace
 from pathlib import Path
 from django.contrib.auth import get_user_model
-from styrkort.sources.workspace import load_workspace
 from styrkort.web import models as m
-from styrkort.web.services import import_workspace
-ks = m.Period.objects.get()
-ws = load_workspace(Path({example!r})).workspace
-periods = {{"ks": ks}}
-for board_id, name, state in [
-    ("bun", "Barn- och utbildningsnämnden", "approved"),
-    ("tn", "Tekniska nämnden", "open"),
-]:
-    p = import_workspace(replace(ws, organisation=replace(ws.organisation, name=name)))
-    p.state = state
-    p.save(update_fields=["state"])
-    periods[board_id] = p
-k = m.Municipality.objects.create(name="Exempelby kommun", config={config!r})
-for i, (board_id, p) in enumerate(periods.items()):
-    m.MunicipalityBoard.objects.create(
-        municipality=k, organisation=p.organisation, board_id=board_id, position=i
-    )
+from styrkort.web.municipality_import import import_municipality
+k = import_municipality(Path({folder!r})).municipality
+periods = {{link.board_id: link.organisation.periods.get() for link in k.board_links.all()}}
+for board_id in ("ks", "bun"):
+    periods[board_id].state = "approved"
+    periods[board_id].save(update_fields=["state"])
 user = get_user_model().objects.create_user("kommunctl", "", {password!r})
 m.MunicipalityMembership.objects.create(user=user, municipality=k, role="controller")
 print("E2E-KOMMUN=" + json.dumps({{
@@ -58,16 +46,8 @@ print("E2E-KOMMUN=" + json.dumps({{
     "names": {{b: p.organisation.name for b, p in periods.items()}},
 }}))
 """
-CONFIG = """\
-kind: municipality
-municipality: Exempelby kommun
-title: Årsredovisning 2020
-period: {year: 2020}
-boards:
-  - {id: ks, name: Sydnärkes IT-nämnd}
-  - {id: bun, name: Barn- och utbildningsnämnden}
-  - {id: tn, name: Tekniska nämnden}
-"""
+KOMMUN = REPO / "examples" / "exempel-kommun"
+CONFIG = (KOMMUN / "styrkort.yaml").read_text(encoding="utf-8")
 
 
 def styrkort_exe() -> str:
@@ -85,9 +65,7 @@ def kommun(app: Any) -> dict[str, Any]:
         STYRKORT_DATABASE_URL=f"sqlite:///{data / 'styrkort.sqlite3'}",
         STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
     )
-    script = SETUP.format(
-        example=str(REPO / "examples" / "sydnarke-it-2020"), config=CONFIG, password=PASSWORD
-    )
+    script = SETUP.format(folder=str(KOMMUN), password=PASSWORD)
     proc = subprocess.run(
         [styrkort_exe(), "manage", "shell", "-c", script],
         env=env,
@@ -134,13 +112,22 @@ def test_the_municipality_controller_sees_every_board(
         row = table.locator(f"#namnd-{board_id}")
         expect(row.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(table.locator("#namnd-bun")).to_contain_text("Godkänd")
+    expect(table.locator("#namnd-ks")).to_contain_text("Godkänd")
     expect(table.locator("#namnd-tn")).to_contain_text("Öppen")
     expect(table.locator("#summa-namnder")).to_contain_text("Summa nämnder")
     expect(page.locator("#rapporten")).to_be_visible()
-    expect(page.get_by_text("1 av 3 nämnder är med")).to_be_visible()
+    expect(page.get_by_text("2 av 8 nämnder är med")).to_be_visible()
     assert_accessible(page)
     if width == 390:
         no_sideways_scroll(page)
+    # the municipality's report waits for the boards not approved, and names them
+    page.get_by_role("link", name="Till kommunens rapport").click()
+    expect(page.get_by_role("heading", name="Rapporten väntar på nämnderna")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text(kommun["names"]["sn"])
+    assert_accessible(page)
+    if width == 390:
+        no_sideways_scroll(page)
+    page.go_back()
     # into a board: read, never edit
     table.locator("#namnd-tn").get_by_role("link", name=kommun["names"]["tn"], exact=True).click()
     expect(page.get_by_text("Kommunens controller")).to_be_visible()
@@ -188,7 +175,7 @@ def test_a_board_controller_is_refused_the_municipality_and_sees_only_theirs(
     assert_accessible(page)
     resp = page.goto(f"{app.url}/period/{kommun['periods']['tn']}/")
     assert resp is not None and resp.status == 404
-    resp = page.goto(f"{app.url}/period/{kommun['periods']['ks']}/")
+    resp = page.goto(app.path("overview"))  # their own board, outside the municipality
     assert resp is not None and resp.status == 200
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sydnärkes IT-nämnd")
     if width == 390:
