@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -45,8 +46,18 @@ CONFIG_FILE = "styrkort.yaml"
 
 
 def read_config(text: str) -> tuple[MunicipalityConfig | None, list[Finding]]:
-    """The configuration text as the municipality folder's reader reads it (no file is read)."""
-    return read_municipality_config(text, CONFIG_FILE)
+    """The configuration text as the municipality folder's reader reads it (no file is read).
+
+    Remembered per text: parsing the YAML was two thirds of the overview's time, and the
+    configuration (frozen values) and its findings (tuples) cannot be changed by a caller."""
+    config, findings = _read_config(text)
+    return config, list(findings)
+
+
+@lru_cache(maxsize=32)
+def _read_config(text: str) -> tuple[MunicipalityConfig | None, tuple[Finding, ...]]:
+    config, findings = read_municipality_config(text, CONFIG_FILE)
+    return config, tuple(findings)
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ class BoardState(enum.Enum):
 
 @dataclass(frozen=True)
 class BoardFigures:
-    """What the pipeline says about one board's period (cached for periods that cannot change)."""
+    """What the pipeline says about one board's period."""
 
     verdict: Status | None
     result: BoardResult | None
@@ -149,33 +160,44 @@ class BoardFigures:
     warnings: int
 
 
-_CACHE_SIZE = 256
+# Figures are remembered per period and its latest audit entry: every change to a period's data
+# goes through web/services*.py, which writes the audit log (who, when, what), and an import or
+# replacement makes a new period. So a change gives a new key, and an unchanged period — most
+# boards, most of the time — costs the overview one query for all boards instead of a pipeline
+# run each. Per process (each gunicorn worker keeps its own).
+_CACHE_SIZE = 512
 _cache: OrderedDict[tuple[Any, ...], BoardFigures] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _stamp(period: m.Period) -> tuple[Any, ...] | None:
-    """The cache key of an approved or locked period: its id, state and its latest audit entry
-    (approval, a forced replacement and reopening are all audited). None: an open period, which
-    is computed afresh on every request."""
-    if period.state == m.PeriodState.OPEN:
-        return None
-    latest = m.AuditEntry.objects.filter(period=period).aggregate(Max("pk"))["pk__max"]
-    return (period.pk, period.state, latest)
+_PERIOD_FIELDS = ("organisation_id", "title", "year", "kind", "label", "state")
 
 
-def board_figures(period: m.Period) -> BoardFigures:
-    """The verdict and result the board's own report prints for ``period``."""
-    key = _stamp(period)
-    if key is not None:
-        with _cache_lock:
-            hit = _cache.get(key)
-            if hit is not None:
-                _cache.move_to_end(key)
-                return hit
+def stamps(periods: Iterable[m.Period]) -> dict[int, tuple[Any, ...]]:
+    """The cache keys of ``periods`` (id, state, latest audit entry), in one query."""
+    rows = list(periods)
+    latest = dict(
+        m.AuditEntry.objects.filter(period_id__in=[p.pk for p in rows])
+        .values("period_id")
+        .annotate(latest=Max("pk"))
+        .values_list("period_id", "latest")
+    )
+    return {p.pk: (p.pk, p.state, latest.get(p.pk)) for p in rows}
+
+
+def board_figures(period: m.Period, stamp: tuple[Any, ...] | None = None) -> BoardFigures:
+    """The verdict and result the board's own report prints for ``period`` (``stamp``: its
+    cache key from ``stamps``, when the caller has read it)."""
+    key = stamp or stamps([period])[period.pk]
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
     from styrkort.web.views import run_period
 
-    run = run_period(period, report=False)
+    full = m.Period.objects.select_related("organisation", "followup_settings").get(pk=period.pk)
+    run = run_period(full, report=False)
     assessed = run.assessed
     figures = BoardFigures(
         verdict=assessed.summary.verdict if assessed is not None else None,
@@ -183,11 +205,10 @@ def board_figures(period: m.Period) -> BoardFigures:
         errors=sum(1 for f in run.findings if f.severity is Severity.ERROR),
         warnings=sum(1 for f in run.findings if f.severity is Severity.WARNING),
     )
-    if key is not None:
-        with _cache_lock:
-            _cache[key] = figures
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = figures
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return figures
 
 
@@ -277,9 +298,9 @@ def overview(municipality: m.Municipality) -> Overview:
     links = links_of(municipality)
     orgs = [link.organisation_id for link in links]
     periods: dict[int, list[m.Period]] = {o: [] for o in orgs}
-    for p in m.Period.objects.filter(organisation_id__in=orgs).select_related(
-        "organisation", "followup_settings"
-    ):
+    # only what the overview shows: a period's history and Word template are large, and a board
+    # whose figures are not cached is read in full by board_figures
+    for p in m.Period.objects.filter(organisation_id__in=orgs).only(*_PERIOD_FIELDS):
         periods[p.organisation_id].append(p)
     chosen = {o: period_for(ps, config.period if config else None) for o, ps in periods.items()}
     owners: dict[int, set[int]] = {o: set() for o in orgs}
@@ -292,6 +313,7 @@ def overview(municipality: m.Municipality) -> Overview:
         period_id__in=[p.pk for p in chosen.values() if p is not None]
     ).values_list("period_id", "user_id"):
         submitted.setdefault(period_id, set()).add(user_id)
+    keys = stamps(p for p in chosen.values() if p is not None)
     rows = []
     for link in links:
         period = chosen[link.organisation_id]
@@ -300,7 +322,8 @@ def overview(municipality: m.Municipality) -> Overview:
             owners[link.organisation_id],
             submitted.get(period.pk, set()) if period else set(),
         )
-        rows.append(BoardRow(link, period, state, board_figures(period) if period else None))
+        figures = board_figures(period, keys[period.pk]) if period else None
+        rows.append(BoardRow(link, period, state, figures))
     counts = [(s, sum(1 for r in rows if r.state is s)) for s in BoardState]
     return Overview(
         municipality,
