@@ -215,6 +215,7 @@ def board_figures(period: m.Period, stamp: tuple[Any, ...] | None = None) -> Boa
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _reports.clear()
 
 
 def period_for(periods: Sequence[m.Period], period: Period | None) -> m.Period | None:
@@ -271,6 +272,8 @@ class Overview:
     """Summa nämnder over the boards that have a result, as the municipality's operating
     statement adds them (``core.municipality.operating_by_board``); None without any."""
     counts: list[tuple[BoardState, int]] = field(default_factory=list)
+    stamps: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    """Each shown period's cache key (``stamps``), by period id."""
 
     @property
     def year(self) -> int | None:
@@ -332,6 +335,7 @@ def overview(municipality: m.Municipality) -> Overview:
         rows,
         _boards_total([(ref_of(r.link, config), r.result) for r in rows if r.result is not None]),
         [(s, n) for s, n in counts if n],
+        keys,
     )
 
 
@@ -519,10 +523,29 @@ def build_report(municipality: m.Municipality) -> ReportBuild:
     ]
     if build.unlinked or build.waiting:
         return build
+    periods = [rows[ref.id].period for ref in config.boards]
+    key = (municipality.config, tuple(ov.stamps[p.pk] for p in periods if p is not None))
+    with _cache_lock:
+        hit = _reports.get(key)
+    if hit is not None:
+        build.result = hit
+        return build
     boards = []
-    for ref in config.boards:
-        period = rows[ref.id].period
+    for ref, period in zip(config.boards, periods, strict=True):
         assert period is not None  # feeds_report: approved or locked
-        boards.append((ref, run_period(period)))
+        full = m.Period.objects.select_related("organisation", "followup_settings").get(
+            pk=period.pk
+        )
+        boards.append((ref, run_period(full)))
     build.result = build_municipality(config, boards, None)
+    with _cache_lock:
+        _reports[key] = build.result
+        while len(_reports) > _REPORTS_SIZE:
+            _reports.popitem(last=False)
     return build
+
+
+# The built report per configuration and boards' periods (the same keys as the figures): the
+# page and its downloads build it once.
+_REPORTS_SIZE = 4
+_reports: OrderedDict[tuple[Any, ...], MunicipalityResult] = OrderedDict()

@@ -50,14 +50,24 @@ KOMMUN = REPO / "examples" / "exempel-kommun"
 CONFIG = (KOMMUN / "styrkort.yaml").read_text(encoding="utf-8")
 
 
+# Sets every board's period to a state (the report test approves all, then restores).
+STATES = """
+from styrkort.web import models as m
+k = m.Municipality.objects.get(pk={municipality})
+for link in k.board_links.all():
+    p = link.organisation.periods.get()
+    p.state = {states!r}.get(link.board_id, "open")
+    p.save(update_fields=["state"])
+"""
+
+
 def styrkort_exe() -> str:
     exe = Path(sys.executable).with_name("styrkort")
     return str(exe) if exe.exists() else "styrkort"
 
 
-@pytest.fixture(scope="module")
-def kommun(app: Any) -> dict[str, Any]:
-    """Exempelby kommun in the module server's database (the server reads it on each request)."""
+def manage_shell(app: Any, script: str) -> str:
+    """Run ``script`` with ``styrkort manage shell`` on the module server's database."""
     data = app.log.parent
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STYRKORT_", "DJANGO_"))}
     env.update(
@@ -65,7 +75,6 @@ def kommun(app: Any) -> dict[str, Any]:
         STYRKORT_DATABASE_URL=f"sqlite:///{data / 'styrkort.sqlite3'}",
         STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
     )
-    script = SETUP.format(folder=str(KOMMUN), password=PASSWORD)
     proc = subprocess.run(
         [styrkort_exe(), "manage", "shell", "-c", script],
         env=env,
@@ -75,7 +84,14 @@ def kommun(app: Any) -> dict[str, Any]:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("E2E-KOMMUN="))
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def kommun(app: Any) -> dict[str, Any]:
+    """Exempelby kommun in the module server's database (the server reads it on each request)."""
+    out = manage_shell(app, SETUP.format(folder=str(KOMMUN), password=PASSWORD))
+    line = next(ln for ln in out.splitlines() if ln.startswith("E2E-KOMMUN="))
     ids: dict[str, Any] = json.loads(line.removeprefix("E2E-KOMMUN="))
     return ids
 
@@ -180,3 +196,38 @@ def test_a_board_controller_is_refused_the_municipality_and_sees_only_theirs(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sydnärkes IT-nämnd")
     if width == 390:
         no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_report_once_every_board_is_approved(
+    app: Any, kommun: dict[str, Any], page: Any, width: int
+) -> None:
+    """Approval feeds the municipality's report: with every board approved it is built, shown
+    and downloadable; the page passes axe at both widths."""
+    from playwright.sync_api import expect
+
+    every = dict.fromkeys(kommun["periods"], "approved")
+    manage_shell(app, STATES.format(municipality=kommun["municipality"], states=every))
+    try:
+        page.set_viewport_size({"width": width, "height": 900})
+        login_kommun(page, app)
+        # eight boards' reports and the municipality's are built: slow on a loaded machine
+        page.goto(f"{app.url}/kommun/{kommun['municipality']}/rapport/", timeout=120_000)
+        expect(page.get_by_role("heading", name="Ladda ned")).to_be_visible()
+        preview = page.locator(".report-preview")
+        expect(preview).to_contain_text("Summa nämnder")
+        for name in kommun["names"].values():
+            expect(preview).to_contain_text(name)
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Excel").click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+        assert_accessible(page)
+        if width == 390:
+            no_sideways_scroll(page)
+    finally:
+        manage_shell(
+            app,
+            STATES.format(
+                municipality=kommun["municipality"], states={"ks": "approved", "bun": "approved"}
+            ),
+        )
