@@ -476,3 +476,29 @@ def test_the_htmx_check_shows_the_configurations_problems(kommun: dict[str, Any]
     )
     assert resp.status_code == 200
     assert "”tn” finns inte" in resp.content.decode()
+
+
+def test_a_configuration_with_errors_is_not_saved_and_nothing_typed_is_lost(
+    kommun: dict[str, Any],
+) -> None:
+    municipality = kommun["municipality"]
+    broken = CONFIG.replace("period: {year: 2022, kind: year}", "period: {year: tjugo}")
+    resp = _client(kommun, "k_controller").post(
+        f"/kommun/{municipality.pk}/hantera/",
+        {"gor": "spara", "name": municipality.name, "config": broken, "version": 1},
+    )
+    assert resp.status_code == 422
+    page = resp.content.decode()
+    assert "styrkort.yaml:" in page  # the error says where
+    assert "tjugo" in page  # the text is shown again
+    municipality.refresh_from_db()
+    assert municipality.config == CONFIG
+
+
+def test_the_admin_form_refuses_a_configuration_with_errors(kommun: dict[str, Any]) -> None:
+    from styrkort.web.admin import MunicipalityAdminForm
+
+    bad = MunicipalityAdminForm(data={"name": "X", "config": "kind: municipality\nboards: ["})
+    assert not bad.is_valid() and "config" in bad.errors
+    good = MunicipalityAdminForm(data={"name": "X", "config": CONFIG})
+    assert good.is_valid(), good.errors

@@ -60,6 +60,24 @@ def _read_config(text: str) -> tuple[MunicipalityConfig | None, tuple[Finding, .
     return config, tuple(findings)
 
 
+def config_errors(text: str) -> list[str]:
+    """The configuration's errors as a person reads them (``styrkort.yaml:12: … Åtgärd: …``);
+    empty when the text is empty (a municipality being set up) or has no error."""
+    if not text.strip():
+        return []
+    config, findings = read_config(text)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    out = [
+        f"{f.source}: {f.message}{f' Åtgärd: {f.hint}' if f.hint else ''}"
+        if f.source.file
+        else f.message
+        for f in errors
+    ]
+    if config is None and not out:
+        out.append("Konfigurationen kan inte läsas som en kommuns styrkort.yaml.")
+    return out
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something the screen shows about the municipality's set-up: where (a screen field or the

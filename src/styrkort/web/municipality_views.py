@@ -111,6 +111,15 @@ class MunicipalityForm(forms.Form):
         ),
     )
 
+    def clean_config(self) -> str:
+        """A configuration with errors is not saved; the form shows it again with the errors
+        (nothing typed is lost). Warnings are shown on the screens, and do not stop a save."""
+        text: str = self.cleaned_data["config"]
+        errors = mu.config_errors(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
+
 
 class LinkForm(forms.Form):
     organisation = forms.TypedChoiceField(
