@@ -107,6 +107,16 @@ def config_problems(
         for f in findings
     ]
     if config is None:
+        if not out:
+            out.append(
+                Problem(
+                    "Konfigurationen",
+                    "Kommunen har ingen konfiguration än, så översikten vet inte vilket år den "
+                    "gäller och kommunens rapport kan inte byggas.",
+                    "Lägg in kommunens styrkort.yaml under Hantera kommunen.",
+                    error=False,
+                )
+            )
         return out
     named = {b.id: b.name for b in config.boards}
     for link in links:
@@ -115,7 +125,8 @@ def config_problems(
                 Problem(
                     f"Nämnden {link.organisation.name}",
                     f"Nämndens id ”{link.board_id}” finns inte i konfigurationens boards-lista.",
-                    "Ändra nämndens id, eller lägg till den i konfigurationen.",
+                    "Koppla från nämnden och koppla den igen med id:t som konfigurationen "
+                    "ger den, eller lägg till den i konfigurationens boards-lista.",
                 )
             )
     linked = {link.board_id for link in links}
@@ -370,10 +381,20 @@ def _municipality(access: Access) -> m.Municipality:
     return access.municipality
 
 
-def create_municipality(access: Access, name: str, config: str) -> m.Municipality:
-    access.require(Action.CREATE_MUNICIPALITY)
+def _require_valid(name: str, config: str) -> None:
     if not name.strip():
         raise Invalid("Ange kommunens namn.")
+    errors = config_errors(config)
+    if errors:
+        raise Invalid(
+            "Konfigurationen har fel: " + " ".join(errors),
+            "Rätta konfigurationen och spara igen.",
+        )
+
+
+def create_municipality(access: Access, name: str, config: str) -> m.Municipality:
+    access.require(Action.CREATE_MUNICIPALITY)
+    _require_valid(name, config)
     municipality = m.Municipality.objects.create(name=name.strip(), config=config)
     if access.user is not None and getattr(access.user, "is_authenticated", False):
         # the creator administers what they created
@@ -388,12 +409,12 @@ def create_municipality(access: Access, name: str, config: str) -> m.Municipalit
 def update_municipality(
     access: Access, name: str, config: str, version: int | None
 ) -> m.Municipality:
-    """Save the name and configuration text (kept as written, findings or not: the overview
-    shows them). ``version`` is the one the form was read at (a concurrent save is refused)."""
+    """Save the name and configuration text, kept as written (a configuration with errors is
+    refused; its warnings are shown on the screens). ``version`` is the one the form was read
+    at (a concurrent save is refused)."""
     municipality = _municipality(access)
     access.require(Action.MANAGE_MUNICIPALITY)
-    if not name.strip():
-        raise Invalid("Ange kommunens namn.")
+    _require_valid(name, config)
     with transaction.atomic():
         row = m.Municipality.objects.select_for_update().get(pk=municipality.pk)
         if version is not None and row.version != version:
