@@ -27,7 +27,7 @@ import argparse
 import random
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +51,11 @@ class Board:
     investments: tuple[tuple[str, int, int], ...]
     goals: tuple[tuple[str, str, str, tuple[tuple[str, str, str, str, str], ...]], ...]
     """(goal id, title, council goal, indicators: (text, unit, direction, target, outcome))"""
+    result: str = ""
+    """Lines under ``finance:`` stating the board's result (net model, balanskrav, carried
+    results, varav parts: docs/workspace.md, the board's result)."""
+    contribution: int | None = None
+    """The net model's contribution (kommunbidrag), kronor; the gross model's is its net budget."""
 
 
 def _op(*rows: tuple[str, str, int, int]) -> tuple[tuple[str, str, int, int], ...]:
@@ -285,7 +290,7 @@ BOARDS = (
         _op(
             ("Avgifter och ersättningar", "revenue", 6_000, 5_100),
             ("Bidrag", "revenue", 1_500, 1_700),
-            ("Personalkostnader", "cost", 21_000, 20_700),
+            ("Personalkostnader", "cost", 21_300, 20_700),
             ("Föreningsbidrag", "cost", 6_500, 6_500),
             ("Lokaler", "cost", 15_000, 15_300),
             ("Köp av verksamhet och tjänster", "cost", 3_000, 2_600),
@@ -389,6 +394,40 @@ BOARDS = (
     ),
 )
 
+# How the boards' results are stated beyond the operating statement (the net-budget model
+# and carried results of the board workspace): kultur- och fritidsnämnden and bygg- och
+# miljönämnden are budgeted by net frame and carry their results forward (kultur och fritid
+# plans to use 300 tkr of an earlier surplus); tekniska nämnden prints "varav vatten och
+# avlopp" (self-financed by its fees); kommunstyrelsen's result holds a realisation gain that
+# the balanskrav does not count.
+RESULTS: dict[str, tuple[str, int | None]] = {
+    "ks": (
+        "  balance_adjustment: -1200000\n"
+        "  balance_adjustment_text: Realisationsvinster vid försäljning av mark\n",
+        None,
+    ),
+    "tn": (
+        "  parts:\n"
+        "    - {label: varav vatten och avlopp, contribution: 0, revenues: 53800000, "
+        "costs: 53100000, budget_result: 0}\n",
+        None,
+    ),
+    "kfn": (
+        "  model: net\n  contribution: 38000000\n  budget_result: -300000\n"
+        "  opening_result: 1200000\n  disposition: 300000\n",
+        38_000_000,
+    ),
+    "bmn": (
+        "  model: net\n  contribution: 12000000\n  budget_result: 0\n"
+        "  opening_result: 800000\n  disposition: 0\n",
+        12_000_000,
+    ),
+}
+BOARDS = tuple(
+    replace(b, result=RESULTS[b.id][0], contribution=RESULTS[b.id][1]) if b.id in RESULTS else b
+    for b in BOARDS
+)
+
 # Exempeldalens IT-nämnd: the deficit and key of Sydnärkes IT-nämnd 2020 (SCB population
 # 2018-12-31, which reproduces the published split), with fictional member names.
 JOINT_KEY = (("Provby", 11313), ("Exempelby", 15954), ("Testinge", 5637), ("Värdby", 8116))
@@ -449,7 +488,7 @@ def _write_board(root: Path, b: Board) -> tuple[int, int]:
     """The board's workspace; returns (net budget, net outcome) in kronor (ledger signs)."""
     ws = root / b.folder
     ws.mkdir(parents=True, exist_ok=True)
-    finance = "finance:\n  operating: operating.csv\n"
+    finance = "finance:\n  operating: operating.csv\n" + b.result
     if b.investments:
         finance += "  investments: investments.csv\n"
     (ws / "styrkort.yaml").write_text(
@@ -554,7 +593,7 @@ def _municipality_result(
     nets: list[tuple[int, int]], finance: tuple[tuple[str, str, int, int], ...]
 ) -> int:
     """The municipality's result in kronor: boards' deviations + finance administration."""
-    boards = sum(b - o for b, o in nets)  # contribution (= net budget) − net outcome
+    boards = sum(b - o for b, o in nets)  # contribution − net outcome
     contributions = sum(b for b, _ in nets)
     fin = sum((res if kind == "revenue" else -res) * 1000 for _, kind, _, res in finance)
     return boards + fin - contributions
@@ -566,10 +605,12 @@ def generate_example(root: Path) -> Path:
         shutil.rmtree(root)
     root.mkdir(parents=True)
     nets = [_write_board(root, b) for b in BOARDS]
-    boards = []
+    boards: list[tuple[str, str, str, int | None, int | None]] = []
     for b, (budget, outcome) in zip(BOARDS, nets, strict=True):
-        stated = budget - outcome if b.id in {"ks", "sn", "tn"} else None
-        boards.append((b.id, b.name, b.folder, budget, stated))
+        contribution = b.contribution if b.contribution is not None else budget
+        stated = contribution - outcome if b.id in {"ks", "sn", "tn"} else None
+        boards.append((b.id, b.name, b.folder, contribution, stated))
+    nets = [(c or 0, o) for (_, _, _, c, _), (_, o) in zip(boards, nets, strict=True)]
     # council goals are linked from the boards' goals (council_goal); överförmyndarnämndens
     # goal is linked from the municipality's side
     council = [(cid, t, ["ofn/ofn-1"] if cid == "kf-service" else []) for cid, t in COUNCIL_GOALS]
@@ -612,6 +653,7 @@ def generate_scaled(
     history: int = 3,
     ledger_rows: int = 500_000,
     seed: int = YEAR,
+    trend: bool = False,
 ) -> Path:
     """A municipality of ``boards`` generated boards, each with ``goals`` × ``indicators``,
     ``history`` earlier years per indicator and a synthetic SIE ledger of about
@@ -629,7 +671,7 @@ def generate_scaled(
         ws = root / folder
         ws.mkdir(parents=True)
         extra = (
-            f"history: {{columns: {history}}}\n"
+            f"history: {{columns: {history}, trend: {'true' if trend else 'false'}}}\n"
             "finance:\n  ledger:\n    file: huvudbok.se\n    budget: sie\n"
         )
         (ws / "styrkort.yaml").write_text(

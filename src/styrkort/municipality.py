@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import BoardResult, board_result
+from styrkort.core.finance import BoardResult
 from styrkort.core.findings import Finding, Source, error, has_errors, sort_findings
 from styrkort.core.municipality import (
     BoardRef,
@@ -25,7 +25,7 @@ from styrkort.core.municipality import (
     MunicipalityConfig,
     assess_municipality,
 )
-from styrkort.pipeline import MUNICIPALITY_RELATIONS, PipelineResult, audit_presented_tables, run
+from styrkort.pipeline import MUNICIPALITY_KINDS, PipelineResult, audit_presented_tables, run
 from styrkort.report.build import finding_views
 from styrkort.report.model import Report
 from styrkort.report.municipality import municipality_report
@@ -42,9 +42,9 @@ __all__ = [
 
 
 def _board_result(assessed: Assessed) -> BoardResult | None:
-    """The board's row in the municipality's operating statement (gross model until the
-    net-budget model lands as ``assessed.board_result``)."""
-    return board_result(assessed.operating) if assessed.operating is not None else None
+    """The board's row in the municipality's operating statement: its own result, gross or
+    net model (``Assessed.board_result``, computed once when the board is assessed)."""
+    return assessed.board_result
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,29 +71,61 @@ class MunicipalityLoad:
         return self.config is not None and not has_errors(self.findings)
 
 
+def _run_board(folder: str, allow_outside: bool) -> tuple[PipelineResult, dict[str, float], float]:
+    """One board through the pipeline, with its steps' seconds (in a worker process, or here)."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    result = run(Path(folder), allow_outside=allow_outside, timings=timings)
+    return result, timings, time.perf_counter() - started
+
+
 def load_municipality(
     root: Path | str,
     *,
     allow_outside: bool = False,
     progress: Callable[[BoardStep], None] | None = None,
+    workers: int = 1,
 ) -> MunicipalityLoad:
-    """The municipality's configuration and every board folder through ``pipeline.run``."""
+    """The municipality's configuration and every board folder through ``pipeline.run``.
+
+    With ``workers`` > 1 the boards are run in that many processes (a board's pipeline is
+    independent of the others'); the results come back in the configuration's order.
+    """
     root = Path(root)
     config, findings = read_municipality(root)
     load = MunicipalityLoad(root, config, findings=list(findings))
     if config is None:
         return load
-    for i, ref in enumerate(config.boards, 1):
+    todo: list[tuple[BoardRef, Path]] = []
+    for ref in config.boards:
         folder, problems = board_folder(root, ref, allow_outside=allow_outside)
         load.findings += problems
-        if folder is None:
-            continue
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        result = run(folder, allow_outside=allow_outside, timings=timings)
-        load.boards.append((ref, result))
+        if folder is not None:
+            todo.append((ref, folder))
+    total = len(config.boards)
+    done: dict[str, PipelineResult] = {}
+
+    def finished(
+        n: int, ref: BoardRef, got: tuple[PipelineResult, dict[str, float], float]
+    ) -> None:
+        result, timings, seconds = got
+        done[ref.id] = result
         if progress is not None:
-            progress(BoardStep(i, len(config.boards), ref, timings, time.perf_counter() - started))
+            progress(BoardStep(n, total, ref, timings, seconds))
+
+    if workers > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            futures = {
+                pool.submit(_run_board, str(folder), allow_outside): ref for ref, folder in todo
+            }
+            for n, future in enumerate(as_completed(futures), 1):
+                finished(n, futures[future], future.result())
+    else:
+        for n, (ref, folder) in enumerate(todo, 1):
+            finished(n, ref, _run_board(str(folder), allow_outside))
+    load.boards = [(ref, done[ref.id]) for ref, _ in todo]
     return load
 
 
@@ -160,7 +192,7 @@ def build_municipality(
     m = assess_municipality(config, ready)
     findings += m.findings
     report = municipality_report(m, reports, sort_findings(findings))
-    audited = audit_presented_tables(report, kinds=tuple(MUNICIPALITY_RELATIONS))
+    audited = audit_presented_tables(report, kinds=MUNICIPALITY_KINDS)
     findings = sort_findings([*findings, *audited])
     if audited:
         report = replace(report, findings=tuple(finding_views(findings)))

@@ -7,7 +7,6 @@ together. Pure apart from reading the workspace and the metric source files.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,6 @@ from styrkort.core.assessed import Assessed, ComputedOutcome, assess_workspace
 from styrkort.core.audit import (
     Declaration,
     audit,
-    audit_statement,
     is_varav_label,
     parse_declaration,
     presented_table,
@@ -28,12 +26,6 @@ from styrkort.core.findings import Finding, Source, error, has_errors, sort_find
 from styrkort.core.goals import Indicator, MetricSpec
 from styrkort.core.history import PastAmount, PastOutcome, merge_history
 from styrkort.core.model import Period, Workspace
-from styrkort.core.municipality import (
-    BALANCE_RELATIONS,
-    CARRIED_RELATIONS,
-    INVESTMENT_RELATIONS,
-    OPERATING_RELATIONS,
-)
 from styrkort.report.build import build_report, finding_views
 from styrkort.report.model import Report, Table
 from styrkort.sources.workspace import LoadResult, load_workspace
@@ -422,59 +414,52 @@ def run_workspace(
     return PipelineResult(base, load, assessed, built, findings)
 
 
-MUNICIPALITY_RELATIONS: dict[str, tuple[str, ...]] = {
-    "municipality_operating": (*OPERATING_RELATIONS, *BALANCE_RELATIONS),
-    "municipality_carried": CARRIED_RELATIONS,
-    "municipality_investments": INVESTMENT_RELATIONS,
-    "level_counts": ("Totalt = Uppnått + Delvis uppnått + Ej uppnått + Saknar värde + Ej bedömt",),
-    "joint_split": (),
-}
-"""The municipality's tables (report/municipality.py) and the relations between their columns
-(core/municipality.py states them); a relation naming a column the table lacks is left out."""
+MUNICIPALITY_KINDS = (
+    "municipality_operating",
+    "municipality_carried",
+    "municipality_investments",
+    "level_counts",
+    "joint_split",
+)
+"""The municipality's tables (report/municipality.py): audited with the relations they declare
+(``Table.relations``, stated once in core/municipality.py) and nothing inferred; a "varav" row
+is part of the row above it, never summed."""
 
-STATEMENT_KINDS = ("operating", "investments")
-
-
-def _declared_audit(table: Table, relations: tuple[str, ...]) -> list[Finding]:
-    """Audit a municipality table with its declared relations; "varav" rows are parts of the
-    row above them, never summed."""
-    name = f"rapport[{table.id}]"
-    published = presented_table(table, file=name, row_sources=[row.source for row in table.rows])
-    rows = tuple(replace(r, kind="varav") if is_varav_label(r.label) else r for r in published.rows)
-    published = replace(published, rows=rows)
-    columns = {c.label for c in table.columns}
-    lines = [
-        (Source(name, 1), f"relation: {rel}")
-        for rel in relations
-        if all(n.strip() in columns for n in re.split(r"[=+-]", rel) if n.strip())
-    ]
-    declaration, problems = parse_declaration(lines)
-    if not lines:
-        declaration = Declaration(no_relations=True)
-    return [*problems, *audit(published, declaration).findings]
+AUDITED_KINDS = ("operating", "investments", "result", *MUNICIPALITY_KINDS)
+"""The kinds of report table the pipeline audits as printed (report.model.Table.kind)."""
 
 
-def audit_presented_tables(
-    report: Report, kinds: Collection[str] = (*STATEMENT_KINDS, *MUNICIPALITY_RELATIONS)
-) -> list[Finding]:
+def audit_presented_tables(report: Report, kinds: Collection[str] = AUDITED_KINDS) -> list[Finding]:
     """Audit the statements as printed (in tkr), like any published table.
 
     Totals computed from exact amounts can still show a visible rounding break
-    in the printed table; the table audit reports it with the rows involved. The
-    municipality's tables are audited with the relations their columns keep.
+    in the printed table; the table audit reports it with the rows involved. A table's
+    own relations (``Table.relations``) are checked on its printed figures.
     """
     findings: list[Finding] = []
     for table in report.tables():
         if table.kind not in kinds:
             continue
-        if table.kind in STATEMENT_KINDS:
-            sources = [row.source for row in table.rows]  # each row says where it comes from
-            findings.extend(
-                audit_statement(table, file=f"rapport[{table.id}]", row_sources=sources).findings
+        name = f"rapport[{table.id}]"
+        sources = [row.source for row in table.rows]  # each row says where it comes from
+        printed = presented_table(table, file=name, row_sources=sources)
+        declaration = table_declaration(table, name)
+        if table.kind in MUNICIPALITY_KINDS:
+            rows = tuple(
+                replace(r, kind="varav") if is_varav_label(r.label) else r for r in printed.rows
             )
-        elif table.kind in MUNICIPALITY_RELATIONS:
-            findings.extend(_declared_audit(table, MUNICIPALITY_RELATIONS[table.kind]))
+            printed = replace(printed, rows=rows)
+            if not table.relations:
+                declaration = Declaration(no_relations=True)
+        findings.extend(audit(printed, declaration).findings)
     return findings
+
+
+def table_declaration(table: Table, name: str) -> Declaration:
+    """A report table's own relations (the result transfer's) as the table audit reads a
+    declaration (``relation: A = B + C``); the empty declaration when it states none."""
+    declaration, _ = parse_declaration((Source(name, 1), f"relation: {r}") for r in table.relations)
+    return declaration
 
 
 def located(finding: Finding, root: Path) -> Finding:

@@ -54,6 +54,12 @@ def _plain(ws: Workspace) -> Workspace:
         narrative=strip(ws.narrative),
         claims=dataclasses.replace(ws.claims, source=nowhere),
         investment_total_label_source=nowhere,
+        result_settings=dataclasses.replace(
+            ws.result_settings,
+            source=nowhere,
+            sources={},
+            parts=strip(ws.result_settings.parts),
+        ),
         files={},
         history=dataclasses.replace(
             ws.history,

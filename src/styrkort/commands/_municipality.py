@@ -61,6 +61,19 @@ class BoardProgress(Progress):
         self.stream.flush()
 
 
+def workers() -> int:
+    """Processes for the boards: the cores this process may use (``STYRKORT_WORKERS`` overrides)."""
+    import os
+
+    given = os.environ.get("STYRKORT_WORKERS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def run_municipality(
     args: argparse.Namespace, bar: BoardProgress
 ) -> tuple[Report | None, list[Finding]]:
@@ -70,7 +83,12 @@ def run_municipality(
     def progress(step: BoardStep) -> None:
         bar.step(step.index, step.total, step.board.name, step.timings)
 
-    load = load_municipality(args.workspace, allow_outside=args.allow_outside, progress=progress)
+    load = load_municipality(
+        args.workspace,
+        allow_outside=args.allow_outside,
+        progress=progress,
+        workers=workers(),
+    )
     if load.config is None or not load.ok:
         return None, sort_findings(
             [*load.findings, *(f for _, r in load.boards for f in r.findings)]

@@ -130,9 +130,6 @@ def _counted(summary: dict[str, Any], findings: list[Any]) -> tuple[dict[str, An
     return summary, ordered
 
 
-STATEMENT_KINDS = ("operating", "investments")
-
-
 def audit_workspace(root: Path) -> list[tuple[Any, Any, list[Any]]]:
     """Audit the operating and investment statements of the workspace at ``root`` as presented.
 
@@ -142,6 +139,7 @@ def audit_workspace(root: Path) -> list[tuple[Any, Any, list[Any]]]:
     """
     from styrkort.core.audit import audit, presented_table
     from styrkort.core.findings import Severity, Source, error
+    from styrkort.pipeline import AUDITED_KINDS, table_declaration
     from styrkort.pipeline import run as run_pipeline
 
     result = run_pipeline(root)
@@ -157,10 +155,11 @@ def audit_workspace(root: Path) -> list[tuple[Any, Any, list[Any]]]:
         )
         return [(None, None, problems)]
     out: list[tuple[Any, Any, list[Any]]] = []
-    tables = [t for t in result.report.tables() if t.kind in STATEMENT_KINDS]
+    tables = [t for t in result.report.tables() if t.kind in AUDITED_KINDS]
     for table in tables:
-        published = presented_table(table, file=f"{root}[{table.id}]")
-        out.append((published, audit(published), []))
+        name = f"{root}[{table.id}]"
+        published = presented_table(table, file=name)
+        out.append((published, audit(published, table_declaration(table, name)), []))
     if not tables:
         out.append(
             (

@@ -81,7 +81,11 @@ def handle(args: argparse.Namespace) -> int:
         f"{old_year} flyttade till historiken; utfall, kommentarer och bedömningar tömda. "
         f"{src} är oförändrad."
     )
-    revise = [f for f in rolled.findings if f.severity is Severity.WARNING]
+    revise = [
+        f
+        for f in rolled.findings
+        if f.severity is Severity.WARNING and f.code == "rollover.baseline"
+    ]
     if revise:
         word = "målvärde" if len(revise) == 1 else "målvärden"
         print(f"styrkort: {len(revise)} {word} att se över (se ovan).")

@@ -17,8 +17,10 @@ from styrkort.core.assess import (
     summarize,
 )
 from styrkort.core.finance import (
+    BoardResult,
     InvestmentStatement,
     OperatingStatement,
+    board_result,
     investment_statement,
     operating_statement,
 )
@@ -52,6 +54,10 @@ class Assessed:
     computed: Mapping[str, ComputedOutcome] = field(default_factory=dict)
     perspectives: tuple[Summary, ...] = ()
     """Counts and verdict per perspective (``Summary.perspective``), in the workspace's order."""
+    board_result: BoardResult | None = None
+    """The board's row in the municipality's operating statement (gross or net model, with the
+    balanskrav adjustment, carried-forward results and varav parts); None without an operating
+    statement."""
 
     def indicator_results(self) -> list[IndicatorResult]:
         return [r for g in self.goals for r in g.indicators]
@@ -170,4 +176,5 @@ def assess_workspace(
         allocation,
         outcomes,
         per_perspective,
+        board_result(operating, ws.result_settings) if operating is not None else None,
     )

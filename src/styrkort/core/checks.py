@@ -24,7 +24,7 @@ from styrkort.core.activities import (
 from styrkort.core.assess import GoalRule, Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.assignments import is_overdue
-from styrkort.core.finance import Amounts, unstorable_amounts
+from styrkort.core.finance import ZERO, Amounts, BoardResult, ResultSettings, unstorable_amounts
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status, counted, read_verdict, status_word
 from styrkort.core.internal_control import ControlResult
@@ -723,6 +723,142 @@ def deviations_have_actions(a: Assessed) -> Iterator[Finding]:
                 f"Kontrollen '{c.title}' har resultatet avvikelse men ingen avvikelse är beskriven.",
                 "Beskriv avvikelsen och åtgärden (deviations: text, action, owner).",
             )
+
+
+# --- the board's result: net model, balanskrav, results carried forward (core/finance.py
+# ResultSettings, BoardResult). Every relation between the columns is stated and checked.
+
+
+def _kr(value: Decimal) -> str:
+    return f"{format_amount(value)} kr"
+
+
+def _board(a: Assessed) -> tuple[ResultSettings, BoardResult] | None:
+    if a.board_result is None:
+        return None
+    return a.workspace.result_settings, a.board_result
+
+
+@check("finance.contribution", "finance.contribution_missing")
+def contribution_matches_budget(a: Assessed) -> Iterator[Finding]:
+    """Net model: the stated contribution less the operating statement's budgeted net cost is
+    the budgeted result (kommunbidrag − budgeterad nettokostnad = budgeterat resultat)."""
+    got = _board(a)
+    if got is None or a.operating is None or not got[0].is_net:
+        return
+    s, _b = got
+    net_cost = a.operating.net.budget
+    if s.contribution is None:
+        yield warning(
+            s.where("model"),
+            "finance.contribution_missing",
+            "Nämnden budgeteras med nettoram (finance.model: net) men kommunbidraget "
+            f"(contribution) är inte angivet; rapporten räknar med budgeterad nettokostnad plus "
+            f"budgeterat resultat, {_kr(net_cost + s.budget_result)}.",
+            "Ange kommunbidraget (nämndbidraget) i kronor under finance: contribution, "
+            "eller skriv model: gross om nämnden har bruttobudget.",
+        )
+        return
+    planned = s.contribution - net_cost
+    if planned != s.budget_result:
+        yield error(
+            s.where("contribution"),
+            "finance.contribution",
+            f"Kommunbidraget {_kr(s.contribution)} minus driftredovisningens budgeterade "
+            f"nettokostnad {_kr(net_cost)} ger ett budgeterat resultat på {_kr(planned)}, men "
+            f"budgeterat resultat (budget_result) är {_kr(s.budget_result)}; skillnaden är "
+            f"{_kr(planned - s.budget_result)}.",
+            "Rätta kommunbidraget, budgeterat resultat eller budgetkolumnen i driftredovisningen "
+            "så att kommunbidrag − budgeterad nettokostnad = budgeterat resultat.",
+        )
+
+
+@check("finance.parts")
+def parts_within_board(a: Assessed) -> Iterator[Finding]:
+    """The varav parts together are no more than the board's contribution, revenues and costs."""
+    got = _board(a)
+    if got is None or not got[0].parts:
+        return
+    s, b = got
+    names = {"contribution": "kommunbidrag", "revenues": "intäkter", "costs": "kostnader"}
+    for key, word in names.items():
+        board = getattr(b, key)
+        total = sum((getattr(p, key) for p in s.parts), ZERO)
+        if board >= 0 and total > board:
+            labels = ", ".join(f"'{p.label}'" for p in s.parts)
+            yield error(
+                s.parts[0].source if len(s.parts) == 1 else s.where("parts"),
+                "finance.parts",
+                f"Varav-raderna ({labels}) har tillsammans {word} {_kr(total)}, mer än "
+                f"nämndens {word} {_kr(board)}; en del kan inte vara större än helheten.",
+                f"Rätta varav-radernas {word} (finance: parts) eller nämndens belopp.",
+            )
+
+
+@check("finance.closing_result", "finance.disposition_without_opening")
+def carried_result_adds_up(a: Assessed) -> Iterator[Finding]:
+    """Utgående redovisat resultat = ingående + årets resultat − disposition, and a disposition
+    has an ingående result to take from."""
+    got = _board(a)
+    if got is None:
+        return
+    s, b = got
+    if s.opening_result is None:
+        if s.disposition is not None or s.closing_result is not None:
+            key = "disposition" if s.disposition is not None else "closing_result"
+            yield warning(
+                s.where(key),
+                "finance.disposition_without_opening",
+                "Disposition eller utgående redovisat resultat är angivet men inte ingående "
+                "redovisat resultat (opening_result); resultatöverföringen kan inte räknas.",
+                "Ange ingående redovisat resultat (0 om nämnden inte har något) under finance: "
+                "opening_result.",
+            )
+        return
+    closing = b.closing_result
+    if s.closing_result is not None and closing is not None and s.closing_result != closing:
+        yield error(
+            s.where("closing_result"),
+            "finance.closing_result",
+            f"Utgående redovisat resultat anges till {_kr(s.closing_result)}, men ingående "
+            f"{_kr(s.opening_result)} + årets resultat {_kr(b.result)} − disposition "
+            f"{_kr(s.disposition or ZERO)} = {_kr(closing)}; skillnaden är "
+            f"{_kr(s.closing_result - closing)}.",
+            "Rätta ingående resultat, dispositionen eller det angivna utgående resultatet, "
+            "eller ta bort closing_result så räknas det fram.",
+        )
+
+
+@check("finance.balance_result", "finance.balance_adjustment_text")
+def balance_result_adds_up(a: Assessed) -> Iterator[Finding]:
+    """Balanskravsresultat = årets resultat + justering balanskrav, and the adjustment says
+    what it is."""
+    got = _board(a)
+    if got is None:
+        return
+    s, b = got
+    if s.balance_adjustment is not None and s.balance_adjustment and not s.balance_adjustment_text:
+        yield warning(
+            s.where("balance_adjustment"),
+            "finance.balance_adjustment_text",
+            f"Justering balanskrav {_kr(s.balance_adjustment)} saknar en text som säger vad "
+            "den avser; rapporten skriver bara 'Justering balanskrav'.",
+            "Skriv vad justeringen är under finance: balance_adjustment_text, t.ex. "
+            "Realisationsvinster.",
+        )
+    if s.balance_result is None:
+        return
+    computed = b.result + (s.balance_adjustment or ZERO)
+    if s.balance_result != computed:
+        yield error(
+            s.where("balance_result"),
+            "finance.balance_result",
+            f"Balanskravsresultatet anges till {_kr(s.balance_result)}, men årets resultat "
+            f"{_kr(b.result)} + justering balanskrav {_kr(s.balance_adjustment or ZERO)} = "
+            f"{_kr(computed)}; skillnaden är {_kr(s.balance_result - computed)}.",
+            "Rätta justeringen eller det angivna balanskravsresultatet, eller ta bort "
+            "balance_result så räknas det fram.",
+        )
 
 
 # Checks kept in their own modules register themselves on import.

@@ -9,8 +9,8 @@ favourable in both revenue and cost rows. Presentation may flip signs
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -332,6 +332,8 @@ class BoardResult:
     net_model: bool = False
     """True when the board is budgeted by a net frame (nettoram) stated in its workspace."""
     source: Source = NOWHERE
+    balance_adjustment_text: str = ""
+    """What the balanskrav adjustment is (e.g. "Realisationsvinster"), as the report prints it."""
 
     @property
     def result(self) -> Decimal:
@@ -356,15 +358,134 @@ class BoardResult:
         return self.opening_result + self.result - (self.disposition or ZERO)
 
 
-def board_result(operating: OperatingStatement) -> BoardResult:
-    """The gross model (bruttobudget): the contribution is the budgeted net cost, so the
-    budgeted result is 0 and the result equals the net deviation.
+class BudgetModel(enum.Enum):
+    """How the council budgets the board (finance.model)."""
 
-    The net-budget model (a stated contribution, balanskrav adjustment and carried-forward
-    results) extends this from the workspace's finance settings.
+    GROSS = "gross"
+    """Bruttobudget: the budget states revenues and costs; the contribution is the budgeted net
+    cost, so the budgeted result is 0."""
+    NET = "net"
+    """Nettoram: the council grants a contribution (kommunbidrag / nämndbidrag); the board
+    may plan a result (e.g. using an earlier surplus) and carries its result forward."""
+
+
+RESULT_WORDS: dict[str, str] = {
+    "model": "Budgetmodell",
+    "contribution": "Kommunbidrag",
+    "revenues": "Intäkter",
+    "costs": "Kostnader",
+    "result": "Årets resultat",
+    "budget_result": "Budgeterat resultat",
+    "deviation": "Avvikelse",
+    "balance_adjustment": "Justering balanskrav",
+    "balance_adjustment_text": "Vad justeringen avser",
+    "balance_result": "Balanskravsresultat",
+    "opening_result": "Ingående redovisat resultat",
+    "disposition": "Disposition",
+    "closing_result": "Utgående redovisat resultat",
+    "label": "Varav-rad",
+}
+"""The Swedish words for the board's result columns: the report and the web's Ekonomi screen
+print the same ones."""
+
+MODEL_WORDS: dict[BudgetModel, str] = {
+    BudgetModel.GROSS: "Bruttobudget",
+    BudgetModel.NET: "Nettoram",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ResultSettings:
+    """What a board's workspace states about its result beyond the operating statement
+    (styrkort.yaml ``finance:``): the budget model, the net model's contribution and budgeted
+    result, the balanskrav adjustment and the results carried forward. Kronor, printed signs
+    (contribution positive, result positive for a surplus).
+
+    ``closing_result`` and ``balance_result`` are the figures as the board states them (e.g.
+    copied from the accounts), None when not stated; the checks compare them with what
+    :class:`BoardResult` computes."""
+
+    model: BudgetModel = BudgetModel.GROSS
+    contribution: Decimal | None = None
+    """Kommunbidrag / nämndbidrag (net model)."""
+    budget_result: Decimal = ZERO
+    """Budgeterat resultat (net model): negative when the board plans to use earlier surplus."""
+    balance_adjustment: Decimal | None = None
+    """Justering balanskrav, signed as printed (a realisation gain that does not count: negative)."""
+    balance_adjustment_text: str = ""
+    opening_result: Decimal | None = None
+    """Ingående redovisat resultat (carried forward from earlier years)."""
+    disposition: Decimal | None = None
+    """Disposition: what the council decided to use or write off of the carried result."""
+    closing_result: Decimal | None = None
+    """Utgående redovisat resultat as stated (computed: ingående + årets resultat − disposition)."""
+    balance_result: Decimal | None = None
+    """Balanskravsresultat as stated (computed: årets resultat + justering)."""
+    parts: tuple[ResultPart, ...] = ()
+    source: Source = NOWHERE
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    """Where each key was written (``contribution`` → styrkort.yaml:12)."""
+
+    def where(self, key: str) -> Source:
+        return self.sources.get(key, self.source)
+
+    @property
+    def is_net(self) -> bool:
+        return self.model is BudgetModel.NET
+
+    @property
+    def stated(self) -> bool:
+        """Whether the workspace states anything beyond the default gross model."""
+        return self != ResultSettings(source=self.source, sources=self.sources)
+
+    def amounts(self) -> Iterator[tuple[str, Source, Decimal]]:
+        """``(key, where, kronor)`` of every stated amount, parts included (``parts[0].costs``)."""
+        for key in (
+            "contribution",
+            "budget_result",
+            "balance_adjustment",
+            "opening_result",
+            "disposition",
+            "closing_result",
+            "balance_result",
+        ):
+            value = getattr(self, key)
+            if value is not None:
+                yield key, self.where(key), value
+        for i, p in enumerate(self.parts):
+            for key in ("contribution", "revenues", "costs", "budget_result"):
+                yield f"parts[{i}].{key}", p.source, getattr(p, key)
+
+
+def board_result(
+    operating: OperatingStatement, settings: ResultSettings | None = None
+) -> BoardResult:
+    """The board's result from its operating statement and what its workspace states.
+
+    Gross model (bruttobudget, the default): the contribution is the budgeted net cost, so
+    the budgeted result is 0 and the result equals the net deviation. Net model (nettoram):
+    the stated contribution and budgeted result (a net model without a stated contribution
+    takes the one the budget implies, net budget + budgeted result; a check says so). The
+    balanskrav adjustment, the carried-forward results and the varav parts apply in both.
     """
+    s = settings or ResultSettings()
+    if s.is_net:
+        contribution = (
+            s.contribution if s.contribution is not None else operating.net.budget + s.budget_result
+        )
+        budgeted = s.budget_result
+    else:
+        contribution, budgeted = operating.net.budget, ZERO
     return BoardResult(
-        contribution=operating.net.budget,
+        contribution=contribution,
         revenues=-operating.total_revenues.outcome,
         costs=operating.total_costs.outcome,
+        budget_result=budgeted,
+        balance_adjustment=s.balance_adjustment,
+        opening_result=s.opening_result,
+        disposition=s.disposition,
+        parts=s.parts,
+        net_model=s.is_net,
+        source=s.source,
+        balance_adjustment_text=s.balance_adjustment_text,
     )

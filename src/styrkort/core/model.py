@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
-from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow, SignConvention
+from styrkort.core.finance import (
+    FramePart,
+    InvestmentRow,
+    OperatingRow,
+    ResultSettings,
+    SignConvention,
+)
 from styrkort.core.findings import NOWHERE, Source
 from styrkort.core.followup import FollowUp
 from styrkort.core.goals import CouncilGoal, Goal, Perspective, Status
@@ -134,6 +140,9 @@ class Workspace:
     investment_total_label: str = ""
     investment_total_label_source: Source = NOWHERE
     frames_note: str = ""
+    result_settings: ResultSettings = field(default_factory=ResultSettings)
+    """The budget model (gross or net), balanskrav adjustment, carried-forward results and varav
+    parts (styrkort.yaml finance:); core.finance.board_result turns them into the board's row."""
     word_template: str = ""
     """The municipality's own Word template, relative to the workspace folder."""
     narrative: tuple[NarrativeSection, ...] = ()

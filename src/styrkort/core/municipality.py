@@ -32,7 +32,7 @@ from decimal import Decimal
 from styrkort.core.allocation import largest_remainder
 from styrkort.core.assess import AssessmentRule, GoalResult, Reason, combine
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import BoardResult, RowKind
+from styrkort.core.finance import RESULT_WORDS, BoardResult, RowKind
 from styrkort.core.findings import NOWHERE, Finding, Source, error, warning
 from styrkort.core.goals import Status
 from styrkort.core.model import Period
@@ -155,6 +155,8 @@ class MunicipalityConfig:
     stated_result: Decimal | None = None
     """The municipality's result as its income statement (resultaträkning) states it."""
     source: Source = NOWHERE
+    result_source: Source = NOWHERE
+    """Where ``stated_result`` is written."""
 
     def board(self, board_id: str) -> BoardRef | None:
         return next((b for b in self.boards if b.id == board_id), None)
@@ -199,29 +201,39 @@ class StatementRow:
         return self.result + self.balance_adjustment
 
 
-OPERATING_COLUMNS = (
-    "Nämndbidrag",
-    "Intäkter",
-    "Kostnader",
-    "Resultat",
-    "Budgeterat resultat",
-    "Avvikelse",
+def _words(*keys: str) -> tuple[str, ...]:
+    return tuple(RESULT_WORDS[k] for k in keys)
+
+
+def _relation(target: str, *terms: str) -> str:
+    """``"A" = "B" + "C" - "D"`` as the table audit reads a declared relation (terms signed)."""
+    right = " ".join(f'{t[0]} "{t[1:]}"' for t in terms).removeprefix("+ ")
+    return f'"{target}" = {right}'
+
+
+# The columns of the municipality's tables, in the words the boards' own result tables use
+# (core.finance.RESULT_WORDS), and the relations between them (the table audit checks them).
+OPERATING_COLUMNS = _words(
+    "contribution", "revenues", "costs", "result", "budget_result", "deviation"
 )
-BALANCE_COLUMNS = ("Justering balanskrav", "Balanskravsresultat")
+BALANCE_COLUMNS = _words("balance_adjustment", "balance_result")
+_C, _R, _K, _Y, _B, _D = OPERATING_COLUMNS
 OPERATING_RELATIONS = (
-    "Resultat = Nämndbidrag + Intäkter - Kostnader",
-    "Avvikelse = Resultat - Budgeterat resultat",
+    _relation(_Y, f"+{_C}", f"+{_R}", f"-{_K}"),
+    _relation(_D, f"+{_Y}", f"-{_B}"),
 )
-BALANCE_RELATIONS = ("Balanskravsresultat = Resultat + Justering balanskrav",)
-CARRIED_COLUMNS = (
-    "Ingående resultat",
-    "Årets resultat",
-    "Disposition",
-    "Utgående resultat",
+BALANCE_RELATIONS = (_relation(BALANCE_COLUMNS[1], f"+{_Y}", f"+{BALANCE_COLUMNS[0]}"),)
+CARRIED_COLUMNS = _words("opening_result", "result", "disposition", "closing_result")
+CARRIED_RELATIONS = (
+    _relation(
+        CARRIED_COLUMNS[3],
+        f"+{CARRIED_COLUMNS[0]}",
+        f"+{CARRIED_COLUMNS[1]}",
+        f"-{CARRIED_COLUMNS[2]}",
+    ),
 )
-CARRIED_RELATIONS = ("Utgående resultat = Ingående resultat + Årets resultat - Disposition",)
 INVESTMENT_COLUMNS = ("Budget", "Utfall", "Avvikelse")
-INVESTMENT_RELATIONS = ("Avvikelse = Budget - Utfall",)
+INVESTMENT_RELATIONS = (_relation("Avvikelse", "+Budget", "-Utfall"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -650,7 +662,7 @@ def statement_findings(
             )
     if config.stated_result is not None and config.stated_result != result.result:
         yield error(
-            config.source,
+            config.result_source if config.result_source != NOWHERE else config.source,
             "municipality.total",
             f"Kommunens resultat enligt resultaträkningen är {_tkr(config.stated_result)} tkr, "
             f"men driftredovisningen per nämnd summerar till {_tkr(result.result)} tkr.",

@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from styrkort.core.finance import FramePart, InvestmentRow, OperatingRow
+from styrkort.core.finance import (
+    FramePart,
+    InvestmentRow,
+    OperatingRow,
+    ResultSettings,
+    board_result,
+    operating_statement,
+)
 from styrkort.core.findings import Finding, info, warning
 from styrkort.core.goals import Goal, Indicator
 from styrkort.core.history import History, PastAmount, PastOutcome, merge_history
@@ -154,5 +161,71 @@ def roll_over(ws: Workspace, year: int, outcomes: Mapping[str, str]) -> Rollover
         narrative=narrative,
         claims=PublishedClaims(),
         history=history,
+        result_settings=carried_result(ws, year, findings),
     )
     return Rollover(new, tuple(findings))
+
+
+def _kr(value: Decimal) -> str:
+    return f"{format_amount(value)} kr"
+
+
+def carried_result(ws: Workspace, year: int, findings: list[Finding]) -> ResultSettings:
+    """The next year's result settings: this year's utgående redovisat resultat (ingående +
+    årets resultat − disposition) becomes the ingående; the disposition, the year's
+    contribution and budgeted result, the balanskrav adjustment and the stated figures are
+    emptied; the budget model and the varav parts' labels are kept."""
+    rs = ws.result_settings
+    old = ws.period.year
+    closing: Decimal | None = None
+    if rs.opening_result is not None:
+        computed = (
+            board_result(operating_statement(ws.operating), rs).closing_result
+            if ws.operating
+            else None
+        )
+        stated = rs.closing_result
+        if computed is not None and stated is not None and stated != computed:
+            findings.append(
+                warning(
+                    rs.where("closing_result"),
+                    "rollover.closing_result",
+                    f"Utgående redovisat resultat {old} anges till {_kr(stated)}, men ingående "
+                    f"+ årets resultat − disposition = {_kr(computed)}; {year} års ingående "
+                    f"resultat blir {_kr(computed)}.",
+                    f"Rätta {old} års siffror om det angivna är rätt, och ange då ingående "
+                    f"resultat (opening_result) för {year} för hand.",
+                )
+            )
+        closing = computed if computed is not None else stated
+        if closing is None:
+            findings.append(
+                warning(
+                    rs.where("opening_result"),
+                    "rollover.carried_result",
+                    f"{old} års utgående redovisade resultat kan inte räknas (driftredovisningen "
+                    f"saknas och inget utgående resultat är angivet); {year} får inget ingående "
+                    "resultat.",
+                    f"Ange ingående redovisat resultat (opening_result) för {year} för hand.",
+                )
+            )
+        else:
+            findings.append(
+                info(
+                    rs.where("opening_result"),
+                    "rollover.carried_result",
+                    f"Utgående redovisat resultat {old}, {_kr(closing)}, är ingående redovisat "
+                    f"resultat {year}; dispositionen är tömd.",
+                    "Ange årets disposition om fullmäktige beslutar om en.",
+                )
+            )
+    return ResultSettings(
+        model=rs.model,
+        opening_result=closing,
+        parts=tuple(
+            replace(p, contribution=ZERO, revenues=ZERO, costs=ZERO, budget_result=ZERO)
+            for p in rs.parts
+        ),
+        source=rs.source,
+        sources=rs.sources,
+    )

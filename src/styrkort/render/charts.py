@@ -412,13 +412,15 @@ def _save(chart: Chart, kind: str) -> bytes:
     return buf.getvalue()
 
 
-@functools.lru_cache(maxsize=64)
+# A municipality's report holds a trend chart per indicator of every board: each chart is drawn
+# once per process and shared by HTML and Word (a cache of 64 was drawn twice beyond 64 charts).
+@functools.lru_cache(maxsize=4096)
 def png(chart: Chart) -> bytes:
     """The chart as PNG bytes (cached per chart)."""
     return _save(chart, "png")
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=4096)
 def svg(chart: Chart) -> bytes:
     """The chart as SVG bytes (text kept as text, ids salted deterministically)."""
     return _save(chart, "svg")

@@ -13,7 +13,14 @@ from decimal import Decimal
 
 from styrkort.core.assess import PRESETS, GoalResult, IndicatorResult, Reason, Summary
 from styrkort.core.assessed import Assessed, round_unit
-from styrkort.core.finance import Amounts, OperatingStatement, SignConvention, present
+from styrkort.core.finance import (
+    RESULT_WORDS,
+    Amounts,
+    BoardResult,
+    OperatingStatement,
+    SignConvention,
+    present,
+)
 from styrkort.core.findings import Finding, Source, sort_findings
 from styrkort.core.goals import Status, counted, status_word
 from styrkort.core.model import NarrativeSection, RoundingPolicy, Workspace
@@ -625,7 +632,11 @@ class _Builder:
 
     def result_blocks(self, op: OperatingStatement) -> list[Block]:
         org = self.ws.organisation
-        result = op.result
+        b = self.a.board_result
+        net = b is not None and b.net_model
+        # nettoram: the contribution is not in the operating statement; the result counts it
+        contribution = b.contribution if b is not None and net else ZERO
+        result = contribution + op.result
 
         def outcome_words(amount_kr: Decimal) -> str:
             if round_unit(amount_kr) == 0:
@@ -641,6 +652,7 @@ class _Builder:
         ]
         forecast = op.forecast_result if interim else None
         if forecast is not None:
+            forecast += contribution
             self.fig_tkr("prognos.resultat", round_unit(forecast))
             blocks.append(
                 self.sentence(
@@ -747,6 +759,172 @@ class _Builder:
                 )
             )
         return blocks
+
+    # The board's result beyond the operating statement (core.finance.BoardResult): the net
+    # model's contribution, the balanskrav rows, the results carried forward. Printed signs
+    # as the municipality's table prints them: contribution and revenues positive, costs
+    # negative, a surplus positive; so every table adds up down its rows.
+
+    def _tkr_rows(self, exact: Sequence[Decimal], total: Decimal) -> list[Decimal]:
+        """``exact`` kronor in tkr by the rounding policy, summing to ``total`` (exact) under
+        largest remainder; each from its own exact value otherwise."""
+        if self.lr:
+            return round_to_total(list(exact), round_unit(total))
+        return [round_unit(v) for v in exact]
+
+    def board_result_blocks(self, op: OperatingStatement) -> list[Block]:
+        b = self.a.board_result
+        if b is None:
+            return []
+        blocks: list[Block] = []
+        if b.net_model:
+            blocks += self.contribution_blocks(op, b)
+        if b.balance_adjustment is not None:
+            blocks += self.balance_blocks(b)
+        if b.opening_result is not None:
+            blocks += self.transfer_blocks(b)
+        return blocks
+
+    def contribution_blocks(self, op: OperatingStatement, b: BoardResult) -> list[Block]:
+        """Nettoram: the result against the contribution (kommunbidrag) and the budgeted result."""
+        budget_rows = [b.contribution, -op.total_revenues.budget, -op.total_costs.budget]
+        outcome_rows = [b.contribution, b.revenues, -b.costs]
+        budget = [*self._tkr_rows(budget_rows, b.budget_result), round_unit(b.budget_result)]
+        outcome = [*self._tkr_rows(outcome_rows, b.result), round_unit(b.result)]
+        labels = [RESULT_WORDS[k] for k in ("contribution", "revenues", "costs", "result")]
+        rows = []
+        for i, label in enumerate(labels):
+            dev = outcome[i] - budget[i]
+            rows.append(
+                Row(
+                    (
+                        Cell(label, "label"),
+                        Cell(fmt.tkr_value(budget[i]), "amount", number=budget[i]),
+                        Cell(fmt.tkr_value(outcome[i]), "amount", number=outcome[i]),
+                        Cell(fmt.tkr_value(dev), "amount", number=dev),
+                    ),
+                    kind="total" if i == len(labels) - 1 else "body",
+                    source=b.source if i == 0 else None,
+                )
+            )
+        for part in b.parts:
+            pb, pr = round_unit(part.budget_result), round_unit(part.result)
+            rows.append(
+                Row(
+                    (
+                        Cell(part.label, "label"),
+                        Cell(fmt.tkr_value(pb), "amount", number=pb),
+                        Cell(fmt.tkr_value(pr), "amount", number=pr),
+                        Cell(fmt.tkr_value(pr - pb), "amount", number=pr - pb),
+                    ),
+                    source=part.source,
+                )
+            )
+        self.fig_tkr("kommunbidrag", round_unit(b.contribution))
+        self.fig_tkr("budgeterat_resultat", round_unit(b.budget_result))
+        self.fig_tkr("resultat.avvikelse", round_unit(b.deviation))
+
+        def words(amount_kr: Decimal) -> str:
+            if round_unit(amount_kr) == 0:
+                return "ett nollresultat"
+            word = "ett överskott" if amount_kr > 0 else "ett underskott"
+            return f"{word} på {fmt.with_unit(fmt.tkr(abs(amount_kr)), 'tkr')}"
+
+        better = "bättre" if b.deviation > 0 else "sämre"
+        against = (
+            "lika med det budgeterade resultatet"
+            if round_unit(b.deviation) == 0
+            else f"{fmt.with_unit(fmt.tkr(abs(b.deviation)), 'tkr')} {better} än budgeterat"
+        )
+        return [
+            SubHeading("Resultat mot kommunbidrag"),
+            self.sentence(
+                "result.contribution",
+                f"Nämnden budgeteras med nettoram. Kommunbidraget {self.year} var "
+                f"{fmt.with_unit(fmt.tkr(b.contribution), 'tkr')} och det budgeterade resultatet "
+                f"{fmt.with_unit(fmt.tkr(b.budget_result), 'tkr')}; årets resultat, "
+                f"{words(b.result)}, är {against}.",
+            ),
+            Table(
+                "resultat-kommunbidrag",
+                f"Resultat mot kommunbidrag {self.year}",
+                (
+                    Column(""),
+                    Column(f"Budget {self.year}", "amount", "tkr"),
+                    Column(f"Utfall {self.year}", "amount", "tkr"),
+                    Column(RESULT_WORDS["deviation"], "amount", "tkr"),
+                ),
+                tuple(rows),
+                unit="tkr",
+                notes=(
+                    self.rounding_note(),
+                    "Kommunbidrag och intäkter positiva, kostnader negativa; årets resultat = "
+                    "kommunbidrag + intäkter − kostnader. Avvikelse = utfall − budget; positiv "
+                    "avvikelse är gynnsam. Varav-raderna ingår i raderna ovanför.",
+                ),
+                kind="result",
+            ),
+        ]
+
+    def balance_blocks(self, b: BoardResult) -> list[Block]:
+        """Balanskravsresultat: årets resultat and the adjustment (e.g. realisation gains)."""
+        adjustment = b.balance_adjustment or ZERO
+        balance = b.result + adjustment
+        values = [*self._tkr_rows([b.result, adjustment], balance), round_unit(balance)]
+        label = RESULT_WORDS["balance_adjustment"] + (
+            f": {b.balance_adjustment_text}" if b.balance_adjustment_text else ""
+        )
+        labels = [RESULT_WORDS["result"], label, RESULT_WORDS["balance_result"]]
+        rows = tuple(
+            Row(
+                (Cell(text, "label"), Cell(fmt.tkr_value(v), "amount", number=v)),
+                kind="total" if i == 2 else "body",
+                source=b.source if i == 1 else None,
+            )
+            for i, (text, v) in enumerate(zip(labels, values, strict=True))
+        )
+        self.fig_tkr("balanskravsresultat", values[-1])
+        return [
+            Table(
+                "balanskrav",
+                f"{RESULT_WORDS['balance_result']} {self.year}",
+                (Column(""), Column(f"Utfall {self.year}", "amount", "tkr")),
+                rows,
+                unit="tkr",
+                notes=("Balanskravsresultat = årets resultat + justering balanskrav.",),
+                kind="result",
+            )
+        ]
+
+    def transfer_blocks(self, b: BoardResult) -> list[Block]:
+        """Resultatöverföring: ingående + årets resultat − disposition = utgående."""
+        opening, disposition = b.opening_result or ZERO, b.disposition or ZERO
+        closing = b.closing_result if b.closing_result is not None else ZERO
+        values = [round_unit(opening), round_unit(b.result), round_unit(disposition)]
+        printed_closing = values[0] + values[1] - values[2] if self.lr else round_unit(closing)
+        self.fig_tkr("utgaende_resultat", printed_closing)
+        cells = [Cell(self.ws.organisation.name, "label")]
+        cells += [Cell(fmt.tkr_value(v), "amount", number=v) for v in values]
+        cells.append(Cell(fmt.tkr_value(printed_closing), "amount", number=printed_closing))
+        columns = tuple(
+            RESULT_WORDS[k] for k in ("opening_result", "result", "disposition", "closing_result")
+        )
+        return [
+            Table(
+                "resultatoverforing",
+                f"Resultatöverföring {self.year}",
+                (Column("Nämnd"), *(Column(c, "amount", "tkr") for c in columns)),
+                (Row(tuple(cells), source=b.source),),
+                unit="tkr",
+                notes=(
+                    "Utgående redovisat resultat = ingående redovisat resultat + årets resultat "
+                    "− disposition (det fullmäktige beslutat att nämnden får använda eller som "
+                    "skrivs av). Det utgående resultatet blir nästa års ingående.",
+                ),
+                kind="result",
+                relations=(f'"{columns[3]}" = "{columns[0]}" + "{columns[1]}" - "{columns[2]}"',),
+            )
+        ]
 
     def investment_blocks(self) -> list[Block]:
         inv = self.a.investments
@@ -935,6 +1113,7 @@ class _Builder:
             blocks.append(SubHeading("Driftredovisning"))
             blocks.append(self.operating_table(op))
             blocks += self.result_blocks(op)
+            blocks += self.board_result_blocks(op)
             blocks += [
                 b
                 for n in self.ws.narrative

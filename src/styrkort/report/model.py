@@ -56,7 +56,12 @@ class Table:
     """The unit of the amounts, printed with the caption (``tkr``)."""
     notes: tuple[str, ...] = ()
     kind: str = ""
-    """What the table is (``operating``, ``investments``, ``frames``, ``goal``, ``allocation``)."""
+    """What the table is (``operating``, ``investments``, ``frames``, ``goal``, ``allocation``,
+    ``result``)."""
+    relations: tuple[str, ...] = ()
+    """Relations between its columns as the table audit declares them
+    (``Utgående = Ingående + Årets resultat - Disposition``, docs/audit.md); the pipeline
+    checks them on the printed figures."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,13 @@ from styrkort.core.findings import Finding
 from styrkort.core.goals import Status, status_word
 from styrkort.core.municipality import (
     BALANCE_COLUMNS,
+    BALANCE_RELATIONS,
     CARRIED_COLUMNS,
+    CARRIED_RELATIONS,
     INVESTMENT_COLUMNS,
+    INVESTMENT_RELATIONS,
     OPERATING_COLUMNS,
+    OPERATING_RELATIONS,
     BoardRef,
     JointShare,
     MunicipalityAssessed,
@@ -112,12 +116,13 @@ def operating_table(m: MunicipalityAssessed) -> Table:
     rows = tuple(Row(cells(r), _ROW_KINDS[r.kind], source=r.source) for r in m.operating.rows)
     notes = [
         ROUNDING_NOTE,
-        "Nämndbidrag, intäkter och kostnader som positiva belopp; resultat = nämndbidrag + "
-        "intäkter − kostnader, positivt vid överskott. Avvikelse = resultat − budgeterat "
-        "resultat; positiv avvikelse är gynnsam. Varav-rader ingår i nämndens rad.",
+        "Kommunbidrag (nämndbidrag), intäkter och kostnader som positiva belopp; årets resultat "
+        "= kommunbidrag + intäkter − kostnader, positivt vid överskott. Avvikelse = årets "
+        "resultat − budgeterat resultat; positiv avvikelse är gynnsam. Varav-rader ingår i "
+        "nämndens rad. Finansförvaltningens kommunbidrag är minus nämndernas.",
     ]
     if balance:
-        notes.append("Balanskravsresultat = resultat + justering balanskrav.")
+        notes.append("Balanskravsresultat = årets resultat + justering balanskrav.")
     return Table(
         "kommun-driftredovisning",
         "Driftredovisning per nämnd",
@@ -126,6 +131,7 @@ def operating_table(m: MunicipalityAssessed) -> Table:
         unit="tkr",
         notes=tuple(notes),
         kind="municipality_operating",
+        relations=(*OPERATING_RELATIONS, *(BALANCE_RELATIONS if balance else ())),
     )
 
 
@@ -161,6 +167,7 @@ def carried_table(m: MunicipalityAssessed) -> Table | None:
             "(det fullmäktige beslutat att ta i anspråk eller skriva av).",
         ),
         kind="municipality_carried",
+        relations=CARRIED_RELATIONS,
     )
 
 
@@ -187,6 +194,7 @@ def investment_table(m: MunicipalityAssessed) -> Table:
         unit="tkr",
         notes=(ROUNDING_NOTE, "Avvikelse = budget − utfall; positiv avvikelse är lägre utgift."),
         kind="municipality_investments",
+        relations=INVESTMENT_RELATIONS,
     )
 
 
@@ -234,6 +242,7 @@ def counts_table(m: MunicipalityAssessed) -> Table:
         (Column("Nivå"), *(Column(c, "value") for c in COUNT_COLUMNS), Column("Totalt", "value")),
         tuple(rows),
         kind="level_counts",
+        relations=('"Totalt" = ' + " + ".join(f'"{c}"' for c in COUNT_COLUMNS),),
     )
 
 

@@ -391,6 +391,7 @@ def read_municipality_config(
         joint_boards=joint_boards,
         stated_result=stated_result,
         source=Source(file, 1),
+        result_source=Source(file, _line(main, "result")),
     )
     return config, findings
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from styrkort.core.assess import PRESETS, ToleranceKind
-from styrkort.core.finance import RowKind, SignConvention
+from styrkort.core.finance import BudgetModel, RowKind, SignConvention
 from styrkort.core.goals import Status
 from styrkort.core.model import PeriodKind, RoundingPolicy
 from styrkort.core.values import Direction
@@ -284,6 +284,30 @@ SECTIONS: tuple[Section, ...] = (
             Field("investment_total_label", "text", "Etiketten på investeringarnas summarad när den ska vara som tryckt (annars TOTALT INVESTERAT <år>).", column="investment_total_label", example="TOTALT INVESTERAT"),
             Field("frames_note", "text", "En not under ramtabellen.", column="frames_note", example="Ramen är härledd."),
             Field("ledger", "mapping", "Driften (och investeringarna) ur en SIE-huvudbok i stället för CSV (docs/sie.md).", section="ledger", not_stored="raderna som räknas fram ur huvudboken lagras; exporten skriver dem som CSV"),
+            Field("model", "choice", "Budgetmodellen: gross (bruttobudget; kommunbidraget är den budgeterade nettokostnaden) eller net (nettoram; kommunbidraget anges och nämnden kan budgetera ett resultat). brutto och netto går också.", "gross", _choices(BudgetModel), column="finance_model", example="net"),
+            Field("contribution", "amount", "Kommunbidrag (nämndbidrag) i kronor, positivt. Kontrolleras: kommunbidrag − budgeterad nettokostnad = budgeterat resultat.", column="contribution", example="34559000", when=("model", "net")),
+            Field("budget_result", "amount", "Budgeterat resultat i kronor: negativt när nämnden planerar att använda tidigare överskott.", "0", column="budget_result", example="-500000", when=("model", "net")),
+            Field("balance_adjustment", "amount", "Justering balanskrav i kronor med tecken som i tabellen, t.ex. -120000 för realisationsvinster som inte räknas. Balanskravsresultat = årets resultat + justering.", column="balance_adjustment", example="-120000"),
+            Field("balance_adjustment_text", "text", "Vad justeringen för balanskravet avser, t.ex. Realisationsvinster.", column="balance_adjustment_text", example="Realisationsvinster"),
+            Field("balance_result", "amount", "Balanskravsresultatet som det anges (t.ex. i bokslutet), för kontroll mot årets resultat + justering; annars räknas det fram.", column="stated_balance_result", example="100000"),
+            Field("opening_result", "amount", "Ingående redovisat resultat i kronor: överfört från tidigare år (positivt = ackumulerat överskott).", column="opening_result", example="2300000"),
+            Field("disposition", "amount", "Disposition i kronor: vad fullmäktige beslutat att nämnden får använda eller som skrivs av av det ingående resultatet i år.", column="disposition", example="500000"),
+            Field("closing_result", "amount", "Utgående redovisat resultat som det anges, för kontroll: ingående + årets resultat − disposition; annars räknas det fram.", column="stated_closing_result", example="2000000"),
+            Field("parts", "list", "Varav-rader som tabellen visar under nämnden, t.ex. varav vatten och avlopp.", section="result_part", column="result_parts"),
+        ),
+        model="Period",
+    ),
+    Section(
+        "result_part",
+        "styrkort.yaml",
+        "finance.parts[]",
+        "varav-raden",
+        (
+            Field("label", "text", "Radens text, t.ex. varav vatten och avlopp.", column="result_parts", required=True, example="varav vatten och avlopp"),
+            Field("contribution", "amount", "Delens kommunbidrag i kronor.", "0", column="result_parts", example="0"),
+            Field("revenues", "amount", "Delens intäkter i kronor, positiva.", "0", column="result_parts", example="5000000"),
+            Field("costs", "amount", "Delens kostnader i kronor, positiva.", "0", column="result_parts", example="4800000"),
+            Field("budget_result", "amount", "Delens budgeterade resultat i kronor.", "0", column="result_parts", example="100000"),
         ),
         model="Period",
     ),
@@ -532,7 +556,7 @@ SECTIONS: tuple[Section, ...] = (
     # --- the municipality workspace (issue 14): its own styrkort.yaml, kind: municipality ---
     Section(
         "municipality",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "",
         "kommunens styrkort.yaml",
         (
@@ -551,7 +575,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_rule",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "rule",
         "rule",
         (
@@ -564,7 +588,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_board",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "boards[]",
         "nämnden",
         (
@@ -577,7 +601,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_council_goal",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "council_goals[]",
         "KF-målet",
         (
@@ -588,7 +612,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_finance",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "finance_administration[]",
         "finansförvaltningens rad",
         (
@@ -600,7 +624,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_elimination",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "eliminations[]",
         "elimineringen",
         (
@@ -611,7 +635,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "municipality_joint_board",
-        "styrkort.yaml",
+        "kommun/styrkort.yaml",
         "joint_boards[]",
         "den gemensamma nämnden",
         (

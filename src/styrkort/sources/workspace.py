@@ -39,9 +39,12 @@ from styrkort.core.assess import (
     sorted_bands,
 )
 from styrkort.core.finance import (
+    BudgetModel,
     FramePart,
     InvestmentRow,
     OperatingRow,
+    ResultPart,
+    ResultSettings,
     RowKind,
     SignConvention,
     amount_problem,
@@ -1282,6 +1285,143 @@ def _word_template(ctx: _Ctx, main: LocDict) -> str:
     return rel
 
 
+BUDGET_MODELS = {
+    "gross": BudgetModel.GROSS,
+    "brutto": BudgetModel.GROSS,
+    "bruttobudget": BudgetModel.GROSS,
+    "net": BudgetModel.NET,
+    "netto": BudgetModel.NET,
+    "nettoram": BudgetModel.NET,
+}
+RESULT_AMOUNTS = (
+    "contribution",
+    "budget_result",
+    "balance_adjustment",
+    "opening_result",
+    "disposition",
+    "closing_result",
+    "balance_result",
+)
+PART_AMOUNTS = ("contribution", "revenues", "costs", "budget_result")
+
+
+def _yaml_amount(ctx: _Ctx, d: LocDict, key: str, what: str) -> Decimal | None:
+    """The amount (kronor) under ``key`` of ``d``, or None (absent, or a finding when unreadable)."""
+    raw = d.get(key)
+    if raw in (None, "") or isinstance(raw, bool | LocDict | LocList):
+        if isinstance(raw, bool | LocDict | LocList):
+            ctx.err(
+                MAIN_FILE,
+                _line(d, key),
+                "amount",
+                f"{key} i {what} ska vara ett belopp i kronor.",
+                "Skriv beloppet i kronor, t.ex. 12500000 eller -500 000.",
+            )
+        return None
+    text = str(raw).strip()
+    value = parse_decimal(text)
+    if value is None:
+        ctx.err(
+            MAIN_FILE,
+            _line(d, key),
+            "amount",
+            f"'{text}' i {what}: {key} är inget belopp.",
+            "Skriv beloppet i kronor, t.ex. 12500000 eller -500 000.",
+        )
+        return None
+    problem = amount_problem(value)
+    if problem is not None:
+        ctx.err(
+            MAIN_FILE,
+            _line(d, key),
+            "amount_range",
+            f"'{text}' i {what}: {key}: {problem}",
+            "Kontrollera beloppet (är det i kronor, utan extra siffror?) och rätta det.",
+        )
+        return None
+    return value
+
+
+def _result_parts(ctx: _Ctx, data: Any, line: int) -> tuple[ResultPart, ...]:
+    """``finance: parts:`` — the varav rows (label and amounts; absent amounts are 0)."""
+    if data in (None, ""):
+        return ()
+    if not isinstance(data, LocList):
+        ctx.err(
+            MAIN_FILE,
+            line,
+            "result_part",
+            "finance: parts ska vara en lista av varav-rader.",
+            "Skriv t.ex. parts: [{label: varav vatten och avlopp, revenues: 100, costs: 90}].",
+        )
+        return ()
+    out = []
+    for item, item_line in zip(data, data.lines, strict=False):
+        if not isinstance(item, LocDict) or not _s(item, "label"):
+            ctx.err(
+                MAIN_FILE,
+                item_line,
+                "result_part",
+                "En varav-rad under finance: parts saknar label.",
+                "Ge raden en etikett, t.ex. label: varav vatten och avlopp, och dess belopp.",
+            )
+            continue
+        _known_keys(ctx, MAIN_FILE, item, "result_part")
+        amounts = {k: _yaml_amount(ctx, item, k, "varav-raden") for k in PART_AMOUNTS}
+        out.append(
+            ResultPart(
+                _s(item, "label"),
+                amounts["contribution"] or Decimal(0),
+                amounts["revenues"] or Decimal(0),
+                amounts["costs"] or Decimal(0),
+                amounts["budget_result"] or Decimal(0),
+                Source(MAIN_FILE, item_line or item.line),
+            )
+        )
+    return tuple(out)
+
+
+def _read_result_settings(ctx: _Ctx, finance: LocDict, line: int) -> ResultSettings:
+    """The budget model, balanskrav adjustment, carried-forward results and varav parts of
+    ``finance:`` (core.finance.ResultSettings)."""
+    _ignored_alternatives(ctx, MAIN_FILE, finance, "finance")
+    model_text = _s(finance, "model") or str(finance.get("model") or "")
+    model = BudgetModel.GROSS
+    if model_text:
+        got = BUDGET_MODELS.get(model_text.lower())
+        if got is None:
+            ctx.err(
+                MAIN_FILE,
+                _line(finance, "model"),
+                "finance_model",
+                f"Budgetmodellen '{model_text}' är okänd.",
+                "Skriv model: gross (bruttobudget) eller model: net (nettoram).",
+            )
+        else:
+            model = got
+    applies = schema.section("finance")
+    amounts = {
+        k: _yaml_amount(ctx, finance, k, "finance")
+        for k in RESULT_AMOUNTS
+        if k in finance and applies.field(k).applies(applies, {"model": model.value})
+    }
+    keys = ("model", *RESULT_AMOUNTS, "balance_adjustment_text", "parts")
+    return ResultSettings(
+        model=model,
+        contribution=amounts.get("contribution"),
+        budget_result=amounts.get("budget_result") or Decimal(0),
+        balance_adjustment=amounts.get("balance_adjustment"),
+        balance_adjustment_text=_s(finance, "balance_adjustment_text"),
+        opening_result=amounts.get("opening_result"),
+        disposition=amounts.get("disposition"),
+        closing_result=amounts.get("closing_result"),
+        balance_result=amounts.get("balance_result"),
+        parts=_result_parts(ctx, finance.get("parts"), _line(finance, "parts")),
+        source=Source(MAIN_FILE, line or None),
+        sources={k: Source(MAIN_FILE, _line(finance, k)) for k in keys if k in finance},
+    )
+
+
 def _goals_present(ctx: _Ctx, main: LocDict, rel: str) -> bool:
     """A missing goals file is an error: silently "no goals" would publish an empty assessment."""
     if (ctx.root / rel).exists() or (ctx.root / rel).is_symlink():
@@ -1346,6 +1486,7 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
     if not isinstance(finance, LocDict):
         finance = LocDict()
     _known_keys(ctx, MAIN_FILE, finance, "finance")
+    result_settings = _read_result_settings(ctx, finance, _line(main, "finance"))
     members = {m.id for m in org.members} if org else set()
     operating = _read_operating(ctx, _s(finance, "operating")) if _s(finance, "operating") else ()
     investments = (
@@ -1385,6 +1526,7 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
         investment_total_label=_s(finance, "investment_total_label"),
         investment_total_label_source=Source(MAIN_FILE, _line(finance, "investment_total_label")),
         frames_note=_s(finance, "frames_note"),
+        result_settings=result_settings,
         word_template=_word_template(ctx, main),
         narrative=narrative,
         claims=_claims(ctx, main.get("published")),

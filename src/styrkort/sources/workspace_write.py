@@ -23,6 +23,7 @@ import yaml
 from styrkort.core.activities import DEFAULT_COUNTS_AS, Activity
 from styrkort.core.assess import AnyGoalRule, AssessmentRule, Bands, PointsRule, ToleranceKind
 from styrkort.core.assignments import Assignment
+from styrkort.core.finance import ResultSettings
 from styrkort.core.followup import FollowUp
 from styrkort.core.goals import (
     CouncilGoal,
@@ -206,7 +207,7 @@ def main_document(ws: Workspace) -> dict[str, Any]:
     doc.setdefault("published", {}).update(published_verdict(ws))
     if not doc["published"]:
         del doc["published"]
-    finance: dict[str, str] = {}
+    finance: dict[str, Any] = {}
     if ws.operating:
         finance["operating"] = OPERATING_FILE
     if ws.investments:
@@ -217,6 +218,7 @@ def main_document(ws: Workspace) -> dict[str, Any]:
         finance["investment_total_label"] = ws.investment_total_label
     if ws.frames_note:
         finance["frames_note"] = ws.frames_note
+    finance.update(result_settings_doc(ws.result_settings))
     if finance:
         doc["finance"] = finance
     doc["goals"] = "goals.yaml"
@@ -229,6 +231,39 @@ def main_document(ws: Workspace) -> dict[str, Any]:
     history = _history_section(ws)
     if history:
         doc["history"] = history
+    return doc
+
+
+def result_settings_doc(r: ResultSettings) -> dict[str, Any]:
+    """``finance:``'s keys for the budget model, balanskrav and carried results (only those set)."""
+    doc: dict[str, Any] = {}
+    if r.is_net:
+        doc["model"] = r.model.value
+        if r.contribution is not None:
+            doc["contribution"] = amount_text(r.contribution)
+        doc["budget_result"] = amount_text(r.budget_result)
+    for key in (
+        "balance_adjustment",
+        "balance_adjustment_text",
+        "balance_result",
+        "opening_result",
+        "disposition",
+        "closing_result",
+    ):
+        value = getattr(r, key)
+        if value not in (None, ""):
+            doc[key] = value if isinstance(value, str) else amount_text(value)
+    if r.parts:
+        doc["parts"] = [
+            {
+                "label": p.label,
+                "contribution": amount_text(p.contribution),
+                "revenues": amount_text(p.revenues),
+                "costs": amount_text(p.costs),
+                "budget_result": amount_text(p.budget_result),
+            }
+            for p in r.parts
+        ]
     return doc
 
 

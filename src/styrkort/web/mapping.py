@@ -19,11 +19,15 @@ from django.db import connection
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import (
+    BudgetModel,
     FramePart,
     InvestmentRow,
     OperatingRow,
+    ResultPart,
+    ResultSettings,
     RowKind,
     SignConvention,
+    amount_problem,
     unstorable_amounts,
 )
 from styrkort.core.findings import Source
@@ -330,6 +334,7 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         investment_total_label=period.investment_total_label,
         investment_total_label_source=web_source("ekonomi", "investeringar", "summarad"),
         frames_note=period.frames_note,
+        result_settings=result_settings_value(period),
         narrative=tuple(
             NarrativeSection(
                 n.key, n.title, n.markdown, n.placement, web_source("berättelse", n.key, line=1)
@@ -484,6 +489,63 @@ def history_fields(h: History) -> dict[str, Any]:
     }
 
 
+RESULT_COLUMNS = {
+    "contribution": "contribution",
+    "budget_result": "budget_result",
+    "balance_adjustment": "balance_adjustment",
+    "opening_result": "opening_result",
+    "disposition": "disposition",
+    "closing_result": "stated_closing_result",
+    "balance_result": "stated_balance_result",
+}
+"""``core.finance.ResultSettings`` field → ``Period`` column."""
+
+
+def result_settings_value(period: m.Period) -> ResultSettings:
+    """The period's budget model, balanskrav adjustment, carried results and varav parts."""
+    amounts = {k: _od(getattr(period, col)) for k, col in RESULT_COLUMNS.items()}
+    parts = period.result_parts if isinstance(period.result_parts, list) else []
+    return ResultSettings(
+        model=BudgetModel(period.finance_model or "gross"),
+        contribution=amounts["contribution"],
+        budget_result=amounts["budget_result"] or Decimal(0),
+        balance_adjustment=amounts["balance_adjustment"],
+        balance_adjustment_text=period.balance_adjustment_text,
+        opening_result=amounts["opening_result"],
+        disposition=amounts["disposition"],
+        closing_result=amounts["closing_result"],
+        balance_result=amounts["balance_result"],
+        parts=tuple(
+            ResultPart(
+                str(p[0]),
+                _d(p[1]),
+                _d(p[2]),
+                _d(p[3]),
+                _d(p[4]),
+                web_source("ekonomi", "resultat", f"varav/{p[0]}"),
+            )
+            for p in parts
+        ),
+        source=web_source("ekonomi", "resultat"),
+        sources={k: web_source("ekonomi", "resultat", k) for k in ("model", *RESULT_COLUMNS)},
+    )
+
+
+def result_settings_fields(r: ResultSettings) -> dict[str, Any]:
+    """The period's columns for ``r`` (store_workspace, the Ekonomi screen, rollover)."""
+    out: dict[str, Any] = {col: getattr(r, k) for k, col in RESULT_COLUMNS.items()}
+    out["budget_result"] = r.budget_result if r.is_net else None
+    out.update(
+        finance_model=r.model.value,
+        balance_adjustment_text=r.balance_adjustment_text,
+        result_parts=[
+            [p.label, str(p.contribution), str(p.revenues), str(p.costs), str(p.budget_result)]
+            for p in r.parts
+        ],
+    )
+    return out
+
+
 class UnstorableAmount(ValueError):
     """An amount outside what the database stores exactly; the message is Swedish."""
 
@@ -498,6 +560,10 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         label, source, column, problem = bad
         where = f"{source.file}:{source.line}: " if source.file else ""
         raise UnstorableAmount(f"{where}'{label}', kolumnen {column}: {problem}")
+    for name, at, value in ws.result_settings.amounts():
+        if (trouble := amount_problem(value)) is not None:
+            place = f"{at.file}:{at.line}: " if at.file else ""
+            raise UnstorableAmount(f"{place}finance: {name}: {trouble}")
     o = ws.organisation
     weights = dict(o.allocation_key.weights) if o.allocation_key else {}
     key = o.allocation_key
@@ -548,6 +614,7 @@ def store_workspace(ws: Workspace, organisation: m.Organisation | None = None) -
         published_goals=[[st.value, n] for st, n in ws.claims.goal_counts],
         investment_total_label=ws.investment_total_label,
         frames_note=ws.frames_note,
+        **result_settings_fields(ws.result_settings),
         **history_fields(ws.history),
         word_template=ws.word_template,
         word_template_data=ws.assets.get(ws.word_template, b"") if ws.word_template else b"",

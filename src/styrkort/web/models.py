@@ -155,6 +155,27 @@ class Period(models.Model):
     """``[[status, count], …]`` as the report printed them (published.goals)."""
     investment_total_label = models.CharField(max_length=200, blank=True)
     frames_note = models.TextField("not under ramtabellen", blank=True)
+    # The board's result (core.finance.ResultSettings): budget model, net model's contribution,
+    # balanskrav adjustment, results carried forward, varav parts
+    finance_model = models.CharField("budgetmodell", max_length=10, default="gross")
+    contribution = models.DecimalField("kommunbidrag", null=True, blank=True, **AMOUNT)
+    budget_result = models.DecimalField("budgeterat resultat", null=True, blank=True, **AMOUNT)
+    balance_adjustment = models.DecimalField(
+        "justering balanskrav", null=True, blank=True, **AMOUNT
+    )
+    balance_adjustment_text = models.CharField("vad justeringen avser", max_length=300, blank=True)
+    stated_balance_result = models.DecimalField(
+        "angivet balanskravsresultat", null=True, blank=True, **AMOUNT
+    )
+    opening_result = models.DecimalField(
+        "ingående redovisat resultat", null=True, blank=True, **AMOUNT
+    )
+    disposition = models.DecimalField("disposition", null=True, blank=True, **AMOUNT)
+    stated_closing_result = models.DecimalField(
+        "angivet utgående redovisat resultat", null=True, blank=True, **AMOUNT
+    )
+    result_parts = models.JSONField("varav-rader", default=list, blank=True)
+    """``[[label, contribution, revenues, costs, budget_result], …]`` (amounts as text, kronor)."""
     # publication: the municipality's Word template, its path in the folder and its bytes
     word_template = models.CharField("Word-mall", max_length=300, blank=True)
     # History (core.history.History): how the report prints earlier years, and the finance

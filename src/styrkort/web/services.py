@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from styrkort.core.finance import amount_problem
+from styrkort.core.finance import ResultSettings, amount_problem
 from styrkort.core.goals import Status
 from styrkort.core.model import Workspace
 from styrkort.web import models as m
 from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action
 from styrkort.web.errors import Conflict, NotFound, Refusal, StateConflict
-from styrkort.web.mapping import INDICATOR_FIELDS, store_workspace
+from styrkort.web.mapping import INDICATOR_FIELDS, result_settings_fields, store_workspace
 
 
 class Invalid(Refusal):
@@ -329,6 +329,49 @@ def update_finance(
                 changed += 1
         if changed:
             m.Period.objects.filter(pk=period.pk).update(finance_version=F("finance_version") + 1)
+        return changed
+
+
+def update_result_settings(
+    access: Access, period_id: int, version: int | None, settings: ResultSettings
+) -> int:
+    """Store the period's budget model, balanskrav adjustment, carried results and varav parts
+    (the Ekonomi screen's Resultat form). Returns the number of changed fields; every change is
+    in the audit log. Shares the finance tables' version: one Ekonomi screen, one version."""
+    with transaction.atomic():
+        period = _locked_period(period_id)
+        access.require(Action.EDIT_FINANCE, period)
+        if version is not None and period.finance_version != version:
+            raise Conflict(
+                "Ekonomin har ändrats av någon annan sedan du öppnade sidan. Dina ändringar har inte sparats.",
+                "Öppna sidan igen och gör om ändringen.",
+            )
+        for key, _where, value in settings.amounts():
+            if (problem := amount_problem(value)) is not None:
+                raise Invalid(f"{key}: {problem}", "Kontrollera beloppet och rätta det.")
+        changed = 0
+        for field, new in result_settings_fields(settings).items():
+            old = getattr(period, field)
+            same = (
+                old == new if not isinstance(new, Decimal) or old is None else Decimal(old) == new
+            )
+            if same:
+                continue
+            setattr(period, field, new)
+            audit(
+                access.user,
+                period.organisation,
+                period,
+                "ändra",
+                "ekonomi resultat",
+                field,
+                old,
+                new,
+            )
+            changed += 1
+        if changed:
+            period.finance_version = F("finance_version") + 1
+            period.save()
         return changed
 
 

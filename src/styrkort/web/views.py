@@ -34,7 +34,7 @@ from styrkort.report import format as fmt
 from styrkort.report.history import trend_text
 from styrkort.report.narrative import Figure, markdown_problems, substitute, to_blocks
 from styrkort.web import models as m
-from styrkort.web import services
+from styrkort.web import services, views_result
 from styrkort.web.access import Access, Action, municipalities_for, organisations_for
 from styrkort.web.datafiles import materialise, store_bytes
 from styrkort.web.errors import Conflict, NotFound, Refusal
@@ -606,7 +606,12 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     errors: dict[str, str] = {}
     conflict = False
-    if request.method == "POST":
+    result_errors: dict[str, str] = {}  # the Resultat form (web/views_result.py)
+    if request.method == "POST" and request.POST.get("form") == "resultat":
+        result_errors = views_result.save(request, period, access)
+        if not result_errors:
+            return redirect("styrkort:finance", period_id=period.pk)
+    elif request.method == "POST":
         access.require(Action.EDIT_FINANCE, period)
         values: dict[tuple[str, int, str], Decimal | None] = {}
         for name, text in request.POST.items():
@@ -710,8 +715,15 @@ def finance(request: HttpRequest, period_id: int) -> HttpResponse:
             allocation=a.result.assessed.allocation if a.result.assessed else None,
             can_edit=access.may(Action.EDIT_FINANCE, period),
             errors=errors,
+            **views_result.context(
+                request,
+                period,
+                a.result.findings,
+                a.result.assessed.board_result if a.result.assessed else None,
+                result_errors,
+            ),
         ),
-        status=422 if errors else 409 if conflict else 200,
+        status=422 if errors or result_errors else 409 if conflict else 200,
     )
 
 

@@ -31,8 +31,10 @@ def next_period(request: HttpRequest, period_id: int) -> HttpResponse:
         )
         return redirect("styrkort:overview", period_id=new.pk)
     preview = history.preview_next_period(result)
-    revise = [f for f in (preview.findings if preview else ()) if f.severity.value == "varning"]
-    notes = [f for f in (preview.findings if preview else ()) if f.severity.value != "varning"]
+    # targets to rewrite; everything else the rollover says (the carried result) is a note
+    found = preview.findings if preview else ()
+    revise = [f for f in found if f.code == "rollover.baseline" and f.severity.value == "warning"]
+    notes = [f for f in found if f not in revise]
     moved = (
         sum(1 for g in preview.workspace.goals for i in g.indicators if i.history) if preview else 0
     )
