@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("styrkort", "0007_rules"),
+        ("styrkort", "0008_period_result_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
