@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from styrkort.core.finance import board_result
 from styrkort.municipality import build_municipality, load_municipality
 from styrkort.report import format as fmt
 from styrkort.sources.workspace import load_workspace
@@ -296,8 +295,7 @@ def test_overview_states_verdicts_and_results_equal_each_boards_own(
         assert own.assessed is not None and own.report is not None
         assert row.figures is not None
         assert row.figures.verdict is own.assessed.summary.verdict
-        assert own.assessed.operating is not None
-        assert row.result == board_result(own.assessed.operating)
+        assert row.result == own.assessed.board_result
         # and the row the municipality's report prints for the board, built from the folder
         assert row.result is not None
         assert row.result.result == folder_rows[row.link.board_id].result
@@ -331,6 +329,13 @@ def test_the_overview_screen_prints_the_boards_figures_and_totals(kommun: dict[s
     assert ov.totals is not None
     assert fmt.tkr(ov.totals.result) in html
     assert fmt.tkr(ov.totals.costs) in html
+    # Kommunstyrelsen states a balanskrav adjustment: the two columns are shown, as the
+    # municipality's operating statement prints them
+    assert ov.balance_columns and "Balanskravsresultat" in html
+    ks = next(r for r in ov.rows if r.link.board_id == "ks")
+    assert ks.result is not None and ks.result.balance_result is not None
+    assert fmt.tkr(ks.result.balance_result) in html
+    assert fmt.tkr(ov.totals.balance_result) in html
     # which boards the report lacks is said, not hidden
     assert "2 av 8 nämnder är med" in html
     assert "Saknas i rapporten" in html

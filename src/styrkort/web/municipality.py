@@ -309,6 +309,14 @@ class Overview:
         return self.config.period.year if self.config else None
 
     @property
+    def balance_columns(self) -> bool:
+        """The balanskrav columns are shown when a board states an adjustment (as the
+        municipality's operating statement prints them)."""
+        return any(
+            r.result is not None and r.result.balance_adjustment is not None for r in self.rows
+        )
+
+    @property
     def included(self) -> list[BoardRow]:
         """The boards whose approved (or locked) period feeds the municipality's report."""
         return [r for r in self.rows if r.state.feeds_report]

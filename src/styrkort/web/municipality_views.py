@@ -197,21 +197,18 @@ def municipality_overview(request: HttpRequest, municipality_id: int) -> HttpRes
             access,
             "municipality",
             ov=ov,
-            rows=[_row(r, ov.year) for r in ov.rows],
+            rows=[_row(r, ov.year, ov.balance_columns) for r in ov.rows],
             totals=_money(ov.totals) if ov.totals else None,
         ),
     )
 
 
 def _money(r: Any) -> dict[str, str]:
-    """A board's (or the totals') figures in tkr as the report prints them."""
+    """A board's (or the totals') figures in tkr as the report prints them; the balanskrav
+    columns "—" for a board that states no adjustment."""
     return {
-        "contribution": fmt.tkr(r.contribution),
-        "revenues": fmt.tkr(r.revenues),
-        "costs": fmt.tkr(r.costs),
-        "result": fmt.tkr(r.result),
-        "budget_result": fmt.tkr(r.budget_result),
-        "deviation": fmt.tkr(r.deviation),
+        key: "—" if getattr(r, key) is None else fmt.tkr(getattr(r, key))
+        for key, _label in _MONEY_COLUMNS + _BALANCE_COLUMNS
     }
 
 
@@ -225,7 +222,13 @@ _MONEY_COLUMNS = (
 )
 
 
-def _row(row: mu.BoardRow, year: int | None) -> SafeString:
+_BALANCE_COLUMNS = (
+    ("balance_adjustment", "Justering balanskrav"),
+    ("balance_result", "Balanskravsresultat"),
+)
+
+
+def _row(row: mu.BoardRow, year: int | None, balance: bool) -> SafeString:
     """One board's row of the overview table. Written here rather than in the template: with
     30 boards the template's lookups per cell were most of the page's time (as for the board
     overview's ``status`` filter, docs/performance.md)."""
@@ -253,11 +256,16 @@ def _row(row: mu.BoardRow, year: int | None) -> SafeString:
         cells = format_html_join(
             "",
             '<td data-label="{}" class="num">{}</td>',
-            ((label, money[key]) for key, label in _MONEY_COLUMNS),
+            (
+                (label, money[key])
+                for key, label in _MONEY_COLUMNS + (_BALANCE_COLUMNS if balance else ())
+            ),
         )
     else:
         empty = "Ingen driftredovisning" if period else f"Ingen period för {year or 'året'}"
-        cells = format_html('<td data-label="Resultat" colspan="6">{}</td>', empty)
+        cells = format_html(
+            '<td data-label="Resultat" colspan="{}">{}</td>', 8 if balance else 6, empty
+        )
     checks = (
         format_html(
             '<a href="{}">{} fel, {} varningar<span class="visually-hidden"> för {}</span></a>',
