@@ -31,6 +31,16 @@ class MunicipalityImport:
     kept: list[m.Period] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """What was read, in Swedish (the CLI and the management command print it)."""
+        k = self.municipality
+        if k is None:
+            return "kommunen har fel; inget lästes in. Rätta felen och försök igen."
+        return (
+            f"läste in {k.name} (kommun {k.pk}): {len(self.imported)} nämnders perioder "
+            f"inlästa, {len(self.kept)} fanns redan; {k.board_links.count()} nämnder kopplade"
+        )
+
 
 def import_municipality(root: Path | str, *, replace: bool = False) -> MunicipalityImport:
     """Store the municipality folder ``root``: its boards (a board's existing period of the same

@@ -31,9 +31,5 @@ class Command(BaseCommand):
         for f in result.findings:
             self.stderr.write(f.format())
         if result.municipality is None:
-            raise CommandError("kommunen har fel; inget lästes in. Rätta felen och försök igen.")
-        k = result.municipality
-        self.stdout.write(
-            f"läste in {k.name} (kommun {k.pk}): {len(result.imported)} nämnders perioder "
-            f"inlästa, {len(result.kept)} fanns redan; {k.board_links.count()} nämnder kopplade"
-        )
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())
