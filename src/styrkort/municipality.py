@@ -186,8 +186,19 @@ def build_municipality(
             continue
         ready.append((ref, result.assessed, _board_result(result.assessed)))
         reports.append((ref, result.report))
-    missing = [b for b in config.boards if b.id not in {ref.id for ref, _ in boards}]
-    if missing or len(ready) < len(boards):
+    given = {ref.id for ref, _ in boards}
+    for ref in config.boards:
+        if ref.id not in given:
+            findings.append(
+                error(
+                    ref.where("workspace"),
+                    "municipality.board_workspace",
+                    f"{ref.name} saknas bland nämnderna som byggdes, så kommunens rapport byggs "
+                    "inte.",
+                    f"Ge {ref.name} en arbetsyta (workspace) eller koppla nämndens period.",
+                )
+            )
+    if len(given) < len(config.boards) or len(ready) < len(boards):
         return MunicipalityResult(None, sort_findings(findings))
     m = assess_municipality(config, ready)
     findings += m.findings

@@ -284,3 +284,13 @@ def test_the_example_is_the_generators_output(tmp_path: Path) -> None:
     assert files == committed
     for rel in files:
         assert (fresh / rel).read_bytes() == (EXAMPLE / rel).read_bytes(), rel
+
+
+def test_a_board_missing_from_the_boards_given_stops_the_report() -> None:
+    """The web passes the boards' periods; one not given is named, and no half report is built."""
+    load = load_municipality(EXAMPLE)
+    assert load.config is not None
+    result = build_municipality(load.config, load.boards[:-1])
+    assert result.report is None
+    (missing,) = [f for f in result.findings if f.code == "municipality.board_workspace"]
+    assert missing.message.startswith("Valnämnden saknas") and missing.source.line
