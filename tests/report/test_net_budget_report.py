@@ -129,3 +129,52 @@ def test_every_format_prints_the_tables(tmp_path: Path) -> None:
 
     pdf = " ".join(p.extract_text() for p in PdfReader(tmp_path / "rapport.pdf").pages)
     assert "Resultatöverföring" in pdf and "Balanskravsresultat" in pdf
+
+
+def _interim(tmp_path: Path, *, forecast: bool = True) -> Path:
+    import shutil
+
+    dst = tmp_path / "delar"
+    shutil.copytree(DATA, dst)
+    main = dst / "styrkort.yaml"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(
+            "  year: 2022\n", "  year: 2022\n  kind: interim\n  end: 2022-08-31\n"
+        ),
+        encoding="utf-8",
+    )
+    rows = [
+        ("Intäkter", "revenue", "-8 000 000", "-5 500 000", "-8 600 000"),
+        ("Personalkostnader", "cost", "20 000 000", "13 900 000", "20 900 000"),
+        ("Övriga kostnader", "cost", "12 500 000", "7 800 000", "11 800 000"),
+    ]
+    header = "category;kind;budget;outcome" + (";forecast" if forecast else "")
+    lines = [";".join(r if forecast else r[:4]) for r in rows]
+    (dst / "operating.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return dst
+
+
+def test_an_interim_report_sets_the_contribution_against_the_forecast(tmp_path: Path) -> None:
+    """The year's contribution against eight months' outcome would show a surplus of about a
+    third of the contribution; the full-year forecast is what compares."""
+    result = run(_interim(tmp_path))
+    assert result.report is not None
+    assert [f.code for f in result.findings if f.code.startswith(("finance.", "audit."))] == []
+    t = _table(result.report, "resultat-kommunbidrag")
+    assert [c.label for c in t.columns][2] == "Prognos 2022"
+    assert _texts(t)[3] == ["Årets resultat", "−500", "−100", "400"]
+    assert (
+        _table(result.report, "resultatoverforing").caption == "Resultatöverföring 2022 (prognos)"
+    )
+    sentences = [b.text for s in result.report.walk() for b in s.blocks if isinstance(b, Paragraph)]
+    assert not any(s.startswith("Periodens resultat") for s in sentences)
+    assert any("prognosen för årets resultat, ett underskott på 100" in s for s in sentences)
+    assert result.assessed is not None and result.assessed.board_result is not None
+    assert result.assessed.board_result.result == -100_000
+
+
+def test_an_interim_report_without_forecast_prints_no_result_tables(tmp_path: Path) -> None:
+    result = run(_interim(tmp_path, forecast=False))
+    assert result.report is not None
+    ids = {t.id for t in result.report.tables()}
+    assert not ids & {"resultat-kommunbidrag", "balanskrav", "resultatoverforing"}

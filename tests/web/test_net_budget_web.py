@@ -160,3 +160,13 @@ def test_targets_to_revise_are_listed_as_such(client: Any, example_period: m.Per
     client.force_login(_member(example_period, "ctrl", "controller"))
     page = client.get(f"/period/{example_period.pk}/nasta-period/").content.decode()
     assert "Målvärden att se över" in page
+
+
+def test_the_findings_page_links_a_result_finding_to_its_field(client: Any) -> None:
+    period = _import()
+    period.stated_closing_result = D(2_000_000)
+    period.save()
+    client.force_login(_member(period, "ctrl", "controller"))
+    page = client.get(f"/period/{period.pk}/fynd/").content.decode()
+    assert f'href="/period/{period.pk}/ekonomi/#resultat"' in page
+    assert "Utgående redovisat resultat" in page

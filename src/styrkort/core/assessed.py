@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from styrkort.core.activities import judge_goals
@@ -17,6 +17,7 @@ from styrkort.core.assess import (
     summarize,
 )
 from styrkort.core.finance import (
+    ZERO,
     BoardResult,
     InvestmentStatement,
     OperatingStatement,
@@ -57,7 +58,7 @@ class Assessed:
     board_result: BoardResult | None = None
     """The board's row in the municipality's operating statement (gross or net model, with the
     balanskrav adjustment, carried-forward results and varav parts); None without an operating
-    statement."""
+    statement. In an interim period: the full-year forecast when every row has one."""
 
     def indicator_results(self) -> list[IndicatorResult]:
         return [r for g in self.goals for r in g.indicators]
@@ -176,5 +177,18 @@ def assess_workspace(
         allocation,
         outcomes,
         per_perspective,
-        board_result(operating, ws.result_settings) if operating is not None else None,
+        _board_result(ws, operating),
     )
+
+
+def _board_result(ws: Workspace, operating: OperatingStatement | None) -> BoardResult | None:
+    """The board's result for the year. In an interim period the year's contribution is set
+    against the full-year forecast (as the allocation splits it) when every row has one;
+    otherwise against the outcome so far."""
+    if operating is None:
+        return None
+    rows = operating.rows
+    if ws.period.is_interim and rows and all(r.forecast is not None for r in rows):
+        full_year = operating_statement(replace(r, outcome=r.forecast or ZERO) for r in rows)
+        return board_result(full_year, ws.result_settings)
+    return board_result(operating, ws.result_settings)

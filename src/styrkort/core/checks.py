@@ -24,7 +24,14 @@ from styrkort.core.activities import (
 from styrkort.core.assess import GoalRule, Reason, units_of
 from styrkort.core.assessed import Assessed, round_unit
 from styrkort.core.assignments import is_overdue
-from styrkort.core.finance import ZERO, Amounts, BoardResult, ResultSettings, unstorable_amounts
+from styrkort.core.finance import (
+    RESULT_WORDS,
+    ZERO,
+    Amounts,
+    BoardResult,
+    ResultSettings,
+    unstorable_amounts,
+)
 from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status, counted, read_verdict, status_word
 from styrkort.core.internal_control import ControlResult
@@ -733,6 +740,13 @@ def _kr(value: Decimal) -> str:
     return f"{format_amount(value)} kr"
 
 
+def _where(key: str) -> str:
+    """Where a result field is written: its key in styrkort.yaml and its words on the web's
+    Ekonomi screen (the same words as the report, core.finance.RESULT_WORDS)."""
+    word = "Varav-rader" if key == "parts" else RESULT_WORDS[key]
+    return f"(finance: {key} i styrkort.yaml; '{word}' på skärmen Ekonomi)"
+
+
 def _board(a: Assessed) -> tuple[ResultSettings, BoardResult] | None:
     if a.board_result is None:
         return None
@@ -752,11 +766,11 @@ def contribution_matches_budget(a: Assessed) -> Iterator[Finding]:
         yield warning(
             s.where("model"),
             "finance.contribution_missing",
-            "Nämnden budgeteras med nettoram (finance.model: net) men kommunbidraget "
-            f"(contribution) är inte angivet; rapporten räknar med budgeterad nettokostnad plus "
-            f"budgeterat resultat, {_kr(net_cost + s.budget_result)}.",
-            "Ange kommunbidraget (nämndbidraget) i kronor under finance: contribution, "
-            "eller skriv model: gross om nämnden har bruttobudget.",
+            "Nämnden budgeteras med nettoram men kommunbidraget är inte angivet; rapporten "
+            f"räknar med budgeterad nettokostnad plus budgeterat resultat, "
+            f"{_kr(net_cost + s.budget_result)}.",
+            "Ange kommunbidraget (nämndbidraget) i kronor "
+            f"{_where('contribution')}, eller välj bruttobudget (model: gross).",
         )
         return
     planned = s.contribution - net_cost
@@ -766,7 +780,7 @@ def contribution_matches_budget(a: Assessed) -> Iterator[Finding]:
             "finance.contribution",
             f"Kommunbidraget {_kr(s.contribution)} minus driftredovisningens budgeterade "
             f"nettokostnad {_kr(net_cost)} ger ett budgeterat resultat på {_kr(planned)}, men "
-            f"budgeterat resultat (budget_result) är {_kr(s.budget_result)}; skillnaden är "
+            f"budgeterat resultat är angivet till {_kr(s.budget_result)}; skillnaden är "
             f"{_kr(planned - s.budget_result)}.",
             "Rätta kommunbidraget, budgeterat resultat eller budgetkolumnen i driftredovisningen "
             "så att kommunbidrag − budgeterad nettokostnad = budgeterat resultat.",
@@ -791,7 +805,7 @@ def parts_within_board(a: Assessed) -> Iterator[Finding]:
                 "finance.parts",
                 f"Varav-raderna ({labels}) har tillsammans {word} {_kr(total)}, mer än "
                 f"nämndens {word} {_kr(board)}; en del kan inte vara större än helheten.",
-                f"Rätta varav-radernas {word} (finance: parts) eller nämndens belopp.",
+                f"Rätta varav-radernas {word} {_where('parts')} eller nämndens belopp.",
             )
 
 
@@ -810,9 +824,9 @@ def carried_result_adds_up(a: Assessed) -> Iterator[Finding]:
                 s.where(key),
                 "finance.disposition_without_opening",
                 "Disposition eller utgående redovisat resultat är angivet men inte ingående "
-                "redovisat resultat (opening_result); resultatöverföringen kan inte räknas.",
-                "Ange ingående redovisat resultat (0 om nämnden inte har något) under finance: "
-                "opening_result.",
+                "redovisat resultat; resultatöverföringen kan inte räknas.",
+                "Ange ingående redovisat resultat (0 om nämnden inte har något) "
+                f"{_where('opening_result')}.",
             )
         return
     closing = b.closing_result
@@ -825,7 +839,8 @@ def carried_result_adds_up(a: Assessed) -> Iterator[Finding]:
             f"{_kr(s.disposition or ZERO)} = {_kr(closing)}; skillnaden är "
             f"{_kr(s.closing_result - closing)}.",
             "Rätta ingående resultat, dispositionen eller det angivna utgående resultatet, "
-            "eller ta bort closing_result så räknas det fram.",
+            f"eller töm det angivna utgående resultatet {_where('closing_result')} så räknas "
+            "det fram.",
         )
 
 
@@ -843,7 +858,7 @@ def balance_result_adds_up(a: Assessed) -> Iterator[Finding]:
             "finance.balance_adjustment_text",
             f"Justering balanskrav {_kr(s.balance_adjustment)} saknar en text som säger vad "
             "den avser; rapporten skriver bara 'Justering balanskrav'.",
-            "Skriv vad justeringen är under finance: balance_adjustment_text, t.ex. "
+            f"Skriv vad justeringen avser {_where('balance_adjustment_text')}, t.ex. "
             "Realisationsvinster.",
         )
     if s.balance_result is None:
@@ -856,8 +871,8 @@ def balance_result_adds_up(a: Assessed) -> Iterator[Finding]:
             f"Balanskravsresultatet anges till {_kr(s.balance_result)}, men årets resultat "
             f"{_kr(b.result)} + justering balanskrav {_kr(s.balance_adjustment or ZERO)} = "
             f"{_kr(computed)}; skillnaden är {_kr(s.balance_result - computed)}.",
-            "Rätta justeringen eller det angivna balanskravsresultatet, eller ta bort "
-            "balance_result så räknas det fram.",
+            "Rätta justeringen eller det angivna balanskravsresultatet, eller töm det "
+            f"{_where('balance_result')} så räknas det fram.",
         )
 
 

@@ -433,11 +433,6 @@ class ResultSettings:
     def is_net(self) -> bool:
         return self.model is BudgetModel.NET
 
-    @property
-    def stated(self) -> bool:
-        """Whether the workspace states anything beyond the default gross model."""
-        return self != ResultSettings(source=self.source, sources=self.sources)
-
     def amounts(self) -> Iterator[tuple[str, Source, Decimal]]:
         """``(key, where, kronor)`` of every stated amount, parts included (``parts[0].costs``)."""
         for key in (

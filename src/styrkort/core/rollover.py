@@ -194,7 +194,8 @@ def carried_result(ws: Workspace, year: int, findings: list[Finding]) -> ResultS
                     f"+ årets resultat − disposition = {_kr(computed)}; {year} års ingående "
                     f"resultat blir {_kr(computed)}.",
                     f"Rätta {old} års siffror om det angivna är rätt, och ange då ingående "
-                    f"resultat (opening_result) för {year} för hand.",
+                    f"resultat för {year} för hand (finance: opening_result; 'Ingående "
+                    "redovisat resultat' på skärmen Ekonomi).",
                 )
             )
         closing = computed if computed is not None else stated
@@ -206,7 +207,8 @@ def carried_result(ws: Workspace, year: int, findings: list[Finding]) -> ResultS
                     f"{old} års utgående redovisade resultat kan inte räknas (driftredovisningen "
                     f"saknas och inget utgående resultat är angivet); {year} får inget ingående "
                     "resultat.",
-                    f"Ange ingående redovisat resultat (opening_result) för {year} för hand.",
+                    f"Ange ingående redovisat resultat för {year} för hand (finance: "
+                    "opening_result; 'Ingående redovisat resultat' på skärmen Ekonomi).",
                 )
             )
         else:

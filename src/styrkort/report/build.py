@@ -117,6 +117,7 @@ class _Builder:
         self.sentences: dict[str, str] = {}
         self.findings: list[Finding] = []
         self.lr = self.ws.settings.rounding is RoundingPolicy.LARGEST_REMAINDER
+        self.outcome_column = f"Utfall {self.year}"  # "Prognos" in an interim period
         # Narrative sections wait in their place until every figure is known (``_resolve``).
         self.slots: dict[int, NarrativeSection] = {}
 
@@ -636,7 +637,10 @@ class _Builder:
         net = b is not None and b.net_model
         # nettoram: the contribution is not in the operating statement; the result counts it
         contribution = b.contribution if b is not None and net else ZERO
-        result = contribution + op.result
+        interim = self.ws.period.is_interim
+        # a year's contribution counts against a year's outcome: the full-year forecast, not the
+        # outcome so far of an interim period
+        result = op.result + (ZERO if interim else contribution)
 
         def outcome_words(amount_kr: Decimal) -> str:
             if round_unit(amount_kr) == 0:
@@ -644,12 +648,13 @@ class _Builder:
             word = "ett överskott" if amount_kr > 0 else "ett underskott"
             return f"{word} med {fmt.with_unit(fmt.tkr(abs(amount_kr)), 'tkr')}"
 
-        interim = self.ws.period.is_interim
         whose = f"Periodens resultat ({self.ws.period.title})" if interim else "Årets resultat"
         self.fig_tkr("resultat", round_unit(result))
-        blocks: list[Block] = [
-            self.sentence("result", f"{whose} för {org.name} visar {outcome_words(result)}.")
-        ]
+        blocks: list[Block] = (
+            []  # nettoram: the outcome so far has no contribution to set against it
+            if interim and net
+            else [self.sentence("result", f"{whose} för {org.name} visar {outcome_words(result)}.")]
+        )
         forecast = op.forecast_result if interim else None
         if forecast is not None:
             forecast += contribution
@@ -776,6 +781,14 @@ class _Builder:
         b = self.a.board_result
         if b is None:
             return []
+        self.outcome_column = f"Utfall {self.year}"
+        if self.ws.period.is_interim:
+            # A year's contribution against part of a year's outcome says nothing: an interim
+            # report prints the full-year forecast (core's board_result then is the forecast),
+            # or nothing when the statement has none.
+            if op.net.forecast is None:
+                return []
+            self.outcome_column = f"Prognos {self.year}"
         blocks: list[Block] = []
         if b.net_model:
             blocks += self.contribution_blocks(op, b)
@@ -842,7 +855,8 @@ class _Builder:
                 "result.contribution",
                 f"Nämnden budgeteras med nettoram. Kommunbidraget {self.year} var "
                 f"{fmt.with_unit(fmt.tkr(b.contribution), 'tkr')} och det budgeterade resultatet "
-                f"{fmt.with_unit(fmt.tkr(b.budget_result), 'tkr')}; årets resultat, "
+                f"{fmt.with_unit(fmt.tkr(b.budget_result), 'tkr')}; "
+                f"{'prognosen för årets' if self.ws.period.is_interim else 'årets'} resultat, "
                 f"{words(b.result)}, är {against}.",
             ),
             Table(
@@ -851,7 +865,7 @@ class _Builder:
                 (
                     Column(""),
                     Column(f"Budget {self.year}", "amount", "tkr"),
-                    Column(f"Utfall {self.year}", "amount", "tkr"),
+                    Column(self.outcome_column, "amount", "tkr"),
                     Column(RESULT_WORDS["deviation"], "amount", "tkr"),
                 ),
                 tuple(rows),
@@ -888,7 +902,7 @@ class _Builder:
             Table(
                 "balanskrav",
                 f"{RESULT_WORDS['balance_result']} {self.year}",
-                (Column(""), Column(f"Utfall {self.year}", "amount", "tkr")),
+                (Column(""), Column(self.outcome_column, "amount", "tkr")),
                 rows,
                 unit="tkr",
                 notes=("Balanskravsresultat = årets resultat + justering balanskrav.",),
@@ -912,7 +926,8 @@ class _Builder:
         return [
             Table(
                 "resultatoverforing",
-                f"Resultatöverföring {self.year}",
+                f"Resultatöverföring {self.year}"
+                + (" (prognos)" if self.ws.period.is_interim else ""),
                 (Column("Nämnd"), *(Column(c, "amount", "tkr") for c in columns)),
                 (Row(tuple(cells), source=b.source),),
                 unit="tkr",

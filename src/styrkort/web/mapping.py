@@ -19,6 +19,7 @@ from django.db import connection
 from styrkort.core.allocation import AllocationKey
 from styrkort.core.assess import AssessmentRule
 from styrkort.core.finance import (
+    RESULT_WORDS,
     BudgetModel,
     FramePart,
     InvestmentRow,
@@ -522,12 +523,16 @@ def result_settings_value(period: m.Period) -> ResultSettings:
                 _d(p[2]),
                 _d(p[3]),
                 _d(p[4]),
-                web_source("ekonomi", "resultat", f"varav/{p[0]}"),
+                web_source("ekonomi", "resultat", str(p[0])),
             )
             for p in parts
         ),
         source=web_source("ekonomi", "resultat"),
-        sources={k: web_source("ekonomi", "resultat", k) for k in ("model", *RESULT_COLUMNS)},
+        # the screen's own words for the fields (a finding names the field as the form does)
+        sources={
+            k: web_source("ekonomi", "resultat", RESULT_WORDS[k])
+            for k in ("model", *RESULT_COLUMNS)
+        },
     )
 
 

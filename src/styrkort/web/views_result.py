@@ -83,7 +83,7 @@ def save(request: HttpRequest, period: m.Period, access: Access) -> dict[str, st
                     values.get("revenues", Decimal(0)),
                     values.get("costs", Decimal(0)),
                     values.get("budget_result", Decimal(0)),
-                    Source(f"{SCREEN}/varav/{label.strip()}"),
+                    Source(f"{SCREEN}/{label.strip()}"),
                 )
             )
     if errors:
