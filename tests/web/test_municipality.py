@@ -194,6 +194,7 @@ def _screens(kommun: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]
         ("new", "get", "/kommun/ny/", {}, {"superuser"}),
         ("overview", "get", f"/kommun/{k}/", {}, MUNICIPALITY_READERS),
         ("manage", "get", f"/kommun/{k}/hantera/", {}, MUNICIPALITY_MANAGERS),
+        ("municipality report", "get", f"/kommun/{k}/rapport/", {}, MUNICIPALITY_READERS),
         ("check", "post", f"/kommun/{k}/kontrollera/", {"config": CONFIG}, MUNICIPALITY_MANAGERS),
         (
             "board overview",
@@ -229,6 +230,9 @@ def test_every_screen_per_role(kommun: dict[str, Any], role: str) -> None:
             assert resp.status_code == 200, f"{role} on {name}: {resp.status_code}"
         else:
             assert resp.status_code in (403, 404), f"{role} on {name}: {resp.status_code}"
+    # the report's download: not built while boards wait (409), not revealed to others (404)
+    resp = client.get(f"/kommun/{kommun['municipality'].pk}/rapport/xlsx/")
+    assert resp.status_code == (409 if role in MUNICIPALITY_READERS else 404)
 
 
 @pytest.mark.parametrize("role", [*MUNICIPALITY_ROLES])
