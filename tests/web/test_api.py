@@ -136,3 +136,27 @@ def test_owner_token_cannot_write_someone_elses_indicator(
     resp = _patch(client, example_period, "hme", {"outcome": "72"}, token)
     assert resp.status_code == 403
     assert "tilldelade dig" in resp.json()["error"]["message"]
+
+
+def test_implausible_outcome_needs_a_reason_as_in_the_form(
+    client: Client, users: dict[str, Any], example_period: m.Period
+) -> None:
+    """Before: the API stored 150 % for a percentage indicator without a word (the form's
+    plausibility rule was the form's own); now core's one rule refuses it unless a reason is
+    sent, and the reason is logged."""
+    _row, token = m.ApiToken.issue(users["owner"], "itsm")
+    resp = _patch(client, example_period, "first-line", {"outcome": "150 %"}, token)
+    assert resp.status_code == 422
+    assert "utanför 0–100" in json.dumps(resp.json(), ensure_ascii=False)
+    ind = m.Indicator.objects.get(period=example_period, key="first-line")
+    assert ind.outcome != "150 %"
+    resp = _patch(
+        client,
+        example_period,
+        "first-line",
+        {"outcome": "150 %", "plausible": "Räknat på två kanaler"},
+        token,
+    )
+    assert resp.status_code == 200
+    entry = m.AuditEntry.objects.filter(action="ändra", field="utfall").get()
+    assert "Räknat på två kanaler" in entry.note

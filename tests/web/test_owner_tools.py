@@ -413,6 +413,38 @@ def test_grid_shows_only_the_owners_indicators_and_keeps_conflicts(
     assert ind.outcome == "93 %"
 
 
+def test_grid_implausible_value_is_saved_with_a_reason_at_its_row(
+    as_user: Any, example_period: m.Period
+) -> None:
+    """Before: the grid refused 150 % for a percentage indicator with an error on a reason
+    field the grid did not show, so the value could never be saved there and the outcome was
+    not marked invalid."""
+    p = example_period
+    ind = p.indicators.get(key="normal-8h")
+    owner = as_user("owner")
+    url = f"/period/{p.pk}/snabbinmatning/"
+    row = {
+        f"i{ind.pk}-version": ind.version,
+        f"i{ind.pk}-outcome": "150 %",
+        f"i{ind.pk}-comment": "",
+    }
+    resp = owner.post(url, row)
+    assert resp.status_code == 422
+    page = resp.content.decode()
+    assert "utanför 0–100" in page
+    assert f'id="i{ind.pk}-plausible"' in page  # the reason, at the row
+    outcome = re.search(rf'<input[^>]*id="i{ind.pk}-outcome"[^>]*>', page)
+    assert outcome and 'aria-invalid="true"' in outcome.group(0)
+    ind.refresh_from_db()
+    assert ind.outcome == ""
+    resp = owner.post(url, {**row, f"i{ind.pk}-plausible": "Två mätpunkter räknades"})
+    assert resp.status_code == 302
+    ind.refresh_from_db()
+    assert ind.outcome == "150 %"
+    entry = m.AuditEntry.objects.filter(target=f"indikator {ind.key}", field="utfall").first()
+    assert entry is not None and "Två mätpunkter räknades" in entry.note
+
+
 def test_grid_for_a_reader_is_empty_and_cannot_save(as_user: Any, example_period: m.Period) -> None:
     reader = as_user("reader")
     page = reader.get(f"/period/{example_period.pk}/snabbinmatning/").content.decode()

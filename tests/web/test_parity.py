@@ -147,3 +147,44 @@ def test_controller_uploads_a_new_data_file_and_the_owner_cannot(
     row = interim.data_files.get(path="data/hme.csv")
     assert row.size == len(new) and row.sha256 != old.sha256
     assert m.AuditEntry.objects.filter(action="ladda upp", field="datafil").exists()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_overview_shows_the_reports_goal_charts_with_their_alt_text(
+    example: Path, client: object
+) -> None:
+    """Before: the overview drew its own bars (a second drawing) and none of the report's
+    charts; now it shows the report's goal-attainment charts, the very same PNGs, with the
+    report's alternative text (the figures in words)."""
+    import base64
+    import html
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from styrkort.render import charts
+    from styrkort.report.model import Chart
+
+    assert isinstance(client, Client)
+    folder = run(example)
+    assert folder.report is not None
+    expected = [
+        b
+        for s in folder.report.walk()
+        if s.id == "maluppfyllelse"
+        for b in s.blocks
+        if isinstance(b, Chart) and b.kind in ("status_distribution", "indicator_vs_target")
+    ]
+    ws = load_workspace(example).workspace
+    assert ws is not None
+    period, _ = import_or_replace(ws, root=example)
+    assert period is not None
+    user = get_user_model().objects.create_user("granskare", password="x")
+    m.Membership.objects.create(user=user, organisation=period.organisation, role=m.Role.READER)
+    client.force_login(user)
+    page = client.get(f"/period/{period.pk}/").content.decode()
+    images = re.findall(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"', page)
+    assert [html.unescape(alt) for _, alt in images] == [c.alt for c in expected]
+    assert [base64.b64decode(data) for data, _ in images] == [charts.png(c) for c in expected]
+    assert 'class="bar ' not in page

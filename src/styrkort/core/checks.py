@@ -36,6 +36,7 @@ from styrkort.core.findings import Finding, error, info, warning
 from styrkort.core.goals import Status, counted, read_verdict, status_word
 from styrkort.core.internal_control import ControlResult
 from styrkort.core.numbers import format_amount
+from styrkort.core.plausibility import implausible
 from styrkort.core.targets import Threshold, describe, target_direction
 from styrkort.core.values import Direction, Quantity
 
@@ -213,6 +214,31 @@ def indicators_have_outcomes(a: Assessed) -> Iterator[Finding]:
                 f"Be indikatorns ägare{f' ({ind.owner})' if ind.owner else ''} att ange utfallet, "
                 "eller koppla indikatorn till en beräkning (metric).",
             )
+
+
+@check("indicator.implausible")
+def values_are_plausible(a: Assessed) -> Iterator[Finding]:
+    """Outcomes and forecasts that can be read but look wrong (core/plausibility.py): a share
+    outside 0–100 %, a negative count, a decimal point, a value far from the history."""
+    year = a.workspace.period.year if a.workspace is not None else None
+    for r in a.indicator_results():
+        ind = r.indicator
+        for field_name, what in (("outcome", "Utfallet"), ("forecast", "Prognosen")):
+            notes = implausible(
+                getattr(ind, field_name),
+                ind.unit,
+                what=what,
+                baseline=ind.baseline,
+                history=ind.history,
+                year=year,
+            )
+            if notes:
+                yield warning(
+                    ind.where(field_name),
+                    "indicator.implausible",
+                    f"'{ind.text}': " + " ".join(notes),
+                    "Rätta värdet om det är fel; stämmer det, låt det stå och förklara det i kommentaren.",
+                )
 
 
 @check("indicator.unit_mismatch", "indicator.incomparable")

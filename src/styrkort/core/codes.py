@@ -167,7 +167,7 @@ CODES: dict[str, str] = {
     "summary.verdict": "The published verdict sentence differs from the computed one.",
     "summary.goal_counts": "The published goal counts differ from the goal tables.",
     "target.read_as": "A target read out of a sentence: how it was read.",
-    "narrative.unsupported": "Markdown the report cannot render the same in every format (web editor).",
+    "narrative.unsupported": "Markdown the report cannot render the same in every format: refused by the web editor, a warning on a folder (report/narrative.py).",
     # activities, council assignments, internal control (issue 19; sources/followup.py)
     "workspace.activity_rule": "`activity_rule` maps an unknown activity status or a status that is no assessment.",
     "workspace.activity_shape": "An activity is not a mapping with a title.",
@@ -209,6 +209,7 @@ CODES: dict[str, str] = {
     "indicator.bad_outcome": "An outcome that cannot be read.",
     "indicator.unit_mismatch": "Outcome, target and indicator units disagree.",
     "indicator.incomparable": "Outcome and target cannot be compared.",
+    "indicator.implausible": "An outcome or forecast that looks wrong: a share outside 0–100 %, a negative count, a decimal point, far from the history (core/plausibility.py).",
     "indicator.direction_text": "The indicator's text says the opposite of its direction.",
     "indicator.direction_target": "The target says the opposite of the direction.",
     "indicator.budget_mismatch": "The budget indicator's outcome differs from the operating statement.",

@@ -93,6 +93,7 @@ def substitute(
 
         out_lines.append(PLACEHOLDER.sub(repl, line))
     findings.extend(html_findings(text, source))
+    findings.extend(unsupported_findings(text, source))
     return "\n".join(out_lines), findings
 
 
@@ -113,47 +114,84 @@ _UNSUPPORTED = {
 }
 
 
-def markdown_problems(markdown: str) -> list[str]:
-    """Why the narrative cannot be shown the same in HTML, PDF and Word (empty: it can).
+_HTML = {"html_inline", "html_block"}
 
-    Headings, paragraphs, emphasis, links (``https://``, ``mailto:``), bullet and numbered
-    lists and tables are shown in every format; anything else is refused with a message
-    rather than dropped silently."""
-    out: list[str] = []
 
-    def add(message: str) -> None:
-        if message not in out:
-            out.append(message)
+def _bad_link(href: str) -> str:
+    return (
+        f"Länken ”{href}” kan inte tas med i rapporten; bara webbadresser "
+        "(https://…) och e-postadresser (mailto:…) går."
+    )
 
-    def walk(tokens: list[object]) -> None:
+
+def unsupported_markdown(markdown: str) -> list[tuple[int, str, str]]:
+    """What the report cannot show the same in HTML, PDF and Word, as ``(line, kind, message)``
+    (line counted from 0 in ``markdown``; kind a markdown-it token type, or ``link``).
+
+    The one rule behind the web editor's refusal (``markdown_problems``) and the folder's
+    ``narrative.unsupported`` warnings (``unsupported_findings``). Headings, paragraphs,
+    emphasis, links (``https://``, ``mailto:``), bullet and numbered lists and tables are shown
+    in every format; anything else is named with what to write instead, never dropped silently.
+    """
+    out: list[tuple[int, str, str]] = []
+    # links by their exact line (a link the parser refused, javascript: or file:, would
+    # otherwise print as raw Markdown, and a paragraph's token knows only its first line)
+    for number, text in enumerate(markdown.splitlines()):
+        for match in _LINK_TEXT.finditer(text):
+            href = match.group(1).strip()
+            if not SAFE_LINK.match(href):
+                out.append((number, "link", _bad_link(href)))
+    links = {message for _, _, message in out}
+
+    def walk(tokens: list[object], line: int) -> None:
         for tok in tokens:
             kind = getattr(tok, "type", "")
+            where = getattr(tok, "map", None)
+            at = where[0] if where else line
             if kind in _UNSUPPORTED:
-                add(_UNSUPPORTED[kind])
+                out.append((at, kind, _UNSUPPORTED[kind]))
             if kind == "link_open":
                 href = str(getattr(tok, "attrGet", lambda _k: "")("href") or "")
-                if not SAFE_LINK.match(href):
-                    add(
-                        f"Länken ”{href}” kan inte tas med i rapporten; bara webbadresser "
-                        "(https://…) och e-postadresser (mailto:…) går."
-                    )
+                if not SAFE_LINK.match(href) and _bad_link(href) not in links:
+                    out.append((at, "link", _bad_link(href)))
             children = getattr(tok, "children", None)
             if children:
-                walk(children)
+                walk(children, at)
 
-    walk(list(_MD.parse(markdown)))
-    # a link the parser refused (javascript:, file:) would otherwise print as raw Markdown
-    for match in _LINK_TEXT.finditer(markdown):
-        href = match.group(1).strip()
-        if not SAFE_LINK.match(href):
-            add(
-                f"Länken ”{href}” kan inte tas med i rapporten; bara webbadresser "
-                "(https://…) och e-postadresser (mailto:…) går."
-            )
+    walk(list(_MD.parse(markdown)), 0)
+    return sorted(dict.fromkeys(out), key=lambda item: item[0])
+
+
+def markdown_problems(markdown: str) -> list[str]:
+    """Why the narrative cannot be shown the same in HTML, PDF and Word (empty: it can); each
+    message once (``unsupported_markdown``)."""
+    out: list[str] = []
+    for _line, _kind, message in unsupported_markdown(markdown):
+        if message not in out:
+            out.append(message)
     return out
 
 
-_LINK_TEXT = re.compile(r"\[[^\]\n]*\]\(([^)\s]*)[^)]*\)")
+def unsupported_findings(markdown: str, source: Source) -> list[Finding]:
+    """``narrative.unsupported`` warnings with the line of each construct the report flattens
+    (a folder's narrative is built anyway; the web editor refuses the same text). HTML is left
+    to ``html_findings`` (``narrative.html``), which says what of it is lost."""
+    base = source.line or 1
+    return [
+        warning(
+            source._replace(line=base + line),
+            "narrative.unsupported",
+            "Berättelsen innehåller något som inte kan visas likadant i HTML, PDF och Word; "
+            f"det blir vanlig text eller försvinner. {message}",
+            "Skriv om stycket med rubriker, stycken, punkt- eller numrerade listor, tabeller, "
+            "**fet**, *kursiv* eller länkar (https://…).",
+        )
+        for line, kind, message in unsupported_markdown(markdown)
+        if kind not in _HTML
+    ]
+
+
+_LINK_TEXT = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]*)[^)]*\)")
 
 
 def _spans(token: object) -> tuple[Span, ...]:

@@ -27,7 +27,7 @@ from styrkort.web.access import INDICATOR_FIELD_ACTIONS, Access, Action, organis
 from styrkort.web.errors import Forbidden, NotFound, Refusal, Unauthorized
 from styrkort.web.forms import db_int
 from styrkort.web.mapping import screen_of
-from styrkort.web.rules import indicator_problems
+from styrkort.web.rules import indicator_problems, plausibility_warnings
 from styrkort.web.views import assessed
 
 View = Callable[..., HttpResponse]
@@ -219,11 +219,11 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
         access.require(Action.EDIT_OUTCOME, period, ind)
         writable = OUTCOME_FIELDS
         data = _body(request)
-        unknown = set(data) - {*writable, "version"}
+        unknown = set(data) - {*writable, "version", "plausible"}
         if unknown:
             raise services.Invalid(
                 f"Okända fält: {', '.join(sorted(map(str, unknown)))}.",
-                f"Skrivbara fält: {', '.join(writable)} (och version).",
+                f"Skrivbara fält: {', '.join(writable)} (och version, plausible).",
             )
         changes = {}
         for name in writable:
@@ -244,7 +244,18 @@ def indicator(request: HttpRequest, period_id: int, key: str) -> HttpResponse:
         problems = indicator_problems(ind, changes)
         if problems:
             raise services.Invalid(" ".join(problems.values()))
-        services.update_indicator(access, ind.pk, version, changes)
+        # the form's rule: a value that looks wrong is saved only with a reason, which is logged
+        changed = {k: v for k, v in changes.items() if v != getattr(ind, k)}
+        warnings = plausibility_warnings(ind, changed)
+        reason = data.get("plausible")
+        reason = services.text(reason).strip() if isinstance(reason, str) else ""
+        if warnings and not reason:
+            raise services.Invalid(
+                "Värdet ser orimligt ut: " + " ".join(warnings.values()),
+                'Rätta värdet, eller skicka det igen med en motivering: "plausible": "varför det stämmer".',
+            )
+        note = f"Sparat trots varning ({' '.join(warnings.values())}): {reason}" if warnings else ""
+        services.update_indicator(access, ind.pk, version, changes, note=note)
     a = assessed(period, report=False)  # read after the write: the row and its status
     row = next(i for i in a.rows.indicators if i.pk == ind.pk)
     return JsonResponse(_indicator_json(row, a.indicators.get(row.key)))
@@ -493,6 +504,10 @@ OPENAPI: dict[str, Any] = {
                     "version": {
                         "type": "integer",
                         "description": "Versionen du läste; ger 409 om någon annan har ändrat sedan dess",
+                    },
+                    "plausible": {
+                        "type": "string",
+                        "description": "Motivering när värdet ser orimligt ut (andel utanför 0–100 %, negativt antal, decimalpunkt, långt från historiken); utan den ger ett sådant värde 422. Motiveringen loggas.",
                     },
                 },
             },

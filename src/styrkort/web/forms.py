@@ -113,6 +113,13 @@ class IndicatorForm(forms.Form):
             )
         return data
 
+    def plausible_note(self) -> str:
+        """The audit log's note when an implausible value is saved with a reason (else "")."""
+        reason = (self.cleaned_data.get("plausible") or "").strip()
+        if not reason or not self.warnings:
+            return ""
+        return f"Sparat trots varning ({' '.join(self.warnings.values())}): {reason}"
+
     def changes(self) -> dict[str, str]:
         data = self.cleaned_data
         # Only fields that were sent: a client posting just the outcome does not blank the target.

@@ -289,6 +289,8 @@ class GridRow:
 
     @property
     def anchor(self) -> str:
+        if "plausible" in self.form.errors and not self.form.errors.get("outcome"):
+            return f"i{self.indicator.pk}-plausible"
         return f"i{self.indicator.pk}-outcome"
 
 
@@ -299,6 +301,8 @@ def _row_data(post: Any, ind: m.Indicator, interim: bool) -> dict[str, str]:
         if name == "forecast" and not interim:
             continue
         data[name] = post.get(prefix + name, getattr(ind, name))
+    # the reason for saving a value that looks wrong (forms.IndicatorForm.plausible)
+    data["plausible"] = post.get(prefix + "plausible", "")
     return data
 
 
@@ -349,7 +353,13 @@ def grid(request: HttpRequest, period_id: int) -> HttpResponse:
             if all(getattr(ind, k) == v for k, v in changes.items()):
                 continue
             try:
-                services.update_indicator(access, ind.pk, form.cleaned_data["version"], changes)
+                services.update_indicator(
+                    access,
+                    ind.pk,
+                    form.cleaned_data["version"],
+                    changes,
+                    note=form.plausible_note(),
+                )
             except Conflict as exc:
                 fresh = m.Indicator.objects.get(pk=ind.pk)
                 # The typed text stays; the row now carries the saved version, so saving again

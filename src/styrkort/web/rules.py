@@ -1,15 +1,13 @@
 """The web asks core: is this outcome, forecast or target valid for this indicator, and is it
 plausible? No rule is written here: validity is what core's assessment and checks
 (``indicator.outcome``, ``indicator.units``, ``indicator.target``) say about the indicator
-as edited; plausibility compares the value with the indicator's unit and baseline.
+as edited; plausibility is core's rule (``core.plausibility``) over the edited indicator.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from styrkort.core.assess import (
@@ -22,7 +20,8 @@ from styrkort.core.assess import (
 from styrkort.core.assessed import Assessed
 from styrkort.core.checks import run_checks
 from styrkort.core.goals import Status
-from styrkort.core.values import Quantity, normalise_unit, parse_value
+from styrkort.core.plausibility import implausible
+from styrkort.core.values import normalise_unit
 from styrkort.web import models as m
 from styrkort.web.mapping import indicator_value
 
@@ -73,41 +72,23 @@ def indicator_problems(row: m.Indicator, edits: Mapping[str, str]) -> dict[str, 
     return out
 
 
-_POINT = re.compile(r"\d\.\d")
-
-
 def plausibility_warnings(row: m.Indicator, edits: Mapping[str, str]) -> dict[str, str]:
-    """Values that can be saved but look wrong: a share outside 0–100 %, a negative count,
-    a decimal point instead of a comma, a value far from the baseline."""
+    """Values that can be saved but look wrong, by field: core's one rule
+    (``core.plausibility.implausible``) over the indicator as edited, with the history typed
+    on it (every entry is of an earlier year)."""
     ind = _edited(row, edits)
+    core = indicator_value(ind)
     out: dict[str, str] = {}
     for name in ("outcome", "forecast"):
-        text = (edits.get(name) or "").strip()
-        if name not in edits or not text:
+        if name not in edits:
             continue
-        value = parse_value(text)
-        if not isinstance(value, Quantity):
-            continue
-        unit = value.unit or ind.unit or None
-        what = WHAT[name]
-        notes = []
-        if _POINT.search(text):
-            notes.append(
-                f"{what} ”{text}” har decimalpunkt; på svenska skrivs decimalkomma "
-                f"(”{text.replace('.', ',')}”)."
-            )
-        if unit == "%" and not (Decimal(0) <= value.value <= Decimal(100)):
-            notes.append(f"{what} {text} är en andel utanför 0–100 %.")
-        if unit == "st" and value.value < 0:
-            notes.append(f"{what} {text} är ett negativt antal.")
-        base = parse_value(ind.baseline) if ind.baseline else None
-        if isinstance(base, Quantity) and base.value > 0 and value.value >= 0:
-            ratio = value.value / base.value
-            if ratio > 10 or ratio < Decimal("0.1"):
-                notes.append(
-                    f"{what} {text} ligger långt från utgångsvärdet {ind.baseline} "
-                    "(mer än tio gånger större eller mindre)."
-                )
+        notes = implausible(
+            edits.get(name) or "",
+            ind.unit or None,
+            what=WHAT[name],
+            baseline=ind.baseline,
+            history=core.history,
+        )
         if notes:
             out[name] = " ".join(notes)
     return out

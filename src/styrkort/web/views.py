@@ -12,6 +12,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,9 @@ from styrkort.web.mapping import (
     web_source,
     workspace_of,
 )
+from styrkort.web.report_charts import report_charts
 from styrkort.web.rules import indicator_problems, missing_outcome_keys, plausibility_warnings
+from styrkort.web.screen_findings import on_screen
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -94,9 +97,10 @@ class Assessment:
     indicators: dict[str, IndicatorResult]
     rows: PeriodRows
 
-    @property
+    @cached_property
     def findings(self) -> list[Finding]:
-        return self.result.findings
+        """The period's findings in the screens' words (screen_findings.on_screen)."""
+        return [on_screen(f) for f in self.result.findings]
 
 
 def run_period(
@@ -246,6 +250,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             errors=errors,
             warnings=sum(1 for f in a.findings if f.severity is Severity.WARNING),
             trends=trends,
+            charts=report_charts(a.result.report),
         ),
     )
 
@@ -339,7 +344,7 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
                     ind.pk,
                     form.cleaned_data["version"],
                     changes,
-                    note=_plausible_note(form),
+                    note=form.plausible_note(),
                 )
             except Conflict as exc:
                 # Nothing typed is lost: both versions side by side, the form keeps the user's
@@ -371,13 +376,6 @@ def indicator(request: HttpRequest, period_id: int, indicator_id: int) -> HttpRe
     if a is None:
         a = assessed(period, report=False)  # only this indicator's findings are shown
     return _indicator_page(request, period, access, ind, a, form, None, status, conflict)
-
-
-def _plausible_note(form: IndicatorForm) -> str:
-    reason = (form.cleaned_data.get("plausible") or "").strip()
-    if not reason or not form.warnings:
-        return ""
-    return f"Sparat trots varning ({' '.join(form.warnings.values())}): {reason}"
 
 
 def _indicator_page(
@@ -797,7 +795,9 @@ def _narrative_preview(
 ) -> tuple[list[Any], list[Finding]]:
     result = run_period(period)
     figures = {k: Figure(v) for k, v in result.report.figures.items()} if result.report else {}
-    text, findings = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    text, found = substitute(markdown, figures, web_source("berättelse", sec.key, line=1))
+    # what the folder only warns about, the editor refuses: one error per problem, not both
+    findings = [on_screen(f) for f in found if f.code != "narrative.unsupported"]
     src = web_source("berättelse", sec.key, "text")
     findings += [
         error(src, "narrative.unsupported", problem, "Ändra texten; den sparas inte så här.")
@@ -900,7 +900,11 @@ def findings(request: HttpRequest, period_id: int) -> HttpResponse:
 def report(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
     result = run_period(period)
-    fragment = render_html(result.report, standalone=False) if result.report else ""
+    # the checks' findings are on their own screen, located by screen and field (the report's
+    # list would show internal web: sources)
+    fragment = (
+        render_html(result.report, standalone=False, show_findings=False) if result.report else ""
+    )
     return render(
         request,
         "styrkort/report.html",

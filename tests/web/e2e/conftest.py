@@ -7,7 +7,8 @@ browser download is not used: the tests drive the system chromium.
 Run them with ``.venv/bin/pytest tests/web/e2e`` (or ``-m browser``). Each test module gets its
 own ``styrkort serve`` on 127.0.0.1 and a free port, on a copy of one SQLite database prepared
 per session (``styrkort import examples/sydnarke-it-2020`` plus the users in
-``e2e_support.USERS``). axe-core comes from npm (``npm ci``; package.json). When a test fails,
+``e2e_support.USERS``). When ``STYRKORT_DATABASE_URL`` names PostgreSQL (scripts/test.sh's
+second pass), each server gets its own database made from a template database instead. axe-core comes from npm (``npm ci``; package.json). When a test fails,
 a screenshot of its page and the end of the server's log are written next to its tmp_path and
 named in the report.
 """
@@ -49,6 +50,14 @@ CHROMIUM_ARGS = [
 EXAMPLE = REPO / "examples" / "sydnarke-it-2020"
 # Playwright's own waits (expect, clicks) give up after this long.
 TIMEOUT_MS = 10_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "core_loop: the browser tests that also run on PostgreSQL in scripts/test.sh (the core "
+        "loop: enter, submit, approve, lock; and the error states)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -201,12 +210,40 @@ print("E2E-IDS=" + json.dumps(ids))
 """
 
 
-def app_env(data_dir: Path) -> dict[str, str]:
-    """The environment of the app: its own SQLite database in ``data_dir``, plain local HTTP."""
+# PostgreSQL when the run is on it (scripts/test.sh's second pass sets STYRKORT_DATABASE_URL to
+# the throwaway cluster of scripts/pg.sh): each server then gets its own database, created from
+# a template database prepared once per session, as the SQLite file is copied.
+PG_URL = os.environ.get("STYRKORT_DATABASE_URL", "").strip()
+if not PG_URL.startswith(("postgres://", "postgresql://")):
+    PG_URL = ""
+
+
+def pg_url(name: str) -> str:
+    """The cluster's URL with the database ``name``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(PG_URL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def pg_admin(*statements: str) -> None:
+    """Run CREATE/DROP DATABASE on the cluster (outside a transaction)."""
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+
+def app_env(data_dir: Path, database: str | None = None) -> dict[str, str]:
+    """The environment of the app: its own database (an SQLite file in ``data_dir``, or the
+    PostgreSQL database ``database``), plain local HTTP."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STYRKORT_", "DJANGO_"))}
     env.update(
         STYRKORT_DATA_DIR=str(data_dir),
-        STYRKORT_DATABASE_URL=f"sqlite:///{data_dir / 'styrkort.sqlite3'}",
+        STYRKORT_DATABASE_URL=(
+            pg_url(database) if database else f"sqlite:///{data_dir / 'styrkort.sqlite3'}"
+        ),
         STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
         STYRKORT_LOCAL_HTTP="1",
         STYRKORT_AXES_FAILURE_LIMIT=str(AXES_FAILURE_LIMIT),
@@ -233,23 +270,33 @@ def styrkort_exe() -> str:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A migrated SQLite database with the example imported and the users created."""
+    """A migrated database with the example imported and the users created: an SQLite file,
+    or (on PostgreSQL) the name of a template database."""
 
     database: Path
     ids: dict[str, Any]
+    pg_template: str = ""
 
 
 @pytest.fixture(scope="session")
-def prepared_database(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+def prepared_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
     """Built once per session (``styrkort import`` + users); each server gets a copy."""
     data = tmp_path_factory.mktemp("app-template")
-    env = app_env(data)
-    run_checked([styrkort_exe(), "import", str(EXAMPLE)], env, "styrkort import")
-    script = SETUP_SCRIPT.format(users=json.dumps(USERS))
-    out = run_checked([styrkort_exe(), "manage", "shell", "-c", script], env, "creating users")
-    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("E2E-IDS=")]
-    assert lines, f"the setup script printed no ids:\n{out.stdout}\n{out.stderr}"
-    return Prepared(data / "styrkort.sqlite3", json.loads(lines[-1].removeprefix("E2E-IDS=")))
+    template = f"styrkort_e2e_{os.getpid()}_mall" if PG_URL else ""
+    if template:
+        pg_admin(f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}"')
+    env = app_env(data, template or None)
+    try:
+        run_checked([styrkort_exe(), "import", str(EXAMPLE)], env, "styrkort import")
+        script = SETUP_SCRIPT.format(users=json.dumps(USERS))
+        out = run_checked([styrkort_exe(), "manage", "shell", "-c", script], env, "creating users")
+        lines = [ln for ln in out.stdout.splitlines() if ln.startswith("E2E-IDS=")]
+        assert lines, f"the setup script printed no ids:\n{out.stdout}\n{out.stderr}"
+        ids = json.loads(lines[-1].removeprefix("E2E-IDS="))
+        yield Prepared(data / "styrkort.sqlite3", ids, template)
+    finally:
+        if template:
+            pg_admin(f'DROP DATABASE IF EXISTS "{template}"')
 
 
 @dataclass
@@ -297,8 +344,16 @@ def app(
     """``styrkort serve`` on 127.0.0.1, a fresh server per test module, so that one module's
     changes (a locked period) do not leak into another's."""
     data = tmp_path_factory.mktemp("app")
-    shutil.copy2(prepared_database.database, data / "styrkort.sqlite3")
-    env = app_env(data)
+    database = ""
+    if prepared_database.pg_template:
+        database = f"styrkort_e2e_{os.getpid()}_{data.name.replace('-', '_')}"
+        pg_admin(
+            f'DROP DATABASE IF EXISTS "{database}"',
+            f'CREATE DATABASE "{database}" TEMPLATE "{prepared_database.pg_template}"',
+        )
+    else:
+        shutil.copy2(prepared_database.database, data / "styrkort.sqlite3")
+    env = app_env(data, database or None)
     port = free_port()
     log = data / "server.log"
     with log.open("wb") as fh:
@@ -318,3 +373,5 @@ def app(
         yield server
     finally:
         server.stop()
+        if database:
+            pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -139,3 +139,21 @@ def test_outcome_is_checked_as_it_is_typed(app: Any, page: Any) -> None:
     assert_accessible(page)
     page.reload()
     expect(outcome).to_have_value("")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_overview_charts_are_the_reports_and_scale(app: Any, page: Any, width: int) -> None:
+    """The overview shows the report's charts (images with the figures in their alt text) and
+    they fit the screen at phone width."""
+    page.set_viewport_size({"width": width, "height": 900})
+    login_reusing_session(page, app, "kontroller")
+    page.goto(app.path("overview"))
+    charts = page.locator("figure.report-chart img")
+    assert charts.count() >= 1
+    for n in range(charts.count()):
+        img = charts.nth(n)
+        alt = img.get_attribute("alt") or ""
+        assert alt.startswith("Stapeldiagram") and re.search(r"\d", alt), alt
+        box = img.bounding_box()
+        assert box is not None and box["width"] <= width and box["x"] >= 0, (width, box)
+        assert img.evaluate("el => el.complete && el.naturalWidth > 0")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from e2e_support import AXES_FAILURE_LIMIT, USERS, assert_accessible, login
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.core_loop]
 
 # examples/sydnarke-it-2020/goals.yaml: target 90 %, no outcome, owner Servicedeskchef.
 INDICATOR = "Öka andelen normalprioriterade incidenter där återkopplingen är <=8h"

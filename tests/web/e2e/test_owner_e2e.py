@@ -38,6 +38,7 @@ def no_sideways_scroll(page: Any) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide: {wide}"
 
 
+@pytest.mark.core_loop
 def test_owner_with_15_indicators_grid_evidence_comment_and_reminder(
     chromium: Any, app: Any, page: Any, tmp_path: Path
 ) -> None:
