@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="cold builds of each (default 5)")
     args = ap.parse_args()
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         ws3 = three_years(tmp)
@@ -101,6 +103,8 @@ def main() -> int:
     print(
         f"ratio three / one: {best3 / best1:.2f} (target ≤ 1.2); three-year build {best3:.2f} s (target ≤ 3 s)"
     )
+    med1, med3 = statistics.median(one), statistics.median(three)
+    print(f"ratio of the medians (steadier on a loaded machine): {med3 / med1:.2f}")
     print(f"load average at the end: {load:.2f}; files written per build: {charts}")
     return 0
 

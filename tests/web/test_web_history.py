@@ -110,3 +110,107 @@ def test_earlier_periods_in_the_database_are_history_with_constant_queries(clien
     with CaptureQueriesContext(connection) as two_years:
         assert client.get(f"/period/{p2022.pk}/").status_code == 200
     assert len(two_years) == len(one_year)
+
+
+def _years(client: Any, first: m.Period, last_year: int) -> dict[int, m.Period]:
+    """``first`` rolled over year by year up to ``last_year`` ("Starta nästa period"), with a
+    sick-leave outcome typed in each year, as the controller does."""
+    periods = {first.year: first}
+    p = first
+    for year in range(first.year + 1, last_year + 1):
+        assert client.post(f"/period/{p.pk}/nasta-period/").status_code == 302
+        p = m.Period.objects.get(organisation=first.organisation, year=year)
+        m.Indicator.objects.filter(period=p, key="sjukfranvaro").update(
+            outcome=f"{year - 2015},1 %"
+        )
+        periods[year] = p
+    return periods
+
+
+def test_overview_and_indicator_page_queries_do_not_grow_from_two_to_six_earlier_periods(
+    client: Any,
+) -> None:
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    periods = _years(client, first, 2026)
+
+    def counts(p: m.Period) -> tuple[int, int]:
+        ind = p.indicators.get(key="sjukfranvaro")
+        out = []
+        for url in (f"/period/{p.pk}/", f"/period/{p.pk}/indikator/{ind.pk}/"):
+            with CaptureQueriesContext(connection) as q:
+                page = client.get(url)
+            assert page.status_code == 200
+            out.append(len(q))
+        return out[0], out[1]
+
+    two, six = periods[2022], periods[2026]  # 2020–2021 and 2020–2025 before them
+    assert counts(two) == counts(six)
+    page = client.get(f"/period/{six.pk}/indikator/{six.indicators.get(key='sjukfranvaro').pk}/")
+    # the history comes from the earlier periods in the database (2021–2025 typed there)
+    for year in range(2021, 2026):
+        assert f"{year}</th><td>{year - 2015},1" in page.content.decode()
+
+
+def test_the_screens_show_a_change_made_by_any_path_at_once(client: Any) -> None:
+    """The assessed period is reused while its content is the same (web/assessment_cache):
+    a change written past the services (an import, the admin, a shell), in the period or in
+    an earlier one, shows at once."""
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    periods = _years(client, first, 2022)
+    p = periods[2022]
+    ind = p.indicators.get(key="sjukfranvaro")
+    page_url = f"/period/{p.pk}/indikator/{ind.pk}/"
+    assert "7,1 %" in client.get(page_url).content.decode()  # 2022: the typed outcome
+    client.get(f"/period/{p.pk}/")
+    m.Indicator.objects.filter(pk=ind.pk).update(outcome="4,4 %")
+    assert "4,4\u00a0%" in client.get(f"/period/{p.pk}/").content.decode()
+    # an earlier period's outcome (the indicator's own history has no 2021, so the earlier
+    # period in the database gives it)
+    m.Indicator.objects.filter(pk=ind.pk).update(history=[[2020, "6,8 %", ""]])
+    assert "2021</th><td>6,1" in client.get(page_url).content.decode()
+    m.Indicator.objects.filter(period=periods[2021], key="sjukfranvaro").update(outcome="5,5 %")
+    page = client.get(page_url).content.decode()
+    assert "2021</th><td>5,5" in page
+    assert "2021: 5,5" in page  # the chart's alternative text too
+
+
+def test_the_assessment_cache_keeps_a_few_periods_and_what_screens_derive_from_them() -> None:
+    from styrkort.web import assessment_cache as cache
+
+    cache.clear()
+    results = [object() for _ in range(cache.SIZE + 1)]
+    for i, r in enumerate(results[: cache.SIZE]):
+        assert cache.get_or_run(("p", i), lambda r=r: r) is r
+    assert cache.get_or_run(("p", 0), lambda: pytest.fail("not run again")) is results[0]
+    built: list[int] = []
+    assert cache.derived(results[1], "x", lambda: built.append(1) or "html") == "html"
+    assert cache.derived(results[1], "x", lambda: "other") == "html"
+    # one more period: the least recently used (1, since 0 was just used) goes, with its parts
+    cache.get_or_run(("p", cache.SIZE), lambda: results[-1])
+    assert cache.derived(results[1], "x", lambda: "again") == "again"
+    # a result that is not cached is never remembered
+    loose = object()
+    assert cache.derived(loose, "x", lambda: "a") == "a"
+    assert cache.derived(loose, "x", lambda: "b") == "b"
+    cache.clear()
+
+
+def test_the_workspace_is_built_from_the_cache_key_alone(client: Any) -> None:
+    """web/assessment_cache keys on the period, its rows, its follow-up value and the earlier
+    periods' outcomes: building the workspace from those reads nothing else. A new query in
+    mapping.workspace_of fails here until its rows join the key (or it would show stale data)."""
+    from styrkort.web.history import earlier_outcomes, earlier_rows
+    from styrkort.web.mapping import load_rows, workspace_of
+    from styrkort.web.mapping_followup import followup_of
+
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    p = _years(client, first, 2021)[2021]
+    period = m.Period.objects.select_related("organisation", "followup_settings").get(pk=p.pk)
+    rows, earlier, followup = load_rows(period), earlier_rows(period), followup_of(period)
+    past = earlier_outcomes(period, earlier)
+    with CaptureQueriesContext(connection) as q:
+        workspace_of(period, rows, earlier=past, followup=followup)
+    assert [x["sql"] for x in q.captured_queries] == []

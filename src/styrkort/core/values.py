@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -225,8 +226,12 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_value(text: str, scales: tuple[Scale, ...] = DEFAULT_SCALES) -> Value | None:
-    """A written outcome as a value; None when the text is not a value at all."""
+    """A written outcome as a value; None when the text is not a value at all.
+
+    Cached (the values are frozen): a period's checks, trends and screens parse the same
+    outcome texts again and again, ten years of five hundred indicators on a web page."""
     s = " ".join(text.replace("\u00a0", " ").split())
     if s.lower() in MISSING_WORDS:
         return Missing(text.strip())

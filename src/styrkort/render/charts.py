@@ -8,6 +8,9 @@ text is the chart's ``alt`` (written with the data in the report model).
 Numbers on axes and labels are Swedish: decimal comma, U+2212 minus, U+00A0
 between thousands (``styrkort.report.format.number``).
 
+An indicator's small trend chart (kind ``trend``, one per indicator with history) is
+drawn by render/sparkline.py, without matplotlib: it is the same PNG in every format.
+
 A chart is drawn once per process: the model's charts are frozen values, so the
 PNG is cached by the chart itself and HTML, PDF and DOCX share it.
 """
@@ -256,53 +259,6 @@ def _indicator_vs_target(chart: Chart) -> Figure:
     return fig
 
 
-def _trend(chart: Chart) -> Figure:
-    """An indicator's outcome per year as a line with labelled points; comparisons (Kolada)
-    as further lines, each with its own marker and dash, so no line depends on colour."""
-    fig, ax = _new_figure(1.9)
-    xs = list(range(len(chart.categories)))
-    styles = [("o", "-", OKABE_ITO["blue"]), ("s", "--", OKABE_ITO["vermillion"]),
-              ("^", ":", OKABE_ITO["bluish_green"]), ("D", "-.", OKABE_ITO["orange"])]  # fmt: skip
-    values = [float(v) for _, vs in chart.series for v in vs if v is not None]
-    decimals = 1 if any(v != int(v) for v in values) else 0
-    for i, (name, vs) in enumerate(chart.series):
-        marker, dash, colour = styles[i % len(styles)]
-        points = [(x, float(v)) for x, v in zip(xs, vs, strict=False) if v is not None]
-        if not points:
-            continue
-        ax.plot(
-            [x for x, _ in points],
-            [y for _, y in points],
-            marker=marker,
-            linestyle=dash,
-            color=colour,
-            label=name,
-            linewidth=1.4,
-            markersize=5,
-        )
-        if i == 0:
-            for x, y in points:
-                ax.annotate(
-                    swedish(y, decimals),
-                    (x, y),
-                    textcoords="offset points",
-                    xytext=(0, 6),
-                    ha="center",
-                    fontsize=7,
-                )
-    ax.set_xticks(xs, list(chart.categories))
-    if values:
-        low, high = min(values), max(values)
-        pad = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
-        ax.set_ylim(low - pad, high + pad)
-    ax.set_ylabel(chart.unit or "")
-    _axis_formatter(ax, "y", decimals)
-    if len(chart.series) > 1:
-        fig.legend(loc="outside lower center", ncols=len(chart.series), frameon=False)
-    ax.set_title(_wrap(chart.title, 64), loc="left", fontweight="bold")
-    return fig
-
-
 # One colour and one pattern per risk level, lowest first; the level word is printed in every cell.
 RISK_STYLE = (
     (OKABE_ITO["bluish_green"], ""),
@@ -380,18 +336,25 @@ def _generic(chart: Chart) -> Figure:
     return _budget_vs_outcome(chart)
 
 
+# Kinds drawn without matplotlib (render/sparkline.py): small, many, and drawn per web request.
+SPARKLINE = frozenset({"trend"})
+
 DRAWERS = {
     "status_distribution": _status_distribution,
     "budget_vs_outcome": _budget_vs_outcome,
     "indicator_vs_target": _indicator_vs_target,
-    "trend": _trend,
     "risk_matrix": _risk_matrix,
 }
 
 
 def draw(chart: Chart) -> Figure:
-    """The matplotlib figure of a chart (not attached to pyplot, so nothing global is kept)."""
+    """The matplotlib figure of a chart (not attached to pyplot, so nothing global is kept).
+
+    A trend chart has none: it is drawn by render/sparkline.py."""
     import matplotlib
+
+    if chart.kind in SPARKLINE:
+        raise ValueError(f"a {chart.kind} chart is drawn by render/sparkline.py, not matplotlib")
 
     matplotlib.use("Agg", force=False)
     with matplotlib.rc_context(_rc()):
@@ -399,6 +362,10 @@ def draw(chart: Chart) -> Figure:
 
 
 def _save(chart: Chart, kind: str) -> bytes:
+    if chart.kind in SPARKLINE:
+        from styrkort.render import sparkline
+
+        return sparkline.svg(chart) if kind == "svg" else sparkline.png(chart)
     import matplotlib
 
     matplotlib.use("Agg", force=False)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from styrkort.core.findings import Source
 from styrkort.core.goals import Goal, Indicator
 from styrkort.core.history import PastOutcome, merge_history, series
 from styrkort.core.model import Workspace
@@ -23,13 +24,13 @@ from styrkort.report import format as fmt
 from styrkort.report import history as report_history
 from styrkort.web import models as m
 
+EarlierRow = tuple[str, int, str, str]
 
-def earlier_outcomes(period: m.Period) -> dict[str, list[PastOutcome]]:
-    """Every earlier period's outcome per indicator key, for the same organisation and kind of
-    period: one query, whatever the number of years."""
-    from styrkort.web.mapping import web_source
 
-    rows = (
+def earlier_rows(period: m.Period) -> tuple[EarlierRow, ...]:
+    """Every earlier period's (indicator key, year, outcome, forecast), for the same
+    organisation and kind of period: one query, whatever the number of years."""
+    return tuple(
         m.Indicator.objects.filter(
             period__organisation_id=period.organisation_id,
             period__kind=period.kind,
@@ -38,14 +39,24 @@ def earlier_outcomes(period: m.Period) -> dict[str, list[PastOutcome]]:
         .order_by("period__year")
         .values_list("key", "period__year", "outcome", "forecast")
     )
+
+
+def earlier_outcomes(
+    period: m.Period, rows: tuple[EarlierRow, ...] | None = None
+) -> dict[str, list[PastOutcome]]:
+    """Every earlier period's outcome per indicator key (``rows`` when already read)."""
+    from styrkort.web.mapping import web_source
+
     out: dict[str, list[PastOutcome]] = {}
     interim = period.kind == "interim"
-    for key, year, outcome, forecast in rows:
+    sources: dict[str, Source] = {}
+    for key, year, outcome, forecast in earlier_rows(period) if rows is None else rows:
         text = (forecast if interim and forecast.strip() else outcome).strip()
         if text:
-            out.setdefault(key, []).append(
-                PastOutcome(year, text, web_source("indikator", key, "historik"), "database")
+            src = sources.get(key) or sources.setdefault(
+                key, web_source("indikator", key, "historik")
             )
+            out.setdefault(key, []).append(PastOutcome(year, text, src, "database"))
     return out
 
 

@@ -32,6 +32,7 @@ from styrkort.core.finance import (
     unstorable_amounts,
 )
 from styrkort.core.findings import Source
+from styrkort.core.followup import FollowUp
 from styrkort.core.goals import (
     CouncilGoal,
     Goal,
@@ -228,10 +229,17 @@ def load_rows(period: m.Period) -> PeriodRows:
     )
 
 
-def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
+def workspace_of(
+    period: m.Period,
+    rows: PeriodRows | None = None,
+    *,
+    earlier: dict[str, list[PastOutcome]] | None = None,
+    followup: FollowUp | None = None,
+) -> Workspace:
     """The core workspace for ``period``, as the pipeline and the workspace writer take it.
 
-    ``rows`` are the period's rows when the caller has read them already (``load_rows``).
+    ``rows`` are the period's rows when the caller has read them already (``load_rows``);
+    ``earlier`` (web/history.earlier_outcomes) and ``followup`` likewise.
     """
     rows = rows or load_rows(period)
     org = period.organisation
@@ -354,13 +362,13 @@ def workspace_of(period: m.Period, rows: PeriodRows | None = None) -> Workspace:
         assets=(
             {period.word_template: bytes(period.word_template_data)} if period.word_template else {}
         ),
-        followup=mapping_followup.followup_of(period),
+        followup=mapping_followup.followup_of(period) if followup is None else followup,
     )
     # Earlier periods of the same organisation are the indicators' history, not retyped
     # (one query, whatever the number of years); a value stored with the indicator wins.
     from styrkort.web.history import earlier_outcomes, with_earlier_periods
 
-    return with_earlier_periods(ws, earlier_outcomes(period))
+    return with_earlier_periods(ws, earlier_outcomes(period) if earlier is None else earlier)
 
 
 def _d(value: Any) -> Decimal:

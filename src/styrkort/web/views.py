@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,8 +35,8 @@ from styrkort.render.html import render_html
 from styrkort.report import format as fmt
 from styrkort.report.history import trend_text
 from styrkort.report.narrative import Figure, markdown_problems, substitute, to_blocks
+from styrkort.web import assessment_cache, services, views_result
 from styrkort.web import models as m
-from styrkort.web import services, views_result
 from styrkort.web.access import Access, Action, municipalities_for, organisations_for
 from styrkort.web.datafiles import materialise, store_bytes
 from styrkort.web.errors import Conflict, NotFound, Refusal
@@ -110,8 +111,9 @@ def run_period(
     indicators read the data files stored with the period (datafiles.materialise)."""
     rows = rows or load_rows(period)
     computed = any(i.metric for i in rows.indicators)  # no query for a period without metrics
-    root = materialise(period) if computed else None
-    return run_workspace(workspace_of(period, rows), root, report=report)
+    if not computed:  # the same result while the period's content is the same
+        return assessment_cache.run_period(period, rows, report=report)
+    return run_workspace(workspace_of(period, rows), materialise(period), report=report)
 
 
 def assessed(period: m.Period, *, report: bool = True) -> Assessment:
@@ -151,6 +153,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "styrkort/home.html", {"periods": periods, "orgs": orgs})
 
 
+# A placeholder id in a reversed URL, replaced by each row's id (no real id is this large).
+URL_SLOT = 2_147_483_647
+
+
 @require_GET
 def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = load_period(request, period_id)
@@ -158,15 +164,28 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     # The rows the pipeline was given: indicators and goals are not read a second time.
     by_key = {i.key: i for i in a.rows.indicators}
     # Links computed once per indicator (the page shows some indicators up to three times).
-    urls = {i.pk: reverse("styrkort:indicator", args=[period.pk, i.pk]) for i in a.rows.indicators}
-    rows = [
-        {
-            "goal": goal,
-            "result": a.goals[goal.key],
-            "indicators": [(by_key[r.indicator.id], r) for r in a.goals[goal.key].indicators],
+    # (one reverse(): per indicator it was a tenth of a 500-indicator page's time)
+    url = reverse("styrkort:indicator", args=[period.pk, URL_SLOT])
+    urls = {i.pk: url.replace(str(URL_SLOT), str(i.pk)) for i in a.rows.indicators}
+
+    def goal_tables() -> str:
+        rows = [
+            {
+                "goal": goal,
+                "result": a.goals[goal.key],
+                "indicators": [(by_key[r.indicator.id], r) for r in a.goals[goal.key].indicators],
+            }
+            for goal in a.rows.goals
+        ]
+        # the trend per indicator, as the report's goal tables print it (arrow and word)
+        trends = {
+            key: trend_text(r, period.year)
+            for key, r in a.indicators.items()
+            if r.indicator.history
         }
-        for goal in a.rows.goals
-    ]
+        context = {"period": period, "groups": perspective_groups(a, rows), "urls": urls}
+        return render_to_string("styrkort/_goal_tables.html", {**context, "trends": trends})
+
     # what is missing, and from whom: the owners' user names and labels, no model instances
     owners_of: dict[str, list[str]] = defaultdict(list)
     owners = list(
@@ -224,10 +243,6 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     )
     counts = [(s, a.result.assessed.summary.count(s)) for s in Status] if a.result.assessed else []
     errors = sum(1 for f in a.findings if f.severity is Severity.ERROR)
-    # the trend per indicator, as the report's goal tables print it (arrow and word)
-    trends = {
-        key: trend_text(r, period.year) for key, r in a.indicators.items() if r.indicator.history
-    }
     return render(
         request,
         "styrkort/overview.html",
@@ -235,8 +250,8 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             period,
             access,
             "overview",
-            rows=rows,
-            groups=perspective_groups(a, rows),
+            # the same for every user while the period's content is the same: rendered once
+            goal_tables=assessment_cache.derived(a.result, "overview.goal_tables", goal_tables),
             urls=urls,
             missing=missing_rows,
             owner_states=owner_states,
@@ -249,7 +264,6 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             counts=counts,
             errors=errors,
             warnings=sum(1 for f in a.findings if f.severity is Severity.WARNING),
-            trends=trends,
             charts=report_charts(a.result.report),
         ),
     )

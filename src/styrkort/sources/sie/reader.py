@@ -1231,9 +1231,12 @@ def _voucher_run(data: bytes) -> tuple[int, int] | None:
 def _as_read(decoded: Decoded, data: bytes, encoding: str) -> bytes:
     """``data`` for the vectorised reader: as is in a one-byte encoding, else the text the
     line reader would read (replacement characters included), encoded again."""
-    if decoded.one_byte:
+    if decoded.one_byte or data.isascii():
         return data
-    return decoded.decode(data).encode(encoding)
+    replaced = decoded.replaced
+    text = decoded.decode(data)
+    # valid in its encoding: the text is the bytes again (no need to encode it back)
+    return data if decoded.replaced == replaced else text.encode(encoding)
 
 
 def _run(

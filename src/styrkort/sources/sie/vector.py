@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +39,12 @@ from typing import Any
 from styrkort.sources.sie.lexer import object_pairs, quoted_words
 from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher
 from styrkort.sources.sie.state import CACHE_LIMIT, ReadState, SeriesNumbers, parse_amount
+
+if "numpy" not in sys.modules:
+    # numpy's OpenBLAS starts a thread per core at import, and they spin for a while: 0.05 s
+    # of CPU per process on two cores (a fifth of a 50 MB file's reading), for linear algebra
+    # this reader never does. Only when the process has not chosen, and before the import.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
     import numpy as np
@@ -94,6 +103,12 @@ _TRANS_TREE = (
     + _W
     + rb"))?)?)?)?"
 )
+# #RTRANS/#BTRANS (a correction: a row added, a row removed) read in the sums: the same shape
+_CORR_OK = _TRANS_OK.replace(rb"#TRANS", rb"#[RB]TRANS", 1)
+_CORR_FIELDS = (
+    rb"^[ \t]*#(?P<kind>[RB])TRANS[ \t]+(?P<account>[0-9]+)[ \t]+\{(?P<objects>[^}]*)\}"
+    rb"[ \t]+(?P<amount>[^ \t\r\n]+)(?:[ \t]+(?P<date>[^ \t\r\n]+))?"
+)
 _INTEGRAL = rb"^(?:0|[1-9][0-9]{0,14})$"
 # amounts summed as decimal128(38, 10): at most 16 integer digits and 10 decimals, so
 # that a chunk's sums cannot overflow; other amounts leave their voucher to the line reader
@@ -103,11 +118,15 @@ _SCALE = 10
 # bounded by the distinct keys), handed to Decimal before int64 öre sums could overflow
 _REGROUP_ROWS = 250_000
 _PACKED_PARTS = 8
+# a chunk's keys are summed by counting into bins when there can be at most this many
+_DENSE_KEYS = 1 << 21
 # a chunk is summed in öre only when its amounts add up to less than this in absolute value
 # (exact in float64 too); after 2048 such chunks (2048 × 2**52 = 2**63) the sums go to Decimal
 _ORE_CHUNK_LIMIT = 2.0**52
 _ORE_FLUSH_CHUNKS = 2048
 
+# the longest account read by position (a longer one sends the chunk to the patterns)
+_ACCOUNT_DIGITS = 16
 # fewer #PSALDO/#PBUDGET lines than this in a stretch are left to the line reader
 _PERIOD_RUN = 64
 _NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?"
@@ -158,13 +177,13 @@ class VectorReader:
     def __init__(self, state: ReadState, line_reader: LineReader) -> None:
         self.state = state
         self.line_reader = line_reader
-        self.noted: set[bytes] = set()
-        """Object lists whose pairs were noted as used (at their first line)."""
+        self.lists = _Lists(len(state.dims))
         self.partials: dict[str, list[Any]] = {"ore": [], "dec": []}
         # sums in öre grouped with numpy on packed key codes (no acero, which imports pandas):
         # per key part (account, each dimension, month) the values seen, code 0 being None
-        self.key_values: list[list[Any]] = []
-        self.key_codes: list[dict[Any, int]] = []
+        parts = 1 + len(state.dims) + int(state.by_period)
+        self.key_values: list[list[Any]] = [[None] for _ in range(parts)]
+        self.key_codes: list[dict[Any, int]] = [{} for _ in range(parts)]
         self.packed: list[tuple[Any, Any]] = []
         self.partial_rows = 0
         self.ore_chunks = 0
@@ -214,6 +233,39 @@ class VectorReader:
         _flush(self)
 
 
+class _Lists:
+    """The object lists of ``#TRANS`` rows seen so far, by their bytes, each split once.
+
+    A file has few distinct lists next to its rows, but a ledger with three dimensions can
+    have a hundred thousand; each is split (and its objects decoded) the first time it is
+    seen, and later chunks only look its bytes up. Per list (by id): ``status`` 0 split by
+    the pattern, 1 split by the line reader's function (its pairs in ``fallback``), 2
+    broken; ``codes[j]`` the code of its object of the j-th chosen dimension in the sums'
+    key values (0: none); ``noted`` whether its pairs' first use is noted; ``objects`` its
+    pairs (kept for the tree only).
+    """
+
+    __slots__ = ("codes", "fallback", "ids", "noted", "objects", "status")
+
+    def __init__(self, ndims: int) -> None:
+        self.ids: dict[bytes, int] = {}
+        self.status: Any = None
+        self.codes: list[Any] = [None] * ndims
+        self.noted: Any = None
+        self.objects: list[Objects | None] = []
+        self.fallback: dict[int, Objects] = {}
+        self.clear()
+
+    def clear(self) -> None:
+        self.ids.clear()
+        if AVAILABLE:
+            self.status = np.zeros(0, np.int8)
+            self.codes = [np.zeros(0, np.int64) for _ in self.codes]
+            self.noted = np.zeros(0, np.bool_)
+        self.objects.clear()
+        self.fallback.clear()
+
+
 @dataclass(slots=True)
 class _Plan:
     """What a stretch holds, worked out before any state changes."""
@@ -222,13 +274,14 @@ class _Plan:
     amount_text: Any
     cand_seg: Any
     consec: Any
+    corrections: Any
     good: Any
     inner: Any
-    lists: list[Any]
+    list_ids: Any
     list_columns: tuple[Any, ...]
-    need: Any
     n_lines: int
     num: Any
+    offsets: Any
     ore: Any
     parsed: list[Objects]
     row_line: Any
@@ -238,7 +291,6 @@ class _Plan:
     t_date: Any
     t_has_date: Any
     tree: list[Voucher] | None
-    uniques: list[bytes]
     v_date: Any
     voucher_of: Any
     year0: Any
@@ -330,17 +382,45 @@ def _lines(data: bytes) -> Any:
     )
 
 
-def _classify(lines: Any, raw: Any, offsets: Any) -> tuple[Any, ...]:
-    """Masks of the #VER, #TRANS, ``{``, ``}`` and blank lines, and whether any line is indented."""
+def _content_starts(raw: Any, starts: Any) -> Any:
+    """Where each line's content begins: after its indentation (spaces and tabs)."""
+    cs = starts.astype(np.int64)
+    first = raw[cs]
+    open_rows = np.flatnonzero((first == 32) | (first == 9))
+    while len(open_rows):
+        cs[open_rows] += 1
+        ch = raw[cs[open_rows]]
+        open_rows = open_rows[(ch == 32) | (ch == 9)]
+    return cs
+
+
+def _classify(lines: Any, raw: Any, offsets: Any, cs: Any) -> tuple[Any, ...]:
+    """Masks of the #VER, #TRANS, ``{``, ``}`` and blank lines, and whether any line is indented.
+
+    ``cs`` is where each line's content begins. An indented ``{`` or ``}`` line with spaces
+    before its line end is none of these (its voucher goes to the line reader).
+    """
     starts = offsets[:-1]
     first = raw[starts]
     indented = bool(((first == 32) | (first == 9)).any())
     if indented:
-        is_ver = pc.match_substring_regex(lines, rb"^[ \t]*#VER[ \t]")
-        is_trans = pc.match_substring_regex(lines, rb"^[ \t]*#TRANS[ \t]")
-        is_open = pc.match_substring_regex(lines, rb"^[ \t]*\{" + _END)
-        is_close = pc.match_substring_regex(lines, rb"^[ \t]*\}" + _END)
-        blank = pc.match_substring_regex(lines, rb"^[ \t\r]*\n$")
+        last = len(raw) - 1
+
+        def at(k: int) -> Any:
+            return raw[np.minimum(cs + k, last)]
+
+        b0, b1, b2, b3, b4 = raw[cs], at(1), at(2), at(3), at(4)
+        b5, b6 = at(5), at(6)
+        hash_ = b0 == 35
+        is_ver = hash_ & (b1 == 86) & (b2 == 69) & (b3 == 82) & ((b4 == 32) | (b4 == 9))
+        is_trans = (
+            hash_ & (b1 == 84) & (b2 == 82) & (b3 == 65) & (b4 == 78) & (b5 == 83)
+            & ((b6 == 32) | (b6 == 9))
+        )  # fmt: skip
+        ends_here = (b1 == 10) | ((b1 == 13) & (b2 == 10))
+        is_open = (b0 == 123) & ends_here
+        is_close = (b0 == 125) & ends_here
+        blank = (b0 == 10) | ((b0 == 13) & (b1 == 10))
     else:
         # no indentation: "{", "}" and blank lines by their length and first bytes
         is_ver = pc.starts_with(lines, b"#VER ")
@@ -379,108 +459,175 @@ def _strip_quotes(arr: Any) -> Any:
     return pc.if_else(pc.starts_with(arr, b'"'), pc.binary_slice(arr, 1, -1), arr)
 
 
-def _parse_lists(
-    lists: Any,
-    encoding: str,
-    dims: tuple[str, ...],
-    fallback: Callable[[str], Objects | None],
-    need: Any = None,
-) -> tuple[list[Objects | None], list[Any], tuple[Any, ...]]:
-    """Each object list's pairs (None when it is broken) and, per chosen dimension, its objects.
+def _split_lists(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
+    """Object lists of up to four cleanly separated pairs, split at once with ``_LIST``.
 
-    Lists of up to four cleanly separated pairs are split at once with ``_LIST``; on
-    those, ``object_pairs`` and ``quoted_words`` agree. Any other list is split by
-    ``fallback`` (the function the line reader uses for it). The objects per chosen
-    dimension are arrow string arrays (null when the list lacks the dimension; the
-    last pair of a dimension wins, as in a dict). With ``need`` (a mask), only those
-    lists and the broken ones get their pairs as Python tuples; the others are ``()``.
+    Returns ``valid`` (numpy: the list is of that shape; on those, ``object_pairs`` and
+    ``quoted_words`` agree) and per pair slot j ``present[j]`` (numpy) and the
+    dimension and object of the pair, quotes stripped (``dcols[j]``, ``ocols[j]``: arrow).
     """
-    n = len(lists)
-    if dims or need is None:
-        ex = pc.extract_regex(lists, _LIST)
-        valid = _mask(pc.is_valid(ex))
-        raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
-        present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
-        dcols = [_strip_quotes(d) for d in raw_d]
-        ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
-    else:
-        # no dimension asked for: which lists split cleanly is a (fast) match, and only
-        # the lists still needed are taken apart; the other rows of the columns are unused
-        valid = _mask(pc.match_substring_regex(lists, _LIST))
-        sel = np.flatnonzero(valid & need)
-        present = [np.zeros(n, np.bool_) for _ in range(_LIST_PAIRS)]
-        dcols = [pa.nulls(n, pa.binary()) for _ in range(_LIST_PAIRS)]
-        ocols = list(dcols)
-        if len(sel):
-            ex = pc.extract_regex(pc.take(lists, _arrow(sel)), _LIST)
-            spread = np.zeros(n, np.int64)
-            spread[sel] = np.arange(len(sel))
-            back = _arrow(spread)
-            for j in range(_LIST_PAIRS):
-                d = ex.field(f"d{j}")
-                present[j][sel] = _mask(pc.greater(pc.binary_length(d), _ZERO))
-                dcols[j] = pc.take(_strip_quotes(d), back)
-                ocols[j] = pc.take(_strip_quotes(ex.field(f"o{j}")), back)
-    k_of = sum(m.astype(np.int64) for m in present)
-    out: list[Objects | None] = [None] * n
-    wanted = valid if need is None else valid & need
-    if need is not None:
-        for r in np.flatnonzero(valid & ~need).tolist():
-            out[r] = ()
-    for k in range(_LIST_PAIRS + 1):
-        rows = np.flatnonzero(wanted & (k_of == k))
-        if not len(rows):
+    ex = pc.extract_regex(lists, _LIST)
+    valid = _mask(pc.is_valid(ex))
+    raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
+    present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
+    dcols = [_strip_quotes(d) for d in raw_d]
+    ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
+    return valid, present, dcols, ocols
+
+
+def _pairs_from(
+    rows: Any, present: list[Any], dcols: list[Any], ocols: list[Any], encoding: str
+) -> list[Objects]:
+    """The pairs of the split lists ``rows`` (each ``valid``) as Python tuples, in that order."""
+    out: list[Objects] = [()] * len(rows)
+    k_of = sum(m[rows].astype(np.int64) for m in present)
+    for k in range(1, _LIST_PAIRS + 1):
+        at = np.flatnonzero(k_of == k)
+        if not len(at):
             continue
-        if k == 0:
-            for r in rows.tolist():
-                out[r] = ()
-            continue
-        take = _arrow(rows)
-        columns = []
-        for j in range(k):
-            ds = _texts(pc.take(dcols[j], take), encoding)
-            os_ = _texts(pc.take(ocols[j], take), encoding)
-            columns.append(zip(ds, os_, strict=True))
-        for r, value in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
-            out[r] = value
-    others = np.flatnonzero(~valid).tolist()
-    if others:
-        texts = pc.take(lists, _arrow(np.asarray(others))).to_pylist()
-        for r, u in zip(others, texts, strict=True):
-            out[r] = fallback(u.decode(encoding))
-    by_dim: list[Any] = []
-    for d in dims:
-        wanted = d.encode(encoding)
-        value = pa.nulls(n, pa.binary())
-        for j in range(_LIST_PAIRS):
-            hit = pc.and_(_bools(present[j]), pc.equal(dcols[j], _scalar(wanted, pa.binary())))
-            value = pc.if_else(hit, ocols[j], value)
-        if others:
-            patch = []
-            for r in others:
-                objs = out[r]
-                patch.append(None if objs is None else dict(objs).get(d))
-            fixed = _array(patch, pa.string())
-            decoded = _decode_column(value, encoding)
-            mask = np.zeros(n, np.bool_)
-            mask[others] = True
-            full = pc.take(
-                pa.concat_arrays([decoded, fixed]),
-                _arrow(np.where(mask, n + np.cumsum(mask) - 1, np.arange(n))),
+        take = _arrow(rows[at])
+        columns = [
+            zip(
+                _texts(pc.take(dcols[j], take), encoding),
+                _texts(pc.take(ocols[j], take), encoding),
+                strict=True,
             )
-            by_dim.append(full)
+            for j in range(k)
+        ]
+        for i, value in zip(at.tolist(), zip(*columns, strict=True), strict=True):
+            out[i] = value
+    return out
+
+
+def _parse_lists(
+    lists: Any, encoding: str, fallback: Callable[[str], Objects | None]
+) -> list[Objects | None]:
+    """Each object list's pairs (None when it is broken): split at once when they are of
+    the clean shape (:func:`_split_lists`), else by ``fallback`` (the line reader's function)."""
+    valid, present, dcols, ocols = _split_lists(lists)
+    rows = np.flatnonzero(valid)
+    out: list[Objects | None] = [None] * len(lists)
+    for r, value in zip(
+        rows.tolist(), _pairs_from(rows, present, dcols, ocols, encoding), strict=True
+    ):
+        out[r] = value
+    others = np.flatnonzero(~valid)
+    if len(others):
+        texts = _split_bytes(pc.take(lists, _arrow(others)))
+        for r, u in zip(others.tolist(), texts, strict=True):
+            out[r] = fallback(u.decode(encoding))
+    return out
+
+
+def _split_bytes(arr: Any) -> list[bytes]:
+    """A binary column without newlines or nulls as Python bytes (joined and split in one go)."""
+    if len(arr) == 0:
+        return []
+    whole = pa.ListArray.from_arrays(_array([0, len(arr)], pa.int32()), arr)
+    joined: bytes = pc.binary_join(whole, _scalar(b"\n", pa.binary()))[0].as_py()
+    return joined.split(b"\n")
+
+
+def _list_ids(r: VectorReader, lists: Any, encoding: str) -> tuple[Any, tuple[Any, ...]]:
+    """The id (in ``r.lists``) of each of a chunk's distinct object lists; the new ones split.
+
+    Also the split of every list whose first use is still to be noted (all new ones among
+    them), for :func:`_first_uses`: ``(pos, valid, present, dcols, ocols)``, ``pos`` giving
+    each chunk list's row in the split (-1: not split).
+    """
+    cache = r.lists
+    uniques = _split_bytes(lists)
+    n = len(uniques)
+    if len(cache.ids) + n > CACHE_LIMIT:
+        cache.clear()
+    ids = np.fromiter(map(cache.ids.get, uniques, itertools.repeat(-1)), np.int64, n)
+    new = np.flatnonzero(ids < 0)
+    if len(new):
+        start = len(cache.ids)
+        ids[new] = np.arange(start, start + len(new))
+        cache.ids.update(
+            zip([uniques[i] for i in new.tolist()], range(start, start + len(new)), strict=True)
+        )
+        cache.status = np.concatenate([cache.status, np.zeros(len(new), np.int8)])
+        cache.noted = np.concatenate([cache.noted, np.zeros(len(new), np.bool_)])
+    sel = np.flatnonzero(~cache.noted[ids])
+    pos = np.full(n, -1, np.int64)
+    pos[sel] = np.arange(len(sel))
+    split: tuple[Any, ...] = (np.zeros(0, np.bool_), [], [], [])
+    if len(sel):
+        split = _split_lists(lists if len(sel) == n else pc.take(lists, _arrow(sel)))
+    if len(new):
+        _learn(r, ids[new], pos[new], [uniques[i] for i in new.tolist()], split, encoding)
+    return ids, (pos, *split)
+
+
+def _learn(
+    r: VectorReader,
+    ids: Any,
+    at: Any,
+    texts: list[bytes],
+    split: tuple[Any, ...],
+    encoding: str,
+) -> None:
+    """What the cache keeps of new lists ``ids`` (rows ``at`` of ``split``, bytes ``texts``)."""
+    cache = r.lists
+    valid, present, dcols, ocols = split
+    clean = valid[at]
+    status = np.where(clean, 0, 1).astype(np.int8)
+    pairs_of: dict[int, Objects | None] = {}
+    for k in np.flatnonzero(~clean).tolist():
+        pairs = object_pairs(texts[k].decode(encoding))
+        pairs_of[k] = pairs
+        if pairs is None:
+            status[k] = 2
         else:
-            by_dim.append(_decode_column(value, encoding))
-    return out, by_dim, (valid, present, dcols, ocols)
+            cache.fallback[int(ids[k])] = pairs
+    cache.status[ids] = status
+    take = _arrow(at)
+    for j, d in enumerate(r.state.dims):
+        # the object of dimension d: the last pair naming it wins, as in a dict
+        value = pa.nulls(len(at), pa.binary())
+        wanted = _scalar(d.encode(encoding), pa.binary())
+        for slot in range(_LIST_PAIRS):
+            hit = pc.and_(_bools(present[slot][at]), pc.equal(pc.take(dcols[slot], take), wanted))
+            value = pc.if_else(hit, pc.take(ocols[slot], take), value)
+        codes = _value_codes(r, 1 + j, value, encoding)
+        for k, pairs in pairs_of.items():
+            found = None if pairs is None else dict(pairs).get(d)
+            codes[k] = 0 if found is None else _code_of(r, 1 + j, found)
+        cache.codes[j] = np.concatenate([cache.codes[j], codes])
+    if r.state.keep_tree:
+        objects: list[Objects | None] = [None] * len(at)
+        rows = np.flatnonzero(clean)
+        for k, value in zip(
+            rows.tolist(), _pairs_from(at[rows], present, dcols, ocols, encoding), strict=True
+        ):
+            objects[k] = value
+        for k, pairs in pairs_of.items():
+            objects[k] = pairs
+        cache.objects.extend(objects)
 
 
-def _decode_column(arr: Any, encoding: str) -> Any:
-    """A binary column (nulls allowed) as strings in the file's encoding."""
-    if encoding in ("ascii", "utf-8"):
-        return arr.cast(pa.string())
+def _code_of(r: VectorReader, part: int, value: Any) -> int:
+    """The code of ``value`` in the sums' key part ``part`` (new values get the next code)."""
+    codes_of = r.key_codes[part]
+    code = codes_of.get(value)
+    if code is None:
+        values_of = r.key_values[part]
+        code = codes_of[value] = len(values_of)
+        values_of.append(value)
+    return code
+
+
+def _value_codes(r: VectorReader, part: int, arr: Any, encoding: str) -> Any:
+    """The codes (numpy int64) of a binary column's values (decoded; null: 0) in key part ``part``."""
     encoded = arr.dictionary_encode()
     words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
-    return pc.take(_array(words, pa.string()), encoded.indices)
+    mapping = np.asarray([_code_of(r, part, w) for w in words] + [0], np.int64)
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
+    return mapping[_np(indices).astype(np.int64)]
 
 
 def _pairs_of(text: str) -> Objects | None:
@@ -498,35 +645,53 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     n_lines = len(lines)
     raw = np.frombuffer(data, np.uint8)
     offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
-    v, t, o, c, b, indented = _classify(lines, raw, offsets)
+    cs = _content_starts(raw, offsets[:-1])
+    v, t, o, c, b, _indented = _classify(lines, raw, offsets, cs)
     if n_lines == 0 or not v[0]:
         return None
     seg = np.cumsum(v) - 1
     n_seg = int(v.sum())
-    cand = _segments_ok(v, t, o, c, b, seg, n_seg)
+    # the sums read vouchers with #RTRANS/#BTRANS rows too (see _corrections)
+    corr = None
+    if not st.keep_tree and (b"#RTRANS" in data or b"#BTRANS" in data):
+        corr = _correction_lines(raw, cs)
+    cand = _segments_ok(v, t if corr is None else t | corr, o, c, b, seg, n_seg)
+    if corr is not None and corr.any():
+        c_all = np.flatnonzero(corr)
+        c_ok = _mask(pc.match_substring_regex(pc.take(lines, _arrow(c_all)), _CORR_OK))
+        cand[seg[c_all[~c_ok]]] = False
     ver_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(v)), _VER_OK))
     cand &= ver_ok
     t_rows = np.flatnonzero(t)
-    if len(t_rows):
-        trans_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(t)), _TRANS_OK))
-        cand[seg[t_rows[~trans_ok]]] = False
+    # the sums read #TRANS lines by position, which proves most of their shape; only the
+    # rest is checked with _TRANS_OK below (the tree checks every line with it first)
+    by_position = not st.keep_tree
+    proven = not by_position
+
+    def prove_trans() -> None:
+        if len(t_rows):
+            trans_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(t)), _TRANS_OK))
+            cand[seg[t_rows[~trans_ok]]] = False
+
+    if proven:
+        prove_trans()
     if not cand.any():
         return None
-    line_cand = cand[seg]
-    vc = v & line_cand
-    tc = t & line_cand
-    cand_seg = np.flatnonzero(cand)
-    n_cv = len(cand_seg)
-    row_line = np.flatnonzero(tc)  # line index of each candidate row
-    cv_of_line = np.cumsum(vc) - 1
-    voucher_of = cv_of_line[row_line]
-    n_rows = len(row_line)
+    vc, tc, cand_seg, n_cv, row_line, voucher_of, n_rows = _candidates(cand, seg, v, t)
+    located = _located(raw, data, offsets, cs, row_line) if by_position and n_rows else None
+    if located is None and not proven:
+        prove_trans()
+        proven = True
+        if not cand.any():
+            return None
+        vc, tc, cand_seg, n_cv, row_line, voucher_of, n_rows = _candidates(cand, seg, v, t)
+        located = _located(raw, data, offsets, cs, row_line) if n_rows else None
 
-    # fields: by byte position for the sums on unindented lines, else with the patterns
-    by_position = not st.keep_tree and not indented
+    # fields: by byte position for the sums, else (or when a line is of another form) with the
+    # patterns
     ver: Any = None
     trans: Any = None
-    ver_fields = _ver_located(raw, data, offsets, vc) if by_position else None
+    ver_fields = _ver_located(raw, data, cs, vc) if by_position else None
     if ver_fields is None:
         ver = pc.extract_regex(
             pc.filter(lines, _bools(vc)), _VER_TREE if st.keep_tree else _VER_FIELDS
@@ -535,9 +700,9 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             return None
         ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
     ver_series, ver_numbers, v_date = ver_fields
-    located = _located(raw, data, offsets, row_line) if by_position and n_rows else None
+    unproven = None
     if located is not None:
-        accounts, objects_bin, amount_text, t_date, ore = located
+        accounts, objects_bin, amount_text, t_date, ore, unproven = located
     else:
         trans = pc.extract_regex(
             pc.filter(lines, _bools(tc)), _TRANS_TREE if st.keep_tree else _TRANS_FIELDS
@@ -601,21 +766,33 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             nonzero = pc.not_equal(per.column("a_sum"), _scalar(0, _DECIMAL))
             bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
-    # object lists: each distinct one of the chunk split at once
+    # object lists: each distinct one split once in the file (see _Lists)
     inner = objects_bin.dictionary_encode()
-    uniques = inner.dictionary.to_pylist()
-    # the sums need the pairs only of lists whose first use is still to be noted
-    need = None
-    if not st.keep_tree:
-        noted = r.noted
-        need = np.fromiter((u not in noted for u in uniques), np.bool_, len(uniques))
-    found, by_dim, list_columns = _parse_lists(
-        inner.dictionary, encoding, st.dims, object_pairs, need
-    )
-    broken = [i for i, objs in enumerate(found) if objs is None]
-    parsed: list[Objects] = [() if objs is None else objs for objs in found]
-    if broken:
-        bad_rows(pc.is_in(inner.indices, _array(broken, inner.indices.type)))
+    list_ids, list_columns = _list_ids(r, inner.dictionary, encoding)
+    status = r.lists.status[list_ids]
+    list_of_row = _np(inner.indices)
+    if (status == 2).any():
+        bad_rows((status == 2)[list_of_row])
+    if not proven and unproven is not None:
+        # what the positions did not prove (a row with fields after its amount, an object
+        # list the pattern did not split) is checked with the whole line's pattern
+        check = np.flatnonzero(unproven | (status == 1)[list_of_row])
+        if len(check):
+            at_lines = _arrow(row_line[check])
+            ok = _mask(pc.match_substring_regex(pc.take(lines, at_lines), _TRANS_OK))
+            bad[voucher_of[check[~ok]]] = True
+    parsed: list[Objects] = []
+    if st.keep_tree:
+        objects_of = r.lists.objects
+        parsed = [objects_of[i] or () for i in list_ids.tolist()]
+    corrections = None
+    if corr is not None:
+        c_rows = np.flatnonzero(corr & cand[seg])
+        if len(c_rows):
+            corrections = _corrections(
+                r, lines, c_rows, (np.cumsum(vc) - 1)[c_rows], row_line, voucher_of,
+                accounts, list_ids[list_of_row], ore, bad, encoding,
+            )  # fmt: skip
 
     # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
     series_arr = _unquote(ver_series)
@@ -662,13 +839,14 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         amount_text=amount_text,
         cand_seg=cand_seg,
         consec=consec,
+        corrections=corrections,
         good=good,
         inner=inner,
-        lists=by_dim,
+        list_ids=list_ids,
         list_columns=list_columns,
-        need=need,
         n_lines=n_lines,
         num=num,
+        offsets=offsets,
         ore=ore,
         parsed=parsed,
         row_line=row_line,
@@ -678,11 +856,131 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         t_date=t_date,
         t_has_date=t_has_date,
         tree=tree,
-        uniques=uniques,
         v_date=v_date,
         voucher_of=voucher_of,
         year0=year0,
     )
+
+
+def _correction_lines(raw: Any, cs: Any) -> Any:
+    """Which lines are ``#RTRANS`` or ``#BTRANS`` (from their content start ``cs``)."""
+    last = len(raw) - 1
+
+    def at(k: int) -> Any:
+        return raw[np.minimum(cs + k, last)]
+
+    b1, b7 = at(1), at(7)
+    return (
+        (raw[cs] == 35) & ((b1 == 82) | (b1 == 66)) & (at(2) == 84) & (at(3) == 82)
+        & (at(4) == 65) & (at(5) == 78) & (at(6) == 83) & ((b7 == 32) | (b7 == 9))
+    )  # fmt: skip
+
+
+def _corrections(
+    r: VectorReader,
+    lines: Any,
+    c_rows: Any,
+    c_voucher: Any,
+    row_line: Any,
+    voucher_of: Any,
+    accounts: Any,
+    row_list: Any,
+    ore: Any,
+    bad: Any,
+    encoding: str,
+) -> tuple[Any, Any, list[Objects]] | None:
+    """Check the ``#RTRANS``/``#BTRANS`` rows ``c_rows`` (lines) of candidate vouchers.
+
+    In the sums such a row adds nothing and counts nothing; the line reader only checks
+    it (its date, its object list, whose pairs it notes as used) and that each
+    ``#RTRANS`` is followed, before any other ``#RTRANS``, by a ``#TRANS`` with the same
+    account, objects and amount. A voucher where any of that needs a finding, or where
+    this reader cannot tell (a list not of the clean shape, an amount not in whole öre,
+    the same objects written differently), is marked in ``bad`` and left to the line
+    reader. Returns, for :func:`_correction_uses`, each row's voucher, line and pairs.
+    """
+    st = r.state
+    ex = pc.extract_regex(pc.take(lines, _arrow(c_rows)), _CORR_FIELDS)
+    if ex.null_count:  # pragma: no cover - the shapes were checked
+        bad[c_voucher] = True
+        return None
+    # dates: every one real
+    dates = _texts(_ascii(pc.fill_null(ex.field("date"), _scalar(b"", pa.binary()))))
+    for k, d in enumerate(dates):
+        if d and d != '""':
+            value = st.date_cache.get(d) if d in st.date_cache else st.date_period(d)
+            if not isinstance(value, tuple):
+                bad[c_voucher[k]] = True
+    # object lists: only those every splitter splits alike
+    inner = ex.field("objects").dictionary_encode()
+    ids, _split = _list_ids(r, inner.dictionary, encoding)
+    c_list = ids[_np(inner.indices)]
+    bad[c_voucher[r.lists.status[c_list] != 0]] = True
+    texts = _split_bytes(inner.dictionary)
+    pairs_of = [object_pairs(u.decode(encoding)) or () for u in texts]
+    pairs = [pairs_of[i] for i in _ints(inner.indices)]
+    # each #RTRANS and the next #TRANS (no other #RTRANS between; #BTRANS may stand there)
+    kinds = _texts(_ascii(ex.field("kind")))
+    added = np.fromiter((k == "R" for k in kinds), np.bool_, len(kinds))
+    if added.any():
+        if ore is None:
+            bad[c_voucher[added]] = True
+            return c_voucher, c_rows, pairs
+        amount_text = ex.field("amount")
+        whole = _mask(pc.match_substring_regex(amount_text, rb"^-?[0-9]{1,13}\.[0-9][0-9]$"))
+        r_at = np.flatnonzero(added)
+        bad[c_voucher[r_at[~whole[r_at]]]] = True
+        # the rows that are not #BTRANS, in line order: #TRANS rows and #RTRANS rows
+        lines_of = np.concatenate([row_line, c_rows[r_at]])
+        order = np.argsort(lines_of, kind="stable")
+        n_t = len(row_line)
+        position = np.empty(len(order), np.int64)
+        position[order] = np.arange(len(order))
+        after = position[n_t:] + 1  # where each #RTRANS's successor stands in `order`
+        has_next = after < len(order)
+        nxt = order[np.minimum(after, len(order) - 1)]
+        is_trans = has_next & (nxt < n_t)
+        t_idx = np.where(is_trans, nxt, 0)
+        same_voucher = is_trans & (voucher_of[t_idx] == c_voucher[r_at])
+        r_ore = np.zeros(len(r_at), np.int64)
+        r_amounts = _texts(_ascii(pc.take(amount_text, _arrow(r_at))))
+        for k, text in enumerate(r_amounts):
+            if whole[r_at[k]]:
+                r_ore[k] = int(text.replace(".", ""))
+        r_accounts = _texts(_ascii(pc.take(ex.field("account"), _arrow(r_at))))
+        t_accounts = _texts(pc.take(accounts, _arrow(t_idx)))
+        matched = (
+            same_voucher
+            & (_np(ore)[t_idx] == r_ore)
+            & (row_list[t_idx] == c_list[r_at])
+            & np.fromiter(map(str.__eq__, r_accounts, t_accounts), np.bool_, len(r_at))
+        )
+        bad[c_voucher[r_at[~matched]]] = True
+    return c_voucher, c_rows, pairs
+
+
+def _correction_uses(st: ReadState, corrections: Any, accepted: Any, lineno: int) -> None:
+    """Note the pairs of the correction rows of the vouchers read as used, at their lines."""
+    c_voucher, c_rows, pairs = corrections
+    pair_lines: dict[tuple[str, str], int] = {}
+    keep = accepted[c_voucher].tolist()
+    for ok, line, objects in zip(keep, (c_rows + (lineno + 1)).tolist(), pairs, strict=True):
+        if ok:
+            for pair in objects:
+                if pair not in pair_lines:
+                    pair_lines[pair] = line
+    st.note_first_use({}, pair_lines)
+
+
+def _candidates(cand: Any, seg: Any, v: Any, t: Any) -> tuple[Any, ...]:
+    """The lines, vouchers and rows of the candidate segments ``cand``."""
+    line_cand = cand[seg]
+    vc = v & line_cand
+    tc = t & line_cand
+    cand_seg = np.flatnonzero(cand)
+    row_line = np.flatnonzero(tc)  # line index of each candidate row
+    voucher_of = (np.cumsum(vc) - 1)[row_line]
+    return vc, tc, cand_seg, len(cand_seg), row_line, voucher_of, len(row_line)
 
 
 def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
@@ -690,7 +988,7 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
     st = r.state
     good, consec, cand_seg, num = plan.good, plan.consec, plan.cand_seg, plan.num
     seg_line = plan.seg_line
-    line_start = _line_starts(data, seg_line)
+    line_start: list[int] = plan.offsets[seg_line].tolist()
     n_cv = len(good)
     accepted = np.zeros(n_cv, np.bool_)
     starts = np.flatnonzero(good & ~consec)
@@ -735,17 +1033,11 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
         all_rows = bool(row_ok.all())
         st.transaction_count += len(row_ok) if all_rows else int(row_ok.sum())
         _first_uses(r, plan, row_ok, lineno)
+        if plan.corrections is not None:
+            _correction_uses(st, plan.corrections, accepted, lineno)
         if tree is None and len(row_ok):
             _sums(r, plan, None if all_rows else row_ok)
     return lineno + plan.n_lines
-
-
-def _line_starts(data: bytes, seg_line: Any) -> list[int]:
-    """Byte offset of each segment's first line (and of the end)."""
-    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
-    starts = np.concatenate(([0], ends))
-    out: list[int] = starts[seg_line].tolist()
-    return out
 
 
 def _numbered_next(st: ReadState, name: str, first: int, last: int) -> bool:
@@ -773,54 +1065,61 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
         return
     lines = plan.row_line[rows] + (lineno + 1)
     accounts = pc.take(plan.accounts, _arrow(rows)).dictionary_encode()
-    idx = _np(accounts.indices)
-    _, first = np.unique(idx, return_index=True)
-    names = accounts.dictionary.to_pylist()
+    _, first = _first_seen(_np(accounts.indices))
+    names = _texts(accounts.dictionary)
     account_lines = dict(zip(names, lines[first].tolist(), strict=True))
-    lists = _np(plan.inner.indices)[rows]
-    uniq, first = np.unique(lists, return_index=True)
+    uniq, first = _first_seen(_np(plan.inner.indices)[rows])
     pair_lines: dict[tuple[str, str], int] = {}
-    parsed = plan.parsed
-    uniques = plan.uniques
-    noted = r.noted
-    # a list read in an earlier chunk has its pairs noted at an earlier line already
-    if plan.need is not None:  # worked out in _plan: noted grows only here, once per list
-        fresh = plan.need[uniq]
-    else:
-        fresh = np.fromiter((uniques[i] not in noted for i in uniq.tolist()), np.bool_, len(uniq))
-    fresh_lists, fresh_lines = uniq[fresh], lines[first][fresh]
-    for i in fresh_lists.tolist():
-        if len(noted) < CACHE_LIMIT:
-            noted.add(uniques[i])
-    valid, present, dcols, ocols = plan.list_columns
-    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs)
-    split = valid[fresh_lists]
+    cache = r.lists
+    # a list read before has its pairs noted at an earlier line already
+    ids = plan.list_ids[uniq]
+    fresh = ~cache.noted[ids]
+    cache.noted[ids[fresh]] = True
+    fresh_lists, fresh_lines, fresh_ids = uniq[fresh], lines[first][fresh], ids[fresh]
+    pos, _valid, present, dcols, ocols = plan.list_columns
+    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs);
+    # every list not noted when the chunk was planned was split then
+    split = cache.status[fresh_ids] == 0
+    at_split = pos[fresh_lists[split]]
+    split_lines = fresh_lines[split]
     d_parts, o_parts, line_parts = [], [], []
     for j in range(_LIST_PAIRS):
-        has = present[j][fresh_lists] & split
+        has = present[j][at_split] if len(at_split) else at_split.astype(np.bool_)
         if has.any():
-            take = _arrow(fresh_lists[has])
+            take = _arrow(at_split[has])
             d_parts.append(pc.take(dcols[j], take))
             o_parts.append(pc.take(ocols[j], take))
-            line_parts.append(fresh_lines[has])
+            line_parts.append(split_lines[has])
     if d_parts:
         joined = pc.binary_join_element_wise(
             pa.concat_arrays(d_parts), pa.concat_arrays(o_parts), _scalar(b"\x00", pa.binary())
         ).dictionary_encode()
         at = np.concatenate(line_parts)
-        order = np.argsort(at, kind="stable")
-        keys, first_at = np.unique(_np(joined.indices)[order], return_index=True)
-        names = _texts(pc.take(joined.dictionary, _arrow(keys)), r.state.encoding or "ascii")
-        for name, line in zip(names, at[order][first_at].tolist(), strict=True):
+        first_line = np.full(len(joined.dictionary), np.iinfo(np.int64).max, np.int64)
+        np.minimum.at(first_line, _np(joined.indices).astype(np.int64), at)
+        names = _texts(joined.dictionary, r.state.encoding or "ascii")
+        for name, line in zip(names, first_line.tolist(), strict=True):
             d, o = name.split("\x00", 1)
             pair_lines[(d, o)] = line
     # the others (split by the line reader's function) one by one
-    for i, line in zip(fresh_lists[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
-        for pair in parsed[i]:
+    for i, line in zip(fresh_ids[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
+        for pair in cache.fallback[i]:
             old = pair_lines.get(pair)
             if old is None or line < old:
                 pair_lines[pair] = line
     r.state.note_first_use(account_lines, pair_lines)
+
+
+def _first_seen(codes: Any) -> tuple[Any, Any]:
+    """The distinct codes (ascending) and where each is first seen (as ``np.unique`` with
+    ``return_index``, without sorting)."""
+    n = len(codes)
+    if not n:
+        return codes[:0], codes[:0].astype(np.int64)
+    first = np.full(int(codes.max()) + 1, n, np.int64)
+    np.minimum.at(first, codes.astype(np.int64), np.arange(n, dtype=np.int64))
+    present = np.flatnonzero(first < n)
+    return present.astype(codes.dtype), first[present]
 
 
 def _whole_ore(amount_text: Any) -> Any:
@@ -843,9 +1142,13 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
 
     columns: dict[str, Any] = {"account": rows(plan.accounts)}
     keys = _keys(st)
-    indices = rows(plan.inner.indices)
-    for j, values in enumerate(plan.lists):
-        columns[f"d{j}"] = pc.take(values, indices)
+    if st.dims:
+        indices = _np(plan.inner.indices)
+        if row_ok is not None:
+            indices = indices[row_ok]
+        for j in range(len(st.dims)):
+            # the codes of the objects in the key values (numpy; strings only for acero)
+            columns[f"d{j}"] = r.lists.codes[j][plan.list_ids][indices]
     if st.by_period:
         own = pc.utf8_slice_codeunits(rows(plan.t_date), 0, 6)
         voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
@@ -855,15 +1158,20 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
     if plan.ore is not None:
         # every amount in whole öre: exact int64 sums
         ore = rows(plan.ore)
-        codes = _pack(r, [columns[k] for k in keys])
-        if codes is not None:
-            r.packed.append(_group_sum(codes, _np(ore)))
+        packed = _pack(r, [columns[k] for k in keys])
+        if packed is not None:
+            codes, dense, size = packed
+            if dense is None:
+                r.packed.append(_group_sum(codes, _np(ore)))
+            else:
+                r.packed.append(_bin_sum(codes, _np(ore), dense, size))
             if len(r.packed) >= _PACKED_PARTS:  # memory follows the distinct keys, not the file
                 r.packed[:] = [_regroup_packed(r.packed)]
             r.ore_chunks += 1
             _after_chunk(r, keys)
             return
         columns["amount"] = ore
+        _as_strings(r, columns)
         grouped = pa.table(columns).group_by(keys, use_threads=False).aggregate([("amount", "sum")])
         partials["ore"].append(_columns(grouped, keys, "ore"))
         r.ore_chunks += 1
@@ -876,6 +1184,7 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
             pc.subtract(pc.subtract(pc.utf8_length(amount_text), dot), _ONE32),
         )
         columns["amount"] = pc.cast(amount_text, _DECIMAL)
+        _as_strings(r, columns)
         grouped = (
             pa.table(columns)
             .group_by(keys, use_threads=False)
@@ -884,6 +1193,14 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
         partials["dec"].append(_columns(grouped, keys, "dec"))
     r.partial_rows += grouped.num_rows
     _after_chunk(r, keys)
+
+
+def _as_strings(r: VectorReader, columns: dict[str, Any]) -> None:
+    """The dimensions' columns as strings (they are codes of the key values) for acero."""
+    for j in range(len(r.state.dims)):
+        codes = columns[f"d{j}"]
+        if isinstance(codes, np.ndarray):
+            columns[f"d{j}"] = pc.take(_array(r.key_values[1 + j], pa.string()), _arrow(codes))
 
 
 def _after_chunk(r: VectorReader, keys: list[str]) -> None:
@@ -911,19 +1228,29 @@ def _key_bits(parts: int, by_period: bool) -> list[int]:
 
 def _pack(r: VectorReader, columns: list[Any]) -> Any:
     """One int64 code per row for its whole key (account, objects, month), or None when a
-    part has more distinct values than its bits hold (then acero groups the chunk)."""
+    part has more distinct values than its bits hold (then acero groups the chunk).
+
+    With it (code, dense, size): the key numbered densely within the chunk (0 ≤ dense <
+    size), or None when there could be more than ``_DENSE_KEYS`` such numbers.
+    """
     bits = _key_bits(len(columns), r.state.by_period)
     if len(columns) > 6 or min(bits) < 8:
         return None
-    if not r.key_values:
-        r.key_values = [[None] for _ in columns]
-        r.key_codes = [{} for _ in columns]
     n = len(columns[0])
     code = np.zeros(n, np.int64)
+    dense: Any = np.zeros(n, np.int64)  # the same key numbered densely within this chunk
+    size = 1
     for part, (arr, width) in enumerate(zip(columns, bits, strict=True)):
-        encoded = arr.dictionary_encode()
         codes_of = r.key_codes[part]
         values_of = r.key_values[part]
+        if isinstance(arr, np.ndarray):  # the codes already (the objects of a dimension)
+            if len(values_of) >= 1 << width:
+                return None
+            code = (code << width) | arr
+            size *= len(values_of)
+            dense = None if dense is None or size > _DENSE_KEYS else dense * len(values_of) + arr
+            continue
+        encoded = arr.dictionary_encode()
         mapping = []
         for value in encoded.dictionary.to_pylist():
             c = codes_of.get(value)
@@ -939,7 +1266,9 @@ def _pack(r: VectorReader, columns: list[Any]) -> Any:
             indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
         local = _np(indices).astype(np.int64)
         code = (code << width) | np.asarray(mapping, np.int64)[local]
-    return code
+        size *= len(mapping)
+        dense = None if dense is None or size > _DENSE_KEYS else dense * len(mapping) + local
+    return code, dense, size
 
 
 def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
@@ -948,6 +1277,19 @@ def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
     ordered = codes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     return ordered[starts], np.add.reduceat(values[order], starts) if len(starts) else values[:0]
+
+
+def _bin_sum(codes: Any, values: Any, dense: Any, size: int) -> tuple[Any, Any]:
+    """:func:`_group_sum` by counting into ``size`` bins (no sort).
+
+    The values are whole öre of a chunk whose absolute values add up to less than 2**52
+    (``_ORE_CHUNK_LIMIT``), so every partial sum in float64 is an exact integer.
+    """
+    present = np.flatnonzero(np.bincount(dense, minlength=size))
+    totals = np.bincount(dense, weights=values.astype(np.float64), minlength=size)
+    code_of = np.zeros(size, np.int64)
+    code_of[dense] = codes  # every row of a bin has the same code
+    return code_of[present], totals[present].astype(np.int64)
 
 
 def _regroup_packed(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
@@ -1096,10 +1438,11 @@ def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
     return end
 
 
-def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
+def _ver_located(raw: Any, data: bytes, cs: Any, v: Any) -> Any:
     """Series, number (binary, quotes kept) and date of each #VER line, found by position.
 
-    Only for unindented lines whose shape ``_VER_OK`` proved: "#VER ", a field, one
+    Only for lines whose shape ``_VER_OK`` proved, from their content's start ``cs`` (after
+    any indentation): "#VER ", a field, one
     space, a field, one space, the date. A field is a word or a quoted text without a
     space or backslash in it; anything else returns None and the fields are taken with
     the regular expression instead.
@@ -1107,8 +1450,8 @@ def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     rows = np.flatnonzero(v)
     if len(rows) == 0:
         return None
-    begins = offsets[:-1][rows].astype(np.int64)
-    if (raw[begins + 5] == 32).any():
+    begins = cs[rows]
+    if (raw[begins + 4] != 32).any() or (raw[begins + 5] == 32).any():
         return None
     series_end = _token_end(raw, begins + 5)
     if (series_end < 0).any():
@@ -1132,38 +1475,55 @@ def _ver_located(raw: Any, data: bytes, offsets: Any, v: Any) -> Any:
     return series, numbers, dates
 
 
-def _located(raw: Any, data: bytes, offsets: Any, row_line: Any) -> Any:
+def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any:
     """The #TRANS fields found by byte positions instead of a regular expression, or None.
 
-    Only for unindented lines whose shape ``_TRANS_OK`` has already proved: each such
-    line holds exactly one ``{`` and one ``}`` (quoted fields may hold no braces), so
-    the first brace at or after a line's start is its own. Every further assumption
-    (one space between fields, an amount with exactly two decimals) is checked, and
-    when one fails for any row the fields are taken with the regular expression
-    instead. Returns accounts, object lists (binary), amounts (text; None: not
-    needed), transaction dates ("" when none) and the amounts in öre.
+    Read from each line's content start ``cs`` (after any indentation): "#TRANS ", the
+    account (digits), " {", the object list up to the first "}" after it, "} ",
+    and an amount with exactly two decimals. Every byte a field is read from is checked;
+    when a check fails for any row, None (the fields are then taken with the regular
+    expression). What is not checked here: whether the object list is of the clean shape
+    ``_LIST`` splits, and anything after the amount (a date, a text …); the caller checks
+    the rows where either is in doubt with ``_TRANS_OK``.
+
+    Returns accounts, object lists (binary), amounts (text; None: not needed),
+    transaction dates ("" when none), the amounts in öre, and which rows have more after
+    their amount than the line end (numpy).
     """
     n = len(row_line)
     if n == 0:
         return None
-    begins = offsets[:-1][row_line].astype(np.int64)
+    begins = cs[row_line]
     ends = offsets[1:][row_line].astype(np.int64)
-    opens = np.flatnonzero(raw == 123)
-    closes = np.flatnonzero(raw == 125)
-    ko = np.searchsorted(opens, begins)
-    if (ko >= len(opens)).any():
+    if (raw[begins + 6] != 32).any():
         return None
-    op = opens[ko]
+    # "#TRANS 6540 {": the account is the digits from begin + 7 up to one space and the "{"
+    last = len(raw) - 1
+    acc_end = begins + 7
+    open_rows = np.arange(n)
+    for _ in range(_ACCOUNT_DIGITS):
+        ch = raw[np.minimum(acc_end[open_rows], last)]
+        digit = (ch >= 48) & (ch <= 57)
+        if not digit.any():
+            break
+        acc_end[open_rows[digit]] += 1
+        open_rows = open_rows[digit]
+    else:
+        return None  # an account longer than any chart has
+    op = acc_end + 1
+    if not (
+        (acc_end > begins + 7) & (raw[acc_end] == 32) & (raw[np.minimum(op, last)] == 123)
+    ).all():
+        return None
+    closes = np.flatnonzero(raw == 125)
     kc = np.searchsorted(closes, op)
     if (kc >= len(closes)).any():
         return None
     cl = closes[kc]
-    if not ((op > begins + 7) & (cl > op) & (cl + 2 < ends)).all():
+    if not (cl + 2 < ends).all():
         return None
-    # "#TRANS 6540 {": the account is [begin + 7, open - 1) when one space stands on each side
-    a, z = raw[begins + 7], raw[op - 2]
-    if not ((a >= 48) & (a <= 57) & (z >= 48) & (z <= 57) & (raw[op - 1] == 32)).all():
-        return None
+    buffer = pa.py_buffer(data)
+    account_bytes = _spans(buffer, begins + 7, acc_end)
     # "} 1234.50": one space, then the amount, whose decimal point is the first after "}"
     lead = raw[cl + 2]
     if not ((raw[cl + 1] == 32) & (((lead >= 48) & (lead <= 57)) | (lead == 45))).all():
@@ -1188,8 +1548,10 @@ def _located(raw: Any, data: bytes, offsets: Any, row_line: Any) -> Any:
     # the amount in öre: the integer part, strictly parsed (arrow refuses spaces, tabs and
     # quotes, so a range running past the amount into the next field cannot parse), and two
     # decimal digits
-    buffer = pa.py_buffer(data)
     negative = lead == 45
+    first_digit = raw[cl + 2 + negative]
+    if not ((first_digit >= 48) & (first_digit <= 57)).all():
+        return None
     d1 = raw[dot + 1].astype(np.int64) - 48
     d2 = raw[dot + 2].astype(np.int64) - 48
     if not ((d1 >= 0) & (d1 <= 9) & (d2 >= 0) & (d2 <= 9)).all():
@@ -1204,11 +1566,21 @@ def _located(raw: Any, data: bytes, offsets: Any, row_line: Any) -> Any:
     if float(np.abs(ore_np).sum(dtype=np.float64)) >= _ORE_CHUNK_LIMIT:
         return None
     ore = _arrow(np.where(negative, -ore_np, ore_np))
+    # a date is read only where eight digits stand (any other row is unproven, below)
+    last = len(raw) - 1
+    for k in range(2, 9):
+        digit = raw[np.minimum(stop + k, last)]
+        dated &= (digit >= 48) & (digit <= 57)
     date_begin = np.where(dated, stop + 1, stop)
     dates = _spans(buffer, date_begin, np.where(dated, stop + 9, stop)).cast(pa.string())
-    accounts = _spans(buffer, begins + 7, op - 1).cast(pa.string())
+    accounts = account_bytes.cast(pa.string())
     objects = _spans(buffer, op + 1, cl)
-    return accounts, objects, None, dates, ore
+    # what the positions prove is the whole line when the amount ends it; a row with more
+    # after its amount (a date, a text …) has the rest of its shape still to be proved
+    ends_line = (after == 10) | (
+        (after == 13) & (raw[np.minimum(stop + 1, last)] == 10) & (stop + 2 == ends)
+    )
+    return accounts, objects, None, dates, ore, ~ends_line
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
@@ -1366,8 +1738,9 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         months[key] = year if inside else None
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]
     inner = fields.field("objects").dictionary_encode()
-    parsed, _, _ = _parse_lists(inner.dictionary, encoding, (), _pairs_of)
-    objects = [parsed[i] for i in _ints(inner.indices)]
+    parsed = _parse_lists(inner.dictionary, encoding, _pairs_of)
+    list_of = _np(inner.indices).astype(np.int64)
+    objects = list(map(parsed.__getitem__, list_of.tolist()))
     labels = _texts(_ascii(fields.field("label")))
     accounts = _texts(_ascii(fields.field("account")))
     amounts = list(map(Decimal, _texts(_ascii(fields.field("amount")))))
@@ -1376,32 +1749,42 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         for q in _texts(_ascii(pc.fill_null(fields.field("qty"), _scalar(b"", pa.binary()))))
     ]
     line_numbers = (at + (lineno + 1)).tolist()
-    rows: list[PeriodBalance] = []
-    ok = np.ones(len(at), np.bool_)
-    account_lines: dict[str, int] = {}
-    pair_lines: dict[tuple[str, str], int] = {}
-    for k, (label, year, period, account, objs, amount, qty, line) in enumerate(
-        zip(
-            labels,
-            year_numbers,
-            periods,
-            accounts,
-            objects,
-            amounts,
-            quantities,
-            line_numbers,
-            strict=True,
+    # a line whose year or month the line reader would find fault with, or whose object
+    # list is broken, is left to it
+    known = np.fromiter(map(operator.is_not, year_numbers, itertools.repeat(None)), np.bool_)
+    whole = np.fromiter(map(operator.is_not, parsed, itertools.repeat(None)), np.bool_)
+    ok = known & whole[list_of]
+    keep = ok.tolist()
+    rows: list[PeriodBalance] = list(
+        itertools.compress(
+            map(
+                PeriodBalance._make,
+                zip(
+                    labels,
+                    year_numbers,
+                    periods,
+                    accounts,
+                    objects,
+                    amounts,
+                    quantities,
+                    line_numbers,
+                    strict=True,
+                ),
+            ),
+            keep,
         )
-    ):
-        if year is None or objs is None:
-            ok[k] = False
-            continue
-        rows.append(PeriodBalance(label, year, period, account, objs, amount, qty, line))
-        if account not in account_lines:
-            account_lines[account] = line
-        for pair in objs:
-            if pair not in pair_lines:
-                pair_lines[pair] = line
+    )
+    kept_lines = list(itertools.compress(line_numbers, keep))
+    # first uses: the earliest line of each account, and of each pair through its lists
+    earliest = dict(
+        zip(reversed(list(itertools.compress(accounts, keep))), reversed(kept_lines), strict=True)
+    )
+    account_lines = dict(sorted(earliest.items(), key=lambda item: item[1]))  # in file order
+    pair_lines: dict[tuple[str, str], int] = {}
+    lists, first = _first_seen(list_of[ok])
+    for i, line in zip(lists.tolist(), [kept_lines[k] for k in first.tolist()], strict=True):
+        for pair in parsed[i] or ():
+            pair_lines.setdefault(pair, line)
     good[at[~ok]] = False
     if not good.any():
         return None

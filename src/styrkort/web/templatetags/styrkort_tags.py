@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
@@ -28,6 +29,12 @@ def status(s: Any) -> SafeString:
     A filter rather than an included template: the overview shows one per indicator, and an
     include per row was a measurable part of the page's time (docs/performance.md, Web).
     """
+    return _status_html(s)
+
+
+@functools.cache
+def _status_html(s: Any) -> SafeString:
+    # one string per status (five of them): a page of 500 indicators formats it once each
     if s is None:
         return format_html(
             '<span class="status status-"><span class="symbol" aria-hidden="true"></span> </span>'
