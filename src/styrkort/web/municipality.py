@@ -193,7 +193,10 @@ class BoardFigures:
 # goes through web/services*.py, which writes the audit log (who, when, what), and an import or
 # replacement makes a new period. So a change gives a new key, and an unchanged period — most
 # boards, most of the time — costs the overview one query for all boards instead of a pipeline
-# run each. Per process (each gunicorn worker keeps its own).
+# run each. Per process (each gunicorn worker keeps its own). A miss runs the board through
+# ``views.run_period``, and so through the web's content-keyed assessment cache
+# (web/assessment_cache.py), which reads the board's rows to build its key; that cache holds a
+# few periods per worker, too few for a municipality's boards, hence this one.
 _CACHE_SIZE = 512
 _cache: OrderedDict[tuple[Any, ...], BoardFigures] = OrderedDict()
 _cache_lock = threading.Lock()
