@@ -284,8 +284,45 @@ def unstorable_amounts(
                 yield label, source, column, problem
 
 
+class ResultColumns:
+    """The one place of the relations between the result columns that municipal tables print:
+    årets resultat = kommunbidrag + intäkter − kostnader, avvikelse = resultat − budgeterat
+    resultat. Mixed into every row that has those columns (a board, a "varav" part, a row of
+    the municipality's operating statement)."""
+
+    __slots__ = ()
+    contribution: Decimal
+    revenues: Decimal
+    costs: Decimal
+    budget_result: Decimal
+
+    @property
+    def result(self) -> Decimal:
+        """Årets resultat: contribution + revenues − costs (positive for a surplus)."""
+        return self.contribution + self.revenues - self.costs
+
+    @property
+    def deviation(self) -> Decimal:
+        """Avvikelse mot budgeterat resultat (positive favourable)."""
+        return self.result - self.budget_result
+
+
+RESULT_AMOUNT_KEYS = (
+    "contribution",
+    "budget_result",
+    "balance_adjustment",
+    "opening_result",
+    "disposition",
+    "closing_result",
+    "balance_result",
+)
+"""The amounts a board's workspace may state about its result (``finance:`` keys)."""
+PART_AMOUNT_KEYS = ("contribution", "revenues", "costs", "budget_result")
+"""The amounts of a "varav" part."""
+
+
 @dataclass(frozen=True, slots=True)
-class ResultPart:
+class ResultPart(ResultColumns):
     """A "varav" row: a part of a board (e.g. "varav vatten och avlopp") printed under it in the
     municipality's operating statement. Kronor, revenues and costs positive (as printed)."""
 
@@ -296,17 +333,9 @@ class ResultPart:
     budget_result: Decimal = ZERO
     source: Source = NOWHERE
 
-    @property
-    def result(self) -> Decimal:
-        return self.contribution + self.revenues - self.costs
-
-    @property
-    def deviation(self) -> Decimal:
-        return self.result - self.budget_result
-
 
 @dataclass(frozen=True, slots=True)
-class BoardResult:
+class BoardResult(ResultColumns):
     """A board's row in the municipality's operating statement (nämndernas driftredovisning).
 
     Kronor, presented as municipal annual reports print them: the contribution
@@ -334,16 +363,6 @@ class BoardResult:
     source: Source = NOWHERE
     balance_adjustment_text: str = ""
     """What the balanskrav adjustment is (e.g. "Realisationsvinster"), as the report prints it."""
-
-    @property
-    def result(self) -> Decimal:
-        """Årets resultat: contribution + revenues − costs."""
-        return self.contribution + self.revenues - self.costs
-
-    @property
-    def deviation(self) -> Decimal:
-        """Avvikelse mot budgeterat resultat (positive favourable)."""
-        return self.result - self.budget_result
 
     @property
     def balance_result(self) -> Decimal | None:
@@ -435,20 +454,12 @@ class ResultSettings:
 
     def amounts(self) -> Iterator[tuple[str, Source, Decimal]]:
         """``(key, where, kronor)`` of every stated amount, parts included (``parts[0].costs``)."""
-        for key in (
-            "contribution",
-            "budget_result",
-            "balance_adjustment",
-            "opening_result",
-            "disposition",
-            "closing_result",
-            "balance_result",
-        ):
+        for key in RESULT_AMOUNT_KEYS:
             value = getattr(self, key)
             if value is not None:
                 yield key, self.where(key), value
         for i, p in enumerate(self.parts):
-            for key in ("contribution", "revenues", "costs", "budget_result"):
+            for key in PART_AMOUNT_KEYS:
                 yield f"parts[{i}].{key}", p.source, getattr(p, key)
 
 

@@ -32,7 +32,7 @@ from decimal import Decimal
 from styrkort.core.allocation import largest_remainder
 from styrkort.core.assess import AssessmentRule, GoalResult, Reason, combine
 from styrkort.core.assessed import Assessed
-from styrkort.core.finance import RESULT_WORDS, BoardResult, RowKind
+from styrkort.core.finance import RESULT_WORDS, BoardResult, ResultColumns, RowKind
 from styrkort.core.findings import NOWHERE, Finding, Source, error, warning
 from styrkort.core.goals import Status
 from styrkort.core.model import Period
@@ -167,7 +167,7 @@ class MunicipalityConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class StatementRow:
+class StatementRow(ResultColumns):
     """A row of the municipality's operating statement, kronor as printed.
 
     ``kind``: ``board`` (a board's row), ``part`` (a "varav" row under its board),
@@ -184,16 +184,6 @@ class StatementRow:
     balance_adjustment: Decimal = ZERO
     board: str = ""
     source: Source = NOWHERE
-
-    @property
-    def result(self) -> Decimal:
-        """Resultat = nämndbidrag + intäkter − kostnader."""
-        return self.contribution + self.revenues - self.costs
-
-    @property
-    def deviation(self) -> Decimal:
-        """Avvikelse = resultat − budgeterat resultat (positive favourable)."""
-        return self.result - self.budget_result
 
     @property
     def balance_result(self) -> Decimal:

@@ -39,6 +39,8 @@ from styrkort.core.assess import (
     sorted_bands,
 )
 from styrkort.core.finance import (
+    PART_AMOUNT_KEYS,
+    RESULT_AMOUNT_KEYS,
     BudgetModel,
     FramePart,
     InvestmentRow,
@@ -1293,16 +1295,6 @@ BUDGET_MODELS = {
     "netto": BudgetModel.NET,
     "nettoram": BudgetModel.NET,
 }
-RESULT_AMOUNTS = (
-    "contribution",
-    "budget_result",
-    "balance_adjustment",
-    "opening_result",
-    "disposition",
-    "closing_result",
-    "balance_result",
-)
-PART_AMOUNTS = ("contribution", "revenues", "costs", "budget_result")
 
 
 def _yaml_amount(ctx: _Ctx, d: LocDict, key: str, what: str) -> Decimal | None:
@@ -1367,7 +1359,7 @@ def _result_parts(ctx: _Ctx, data: Any, line: int) -> tuple[ResultPart, ...]:
             )
             continue
         _known_keys(ctx, MAIN_FILE, item, "result_part")
-        amounts = {k: _yaml_amount(ctx, item, k, "varav-raden") for k in PART_AMOUNTS}
+        amounts = {k: _yaml_amount(ctx, item, k, "varav-raden") for k in PART_AMOUNT_KEYS}
         out.append(
             ResultPart(
                 _s(item, "label"),
@@ -1402,10 +1394,10 @@ def _read_result_settings(ctx: _Ctx, finance: LocDict, line: int) -> ResultSetti
     applies = schema.section("finance")
     amounts = {
         k: _yaml_amount(ctx, finance, k, "finance")
-        for k in RESULT_AMOUNTS
+        for k in RESULT_AMOUNT_KEYS
         if k in finance and applies.field(k).applies(applies, {"model": model.value})
     }
-    keys = ("model", *RESULT_AMOUNTS, "balance_adjustment_text", "parts")
+    keys = ("model", *RESULT_AMOUNT_KEYS, "balance_adjustment_text", "parts")
     return ResultSettings(
         model=model,
         contribution=amounts.get("contribution"),
