@@ -15,7 +15,11 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="läs in en arbetsyta (mapp) i webbappens databas")
     p.add_argument(
-        "workspace", metavar="WORKSPACE", type=Path, help="arbetsytan (mappen med styrkort.yaml)"
+        "workspace",
+        metavar="WORKSPACE",
+        type=Path,
+        help="arbetsytan (mappen med styrkort.yaml); en kommuns mapp (kind: municipality) läser "
+        "in varje nämnds period och kommunen med nämnderna kopplade",
     )
     p.add_argument(
         "--replace",
@@ -44,7 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle_import(args: argparse.Namespace) -> int:
     from styrkort.commands.check import print_findings
     from styrkort.core.findings import Severity
+    from styrkort.sources.municipality import is_municipality
     from styrkort.sources.workspace import load_workspace
+
+    if is_municipality(args.workspace):
+        return _import_municipality(args)
 
     load = load_workspace(args.workspace)
     errors = [f for f in load.findings if f.severity is Severity.ERROR]
@@ -91,6 +99,25 @@ def handle_import(args: argparse.Namespace) -> int:
     print(
         f"{'ersatte' if replaced else 'läste in'} {ws.organisation.name} {period.title} (period {period.pk})"
     )
+    return 0
+
+
+def _import_municipality(args: argparse.Namespace) -> int:
+    """A municipality's folder: every board's period, the municipality and its links
+    (web/municipality_import.py; ``styrkort manage importera_kommun`` does the same)."""
+    from styrkort.commands.check import print_findings
+    from styrkort.web import boot
+
+    boot.setup()
+    from styrkort.web.municipality_import import import_municipality
+
+    result = import_municipality(args.workspace, replace=args.replace)
+    if result.findings:
+        print_findings(result.findings, args.workspace, sys.stderr)
+    if result.municipality is None:
+        print(f"styrkort: {result.summary()}", file=sys.stderr)
+        return 1
+    print(result.summary())
     return 0
 
 

@@ -27,6 +27,22 @@ refusal never reveals anything about the object.
 | edit_followup: an activity, a control's result (issue 19) | yes | yes | the rows they own (owner label) | no | any; the services add open and not submitted |
 | edit_followup: a council assignment | yes | yes | no | no | any |
 
+The municipality (issue 14) has roles of its own (``MunicipalityMembership``: administrator,
+controller, reader). Whoever has one reads every board linked to the municipality, as a reader
+of that board (never edits it; their own role in a board, if they have one, comes first); a
+board's roles give nothing in the municipality:
+
+| action (``Action``)                         | kommunens admin | controller | läsare | board roles |
+|---------------------------------------------|-----------------|------------|--------|-------------|
+| read_municipality: overview, report         | yes             | yes        | yes    | no          |
+| manage_municipality: configuration, board ids, order, unlink | yes | yes  | no     | no          |
+| link_board: add a board to the municipality | yes, of a board where they are administrator or controller too | same | no | no |
+| manage_municipality_roles                   | yes             | no         | no     | no          |
+| create_municipality                         | superusers only (the web and Django admin)               ||||
+
+``link_board`` needs control of the board as well: otherwise linking a board would be a way to
+read it.
+
 A Django superuser is an administrator of every organisation; the command line
 (``Access.system``) acts as an administrator.
 """
@@ -34,7 +50,7 @@ A Django superuser is an administrator of every organisation; the command line
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, cast
 
 from styrkort.web import models as m
 from styrkort.web.errors import Forbidden, NotFound, PeriodLocked, Refusal, StateConflict
@@ -68,6 +84,12 @@ class Action(enum.StrEnum):
     START_NEXT_PERIOD = "start_next_period"
     # activities, council assignments, internal control (issue 19)
     EDIT_FOLLOWUP = "edit_followup"
+    # the municipality (issue 14): asked of ``Access.for_municipality``
+    READ_MUNICIPALITY = "read_municipality"
+    MANAGE_MUNICIPALITY = "manage_municipality"
+    LINK_BOARD = "link_board"
+    MANAGE_MUNICIPALITY_ROLES = "manage_municipality_roles"
+    CREATE_MUNICIPALITY = "create_municipality"
 
 
 # Which action changes which field of an indicator (the API, the form and the service use this).
@@ -111,6 +133,15 @@ _ROLES: dict[Action, frozenset[Any]] = {
     Action.SELF_SERVICE: _CONTROL,
     Action.START_NEXT_PERIOD: _CONTROL,
     Action.EDIT_FOLLOWUP: _CONTROL | {m.Role.OWNER},  # owners: activities and controls they own
+}
+# the municipality's actions, by municipality role (CREATE_MUNICIPALITY: superusers only)
+_MUNICIPALITY_CONTROL = frozenset({m.MunicipalityRole.ADMIN, m.MunicipalityRole.CONTROLLER})
+_MUNICIPALITY_ROLES: dict[Action, frozenset[Any]] = {
+    Action.READ_MUNICIPALITY: frozenset(m.MunicipalityRole),
+    Action.MANAGE_MUNICIPALITY: _MUNICIPALITY_CONTROL,
+    Action.LINK_BOARD: _MUNICIPALITY_CONTROL,  # and control of the board (check)
+    Action.MANAGE_MUNICIPALITY_ROLES: frozenset({m.MunicipalityRole.ADMIN}),
+    Action.CREATE_MUNICIPALITY: frozenset(),
 }
 # the state a period must be in for the action (None: any state)
 _STATES: dict[Action, Any] = {
@@ -161,6 +192,16 @@ _ROLE_REFUSALS: dict[Action, tuple[str, str]] = {
         "Be controllern tilldela dig indikatorn.",
     ),
     Action.REMOVE_ATTACHMENT: ("Du kan bara ta bort bilagor som du själv har laddat upp.", ""),
+    Action.MANAGE_MUNICIPALITY: (
+        "Bara kommunens controller eller administratör får ändra kommunens uppgifter.",
+        "",
+    ),
+    Action.LINK_BOARD: (
+        "Du kan bara lägga till nämnder där du själv är controller eller administratör.",
+        "Be nämndens administratör lägga till nämnden, eller ge dig en roll i den.",
+    ),
+    Action.MANAGE_MUNICIPALITY_ROLES: ("Bara kommunens administratör får ändra roller.", ""),
+    Action.CREATE_MUNICIPALITY: ("Bara en systemadministratör får skapa en kommun.", ""),
 }
 _OWN_INDICATOR = frozenset(
     {Action.EDIT_OUTCOME, Action.READ_THREAD, Action.WRITE_THREAD, Action.UPLOAD_ATTACHMENT}
@@ -181,20 +222,60 @@ _EDITS = frozenset(
 
 
 class Access:
-    """A user's role in one organisation (None: no access) and the policy over it."""
+    """A user's role in one organisation (None: no access) and the policy over it; or, made by
+    ``for_municipality``, their role in a municipality."""
 
-    def __init__(self, user: Any, organisation: m.Organisation, *, system: bool = False) -> None:
+    def __init__(
+        self,
+        user: Any,
+        organisation: m.Organisation | None,
+        *,
+        system: bool = False,
+        municipality: m.Municipality | None = None,
+    ) -> None:
         self.user = user
-        self.organisation = organisation
+        # None only in an Access made by ``for_municipality``, which refuses every board action
+        # (its ``role`` is None), so the board code that reads ``organisation`` never sees None.
+        self.organisation: m.Organisation = cast("m.Organisation", organisation)
+        self.municipality = municipality
         self.membership: m.Membership | None = None
+        self.municipality_membership: m.MunicipalityMembership | None = None
         self.system = system
-        if user is not None and user.is_authenticated:
+        authenticated = user is not None and user.is_authenticated
+        if authenticated and organisation is not None:
             try:  # one per user and organisation (a unique constraint)
                 self.membership = m.Membership.objects.get(user=user, organisation=organisation)
             except m.Membership.DoesNotExist:
                 self.membership = None
-        self.superuser = bool(user is not None and user.is_authenticated and user.is_superuser)
+            if self.membership is None:
+                # a role in a municipality the board belongs to: the user reads the board
+                self.municipality_membership = (
+                    m.MunicipalityMembership.objects.filter(
+                        user=user, municipality__board_links__organisation=organisation
+                    )
+                    .order_by("pk")
+                    .first()
+                )
+        if authenticated and municipality is not None:
+            self.municipality_membership = m.MunicipalityMembership.objects.filter(
+                user=user, municipality=municipality
+            ).first()
+        self.superuser = bool(authenticated and user.is_superuser)
         self._submitted: dict[int, bool] = {}
+
+    @classmethod
+    def for_municipality(cls, user: Any, municipality: m.Municipality | None) -> Access:
+        """The user's role in ``municipality`` (None: a municipality yet to be created)."""
+        return cls(user, None, municipality=municipality)
+
+    @property
+    def municipality_role(self) -> Any:
+        """The user's role in the municipality (``for_municipality``), or the municipality role
+        through which they read the board (None: none)."""
+        if self.superuser or self.system:
+            return m.MunicipalityRole.ADMIN
+        mm = self.municipality_membership
+        return mm.role if mm else None
 
     @classmethod
     def system_access(cls, organisation: m.Organisation) -> Access:
@@ -205,10 +286,20 @@ class Access:
     def role(self) -> Any:
         if self.superuser or self.system:
             return m.Role.ADMIN
-        return self.membership.role if self.membership else None
+        if self.organisation is None:
+            return None
+        if self.membership:
+            return self.membership.role
+        # a municipality role reads the board, never edits it
+        return m.Role.READER if self.municipality_membership else None
 
     @property
     def role_label(self) -> str:
+        if self.organisation is None or (
+            self.membership is None and self.municipality_membership and not self.superuser
+        ):
+            role = self.municipality_role
+            return m.MunicipalityRole(role).label if role else "Ingen roll"
         return m.Role(self.role).label if self.role else "Ingen roll"
 
     @property
@@ -263,6 +354,8 @@ class Access:
         """Why the user may not do ``action`` on ``obj`` in ``period`` (None: allowed).
 
         The role is checked first (403), then the period's state (409)."""
+        if action in _MUNICIPALITY_ROLES:
+            return self._municipality_refusal(action, obj)
         if self.role is None:
             # Do not reveal whether the organisation exists to someone outside it.
             return NotFound("Sidan finns inte eller så har du inte behörighet till den.")
@@ -288,6 +381,27 @@ class Access:
         if period is None:
             return None
         return self._state_refusal(action, period, force=force)
+
+    def _municipality_refusal(self, action: Action, obj: Any) -> Refusal | None:
+        """The municipality's actions: by municipality role; linking a board also needs
+        control of the board (``obj``, an organisation)."""
+        if action is Action.CREATE_MUNICIPALITY:
+            if self.superuser or self.system:
+                return None
+            return Forbidden(*_ROLE_REFUSALS[action])
+        role = self.municipality_role if self.municipality is not None else None
+        if role is None:
+            # Do not reveal whether the municipality exists to someone outside it.
+            return NotFound("Sidan finns inte eller så har du inte behörighet till den.")
+        allowed = role in _MUNICIPALITY_ROLES[action]
+        if allowed and action is Action.LINK_BOARD and isinstance(obj, m.Organisation):
+            allowed = Access(self.user, obj, system=self.system).is_controller
+        if not allowed:
+            message, hint = _ROLE_REFUSALS.get(
+                action, ("Bara kommunens controller eller administratör får göra detta.", "")
+            )
+            return Forbidden(message, hint)
+        return None
 
     def _state_refusal(self, action: Action, period: m.Period, *, force: bool) -> Refusal | None:
         needed = _STATES.get(action)
@@ -376,6 +490,22 @@ class Access:
 
 
 def organisations_for(user: Any) -> list[m.Organisation]:
+    """The organisations ``user`` may read: their own, and the boards of their municipalities."""
+    from django.db.models import Q
+
     if user.is_superuser:
         return list(m.Organisation.objects.all())
-    return list(m.Organisation.objects.filter(memberships__user=user).distinct())
+    return list(
+        m.Organisation.objects.filter(
+            Q(memberships__user=user) | Q(municipality_links__municipality__memberships__user=user)
+        ).distinct()
+    )
+
+
+def municipalities_for(user: Any) -> list[m.Municipality]:
+    """The municipalities whose overview ``user`` may read."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return list(m.Municipality.objects.all())
+    return list(m.Municipality.objects.filter(memberships__user=user).distinct())

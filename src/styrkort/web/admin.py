@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
@@ -61,3 +62,42 @@ class ApiTokenAdmin(admin.ModelAdmin):
         row, token = m.ApiToken.issue(obj.user, obj.name)
         obj.pk = row.pk
         messages.warning(request, f"API-nyckeln (visas bara nu, spara den): {token}")
+
+
+# --- the municipality (issue 14) ----------------------------------------------------------------
+
+
+class MunicipalityBoardInline(admin.TabularInline):
+    model = m.MunicipalityBoard
+    extra = 1
+
+
+class MunicipalityMembershipInline(admin.TabularInline):
+    model = m.MunicipalityMembership
+    extra = 1
+
+
+class MunicipalityAdminForm(forms.ModelForm):
+    class Meta:
+        model = m.Municipality
+        fields = ("name", "config")
+
+    def clean_config(self) -> str:
+        """The same check as the web's form: a configuration with errors is not saved."""
+        from styrkort.web.municipality import config_errors
+
+        text: str = self.cleaned_data["config"]
+        errors = config_errors(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
+
+
+@admin.register(m.Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    """A municipality, its boards (with the ids its configuration names) and its roles. The
+    configuration's warnings are shown on the municipality's own screens (/kommun/…)."""
+
+    form = MunicipalityAdminForm
+    list_display = ("name",)
+    inlines = (MunicipalityBoardInline, MunicipalityMembershipInline)

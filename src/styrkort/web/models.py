@@ -566,3 +566,11 @@ ControlDeviation = models_followup.ControlDeviation
 ControlProcess = models_followup.ControlProcess
 ControlRisk = models_followup.ControlRisk
 FollowUpSettings = models_followup.FollowUpSettings
+
+# The municipality that groups boards, and its roles (issue 14), live in their own module.
+from styrkort.web import municipality_models  # noqa: E402
+
+Municipality = municipality_models.Municipality
+MunicipalityBoard = municipality_models.MunicipalityBoard
+MunicipalityMembership = municipality_models.MunicipalityMembership
+MunicipalityRole = municipality_models.MunicipalityRole

@@ -7,7 +7,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from styrkort.web import api, api_followup, views, views_followup, views_history
+from styrkort.web import (
+    api,
+    api_followup,
+    municipality_views,
+    views,
+    views_followup,
+    views_history,
+)
 from styrkort.web.owner_urls import owner_screens
 
 app_name = "styrkort"
@@ -66,6 +73,7 @@ screens = [
     path("organisation/<int:org_id>/logg.csv", views.audit_csv, name="audit_csv"),
     path("organisation/<int:org_id>/roller/", views.roles, name="roles"),
     *owner_screens,
+    *municipality_views.urls(),
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/periods/", api.periods, name="api_periods"),
     path("api/periods/<int:period_id>/goals/", api.goals, name="api_goals"),

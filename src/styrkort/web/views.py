@@ -37,7 +37,7 @@ from styrkort.report.history import trend_text
 from styrkort.report.narrative import Figure, markdown_problems, substitute, to_blocks
 from styrkort.web import assessment_cache, services, views_result
 from styrkort.web import models as m
-from styrkort.web.access import Access, Action, organisations_for
+from styrkort.web.access import Access, Action, municipalities_for, organisations_for
 from styrkort.web.datafiles import materialise, store_bytes
 from styrkort.web.errors import Conflict, NotFound, Refusal
 from styrkort.web.forms import (
@@ -148,7 +148,7 @@ def _version(request: HttpRequest) -> int | None:
 def home(request: HttpRequest) -> HttpResponse:
     orgs = organisations_for(request.user)
     periods = list(m.Period.objects.filter(organisation__in=orgs).select_related("organisation"))
-    if len(periods) == 1:
+    if len(periods) == 1 and not municipalities_for(request.user):
         return redirect("styrkort:overview", period_id=periods[0].pk)
     return render(request, "styrkort/home.html", {"periods": periods, "orgs": orgs})
 
