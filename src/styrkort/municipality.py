@@ -114,17 +114,29 @@ def load_municipality(
             progress(BoardStep(n, total, ref, timings, seconds))
 
     if workers > 1 and len(todo) > 1:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = {
-                pool.submit(_run_board, str(folder), allow_outside): ref for ref, folder in todo
-            }
-            for n, future in enumerate(as_completed(futures), 1):
-                finished(n, futures[future], future.result())
-    else:
-        for n, (ref, folder) in enumerate(todo, 1):
-            finished(n, ref, _run_board(str(folder), allow_outside))
+        # Not fork: the caller may hold threads (DuckDB's pool, a web server's, a test
+        # runner's), and a forked copy of a threaded process can crash (it did, in the GC
+        # while pickling a result). The fork server starts clean and forks from there.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(todo)), mp_context=context
+            ) as pool:
+                futures = {
+                    pool.submit(_run_board, str(folder), allow_outside): ref for ref, folder in todo
+                }
+                for future in as_completed(futures):
+                    finished(len(done) + 1, futures[future], future.result())
+        except BrokenProcessPool:
+            pass  # a worker died (killed, out of memory): the boards it left run here
+    for ref, folder in todo:
+        if ref.id not in done:
+            finished(len(done) + 1, ref, _run_board(str(folder), allow_outside))
     load.boards = [(ref, done[ref.id]) for ref, _ in todo]
     return load
 
