@@ -25,7 +25,7 @@ import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -307,6 +307,8 @@ class AppServer:
     ids: dict[str, Any]
     proc: subprocess.Popen[bytes]
     log: Path
+    env: dict[str, str] = field(default_factory=dict)
+    """The server's environment (its database): for a ``styrkort manage`` beside it."""
 
     def path(self, name: str, **kw: Any) -> str:
         """URL of a screen (paths as in src/styrkort/web/urls.py)."""
@@ -364,7 +366,7 @@ def app(
             stdout=fh,
             stderr=subprocess.STDOUT,
         )
-    server = AppServer(f"http://127.0.0.1:{port}", prepared_database.ids, proc, log)
+    server = AppServer(f"http://127.0.0.1:{port}", prepared_database.ids, proc, log, env)
     try:
         wait_for_http(server.url + "/logga-in/", proc, log, seconds=60)
         css = server.url + "/static/styrkort/app.css"

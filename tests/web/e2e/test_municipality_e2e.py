@@ -12,7 +12,6 @@ with axe-core at 1280 and 390 px, without sideways page scroll at 390 px.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,13 +67,7 @@ def styrkort_exe() -> str:
 
 def manage_shell(app: Any, script: str) -> str:
     """Run ``script`` with ``styrkort manage shell`` on the module server's database."""
-    data = app.log.parent
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STYRKORT_", "DJANGO_"))}
-    env.update(
-        STYRKORT_DATA_DIR=str(data),
-        STYRKORT_DATABASE_URL=f"sqlite:///{data / 'styrkort.sqlite3'}",
-        STYRKORT_SECRET_KEY="e2e-tests-only-not-a-secret",
-    )
+    env = dict(app.env)  # the module server's own database: SQLite or PostgreSQL
     proc = subprocess.run(
         [styrkort_exe(), "manage", "shell", "-c", script],
         env=env,
