@@ -9,7 +9,6 @@ nothing here assesses or sums anything the core or the municipality report does 
 
 from __future__ import annotations
 
-import enum
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -37,6 +36,7 @@ from styrkort.web import models as m
 from styrkort.web.access import Access, Action
 from styrkort.web.errors import Conflict, NotFound
 from styrkort.web.services import Invalid, audit
+from styrkort.web.shown import SymbolWord
 
 CONFIG_FILE = "styrkort.yaml"
 """The name the configuration's findings are located in (the folder's file)."""
@@ -146,7 +146,7 @@ def config_problems(
 # --- the boards' state, verdict and result --------------------------------------------------
 
 
-class BoardState(enum.Enum):
+class BoardState(SymbolWord):
     """Where a board's period stands in the workflow; shown as symbol and word (the words are
     the period's states and the owners' "Inlämnad" elsewhere in the app)."""
 
@@ -160,18 +160,6 @@ class BoardState(enum.Enum):
     """Approved by the board's controller: its figures feed the municipality's report."""
     LOCKED = ("🔒", "Låst")
     """Locked: approved and closed for changes; feeds the municipality's report."""
-
-    @property
-    def symbol(self) -> str:
-        return self.value[0]
-
-    @property
-    def label(self) -> str:
-        return self.value[1]
-
-    @property
-    def css(self) -> str:
-        return self.name.lower()
 
     @property
     def feeds_report(self) -> bool:

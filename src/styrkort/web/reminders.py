@@ -12,7 +12,6 @@ at most once per owner and deadline (the ``Reminder`` table remembers what was s
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,9 +27,10 @@ from styrkort.core.assess import IndicatorResult
 from styrkort.core.goals import Status
 from styrkort.web import models as m
 from styrkort.web.services import audit
+from styrkort.web.shown import SymbolWord
 
 
-class OwnerState(enum.Enum):
+class OwnerState(SymbolWord):
     """Where an owner stands against their deadline; shown as symbol and word."""
 
     SUBMITTED = ("✓", "Inlämnad")
@@ -43,18 +43,6 @@ class OwnerState(enum.Enum):
     """Before the reminder days."""
     NO_DEADLINE = ("–", "Ingen tidsfrist")
     """No deadline is set for the period or the owner."""
-
-    @property
-    def symbol(self) -> str:
-        return self.value[0]
-
-    @property
-    def label(self) -> str:
-        return self.value[1]
-
-    @property
-    def css(self) -> str:
-        return self.name.lower()
 
 
 def lacks_value(result: IndicatorResult) -> bool:
