@@ -41,12 +41,6 @@ __all__ = [
 ]
 
 
-def _board_result(assessed: Assessed) -> BoardResult | None:
-    """The board's row in the municipality's operating statement: its own result, gross or
-    net model (``Assessed.board_result``, computed once when the board is assessed)."""
-    return assessed.board_result
-
-
 @dataclass(frozen=True, slots=True)
 class BoardStep:
     """Progress of a load: board ``index`` of ``total`` is done, with its steps' seconds."""
@@ -196,7 +190,7 @@ def build_municipality(
                 )
             )
             continue
-        ready.append((ref, result.assessed, _board_result(result.assessed)))
+        ready.append((ref, result.assessed, result.assessed.board_result))
         reports.append((ref, result.report))
     given = {ref.id for ref, _ in boards}
     for ref in config.boards:

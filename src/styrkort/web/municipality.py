@@ -29,7 +29,7 @@ from styrkort.core.municipality import (
     StatementRow,
     operating_by_board,
 )
-from styrkort.municipality import MunicipalityResult, _board_result, build_municipality
+from styrkort.municipality import MunicipalityResult, build_municipality
 from styrkort.report.model import Report
 from styrkort.sources.municipality import read_municipality_config
 from styrkort.web import models as m
@@ -221,7 +221,7 @@ def board_figures(period: m.Period, stamp: tuple[Any, ...] | None = None) -> Boa
     assessed = run.assessed
     figures = BoardFigures(
         verdict=assessed.summary.verdict if assessed is not None else None,
-        result=_board_result(assessed) if assessed is not None else None,
+        result=assessed.board_result if assessed is not None else None,
         errors=sum(1 for f in run.findings if f.severity is Severity.ERROR),
         warnings=sum(1 for f in run.findings if f.severity is Severity.WARNING),
     )
