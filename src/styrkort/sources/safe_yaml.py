@@ -16,6 +16,10 @@ import yaml
 
 from styrkort.core.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, Limit
 
+#: libyaml's parser when PyYAML was built with it (ten times faster), else the Python one;
+#: both read every scalar as text (no implicit types).
+LOADER: type = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
 
 class YamlLimit(Exception):
     """The text is over a limit; ``line`` is where it was noticed (1-based)."""
@@ -32,11 +36,23 @@ def check(text: str) -> None:
 
     Syntax errors are left to the real load (``yaml.YAMLError`` may propagate).
     """
+    try:
+        _walk(text)
+    except yaml.MarkedYAMLError as exc:
+        # libyaml stops at its own nesting limit (1000) while scanning ahead,
+        # before the events reach ours
+        if "maximum nesting depth" in str(exc.problem):
+            mark = exc.problem_mark
+            raise YamlLimit(MAX_YAML_DEPTH, None, mark.line + 1 if mark else None) from exc
+        raise
+
+
+def _walk(text: str) -> None:
     depth = 0
     total = 0
     sizes: dict[str, int] = {}
     open_nodes: list[tuple[str | None, int]] = []
-    for event in yaml.parse(text, Loader=yaml.BaseLoader):
+    for event in yaml.parse(text, Loader=LOADER):
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.ScalarEvent):
             total += 1

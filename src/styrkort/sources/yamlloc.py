@@ -92,7 +92,7 @@ def load(text: str) -> tuple[Any, list[tuple[str, int]]]:
     """
     try:
         safe_yaml.check(text)
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        node = yaml.compose(text, Loader=safe_yaml.LOADER)
     except safe_yaml.YamlLimit as exc:
         raise YamlError(str(exc), exc.line, exc.limit, exc.actual) from exc
     except yaml.MarkedYAMLError as exc:
