@@ -52,7 +52,7 @@ def test_indicator_page_and_overview_show_history_and_trend(client: Any) -> None
     assert "Utveckling över åren" in page
     for year, text in (("2016", "8,2"), ("2019", "7,1"), ("2020 (denna period)", "6,8")):
         assert f"{year}</th><td>{text}" in page
-    assert 'src="data:image/png;base64,' in page
+    assert 'src="data:image/svg+xml;base64,' in page
     # the Kolada comparison the report's goal table prints
     assert "Jämförelse (Kolada): Riket 7,3 (2019)." in page
     # the figures are in the alternative text: the chart is no picture only
@@ -214,3 +214,66 @@ def test_the_workspace_is_built_from_the_cache_key_alone(client: Any) -> None:
     with CaptureQueriesContext(connection) as q:
         workspace_of(period, rows, earlier=past, followup=followup)
     assert [x["sql"] for x in q.captured_queries] == []
+
+
+def test_the_rows_a_screen_gets_are_its_own_and_equal_what_the_database_holds(
+    client: Any,
+) -> None:
+    """web/assessment_cache.period_rows builds model instances once per content and hands out
+    copies: a screen changing its rows changes neither the remembered ones nor the next
+    request's, and the copies equal a fresh read (load_rows), goal included, with no query."""
+    from styrkort.web import assessment_cache as cache
+    from styrkort.web.mapping import load_rows
+
+    def values(rows: Any) -> list[list[dict[str, Any]]]:
+        return [
+            [{f.attname: getattr(r, f.attname) for f in r._meta.concrete_fields} for r in table]
+            for table in (
+                rows.members,
+                rows.goals,
+                rows.indicators,
+                rows.council_goals,
+                rows.operating,
+                rows.investments,
+                rows.frames,
+                rows.narrative,
+            )
+        ]
+
+    cache.clear()
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    p = _years(client, first, 2021)[2021]
+    fresh = values(load_rows(p))
+    mine = cache.period_rows(p)  # built
+    sick = next(i for i in mine.indicators if i.key == "sjukfranvaro")
+    assert sick.history  # a JSON column with a value: copied, not shared
+    sick.outcome = "99 %"
+    sick.history.append([1999, "1 %", ""])
+    sick.goal.title = "ändrad"
+    again = cache.period_rows(p)  # remembered: a copy
+    assert again.content == mine.content
+    assert again.indicators[0] is not mine.indicators[0]
+    assert values(again) == fresh
+    with CaptureQueriesContext(connection) as q:
+        titles = [i.goal.title for i in again.indicators]
+    assert q.captured_queries == []
+    assert titles == [i.goal.title for i in p.indicators.select_related("goal")]
+    assert all(
+        i.goal is next(g for g in again.goals if g.pk == i.goal_id) for i in again.indicators
+    )
+    # a change in the database is new content: built again
+    m.Indicator.objects.filter(pk=sick.pk).update(comment="ny")
+    assert next(i for i in cache.period_rows(p).indicators if i.pk == sick.pk).comment == "ny"
+    cache.clear()
+
+
+def test_no_table_of_the_content_key_has_a_binary_column() -> None:
+    """The rows' content is compared as ``repr`` of the database's values: a binary column's
+    value (a memoryview on PostgreSQL) would be compared by its address, not its bytes."""
+    from django.db import models
+
+    from styrkort.web.mapping import ROW_TABLES
+
+    for model, _column in ROW_TABLES:
+        assert not [f for f in model._meta.concrete_fields if isinstance(f, models.BinaryField)]

@@ -107,7 +107,7 @@ def indicator_history(result: PipelineResult, key: str) -> dict[str, Any] | None
         "rows": rows,
         "comparisons": comparisons,
         "trend": report_history.trend_text(r, year),
-        "chart": charts.data_uri(chart, "png") if chart is not None else "",
+        "chart": charts.data_uri(chart, "svg") if chart is not None else "",
         "alt": chart.alt if chart is not None else "",
         "title": chart.title if chart is not None else "",
     }

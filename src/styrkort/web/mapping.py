@@ -179,7 +179,9 @@ class PeriodRows:
     """The rows of one period, each table read once: the screens reuse them after ``workspace_of``.
 
     ``indicators`` are in the workspace's order (goal by goal, then their position), each with
-    its ``goal`` already set, so a screen needs no second query for them.
+    its ``goal`` already set, so a screen needs no second query for them. ``content`` is every
+    column of every row as the database gave it (``fetch_rows``), as one string: what
+    web/assessment_cache compares.
     """
 
     period: m.Period
@@ -191,42 +193,100 @@ class PeriodRows:
     investments: list[m.InvestmentRow]
     frames: list[m.FramePart]
     narrative: list[m.NarrativeSection]
+    content: str
 
 
-def _rows_of(model: Any, column: str, value: int) -> list[Any]:
-    """The rows of ``model`` whose foreign key ``column`` is ``value``, in the model's order.
+# The tables of PeriodRows in its order: (model, the foreign key column it is read by); the
+# members are the organisation's, the others the period's.
+ROW_TABLES: tuple[tuple[Any, str], ...] = (
+    (m.Member, "organisation_id"),
+    (m.Goal, "period_id"),
+    (m.Indicator, "period_id"),
+    (m.CouncilGoal, "period_id"),
+    (m.OperatingRow, "period_id"),
+    (m.InvestmentRow, "period_id"),
+    (m.FramePart, "period_id"),
+    (m.NarrativeSection, "period_id"),
+)
+RawRows = tuple[list[tuple[Any, ...]], ...]
 
-    A plain ``SELECT <the model's columns> FROM <table> WHERE <column> = %s`` through
-    ``Model.objects.raw`` (the fields' own conversions apply), sorted here by (position, pk),
-    the models' ``Meta.ordering``. Building the same query through the ORM costs three times
-    as much as running it; the busiest screens read eight of these per request.
-    """
+
+def fetch_rows(period: m.Period) -> RawRows:
+    """Every column of every row of the period's tables (ROW_TABLES), as the database gives
+    them: one plain ``SELECT <the model's columns> FROM <table> WHERE <column> = %s`` per
+    table, no model instances. Building the same query through the ORM costs three times as
+    much as running it, and a model instance per row several times more (the busiest screens
+    read eight tables per request; web/assessment_cache builds instances only for content it
+    has not seen). None of the tables has a binary column (whose value's ``repr`` would be
+    an address, not its content)."""
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
-    sql = f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {qn(column)} = %s"
-    return sorted(model.objects.raw(sql, [value]), key=lambda r: (r.position, r.pk))
+    out = []
+    with connection.cursor() as cursor:
+        for model, column in ROW_TABLES:
+            columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+            value = period.organisation_id if column == "organisation_id" else period.pk
+            cursor.execute(
+                f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {qn(column)} = %s",
+                [value],
+            )
+            out.append(cursor.fetchall())
+    return tuple(out)
 
 
-def load_rows(period: m.Period) -> PeriodRows:
-    """One query per table of the period (and its organisation's members)."""
-    goals = _rows_of(m.Goal, "period_id", period.pk)
+def _instances(model: Any, raw: list[tuple[Any, ...]]) -> list[Any]:
+    """Model instances of ``raw`` rows, with the fields' own conversions (as ``Model.objects.raw``
+    does), sorted by (position, pk), the models' ``Meta.ordering``."""
+    fields = model._meta.concrete_fields
+    table = model._meta.db_table
+    converters = []
+    for i, f in enumerate(fields):
+        col = f.get_col(table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((i, found, col))
+    names = [f.attname for f in fields]
+    db = connection.alias
+    out = []
+    for values in raw:
+        row = list(values)
+        for i, found, col in converters:
+            value = row[i]
+            for convert in found:
+                value = convert(value, col, connection)
+            row[i] = value
+        out.append(model.from_db(db, names, row))
+    out.sort(key=lambda r: (r.position, r.pk))
+    return out
+
+
+def rows_from(period: m.Period, raw: RawRows) -> PeriodRows:
+    """The period's rows as model instances, from ``fetch_rows``'s answer."""
+    members, goals, indicators, council, operating, investments, frames, narrative = (
+        _instances(model, rows) for (model, _), rows in zip(ROW_TABLES, raw, strict=True)
+    )
     by_goal: dict[int, list[m.Indicator]] = {g.pk: [] for g in goals}
     goal_of = {g.pk: g for g in goals}
-    for ind in _rows_of(m.Indicator, "period_id", period.pk):
+    for ind in indicators:
         if ind.goal_id in goal_of:
             ind.goal = goal_of[ind.goal_id]  # the object already read, not another query
             by_goal[ind.goal_id].append(ind)
     return PeriodRows(
         period=period,
-        members=_rows_of(m.Member, "organisation_id", period.organisation_id),
+        members=members,
         goals=goals,
         indicators=[ind for g in goals for ind in by_goal[g.pk]],
-        council_goals=_rows_of(m.CouncilGoal, "period_id", period.pk),
-        operating=_rows_of(m.OperatingRow, "period_id", period.pk),
-        investments=_rows_of(m.InvestmentRow, "period_id", period.pk),
-        frames=_rows_of(m.FramePart, "period_id", period.pk),
-        narrative=_rows_of(m.NarrativeSection, "period_id", period.pk),
+        council_goals=council,
+        operating=operating,
+        investments=investments,
+        frames=frames,
+        narrative=narrative,
+        content=repr(raw),
     )
+
+
+def load_rows(period: m.Period) -> PeriodRows:
+    """One query per table of the period (and its organisation's members)."""
+    return rows_from(period, fetch_rows(period))
 
 
 def workspace_of(

@@ -54,7 +54,6 @@ from styrkort.web.history import indicator_history
 from styrkort.web.mapping import (
     INDICATOR_FIELDS,
     PeriodRows,
-    load_rows,
     screen_of,
     web_source,
     workspace_of,
@@ -109,7 +108,7 @@ def run_period(
 ) -> PipelineResult:
     """The pipeline over the period as its folder would run it: the metrics of computed
     indicators read the data files stored with the period (datafiles.materialise)."""
-    rows = rows or load_rows(period)
+    rows = rows or assessment_cache.period_rows(period)
     computed = any(i.metric for i in rows.indicators)  # no query for a period without metrics
     if not computed:  # the same result while the period's content is the same
         return assessment_cache.run_period(period, rows, report=report)
@@ -118,7 +117,7 @@ def run_period(
 
 def assessed(period: m.Period, *, report: bool = True) -> Assessment:
     """The core's assessment of the period; ``report=False`` for screens that show no report-level findings."""
-    rows = load_rows(period)
+    rows = assessment_cache.period_rows(period)
     result = run_period(period, rows, report=report)
     assert result.assessed is not None
     goals = {g.goal.id: g for g in result.assessed.goals}
