@@ -277,3 +277,20 @@ def test_no_table_of_the_content_key_has_a_binary_column() -> None:
 
     for model, _column in ROW_TABLES:
         assert not [f for f in model._meta.concrete_fields if isinstance(f, models.BinaryField)]
+
+
+def test_an_interim_periods_history_takes_the_earlier_periods_forecasts(client: Any) -> None:
+    """The earlier periods' rows (one plain SELECT) carry the forecast for an interim period
+    only: there it is the history's figure when given, elsewhere the outcome is."""
+    from styrkort.web.history import earlier_outcomes
+
+    first = _import(FIVE)
+    client.force_login(_member(first, "ctrl", "controller"))
+    p = _years(client, first, 2021)[2021]
+    m.Indicator.objects.filter(period=first, key="sjukfranvaro").update(forecast="5,5 %")
+    annual = earlier_outcomes(p)["sjukfranvaro"]
+    assert [(x.year, x.text) for x in annual] == [(2020, "6,8 %")]
+    m.Period.objects.filter(pk__in=[first.pk, p.pk]).update(kind="interim")
+    p.refresh_from_db()
+    interim = earlier_outcomes(p)["sjukfranvaro"]
+    assert [(x.year, x.text) for x in interim] == [(2020, "5,5 %")]

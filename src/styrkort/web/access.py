@@ -239,6 +239,7 @@ class Access:
         self.organisation: m.Organisation = cast("m.Organisation", organisation)
         self.municipality = municipality
         self.membership: m.Membership | None = None
+        self._labels: tuple[str, set[str]] | None = None
         self.municipality_membership: m.MunicipalityMembership | None = None
         self.system = system
         authenticated = user is not None and user.is_authenticated
@@ -326,7 +327,11 @@ class Access:
     def owns(self, indicator: m.Indicator) -> bool:
         if not self.is_owner or self.membership is None:
             return False
-        return indicator.owner.strip().casefold() in self.membership.labels()
+        text = self.membership.owner_labels
+        if self._labels is None or self._labels[0] != text:
+            # parsed once per text: a screen asks for every indicator of the period
+            self._labels = (text, m.owner_labels(text))
+        return indicator.owner.strip().casefold() in self._labels[1]
 
     def has_submitted(self, period: m.Period) -> bool:
         if not self.is_owner or self.user is None:

@@ -221,16 +221,30 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
         access.seed_submitted(period, my_submission is not None)
     # one query for every owner, submitted or not (the page's cost does not depend on it)
     returned = services.last_return(period, request.user) if access.is_owner else None
-    goal_counts = []
-    for goal in a.rows.goals:
-        results = a.goals[goal.key].indicators
-        goal_counts.append(
-            {
-                "goal": goal,
-                "counts": [(s, sum(1 for r in results if r.status is s)) for s in Status],
-                "total": len(results),
-            }
-        )
+
+    def summary_section() -> str:
+        goal_counts = []
+        for goal in a.rows.goals:
+            results = a.goals[goal.key].indicators
+            goal_counts.append(
+                {
+                    "goal": goal,
+                    "counts": [(s, sum(1 for r in results if r.status is s)) for s in Status],
+                    "total": len(results),
+                }
+            )
+        done = a.result.assessed
+        context = {
+            "period": period,
+            "summary": done.summary if done else None,
+            "counts": [(s, done.summary.count(s)) for s in Status] if done else [],
+            "goal_counts": goal_counts,
+            "errors": sum(1 for f in a.findings if f.severity is Severity.ERROR),
+            "warnings": sum(1 for f in a.findings if f.severity is Severity.WARNING),
+            "charts": report_charts(a.result.report),
+        }
+        return render_to_string("styrkort/_overview_summary.html", context)
+
     # An owner's to-do list: their indicators, those without an outcome first.
     todo = sorted(
         ((ind, a.indicators[ind.key]) for ind in by_key.values() if access.owns(ind)),
@@ -240,8 +254,6 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             pair[0].position,
         ),
     )
-    counts = [(s, a.result.assessed.summary.count(s)) for s in Status] if a.result.assessed else []
-    errors = sum(1 for f in a.findings if f.severity is Severity.ERROR)
     return render(
         request,
         "styrkort/overview.html",
@@ -251,19 +263,14 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
             "overview",
             # the same for every user while the period's content is the same: rendered once
             goal_tables=assessment_cache.derived(a.result, "overview.goal_tables", goal_tables),
+            summary_section=assessment_cache.derived(a.result, "overview.summary", summary_section),
             urls=urls,
             missing=missing_rows,
             owner_states=owner_states,
             my_submission=my_submission,
             returned=returned,
-            goal_counts=goal_counts,
             can=access.allowed(period),
             todo=todo,
-            summary=a.result.assessed.summary if a.result.assessed else None,
-            counts=counts,
-            errors=errors,
-            warnings=sum(1 for f in a.findings if f.severity is Severity.WARNING),
-            charts=report_charts(a.result.report),
         ),
     )
 
