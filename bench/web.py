@@ -603,6 +603,12 @@ def main(argv: list[str] | None = None) -> int:
                     args.worker_class,
                     "--threads",
                     str(args.threads),
+                    # as docs/deploy.md runs it: the time-out for report downloads and an
+                    # access log line per request (into the kept log, not the terminal)
+                    "--timeout",
+                    "120",
+                    "--access-logfile",
+                    "-",
                     "--log-level",
                     "warning",
                 ],
