@@ -163,9 +163,14 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
     # The rows the pipeline was given: indicators and goals are not read a second time.
     by_key = {i.key: i for i in a.rows.indicators}
     # Links computed once per indicator (the page shows some indicators up to three times).
-    # (one reverse(): per indicator it was a tenth of a 500-indicator page's time)
+    # (one reverse(): per indicator it was a tenth of a 500-indicator page's time); the ids
+    # are part of the content, so once per content
     url = reverse("styrkort:indicator", args=[period.pk, URL_SLOT])
-    urls = {i.pk: url.replace(str(URL_SLOT), str(i.pk)) for i in a.rows.indicators}
+    urls = assessment_cache.derived(
+        a.result,
+        "overview.urls",
+        lambda: {i.pk: url.replace(str(URL_SLOT), str(i.pk)) for i in a.rows.indicators},
+    )
 
     def goal_tables() -> str:
         rows = [
