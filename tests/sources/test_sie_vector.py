@@ -514,6 +514,14 @@ UNPROVEN_EDITS = [
     b'#TRANS 1930 {} 500.00 20200221 "a \\" b" 1',
     b"#TRANS 1930 {1 100 6} 500.00",
     b'#TRANS 1930 {1 "a""b"} 500.00',
+    # the rest after a date (checked alone, with _TRANS_REST)
+    b'#TRANS 1930 {} 500.00 20200221 "x"y',
+    b'#TRANS 1930 {} 500.00 20200221\t"x" 1 \t',
+    b"#TRANS 1930 {} 500.00 20200221 {x}",
+    b'#TRANS 1930 {} 500.00 20200221 "x',
+    b'#TRANS 1930 {} 500.00 20200221 "x" 1 "s" more fields',
+    b"#TRANS 1930 {} 500.00 20200221 \\x",
+    b'#TRANS 1930 {1 "a""b"} 500.00 20200221 "x"',
 ]
 
 

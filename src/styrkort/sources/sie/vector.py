@@ -27,6 +27,7 @@ findings. So both paths give the same ledger, sums and findings
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import operator
 import os
@@ -70,6 +71,8 @@ _TRANS_OK = (
     rb'^[ \t]*#TRANS[ \t]+[0-9]+[ \t]+\{(?:[^{}"\\\r\n]|"[^"\\{}\r\n]*")*\}'
     rb'[ \t]+-?[0-9]+(?:\.[0-9]+)?(?:[ \t]+(?:[0-9]{8}|"")(?:[ \t]+' + _TOKEN + rb")*)?" + _END
 )
+# what _TRANS_OK allows after a row's date: fields, and the line end
+_TRANS_REST = rb"^(?:[ \t]+" + _TOKEN + rb")*" + _END
 # ... and, on lines known to have those shapes, patterns that pick the fields out
 _W = _QUOTED + rb"|[^ \t\r\n]+"
 _VER_FIELDS = (
@@ -142,6 +145,8 @@ _LIST_PAIRS = 4
 # the places of a list's pairs told apart when noting their first use (a longer list's later
 # pairs share the last place, and then keep their order: sorting is stable)
 _PLACES = 1 << 16
+# a PeriodBalance from a tuple of all its fields, without a Python call per row (as _make)
+_PERIOD_BALANCE = functools.partial(tuple.__new__, PeriodBalance)
 _second = operator.itemgetter(1)
 _LIST = (
     rb"^[ \t]*"
@@ -763,9 +768,10 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             return None
         ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
     ver_series, ver_numbers, v_date = ver_fields
-    unproven = None
+    unproven: Any = None
+    tails: Any = None
     if located is not None:
-        accounts, objects_bin, amount_text, t_date, ore, unproven = located
+        accounts, objects_bin, amount_text, t_date, ore, unproven, tails = located
     else:
         trans = pc.extract_regex(
             pc.filter(lines, _bools(tc)), _TRANS_TREE if st.keep_tree else _TRANS_FIELDS
@@ -839,7 +845,16 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     if not proven and unproven is not None:
         # what the positions did not prove (a row with fields after its amount, an object
         # list the pattern did not split) is checked with the whole line's pattern
-        check = np.flatnonzero(unproven | (status == 1)[list_of_row])
+        # (a dated row with a clean list: only the rest after its date, with _TRANS_REST)
+        odd_list = (status == 1)[list_of_row]
+        rest = np.flatnonzero((tails >= 0) & ~odd_list)
+        if len(rest):
+            ends = offsets[1:][row_line[rest]]
+            ok = _mask(
+                pc.match_substring_regex(_spans(pa.py_buffer(data), tails[rest], ends), _TRANS_REST)
+            )
+            bad[voucher_of[rest[~ok]]] = True
+        check = np.flatnonzero((unproven & (tails < 0)) | odd_list)
         if len(check):
             at_lines = _arrow(row_line[check])
             ok = _mask(pc.match_substring_regex(pc.take(lines, at_lines), _TRANS_OK))
@@ -1554,8 +1569,9 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     the rows where either is in doubt with ``_TRANS_OK``.
 
     Returns accounts, object lists (binary), amounts (text; None: not needed),
-    transaction dates ("" when none), the amounts in öre, and which rows have more after
-    their amount than the line end (numpy).
+    transaction dates ("" when none), the amounts in öre, which rows have more after
+    their amount than the line end (numpy), and for those with a date read here where the
+    rest after the date begins (numpy; -1 for the others).
     """
     n = len(row_line)
     if n == 0:
@@ -1647,7 +1663,9 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     ends_line = (after == 10) | (
         (after == 13) & (raw[np.minimum(stop + 1, last)] == 10) & (stop + 2 == ends)
     )
-    return accounts, objects, None, dates, ore, ~ends_line
+    # where a dated row's rest after its date begins (-1: not dated, or nothing after the amount)
+    tails = np.where(dated & ~ends_line, stop + 9, -1)
+    return accounts, objects, None, dates, ore, ~ends_line, tails
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
@@ -1825,7 +1843,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     rows: list[PeriodBalance] = list(
         itertools.compress(
             map(
-                PeriodBalance._make,
+                _PERIOD_BALANCE,
                 zip(
                     labels,
                     year_numbers,
