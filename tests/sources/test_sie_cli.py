@@ -90,3 +90,31 @@ def test_cli_help_is_in_the_docs(capsys: pytest.CaptureFixture[str]) -> None:
     for option in ("--json", "FIL"):
         assert option in help_text
         assert option in text
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
+    """``styrkort sie summary`` loads the sie command alone (start-up is part of every run's
+    time); the top level's help and a command whose module has another name list them all."""
+    import subprocess
+    import sys
+
+    sie = tmp_path / "a.se"
+    sie.write_bytes(b'#FLAGGA 0\n#SIETYP 4\n#RAR 0 20200101 20201231\n#KONTO 1930 "Bank"\n')
+    code = (
+        "import sys\n"
+        "from styrkort.cli import build_parser, main\n"
+        f"assert main(['sie', 'summary', '--json', {str(sie)!r}]) == 0\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('styrkort.commands.'))\n"
+        "assert loaded == ['styrkort.commands._output', 'styrkort.commands._progress',"
+        " 'styrkort.commands.sie'], loaded\n"
+        "assert 'urllib.request' not in sys.modules\n"
+        "everything = build_parser().format_help()\n"
+        "assert 'kolada' in everything and 'sie' in everything, everything\n"
+        "assert build_parser('export').parse_args(['export', 'ut']).command == 'export'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr

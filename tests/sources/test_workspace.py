@@ -356,3 +356,22 @@ def test_read_rule_reads_what_rule_settings_writes(preset: str) -> None:
     back, findings = read_rule(dump_yaml(rule_settings(rule)))
     assert (back, findings) == (rule, [])
     assert read_rule("") == (AssessmentRule(), [])
+
+
+def test_kind_board_is_a_boards_workspace_and_another_kind_is_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    clean = load_workspace(make(tmp_path / "a", "kind: board\n" + MINIMAL))
+    assert not [f for f in clean.findings if f.code in {"workspace.unknown_key", "workspace.kind"}]
+    other = load_workspace(make(tmp_path / "b", "kind: förvaltning\n" + MINIMAL))
+    hits = [f for f in other.findings if f.code == "workspace.kind"]
+    assert [(f.source.file, f.source.line) for f in hits] == [("styrkort.yaml", 1)]
+    assert "kind: board" in hits[0].hint
+
+
+def test_a_yaml_error_at_the_end_of_a_text_without_newline_names_its_last_line() -> None:
+    from styrkort.sources.yamlloc import YamlError, load
+
+    with pytest.raises(YamlError) as err:
+        load("title: x\nkind: [")
+    assert err.value.line == 2

@@ -553,3 +553,20 @@ def test_owner_sees_a_to_do_list_of_their_indicators(
         "Minska genomsnittlig"
     )  # missing outcomes first
     assert "utfall saknas" in todo
+
+
+def test_the_downloaded_kontrollresultat_names_screens_not_web_sources(
+    as_user: Any, example_period: m.Period
+) -> None:
+    import io
+
+    import openpyxl
+
+    c = as_user("reader")
+    resp = c.get(f"/period/{example_period.pk}/rapport/xlsx/")
+    assert resp.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(resp.content))["Kontrollresultat"]
+    where = [row[2] for row in sheet.iter_rows(min_row=4, values_only=True) if row[2]]
+    assert where, "the example period has findings"
+    assert not [w for w in where if str(w).startswith("web:")], where
+    assert any(str(w).startswith("skärmen ") for w in where), where

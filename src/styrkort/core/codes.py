@@ -42,6 +42,7 @@ AREAS: dict[str, str] = {
 CODES: dict[str, str] = {
     # workspace
     "workspace.not_a_folder": "The path given is not a folder.",
+    "workspace.kind": "styrkort.yaml says a kind other than a board's workspace where a board's is read.",
     "workspace.missing_file": "A file the workspace names does not exist.",
     "workspace.encoding": "A file is not UTF-8; it was read as Windows-1252.",
     "workspace.yaml": "A YAML file cannot be parsed.",

@@ -31,6 +31,45 @@ class Source(NamedTuple):
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
+    @property
+    def place(self) -> str:
+        """Where, for a reader: ``file:line``, or for a value entered in the web app the
+        screen, the row and the field in Swedish (``skärmen Indikator, I3, fält utfall``)."""
+        if not self.file.startswith(WEB):
+            return str(self)
+        screen, _, rest = self.file[len(WEB) :].partition("/")
+        key, _, field = rest.partition("/")
+        parts = [f"skärmen {SCREEN_NAMES.get(screen, screen)}"]
+        if key:
+            parts.append(key)
+        if field:
+            parts.append(f"fält {field}")
+        if self.line is not None:
+            parts.append(f"rad {self.line}")
+        return ", ".join(parts)
+
+
+#: The prefix of a value entered in the web app: ``web:<screen>/<key>/<field>``.
+WEB = "web:"
+
+#: The web app's screens by the name a ``web:`` source gives them (one table for the
+#: web app's findings screen and every report format's Kontrollresultat).
+SCREEN_NAMES: dict[str, str] = {
+    "indikator": "Indikator",
+    "mål": "Nämndmål",
+    "ekonomi": "Ekonomi",
+    "berättelse": "Verksamhetsberättelse",
+    "organisation": "Organisation",
+    "period": "Period",
+    "kf-mål": "KF-mål",
+    "perspektiv": "Perspektiv",
+    "aktivitet": "Aktivitet",
+    "uppdrag": "Uppdrag från fullmäktige",
+    "kontroll": "Intern kontroll: kontroll",
+    "risk": "Intern kontroll: risk",
+    "internkontroll": "Intern kontroll",
+}
+
 
 NOWHERE = Source("")
 

@@ -1203,7 +1203,7 @@ class _Builder:
 def finding_views(findings: Iterable[Finding]) -> list[FindingView]:
     """Findings as the report shows them (an appendix for the people preparing it)."""
     return [
-        FindingView(f.code, f.severity.value, str(f.source), f.message, f.hint) for f in findings
+        FindingView(f.code, f.severity.value, f.source.place, f.message, f.hint) for f in findings
     ]
 
 

@@ -150,6 +150,7 @@ SECTIONS: tuple[Section, ...] = (
         "",
         "styrkort.yaml",
         (
+            Field("kind", "choice", "board (en nämnds arbetsyta) eller municipality (kommunens arbetsyta med nämnderna som undermappar, se Kommunens arbetsyta).", "board", ("board", "municipality"), not_stored="en nämnds period är alltid board; kommunen lagras som Municipality", example="board"),
             Field("title", "text", "Rapportens titel, t.ex. Årsredovisning 2020.", "Årsredovisning <år>", column="title", example="Delårsrapport 2020", api=True),
             Field("organisation", "mapping", "Nämnden eller förvaltningen.", section="organisation", column="organisation", required=True),
             Field("period", "mapping", "Perioden som rapporten gäller.", section="period", required=True),

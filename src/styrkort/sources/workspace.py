@@ -1465,6 +1465,16 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
     if main is None:
         return LoadResult(None, ctx.findings, root)
     _known_keys(ctx, MAIN_FILE, main, "main")
+    kind = _s(main, "kind")
+    if kind not in {"", "board"}:
+        ctx.err(
+            MAIN_FILE,
+            _line(main, "kind"),
+            "kind",
+            f"kind: {kind} går inte att läsa som en nämnds arbetsyta.",
+            "Skriv kind: board (eller ta bort raden) för en nämnd; kind: municipality"
+            " läses av styrkort build och check som kommunens arbetsyta.",
+        )
     org = _read_org(ctx, main.get("organisation"), _line(main, "organisation"))
     period = _read_period(ctx, main.get("period"), _line(main, "period"))
     ctx.year = period.year if period is not None else None

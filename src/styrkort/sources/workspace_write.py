@@ -189,6 +189,7 @@ def main_document(ws: Workspace) -> dict[str, Any]:
         **rule_settings(rule),
     }
     doc: dict[str, Any] = {
+        "kind": "board",
         "title": ws.title,
         "organisation": o,
         "period": period,

@@ -85,6 +85,13 @@ def _convert(node: yaml.Node, duplicates: list[tuple[str, int]]) -> Any:
     return str(value)
 
 
+def _within(text: str, line: int) -> int:
+    """``line`` clamped to the text's lines (as PyYAML's own parser counts them): libyaml
+    marks an error at the end of a text without a final newline one line past it."""
+    last = text.count("\n") + 1
+    return max(1, min(line, last))
+
+
 def load(text: str) -> tuple[Any, list[tuple[str, int]]]:
     """Parse ``text``; returns the data and a list of (duplicate key, line). Raises YamlError.
 
@@ -97,7 +104,7 @@ def load(text: str) -> tuple[Any, list[tuple[str, int]]]:
         raise YamlError(str(exc), exc.line, exc.limit, exc.actual) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = _within(text, mark.line + 1) if mark is not None else None
         raise YamlError(f"{exc.problem or exc.context}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlError(str(exc), None) from exc

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from styrkort.core.assess import GoalResult, IndicatorResult
-from styrkort.core.findings import Finding, Severity, error
+from styrkort.core.findings import SCREEN_NAMES, Finding, Severity, error
 from styrkort.core.goals import Status
 from styrkort.pipeline import PipelineResult, run_workspace
 from styrkort.render import FORMATS, available_formats
@@ -850,17 +850,6 @@ def narrative_preview(request: HttpRequest, period_id: int, section_id: int) -> 
 
 # --- findings, report ---------------------------------------------------------------------------
 
-SCREENS = {
-    "indikator": "Indikator",
-    "mål": "Nämndmål",
-    "ekonomi": "Ekonomi",
-    "berättelse": "Verksamhetsberättelse",
-    "organisation": "Organisation",
-    "period": "Period",
-    "kf-mål": "KF-mål",
-    "perspektiv": "Perspektiv",
-}
-
 
 def _finding_link(
     period: m.Period,
@@ -889,7 +878,7 @@ def _finding_link(
         url = views_followup.finding_url(period, screen, key)
     return {
         "finding": f,
-        "screen": (SCREENS | views_followup.SCREEN_NAMES).get(screen, screen or f.source.file),
+        "screen": SCREEN_NAMES.get(screen, screen or f.source.file),
         "key": labels.get((screen, key), key),
         "field": field
         + (f", rad {f.source.line}" if screen == "berättelse" and f.source.line else ""),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from styrkort.core.activities import ActivityStatus
 from styrkort.core.assignments import AssignmentStatus
+from styrkort.core.findings import SCREEN_NAMES as ALL_SCREENS
 from styrkort.core.internal_control import ControlResult, risk_matrix
 from styrkort.web import models as m
 from styrkort.web import services_followup as sf
@@ -25,12 +26,9 @@ from styrkort.web.errors import NotFound
 from styrkort.web.mapping import screen_of
 from styrkort.web.views import _ctx, _version, assessed, load_period
 
+#: this module's screens (their names are core.findings.SCREEN_NAMES)
 SCREEN_NAMES = {
-    "aktivitet": "Aktivitet",
-    "uppdrag": "Uppdrag från fullmäktige",
-    "kontroll": "Intern kontroll: kontroll",
-    "risk": "Intern kontroll: risk",
-    "internkontroll": "Intern kontroll",
+    k: ALL_SCREENS[k] for k in ("aktivitet", "uppdrag", "kontroll", "risk", "internkontroll")
 }
 SCREENS = set(SCREEN_NAMES)
 

@@ -149,7 +149,13 @@ class ReadState:
     def note_first_use(
         self, account_lines: dict[str, int], pair_lines: dict[tuple[str, str], int]
     ) -> None:
-        """Accounts and object pairs used from these lines (keeps the earliest line of each)."""
+        """Accounts and object pairs used from these lines (keeps the earliest line of each).
+
+        ``pair_lines`` in line order, the pairs of one line in their list's order: the
+        findings of pairs first used on the same line come in the order they were noted,
+        so a pair whose line moves earlier is noted again (as the line reader, reading in
+        file order, would have noted it then).
+        """
         used = self.used_accounts
         for account, line in account_lines.items():
             old = used.get(account)
@@ -158,5 +164,8 @@ class ReadState:
         pairs = self.used_objects
         for pair, line in pair_lines.items():
             old = pairs.get(pair)
-            if old is None or line < old:
+            if old is None:
+                pairs[pair] = line
+            elif line < old:
+                del pairs[pair]
                 pairs[pair] = line

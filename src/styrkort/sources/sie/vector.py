@@ -27,6 +27,7 @@ findings. So both paths give the same ledger, sums and findings
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import operator
 import os
@@ -70,6 +71,8 @@ _TRANS_OK = (
     rb'^[ \t]*#TRANS[ \t]+[0-9]+[ \t]+\{(?:[^{}"\\\r\n]|"[^"\\{}\r\n]*")*\}'
     rb'[ \t]+-?[0-9]+(?:\.[0-9]+)?(?:[ \t]+(?:[0-9]{8}|"")(?:[ \t]+' + _TOKEN + rb")*)?" + _END
 )
+# what _TRANS_OK allows after a row's date: fields, and the line end
+_TRANS_REST = rb"^(?:[ \t]+" + _TOKEN + rb")*" + _END
 # ... and, on lines known to have those shapes, patterns that pick the fields out
 _W = _QUOTED + rb"|[^ \t\r\n]+"
 _VER_FIELDS = (
@@ -139,6 +142,12 @@ _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
 # the inside of an object list of up to four pairs of cleanly separated fields
 _LIST_TOKEN = rb'"[^"\\{}\r\n]*"|[^\x00-\x20"\\{}]+'
 _LIST_PAIRS = 4
+# the places of a list's pairs told apart when noting their first use (a longer list's later
+# pairs share the last place, and then keep their order: sorting is stable)
+_PLACES = 1 << 16
+# a PeriodBalance from a tuple of all its fields, without a Python call per row (as _make)
+_PERIOD_BALANCE = functools.partial(tuple.__new__, PeriodBalance)
+_second = operator.itemgetter(1)
 _LIST = (
     rb"^[ \t]*"
     + b"".join(
@@ -152,6 +161,12 @@ _LIST = (
     ).replace(rb")[ \t]+(?:(?P<d", rb")(?:[ \t]+(?P<d")
     + rb")?" * _LIST_PAIRS
     + rb"[ \t]*$"
+)
+# ... and the usual way of writing one: fields without blanks, parted by one space
+_LIST_SIMPLE_TOKEN = rb'"[^"\\{}\x00-\x20]*"|[^\x00-\x20"\\{}]+'
+_LIST_SIMPLE_PAIR = rb"(?:" + _LIST_SIMPLE_TOKEN + rb") (?:" + _LIST_SIMPLE_TOKEN + rb")"
+_LIST_SIMPLE = (
+    rb"^(?:" + _LIST_SIMPLE_PAIR + rb"(?: " + _LIST_SIMPLE_PAIR + rb"){0,%d})?$" % (_LIST_PAIRS - 1)
 )
 _ZERO: Any = None
 _ZERO32: Any = None
@@ -460,12 +475,42 @@ def _strip_quotes(arr: Any) -> Any:
 
 
 def _split_lists(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
-    """Object lists of up to four cleanly separated pairs, split at once with ``_LIST``.
+    """Object lists of up to four cleanly separated pairs, split at once.
 
-    Returns ``valid`` (numpy: the list is of that shape; on those, ``object_pairs`` and
-    ``quoted_words`` agree) and per pair slot j ``present[j]`` (numpy) and the
-    dimension and object of the pair, quotes stripped (``dcols[j]``, ``ocols[j]``: arrow).
+    Returns ``valid`` (numpy: the list is of the shape of ``_LIST``; on those,
+    ``object_pairs`` and ``quoted_words`` agree) and per pair slot j ``present[j]``
+    (numpy) and the dimension and object of the pair, quotes stripped (``dcols[j]``,
+    ``ocols[j]``: arrow). Lists written the usual way (``_LIST_SIMPLE``) are cut at their
+    spaces; only the others pay for the pattern's extraction (several times slower).
     """
+    n = len(lists)
+    simple = _mask(pc.match_substring_regex(lists, _LIST_SIMPLE)) if n else np.ones(0, np.bool_)
+    if simple.all():
+        return _split_simple(lists)
+    if not simple.any():
+        return _split_pattern(lists)
+    s_rows, o_rows = np.flatnonzero(simple), np.flatnonzero(~simple)
+    s_valid, s_present, s_d, s_o = _split_simple(pc.take(lists, _arrow(s_rows)))
+    o_valid, o_present, o_d, o_o = _split_pattern(pc.take(lists, _arrow(o_rows)))
+    # back into the lists' order: the simple ones first in the concatenations, then the others
+    order = np.empty(n, np.int64)
+    order[s_rows] = np.arange(len(s_rows))
+    order[o_rows] = np.arange(len(s_rows), n)
+    take = _arrow(order)
+
+    def merged(a: Any, b: Any) -> Any:
+        return np.concatenate([a, b])[order]
+
+    return (
+        merged(s_valid, o_valid),
+        [merged(a, b) for a, b in zip(s_present, o_present, strict=True)],
+        [pc.take(pa.concat_arrays([a, b]), take) for a, b in zip(s_d, o_d, strict=True)],
+        [pc.take(pa.concat_arrays([a, b]), take) for a, b in zip(s_o, o_o, strict=True)],
+    )
+
+
+def _split_pattern(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
+    """:func:`_split_lists` with the pattern ``_LIST`` (any clean shape)."""
     ex = pc.extract_regex(lists, _LIST)
     valid = _mask(pc.is_valid(ex))
     raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
@@ -473,6 +518,29 @@ def _split_lists(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
     dcols = [_strip_quotes(d) for d in raw_d]
     ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
     return valid, present, dcols, ocols
+
+
+def _split_simple(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
+    """:func:`_split_lists` of lists of the shape ``_LIST_SIMPLE``: a quote only opens or closes
+    a field and fields are parted by one space, so without their quotes the lists are cut
+    at every space into their fields (a quoted empty field stays an empty field)."""
+    n = len(lists)
+    fields = pc.split_pattern(pc.replace_substring(lists, b'"', b""), b" ")
+    offsets = _np(fields.offsets).astype(np.int64)
+    flat = fields.flatten()
+    # the list "" is cut into one empty field: no pair
+    pairs = np.diff(offsets) // 2
+    # an absent pair's fields are empty (as the pattern's unmatched groups are)
+    values = pa.concat_arrays([flat, _array([b""], flat.type)])
+    blank = len(flat)
+    present, dcols, ocols = [], [], []
+    for j in range(_LIST_PAIRS):
+        has = pairs > j
+        present.append(has)
+        at = offsets[:-1] + 2 * j
+        dcols.append(pc.take(values, _arrow(np.where(has, at, blank))))
+        ocols.append(pc.take(values, _arrow(np.where(has, at + 1, blank))))
+    return np.ones(n, np.bool_), present, dcols, ocols
 
 
 def _pairs_from(
@@ -700,9 +768,10 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             return None
         ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
     ver_series, ver_numbers, v_date = ver_fields
-    unproven = None
+    unproven: Any = None
+    tails: Any = None
     if located is not None:
-        accounts, objects_bin, amount_text, t_date, ore, unproven = located
+        accounts, objects_bin, amount_text, t_date, ore, unproven, tails = located
     else:
         trans = pc.extract_regex(
             pc.filter(lines, _bools(tc)), _TRANS_TREE if st.keep_tree else _TRANS_FIELDS
@@ -776,7 +845,16 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     if not proven and unproven is not None:
         # what the positions did not prove (a row with fields after its amount, an object
         # list the pattern did not split) is checked with the whole line's pattern
-        check = np.flatnonzero(unproven | (status == 1)[list_of_row])
+        # (a dated row with a clean list: only the rest after its date, with _TRANS_REST)
+        odd_list = (status == 1)[list_of_row]
+        rest = np.flatnonzero((tails >= 0) & ~odd_list)
+        if len(rest):
+            ends = offsets[1:][row_line[rest]]
+            ok = _mask(
+                pc.match_substring_regex(_spans(pa.py_buffer(data), tails[rest], ends), _TRANS_REST)
+            )
+            bad[voucher_of[rest[~ok]]] = True
+        check = np.flatnonzero((unproven & (tails < 0)) | odd_list)
         if len(check):
             at_lines = _arrow(row_line[check])
             ok = _mask(pc.match_substring_regex(pc.take(lines, at_lines), _TRANS_OK))
@@ -1069,7 +1147,6 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     names = _texts(accounts.dictionary)
     account_lines = dict(zip(names, lines[first].tolist(), strict=True))
     uniq, first = _first_seen(_np(plan.inner.indices)[rows])
-    pair_lines: dict[tuple[str, str], int] = {}
     cache = r.lists
     # a list read before has its pairs noted at an earlier line already
     ids = plan.list_ids[uniq]
@@ -1082,31 +1159,36 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     split = cache.status[fresh_ids] == 0
     at_split = pos[fresh_lists[split]]
     split_lines = fresh_lines[split]
-    d_parts, o_parts, line_parts = [], [], []
+    # each pair's first use as line × _PLACES + its place in that line's list: the pairs of
+    # one line are noted in the list's order, as the line reader notes them
+    d_parts, o_parts, use_parts = [], [], []
     for j in range(_LIST_PAIRS):
         has = present[j][at_split] if len(at_split) else at_split.astype(np.bool_)
         if has.any():
             take = _arrow(at_split[has])
             d_parts.append(pc.take(dcols[j], take))
             o_parts.append(pc.take(ocols[j], take))
-            line_parts.append(split_lines[has])
+            use_parts.append(split_lines[has] * _PLACES + j)
+    uses: dict[tuple[str, str], int] = {}
     if d_parts:
         joined = pc.binary_join_element_wise(
             pa.concat_arrays(d_parts), pa.concat_arrays(o_parts), _scalar(b"\x00", pa.binary())
         ).dictionary_encode()
-        at = np.concatenate(line_parts)
-        first_line = np.full(len(joined.dictionary), np.iinfo(np.int64).max, np.int64)
-        np.minimum.at(first_line, _np(joined.indices).astype(np.int64), at)
+        at = np.concatenate(use_parts)
+        first_use = np.full(len(joined.dictionary), np.iinfo(np.int64).max, np.int64)
+        np.minimum.at(first_use, _np(joined.indices).astype(np.int64), at)
         names = _texts(joined.dictionary, r.state.encoding or "ascii")
-        for name, line in zip(names, first_line.tolist(), strict=True):
+        for name, use in zip(names, first_use.tolist(), strict=True):
             d, o = name.split("\x00", 1)
-            pair_lines[(d, o)] = line
+            uses[(d, o)] = use
     # the others (split by the line reader's function) one by one
     for i, line in zip(fresh_ids[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
-        for pair in cache.fallback[i]:
-            old = pair_lines.get(pair)
-            if old is None or line < old:
-                pair_lines[pair] = line
+        for place, pair in enumerate(cache.fallback[i]):
+            use = line * _PLACES + min(place, _PLACES - 1)
+            old = uses.get(pair)
+            if old is None or use < old:
+                uses[pair] = use
+    pair_lines = {pair: use // _PLACES for pair, use in sorted(uses.items(), key=_second)}
     r.state.note_first_use(account_lines, pair_lines)
 
 
@@ -1487,8 +1569,9 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     the rows where either is in doubt with ``_TRANS_OK``.
 
     Returns accounts, object lists (binary), amounts (text; None: not needed),
-    transaction dates ("" when none), the amounts in öre, and which rows have more after
-    their amount than the line end (numpy).
+    transaction dates ("" when none), the amounts in öre, which rows have more after
+    their amount than the line end (numpy), and for those with a date read here where the
+    rest after the date begins (numpy; -1 for the others).
     """
     n = len(row_line)
     if n == 0:
@@ -1580,7 +1663,9 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     ends_line = (after == 10) | (
         (after == 13) & (raw[np.minimum(stop + 1, last)] == 10) & (stop + 2 == ends)
     )
-    return accounts, objects, None, dates, ore, ~ends_line
+    # where a dated row's rest after its date begins (-1: not dated, or nothing after the amount)
+    tails = np.where(dated & ~ends_line, stop + 9, -1)
+    return accounts, objects, None, dates, ore, ~ends_line, tails
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
@@ -1758,7 +1843,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     rows: list[PeriodBalance] = list(
         itertools.compress(
             map(
-                PeriodBalance._make,
+                _PERIOD_BALANCE,
                 zip(
                     labels,
                     year_numbers,
@@ -1782,6 +1867,8 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     account_lines = dict(sorted(earliest.items(), key=lambda item: item[1]))  # in file order
     pair_lines: dict[tuple[str, str], int] = {}
     lists, first = _first_seen(list_of[ok])
+    by_line = np.argsort(first, kind="stable")  # the lists in the order of their first line
+    lists, first = lists[by_line], first[by_line]
     for i, line in zip(lists.tolist(), [kept_lines[k] for k in first.tolist()], strict=True):
         for pair in parsed[i] or ():
             pair_lines.setdefault(pair, line)
