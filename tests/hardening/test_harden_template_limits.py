@@ -83,3 +83,30 @@ def test_the_deadline_leaves_nothing_pending(report: Any, tmp_path: Path) -> Non
         total += i
     assert total == sum(range(200_000))
     assert codes(report, template(tmp_path, "{{ titel }}")) == []
+
+
+@pytest.mark.parametrize("part", ["/word/styles.xml", "/word/settings.xml"])
+def test_a_package_part_of_the_wrong_content_type_is_an_unreadable_template(
+    tmp_path: Path, report: Any, part: str
+) -> None:
+    """Found by bench/fuzz.py (word-template, a whole .docx with a mutated part): a styles or
+    settings part whose content type python-docx does not know was read as a plain part,
+    and writing the report raised AttributeError out of render_template."""
+    import re
+    import zipfile
+
+    good = template(tmp_path, "{{ titel }}")
+    bad = tmp_path / "trasig.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            blob = src.read(name)
+            if name == "[Content_Types].xml":
+                blob = re.sub(
+                    rb'(PartName="' + re.escape(part.encode()) + rb'" ContentType=")[^"]*',
+                    rb"\1application/vnd.openxmlformats-officedocument.wordproces",
+                    blob,
+                )
+            dst.writestr(name, blob)
+    assert [f.code for f in docx.check_template(bad)] == ["word_template.unreadable"]
+    assert codes(report, bad) == ["word_template.unreadable"]
+    assert codes(report, good) == []

@@ -480,6 +480,7 @@ def check_template(template: Path) -> list[Finding]:
         # the sandbox parses too: a plain environment folds constants while it compiles, and
         # {{ 10 ** 100000000 }} would then take hours before anything could stop it
         variables = tpl.get_undeclared_template_variables(jinja_env=template_environment())
+        _package_parts(tpl.get_docx())
     except TemplateSyntaxError as exc:
         return [
             _template_finding(
@@ -519,6 +520,19 @@ def check_template(template: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def _package_parts(doc: Any) -> None:
+    """Touch the package parts the report is written with (styles, numbering, settings,
+    properties): a part of the wrong content type is found here as an exception, not later
+    while the report is written (bench/fuzz.py found a styles part read as a plain part)."""
+    doc.styles.element  # noqa: B018
+    doc.settings.element  # noqa: B018
+    doc.core_properties.title  # noqa: B018
+    try:
+        doc.part.numbering_part.element  # noqa: B018
+    except (AttributeError, KeyError, NotImplementedError):
+        pass  # none, or not one: the writer's lists go without (as restart_numbering does)
 
 
 class TemplateLimit(Exception):
@@ -653,9 +667,21 @@ def render_template(report: Report, template: Path, *, seconds: float | None = N
     findings = check_template(template)
     if findings:
         raise TemplateError(findings)
-    tpl = DocxTemplate(str(template))
-    used = set(tpl.get_undeclared_template_variables(jinja_env=template_environment()))
-    context = template_context(report, tpl, used)
+    try:
+        tpl = DocxTemplate(str(template))
+        used = set(tpl.get_undeclared_template_variables(jinja_env=template_environment()))
+        context = template_context(report, tpl, used)
+    except Exception as exc:  # a package part check_template's reading did not touch
+        raise TemplateError(
+            [
+                _template_finding(
+                    template,
+                    "word_template.unreadable",
+                    f"Word-mallen kunde inte läsas som .docx ({type(exc).__name__}: {exc}).",
+                    "Spara mallen i Word som Word-dokument (.docx) och försök igen.",
+                )
+            ]
+        ) from exc
     env = template_environment()  # the sandbox: the report's values and nothing else
     try:
         with _deadline(seconds if seconds is not None else MAX_TEMPLATE_SECONDS.value):
