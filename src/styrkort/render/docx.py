@@ -529,10 +529,9 @@ def _package_parts(doc: Any) -> None:
     doc.styles.element  # noqa: B018
     doc.settings.element  # noqa: B018
     doc.core_properties.title  # noqa: B018
-    try:
+    # none, or not one: the writer's lists go without (as restart_numbering does)
+    with contextlib.suppress(AttributeError, KeyError, NotImplementedError):
         doc.part.numbering_part.element  # noqa: B018
-    except (AttributeError, KeyError, NotImplementedError):
-        pass  # none, or not one: the writer's lists go without (as restart_numbering does)
 
 
 class TemplateLimit(Exception):
