@@ -1355,6 +1355,8 @@ def _pack(r: VectorReader, columns: list[Any]) -> Any:
 
 def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
     """Distinct codes and the exact int64 sum of the values of each."""
+    if not len(codes):  # packed parts of no rows (found by bench/fuzz.py)
+        return codes[:0], values[:0]
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
