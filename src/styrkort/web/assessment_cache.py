@@ -104,7 +104,7 @@ def period_rows(period: m.Period) -> PeriodRows:
         if hit is not None:
             _rows.move_to_end(key)
     if hit is None:
-        hit = rows_from(period, raw)
+        hit = rows_from(period, raw, content)
         with _lock:
             _rows[key] = hit
             while len(_rows) > SIZE:

@@ -259,8 +259,9 @@ def _instances(model: Any, raw: list[tuple[Any, ...]]) -> list[Any]:
     return out
 
 
-def rows_from(period: m.Period, raw: RawRows) -> PeriodRows:
-    """The period's rows as model instances, from ``fetch_rows``'s answer."""
+def rows_from(period: m.Period, raw: RawRows, content: str | None = None) -> PeriodRows:
+    """The period's rows as model instances, from ``fetch_rows``'s answer (``content``: its
+    ``repr``, when the caller has made it already)."""
     members, goals, indicators, council, operating, investments, frames, narrative = (
         _instances(model, rows) for (model, _), rows in zip(ROW_TABLES, raw, strict=True)
     )
@@ -280,7 +281,7 @@ def rows_from(period: m.Period, raw: RawRows) -> PeriodRows:
         investments=investments,
         frames=frames,
         narrative=narrative,
-        content=repr(raw),
+        content=repr(raw) if content is None else content,
     )
 
 
