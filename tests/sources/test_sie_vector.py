@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from styrkort.sources.sie import read_sie, sum_sie, vector
+from styrkort.sources.sie.lexer import object_pairs
+from styrkort.sources.sie.state import ReadState
 from styrkort.sources.sie.synthetic import write_kommunbas_sie
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sie"
@@ -332,7 +334,7 @@ def test_the_vectorised_reader_does_not_import_the_parser() -> None:
     assert not re.search(r"\b(?:st|state|p)\._[a-z]", text)
 
 
-# --- indented lines read by position; object lists split once per file (vector._Lists) ---
+# --- indented lines read by position; object lists split at once per chunk (vector._split) ---
 
 INDENT_EDITS = [
     (b"#TRANS 1930 {} 500.00", b"\t#TRANS 1930 {} 500.00"),
@@ -413,26 +415,29 @@ list_texts = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(list_texts, min_size=1, max_size=12))
-def test_lists_cut_at_their_spaces_split_as_the_pattern_splits(
+def test_lists_split_at_once_give_the_line_readers_pairs(
     shapes: list[tuple[list[str], list[str], str]],
 ) -> None:
-    # the usual lists are cut at their spaces, the others split by the pattern, in one array
+    # the usual lists are cut at their spaces, the others split by the line reader's
+    # function: every list's pairs (None: broken) are those the line reader reads
     texts = [
         lead + "".join(w + sep for w, sep in zip(words, seps, strict=True))[:-1]
         for words, seps, lead in shapes
     ]
+    texts.append('1 "a" 2 "b" 3 "c" 4 "d" 5 "e" 6 "f" 7 "g" 8 "h" 9 "i"')  # wider than split
     lists = vector.pa.array([t.encode() for t in texts], vector.pa.binary())
-    got = vector._split_lists(lists)
-    want = vector._split_pattern(lists)
-    valid = want[0].tolist()
-    assert got[0].tolist() == valid
-    for j in range(vector._LIST_PAIRS):
-        assert got[1][j].tolist() == want[1][j].tolist()
-        for col in (2, 3):
-            mine, theirs = got[col][j].to_pylist(), want[col][j].to_pylist()
-            assert [m for m, ok in zip(mine, valid, strict=True) if ok] == [
-                t for t, ok in zip(theirs, valid, strict=True) if ok
-            ]
+    state = ReadState(keep_tree=False, dimensions=(), by_period=False)
+    reader = vector.VectorReader(state, lambda data, lineno: lineno)
+    split = vector._split(reader, lists, "utf-8", object_pairs)
+    assert vector._list_pairs(split) == [object_pairs(t) for t in texts]
+    # and the usual way of writing a list is split without the line reader's function
+    usual = [i for i, (w, seps, lead) in enumerate(shapes) if not lead and set(seps) <= {" "}]
+    simple = {
+        i for i in usual if all(vector._LIST_FIELD.fullmatch(x.encode()) for x in shapes[i][0])
+    }
+    for i in simple:
+        if len(shapes[i][0]) % 2 == 0 and len(shapes[i][0]) <= 2 * vector._LIST_WIDTH:
+            assert split.status[i] == 0
 
 
 @settings(max_examples=150, deadline=None)

@@ -31,6 +31,7 @@ import functools
 import itertools
 import operator
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,35 +140,18 @@ _PERIOD_OK = (
     rb"[ \t]+(?P<amount>" + _NUMBER + rb")(?:[ \t]+(?P<qty>" + _NUMBER + rb"))?" + _END
 )
 _DECIMAL = None if not AVAILABLE else pa.decimal128(38, _SCALE)
-# the inside of an object list of up to four pairs of cleanly separated fields
-_LIST_TOKEN = rb'"[^"\\{}\r\n]*"|[^\x00-\x20"\\{}]+'
-_LIST_PAIRS = 4
-# the places of a list's pairs told apart when noting their first use (a longer list's later
-# pairs share the last place, and then keep their order: sorting is stable)
+# the fields of an object list written the usual way: a quoted text without blanks, quotes,
+# backslashes or braces, or a word without them; parted by one space (see _split)
+_LIST_FIELD = re.compile(rb'"[^"\\{}\x00-\x20]*"|[^\x00-\x20"\\{}]+')
+# the most pairs of a list split at once (a longer one is split by the line reader's function)
+_LIST_WIDTH = 8
+# the places of a list's pairs told apart when noting their first use
 _PLACES = 1 << 16
+# pairs of fields coded densely (field × field) when there are at most this many such codes
+_DENSE_PAIRS = 1 << 22
 # a PeriodBalance from a tuple of all its fields, without a Python call per row (as _make)
 _PERIOD_BALANCE = functools.partial(tuple.__new__, PeriodBalance)
 _second = operator.itemgetter(1)
-_LIST = (
-    rb"^[ \t]*"
-    + b"".join(
-        rb"(?:(?P<d%d>" % j
-        + _LIST_TOKEN
-        + rb")[ \t]+(?P<o%d>" % j
-        + _LIST_TOKEN
-        + rb")"
-        + (rb"[ \t]+" if j < _LIST_PAIRS - 1 else b"")
-        for j in range(_LIST_PAIRS)
-    ).replace(rb")[ \t]+(?:(?P<d", rb")(?:[ \t]+(?P<d")
-    + rb")?" * _LIST_PAIRS
-    + rb"[ \t]*$"
-)
-# ... and the usual way of writing one: fields without blanks, parted by one space
-_LIST_SIMPLE_TOKEN = rb'"[^"\\{}\x00-\x20]*"|[^\x00-\x20"\\{}]+'
-_LIST_SIMPLE_PAIR = rb"(?:" + _LIST_SIMPLE_TOKEN + rb") (?:" + _LIST_SIMPLE_TOKEN + rb")"
-_LIST_SIMPLE = (
-    rb"^(?:" + _LIST_SIMPLE_PAIR + rb"(?: " + _LIST_SIMPLE_PAIR + rb"){0,%d})?$" % (_LIST_PAIRS - 1)
-)
 _ZERO: Any = None
 _ZERO32: Any = None
 _ONE32: Any = None
@@ -192,7 +176,8 @@ class VectorReader:
     def __init__(self, state: ReadState, line_reader: LineReader) -> None:
         self.state = state
         self.line_reader = line_reader
-        self.lists = _Lists(len(state.dims))
+        # object lists not written the usual way, split by the line reader's function
+        self.odd_lists: dict[bytes, Objects | None] = {}
         self.partials: dict[str, list[Any]] = {"ore": [], "dec": []}
         # sums in öre grouped with numpy on packed key codes (no acero, which imports pandas):
         # per key part (account, each dimension, month) the values seen, code 0 being None
@@ -248,39 +233,6 @@ class VectorReader:
         _flush(self)
 
 
-class _Lists:
-    """The object lists of ``#TRANS`` rows seen so far, by their bytes, each split once.
-
-    A file has few distinct lists next to its rows, but a ledger with three dimensions can
-    have a hundred thousand; each is split (and its objects decoded) the first time it is
-    seen, and later chunks only look its bytes up. Per list (by id): ``status`` 0 split by
-    the pattern, 1 split by the line reader's function (its pairs in ``fallback``), 2
-    broken; ``codes[j]`` the code of its object of the j-th chosen dimension in the sums'
-    key values (0: none); ``noted`` whether its pairs' first use is noted; ``objects`` its
-    pairs (kept for the tree only).
-    """
-
-    __slots__ = ("codes", "fallback", "ids", "noted", "objects", "status")
-
-    def __init__(self, ndims: int) -> None:
-        self.ids: dict[bytes, int] = {}
-        self.status: Any = None
-        self.codes: list[Any] = [None] * ndims
-        self.noted: Any = None
-        self.objects: list[Objects | None] = []
-        self.fallback: dict[int, Objects] = {}
-        self.clear()
-
-    def clear(self) -> None:
-        self.ids.clear()
-        if AVAILABLE:
-            self.status = np.zeros(0, np.int8)
-            self.codes = [np.zeros(0, np.int64) for _ in self.codes]
-            self.noted = np.zeros(0, np.bool_)
-        self.objects.clear()
-        self.fallback.clear()
-
-
 @dataclass(slots=True)
 class _Plan:
     """What a stretch holds, worked out before any state changes."""
@@ -292,8 +244,7 @@ class _Plan:
     corrections: Any
     good: Any
     inner: Any
-    list_ids: Any
-    list_columns: tuple[Any, ...]
+    lists: _Split
     n_lines: int
     num: Any
     offsets: Any
@@ -470,120 +421,110 @@ def _segments_ok(v: Any, t: Any, o: Any, c: Any, b: Any, seg: Any, n_seg: int) -
     return ~bad_seg
 
 
-def _strip_quotes(arr: Any) -> Any:
-    return pc.if_else(pc.starts_with(arr, b'"'), pc.binary_slice(arr, 1, -1), arr)
+@dataclass(slots=True)
+class _Split:
+    """A chunk's distinct object lists, split into their pairs at once (see :func:`_split`).
+
+    ``status`` per list (numpy int8): 0 split here, 1 split by the line reader's function
+    (a list not written the usual way; its pairs in ``fallback``), 2 broken (that function
+    finds no pairs). On the lists split here, ``dim[i, j]`` and ``obj[i, j]`` are the codes
+    in ``words`` of the fields of the list's j-th pair (-1: it has no j-th pair); ``words``
+    holds each distinct field's value (quotes stripped, decoded).
+    """
+
+    status: Any
+    dim: Any
+    obj: Any
+    words: list[str]
+    fallback: dict[int, Objects]
 
 
-def _split_lists(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
-    """Object lists of up to four cleanly separated pairs, split at once.
+def _split(
+    r: VectorReader, lists: Any, encoding: str, fallback: Callable[[str], Objects | None]
+) -> _Split:
+    """Split a chunk's distinct object lists (binary, the inside of the braces) at once.
 
-    Returns ``valid`` (numpy: the list is of the shape of ``_LIST``; on those,
-    ``object_pairs`` and ``quoted_words`` agree) and per pair slot j ``present[j]``
-    (numpy) and the dimension and object of the pair, quotes stripped (``dcols[j]``,
-    ``ocols[j]``: arrow). Lists written the usual way (``_LIST_SIMPLE``) are cut at their
-    spaces; only the others pay for the pattern's extraction (several times slower).
+    A list written the usual way — fields of ``_LIST_FIELD`` parted by one space — is cut
+    at its spaces, its fields coded by their bytes (a chunk has a few hundred distinct
+    fields however many lists it has), and only those distinct fields are looked at in
+    Python. Any other list (a tab, two spaces, a quoted blank, an odd field) is split by
+    ``fallback`` (the line reader's function, so the pairs agree), remembered by its bytes.
     """
     n = len(lists)
-    simple = _mask(pc.match_substring_regex(lists, _LIST_SIMPLE)) if n else np.ones(0, np.bool_)
-    if simple.all():
-        return _split_simple(lists)
-    if not simple.any():
-        return _split_pattern(lists)
-    s_rows, o_rows = np.flatnonzero(simple), np.flatnonzero(~simple)
-    s_valid, s_present, s_d, s_o = _split_simple(pc.take(lists, _arrow(s_rows)))
-    o_valid, o_present, o_d, o_o = _split_pattern(pc.take(lists, _arrow(o_rows)))
-    # back into the lists' order: the simple ones first in the concatenations, then the others
-    order = np.empty(n, np.int64)
-    order[s_rows] = np.arange(len(s_rows))
-    order[o_rows] = np.arange(len(s_rows), n)
-    take = _arrow(order)
-
-    def merged(a: Any, b: Any) -> Any:
-        return np.concatenate([a, b])[order]
-
-    return (
-        merged(s_valid, o_valid),
-        [merged(a, b) for a, b in zip(s_present, o_present, strict=True)],
-        [pc.take(pa.concat_arrays([a, b]), take) for a, b in zip(s_d, o_d, strict=True)],
-        [pc.take(pa.concat_arrays([a, b]), take) for a, b in zip(s_o, o_o, strict=True)],
-    )
-
-
-def _split_pattern(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
-    """:func:`_split_lists` with the pattern ``_LIST`` (any clean shape)."""
-    ex = pc.extract_regex(lists, _LIST)
-    valid = _mask(pc.is_valid(ex))
-    raw_d = [ex.field(f"d{j}") for j in range(_LIST_PAIRS)]
-    present = [_mask(pc.greater(pc.binary_length(d), _ZERO)) & valid for d in raw_d]
-    dcols = [_strip_quotes(d) for d in raw_d]
-    ocols = [_strip_quotes(ex.field(f"o{j}")) for j in range(_LIST_PAIRS)]
-    return valid, present, dcols, ocols
-
-
-def _split_simple(lists: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
-    """:func:`_split_lists` of lists of the shape ``_LIST_SIMPLE``: a quote only opens or closes
-    a field and fields are parted by one space, so without their quotes the lists are cut
-    at every space into their fields (a quoted empty field stays an empty field)."""
-    n = len(lists)
-    fields = pc.split_pattern(pc.replace_substring(lists, b'"', b""), b" ")
+    fields = pc.split_pattern(lists, b" ")
     offsets = _np(fields.offsets).astype(np.int64)
-    flat = fields.flatten()
-    # the list "" is cut into one empty field: no pair
-    pairs = np.diff(offsets) // 2
-    # an absent pair's fields are empty (as the pattern's unmatched groups are)
-    values = pa.concat_arrays([flat, _array([b""], flat.type)])
-    blank = len(flat)
-    present, dcols, ocols = [], [], []
-    for j in range(_LIST_PAIRS):
-        has = pairs > j
-        present.append(has)
-        at = offsets[:-1] + 2 * j
-        dcols.append(pc.take(values, _arrow(np.where(has, at, blank))))
-        ocols.append(pc.take(values, _arrow(np.where(has, at + 1, blank))))
-    return np.ones(n, np.bool_), present, dcols, ocols
+    counts = np.diff(offsets)
+    encoded = fields.flatten().dictionary_encode()
+    codes = _np(encoded.indices).astype(np.int64)
+    raw_words: list[bytes] = encoded.dictionary.to_pylist()
+    ok_word = np.fromiter(
+        (_LIST_FIELD.fullmatch(w) is not None for w in raw_words), np.bool_, len(raw_words)
+    )
+    words = [
+        (w[1:-1] if w[:1] == b'"' else w).decode(encoding) if ok else ""
+        for w, ok in zip(raw_words, ok_word, strict=True)
+    ]
+    bad_fields = (
+        np.bincount(np.repeat(np.arange(n), counts), weights=~ok_word[codes], minlength=n)
+        if len(codes)
+        else np.zeros(n)
+    )
+    empty = _mask(pc.equal(pc.binary_length(lists), _ZERO32)) if n else np.zeros(0, np.bool_)
+    clean = ((bad_fields == 0) & (counts % 2 == 0) & (counts <= 2 * _LIST_WIDTH)) | empty
+    counts = np.where(empty, 0, counts)
+    width = int(counts[clean].max()) // 2 if clean.any() else 0
+    dim = np.full((n, width), -1, np.int64)
+    obj = np.full((n, width), -1, np.int64)
+    for j in range(width):
+        rows = np.flatnonzero(clean & (counts >= 2 * j + 2))
+        at = offsets[rows] + 2 * j
+        dim[rows, j] = codes[at]
+        obj[rows, j] = codes[at + 1]
+    status = np.where(clean, 0, 1).astype(np.int8)
+    pairs_of: dict[int, Objects] = {}
+    others = np.flatnonzero(~clean)
+    if len(others):
+        known = r.odd_lists
+        if len(known) + len(others) > CACHE_LIMIT:
+            known.clear()
+        for i, text in zip(
+            others.tolist(), _split_bytes(pc.take(lists, _arrow(others))), strict=True
+        ):
+            if text in known:
+                pairs = known[text]
+            else:
+                pairs = known[text] = fallback(text.decode(encoding))
+            if pairs is None:
+                status[i] = 2
+            else:
+                pairs_of[i] = pairs
+    return _Split(status, dim, obj, words, pairs_of)
 
 
-def _pairs_from(
-    rows: Any, present: list[Any], dcols: list[Any], ocols: list[Any], encoding: str
-) -> list[Objects]:
-    """The pairs of the split lists ``rows`` (each ``valid``) as Python tuples, in that order."""
-    out: list[Objects] = [()] * len(rows)
-    k_of = sum(m[rows].astype(np.int64) for m in present)
-    for k in range(1, _LIST_PAIRS + 1):
-        at = np.flatnonzero(k_of == k)
-        if not len(at):
+def _list_pairs(split: _Split) -> list[Objects | None]:
+    """Each list's pairs as Python tuples (None: broken)."""
+    n = len(split.status)
+    out: list[Objects | None] = [()] * n
+    words = split.words
+    get = words.__getitem__
+    width = split.dim.shape[1]
+    k_of = (split.dim >= 0).sum(axis=1) if width else np.zeros(n, np.int64)
+    for k in range(1, width + 1):
+        rows = np.flatnonzero((k_of == k) & (split.status == 0))
+        if not len(rows):
             continue
-        take = _arrow(rows[at])
         columns = [
             zip(
-                _texts(pc.take(dcols[j], take), encoding),
-                _texts(pc.take(ocols[j], take), encoding),
+                map(get, split.dim[rows, j].tolist()),
+                map(get, split.obj[rows, j].tolist()),
                 strict=True,
             )
             for j in range(k)
         ]
-        for i, value in zip(at.tolist(), zip(*columns, strict=True), strict=True):
+        for i, value in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
             out[i] = value
-    return out
-
-
-def _parse_lists(
-    lists: Any, encoding: str, fallback: Callable[[str], Objects | None]
-) -> list[Objects | None]:
-    """Each object list's pairs (None when it is broken): split at once when they are of
-    the clean shape (:func:`_split_lists`), else by ``fallback`` (the line reader's function)."""
-    valid, present, dcols, ocols = _split_lists(lists)
-    rows = np.flatnonzero(valid)
-    out: list[Objects | None] = [None] * len(lists)
-    for r, value in zip(
-        rows.tolist(), _pairs_from(rows, present, dcols, ocols, encoding), strict=True
-    ):
-        out[r] = value
-    others = np.flatnonzero(~valid)
-    if len(others):
-        texts = _split_bytes(pc.take(lists, _arrow(others)))
-        for r, u in zip(others.tolist(), texts, strict=True):
-            out[r] = fallback(u.decode(encoding))
+    for i in np.flatnonzero(split.status != 0).tolist():
+        out[i] = split.fallback.get(i)
     return out
 
 
@@ -596,84 +537,26 @@ def _split_bytes(arr: Any) -> list[bytes]:
     return joined.split(b"\n")
 
 
-def _list_ids(r: VectorReader, lists: Any, encoding: str) -> tuple[Any, tuple[Any, ...]]:
-    """The id (in ``r.lists``) of each of a chunk's distinct object lists; the new ones split.
-
-    Also the split of every list whose first use is still to be noted (all new ones among
-    them), for :func:`_first_uses`: ``(pos, valid, present, dcols, ocols)``, ``pos`` giving
-    each chunk list's row in the split (-1: not split).
-    """
-    cache = r.lists
-    uniques = _split_bytes(lists)
-    n = len(uniques)
-    if len(cache.ids) + n > CACHE_LIMIT:
-        cache.clear()
-    ids = np.fromiter(map(cache.ids.get, uniques, itertools.repeat(-1)), np.int64, n)
-    new = np.flatnonzero(ids < 0)
-    if len(new):
-        start = len(cache.ids)
-        ids[new] = np.arange(start, start + len(new))
-        cache.ids.update(
-            zip([uniques[i] for i in new.tolist()], range(start, start + len(new)), strict=True)
-        )
-        cache.status = np.concatenate([cache.status, np.zeros(len(new), np.int8)])
-        cache.noted = np.concatenate([cache.noted, np.zeros(len(new), np.bool_)])
-    sel = np.flatnonzero(~cache.noted[ids])
-    pos = np.full(n, -1, np.int64)
-    pos[sel] = np.arange(len(sel))
-    split: tuple[Any, ...] = (np.zeros(0, np.bool_), [], [], [])
-    if len(sel):
-        split = _split_lists(lists if len(sel) == n else pc.take(lists, _arrow(sel)))
-    if len(new):
-        _learn(r, ids[new], pos[new], [uniques[i] for i in new.tolist()], split, encoding)
-    return ids, (pos, *split)
-
-
-def _learn(
-    r: VectorReader,
-    ids: Any,
-    at: Any,
-    texts: list[bytes],
-    split: tuple[Any, ...],
-    encoding: str,
-) -> None:
-    """What the cache keeps of new lists ``ids`` (rows ``at`` of ``split``, bytes ``texts``)."""
-    cache = r.lists
-    valid, present, dcols, ocols = split
-    clean = valid[at]
-    status = np.where(clean, 0, 1).astype(np.int8)
-    pairs_of: dict[int, Objects | None] = {}
-    for k in np.flatnonzero(~clean).tolist():
-        pairs = object_pairs(texts[k].decode(encoding))
-        pairs_of[k] = pairs
-        if pairs is None:
-            status[k] = 2
-        else:
-            cache.fallback[int(ids[k])] = pairs
-    cache.status[ids] = status
-    take = _arrow(at)
-    for j, d in enumerate(r.state.dims):
-        # the object of dimension d: the last pair naming it wins, as in a dict
-        value = pa.nulls(len(at), pa.binary())
-        wanted = _scalar(d.encode(encoding), pa.binary())
-        for slot in range(_LIST_PAIRS):
-            hit = pc.and_(_bools(present[slot][at]), pc.equal(pc.take(dcols[slot], take), wanted))
-            value = pc.if_else(hit, pc.take(ocols[slot], take), value)
-        codes = _value_codes(r, 1 + j, value, encoding)
-        for k, pairs in pairs_of.items():
-            found = None if pairs is None else dict(pairs).get(d)
-            codes[k] = 0 if found is None else _code_of(r, 1 + j, found)
-        cache.codes[j] = np.concatenate([cache.codes[j], codes])
-    if r.state.keep_tree:
-        objects: list[Objects | None] = [None] * len(at)
-        rows = np.flatnonzero(clean)
-        for k, value in zip(
-            rows.tolist(), _pairs_from(at[rows], present, dcols, ocols, encoding), strict=True
-        ):
-            objects[k] = value
-        for k, pairs in pairs_of.items():
-            objects[k] = pairs
-        cache.objects.extend(objects)
+def _dim_codes(r: VectorReader, split: _Split, j: int) -> Any:
+    """Per list, the code in the sums' key part ``1 + j`` of its object of the j-th chosen
+    dimension (0: none); the last pair naming the dimension wins, as in a dict."""
+    name = r.state.dims[j]
+    words = split.words
+    n = len(split.status)
+    is_dim = np.fromiter((w == name for w in words), np.bool_, len(words))
+    field = np.full(n, -1, np.int64)
+    for slot in range(split.dim.shape[1]):
+        d = split.dim[:, slot]
+        hit = (d >= 0) & is_dim[d]
+        field[hit] = split.obj[hit, slot]
+    mapping = np.zeros(len(words) + 1, np.int64)  # the last entry: no field (code 0)
+    used = np.flatnonzero(np.bincount(field[field >= 0], minlength=len(words)))
+    mapping[used] = [_code_of(r, 1 + j, words[u]) for u in used.tolist()]
+    codes = mapping[field]
+    for i, pairs in split.fallback.items():
+        found = dict(pairs).get(name)
+        codes[i] = 0 if found is None else _code_of(r, 1 + j, found)
+    return codes
 
 
 def _code_of(r: VectorReader, part: int, value: Any) -> int:
@@ -685,17 +568,6 @@ def _code_of(r: VectorReader, part: int, value: Any) -> int:
         code = codes_of[value] = len(values_of)
         values_of.append(value)
     return code
-
-
-def _value_codes(r: VectorReader, part: int, arr: Any, encoding: str) -> Any:
-    """The codes (numpy int64) of a binary column's values (decoded; null: 0) in key part ``part``."""
-    encoded = arr.dictionary_encode()
-    words = [None if w is None else w.decode(encoding) for w in encoded.dictionary.to_pylist()]
-    mapping = np.asarray([_code_of(r, part, w) for w in words] + [0], np.int64)
-    indices = encoded.indices
-    if indices.null_count:
-        indices = pc.fill_null(indices, _scalar(len(mapping) - 1, indices.type))
-    return mapping[_np(indices).astype(np.int64)]
 
 
 def _pairs_of(text: str) -> Objects | None:
@@ -835,10 +707,10 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             nonzero = pc.not_equal(per.column("a_sum"), _scalar(0, _DECIMAL))
             bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
-    # object lists: each distinct one split once in the file (see _Lists)
+    # object lists: the chunk's distinct ones split at once (see _split)
     inner = objects_bin.dictionary_encode()
-    list_ids, list_columns = _list_ids(r, inner.dictionary, encoding)
-    status = r.lists.status[list_ids]
+    lists = _split(r, inner.dictionary, encoding, object_pairs)
+    status = lists.status
     list_of_row = _np(inner.indices)
     if (status == 2).any():
         bad_rows((status == 2)[list_of_row])
@@ -861,15 +733,14 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             bad[voucher_of[check[~ok]]] = True
     parsed: list[Objects] = []
     if st.keep_tree:
-        objects_of = r.lists.objects
-        parsed = [objects_of[i] or () for i in list_ids.tolist()]
+        parsed = [pairs or () for pairs in _list_pairs(lists)]
     corrections = None
     if corr is not None:
         c_rows = np.flatnonzero(corr & cand[seg])
         if len(c_rows):
             corrections = _corrections(
                 r, lines, c_rows, (np.cumsum(vc) - 1)[c_rows], row_line, voucher_of,
-                accounts, list_ids[list_of_row], ore, bad, encoding,
+                accounts, objects_bin, ore, bad, encoding,
             )  # fmt: skip
 
     # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
@@ -920,8 +791,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         corrections=corrections,
         good=good,
         inner=inner,
-        list_ids=list_ids,
-        list_columns=list_columns,
+        lists=lists,
         n_lines=n_lines,
         num=num,
         offsets=offsets,
@@ -962,7 +832,7 @@ def _corrections(
     row_line: Any,
     voucher_of: Any,
     accounts: Any,
-    row_list: Any,
+    row_lists: Any,
     ore: Any,
     bad: Any,
     encoding: str,
@@ -990,13 +860,13 @@ def _corrections(
             if not isinstance(value, tuple):
                 bad[c_voucher[k]] = True
     # object lists: only those every splitter splits alike
-    inner = ex.field("objects").dictionary_encode()
-    ids, _split = _list_ids(r, inner.dictionary, encoding)
-    c_list = ids[_np(inner.indices)]
-    bad[c_voucher[r.lists.status[c_list] != 0]] = True
-    texts = _split_bytes(inner.dictionary)
-    pairs_of = [object_pairs(u.decode(encoding)) or () for u in texts]
-    pairs = [pairs_of[i] for i in _ints(inner.indices)]
+    c_lists = ex.field("objects")
+    inner = c_lists.dictionary_encode()
+    split = _split(r, inner.dictionary, encoding, object_pairs)
+    c_list = _np(inner.indices)
+    bad[c_voucher[split.status[c_list] != 0]] = True
+    pairs_of = [p or () for p in _list_pairs(split)]
+    pairs = [pairs_of[i] for i in c_list.tolist()]
     # each #RTRANS and the next #TRANS (no other #RTRANS between; #BTRANS may stand there)
     kinds = _texts(_ascii(ex.field("kind")))
     added = np.fromiter((k == "R" for k in kinds), np.bool_, len(kinds))
@@ -1030,7 +900,7 @@ def _corrections(
         matched = (
             same_voucher
             & (_np(ore)[t_idx] == r_ore)
-            & (row_list[t_idx] == c_list[r_at])
+            & _mask(pc.equal(pc.take(row_lists, _arrow(t_idx)), pc.take(c_lists, _arrow(r_at))))
             & np.fromiter(map(str.__eq__, r_accounts, t_accounts), np.bool_, len(r_at))
         )
         bad[c_voucher[r_at[~matched]]] = True
@@ -1147,47 +1017,48 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     names = _texts(accounts.dictionary)
     account_lines = dict(zip(names, lines[first].tolist(), strict=True))
     uniq, first = _first_seen(_np(plan.inner.indices)[rows])
-    cache = r.lists
-    # a list read before has its pairs noted at an earlier line already
-    ids = plan.list_ids[uniq]
-    fresh = ~cache.noted[ids]
-    cache.noted[ids[fresh]] = True
-    fresh_lists, fresh_lines, fresh_ids = uniq[fresh], lines[first][fresh], ids[fresh]
-    pos, _valid, present, dcols, ocols = plan.list_columns
-    # lists split by the pattern: their pairs grouped at arrow speed (few distinct pairs);
-    # every list not noted when the chunk was planned was split then
-    split = cache.status[fresh_ids] == 0
-    at_split = pos[fresh_lists[split]]
-    split_lines = fresh_lines[split]
+    split = plan.lists
+    list_lines = lines[first]
     # each pair's first use as line × _PLACES + its place in that line's list: the pairs of
-    # one line are noted in the list's order, as the line reader notes them
-    d_parts, o_parts, use_parts = [], [], []
-    for j in range(_LIST_PAIRS):
-        has = present[j][at_split] if len(at_split) else at_split.astype(np.bool_)
-        if has.any():
-            take = _arrow(at_split[has])
-            d_parts.append(pc.take(dcols[j], take))
-            o_parts.append(pc.take(ocols[j], take))
-            use_parts.append(split_lines[has] * _PLACES + j)
+    # one line are noted in the list's order, as the line reader notes them (a pair noted
+    # at an earlier line before keeps it: see ReadState.note_first_use)
     uses: dict[tuple[str, str], int] = {}
-    if d_parts:
-        joined = pc.binary_join_element_wise(
-            pa.concat_arrays(d_parts), pa.concat_arrays(o_parts), _scalar(b"\x00", pa.binary())
-        ).dictionary_encode()
-        at = np.concatenate(use_parts)
-        first_use = np.full(len(joined.dictionary), np.iinfo(np.int64).max, np.int64)
-        np.minimum.at(first_use, _np(joined.indices).astype(np.int64), at)
-        names = _texts(joined.dictionary, r.state.encoding or "ascii")
-        for name, use in zip(names, first_use.tolist(), strict=True):
-            d, o = name.split("\x00", 1)
-            uses[(d, o)] = use
-    # the others (split by the line reader's function) one by one
-    for i, line in zip(fresh_ids[~split].tolist(), fresh_lines[~split].tolist(), strict=True):
-        for place, pair in enumerate(cache.fallback[i]):
-            use = line * _PLACES + min(place, _PLACES - 1)
+    clean = split.status[uniq] == 0
+    at, at_lines = uniq[clean], list_lines[clean]
+    n_words = len(split.words)
+    pair_parts, use_parts = [], []
+    for j in range(split.dim.shape[1]):
+        d = split.dim[at, j]
+        has = d >= 0
+        if has.any():
+            pair_parts.append(d[has] * n_words + split.obj[at[has], j])
+            use_parts.append(at_lines[has] * _PLACES + j)
+    if pair_parts:
+        pair_codes = np.concatenate(pair_parts)
+        use = np.concatenate(use_parts)
+        if n_words * n_words <= _DENSE_PAIRS:
+            first_use = np.full(n_words * n_words, np.iinfo(np.int64).max, np.int64)
+            np.minimum.at(first_use, pair_codes, use)
+            distinct = np.flatnonzero(first_use < np.iinfo(np.int64).max)
+            distinct_use = first_use[distinct]
+        else:
+            distinct, inverse = np.unique(pair_codes, return_inverse=True)
+            distinct_use = np.full(len(distinct), np.iinfo(np.int64).max, np.int64)
+            np.minimum.at(distinct_use, inverse, use)
+        words = split.words
+        for code, value in zip(distinct.tolist(), distinct_use.tolist(), strict=True):
+            # two spellings of one pair (1 and "1") are one pair
+            pair = (words[code // n_words], words[code % n_words])
             old = uses.get(pair)
-            if old is None or use < old:
-                uses[pair] = use
+            if old is None or value < old:
+                uses[pair] = value
+    # the others (split by the line reader's function) one by one
+    for i, line in zip(uniq[~clean].tolist(), list_lines[~clean].tolist(), strict=True):
+        for place, pair in enumerate(split.fallback.get(i, ())):
+            value = line * _PLACES + min(place, _PLACES - 1)
+            old = uses.get(pair)
+            if old is None or value < old:
+                uses[pair] = value
     pair_lines = {pair: use // _PLACES for pair, use in sorted(uses.items(), key=_second)}
     r.state.note_first_use(account_lines, pair_lines)
 
@@ -1230,7 +1101,7 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
             indices = indices[row_ok]
         for j in range(len(st.dims)):
             # the codes of the objects in the key values (numpy; strings only for acero)
-            columns[f"d{j}"] = r.lists.codes[j][plan.list_ids][indices]
+            columns[f"d{j}"] = _dim_codes(r, plan.lists, j)[indices]
     if st.by_period:
         own = pc.utf8_slice_codeunits(rows(plan.t_date), 0, 6)
         voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
@@ -1796,19 +1667,62 @@ class _PeriodPlan:
     n_lines: int
 
 
+def _period_fields(data: bytes, offsets: Any, at: Any) -> dict[str, Any]:
+    """The fields of the period balance lines ``at`` (proved by ``_PERIOD_OK``), by position.
+
+    Such a line is "#PSALDO" or "#PBUDGET", three fields (year, month, account), the
+    object list between the line's first "{" and the "}" after it (a list holds no
+    braces), and one or two numbers; fields are parted by spaces and tabs. Returns the
+    labels and fields as arrow arrays (``qty`` "" where there is none).
+    """
+    raw = np.frombuffer(data, np.uint8)
+    starts = offsets[:-1][at].astype(np.int64)
+    ends = offsets[1:][at].astype(np.int64)
+    budget = raw[starts + 2] == 66  # "#PBUDGET" (else "#PSALDO")
+    opens = np.flatnonzero(raw == 123)
+    op = opens[np.searchsorted(opens, starts)]
+    closes = np.flatnonzero(raw == 125)
+    cl = closes[np.searchsorted(closes, op)]
+    buffer = pa.py_buffer(data)
+    head = pc.ascii_split_whitespace(
+        _spans(buffer, starts + np.where(budget, 8, 7), op).cast(pa.string())
+    ).flatten()
+    tail = pc.ascii_split_whitespace(_spans(buffer, cl + 1, ends).cast(pa.string()))
+    tail_at = _np(tail.offsets).astype(np.int64)
+    numbers = tail.flatten()
+    # both spans begin with a blank and end with one (or the line end): the splits begin
+    # and end with an empty field
+    has_qty = np.diff(tail_at) == 4
+    blank = len(numbers)
+    numbers = pa.concat_arrays([numbers, _array([""], pa.string())])
+    n = len(at)
+    return {
+        "label": pc.take(
+            _array(["PSALDO", "PBUDGET"], pa.string()), _arrow(budget.astype(np.int8))
+        ),
+        "year": pc.take(head, _arrow(np.arange(1, 5 * n, 5))),
+        "period": pc.take(head, _arrow(np.arange(2, 5 * n, 5))),
+        "account": pc.take(head, _arrow(np.arange(3, 5 * n, 5))),
+        "objects": _spans(buffer, op + 1, cl),
+        "amount": pc.take(numbers, _arrow(tail_at[:-1] + 1)),
+        "qty": pc.take(numbers, _arrow(np.where(has_qty, tail_at[:-1] + 2, blank))),
+    }
+
+
 def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | None:
     st = r.state
     encoding = st.encoding or "ascii"
     lines = _lines(data)
     n_lines = len(lines)
-    fields = pc.extract_regex(lines, _PERIOD_OK)
-    good = _mask(pc.is_valid(fields))
+    # the shape proved with a match (a fast DFA), the fields then taken by position
+    good = _mask(pc.match_substring_regex(lines, _PERIOD_OK))
     if not good.any():
         return None
     at = np.flatnonzero(good)
-    fields = pc.filter(fields, _bools(good))
-    years = _texts(_ascii(fields.field("year")))
-    periods = _texts(_ascii(fields.field("period")))
+    offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
+    fields = _period_fields(data, offsets, at)
+    years = _texts(fields["year"])
+    periods = _texts(fields["period"])
     # the year must be known and the month real and inside it, else the line reader says so
     months: dict[tuple[str, str], int | None] = {}
     for key in set(zip(years, periods, strict=True)):
@@ -1824,17 +1738,14 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         )
         months[key] = year if inside else None
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]
-    inner = fields.field("objects").dictionary_encode()
-    parsed = _parse_lists(inner.dictionary, encoding, _pairs_of)
+    inner = fields["objects"].dictionary_encode()
+    parsed = _list_pairs(_split(r, inner.dictionary, encoding, _pairs_of))
     list_of = _np(inner.indices).astype(np.int64)
     objects = list(map(parsed.__getitem__, list_of.tolist()))
-    labels = _texts(_ascii(fields.field("label")))
-    accounts = _texts(_ascii(fields.field("account")))
-    amounts = list(map(Decimal, _texts(_ascii(fields.field("amount")))))
-    quantities = [
-        Decimal(q) if q else None
-        for q in _texts(_ascii(pc.fill_null(fields.field("qty"), _scalar(b"", pa.binary()))))
-    ]
+    labels = _texts(fields["label"])
+    accounts = _texts(fields["account"])
+    amounts = list(map(Decimal, _texts(fields["amount"])))
+    quantities = [Decimal(q) if q else None for q in _texts(fields["qty"])]
     line_numbers = (at + (lineno + 1)).tolist()
     # a line whose year or month the line reader would find fault with, or whose object
     # list is broken, is left to it
