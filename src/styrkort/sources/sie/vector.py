@@ -1017,14 +1017,18 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     names = _texts(accounts.dictionary)
     account_lines = dict(zip(names, lines[first].tolist(), strict=True))
     uniq, first = _first_seen(_np(plan.inner.indices)[rows])
-    split = plan.lists
-    list_lines = lines[first]
-    # each pair's first use as line × _PLACES + its place in that line's list: the pairs of
-    # one line are noted in the list's order, as the line reader notes them (a pair noted
-    # at an earlier line before keeps it: see ReadState.note_first_use)
+    r.state.note_first_use(account_lines, _pair_lines(plan.lists, uniq, lines[first]))
+
+
+def _pair_lines(split: _Split, lists: Any, lines: Any) -> dict[tuple[str, str], int]:
+    """The first line of each pair of the split ``lists`` (numpy), each list first used on
+    ``lines``: in line order, the pairs of one line in their list's order (as the line
+    reader notes them; a pair noted at an earlier line before keeps it, see
+    ReadState.note_first_use)."""
+    # each pair's first use as line × _PLACES + its place in that line's list
     uses: dict[tuple[str, str], int] = {}
-    clean = split.status[uniq] == 0
-    at, at_lines = uniq[clean], list_lines[clean]
+    clean = split.status[lists] == 0
+    at, at_lines = lists[clean], lines[clean]
     n_words = len(split.words)
     pair_parts, use_parts = [], []
     for j in range(split.dim.shape[1]):
@@ -1036,14 +1040,15 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
     if pair_parts:
         pair_codes = np.concatenate(pair_parts)
         use = np.concatenate(use_parts)
+        never = np.iinfo(np.int64).max
         if n_words * n_words <= _DENSE_PAIRS:
-            first_use = np.full(n_words * n_words, np.iinfo(np.int64).max, np.int64)
+            first_use = np.full(n_words * n_words, never, np.int64)
             np.minimum.at(first_use, pair_codes, use)
-            distinct = np.flatnonzero(first_use < np.iinfo(np.int64).max)
+            distinct = np.flatnonzero(first_use < never)
             distinct_use = first_use[distinct]
         else:
             distinct, inverse = np.unique(pair_codes, return_inverse=True)
-            distinct_use = np.full(len(distinct), np.iinfo(np.int64).max, np.int64)
+            distinct_use = np.full(len(distinct), never, np.int64)
             np.minimum.at(distinct_use, inverse, use)
         words = split.words
         for code, value in zip(distinct.tolist(), distinct_use.tolist(), strict=True):
@@ -1053,14 +1058,13 @@ def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
             if old is None or value < old:
                 uses[pair] = value
     # the others (split by the line reader's function) one by one
-    for i, line in zip(uniq[~clean].tolist(), list_lines[~clean].tolist(), strict=True):
+    for i, line in zip(lists[~clean].tolist(), lines[~clean].tolist(), strict=True):
         for place, pair in enumerate(split.fallback.get(i, ())):
             value = line * _PLACES + min(place, _PLACES - 1)
             old = uses.get(pair)
             if old is None or value < old:
                 uses[pair] = value
-    pair_lines = {pair: use // _PLACES for pair, use in sorted(uses.items(), key=_second)}
-    r.state.note_first_use(account_lines, pair_lines)
+    return {pair: use // _PLACES for pair, use in sorted(uses.items(), key=_second)}
 
 
 def _first_seen(codes: Any) -> tuple[Any, Any]:
@@ -1739,7 +1743,8 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         months[key] = year if inside else None
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]
     inner = fields["objects"].dictionary_encode()
-    parsed = _list_pairs(_split(r, inner.dictionary, encoding, _pairs_of))
+    split = _split(r, inner.dictionary, encoding, _pairs_of)
+    parsed = _list_pairs(split)
     list_of = _np(inner.indices).astype(np.int64)
     objects = list(map(parsed.__getitem__, list_of.tolist()))
     labels = _texts(fields["label"])
@@ -1778,13 +1783,8 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         zip(reversed(list(itertools.compress(accounts, keep))), reversed(kept_lines), strict=True)
     )
     account_lines = dict(sorted(earliest.items(), key=lambda item: item[1]))  # in file order
-    pair_lines: dict[tuple[str, str], int] = {}
     lists, first = _first_seen(list_of[ok])
-    by_line = np.argsort(first, kind="stable")  # the lists in the order of their first line
-    lists, first = lists[by_line], first[by_line]
-    for i, line in zip(lists.tolist(), [kept_lines[k] for k in first.tolist()], strict=True):
-        for pair in parsed[i] or ():
-            pair_lines.setdefault(pair, line)
+    pair_lines = _pair_lines(split, lists, np.asarray(kept_lines, np.int64)[first])
     good[at[~ok]] = False
     if not good.any():
         return None
