@@ -1750,7 +1750,9 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     labels = _texts(fields["label"])
     accounts = _texts(fields["account"])
     amounts = list(map(Decimal, _texts(fields["amount"])))
-    quantities = [Decimal(q) if q else None for q in _texts(fields["qty"])]
+    qty_texts = _texts(fields["qty"])
+    quantity_of = {q: Decimal(q) if q else None for q in set(qty_texts)}  # few distinct
+    quantities = list(map(quantity_of.__getitem__, qty_texts))
     line_numbers = (at + (lineno + 1)).tolist()
     # a line whose year or month the line reader would find fault with, or whose object
     # list is broken, is left to it
