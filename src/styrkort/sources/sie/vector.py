@@ -439,6 +439,13 @@ class _Split:
     fallback: dict[int, Objects]
 
 
+def _binary_parts(arr: Any) -> tuple[Any, Any]:
+    """A binary array's value offsets (numpy int64, one more than its length) and data buffer."""
+    buffers = arr.buffers()
+    offsets = np.frombuffer(buffers[1], np.int32, len(arr) + 1 + arr.offset)[arr.offset :]
+    return offsets.astype(np.int64), buffers[2] if buffers[2] is not None else pa.py_buffer(b"")
+
+
 def _split(
     r: VectorReader, lists: Any, encoding: str, fallback: Callable[[str], Objects | None]
 ) -> _Split:
@@ -451,12 +458,24 @@ def _split(
     ``fallback`` (the line reader's function, so the pairs agree), remembered by its bytes.
     """
     n = len(lists)
-    fields = pc.split_pattern(lists, b" ")
-    offsets = _np(fields.offsets).astype(np.int64)
-    counts = np.diff(offsets)
-    encoded = fields.flatten().dictionary_encode()
+    # the fields without a copy: each begins at its list's start or at a space (the space
+    # kept in front of it), so the lists' bytes with these offsets are the fields
+    first, data = _binary_parts(lists)
+    raw = np.frombuffer(data, np.uint8)[first[0] : first[-1]] if n else np.zeros(0, np.uint8)
+    begins = np.zeros(len(raw) + 1, np.bool_)
+    begins[first - first[0]] = True
+    begins[np.flatnonzero(raw == 32)] = True
+    offsets = np.flatnonzero(begins) + first[0] if n else np.zeros(1, np.int64)
+    at_list = np.searchsorted(offsets, first)
+    counts = np.diff(at_list)
+    fields = pa.Array.from_buffers(
+        pa.binary(), len(offsets) - 1, [None, pa.py_buffer(offsets.astype(np.int32)), data]
+    )
+    encoded = fields.dictionary_encode()
     codes = _np(encoded.indices).astype(np.int64)
     raw_words: list[bytes] = encoded.dictionary.to_pylist()
+    # a field after a space has it in front: one space only (two make an empty field)
+    raw_words = [w[1:] if w[:1] == b" " else w for w in raw_words]
     ok_word = np.fromiter(
         (_LIST_FIELD.fullmatch(w) is not None for w in raw_words), np.bool_, len(raw_words)
     )
@@ -464,14 +483,16 @@ def _split(
         (w[1:-1] if w[:1] == b'"' else w).decode(encoding) if ok else ""
         for w, ok in zip(raw_words, ok_word, strict=True)
     ]
-    bad_fields = (
-        np.bincount(np.repeat(np.arange(n), counts), weights=~ok_word[codes], minlength=n)
-        if len(codes)
-        else np.zeros(n)
-    )
-    empty = _mask(pc.equal(pc.binary_length(lists), _ZERO32)) if n else np.zeros(0, np.bool_)
-    clean = ((bad_fields == 0) & (counts % 2 == 0) & (counts <= 2 * _LIST_WIDTH)) | empty
-    counts = np.where(empty, 0, counts)
+    # the lists with a field not of the usual shape (rare: found from those fields)
+    odd_fields = np.flatnonzero(~ok_word[codes]) if len(codes) else np.zeros(0, np.int64)
+    has_odd = np.zeros(n, np.bool_)
+    has_odd[np.searchsorted(at_list, odd_fields, side="right") - 1] = True
+    empty = counts == 0
+    # a list that begins with a space has an empty first field
+    leading = np.zeros(n, np.bool_)
+    leading[~empty] = raw[(first[:-1] - first[0])[~empty]] == 32
+    clean = (~has_odd & ~leading & (counts % 2 == 0) & (counts <= 2 * _LIST_WIDTH)) | empty
+    offsets = at_list  # each list's first field
     width = int(counts[clean].max()) // 2 if clean.any() else 0
     dim = np.full((n, width), -1, np.int64)
     obj = np.full((n, width), -1, np.int64)
@@ -1107,10 +1128,15 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
             # the codes of the objects in the key values (numpy; strings only for acero)
             columns[f"d{j}"] = _dim_codes(r, plan.lists, j)[indices]
     if st.by_period:
-        own = pc.utf8_slice_codeunits(rows(plan.t_date), 0, 6)
+        # the month (YYYYMM) of the row's own date, else its voucher's; dates are eight
+        # digits here (proved), so read as numbers
         voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
-        of_voucher = pc.take(pc.utf8_slice_codeunits(plan.v_date, 0, 6), _arrow(voucher_of))
-        columns["period"] = pc.if_else(rows(plan.t_has_date), own, of_voucher)
+        month = (_np(pc.cast(plan.v_date, pa.int64())) // 100)[voucher_of]
+        dated = np.flatnonzero(_mask(rows(plan.t_has_date)))
+        if len(dated):
+            own = pc.take(rows(plan.t_date), _arrow(dated))
+            month[dated] = _np(pc.cast(own, pa.int64())) // 100
+        columns["period"] = _month_codes(r, month)
     partials = r.partials
     if plan.ore is not None:
         # every amount in whole öre: exact int64 sums
@@ -1152,12 +1178,31 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
     _after_chunk(r, keys)
 
 
+def _month_codes(r: VectorReader, month: Any) -> Any:
+    """The codes of the months (numpy YYYYMM) in the sums' last key part, as text ("202003")."""
+    if not len(month):
+        return month
+    lo = int(month.min())
+    if int(month.max()) - lo > _DENSE_KEYS:  # pragma: no cover - dates inside the years
+        values, local = np.unique(month, return_inverse=True)
+        return np.asarray([_code_of(r, -1, f"{m:06d}") for m in values.tolist()], np.int64)[local]
+    present = np.flatnonzero(np.bincount(month - lo))
+    table = np.zeros(int(present[-1]) + 1, np.int64)
+    table[present] = [_code_of(r, -1, f"{lo + m:06d}") for m in present.tolist()]
+    return table[month - lo]
+
+
 def _as_strings(r: VectorReader, columns: dict[str, Any]) -> None:
-    """The dimensions' columns as strings (they are codes of the key values) for acero."""
-    for j in range(len(r.state.dims)):
-        codes = columns[f"d{j}"]
+    """The dimensions' and the month's columns as strings (they are codes of the key values)
+    for acero."""
+    parts = [f"d{j}" for j in range(len(r.state.dims))]
+    for part, name in enumerate(parts, start=1):
+        codes = columns[name]
         if isinstance(codes, np.ndarray):
-            columns[f"d{j}"] = pc.take(_array(r.key_values[1 + j], pa.string()), _arrow(codes))
+            columns[name] = pc.take(_array(r.key_values[part], pa.string()), _arrow(codes))
+    month = columns.get("period")
+    if isinstance(month, np.ndarray):
+        columns["period"] = pc.take(_array(r.key_values[-1], pa.string()), _arrow(month))
 
 
 def _after_chunk(r: VectorReader, keys: list[str]) -> None:
