@@ -1520,11 +1520,20 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
         (acc_end > begins + 7) & (raw[acc_end] == 32) & (raw[np.minimum(op, last)] == 123)
     ).all():
         return None
-    closes = np.flatnonzero(raw == 125)
-    kc = np.searchsorted(closes, op)
-    if (kc >= len(closes)).any():
+    # the "}" closing each list and the amount's decimal point after it, from one scan of
+    # both bytes: the list's "}" is the first "}" after its "{" (a list may hold a ".")
+    marks = np.flatnonzero((raw == 125) | (raw == 46))
+    kc = np.searchsorted(marks, op)
+    if (kc >= len(marks)).any():
         return None
-    cl = closes[kc]
+    while True:
+        dotted = np.flatnonzero(raw[marks[kc]] != 125)
+        if not len(dotted):
+            break
+        kc[dotted] += 1
+        if (kc >= len(marks)).any():
+            return None
+    cl = marks[kc]
     if not (cl + 2 < ends).all():
         return None
     buffer = pa.py_buffer(data)
@@ -1533,11 +1542,12 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     lead = raw[cl + 2]
     if not ((raw[cl + 1] == 32) & (((lead >= 48) & (lead <= 57)) | (lead == 45))).all():
         return None
-    dots = np.flatnonzero(raw == 46)
-    k = np.searchsorted(dots, cl)
-    if len(dots) == 0 or (k >= len(dots)).any():
+    k = kc + 1  # the next mark after the "}" must be the amount's point
+    if (k >= len(marks)).any():
         return None
-    dot = dots[k]
+    dot = marks[k]
+    if (raw[dot] != 46).any():
+        return None
     stop = dot + 3  # two decimals; the regex on the amounts below proves the rest
     if not ((stop < ends) & (dot - cl <= 16)).all():
         return None
