@@ -33,7 +33,14 @@ from styrkort.core.municipality import (
 )
 from styrkort.core.numbers import parse_decimal
 from styrkort.sources import confine
-from styrkort.sources.workspace import _Ctx, _known_keys, _line, _read_period, _rule, _s
+from styrkort.sources.workspace import (
+    ReadContext,
+    key_line,
+    read_period,
+    rule_from,
+    text_value,
+    warn_unknown_keys,
+)
 from styrkort.sources.yamlloc import LocDict, LocList, YamlError, load
 
 MAIN_FILE = "styrkort.yaml"
@@ -62,7 +69,7 @@ class _Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.ctx = _Ctx(Path("."))
+        self.ctx = ReadContext(Path("."))
 
     @property
     def findings(self) -> list[Finding]:
@@ -75,7 +82,7 @@ class _Reader:
         self.ctx.findings.append(error(self.where(line), code, message, hint))
 
     def known(self, d: Any, section: str) -> None:
-        _known_keys(self.ctx, self.file, d, section)
+        warn_unknown_keys(self.ctx, self.file, d, section)
 
     def mapping(self, d: LocDict, key: str) -> LocDict | None:
         value = d.get(key)
@@ -83,7 +90,7 @@ class _Reader:
             return None
         if not isinstance(value, LocDict):
             self.err(
-                _line(d, key),
+                key_line(d, key),
                 "municipality.field",
                 f"'{key}' ska vara en mappning (nyckel: värde).",
                 "Se docs/workspace.md, kommunens styrkort.yaml.",
@@ -97,7 +104,7 @@ class _Reader:
             return []
         if not isinstance(value, LocList):
             self.err(
-                _line(d, key),
+                key_line(d, key),
                 "municipality.field",
                 f"'{key}' ska vara en lista.",
                 "Skriv varje post på en egen rad som börjar med '- '.",
@@ -118,11 +125,11 @@ class _Reader:
         return out
 
     def amount(self, d: LocDict, key: str, *, required: bool = False) -> Decimal | None:
-        text = _s(d, key)
+        text = text_value(d, key)
         if not text:
             if required:
                 self.err(
-                    _line(d, key),
+                    key_line(d, key),
                     "municipality.field",
                     f"Beloppet '{key}' saknas.",
                     "Ange beloppet i kronor (0 om inget).",
@@ -132,7 +139,7 @@ class _Reader:
         problem = "inget belopp" if value is None else amount_problem(value)
         if value is None or problem is not None:
             self.err(
-                _line(d, key),
+                key_line(d, key),
                 "municipality.field",
                 f"'{text}' i '{key}' kan inte läsas som belopp ({problem}).",
                 "Skriv beloppet i kronor, t.ex. -823000 eller 1 250 000.",
@@ -141,10 +148,10 @@ class _Reader:
         return value
 
     def text(self, d: LocDict, key: str, what: str) -> str:
-        value = _s(d, key)
+        value = text_value(d, key)
         if not value:
             self.err(
-                _line(d, key) if key in d else d.line,
+                key_line(d, key) if key in d else d.line,
                 "municipality.field",
                 f"{what} saknar '{key}'.",
                 f"Skriv {key}: … för {what}.",
@@ -158,7 +165,7 @@ class _Reader:
         items = self.items(main, "boards")
         if not items:
             self.err(
-                _line(main, "boards") if "boards" in main else main.line,
+                key_line(main, "boards") if "boards" in main else main.line,
                 "municipality.config",
                 "Kommunens arbetsyta anger inga nämnder (boards).",
                 "Lista nämnderna: boards: [{id: ks, name: Kommunstyrelsen, workspace: namnder/ks}].",
@@ -166,7 +173,7 @@ class _Reader:
         seen: set[str] = set()
         for line, b in items:
             self.known(b, "municipality_board")
-            board_id, name = _s(b, "id"), _s(b, "name")
+            board_id, name = text_value(b, "id"), text_value(b, "name")
             if not board_id or not name:
                 self.err(
                     line,
@@ -184,12 +191,14 @@ class _Reader:
                 )
                 continue
             seen.add(board_id)
-            sources = {k: self.where(_line(b, k)) for k in ("workspace", "contribution", "result")}
+            sources = {
+                k: self.where(key_line(b, k)) for k in ("workspace", "contribution", "result")
+            }
             out.append(
                 BoardRef(
                     board_id,
                     name,
-                    _s(b, "workspace"),
+                    text_value(b, "workspace"),
                     self.amount(b, "contribution"),
                     self.amount(b, "result"),
                     self.where(line),
@@ -208,9 +217,11 @@ class _Reader:
             raw = g.get("goals")
             if raw not in (None, "") and not isinstance(raw, LocList):
                 raw = LocList([raw])
-                raw.line = _line(g, "goals")
+                raw.line = key_line(g, "goals")
             for i, item in enumerate(raw or []):
-                where = raw.lines[i] if i < len(raw.lines) and raw.lines[i] else _line(g, "goals")
+                where = (
+                    raw.lines[i] if i < len(raw.lines) and raw.lines[i] else key_line(g, "goals")
+                )
                 board, sep, goal = str(item).strip().partition("/")
                 if not sep or not board.strip() or not goal.strip():
                     self.err(
@@ -231,12 +242,12 @@ class _Reader:
         for line, f in self.items(main, "finance_administration"):
             self.known(f, "municipality_finance")
             label = self.text(f, "label", "Finansförvaltningens rad")
-            kind = kinds.get(_s(f, "kind").lower())
+            kind = kinds.get(text_value(f, "kind").lower())
             if kind is None:
                 self.err(
-                    _line(f, "kind") if "kind" in f else line,
+                    key_line(f, "kind") if "kind" in f else line,
                     "municipality.field",
-                    f"Finansförvaltningens rad '{label}' har kind '{_s(f, 'kind')}'.",
+                    f"Finansförvaltningens rad '{label}' har kind '{text_value(f, 'kind')}'.",
                     "Skriv kind: revenue (intäkt) eller kind: cost (kostnad).",
                 )
             budget = self.amount(f, "budget", required=True)
@@ -284,24 +295,26 @@ class _Reader:
             key = self.members(j, "key", f"{name}, key")
             if any(w < 0 for _, w in key):
                 self.err(
-                    _line(j, "key"),
+                    key_line(j, "key"),
                     "municipality.field",
                     f"{name}: fördelningsnyckelns vikter ska vara noll eller större.",
                     "Ange folkmängd eller avtalade andelar.",
                 )
                 key = ()
             if name and member and result is not None:
-                sources = {k: self.where(_line(j, k)) for k in ("split", "key", "member", "result")}
+                sources = {
+                    k: self.where(key_line(j, k)) for k in ("split", "key", "member", "result")
+                }
                 out.append(
                     JointBoard(
                         name,
-                        _s(j, "host"),
+                        text_value(j, "host"),
                         result,
                         member,
                         split,
                         key,
-                        _s(j, "board"),
-                        _s(j, "decision"),
+                        text_value(j, "board"),
+                        text_value(j, "decision"),
                         self.where(line),
                         sources,
                     )
@@ -357,19 +370,19 @@ def read_municipality_config(
         return None, r.findings
     main = data
     r.known(main, "municipality")
-    if _s(main, "kind") != KIND:
+    if text_value(main, "kind") != KIND:
         r.err(
-            _line(main, "kind") if "kind" in main else 1,
+            key_line(main, "kind") if "kind" in main else 1,
             "municipality.config",
             "Filen är ingen kommuns arbetsyta (kind: municipality saknas).",
             "Skriv kind: municipality överst, eller bygg mappen som en nämnds arbetsyta.",
         )
     name = r.text(main, "municipality", "Kommunens styrkort.yaml")
-    period = _read_period(r.ctx, main.get("period"), _line(main, "period"))
+    period = read_period(r.ctx, main.get("period"), key_line(main, "period"))
     rule_map = r.mapping(main, "rule")
     if rule_map is not None:
         r.known(rule_map, "municipality_rule")
-    rule = _rule(r.ctx, rule_map if rule_map is not None else LocDict())
+    rule = rule_from(r.ctx, rule_map if rule_map is not None else LocDict())
     boards = r.boards(main)
     council_goals = r.council_goals(main)
     finance = r.finance(main)
@@ -382,7 +395,7 @@ def read_municipality_config(
     config = MunicipalityConfig(
         name=name,
         period=period,
-        title=_s(main, "title") or f"Årsredovisning {period.year}",
+        title=text_value(main, "title") or f"Årsredovisning {period.year}",
         rule=rule,
         boards=boards,
         council_goals=council_goals,
@@ -391,7 +404,7 @@ def read_municipality_config(
         joint_boards=joint_boards,
         stated_result=stated_result,
         source=Source(file, 1),
-        result_source=Source(file, _line(main, "result")),
+        result_source=Source(file, key_line(main, "result")),
     )
     return config, findings
 

@@ -1539,3 +1539,14 @@ def load_workspace(root: Path | str, *, allow_outside: bool = False) -> LoadResu
     )
     ctx.findings.extend(text_findings(ws))
     return LoadResult(ws, ctx.findings, root, ctx.documents)
+
+
+# What the municipality's reader (sources/municipality.py) shares with this one, by
+# these names: the reading context (findings, confined paths) and the readers of a
+# text value, a key's line, unknown keys, the period and the assessment rule.
+ReadContext = _Ctx
+text_value = _s
+key_line = _line
+warn_unknown_keys = _known_keys
+read_period = _read_period
+rule_from = _rule
