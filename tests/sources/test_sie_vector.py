@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -625,3 +626,15 @@ def test_correction_rows_agree(vouchers: list[list[tuple[str, str]]]) -> None:
         for size in (128, 4096):
             fast = sum_sie(data, dimensions=dims, chunk_size=size)
             _same(fast, sum_sie(data, dimensions=dims, chunk_size=size, reference=True))
+
+
+def test_months_of_years_below_1000_keep_their_leading_zero() -> None:
+    # the sums read a month as a number (dates are proved eight digits): year 999 is
+    # "099903" in the keys, as the line reader slices it from "09990315"
+    data = re.sub(rb'(?<=[ "])2020(\d{4})(?=[ "\r\n])', rb"0999\1", _synthetic(400))
+    data = re.sub(rb'(?<=[ "])2019(\d{4})(?=[ "\r\n])', rb"0998\1", data)
+    assert b"#RAR 0 09990101 09991231" in data
+    fast = sum_sie(data, dimensions=("1",), chunk_size=64 * 1024)
+    _same(fast, sum_sie(data, dimensions=("1",), chunk_size=64 * 1024, reference=True))
+    assert fast.sums is not None
+    assert {period for _account, _objects, period in fast.sums.sums} >= {"099901", "099912"}
