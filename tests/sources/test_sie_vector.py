@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from styrkort.sources.sie import read_sie, sum_sie, vector
+from styrkort.sources.sie import read_sie, sum_sie, vector, write_sie
 from styrkort.sources.sie.lexer import object_pairs
 from styrkort.sources.sie.state import ReadState
 from styrkort.sources.sie.synthetic import write_kommunbas_sie
@@ -628,13 +628,23 @@ def test_correction_rows_agree(vouchers: list[list[tuple[str, str]]]) -> None:
             _same(fast, sum_sie(data, dimensions=dims, chunk_size=size, reference=True))
 
 
-def test_months_of_years_below_1000_keep_their_leading_zero() -> None:
-    # the sums read a month as a number (dates are proved eight digits): year 999 is
-    # "099903" in the keys, as the line reader slices it from "09990315"
+def test_years_below_1000_are_read_alike_and_vectorised(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dates are YYYYMMDD with the year's leading zero ("%Y" drops it on glibc): the year's
+    # bounds, the months of period balances and of the sums' keys ("099903"), and the
+    # dates written back
     data = re.sub(rb'(?<=[ "])2020(\d{4})(?=[ "\r\n])', rb"0999\1", _synthetic(400))
     data = re.sub(rb'(?<=[ "])2019(\d{4})(?=[ "\r\n])', rb"0998\1", data)
+    data = re.sub(rb"(#P(?:BUDGET|SALDO) 0 )2020", rb"\g<1>0999", data)
+    data = re.sub(rb"(#P(?:BUDGET|SALDO) -1 )2019", rb"\g<1>0998", data)
     assert b"#RAR 0 09990101 09991231" in data
+    assert b"#PBUDGET 0 099901 " in data
+    taken = _fast_path_taken(monkeypatch)
     fast = sum_sie(data, dimensions=("1",), chunk_size=64 * 1024)
+    assert taken and all(taken)
     _same(fast, sum_sie(data, dimensions=("1",), chunk_size=64 * 1024, reference=True))
+    assert not fast.findings
     assert fast.sums is not None
     assert {period for _account, _objects, period in fast.sums.sums} >= {"099901", "099912"}
+    tree = read_sie(data)
+    assert tree.ledger is not None
+    assert write_sie(tree.ledger).count(b"09990101") >= 1

@@ -16,6 +16,13 @@ from typing import NamedTuple
 
 from styrkort.core.findings import Finding
 
+
+def ymd(value: dt.date) -> str:
+    """A date as SIE writes it, ``YYYYMMDD`` (``%Y`` would drop the leading zeros of a year
+    before 1000 on some platforms)."""
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+
+
 Objects = tuple[tuple[str, str], ...]
 """An object list ``{1 "100" 6 "P1"}`` as ``(("1", "100"), ("6", "P1"))``; ``()`` is ``{}``."""
 

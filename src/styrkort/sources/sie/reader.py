@@ -43,6 +43,7 @@ from styrkort.sources.sie.model import (
     SumsResult,
     Transaction,
     Voucher,
+    ymd,
 )
 from styrkort.sources.sie.state import (
     AMOUNT_CHARS,
@@ -716,7 +717,7 @@ class _Parser(ReadState):
         if end < start:
             raise _Bad(
                 "sie.bad_date",
-                f"#RAR {year}: räkenskapsåret slutar ({end:%Y%m%d}) före det börjar ({start:%Y%m%d}).",
+                f"#RAR {year}: räkenskapsåret slutar ({ymd(end)}) före det börjar ({ymd(start)}).",
                 "Kontrollera räkenskapsårets datum i bokföringsprogrammet.",
             )
         self.years[year] = FinancialYear(year, start, end)
@@ -826,13 +827,13 @@ class _Parser(ReadState):
         rar = self.years.get(year)
         months = None if rar is None else self._months.get(rar)
         if rar is not None and months is None:
-            months = self._months[rar] = (f"{rar.start:%Y%m}", f"{rar.end:%Y%m}")
+            months = self._months[rar] = (ymd(rar.start)[:6], ymd(rar.end)[:6])
         if rar is not None and months is not None and not (months[0] <= period <= months[1]):
             self.add(
                 "sie.period_outside_year",
                 lineno,
                 f"{self._label}: perioden {period} ligger utanför räkenskapsår {year} "
-                f"({rar.start:%Y%m%d}–{rar.end:%Y%m%d}).",
+                f"({ymd(rar.start)}–{ymd(rar.end)}).",
                 "Kontrollera årsnummer och period; raden räknas till det år den anger.",
             )
         self.period_balances.append(
@@ -972,7 +973,7 @@ class _Parser(ReadState):
             self.add(
                 "sie.unbalanced",
                 v.line,
-                f"Verifikation {v.series} {v.number} ({v.date:%Y%m%d}) balanserar inte: "
+                f"Verifikation {v.series} {v.number} ({ymd(v.date)}) balanserar inte: "
                 f"raderna summerar till {v.total} i stället för 0.",
                 "Debet och kredit måste vara lika stora. Rätta verifikationen i bokföringen och exportera igen.",
                 series=v.series,
@@ -984,8 +985,8 @@ class _Parser(ReadState):
             self.add(
                 "sie.outside_year",
                 v.line,
-                f"Verifikation {v.series} {v.number} är daterad {v.date:%Y%m%d}, utanför räkenskapsåret "
-                f"{rar.start:%Y%m%d}–{rar.end:%Y%m%d}.",
+                f"Verifikation {v.series} {v.number} är daterad {ymd(v.date)}, utanför räkenskapsåret "
+                f"{ymd(rar.start)}–{ymd(rar.end)}.",
                 "Kontrollera datumet, eller att filen exporterades för rätt år.",
             )
         if self.keep_tree:

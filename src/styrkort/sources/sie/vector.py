@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 from styrkort.sources.sie.lexer import object_pairs, quoted_words
-from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher
+from styrkort.sources.sie.model import Objects, PeriodBalance, Transaction, Voucher, ymd
 from styrkort.sources.sie.state import CACHE_LIMIT, ReadState, SeriesNumbers, parse_amount
 
 if "numpy" not in sys.modules:
@@ -704,8 +704,8 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             bad_rows(pc.is_in(t_date, wrong_dates))
     year0 = st.years.get(0)
     if year0 is not None:
-        lo = _scalar(f"{year0.start:%Y%m%d}", pa.string())
-        hi = _scalar(f"{year0.end:%Y%m%d}", pa.string())
+        lo = _scalar(ymd(year0.start), pa.string())
+        hi = _scalar(ymd(year0.end), pa.string())
         bad |= _mask(pc.or_(pc.less(v_date, lo), pc.greater(v_date, hi)))
 
     # amounts, and every voucher balanced
@@ -1793,7 +1793,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         inside = (
             rar is not None
             and value is not None
-            and f"{rar.start:%Y%m}" <= key[1] <= f"{rar.end:%Y%m}"
+            and ymd(rar.start)[:6] <= key[1] <= ymd(rar.end)[:6]
         )
         months[key] = year if inside else None
     year_numbers = [months[key] for key in zip(years, periods, strict=True)]

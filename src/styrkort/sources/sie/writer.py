@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from styrkort.sources.sie.lexer import Field, format_objects, quote
-from styrkort.sources.sie.model import Ledger, Transaction
+from styrkort.sources.sie.model import Ledger, Transaction, ymd
 
 
 def _amount(value: Decimal) -> str:
@@ -20,7 +20,7 @@ def _amount(value: Decimal) -> str:
 
 
 def _date(value: dt.date | None) -> str:
-    return f"{value:%Y%m%d}" if value else ""
+    return ymd(value) if value else ""
 
 
 def _records(ledger: Ledger) -> Iterator[Sequence[Field]]:
