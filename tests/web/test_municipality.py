@@ -4,6 +4,7 @@ the overview's figures against each board's own report, and approval feeding the
 from __future__ import annotations
 
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -511,3 +512,79 @@ def test_the_admin_form_refuses_a_configuration_with_errors(kommun: dict[str, An
     assert not bad.is_valid() and "config" in bad.errors
     good = MunicipalityAdminForm(data={"name": "X", "config": CONFIG})
     assert good.is_valid(), good.errors
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would post from a page's form (inputs, selects, text areas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") == "checkbox":
+                if "checked" in a:
+                    self.values[name] = a.get("value") or "on"
+            else:
+                self.values[name] = a.get("value", "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def test_changes_in_the_django_admin_are_audited_and_renew_the_figures(
+    kommun: dict[str, Any],
+) -> None:
+    ks = kommun["periods"]["ks"]
+    org = ks.organisation
+    first = mu.board_figures(ks)
+    assert mu.board_figures(ks) is first
+    staff = get_user_model().objects.create_user("it_admin", "", None, is_staff=True)
+    staff.is_superuser = True
+    staff.save()
+    client = Client()
+    client.force_login(staff)
+    url = f"/admin/styrkort/organisation/{org.pk}/change/"
+    form = _FormValues()
+    form.feed(client.get(url).content.decode())
+    assert form.values["name"] == org.name
+    role_field = next(k for k in form.values if k.startswith("memberships-0-role"))
+    old_role = form.values[role_field]
+    form.values["name"] = "Kommunstyrelsen (ny)"
+    form.values[role_field] = "admin" if old_role != "admin" else "controller"
+    resp = client.post(url, form.values)
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    entries = list(m.AuditEntry.objects.filter(organisation=org, action="admin").order_by("pk"))
+    assert [(e.username, e.field, e.old, e.new) for e in entries] == [
+        ("it_admin", "namn", org.name, "Kommunstyrelsen (ny)"),
+        ("it_admin", "roll", old_role, form.values[role_field]),
+    ]
+    assert all(e.period is None for e in entries)
+    # the figures of the organisation's period are made again, not served from before
+    assert mu.board_figures(ks) is not first
+    # a membership removed on its own page is audited too
+    membership = m.Membership.objects.filter(organisation=org).first()
+    assert membership is not None
+    delete = f"/admin/styrkort/membership/{membership.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    last = m.AuditEntry.objects.filter(organisation=org).order_by("-pk").first()
+    assert last is not None and (last.action, last.new) == ("admin", "borttagen")

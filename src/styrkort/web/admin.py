@@ -1,4 +1,10 @@
-"""Django admin: users, organisations and roles, API tokens (the token text is shown once)."""
+"""Django admin: users, organisations and roles, API tokens (the token text is shown once).
+
+Changes to an organisation, its member municipalities and its roles made here are written
+to the organisation's audit log, as every change made on the web's screens is: the log
+stays complete (who, when, what, from, to), and what is keyed on it (the municipality's
+figures per board, web/municipality.py) is made again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,65 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from styrkort.web import models as m
+
+
+def _organisation(obj: Any) -> m.Organisation | None:
+    if isinstance(obj, m.Organisation):
+        return obj
+    org = getattr(obj, "organisation", None)
+    return org if isinstance(org, m.Organisation) else None
+
+
+def _what(obj: Any) -> str:
+    return f"{obj._meta.verbose_name} {obj}"[:300]
+
+
+def _log(request: HttpRequest, obj: Any, field: str = "", old: Any = "", new: Any = "") -> None:
+    from styrkort.web import services
+
+    org = _organisation(obj)
+    if org is not None and org.pk is not None:
+        # the field by its Swedish name, as the audit log screen shows the others' fields
+        label = str(obj._meta.get_field(field).verbose_name) if field else ""
+        services.audit(request.user, org, None, "admin", _what(obj), label, old, new)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """A model admin whose saves and deletions (inline rows included) are audited."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            _log(request, obj, new="ny")
+        for name in form.changed_data if change else ():
+            _log(request, obj, name, form.initial.get(name), form.cleaned_data.get(name))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        org, what = _organisation(obj), _what(obj)
+        super().delete_model(request, obj)
+        if org is not None and not isinstance(obj, m.Organisation):
+            from styrkort.web import services
+
+            services.audit(request.user, org, None, "admin", what, new="borttagen")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in list(queryset):
+            self.delete_model(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        initial = {f.instance.pk: f.initial for f in formset.forms if f.instance.pk is not None}
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            _log(request, obj, new="ny")
+        for obj, names in formset.changed_objects:
+            for name in names:
+                _log(request, obj, name, initial.get(obj.pk, {}).get(name), getattr(obj, name))
+        for obj in formset.deleted_objects:
+            org = _organisation(form.instance)
+            if org is not None:
+                from styrkort.web import services
+
+                services.audit(request.user, org, None, "admin", _what(obj), new="borttagen")
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,13 +87,13 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(m.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "municipality", "kind")
     inlines = (MemberInline, MembershipInline)
 
 
 @admin.register(m.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ("user", "organisation", "role", "is_auditor", "owner_labels")
     list_filter = ("organisation", "role", "is_auditor")
 

@@ -177,10 +177,11 @@ class BoardFigures:
     warnings: int
 
 
-# Figures are remembered per period and its latest audit entry: every change to a period's data
-# goes through web/services*.py, which writes the audit log (who, when, what), and an import or
-# replacement makes a new period. So a change gives a new key, and an unchanged period — most
-# boards, most of the time — costs the overview one query for all boards instead of a pipeline
+# Figures are remembered per period and its latest audit entries: every change to a period's data
+# goes through web/services*.py, which writes the audit log (who, when, what), a change to the
+# organisation in the Django admin is audited too (web/admin.py), and an import or replacement
+# makes a new period. So a change gives a new key, and an unchanged period — most
+# boards, most of the time — costs the overview two queries for all boards instead of a pipeline
 # run each. Per process (each gunicorn worker keeps its own). A miss runs the board through
 # ``views.run_period``, and so through the web's content-keyed assessment cache
 # (web/assessment_cache.py), which reads the board's rows to build its key; that cache holds a
@@ -194,7 +195,9 @@ _PERIOD_FIELDS = ("organisation_id", "title", "year", "kind", "label", "state")
 
 
 def stamps(periods: Iterable[m.Period]) -> dict[int, tuple[Any, ...]]:
-    """The cache keys of ``periods`` (id, state, latest audit entry), in one query."""
+    """The cache keys of ``periods`` (id, state, latest audit entry of the period and of its
+    organisation outside any period: its members, its roles, made in the Django admin), in
+    two queries."""
     rows = list(periods)
     latest = dict(
         m.AuditEntry.objects.filter(period_id__in=[p.pk for p in rows])
@@ -202,7 +205,15 @@ def stamps(periods: Iterable[m.Period]) -> dict[int, tuple[Any, ...]]:
         .annotate(latest=Max("pk"))
         .values_list("period_id", "latest")
     )
-    return {p.pk: (p.pk, p.state, latest.get(p.pk)) for p in rows}
+    outside = dict(
+        m.AuditEntry.objects.filter(
+            organisation_id__in={p.organisation_id for p in rows}, period__isnull=True
+        )
+        .values("organisation_id")
+        .annotate(latest=Max("pk"))
+        .values_list("organisation_id", "latest")
+    )
+    return {p.pk: (p.pk, p.state, latest.get(p.pk), outside.get(p.organisation_id)) for p in rows}
 
 
 def board_figures(period: m.Period, stamp: tuple[Any, ...] | None = None) -> BoardFigures:
