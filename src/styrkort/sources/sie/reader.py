@@ -1237,7 +1237,9 @@ def _voucher_run(data: bytes) -> tuple[int, int] | None:
         if found < 0:
             return None
         first = found + 1
-    last = max(data.rfind(b"\n}\n"), data.rfind(b"\n}\r\n"))
+    # the last "}" line, LF or CRLF (the second search only looks after the first's find)
+    last = data.rfind(b"\n}\n")
+    last = max(last, data.rfind(b"\n}\r\n", max(last, 0)))
     if last <= first:
         return None
     return first, data.index(b"\n", last + 1) + 1
