@@ -75,6 +75,18 @@ def emitted() -> dict[str, set[str]]:
                 and isinstance(node.args[2], ast.Constant)
                 and isinstance(node.args[2].value, str)
             }
+            # … and a helper's code=… (sources/followup.py's _choice)
+            found |= {
+                "workspace." + kw.value.value
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_choice"
+                for kw in node.keywords
+                if kw.arg == "code"
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            }
         for code in found:
             out.setdefault(code, set()).add(rel)
     return out

@@ -217,3 +217,17 @@ def test_docs_document_every_new_field_phrase_and_check() -> None:
     assert len(new_checks) == 8  # a tie of a goal judged from activities is goal.tie's
     for name in new_checks:
         assert f"`{name}`" in section, name
+
+
+def test_a_process_id_used_twice_is_a_finding(tmp_path: Path) -> None:
+    # processes, risks and controls share one set of ids (as risks and controls already did)
+    root = _copy(tmp_path)
+    ic = (root / "internkontroll.yaml").read_text(encoding="utf-8")
+    assert "\n  - id: bidrag\n" in ic
+    ic = ic.replace("\n  - id: bidrag\n", "\n  - id: inkop\n")
+    (root / "internkontroll.yaml").write_text(ic, encoding="utf-8")
+    load = load_workspace(root)
+    found = [f for f in load.findings if f.code == "workspace.duplicate_id"]
+    assert [(f.source.file, f.source.line, f.message) for f in found] == [
+        ("internkontroll.yaml", 38, "Id 'inkop' används redan.")
+    ]

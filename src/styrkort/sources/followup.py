@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from styrkort.core.activities import (
@@ -144,6 +144,37 @@ def _sources(rel: str, d: LocDict, keys: Iterable[str]) -> dict[str, Source]:
     return out
 
 
+def _unique_id(ctx: Context, rel: str, d: LocDict, named_by: str, used: set[str], hint: str) -> str:
+    """The item's id (written, or made from its ``named_by`` text), noted in ``used``; one
+    already used is a finding."""
+    iid = _s(d, "id") or _slug(_s(d, named_by))
+    if iid in used:
+        ctx.err(rel, _line(d, "id"), "duplicate_id", f"Id '{iid}' används redan.", hint)
+    used.add(iid)
+    return iid
+
+
+def _choice(
+    ctx: Context,
+    rel: str,
+    d: LocDict,
+    key: str,
+    parse: Callable[[str], Any],
+    code: str,
+    message: str,
+    hint: str,
+) -> Any:
+    """The value of ``key`` read with ``parse`` (None when it is empty, or unreadable: then
+    the finding ``code`` with ``message``, its ``{}`` the text written)."""
+    text = _s(d, key)
+    if not text:
+        return None
+    value = parse(text)
+    if value is None:
+        ctx.err(rel, _line(d, key), code, message.format(text), hint)
+    return value
+
+
 # --- activities (goals.yaml) -------------------------------------------------------------
 
 
@@ -154,34 +185,22 @@ def _activity(
         ctx.err(rel, line, "activity_shape", "En aktivitet ska ha title.", "Se docs/workspace.md.")
         return None
     _known(ctx, rel, d, ACTIVITY_KEYS, "aktiviteten")
-    aid = _s(d, "id") or _slug(_s(d, "title"))
-    if aid in used:
-        ctx.err(
-            rel,
-            _line(d, "id"),
-            "duplicate_id",
-            f"Id '{aid}' används redan.",
-            "Ge varje aktivitet ett unikt id.",
-        )
-    used.add(aid)
-    status = ActivityStatus.NOT_STARTED
-    if _s(d, "status"):
-        parsed = ActivityStatus.parse(_s(d, "status"))
-        if parsed is None:
-            ctx.err(
-                rel,
-                _line(d, "status"),
-                "activity_status",
-                f"Okänd status '{_s(d, 'status')}' för aktiviteten.",
-                "Skriv ej påbörjad, pågår, klar, försenad eller avbruten.",
-            )
-        else:
-            status = parsed
+    aid = _unique_id(ctx, rel, d, "title", used, "Ge varje aktivitet ett unikt id.")
+    status = _choice(
+        ctx,
+        rel,
+        d,
+        "status",
+        ActivityStatus.parse,
+        code="activity_status",
+        message="Okänd status '{}' för aktiviteten.",
+        hint="Skriv ej påbörjad, pågår, klar, försenad eller avbruten.",
+    )
     return Activity(
         id=aid,
         title=_s(d, "title"),
         parent=parent,
-        status=status,
+        status=ActivityStatus.NOT_STARTED if status is None else status,
         owner=_s(d, "owner"),
         completion=_int(ctx, rel, d, "completion", 0, 100, "Ange färdiggraden i procent, 0–100."),
         deadline=_date(ctx, rel, d, "deadline"),
@@ -294,29 +313,19 @@ def _read_assignments(ctx: Context, rel: str) -> tuple[Assignment, ...]:
             )
             continue
         _known(ctx, rel, d, ASSIGNMENT_KEYS, "uppdraget")
-        aid = _s(d, "id") or _slug(_s(d, "text"))
-        if aid in used:
-            ctx.err(
-                rel,
-                _line(d, "id"),
-                "duplicate_id",
-                f"Id '{aid}' används redan.",
-                "Ge varje uppdrag ett unikt id.",
-            )
-        used.add(aid)
-        status = AssignmentStatus.NOT_STARTED
-        if _s(d, "status"):
-            parsed = AssignmentStatus.parse(_s(d, "status"))
-            if parsed is None:
-                ctx.err(
-                    rel,
-                    _line(d, "status"),
-                    "assignment_status",
-                    f"Okänd status '{_s(d, 'status')}' för uppdraget.",
-                    "Skriv genomfört, pågår eller ej påbörjat.",
-                )
-            else:
-                status = parsed
+        aid = _unique_id(ctx, rel, d, "text", used, "Ge varje uppdrag ett unikt id.")
+        status = _choice(
+            ctx,
+            rel,
+            d,
+            "status",
+            AssignmentStatus.parse,
+            code="assignment_status",
+            message="Okänd status '{}' för uppdraget.",
+            hint="Skriv genomfört, pågår eller ej påbörjat.",
+        )
+        if status is None:
+            status = AssignmentStatus.NOT_STARTED
         decision = Decision()
         dd = d.get("decision", "")
         if isinstance(dd, LocDict):
@@ -417,6 +426,9 @@ CONTROL_KEYS = frozenset(
 )
 
 
+_IC_UNIQUE = "Ge varje process, risk och kontroll ett unikt id."
+
+
 def _control(ctx: Context, rel: str, d: Any, line: int, used: set[str]) -> Control | None:
     if not isinstance(d, LocDict) or not _s(d, "title"):
         ctx.err(
@@ -428,27 +440,17 @@ def _control(ctx: Context, rel: str, d: Any, line: int, used: set[str]) -> Contr
         )
         return None
     _known(ctx, rel, d, CONTROL_KEYS, "kontrollen")
-    cid = _s(d, "id") or _slug(_s(d, "title"))
-    if cid in used:
-        ctx.err(
-            rel,
-            _line(d, "id"),
-            "duplicate_id",
-            f"Id '{cid}' används redan.",
-            "Ge varje process, risk och kontroll ett unikt id.",
-        )
-    used.add(cid)
-    result = None
-    if _s(d, "result"):
-        result = ControlResult.parse(_s(d, "result"))
-        if result is None:
-            ctx.err(
-                rel,
-                _line(d, "result"),
-                "control_result",
-                f"Okänt resultat '{_s(d, 'result')}' för kontrollen.",
-                "Skriv utan anmärkning, avvikelse eller ej genomförd.",
-            )
+    cid = _unique_id(ctx, rel, d, "title", used, _IC_UNIQUE)
+    result = _choice(
+        ctx,
+        rel,
+        d,
+        "result",
+        ControlResult.parse,
+        code="control_result",
+        message="Okänt resultat '{}' för kontrollen.",
+        hint="Skriv utan anmärkning, avvikelse eller ej genomförd.",
+    )
     deviations = []
     for dv, dv_line in _items(ctx, rel, d, "deviations", "deviations"):
         if not isinstance(dv, LocDict) or not _s(dv, "text"):
@@ -493,16 +495,7 @@ def _risk(
     _known(
         ctx, rel, d, {"id", "title", "probability", "consequence", "comment", "controls"}, "risken"
     )
-    rid = _s(d, "id") or _slug(_s(d, "title"))
-    if rid in used:
-        ctx.err(
-            rel,
-            _line(d, "id"),
-            "duplicate_id",
-            f"Id '{rid}' används redan.",
-            "Ge varje process, risk och kontroll ett unikt id.",
-        )
-    used.add(rid)
+    rid = _unique_id(ctx, rel, d, "title", used, _IC_UNIQUE)
     n_p, n_c = len(scale.probability), len(scale.consequence)
     p = _int(ctx, rel, d, "probability", 1, n_p, f"Ange sannolikheten på skalan 1–{n_p}.")
     c = _int(ctx, rel, d, "consequence", 1, n_c, f"Ange konsekvensen på skalan 1–{n_c}.")
@@ -537,8 +530,7 @@ def _read_internal_control(ctx: Context, rel: str) -> InternalControlPlan:
             ctx.err(rel, line, "process_shape", "En process ska ha title.", "Se docs/workspace.md.")
             continue
         _known(ctx, rel, d, {"id", "title", "owner", "risks"}, "processen")
-        pid = _s(d, "id") or _slug(_s(d, "title"))
-        used.add(pid)
+        pid = _unique_id(ctx, rel, d, "title", used, _IC_UNIQUE)
         risks = []
         for rd, r_line in _items(ctx, rel, d, "risks", "risks"):
             risk = _risk(ctx, rel, rd, r_line, scale, used)
