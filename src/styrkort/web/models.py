@@ -64,6 +64,8 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="member_key_unique")
         ]
+        verbose_name = "medlemskommun"
+        verbose_name_plural = "medlemskommuner"
 
     def __str__(self) -> str:
         return self.name
@@ -85,7 +87,10 @@ class Membership(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="användare",
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
