@@ -1486,8 +1486,8 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     account (digits), " {", the object list up to the first "}" after it, "} ",
     and an amount with exactly two decimals. Every byte a field is read from is checked;
     when a check fails for any row, None (the fields are then taken with the regular
-    expression). What is not checked here: whether the object list is of the clean shape
-    ``_LIST`` splits, and anything after the amount (a date, a text …); the caller checks
+    expression). What is not checked here: whether the object list is written the usual way
+    (:func:`_split` says), and anything after the amount (a date, a text …); the caller checks
     the rows where either is in doubt with ``_TRANS_OK``.
 
     Returns accounts, object lists (binary), amounts (text; None: not needed),
