@@ -581,10 +581,32 @@ def test_changes_in_the_django_admin_are_audited_and_renew_the_figures(
     assert all(e.period is None for e in entries)
     # the figures of the organisation's period are made again, not served from before
     assert mu.board_figures(ks) is not first
-    # a membership removed on its own page is audited too
+    # a role moved to another user and another board on its own page: both boards' logs say
+    # so, by the users' and the boards' names (not their ids)
     membership = m.Membership.objects.filter(organisation=org).first()
     assert membership is not None
+    other_org = kommun["periods"]["tn"].organisation
+    page = f"/admin/styrkort/membership/{membership.pk}/change/"
+    form = _FormValues()
+    form.feed(client.get(page).content.decode())
+    old_user = membership.user.username
+    form.values["user"] = str(staff.pk)
+    form.values["organisation"] = str(other_org.pk)
+    assert client.post(page, form.values).status_code == 302
+    org.refresh_from_db()  # renamed above
+    moved = {
+        (e.organisation_id, e.field, e.old, e.new)
+        for e in m.AuditEntry.objects.filter(
+            action="admin", field__in=["användare", "organisation"]
+        )
+    }
+    assert moved == {
+        (other_org.pk, "användare", old_user, "it_admin"),
+        (other_org.pk, "organisation", org.name, other_org.name),
+        (org.pk, "organisation", org.name, other_org.name),
+    }
+    # a membership removed on its own page is audited too
     delete = f"/admin/styrkort/membership/{membership.pk}/delete/"
     assert client.post(delete, {"post": "yes"}).status_code == 302
-    last = m.AuditEntry.objects.filter(organisation=org).order_by("-pk").first()
+    last = m.AuditEntry.objects.filter(organisation=other_org).order_by("-pk").first()
     assert last is not None and (last.action, last.new) == ("admin", "borttagen")

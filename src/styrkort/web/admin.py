@@ -28,10 +28,28 @@ def _what(obj: Any) -> str:
     return f"{obj._meta.verbose_name} {obj}"[:300]
 
 
-def _log(request: HttpRequest, obj: Any, field: str = "", old: Any = "", new: Any = "") -> None:
+def _shown(form: Any, name: str, value: Any) -> Any:
+    """A form's value as a person reads it: a chosen row (a user, an organisation) by its name,
+    not its id."""
+    field = form.fields.get(name) if form is not None else None
+    if isinstance(field, forms.ModelChoiceField) and value not in (None, ""):
+        if isinstance(value, field.queryset.model):
+            return value
+        return field.queryset.filter(pk=value).first() or value
+    return value
+
+
+def _log(
+    request: HttpRequest,
+    obj: Any,
+    field: str = "",
+    old: Any = "",
+    new: Any = "",
+    org: m.Organisation | None = None,
+) -> None:
     from styrkort.web import services
 
-    org = _organisation(obj)
+    org = org or _organisation(obj)
     if org is not None and org.pk is not None:
         # the field by its Swedish name, as the audit log screen shows the others' fields
         label = str(obj._meta.get_field(field).verbose_name) if field else ""
@@ -46,7 +64,11 @@ class AuditedAdmin(admin.ModelAdmin):
         if not change:
             _log(request, obj, new="ny")
         for name in form.changed_data if change else ():
-            _log(request, obj, name, form.initial.get(name), form.cleaned_data.get(name))
+            old = _shown(form, name, form.initial.get(name))
+            new = _shown(form, name, form.cleaned_data.get(name))
+            _log(request, obj, name, old, new)
+            if name == "organisation" and isinstance(old, m.Organisation):
+                _log(request, obj, name, old, new, org=old)  # the one it left sees it too
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         org, what = _organisation(obj), _what(obj)
@@ -61,13 +83,15 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        initial = {f.instance.pk: f.initial for f in formset.forms if f.instance.pk is not None}
+        forms_of = {f.instance.pk: f for f in formset.forms if f.instance.pk is not None}
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
             _log(request, obj, new="ny")
         for obj, names in formset.changed_objects:
             for name in names:
-                _log(request, obj, name, initial.get(obj.pk, {}).get(name), getattr(obj, name))
+                row = forms_of.get(obj.pk)
+                old = _shown(row, name, row.initial.get(name) if row is not None else "")
+                _log(request, obj, name, old, _shown(row, name, getattr(obj, name)))
         for obj in formset.deleted_objects:
             org = _organisation(form.instance)
             if org is not None:
