@@ -56,7 +56,7 @@ class Period:
         if self.label:
             return self.label
         if self.is_interim:
-            return f"{self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d}"
+            return f"{self.first_day.isoformat()}–{self.last_day.isoformat()}"
         return str(self.year)
 
 

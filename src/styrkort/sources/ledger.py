@@ -355,8 +355,8 @@ def workspace_finance(
             error(
                 Source(rel),
                 "ledger.year",
-                f"SIE-filens räkenskapsår ({year0.start:%Y-%m-%d}–{year0.end:%Y-%m-%d}) täcker inte "
-                f"perioden {period_first:%Y-%m-%d}–{period_last:%Y-%m-%d}.",
+                f"SIE-filens räkenskapsår ({year0.start.isoformat()}–{year0.end.isoformat()}) täcker inte "
+                f"perioden {period_first.isoformat()}–{period_last.isoformat()}.",
                 "Exportera SIE-filen för rätt räkenskapsår, eller rätta period i styrkort.yaml.",
             )
         )

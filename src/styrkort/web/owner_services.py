@@ -58,7 +58,7 @@ def post_comment(access: Access, indicator: m.Indicator, text: str) -> m.Indicat
 
 
 def _deadline_text(d: m.Deadline | None) -> str:
-    return "" if d is None else f"{d.due:%Y-%m-%d} (påminn {d.remind_days_before} dagar före)"
+    return "" if d is None else f"{d.due.isoformat()} (påminn {d.remind_days_before} dagar före)"
 
 
 def set_deadline(

@@ -99,7 +99,7 @@ def deadlines(request: HttpRequest, period_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Egen sista dag för {user.get_username()} är "
-                + (f"{due:%Y-%m-%d}." if due else "borttagen; periodens gäller."),
+                + (f"{due.isoformat()}." if due else "borttagen; periodens gäller."),
             )
             return redirect("styrkort:owner_deadlines", period_id=period.pk)
         elif what == "send":

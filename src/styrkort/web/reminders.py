@@ -159,19 +159,19 @@ def message_for(period: m.Period, owner: Owner, kind: str) -> EmailMessage:
     due = owner.deadline.due
     name = period_name(period)
     subject = (
-        f"Påminnelse: {name} – sista dag {due:%Y-%m-%d}"
+        f"Påminnelse: {name} – sista dag {due.isoformat()}"
         if kind == "before"
-        else f"Försenad: {name} – sista dag var {due:%Y-%m-%d}"
+        else f"Försenad: {name} – sista dag var {due.isoformat()}"
     )
     lines = [
         f"Hej {owner.user.get_full_name() or owner.username},",
         "",
         (
             f"sista dag att lämna in utfallen för {period.organisation.name}, {name}, "
-            f"är {due:%Y-%m-%d}."
+            f"är {due.isoformat()}."
             if kind == "before"
             else f"sista dag att lämna in utfallen för {period.organisation.name}, {name}, "
-            f"var {due:%Y-%m-%d}, och vi har ännu inte fått din inlämning."
+            f"var {due.isoformat()}, och vi har ännu inte fått din inlämning."
         ),
         "",
     ]
@@ -251,7 +251,7 @@ def send_due(
                         "påminnelse",
                         "",
                         "före sista dag" if kind == "before" else "försenad",
-                        note=f"e-post till {owner.email}, sista dag {due:%Y-%m-%d}",
+                        note=f"e-post till {owner.email}, sista dag {due.isoformat()}",
                     )
             except IntegrityError:
                 continue  # sent by a run at the same time
