@@ -369,7 +369,7 @@ class _Parser(ReadState):
         b = head.find("{")
         if b < 0 or head[b - 1] not in " \t" or "\\" in head:
             return None
-        account = head[7:b].strip()
+        account = head[7:b].strip(" \t")  # as split_words: not at U+00A0 (a CP437 0xFF)
         if not (account.isdigit() and account.isascii()):
             return None
         inner = head[b + 1 :]
