@@ -71,12 +71,10 @@ class AuditedAdmin(admin.ModelAdmin):
                 _log(request, obj, name, old, new, org=old)  # the one it left sees it too
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        org, what = _organisation(obj), _what(obj)
+        org = _organisation(obj)
         super().delete_model(request, obj)
-        if org is not None and not isinstance(obj, m.Organisation):
-            from styrkort.web import services
-
-            services.audit(request.user, org, None, "admin", what, new="borttagen")
+        if not isinstance(obj, m.Organisation):  # an organisation's log goes with it
+            _log(request, obj, new="borttagen", org=org)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in list(queryset):
@@ -93,11 +91,7 @@ class AuditedAdmin(admin.ModelAdmin):
                 old = _shown(row, name, row.initial.get(name) if row is not None else "")
                 _log(request, obj, name, old, _shown(row, name, getattr(obj, name)))
         for obj in formset.deleted_objects:
-            org = _organisation(form.instance)
-            if org is not None:
-                from styrkort.web import services
-
-                services.audit(request.user, org, None, "admin", _what(obj), new="borttagen")
+            _log(request, obj, new="borttagen", org=_organisation(form.instance))
 
 
 class MembershipInline(admin.TabularInline):
