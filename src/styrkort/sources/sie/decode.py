@@ -17,6 +17,8 @@ from typing import BinaryIO
 CHUNK = 4 * 1024 * 1024
 SAMPLE = 256 * 1024
 """Bytes the encoding is chosen on, from the first line with a non-ASCII byte."""
+WINDOW = 64 * 1024
+"""Bytes at a chunk's end searched for where its block ends (see Decoded.blocks)."""
 
 _CP437_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a")
 _LATIN9_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc")
@@ -78,6 +80,10 @@ class Decoded:
         self.replaced = 0
         self._lines_before = 0
         self._head = b""
+        try:
+            self._start: int | None = stream.tell() if stream.seekable() else None
+        except (AttributeError, OSError, ValueError):
+            self._start = None
 
     def head(self, size: int = 4096) -> bytes:
         """The first bytes, for recognising what the file is (read once, kept for blocks())."""
@@ -85,12 +91,21 @@ class Decoded:
             self._head = self._stream.read(size)
         return self._head
 
-    def blocks(self) -> Iterator[bytes]:
+    def blocks(self, ends: tuple[bytes, ...] = ()) -> Iterator[bytes]:
         """Byte chunks, each ending at a line end (the last one perhaps not).
 
         The encoding is chosen as each block goes by (``encoding`` is set before the
         block is yielded); :meth:`decode` turns any part of it into text.
+
+        ``ends``: line endings a block should preferably end with (each beginning with a
+        line end, as ``b"\\n}\\n"``). From a stream that can seek, a block then ends at
+        the last of them in the chunk's final ``WINDOW`` bytes (else at its last line end)
+        and is read as exactly that: each block is one read, never joined to or cut from
+        another (four copies of 4 MB fewer per chunk).
         """
+        if ends and self._start is not None:
+            yield from self._exact_blocks(ends)
+            return
         carry = self._head
         self._head = b""
         while True:
@@ -115,6 +130,40 @@ class Decoded:
                         break
                     carry += more
             yield self._detect(block, carry)
+
+    def _exact_blocks(self, ends: tuple[bytes, ...]) -> Iterator[bytes]:
+        stream = self._stream
+        assert self._start is not None
+        pos = self._start
+        self._head = b""
+        chunk = self._chunk_size
+        while True:
+            # where the block ends: found in its last bytes, then read up to there at once
+            window = min(chunk, WINDOW)
+            stream.seek(pos + chunk - window)
+            tail = stream.read(window)
+            stream.seek(pos)
+            if len(tail) < window:  # the rest of the stream is the last block
+                data = stream.read()
+                if data:
+                    yield self._detect(data, b"")
+                return
+            cut = max((tail.rfind(end) + len(end) for end in ends if end in tail), default=0)
+            if not cut:
+                cut = tail.rfind(b"\n") + 1
+            if not cut:  # no line end in the window: look at a longer stretch
+                chunk *= 2
+                continue
+            data = stream.read(chunk - window + cut)
+            pos += len(data)
+            chunk = self._chunk_size
+            ahead = b""
+            if self.encoding is None and not data.isascii():
+                # the sample the choice is made on must not depend on the chunk size (as in
+                # blocks()): SAMPLE bytes ahead
+                ahead = stream.read(SAMPLE)
+                stream.seek(pos)
+            yield self._detect(data, ahead)
 
     def _detect(self, block: bytes, ahead: bytes) -> bytes:
         """Choose the encoding at the first block with a non-ASCII byte; drop a BOM."""

@@ -254,10 +254,9 @@ class _Plan:
     seg_line: Any
     ser_idx: Any
     ser_names: list[str]
-    t_date: Any
-    t_has_date: Any
+    t_day: Any
     tree: list[Voucher] | None
-    v_date: Any
+    v_day: Any
     voucher_of: Any
     year0: Any
 
@@ -335,6 +334,52 @@ def _array(values: list[Any], type_: Any) -> Any:
 def _scalar(value: Any, type_: Any) -> Any:
     """One arrow scalar, without pandas (see :func:`_array`)."""
     return _array([value], type_)[0]
+
+
+def valid_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (as ``data.decode("utf-8")`` would find: overlong
+    forms, surrogates and code points past U+10FFFF are not), checked by arrow."""
+    if len(data) >= 2**31:
+        return False
+    whole = pa.Array.from_buffers(
+        pa.string(),
+        1,
+        [None, pa.py_buffer(np.asarray([0, len(data)], np.int32)), pa.py_buffer(data)],
+    )
+    try:
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _lines_match(lines: Any, pattern: bytes) -> Any:
+    """Which ``lines`` match ``pattern`` (numpy mask): values that are each a whole line (their
+    one "\\n" at their end), a pattern anchored at both ends that no line end can stand inside
+    but its last.
+
+    First all the lines at once: their bytes are one stretch of the array's buffer, matched
+    in one pass by ``^(?:pattern)*$`` (one line per repetition, so it matches exactly when
+    every line does); line by line only when that fails. Half the time of matching line by
+    line, where RE2 starts again on every value.
+    """
+    n = len(lines)
+    if n:
+        offsets, buffer = _binary_parts(lines)
+        stretch = pa.Array.from_buffers(
+            pa.binary(),
+            1,
+            [None, pa.py_buffer(np.asarray([offsets[0], offsets[-1]], np.int32)), buffer],
+        )
+        if pc.match_substring_regex(stretch, _every_line(pattern))[0].as_py():
+            return np.ones(n, np.bool_)
+    return _mask(pc.match_substring_regex(lines, pattern))
+
+
+@functools.cache
+def _every_line(pattern: bytes) -> bytes:
+    assert pattern.startswith(b"^") and pattern.endswith(b"\\n$"), pattern
+    return b"^(?:" + pattern[1:-1] + b")*$"
 
 
 def _lines(data: bytes) -> Any:
@@ -619,9 +664,9 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     cand = _segments_ok(v, t if corr is None else t | corr, o, c, b, seg, n_seg)
     if corr is not None and corr.any():
         c_all = np.flatnonzero(corr)
-        c_ok = _mask(pc.match_substring_regex(pc.take(lines, _arrow(c_all)), _CORR_OK))
+        c_ok = _lines_match(pc.take(lines, _arrow(c_all)), _CORR_OK)
         cand[seg[c_all[~c_ok]]] = False
-    ver_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(v)), _VER_OK))
+    ver_ok = _lines_match(pc.filter(lines, _bools(v)), _VER_OK)
     cand &= ver_ok
     t_rows = np.flatnonzero(t)
     # the sums read #TRANS lines by position, which proves most of their shape; only the
@@ -631,7 +676,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
 
     def prove_trans() -> None:
         if len(t_rows):
-            trans_ok = _mask(pc.match_substring_regex(pc.filter(lines, _bools(t)), _TRANS_OK))
+            trans_ok = _lines_match(pc.filter(lines, _bools(t)), _TRANS_OK)
             cand[seg[t_rows[~trans_ok]]] = False
 
     if proven:
@@ -659,19 +704,23 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         )
         if ver.null_count:  # pragma: no cover - the shapes were checked
             return None
-        ver_fields = (ver.field("series"), ver.field("number"), _ascii(ver.field("date")))
-    ver_series, ver_numbers, v_date = ver_fields
+        ver_fields = (
+            ver.field("series"),
+            ver.field("number"),
+            _np(pc.cast(_ascii(ver.field("date")), pa.int64())),  # eight digits, proved
+        )
+    ver_series, ver_numbers, v_day = ver_fields
     unproven: Any = None
     tails: Any = None
     if located is not None:
-        accounts, objects_bin, amount_text, t_date, ore, unproven, tails = located
+        accounts, objects_bin, amount_text, t_day, ore, unproven, tails = located
     else:
         trans = pc.extract_regex(
             pc.filter(lines, _bools(tc)), _TRANS_TREE if st.keep_tree else _TRANS_FIELDS
         )
         if trans.null_count:  # pragma: no cover - the shapes were checked
             return None
-        t_date = _ascii(trans.field("date"))
+        t_day = _days(_ascii(trans.field("date")))
         amount_text = _ascii(trans.field("amount"))
         accounts = _ascii(trans.field("account"))
         objects_bin = trans.field("objects")
@@ -681,32 +730,26 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     def bad_rows(rows: Any) -> None:
         bad[voucher_of[_mask(rows)]] = True
 
-    # dates: every one real; vouchers inside year 0
-    t_date = pc.fill_null(t_date, _scalar("", pa.string()))
-    t_has_date = pc.and_(
-        pc.not_equal(t_date, _scalar("", pa.string())),
-        pc.not_equal(t_date, _scalar('""', pa.string())),
-    )
-    distinct = set(pc.unique(v_date).to_pylist())
-    distinct.update(pc.unique(pc.filter(t_date, t_has_date)).to_pylist())
+    # dates (numbers YYYYMMDD, eight digits proved): every one real; vouchers inside year 0
+    t_dated = t_day > 0
+    distinct = _np(pc.unique(_arrow(np.concatenate((v_day, t_day[t_dated]))))).tolist()
     cache = st.date_cache
     wrong = []
     for d in distinct:
-        value = cache.get(d)
-        if d not in cache:
-            value = st.date_period(d)
+        text = f"{d:08d}"
+        value = cache.get(text)
+        if text not in cache:
+            value = st.date_period(text)
         if value is None:
             wrong.append(d)
     if wrong:
-        wrong_dates = _array(wrong, pa.string())
-        bad |= _mask(pc.is_in(v_date, wrong_dates))
+        wrong_days = np.asarray(wrong, np.int64)
+        bad |= np.isin(v_day, wrong_days)
         if n_rows:
-            bad_rows(pc.is_in(t_date, wrong_dates))
+            bad_rows(np.isin(t_day, wrong_days) & t_dated)
     year0 = st.years.get(0)
     if year0 is not None:
-        lo = _scalar(ymd(year0.start), pa.string())
-        hi = _scalar(ymd(year0.end), pa.string())
-        bad |= _mask(pc.or_(pc.less(v_date, lo), pc.greater(v_date, hi)))
+        bad |= (v_day < int(ymd(year0.start))) | (v_day > int(ymd(year0.end)))
 
     # amounts, and every voucher balanced
     if n_rows:
@@ -743,14 +786,12 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         rest = np.flatnonzero((tails >= 0) & ~odd_list)
         if len(rest):
             ends = offsets[1:][row_line[rest]]
-            ok = _mask(
-                pc.match_substring_regex(_spans(pa.py_buffer(data), tails[rest], ends), _TRANS_REST)
-            )
+            ok = _lines_match(_spans(pa.py_buffer(data), tails[rest], ends), _TRANS_REST)
             bad[voucher_of[rest[~ok]]] = True
         check = np.flatnonzero((unproven & (tails < 0)) | odd_list)
         if len(check):
             at_lines = _arrow(row_line[check])
-            ok = _mask(pc.match_substring_regex(pc.take(lines, at_lines), _TRANS_OK))
+            ok = _lines_match(pc.take(lines, at_lines), _TRANS_OK)
             bad[voucher_of[check[~ok]]] = True
     parsed: list[Objects] = []
     if st.keep_tree:
@@ -822,10 +863,9 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         seg_line=seg_line,
         ser_idx=ser_idx,
         ser_names=ser_names,
-        t_date=t_date,
-        t_has_date=t_has_date,
+        t_day=t_day,
         tree=tree,
-        v_date=v_date,
+        v_day=v_day,
         voucher_of=voucher_of,
         year0=year0,
     )
@@ -1100,6 +1140,17 @@ def _first_seen(codes: Any) -> tuple[Any, Any]:
     return present.astype(codes.dtype), first[present]
 
 
+def _days(dates: Any) -> Any:
+    """Rows' dates (strings: eight digits, "", '""' or null; proved by _TRANS_OK) as numpy
+    YYYYMMDD, 0 where there is none."""
+    days = np.zeros(len(dates), np.int64)
+    dates = pc.fill_null(dates, _scalar("", pa.string()))
+    at = np.flatnonzero(_mask(pc.equal(pc.utf8_length(dates), _scalar(8, pa.int32()))))
+    if len(at):
+        days[at] = _np(pc.cast(pc.take(dates, _arrow(at)), pa.int64()))
+    return days
+
+
 def _whole_ore(amount_text: Any) -> Any:
     """The amounts in öre (numpy int64) when every one has exactly two decimals, else None."""
     if not pc.all(pc.match_substring_regex(amount_text, r"^-?[0-9]{1,13}\.[0-9][0-9]$")).as_py():
@@ -1131,11 +1182,10 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
         # the month (YYYYMM) of the row's own date, else its voucher's; dates are eight
         # digits here (proved), so read as numbers
         voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
-        month = (_np(pc.cast(plan.v_date, pa.int64())) // 100)[voucher_of]
-        dated = np.flatnonzero(_mask(rows(plan.t_has_date)))
-        if len(dated):
-            own = pc.take(rows(plan.t_date), _arrow(dated))
-            month[dated] = _np(pc.cast(own, pa.int64())) // 100
+        month = (plan.v_day // 100)[voucher_of]
+        t_day = plan.t_day if row_ok is None else plan.t_day[row_ok]
+        dated = t_day > 0
+        month[dated] = t_day[dated] // 100
         columns["period"] = _month_codes(r, month)
     partials = r.partials
     if plan.ore is not None:
@@ -1443,7 +1493,8 @@ def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
 
 
 def _ver_located(raw: Any, data: bytes, cs: Any, v: Any) -> Any:
-    """Series, number (binary, quotes kept) and date of each #VER line, found by position.
+    """Series, number (binary, quotes kept) and date (numpy YYYYMMDD) of each #VER line,
+    found by position.
 
     Only for lines whose shape ``_VER_OK`` proved, from their content's start ``cs`` (after
     any indentation): "#VER ", a field, one
@@ -1475,8 +1526,11 @@ def _ver_located(raw: Any, data: bytes, cs: Any, v: Any) -> Any:
         closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), _TWO))
         if pc.any(pc.and_(quoted, pc.invert(closed))).as_py():
             return None
-    dates = _spans(buffer, number_end + 1, number_end + 9).cast(pa.string())
-    return series, numbers, dates
+    # the date's eight digits (proved by _VER_OK) as a number YYYYMMDD
+    days = np.zeros(len(rows), np.int64)
+    for k in range(1, 9):
+        days = days * 10 + (raw[number_end + k].astype(np.int64) - 48)
+    return series, numbers, days
 
 
 def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any:
@@ -1491,7 +1545,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     the rows where either is in doubt with ``_TRANS_OK``.
 
     Returns accounts, object lists (binary), amounts (text; None: not needed),
-    transaction dates ("" when none), the amounts in öre, which rows have more after
+    transaction dates (numpy YYYYMMDD, 0 when none), the amounts in öre, which rows have more after
     their amount than the line end (numpy), and for those with a date read here where the
     rest after the date begins (numpy; -1 for the others).
     """
@@ -1583,11 +1637,12 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     ore = _arrow(np.where(negative, -ore_np, ore_np))
     # a date is read only where eight digits stand (any other row is unproven, below)
     last = len(raw) - 1
+    day = nxt.astype(np.int64) - 48
     for k in range(2, 9):
         digit = raw[np.minimum(stop + k, last)]
         dated &= (digit >= 48) & (digit <= 57)
-    date_begin = np.where(dated, stop + 1, stop)
-    dates = _spans(buffer, date_begin, np.where(dated, stop + 9, stop)).cast(pa.string())
+        day = day * 10 + (digit.astype(np.int64) - 48)
+    days = np.where(dated, day, 0)
     accounts = account_bytes.cast(pa.string())
     objects = _spans(buffer, op + 1, cl)
     # what the positions prove is the whole line when the amount ends it; a row with more
@@ -1597,7 +1652,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     )
     # where a dated row's rest after its date begins (-1: not dated, or nothing after the amount)
     tails = np.where(dated & ~ends_line, stop + 9, -1)
-    return accounts, objects, None, dates, ore, ~ends_line, tails
+    return accounts, objects, None, days, ore, ~ends_line, tails
 
 
 def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
@@ -1774,7 +1829,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     lines = _lines(data)
     n_lines = len(lines)
     # the shape proved with a match (a fast DFA), the fields then taken by position
-    good = _mask(pc.match_substring_regex(lines, _PERIOD_OK))
+    good = _lines_match(lines, _PERIOD_OK)
     if not good.any():
         return None
     at = np.flatnonzero(good)
