@@ -1041,11 +1041,17 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
         row_ok = accepted[plan.voucher_of]
         all_rows = bool(row_ok.all())
         st.transaction_count += len(row_ok) if all_rows else int(row_ok.sum())
-        _first_uses(r, plan, row_ok, lineno)
+        # the accounts coded once (by their first use in the chunk) for the first uses and
+        # the sums
+        encoded = plan.accounts.dictionary_encode()
+        account_of = _np(encoded.indices)
+        names = _texts(encoded.dictionary)
+        _first_uses(r, plan, row_ok, lineno, account_of, names)
         if plan.corrections is not None:
             _correction_uses(st, plan.corrections, accepted, lineno)
         if tree is None and len(row_ok):
-            _sums(r, plan, None if all_rows else row_ok)
+            keys = np.asarray([_code_of(r, 0, name) for name in names], np.int64)[account_of]
+            _sums(r, plan, None if all_rows else row_ok, keys)
     return lineno + plan.n_lines
 
 
@@ -1067,16 +1073,24 @@ def _numbered_next(st: ReadState, name: str, first: int, last: int) -> bool:
     return True
 
 
-def _first_uses(r: VectorReader, plan: _Plan, row_ok: Any, lineno: int) -> None:
-    """Note the first line of each account and object pair on the rows read."""
+def _first_uses(
+    r: VectorReader, plan: _Plan, row_ok: Any, lineno: int, account_of: Any, names: list[str]
+) -> None:
+    """Note the first line of each account and object pair on the rows read (the accounts
+    ``names[account_of[row]]``)."""
     rows = np.flatnonzero(row_ok)
     if not len(rows):
         return
     lines = plan.row_line[rows] + (lineno + 1)
-    accounts = pc.take(plan.accounts, _arrow(rows)).dictionary_encode()
-    _, first = _first_seen(_np(accounts.indices))
-    names = _texts(accounts.dictionary)
-    account_lines = dict(zip(names, lines[first].tolist(), strict=True))
+    used, first = _first_seen(account_of[rows])
+    order = np.argsort(first, kind="stable")  # in the order of their first use
+    account_lines = dict(
+        zip(
+            map(names.__getitem__, used[order].tolist()),
+            lines[first[order]].tolist(),
+            strict=True,
+        )
+    )
     uniq, first = _first_seen(_np(plan.inner.indices)[rows])
     r.state.note_first_use(account_lines, _pair_lines(plan.lists, uniq, lines[first]))
 
@@ -1091,19 +1105,27 @@ def _pair_lines(split: _Split, lists: Any, lines: Any) -> dict[tuple[str, str], 
     clean = split.status[lists] == 0
     at, at_lines = lists[clean], lines[clean]
     n_words = len(split.words)
-    pair_parts, use_parts = [], []
+    dim_parts, obj_parts, use_parts = [], [], []
     for j in range(split.dim.shape[1]):
         d = split.dim[at, j]
         has = d >= 0
         if has.any():
-            pair_parts.append(d[has] * n_words + split.obj[at[has], j])
+            dim_parts.append(d[has])
+            obj_parts.append(split.obj[at[has], j])
             use_parts.append(at_lines[has] * _PLACES + j)
-    if pair_parts:
-        pair_codes = np.concatenate(pair_parts)
+    if dim_parts:
+        dims = np.concatenate(dim_parts)
         use = np.concatenate(use_parts)
+        # a pair coded as its dimension's rank among the words naming one (a few) × the
+        # words + its object: in the order of (dimension, object) codes
+        named = np.flatnonzero(np.bincount(dims, minlength=n_words))
+        rank = np.zeros(n_words, np.int64)
+        rank[named] = np.arange(len(named))
+        pair_codes = rank[dims] * n_words + np.concatenate(obj_parts)
+        size = len(named) * n_words
         never = np.iinfo(np.int64).max
-        if n_words * n_words <= _DENSE_PAIRS:
-            first_use = np.full(n_words * n_words, never, np.int64)
+        if size <= _DENSE_PAIRS:
+            first_use = np.full(size, never, np.int64)
             np.minimum.at(first_use, pair_codes, use)
             distinct = np.flatnonzero(first_use < never)
             distinct_use = first_use[distinct]
@@ -1112,9 +1134,10 @@ def _pair_lines(split: _Split, lists: Any, lines: Any) -> dict[tuple[str, str], 
             distinct_use = np.full(len(distinct), never, np.int64)
             np.minimum.at(distinct_use, inverse, use)
         words = split.words
+        dim_words = [words[k] for k in named.tolist()]
         for code, value in zip(distinct.tolist(), distinct_use.tolist(), strict=True):
             # two spellings of one pair (1 and "1") are one pair
-            pair = (words[code // n_words], words[code % n_words])
+            pair = (dim_words[code // n_words], words[code % n_words])
             old = uses.get(pair)
             if old is None or value < old:
                 uses[pair] = value
@@ -1161,15 +1184,17 @@ def _whole_ore(amount_text: Any) -> Any:
     return ore
 
 
-def _sums(r: VectorReader, plan: _Plan, row_ok: Any) -> None:
-    """Group the rows read; the partial sums wait in arrow until :func:`_flush`."""
+def _sums(r: VectorReader, plan: _Plan, row_ok: Any, accounts: Any) -> None:
+    """Group the rows read; the partial sums wait in arrow until :func:`_flush`.
+
+    ``accounts``: each row's account coded in the sums' first key part (numpy)."""
     st = r.state
     take = None if row_ok is None else _arrow(np.flatnonzero(row_ok))
 
     def rows(arr: Any) -> Any:
         return arr if take is None else pc.take(arr, take)
 
-    columns: dict[str, Any] = {"account": rows(plan.accounts)}
+    columns: dict[str, Any] = {"account": accounts if row_ok is None else accounts[row_ok]}
     keys = _keys(st)
     if st.dims:
         indices = _np(plan.inner.indices)
@@ -1243,10 +1268,10 @@ def _month_codes(r: VectorReader, month: Any) -> Any:
 
 
 def _as_strings(r: VectorReader, columns: dict[str, Any]) -> None:
-    """The dimensions' and the month's columns as strings (they are codes of the key values)
-    for acero."""
-    parts = [f"d{j}" for j in range(len(r.state.dims))]
-    for part, name in enumerate(parts, start=1):
+    """The account's, the dimensions' and the month's columns as strings (they are codes of
+    the key values) for acero."""
+    parts = ["account", *(f"d{j}" for j in range(len(r.state.dims)))]
+    for part, name in enumerate(parts):
         codes = columns[name]
         if isinstance(codes, np.ndarray):
             columns[name] = pc.take(_array(r.key_values[part], pa.string()), _arrow(codes))
@@ -1376,10 +1401,13 @@ def _flush_packed(r: VectorReader) -> None:
     if not sums:
         sums.update(zip(keys, values, strict=True))
         return
-    get = sums.get
-    zero = Decimal(0)
-    for key, value in zip(keys, values, strict=True):
-        sums[key] = get(key, zero) + value
+    # the keys the line reader summed too (a few) added to, the others set in their order
+    # (as one loop adding to each would leave them: the same order, the same Decimals)
+    new = dict(zip(keys, values, strict=True))
+    pop = new.pop
+    for key in [key for key in sums if key in new]:
+        sums[key] += pop(key)
+    sums.update(new)
 
 
 def _keys(st: ReadState) -> list[str]:
