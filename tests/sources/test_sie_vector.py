@@ -648,3 +648,153 @@ def test_years_below_1000_are_read_alike_and_vectorised(monkeypatch: pytest.Monk
     tree = read_sie(data)
     assert tree.ledger is not None
     assert write_sie(tree.ledger).count(b"09990101") >= 1
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream that cannot seek (a pipe): blocks are joined and cut as they come."""
+
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, b: Any) -> int:
+        chunk = self._inner.read(len(b))
+        b[: len(chunk)] = chunk
+        return len(chunk)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from(
+            [
+                b"#VER A 1 20200101",
+                b"{",
+                b"}",
+                b"\t#TRANS 1930 {} 1.00",
+                b"#PSALDO 0 202001 1930 {} 1",
+                b"}\r",
+                b"#VER \xc3\xa5 2 20200101",
+                b"\xe5\xe4",
+                b"x" * 300,
+                b"",
+            ]
+        ),
+        max_size=60,
+    ),
+    chunk=st.sampled_from([1, 7, 64, 4096]),
+    bom=st.booleans(),
+)
+def test_blocks_ending_after_vouchers_hold_the_same_bytes_and_encoding(
+    lines: list[bytes], chunk: int, bom: bool
+) -> None:
+    # read as exactly the bytes up to a voucher's end (seeking), the blocks are the same
+    # stream as those joined and cut from a pipe, each ending at a line end but the last,
+    # and the encoding is chosen the same way
+    from styrkort.sources.sie.decode import Decoded
+    from styrkort.sources.sie.reader import _VOUCHER_ENDS
+
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"\n".join(lines) + b"\n"
+    exact = Decoded(io.BytesIO(data), chunk)
+    exact.head()
+    piped = Decoded(io.BufferedReader(_Unseekable(data)), chunk)
+    piped.head()
+    got = list(exact.blocks(_VOUCHER_ENDS))
+    want = list(piped.blocks(_VOUCHER_ENDS))
+    assert b"".join(got) == b"".join(want)
+    assert all(block.endswith(b"\n") for block in got)
+    assert (exact.encoding, exact.first_non_ascii_line) == (
+        piped.encoding,
+        piped.first_non_ascii_line,
+    )
+
+
+def test_a_block_ends_after_the_last_voucher_in_its_chunk() -> None:
+    from styrkort.sources.sie.decode import Decoded
+    from styrkort.sources.sie.reader import _VOUCHER_ENDS, _voucher_run
+
+    voucher = b"#VER A 1 20200101\r\n{\r\n#TRANS 1930 {} 1.00\r\n#TRANS 3010 {} -1.00\r\n}\r\n"
+    data = voucher * 2000
+    decoded = Decoded(io.BytesIO(data), 64 * 1024)
+    decoded.head()
+    blocks = list(decoded.blocks(_VOUCHER_ENDS))
+    assert len(blocks) > 1 and b"".join(blocks) == data
+    for block in blocks:
+        # the whole block is the run of vouchers: handed on without a copy
+        assert block.startswith(b"#VER ") and _voucher_run(block) == (0, len(block))
+
+
+@pytest.mark.parametrize(
+    ("data", "run"),
+    [
+        (b"#VER a\n{\n}\n", (0, 11)),
+        (b"#VER a\r\n{\r\n}\r\nx", (0, 14)),
+        (b"x\n#VER 1\n{\n}x\n", None),
+        (b"#VER a\n{\n}\n}\r\n#VER 2\n{\n}", (0, 14)),
+        (b"#VER\n}\n}\r\n#VER 2\n{\n}", None),
+        (b"\n}\n#VER a\n", None),
+    ],
+)
+def test_voucher_runs_end_at_the_last_closing_line_lf_or_crlf(
+    data: bytes, run: tuple[int, int] | None
+) -> None:
+    from styrkort.sources.sie.reader import _voucher_run
+
+    assert _voucher_run(data) == run
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40))
+def test_utf8_is_proved_as_python_decodes_it(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert vector.valid_utf8(data) is valid
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xed\xa0\x80", b"\xc0\x80", b"\xe0\x80\x80", b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80"],
+)
+def test_surrogates_overlong_forms_and_past_the_last_code_point_are_not_utf8(data: bytes) -> None:
+    assert not vector.valid_utf8(b"#VER A 1 20200101 " + data + b"\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b' "text" 1',
+                b" word",
+                b' "a \\" b"',
+                b"",
+                b' "open',
+                b" {x}",
+                b'\t""',
+                b" \x01",
+                b' "x"y',
+                b" \xc3\xa5",
+            ]
+        ).map(lambda tail: tail + b"\n"),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_lines_matched_at_once_match_as_line_by_line(tails: list[bytes]) -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(tails, pa.binary())
+    one_by_one = np.asarray(pc.match_substring_regex(arr, vector._TRANS_REST).to_pylist())
+    assert (vector._lines_match(arr, vector._TRANS_REST) == one_by_one).all()
+    # a slice (the array's offset not 0) too
+    assert (vector._lines_match(arr[1:], vector._TRANS_REST) == one_by_one[1:]).all()
