@@ -575,6 +575,9 @@ def _list_pairs(split: _Split) -> list[Objects | None]:
     get = words.__getitem__
     width = split.dim.shape[1]
     k_of = (split.dim >= 0).sum(axis=1) if width else np.zeros(n, np.int64)
+    # the lists of each width made at once, then put in their order (no loop per list)
+    placed: list[Any] = []
+    values: list[Objects | None] = []
     for k in range(1, width + 1):
         rows = np.flatnonzero((k_of == k) & (split.status == 0))
         if not len(rows):
@@ -587,11 +590,23 @@ def _list_pairs(split: _Split) -> list[Objects | None]:
             )
             for j in range(k)
         ]
-        for i, value in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
-            out[i] = value
-    for i in np.flatnonzero(split.status != 0).tolist():
-        out[i] = split.fallback.get(i)
-    return out
+        placed.append(rows)
+        values.extend(zip(*columns, strict=True))
+    others = np.flatnonzero(split.status != 0)
+    if len(others):
+        placed.append(others)
+        values.extend(map(split.fallback.get, others.tolist()))
+    if not placed:
+        return out
+    at = np.concatenate(placed)
+    if len(at) < n:  # the empty lists
+        empty = np.ones(n, np.bool_)
+        empty[at] = False
+        at = np.concatenate([at, np.flatnonzero(empty)])
+        values.extend(out[: n - len(values)])
+    order = np.empty(n, np.int64)
+    order[at] = np.arange(n)
+    return list(map(values.__getitem__, order.tolist()))
 
 
 def _split_bytes(arr: Any) -> list[bytes]:
@@ -1694,6 +1709,18 @@ def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
     return text.split("\n")
 
 
+def _coded(arr: Any, encoding: str = "ascii") -> tuple[Any, list[str]]:
+    """A column (no newlines, no nulls) as codes (numpy int64) of its distinct values."""
+    encoded = arr.dictionary_encode()
+    return _np(encoded.indices).astype(np.int64), _texts(encoded.dictionary, encoding)
+
+
+def _shared(arr: Any, encoding: str = "ascii") -> list[str]:
+    """A column (no newlines, no nulls) as Python strings, one object per distinct value."""
+    codes, values = _coded(arr, encoding)
+    return list(map(values.__getitem__, codes.tolist()))
+
+
 def _ints(arr: Any) -> list[int]:
     values: list[int] = _np(arr).tolist()
     return values
@@ -1863,34 +1890,38 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
     at = np.flatnonzero(good)
     offsets = np.frombuffer(lines.buffers()[1], np.int32, n_lines + 1)
     fields = _period_fields(data, offsets, at)
-    years = _texts(fields["year"])
-    periods = _texts(fields["period"])
+    year_of, year_texts = _coded(fields["year"])
+    month_of, periods_of = _coded(fields["period"])
+    periods = list(map(periods_of.__getitem__, month_of.tolist()))
     # the year must be known and the month real and inside it, else the line reader says so
-    months: dict[tuple[str, str], int | None] = {}
-    for key in set(zip(years, periods, strict=True)):
-        year = int(key[0])
+    combination = year_of * len(periods_of) + month_of
+    used = np.flatnonzero(np.bincount(combination, minlength=len(year_texts) * len(periods_of)))
+    year_in: list[int | None] = [None] * (len(year_texts) * len(periods_of))
+    for code in used.tolist():
+        year, month = int(year_texts[code // len(periods_of)]), periods_of[code % len(periods_of)]
         rar = st.years.get(year)
-        value = st.date_cache.get(key[1] + "01") if key[1] + "01" in st.date_cache else None
+        value = st.date_cache.get(month + "01") if month + "01" in st.date_cache else None
         if value is None:
-            value = st.date_period(key[1] + "01")
+            value = st.date_period(month + "01")
         inside = (
             rar is not None
             and value is not None
-            and ymd(rar.start)[:6] <= key[1] <= ymd(rar.end)[:6]
+            and ymd(rar.start)[:6] <= month <= ymd(rar.end)[:6]
         )
-        months[key] = year if inside else None
-    year_numbers = [months[key] for key in zip(years, periods, strict=True)]
+        year_in[code] = year if inside else None
+    year_numbers = list(map(year_in.__getitem__, combination.tolist()))
     inner = fields["objects"].dictionary_encode()
     split = _split(r, inner.dictionary, encoding, _pairs_of)
     parsed = _list_pairs(split)
     list_of = _np(inner.indices).astype(np.int64)
     objects = list(map(parsed.__getitem__, list_of.tolist()))
-    labels = _texts(fields["label"])
-    accounts = _texts(fields["account"])
-    amounts = list(map(Decimal, _texts(fields["amount"])))
-    qty_texts = _texts(fields["qty"])
-    quantity_of = {q: Decimal(q) if q else None for q in set(qty_texts)}  # few distinct
-    quantities = list(map(quantity_of.__getitem__, qty_texts))
+    labels = _shared(fields["label"])
+    accounts = _shared(fields["account"])
+    amount_of, amount_texts = _coded(fields["amount"])
+    amounts = list(map(list(map(Decimal, amount_texts)).__getitem__, amount_of.tolist()))
+    qty_of, qty_texts = _coded(fields["qty"])
+    quantity_of = [Decimal(q) if q else None for q in qty_texts]  # few distinct
+    quantities = list(map(quantity_of.__getitem__, qty_of.tolist()))
     line_numbers = (at + (lineno + 1)).tolist()
     # a line whose year or month the line reader would find fault with, or whose object
     # list is broken, is left to it
