@@ -798,3 +798,30 @@ def test_lines_matched_at_once_match_as_line_by_line(tails: list[bytes]) -> None
     assert (vector._lines_match(arr, vector._TRANS_REST) == one_by_one).all()
     # a slice (the array's offset not 0) too
     assert (vector._lines_match(arr[1:], vector._TRANS_REST) == one_by_one[1:]).all()
+
+
+_IMPORTS = """
+import sys
+from styrkort.sources.sie import read_sie, sum_sie
+for reading in (lambda: sum_sie(sys.argv[1], dimensions=("1",)), lambda: read_sie(sys.argv[1])):
+    result = reading()
+    assert not [f for f in result.findings if f.code == "sie.internal"], result.findings
+print(" ".join(sorted(name for name in ("pyarrow.compute", "pandas") if name in sys.modules)))
+"""
+
+
+def test_reading_a_file_imports_neither_pyarrow_compute_nor_pandas(tmp_path: Path) -> None:
+    # each costs more CPU at start-up than a few MB of reading (arrow.py, vector._np): a
+    # file with vouchers, object lists, corrections and period balances read both ways
+    import subprocess
+    import sys
+
+    from styrkort.sources.sie.synthetic import VARIETY, write_variety_sie
+
+    path = tmp_path / "all.se"
+    with path.open("wb") as stream:
+        write_variety_sie(stream, size=300_000, features=frozenset(VARIETY))
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORTS, str(path)], check=True, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == ""

@@ -51,7 +51,8 @@ if "numpy" not in sys.modules:
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from styrkort.sources.sie import arrow as pc  # arrow's functions, not pyarrow.compute
 
     AVAILABLE = True
 except ImportError:  # pragma: no cover
@@ -270,7 +271,7 @@ def _unquote(arr: Any) -> Any:
 
 def _ascii(arr: Any) -> Any:
     """A binary column the patterns proved ASCII (digits, dates, amounts) as strings."""
-    return arr.cast(pa.string())
+    return pc.cast(arr, pa.string())
 
 
 def _mask(arr: Any) -> Any:
@@ -328,7 +329,7 @@ def _array(values: list[Any], type_: Any) -> Any:
         )
     ints = np.asarray([0 if v is None else v for v in values], np.int64)
     arr = pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(ints)])
-    return arr if type_ == pa.int64() else arr.cast(type_)
+    return arr if type_ == pa.int64() else pc.cast(arr, type_)
 
 
 def _scalar(value: Any, type_: Any) -> Any:
@@ -516,7 +517,7 @@ def _split(
     fields = pa.Array.from_buffers(
         pa.binary(), len(offsets) - 1, [None, pa.py_buffer(offsets.astype(np.int32)), data]
     )
-    encoded = fields.dictionary_encode()
+    encoded = pc.dictionary_encode(fields)
     codes = _np(encoded.indices).astype(np.int64)
     raw_words: list[bytes] = encoded.dictionary.to_pylist()
     # a field after a space has it in front: one space only (two make an empty field)
@@ -787,7 +788,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
             bad[_np(pc.filter(per.column("v"), nonzero))] = True
 
     # object lists: the chunk's distinct ones split at once (see _split)
-    inner = objects_bin.dictionary_encode()
+    inner = pc.dictionary_encode(objects_bin)
     lists = _split(r, inner.dictionary, encoding, object_pairs)
     status = lists.status
     list_of_row = _np(inner.indices)
@@ -823,7 +824,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
     # voucher numbers: a run of vouchers numbered 1, 2, 3 … in one series is read at once
     series_arr = _unquote(ver_series)
     numbers_arr = _unquote(ver_numbers)
-    ser_dict = series_arr.dictionary_encode()
+    ser_dict = pc.dictionary_encode(series_arr)
     ser_idx = _np(ser_dict.indices).astype(np.int64)
     ser_names = _texts(ser_dict.dictionary, encoding)
     integral = _mask(pc.match_substring_regex(numbers_arr, _INTEGRAL))
@@ -937,7 +938,7 @@ def _corrections(
                 bad[c_voucher[k]] = True
     # object lists: only those every splitter splits alike
     c_lists = ex.field("objects")
-    inner = c_lists.dictionary_encode()
+    inner = pc.dictionary_encode(c_lists)
     split = _split(r, inner.dictionary, encoding, object_pairs)
     c_list = _np(inner.indices)
     bad[c_voucher[split.status[c_list] != 0]] = True
@@ -1058,7 +1059,7 @@ def _commit(r: VectorReader, plan: _Plan, data: bytes, lineno: int) -> int:
         st.transaction_count += len(row_ok) if all_rows else int(row_ok.sum())
         # the accounts coded once (by their first use in the chunk) for the first uses and
         # the sums
-        encoded = plan.accounts.dictionary_encode()
+        encoded = pc.dictionary_encode(plan.accounts)
         account_of = _np(encoded.indices)
         names = _texts(encoded.dictionary)
         _first_uses(r, plan, row_ok, lineno, account_of, names)
@@ -1342,7 +1343,7 @@ def _pack(r: VectorReader, columns: list[Any]) -> Any:
             size *= len(values_of)
             dense = None if dense is None or size > _DENSE_KEYS else dense * len(values_of) + arr
             continue
-        encoded = arr.dictionary_encode()
+        encoded = pc.dictionary_encode(arr)
         mapping = []
         for value in encoded.dictionary.to_pylist():
             c = codes_of.get(value)
@@ -1510,7 +1511,7 @@ def _spans(buffer: Any, begin: Any, end: Any) -> Any:
     offsets[1 : 2 * n : 2] = end
     offsets[2 * n] = end[-1] if n else 0
     both = pa.Array.from_buffers(pa.binary(), 2 * n, [None, pa.py_buffer(offsets), buffer])
-    return both.take(_arrow(np.arange(0, 2 * n, 2)))
+    return pc.take(both, _arrow(np.arange(0, 2 * n, 2)))
 
 
 def _token_end(raw: Any, begin: Any, limit: int = 32) -> Any:
@@ -1669,7 +1670,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     if not ((d1 >= 0) & (d1 <= 9) & (d2 >= 0) & (d2 <= 9)).all():
         return None
     try:
-        whole = _np(_spans(buffer, cl + 2 + negative, dot).cast(pa.int64()))
+        whole = _np(pc.cast(_spans(buffer, cl + 2 + negative, dot), pa.int64()))
     except pa.ArrowInvalid:
         return None
     if (whole < 0).any():
@@ -1686,7 +1687,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
         dated &= (digit >= 48) & (digit <= 57)
         day = day * 10 + (digit.astype(np.int64) - 48)
     days = np.where(dated, day, 0)
-    accounts = account_bytes.cast(pa.string())
+    accounts = pc.cast(account_bytes, pa.string())
     objects = _spans(buffer, op + 1, cl)
     # what the positions prove is the whole line when the amount ends it; a row with more
     # after its amount (a date, a text …) has the rest of its shape still to be proved
@@ -1711,7 +1712,7 @@ def _texts(arr: Any, encoding: str = "ascii") -> list[str]:
 
 def _coded(arr: Any, encoding: str = "ascii") -> tuple[Any, list[str]]:
     """A column (no newlines, no nulls) as codes (numpy int64) of its distinct values."""
-    encoded = arr.dictionary_encode()
+    encoded = pc.dictionary_encode(arr)
     return _np(encoded.indices).astype(np.int64), _texts(encoded.dictionary, encoding)
 
 
@@ -1853,12 +1854,14 @@ def _period_fields(data: bytes, offsets: Any, at: Any) -> dict[str, Any]:
     closes = np.flatnonzero(raw == 125)
     cl = closes[np.searchsorted(closes, op)]
     buffer = pa.py_buffer(data)
-    head = pc.ascii_split_whitespace(
-        _spans(buffer, starts + np.where(budget, 8, 7), op).cast(pa.string())
-    ).flatten()
-    tail = pc.ascii_split_whitespace(_spans(buffer, cl + 1, ends).cast(pa.string()))
+    head = pc.list_flatten(
+        pc.ascii_split_whitespace(
+            pc.cast(_spans(buffer, starts + np.where(budget, 8, 7), op), pa.string())
+        )
+    )
+    tail = pc.ascii_split_whitespace(pc.cast(_spans(buffer, cl + 1, ends), pa.string()))
     tail_at = _np(tail.offsets).astype(np.int64)
-    numbers = tail.flatten()
+    numbers = pc.list_flatten(tail)
     # both spans begin with a blank and end with one (or the line end): the splits begin
     # and end with an empty field
     has_qty = np.diff(tail_at) == 4
@@ -1910,7 +1913,7 @@ def _period_plan(r: VectorReader, data: bytes, lineno: int) -> _PeriodPlan | Non
         )
         year_in[code] = year if inside else None
     year_numbers = list(map(year_in.__getitem__, combination.tolist()))
-    inner = fields["objects"].dictionary_encode()
+    inner = pc.dictionary_encode(fields["objects"])
     split = _split(r, inner.dictionary, encoding, _pairs_of)
     parsed = _list_pairs(split)
     list_of = _np(inner.indices).astype(np.int64)
