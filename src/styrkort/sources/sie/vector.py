@@ -306,8 +306,9 @@ def _arrow(values: Any) -> Any:
 
 
 def _bools(values: Any) -> Any:
-    """A numpy bool array as an arrow one."""
-    return pc.cast(_arrow(values.astype(np.int64)), pa.bool_())
+    """A numpy bool array as an arrow one (its bits packed as arrow keeps them)."""
+    bits = np.packbits(np.asarray(values, np.bool_), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
 
 
 def _array(values: list[Any], type_: Any) -> Any:
