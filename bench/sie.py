@@ -26,7 +26,9 @@ than wall time on a shared machine), wall time and peak memory (max RSS):
 - sums: ``sum_sie(FILE, dimensions=("1",))`` (sums per account × ansvar × month);
 - tree: ``read_sie(FILE)`` (every voucher kept; on the plain file and the one with everything);
 
-and prints the ratio of summary and sums to the floor measured in the same run.
+and prints the ratio of summary and sums to the floor measured in the same run (the
+kinds run in turns, floor, summary, sums, floor …, so that a slow spell of the shared
+machine weighs on both sides of the ratio).
 Peak memory of the sums is also measured on the plain file at a quarter of the
 size: it must not grow with the file. Each figure is the best (memory: the
 largest) of ``--repeat`` runs (default 3). ``--quick`` is a CI-sized smoke run
@@ -88,21 +90,39 @@ def _child(argv: list[str]) -> dict[str, float]:
     }
 
 
-def measure(kind: str, path: Path, encoding: str, repeat: int) -> dict[str, float]:
-    """The best of ``repeat`` fresh processes (the machine is shared: the minimum is the signal)."""
+def _argv(kind: str, path: Path, encoding: str) -> list[str]:
     py = sys.executable
-    argv = {
+    return {
         "floor": [py, "-c", FLOOR, str(path), encoding],
         "summary": [py, "-m", "styrkort", "sie", "summary", "--json", str(path)],
         "sums": [py, "-c", SUMS, str(path)],
         "tree": [py, "-c", TREE, str(path)],
     }[kind]
-    runs = [_child(argv) for _ in range(repeat)]
+
+
+def measure_all(
+    kinds: list[str], path: Path, encoding: str, repeat: int
+) -> dict[str, dict[str, float]]:
+    """The best of ``repeat`` fresh processes of each kind (the machine is shared: the minimum
+    is the signal), taken in turns (floor, summary, sums, floor, …) so that a slow spell of the
+    machine falls on the floor and on what is compared with it alike."""
+    runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    for _ in range(repeat):
+        for kind in kinds:
+            runs[kind].append(_child(_argv(kind, path, encoding)))
     return {
-        "cpu": min(r["cpu"] for r in runs),
-        "wall": min(r["wall"] for r in runs),
-        "rss": max(r["rss"] for r in runs),
+        kind: {
+            "cpu": min(r["cpu"] for r in done),
+            "wall": min(r["wall"] for r in done),
+            "rss": max(r["rss"] for r in done),
+        }
+        for kind, done in runs.items()
     }
+
+
+def measure(kind: str, path: Path, encoding: str, repeat: int) -> dict[str, float]:
+    """The best of ``repeat`` fresh processes of one kind."""
+    return measure_all([kind], path, encoding, repeat)[kind]
 
 
 def matrix() -> list[tuple[str, frozenset[str]]]:
@@ -157,12 +177,8 @@ def main() -> int:
                 generate(path, size, features)
             encoding = "utf-8" if "utf8" in features else "cp437"
             mb = path.stat().st_size / 1e6
-            r: dict[str, Any] = {
-                kind: measure(kind, path, encoding, args.repeat)
-                for kind in ("floor", "summary", "sums")
-            }
-            if name in ("plain", "all"):
-                r["tree"] = measure("tree", path, encoding, args.repeat)
+            kinds = ["floor", "summary", "sums"] + (["tree"] if name in ("plain", "all") else [])
+            r: dict[str, Any] = measure_all(kinds, path, encoding, args.repeat)
             rows.append((name, mb, r))
             _print_row(name, mb, r)
         if not args.only or "plain" in args.only:
