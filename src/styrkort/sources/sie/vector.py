@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import itertools
 import operator
 import os
@@ -48,6 +49,10 @@ if "numpy" not in sys.modules:
     # this reader never does. Only when the process has not chosen, and before the import.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+# the cyclic garbage collector would walk the tens of thousands of objects these imports
+# make, all kept for the process's life, several times over (5 ms): paused while they run
+_collecting = gc.isenabled()
+gc.disable()
 try:  # pyarrow is a dependency of styrkort, but the reader works without it
     import numpy as np
     import pyarrow as pa
@@ -57,6 +62,9 @@ try:  # pyarrow is a dependency of styrkort, but the reader works without it
     AVAILABLE = True
 except ImportError:  # pragma: no cover
     AVAILABLE = False
+finally:
+    if _collecting:
+        gc.enable()
 
 # a quoted field: no braces or line ends; \" is a quote (a backslash before anything else
 # is itself), so a quote after a backslash never closes the field
@@ -1369,7 +1377,7 @@ def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
     """Distinct codes and the exact int64 sum of the values of each."""
     if not len(codes):  # packed parts of no rows (found by bench/fuzz.py)
         return codes[:0], values[:0]
-    order = np.argsort(codes, kind="stable")
+    order = np.argsort(codes)  # sums of integers: the order among equal codes does not matter
     ordered = codes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     return ordered[starts], np.add.reduceat(values[order], starts) if len(starts) else values[:0]
@@ -1401,16 +1409,22 @@ def _flush_packed(r: VectorReader) -> None:
     codes, totals = _regroup_packed(r.packed)
     r.packed.clear()
     bits = _key_bits(len(r.key_values), st.by_period)
-    parts: list[list[Any]] = []
-    rest = codes
-    for values, width in zip(reversed(r.key_values), reversed(bits), strict=True):
-        part = (rest & ((1 << width) - 1)).tolist()
-        rest = rest >> width
-        parts.append(list(map(values.__getitem__, part)))
-    parts.reverse()
     ndims = len(st.dims)
     n = len(totals)
-    objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else [st.none_key] * n
+    parts: list[list[Any]] = []
+    for part, (values, width) in enumerate(zip(r.key_values, bits, strict=True)):
+        shift = sum(bits[part + 1 :])
+        part_codes = ((codes >> shift) & ((1 << width) - 1)).tolist()
+        if ndims == 1 and part == 1:
+            # the key's objects: one tuple per object made, not one per sum
+            alone: list[Any] = [(value,) for value in values]
+            parts.append(list(map(alone.__getitem__, part_codes)))
+        else:
+            parts.append(list(map(values.__getitem__, part_codes)))
+    if ndims == 1:
+        objects_keys = parts[1]
+    else:
+        objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else [st.none_key] * n
     periods = parts[-1] if st.by_period else [None] * n
     keys = list(zip(parts[0], objects_keys, periods, strict=True))
     values = [Decimal(t).scaleb(-2) for t in totals.tolist()]
