@@ -1377,7 +1377,10 @@ def _group_sum(codes: Any, values: Any) -> tuple[Any, Any]:
     """Distinct codes and the exact int64 sum of the values of each."""
     if not len(codes):  # packed parts of no rows (found by bench/fuzz.py)
         return codes[:0], values[:0]
-    order = np.argsort(codes)  # sums of integers: the order among equal codes does not matter
+    # stable: numpy's timsort, which merges the runs it finds: each chunk's codes come sorted
+    # (the dense numbering and the packed code order the key parts alike), so a regrouping
+    # of parts is a merge (4 ms for 290 000 codes, where a quicksort takes 23)
+    order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     return ordered[starts], np.add.reduceat(values[order], starts) if len(starts) else values[:0]
