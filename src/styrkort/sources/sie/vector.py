@@ -1160,6 +1160,17 @@ def _pair_lines(split: _Split, lists: Any, lines: Any) -> dict[tuple[str, str], 
             np.minimum.at(distinct_use, inverse, use)
         words = split.words
         dim_words = [words[k] for k in named.tolist()]
+        if clean.all() and len(set(words)) == len(words):
+            # every pair written one way and none split elsewhere: the pairs are distinct,
+            # put in the order of their first use at once (a stable sort: as sorted() below)
+            order = np.argsort(distinct_use, kind="stable")
+            codes, first_lines = distinct[order], distinct_use[order] // _PLACES
+            pairs = zip(
+                map(dim_words.__getitem__, (codes // n_words).tolist()),
+                map(words.__getitem__, (codes % n_words).tolist()),
+                strict=True,
+            )
+            return dict(zip(pairs, first_lines.tolist(), strict=True))
         for code, value in zip(distinct.tolist(), distinct_use.tolist(), strict=True):
             # two spellings of one pair (1 and "1") are one pair
             pair = (dim_words[code // n_words], words[code % n_words])
