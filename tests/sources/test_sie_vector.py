@@ -825,3 +825,42 @@ def test_reading_a_file_imports_neither_pyarrow_compute_nor_pandas(tmp_path: Pat
         [sys.executable, "-c", _IMPORTS, str(path)], check=True, capture_output=True, text=True
     )
     assert out.stdout.strip() == ""
+
+
+class _FakeLibc:
+    def __init__(self, calls: list[tuple[int, int]]) -> None:
+        self.calls = calls
+
+        def mallopt(param: int, value: int) -> int:
+            calls.append((param, value))
+            return 1
+
+        self.mallopt = mallopt
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, [(-3, 32 << 20), (-1, 64 << 20)]),
+        ({"MALLOC_ARENA_MAX": "2"}, []),  # the process chose its allocator's settings
+        ({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1"}, []),
+    ],
+)
+def test_malloc_keeps_chunk_sized_blocks_once_unless_the_process_chose(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], expected: list[tuple[int, int]]
+) -> None:
+    import ctypes
+    import os
+    import sys
+
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(vector, "_settled", False)
+    monkeypatch.setattr(ctypes, "CDLL", lambda _name: _FakeLibc(calls))
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in [n for n in os.environ if n.startswith("MALLOC_") or n == "GLIBC_TUNABLES"]:
+        monkeypatch.delenv(name)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    vector.settle_malloc()
+    vector.settle_malloc()  # once per process
+    assert calls == expected

@@ -183,6 +183,7 @@ class VectorReader:
     """
 
     def __init__(self, state: ReadState, line_reader: LineReader) -> None:
+        settle_malloc()
         self.state = state
         self.line_reader = line_reader
         # object lists not written the usual way, split by the line reader's function
@@ -240,6 +241,39 @@ class VectorReader:
     def flush(self) -> None:
         """Add the partial sums waiting from vectorised chunks to ``state.sums`` (Decimal, exact)."""
         _flush(self)
+
+
+_settled = False
+
+
+def settle_malloc() -> None:
+    """Let glibc's malloc keep the blocks of a chunk's arrays for the next chunk (once per
+    process, on Linux with glibc, unless the process set ``MALLOC_*`` or ``GLIBC_TUNABLES``).
+
+    glibc hands blocks of 128 KB or more to the kernel (mmap) and back when they are freed,
+    raising that threshold only as such blocks go by; a chunk's numpy arrays are 0.1–30 MB
+    each, so reading a 50 MB file made 40 000 page faults, 0.05–0.15 s of system time (a
+    tenth of the reading). Set at once here to what glibc's own dynamic thresholds settle
+    at after large blocks (blocks below 32 MB from the heap, up to 64 MB of free heap kept):
+    16 000 page faults, about 10 MB more peak memory.
+    """
+    global _settled
+    if _settled:
+        return
+    _settled = True
+    if sys.platform != "linux" or "GLIBC_TUNABLES" in os.environ:
+        return
+    if any(name.startswith("MALLOC_") for name in os.environ):
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt  # the process's own C library
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: glibc's largest dynamic threshold
+    mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD: twice it, as glibc's dynamic rule sets it
 
 
 @dataclass(slots=True)
