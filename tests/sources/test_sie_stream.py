@@ -55,12 +55,11 @@ def test_sums_equal_the_tree_for_a_synthetic_municipal_file() -> None:
 
 _ARROW_PEAK = """
 import sys
-import pyarrow as pa
-from styrkort.sources.sie import sum_sie, vector
+from styrkort.sources.sie import arrow, sum_sie, vector
 vector._REGROUP_ROWS = 2_000
 result = sum_sie(sys.argv[1], dimensions=("1",), chunk_size=64 * 1024)
 assert result.sums is not None and result.findings == ()
-print(pa.default_memory_pool().max_memory())
+print(arrow.POOL.max_memory())
 """
 
 
