@@ -140,6 +140,8 @@ _ORE_FLUSH_CHUNKS = 2048
 
 # the longest account read by position (a longer one sends the chunk to the patterns)
 _ACCOUNT_DIGITS = 16
+# a row without a date, among dates read as numbers YYYYMMDD (00000000 is one: a wrong one)
+_NO_DAY = -1
 # fewer #PSALDO/#PBUDGET lines than this in a stretch are left to the line reader
 _PERIOD_RUN = 64
 _NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?"
@@ -790,7 +792,7 @@ def _plan(r: VectorReader, data: bytes, lineno: int) -> _Plan | None:
         bad[voucher_of[_mask(rows)]] = True
 
     # dates (numbers YYYYMMDD, eight digits proved): every one real; vouchers inside year 0
-    t_dated = t_day > 0
+    t_dated = t_day >= 0
     distinct = _np(pc.unique(_arrow(np.concatenate((v_day, t_day[t_dated]))))).tolist()
     cache = st.date_cache
     wrong = []
@@ -1235,8 +1237,8 @@ def _first_seen(codes: Any) -> tuple[Any, Any]:
 
 def _days(dates: Any) -> Any:
     """Rows' dates (strings: eight digits, "", '""' or null; proved by _TRANS_OK) as numpy
-    YYYYMMDD, 0 where there is none."""
-    days = np.zeros(len(dates), np.int64)
+    YYYYMMDD, -1 where there is none ("00000000" is a date, a wrong one)."""
+    days = np.full(len(dates), _NO_DAY, np.int64)
     dates = pc.fill_null(dates, _scalar("", pa.string()))
     at = np.flatnonzero(_mask(pc.equal(pc.utf8_length(dates), _scalar(8, pa.int32()))))
     if len(at):
@@ -1279,7 +1281,7 @@ def _sums(r: VectorReader, plan: _Plan, row_ok: Any, accounts: Any) -> None:
         voucher_of = plan.voucher_of if row_ok is None else plan.voucher_of[row_ok]
         month = (plan.v_day // 100)[voucher_of]
         t_day = plan.t_day if row_ok is None else plan.t_day[row_ok]
-        dated = t_day > 0
+        dated = t_day >= 0
         month[dated] = t_day[dated] // 100
         columns["period"] = _month_codes(r, month)
     partials = r.partials
@@ -1652,7 +1654,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
     the rows where either is in doubt with ``_TRANS_OK``.
 
     Returns accounts, object lists (binary), amounts (text; None: not needed),
-    transaction dates (numpy YYYYMMDD, 0 when none), the amounts in öre, which rows have more after
+    transaction dates (numpy YYYYMMDD, -1 when none), the amounts in öre, which rows have more after
     their amount than the line end (numpy), and for those with a date read here where the
     rest after the date begins (numpy; -1 for the others).
     """
@@ -1749,7 +1751,7 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
         digit = raw[np.minimum(stop + k, last)]
         dated &= (digit >= 48) & (digit <= 57)
         day = day * 10 + (digit.astype(np.int64) - 48)
-    days = np.where(dated, day, 0)
+    days = np.where(dated, day, _NO_DAY)
     accounts = pc.cast(account_bytes, pa.string())
     objects = _spans(buffer, op + 1, cl)
     # what the positions prove is the whole line when the amount ends it; a row with more
