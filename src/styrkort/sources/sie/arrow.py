@@ -57,14 +57,12 @@ ascii_split_whitespace = _plain("ascii_split_whitespace")
 binary_join = _plain("binary_join")
 binary_length = _plain("binary_length")
 equal = _plain("equal")
-greater = _plain("greater")
 greater_equal = _plain("greater_equal")
 if_else = _plain("if_else")
 invert = _plain("invert")
 less = _plain("less")
 list_flatten = _plain("list_flatten")
 not_equal = _plain("not_equal")
-or_ = _plain("or")
 subtract = _plain("subtract")
 sum = _plain("sum")
 unique = _plain("unique")
@@ -125,7 +123,6 @@ __all__ = [
     "fill_null",
     "filter",
     "find_substring",
-    "greater",
     "greater_equal",
     "if_else",
     "invert",
@@ -133,7 +130,6 @@ __all__ = [
     "list_flatten",
     "match_substring_regex",
     "not_equal",
-    "or_",
     "replace_substring",
     "starts_with",
     "subtract",

@@ -1248,7 +1248,7 @@ def _voucher_run(data: bytes) -> tuple[int, int] | None:
         last = data.rfind(b"\n}", 0, end)
         if last <= first:
             return None
-        if data.startswith(b"\n", last + 2) or data.startswith(b"\r\n", last + 2):
+        if data.startswith(_VOUCHER_ENDS, last):
             return first, data.index(b"\n", last + 1) + 1
         end = last + 1
 

@@ -382,18 +382,19 @@ def _scalar(value: Any, type_: Any) -> Any:
     return _array([value], type_)[0]
 
 
+def _stretch(type_: Any, buffer: Any, begin: int, end: int) -> Any:
+    """An arrow array of one value: the bytes ``begin:end`` of ``buffer`` (not copied)."""
+    offsets = pa.py_buffer(np.asarray([begin, end], np.int32))
+    return pa.Array.from_buffers(type_, 1, [None, offsets, buffer])
+
+
 def valid_utf8(data: bytes) -> bool:
     """Whether ``data`` is valid UTF-8 (as ``data.decode("utf-8")`` would find: overlong
     forms, surrogates and code points past U+10FFFF are not), checked by arrow."""
     if len(data) >= 2**31:
         return False
-    whole = pa.Array.from_buffers(
-        pa.string(),
-        1,
-        [None, pa.py_buffer(np.asarray([0, len(data)], np.int32)), pa.py_buffer(data)],
-    )
     try:
-        whole.validate(full=True)
+        _stretch(pa.string(), pa.py_buffer(data), 0, len(data)).validate(full=True)
     except pa.ArrowInvalid:
         return False
     return True
@@ -412,11 +413,7 @@ def _lines_match(lines: Any, pattern: bytes) -> Any:
     n = len(lines)
     if n:
         offsets, buffer = _binary_parts(lines)
-        stretch = pa.Array.from_buffers(
-            pa.binary(),
-            1,
-            [None, pa.py_buffer(np.asarray([offsets[0], offsets[-1]], np.int32)), buffer],
-        )
+        stretch = _stretch(pa.binary(), buffer, int(offsets[0]), int(offsets[-1]))
         if pc.match_substring_regex(stretch, _every_line(pattern))[0].as_py():
             return np.ones(n, np.bool_)
     return _mask(pc.match_substring_regex(lines, pattern))
@@ -1461,18 +1458,16 @@ def _flush_packed(r: VectorReader) -> None:
     bits = _key_bits(len(r.key_values), st.by_period)
     ndims = len(st.dims)
     n = len(totals)
-    parts: list[list[Any]] = []
-    for part, (values, width) in enumerate(zip(r.key_values, bits, strict=True)):
-        shift = sum(bits[part + 1 :])
-        part_codes = ((codes >> shift) & ((1 << width) - 1)).tolist()
-        if ndims == 1 and part == 1:
-            # the key's objects: one tuple per object made, not one per sum
-            alone: list[Any] = [(value,) for value in values]
-            parts.append(list(map(alone.__getitem__, part_codes)))
-        else:
-            parts.append(list(map(values.__getitem__, part_codes)))
-    if ndims == 1:
-        objects_keys = parts[1]
+    # each part's codes, from its bits of the packed code, and values
+    part_codes = [
+        ((codes >> sum(bits[i + 1 :])) & ((1 << width) - 1)).tolist()
+        for i, width in enumerate(bits)
+    ]
+    parts = [list(map(v.__getitem__, c)) for v, c in zip(r.key_values, part_codes, strict=True)]
+    objects_keys: list[Any]
+    if ndims == 1:  # one key tuple per object, not one per sum
+        alone = [(value,) for value in r.key_values[1]]
+        objects_keys = list(map(alone.__getitem__, part_codes[1]))
     else:
         objects_keys = list(zip(*parts[1 : 1 + ndims], strict=True)) if ndims else [st.none_key] * n
     periods = parts[-1] if st.by_period else [None] * n
@@ -1635,11 +1630,21 @@ def _ver_located(raw: Any, data: bytes, cs: Any, v: Any) -> Any:
         closed = pc.and_(pc.ends_with(field, b'"'), pc.greater_equal(pc.binary_length(field), _TWO))
         if pc.any(pc.and_(quoted, pc.invert(closed))).as_py():
             return None
-    # the date's eight digits (proved by _VER_OK) as a number YYYYMMDD
-    days = np.zeros(len(rows), np.int64)
-    for k in range(1, 9):
-        days = days * 10 + (raw[number_end + k].astype(np.int64) - 48)
+    days, _digits = _yyyymmdd(raw, number_end + 1)  # eight digits, proved by _VER_OK
     return series, numbers, days
+
+
+def _yyyymmdd(raw: Any, begin: Any) -> tuple[Any, Any]:
+    """The eight bytes from each ``begin`` read as a number YYYYMMDD (numpy int64), and
+    whether all eight are digits (the number means nothing where they are not)."""
+    last = len(raw) - 1
+    value = np.zeros(len(begin), np.int64)
+    digits = np.ones(len(begin), np.bool_)
+    for k in range(8):
+        byte = raw[np.minimum(begin + k, last)]
+        digits &= (byte >= 48) & (byte <= 57)
+        value = value * 10 + (byte.astype(np.int64) - 48)
+    return value, digits
 
 
 def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any:
@@ -1745,12 +1750,8 @@ def _located(raw: Any, data: bytes, offsets: Any, cs: Any, row_line: Any) -> Any
         return None
     ore = _arrow(np.where(negative, -ore_np, ore_np))
     # a date is read only where eight digits stand (any other row is unproven, below)
-    last = len(raw) - 1
-    day = nxt.astype(np.int64) - 48
-    for k in range(2, 9):
-        digit = raw[np.minimum(stop + k, last)]
-        dated &= (digit >= 48) & (digit <= 57)
-        day = day * 10 + (digit.astype(np.int64) - 48)
+    day, digits = _yyyymmdd(raw, stop + 1)
+    dated &= digits
     days = np.where(dated, day, _NO_DAY)
     accounts = pc.cast(account_bytes, pa.string())
     objects = _spans(buffer, op + 1, cl)
