@@ -98,6 +98,8 @@ TOKENS = [
     b"#TRANS ",
     b"#VER ",
     b"20200101",
+    b"00000000",  # a date that is no day (a numeric "no date" once mistook it for none)
+    b"-1",
     b"\x00",
     b"\xff",
     b"\xc3",
