@@ -53,6 +53,7 @@ RECORDS = [
     b'#TRANS 5010 {1 "100" 6 "P1"} 50.50 20200120 "t"',
     b"#TRANS 5010 {1 100} -50.5",
     b"#TRANS 3010 {6} 1",
+    b"#TRANS 3010 {} 0.00 00000000",  # a date that is no day, in a voucher still balanced
     b"#TRANS 3010 {} 1e3",
     b"#TRANS 3010 {} 12345678901234567890123456789.01",
     b"#TRANS 3010 {} -12345678901234567890123456789.01",
